@@ -1,0 +1,40 @@
+# Two commands on a fresh machine with only Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-browser test-all lint format install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/lindungdesa setup --province 61 --demo
+	$(BIN)/lindungdesa collectstatic --noinput --verbosity 0
+	@echo "Lindung Desa berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	$(BIN)/lindungdesa runserver $(HOST):$(PORT) --noreload --skip-checks
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+test-browser: $(STAMP)
+	$(BIN)/pytest -m browser -p no:randomly
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

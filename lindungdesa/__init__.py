@@ -1,0 +1,1 @@
+"""Lindung Desa: employment social security for village officials and BPD members."""

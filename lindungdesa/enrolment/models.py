@@ -1,0 +1,96 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from lindungdesa.lib.months import Month
+
+from .status import Status, enrolment_status, protected_paid_through_floor
+
+
+class StatusRule(models.Model):
+    """Dated setting for when a participant stops counting as protected (DOMAIN.md §3)."""
+
+    valid_from = models.DateField(_("berlaku mulai"), unique=True)
+    grace_months = models.PositiveSmallIntegerField(
+        _("tenggang (bulan)"), help_text=_("Terlindungi bila iuran lunas sampai bulan M dikurangi tenggang.")
+    )
+    lapse_months = models.PositiveSmallIntegerField(
+        _("batas tunggakan (bulan)"), help_text=_("Lebih dari ini bulan tidak dibayar: tidak aktif.")
+    )
+    legal_basis = models.TextField(_("dasar hukum"), blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("aturan status kepesertaan")
+        verbose_name_plural = _("aturan status kepesertaan")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: tenggang {self.grace_months}, tidak aktif setelah {self.lapse_months}"
+
+    @classmethod
+    def for_period(cls, period: Month) -> "StatusRule":
+        rule = cls.objects.filter(valid_from__lte=period.last_day).first()
+        if rule is None:
+            # The rule as DOMAIN.md states it, for periods before the first row (or an empty table).
+            return cls(valid_from=date(1900, 1, 1), grace_months=1, lapse_months=3)
+        return rule
+
+
+class Enrolment(models.Model):
+    """One BPJS Ketenagakerjaan membership of a person; re-registering after a lapse is a new row."""
+
+    class Category(models.TextChoices):
+        PU = "PU", _("Penerima Upah (PU)")
+        BPU = "BPU", _("Bukan Penerima Upah (BPU)")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Diisi manual")
+        IMPORT = "import", _("Impor data BPJS")
+        DEMO = "demo", _("Data demo")
+
+    person = models.ForeignKey("officials.Person", on_delete=models.PROTECT, related_name="enrolments")
+    kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    programmes = models.CharField(_("program"), max_length=40, help_text=_("mis. JKK,JKM"))
+    category = models.CharField(_("kategori"), max_length=3, choices=Category.choices)
+    wage = models.DecimalField(_("upah dilaporkan"), max_digits=14, decimal_places=2, default=0)
+    start_date = models.DateField(_("tanggal kepesertaan"))
+    # First day of the last month whose contribution is paid; null when nothing was ever paid.
+    paid_through = models.DateField(_("iuran lunas sampai"), null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kepesertaan")
+        verbose_name_plural = _("kepesertaan")
+        indexes = [models.Index(fields=["person", "start_date", "paid_through"], name="enrolment_person_paid")]
+
+    def __str__(self) -> str:
+        return f"{self.kpj or '-'} ({self.programmes})"
+
+    @property
+    def programme_list(self) -> list[str]:
+        return [p for p in self.programmes.split(",") if p]
+
+    def status_in(self, period: Month, rule: StatusRule) -> Status:
+        return enrolment_status(
+            start_date=self.start_date,
+            paid_through=Month.of(self.paid_through) if self.paid_through else None,
+            period=period,
+            grace_months=rule.grace_months,
+            lapse_months=rule.lapse_months,
+        )
+
+
+def protected_q(period: Month, rule: StatusRule, prefix: str = "") -> Q:
+    """Enrolments that protect their person at the end of `period`."""
+    return Q(**{f"{prefix}start_date__lte": period.last_day}) & Q(
+        **{f"{prefix}paid_through__gte": protected_paid_through_floor(period, rule.grace_months)}
+    )
+
+
+def person_protected(period: Month, rule: StatusRule, person_ref: str = "person_id") -> Exists:
+    """Exists() for annotating rows that carry a person id."""
+    return Exists(Enrolment.objects.filter(protected_q(period, rule), person_id=OuterRef(person_ref)))

@@ -1,0 +1,70 @@
+"""NIK checks shared by forms, imports and the demo generator (lokal-id does the parsing)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from lokal import parse_nik
+from lokal.wilayah import wilayah_name
+
+_DIGITS16 = re.compile(r"^\d{16}$")
+
+
+class NikError(ValueError):
+    """A NIK that cannot be accepted; the message is Indonesian and shown to users as is."""
+
+
+@dataclass(frozen=True)
+class NikFacts:
+    nik: str
+    district_code: str
+    birth_date: date
+    sex: str  # "L" or "P"
+
+
+def nik_normalise(raw: str) -> str:
+    """Strip spaces, dots and dashes that people type between groups of digits."""
+    return re.sub(r"[\s.\-]", "", str(raw))
+
+
+def nik_check(raw: str, *, reference_date: date | None = None) -> NikFacts:
+    """Validate structure, birth date and kecamatan; return what the NIK encodes."""
+    nik = nik_normalise(raw)
+    if not _DIGITS16.match(nik):
+        raise NikError("NIK harus terdiri dari 16 digit angka.")
+    info = parse_nik(nik, reference_date=reference_date)
+    if not info.valid:
+        raise NikError(" ".join(issue.message for issue in info.errors))
+    assert info.district_code and info.birth_date and info.gender
+    if wilayah_name(info.district_code) is None:
+        raise NikError(f"Kode kecamatan {info.district_code} pada NIK tidak ada di data Kemendagri.")
+    return NikFacts(
+        nik=nik,
+        district_code=info.district_code,
+        birth_date=date.fromisoformat(info.birth_date),
+        sex=info.gender,
+    )
+
+
+def nik_agrees(facts: NikFacts, *, birth_date: date | None, sex: str | None) -> list[str]:
+    """Messages for each given fact that contradicts the NIK (empty when they agree)."""
+    problems = []
+    if sex and sex != facts.sex:
+        expected = "perempuan (P)" if facts.sex == "P" else "laki-laki (L)"
+        problems.append(f"Jenis kelamin tidak sesuai NIK: menurut NIK {expected}.")
+    if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (
+        facts.birth_date.day,
+        facts.birth_date.month,
+        facts.birth_date.year % 100,
+    ):
+        problems.append(
+            f"Tanggal lahir tidak sesuai NIK: menurut NIK {facts.birth_date.strftime('%d-%m-%Y')}."
+        )
+    return problems
+
+
+def nik_mask(nik: str) -> str:
+    """6103********0001: region and serial stay recognisable, the birth date is hidden."""
+    if len(nik) != 16:
+        return "*" * len(nik)
+    return f"{nik[:4]}{'*' * 8}{nik[-4:]}"

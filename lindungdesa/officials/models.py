@@ -1,0 +1,140 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Group(models.TextChoices):
+    APARAT = "APARAT", _("Aparat desa")
+    BPD = "BPD", _("BPD")
+
+
+class Office(models.TextChoices):
+    """The fixed list of offices. Local names (kadus, kepala lingkungan …) map onto these on import."""
+
+    KEPALA_DESA = "kepala_desa", _("Kepala Desa")
+    SEKRETARIS_DESA = "sekretaris_desa", _("Sekretaris Desa")
+    KAUR_TU_UMUM = "kaur_tu_umum", _("Kaur Tata Usaha dan Umum")
+    KAUR_KEUANGAN = "kaur_keuangan", _("Kaur Keuangan")
+    KAUR_PERENCANAAN = "kaur_perencanaan", _("Kaur Perencanaan")
+    KASI_PEMERINTAHAN = "kasi_pemerintahan", _("Kasi Pemerintahan")
+    KASI_KESEJAHTERAAN = "kasi_kesejahteraan", _("Kasi Kesejahteraan")
+    KASI_PELAYANAN = "kasi_pelayanan", _("Kasi Pelayanan")
+    KEPALA_DUSUN = "kepala_dusun", _("Kepala Dusun")
+    BPD_KETUA = "bpd_ketua", _("Ketua BPD")
+    BPD_WAKIL_KETUA = "bpd_wakil_ketua", _("Wakil Ketua BPD")
+    BPD_SEKRETARIS = "bpd_sekretaris", _("Sekretaris BPD")
+    BPD_ANGGOTA = "bpd_anggota", _("Anggota BPD")
+
+
+BPD_OFFICES = frozenset({Office.BPD_KETUA, Office.BPD_WAKIL_KETUA, Office.BPD_SEKRETARIS, Office.BPD_ANGGOTA})
+# Offices with one holder per desa at a time; kepala dusun is one per dusun, anggota BPD many.
+SINGLE_HOLDER_OFFICES = frozenset(Office) - {Office.KEPALA_DUSUN, Office.BPD_ANGGOTA}
+# Kepala desa and BPD serve fixed terms (UU 3/2024 Pasal 39 and 56).
+MAX_TERM_YEARS = {Office.KEPALA_DESA: 8, **{o: 8 for o in BPD_OFFICES}}
+
+
+def group_of(office: str) -> str:
+    return Group.BPD if office in BPD_OFFICES else Group.APARAT
+
+
+class Acting(models.TextChoices):
+    DEFINITIVE = "", _("Definitif")
+    PJ = "pj", _("Penjabat (Pj)")
+    PLT = "plt", _("Pelaksana tugas (Plt)")
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        L = "L", _("Laki-laki")
+        P = "P", _("Perempuan")
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("tanggal lahir"))
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("orang")
+        verbose_name_plural = _("orang")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+def serving_on(day: date, prefix: str = "") -> Q:
+    """Positions whose term covers `day` (prefix lets other models filter through a relation)."""
+    return Q(**{f"{prefix}term_start__lte": day}) & (
+        Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": day})
+    )
+
+
+class Position(models.Model):
+    """One office held by one person in one desa for one term. Never overwritten: a successor is a new row."""
+
+    class EndReason(models.TextChoices):
+        NONE = "", _("-")
+        TERM_COMPLETED = "term_completed", _("Masa jabatan berakhir")
+        REPLACED = "replaced", _("Diganti")
+        DISMISSED = "dismissed", _("Diberhentikan")
+        RESIGNED = "resigned", _("Mengundurkan diri")
+        DIED = "died", _("Meninggal dunia")
+        RETIRED = "retired", _("Pensiun (usia 60 tahun)")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
+    desa = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="positions")
+    group = models.CharField(_("kelompok"), max_length=6, choices=Group.choices, editable=False)
+    office = models.CharField(_("jabatan"), max_length=24, choices=Office.choices)
+    acting = models.CharField(_("status jabatan"), max_length=3, choices=Acting.choices, blank=True, default="")
+    unit_name = models.CharField(_("nama dusun"), max_length=80, blank=True)
+    term_start = models.DateField(_("mulai menjabat"))
+    # The last day in office: the end of the term in the SK, or earlier when the term was cut short.
+    term_end = models.DateField(_("akhir menjabat"), null=True, blank=True)
+    planned_term_end = models.DateField(_("akhir masa jabatan menurut SK"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("alasan berakhir"), max_length=16, choices=EndReason.choices, blank=True, default=""
+    )
+    sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
+    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    monthly_income = models.DecimalField(_("penghasilan bulanan"), max_digits=14, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("jabatan")
+        verbose_name_plural = _("jabatan")
+        indexes = [models.Index(fields=["desa", "term_start", "term_end"], name="position_desa_term")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="position_term_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_label} {self.desa_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The group follows from the office; stored so that indicators group without a lookup table.
+        self.group = group_of(self.office)
+        super().save(*args, **kwargs)
+
+    @property
+    def office_label(self) -> str:
+        label = str(Office(self.office).label)
+        if self.acting:
+            label = f"{Acting(self.acting).label.split('(')[1].rstrip(')')} {label}"
+        if self.unit_name:
+            label = f"{label} {self.unit_name}"
+        return label
+
+    def is_serving_on(self, day: date) -> bool:
+        return self.term_start <= day and (self.term_end is None or self.term_end >= day)
