@@ -15,10 +15,13 @@ _serials = itertools.count(1)
 def make_nik(district_code: str, birth_date: date, sex: str = "L", serial: int | None = None) -> str:
     day = birth_date.day + (40 if sex == "P" else 0)
     serial = next(_serials) if serial is None else serial
-    return f"{district_code.replace('.', '')}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+    born = f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}"
+    return f"{district_code.replace('.', '')}{born}{serial:04d}"
 
 
-def make_person(desa: Region, name: str = "Budi Santoso", sex: str = "L", born: date = date(1980, 5, 17)) -> Person:
+def make_person(
+    desa: Region, name: str = "Budi Santoso", sex: str = "L", born: date = date(1980, 5, 17)
+) -> Person:
     return person_register(nik=make_nik(desa.district_code, born, sex), name=name, sex=sex, birth_date=born)
 
 

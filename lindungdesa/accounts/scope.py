@@ -20,7 +20,10 @@ def scoped(queryset: QuerySet, user: User, field: str = "code") -> QuerySet:
 
 
 def region_for_user(user: User, code: str) -> Region:
-    """The region `code` if the user may see it; 404 otherwise, so that other regions' existence does not leak."""
+    """The region `code` if the user may see it; 404 otherwise.
+
+    A 404 rather than a 403, so that other regions' existence does not leak.
+    """
     if not user.is_authenticated or not user.can_see_region(code):
         raise Http404("Wilayah tidak ditemukan.")
     try:

@@ -23,7 +23,13 @@ def _password_file(username: str) -> Path:
 
 @transaction.atomic
 def user_ensure(
-    *, username: str, role: str, region: Region | None, password: str = "", first_name: str = "", superuser=False
+    *,
+    username: str,
+    role: str,
+    region: Region | None,
+    password: str = "",
+    first_name: str = "",
+    superuser=False,
 ) -> Login:
     """Create the user if missing, and make sure a password is known to print.
 

@@ -65,7 +65,9 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("kepesertaan")
         verbose_name_plural = _("kepesertaan")
-        indexes = [models.Index(fields=["person", "start_date", "paid_through"], name="enrolment_person_paid")]
+        indexes = [
+            models.Index(fields=["person", "start_date", "paid_through"], name="enrolment_person_paid")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpj or '-'} ({self.programmes})"

@@ -22,7 +22,12 @@ STATUS_LABELS = {
 
 
 def enrolment_status(
-    *, start_date: date | None, paid_through: Month | None, period: Month, grace_months: int, lapse_months: int
+    *,
+    start_date: date | None,
+    paid_through: Month | None,
+    period: Month,
+    grace_months: int,
+    lapse_months: int,
 ) -> Status:
     """Status at the end of `period`.
 

@@ -18,7 +18,9 @@ class Target(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["region_code", "indicator", "year"], name="target_unique_per_year")
+            models.UniqueConstraint(
+                fields=["region_code", "indicator", "year"], name="target_unique_per_year"
+            )
         ]
         ordering = ["region_code", "indicator", "year"]
         verbose_name = _("target")

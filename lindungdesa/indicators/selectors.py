@@ -29,9 +29,7 @@ class RegionIndicators:
             "name": self.region.name,
             "period": str(self.period),
             **self.total.as_dict(),
-            "children": [
-                {"region": r.code, "name": r.name, **t.as_dict()} for r, t in self.children
-            ],
+            "children": [{"region": r.code, "name": r.name, **t.as_dict()} for r, t in self.children],
         }
 
 

@@ -68,5 +68,5 @@ MONTH_NAMES_ID = (
 
 
 def month_label_id(month: Month) -> str:
-    """"November 2026"."""
+    """ "November 2026"."""
     return f"{MONTH_NAMES_ID[month.month - 1]} {month.year}"

@@ -93,7 +93,9 @@ class Position(models.Model):
     desa = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="positions")
     group = models.CharField(_("kelompok"), max_length=6, choices=Group.choices, editable=False)
     office = models.CharField(_("jabatan"), max_length=24, choices=Office.choices)
-    acting = models.CharField(_("status jabatan"), max_length=3, choices=Acting.choices, blank=True, default="")
+    acting = models.CharField(
+        _("status jabatan"), max_length=3, choices=Acting.choices, blank=True, default=""
+    )
     unit_name = models.CharField(_("nama dusun"), max_length=80, blank=True)
     term_start = models.DateField(_("mulai menjabat"))
     # The last day in office: the end of the term in the SK, or earlier when the term was cut short.

@@ -78,7 +78,9 @@ def position_check(position: Position) -> None:
         fail("office", f"Jabatan {office!r} tidak ada dalam daftar jabatan.")
         raise ValidationError(errors)
     if not desa.is_village:
-        fail("desa", f"{desa.name} adalah {desa.get_kind_display().lower()}: tidak punya aparat desa atau BPD.")
+        fail(
+            "desa", f"{desa.name} adalah {desa.get_kind_display().lower()}: tidak punya aparat desa atau BPD."
+        )
     if position.term_end and position.term_end < position.term_start:
         fail("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat.")
     limit = MAX_TERM_YEARS.get(office)
@@ -113,7 +115,10 @@ def position_check(position: Position) -> None:
             fail("office", f"Orang ini sudah {where}.")
         elif not position.acting and not other.acting:
             # An acting post (Plt) may be held beside a definitive office; two definitive ones may not.
-            fail("office", f"Seseorang hanya boleh memegang satu jabatan perangkat desa: orang ini sudah {where}.")
+            fail(
+                "office",
+                f"Seseorang hanya boleh memegang satu jabatan perangkat desa: orang ini sudah {where}.",
+            )
 
     same_seat = others.filter(desa=position.desa, office=office)
     if office == Office.KEPALA_DUSUN:
@@ -190,7 +195,9 @@ def position_end(*, position: Position, last_day: date, reason: str) -> Position
 @transaction.atomic
 def position_replace(*, position: Position, successor: Person, term_start: date, **new_term) -> Position:
     """End `position` the day before `term_start` and give the same seat to `successor`."""
-    position_end(position=position, last_day=term_start - timedelta(days=1), reason=Position.EndReason.REPLACED)
+    position_end(
+        position=position, last_day=term_start - timedelta(days=1), reason=Position.EndReason.REPLACED
+    )
     return position_start(
         person=successor,
         desa=position.desa,

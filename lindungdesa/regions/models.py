@@ -21,7 +21,9 @@ class Region(models.Model):
     name = models.CharField(_("nama"), max_length=120)
     level = models.PositiveSmallIntegerField(_("tingkat"))
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Denormalised ancestors so that indicators group villages by any level in one query.
     province_code = models.CharField(max_length=2, db_index=True)
     regency_code = models.CharField(max_length=5, blank=True, db_index=True)

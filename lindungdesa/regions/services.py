@@ -88,5 +88,7 @@ def regions_load(
                 progress(min(start + 2000, len(to_create)))
         Region.objects.bulk_update(to_update, list(_COMPARED), batch_size=2000)
     return LoadResult(
-        created=len(to_create), updated=len(to_update), unchanged=len(wanted) - len(to_create) - len(to_update)
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(wanted) - len(to_create) - len(to_update),
     )

@@ -36,12 +36,21 @@ def test_a_membership_starting_after_the_period_is_not_enrolled_yet():
 
 def test_a_membership_starting_on_the_last_day_counts():
     status = enrolment_status(
-        start_date=date(2026, 11, 30), paid_through=Month(2026, 11), period=NOV, grace_months=1, lapse_months=3
+        start_date=date(2026, 11, 30),
+        paid_through=Month(2026, 11),
+        period=NOV,
+        grace_months=1,
+        lapse_months=3,
     )
     assert status == Status.PROTECTED
 
 
 def test_grace_is_a_parameter():
-    kwargs = {"start_date": date(2025, 1, 1), "paid_through": Month(2026, 10), "period": NOV, "lapse_months": 3}
+    kwargs = {
+        "start_date": date(2025, 1, 1),
+        "paid_through": Month(2026, 10),
+        "period": NOV,
+        "lapse_months": 3,
+    }
     assert enrolment_status(grace_months=0, **kwargs) == Status.ARREARS
     assert enrolment_status(grace_months=1, **kwargs) == Status.PROTECTED

@@ -67,14 +67,20 @@ def test_a_bpd_member_may_not_be_perangkat_at_the_same_time(desa):
 def test_a_person_holds_one_aparat_office_at_a_time(desa, other_desa):
     kasi = make_position(desa, Office.KASI_PELAYANAN, START)
     with pytest.raises(ValidationError) as exc:
-        position_start(person=kasi.person, desa=other_desa, office=Office.KAUR_KEUANGAN, term_start=date(2023, 1, 1))
+        position_start(
+            person=kasi.person, desa=other_desa, office=Office.KAUR_KEUANGAN, term_start=date(2023, 1, 1)
+        )
     assert "satu jabatan perangkat" in messages(exc)
 
 
 def test_a_sekdes_may_act_as_plt_kepala_desa(desa):
     sekdes = make_position(desa, Office.SEKRETARIS_DESA, START)
     plt = position_start(
-        person=sekdes.person, desa=desa, office=Office.KEPALA_DESA, acting=Acting.PLT, term_start=date(2024, 1, 1)
+        person=sekdes.person,
+        desa=desa,
+        office=Office.KEPALA_DESA,
+        acting=Acting.PLT,
+        term_start=date(2024, 1, 1),
     )
     assert plt.office_label == "Plt Kepala Desa"
 
@@ -136,13 +142,18 @@ def test_term_end_before_start_is_rejected(desa):
 def test_replacing_keeps_the_previous_holder_on_record(desa):
     old = make_position(desa, Office.KEPALA_DESA, START, date(2029, 12, 31), name="Kades Lama")
     successor = make_person(desa, name="Kades Baru")
-    new = position_replace(position=old, successor=successor, term_start=date(2025, 6, 1), term_end=date(2031, 5, 31))
+    new = position_replace(
+        position=old, successor=successor, term_start=date(2025, 6, 1), term_end=date(2031, 5, 31)
+    )
     old.refresh_from_db()
     assert old.term_end == date(2025, 5, 31)
     assert old.planned_term_end == date(2029, 12, 31)
     assert old.end_reason == Position.EndReason.REPLACED
     assert new.person == successor and new.term_start == date(2025, 6, 1)
-    assert list(Position.objects.filter(desa=desa, office=Office.KEPALA_DESA).order_by("term_start")) == [old, new]
+    assert list(Position.objects.filter(desa=desa, office=Office.KEPALA_DESA).order_by("term_start")) == [
+        old,
+        new,
+    ]
 
 
 def test_ending_a_term_needs_a_reason_and_a_sensible_date(desa):
@@ -157,5 +168,7 @@ def test_ending_a_term_needs_a_reason_and_a_sensible_date(desa):
 
 def test_after_a_term_ends_the_same_person_may_take_another_office(desa):
     kaur = make_position(desa, Office.KAUR_KEUANGAN, START, date(2023, 12, 31))
-    sekdes = position_start(person=kaur.person, desa=desa, office=Office.SEKRETARIS_DESA, term_start=date(2024, 1, 1))
+    sekdes = position_start(
+        person=kaur.person, desa=desa, office=Office.SEKRETARIS_DESA, term_start=date(2024, 1, 1)
+    )
     assert sekdes.group == "APARAT"

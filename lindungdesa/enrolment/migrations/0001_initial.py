@@ -5,48 +5,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('officials', '0001_initial'),
+        ("officials", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusRule',
+            name="StatusRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(unique=True, verbose_name='berlaku mulai')),
-                ('grace_months', models.PositiveSmallIntegerField(help_text='Terlindungi bila iuran lunas sampai bulan M dikurangi tenggang.', verbose_name='tenggang (bulan)')),
-                ('lapse_months', models.PositiveSmallIntegerField(help_text='Lebih dari ini bulan tidak dibayar: tidak aktif.', verbose_name='batas tunggakan (bulan)')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='dasar hukum')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(unique=True, verbose_name="berlaku mulai")),
+                (
+                    "grace_months",
+                    models.PositiveSmallIntegerField(
+                        help_text="Terlindungi bila iuran lunas sampai bulan M dikurangi tenggang.",
+                        verbose_name="tenggang (bulan)",
+                    ),
+                ),
+                (
+                    "lapse_months",
+                    models.PositiveSmallIntegerField(
+                        help_text="Lebih dari ini bulan tidak dibayar: tidak aktif.",
+                        verbose_name="batas tunggakan (bulan)",
+                    ),
+                ),
+                ("legal_basis", models.TextField(blank=True, verbose_name="dasar hukum")),
             ],
             options={
-                'verbose_name': 'aturan status kepesertaan',
-                'verbose_name_plural': 'aturan status kepesertaan',
-                'ordering': ['-valid_from'],
+                "verbose_name": "aturan status kepesertaan",
+                "verbose_name_plural": "aturan status kepesertaan",
+                "ordering": ["-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kpj', models.CharField(blank=True, max_length=20, verbose_name='nomor KPJ')),
-                ('programmes', models.CharField(help_text='mis. JKK,JKM', max_length=40, verbose_name='program')),
-                ('category', models.CharField(choices=[('PU', 'Penerima Upah (PU)'), ('BPU', 'Bukan Penerima Upah (BPU)')], max_length=3, verbose_name='kategori')),
-                ('wage', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='upah dilaporkan')),
-                ('start_date', models.DateField(verbose_name='tanggal kepesertaan')),
-                ('paid_through', models.DateField(blank=True, null=True, verbose_name='iuran lunas sampai')),
-                ('source', models.CharField(choices=[('manual', 'Diisi manual'), ('import', 'Impor data BPJS'), ('demo', 'Data demo')], default='manual', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='officials.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kpj", models.CharField(blank=True, max_length=20, verbose_name="nomor KPJ")),
+                (
+                    "programmes",
+                    models.CharField(help_text="mis. JKK,JKM", max_length=40, verbose_name="program"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("PU", "Penerima Upah (PU)"), ("BPU", "Bukan Penerima Upah (BPU)")],
+                        max_length=3,
+                        verbose_name="kategori",
+                    ),
+                ),
+                (
+                    "wage",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="upah dilaporkan"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="tanggal kepesertaan")),
+                ("paid_through", models.DateField(blank=True, null=True, verbose_name="iuran lunas sampai")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Diisi manual"),
+                            ("import", "Impor data BPJS"),
+                            ("demo", "Data demo"),
+                        ],
+                        default="manual",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="officials.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kepesertaan',
-                'verbose_name_plural': 'kepesertaan',
-                'indexes': [models.Index(fields=['person', 'start_date', 'paid_through'], name='enrolment_person_paid')],
+                "verbose_name": "kepesertaan",
+                "verbose_name_plural": "kepesertaan",
+                "indexes": [
+                    models.Index(
+                        fields=["person", "start_date", "paid_through"], name="enrolment_person_paid"
+                    )
+                ],
             },
         ),
     ]

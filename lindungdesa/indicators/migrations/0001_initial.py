@@ -4,28 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(max_length=13, verbose_name='kode wilayah')),
-                ('indicator', models.CharField(choices=[('ucj', 'Universal Coverage Jamsostek'), ('aparat', 'Cakupan aparat desa'), ('bpd', 'Cakupan anggota BPD')], max_length=8, verbose_name='indikator')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='target (%)')),
-                ('source', models.TextField(blank=True, verbose_name='sumber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=13, verbose_name="kode wilayah")),
+                (
+                    "indicator",
+                    models.CharField(
+                        choices=[
+                            ("ucj", "Universal Coverage Jamsostek"),
+                            ("aparat", "Cakupan aparat desa"),
+                            ("bpd", "Cakupan anggota BPD"),
+                        ],
+                        max_length=8,
+                        verbose_name="indikator",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                ("value", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="target (%)")),
+                ("source", models.TextField(blank=True, verbose_name="sumber")),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'target',
-                'ordering': ['region_code', 'indicator', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('region_code', 'indicator', 'year'), name='target_unique_per_year')],
+                "verbose_name": "target",
+                "verbose_name_plural": "target",
+                "ordering": ["region_code", "indicator", "year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region_code", "indicator", "year"), name="target_unique_per_year"
+                    )
+                ],
             },
         ),
     ]

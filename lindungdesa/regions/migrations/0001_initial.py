@@ -5,30 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name='kode')),
-                ('name', models.CharField(max_length=120, verbose_name='nama')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='tingkat')),
-                ('kind', models.CharField(choices=[('provinsi', 'Provinsi'), ('kabupaten', 'Kabupaten'), ('kota', 'Kota'), ('kecamatan', 'Kecamatan'), ('distrik', 'Distrik'), ('desa', 'Desa'), ('desa_adat', 'Desa adat'), ('kelurahan', 'Kelurahan')], max_length=12, verbose_name='jenis')),
-                ('province_code', models.CharField(db_index=True, max_length=2)),
-                ('regency_code', models.CharField(blank=True, db_index=True, max_length=5)),
-                ('district_code', models.CharField(blank=True, db_index=True, max_length=8)),
-                ('postal_code', models.CharField(blank=True, max_length=5)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
+                (
+                    "code",
+                    models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name="kode"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nama")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="tingkat")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("provinsi", "Provinsi"),
+                            ("kabupaten", "Kabupaten"),
+                            ("kota", "Kota"),
+                            ("kecamatan", "Kecamatan"),
+                            ("distrik", "Distrik"),
+                            ("desa", "Desa"),
+                            ("desa_adat", "Desa adat"),
+                            ("kelurahan", "Kelurahan"),
+                        ],
+                        max_length=12,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("province_code", models.CharField(db_index=True, max_length=2)),
+                ("regency_code", models.CharField(blank=True, db_index=True, max_length=5)),
+                ("district_code", models.CharField(blank=True, db_index=True, max_length=8)),
+                ("postal_code", models.CharField(blank=True, max_length=5)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wilayah',
-                'verbose_name_plural': 'wilayah',
-                'ordering': ['code'],
+                "verbose_name": "wilayah",
+                "verbose_name_plural": "wilayah",
+                "ordering": ["code"],
             },
         ),
     ]

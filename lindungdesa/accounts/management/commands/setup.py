@@ -68,10 +68,18 @@ class Command(BaseCommand):
         )
         users = [
             ("Analis provinsi", "analis", User.Role.PROVINCE_ANALYST, province, "Analis DPMPD"),
-            (f"Operator {sanggau.name}", "operator.kab", User.Role.REGENCY_OPERATOR, sanggau, "Operator DPMD"),
+            (
+                f"Operator {sanggau.name}",
+                "operator.kab",
+                User.Role.REGENCY_OPERATOR,
+                sanggau,
+                "Operator DPMD",
+            ),
         ]
         if desa is not None:
-            users.append((f"Operator desa {desa.name}", "operator.desa", User.Role.VILLAGE_OPERATOR, desa, "Operator"))
+            users.append(
+                (f"Operator desa {desa.name}", "operator.desa", User.Role.VILLAGE_OPERATOR, desa, "Operator")
+            )
         return [
             (label, user_ensure(username=name, role=role, region=region, first_name=first))
             for label, name, role, region, first in users

@@ -1,0 +1,45 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lindungdesa.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def setup(*args: str) -> str:
+    out = StringIO()
+    call_command("setup", "--province", "61", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_creates_an_administrator_and_prints_the_login(var_dir):
+    out = setup()
+    admin = User.objects.get(username="admin")
+    password = (var_dir / "login-admin.txt").read_text().strip()
+    assert password in out and "admin" in out
+    assert admin.check_password(password)
+    assert admin.is_superuser and admin.role == User.Role.ADMIN and admin.region_id == "61"
+    assert oct((var_dir / "login-admin.txt").stat().st_mode & 0o777) == "0o600"
+
+
+def test_running_it_again_prints_the_same_login_and_changes_nothing():
+    first = setup()
+    second = setup()
+    assert first.splitlines()[-1] == second.splitlines()[-1]
+    assert User.objects.count() == 1
+
+
+def test_the_login_can_come_from_the_environment(settings):
+    settings.ADMIN_USERNAME = "dpmpd"
+    settings.ADMIN_PASSWORD = "rahasia-sekali-123"
+    out = setup()
+    assert User.objects.get(username="dpmpd").check_password("rahasia-sekali-123")
+    assert "rahasia-sekali-123" in out
