@@ -1,0 +1,44 @@
+"""Display helpers: numbers, percentages, months and masked identifiers, formatted for the active locale."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+
+from lindungdesa.lib.months import Month, month_label_id
+from lindungdesa.lib.nik import nik_mask
+
+register = template.Library()
+
+DASH = "–"
+NBSP = "\u00a0"
+
+
+@register.filter
+def persen(value: float | Decimal | None) -> str:
+    """84.1 → "84,10 %" (a no-break space keeps the sign with its number); None → "–"."""
+    if value is None:
+        return DASH
+    number = formats.number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{number}{NBSP}%"
+
+
+@register.filter
+def angka(value: int | None) -> str:
+    """2046 → "2.046"."""
+    if value is None:
+        return DASH
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def bulan(value: Month | None) -> str:
+    """Month(2026, 11) → "November 2026"."""
+    if value is None:
+        return DASH
+    return month_label_id(value)
+
+
+@register.filter
+def nik_samar(nik: str) -> str:
+    return nik_mask(nik)

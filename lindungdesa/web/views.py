@@ -1,0 +1,96 @@
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from lindungdesa.accounts.models import User
+from lindungdesa.accounts.scope import home_region, region_for_user, scoped
+from lindungdesa.indicators.models import Target, target_for
+from lindungdesa.indicators.selectors import region_indicators
+from lindungdesa.lib.months import Month
+from lindungdesa.regions.models import Region
+
+from . import tables
+from .forms import RegionPageForm
+from .roster import desa_roster
+
+TABLE_ID = "tabel-wilayah"
+# What the rows of a region's table are; a kecamatan holds kelurahan as well as desa.
+CHILD_LABELS = {1: _("Kabupaten/Kota"), 2: _("Kecamatan"), 3: _("Desa/Kelurahan")}
+
+
+@dataclass(frozen=True)
+class Crumb:
+    region: Region
+    link: bool  # False above the user's own region: shown by name, not linked (its page would 404)
+
+
+def _breadcrumbs(user: User, region: Region) -> list[Crumb]:
+    return [Crumb(r, user.can_see_region(r.code)) for r in region.ancestors()]
+
+
+def _this_month() -> Month:
+    return Month.of(timezone.localdate())
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    region = home_region(request.user)
+    if region is not None:
+        return redirect("region", code=region.code)
+    provinces = scoped(Region.objects.filter(level=1), request.user)
+    return render(request, "web/home.html", {"provinces": provinces})
+
+
+@login_required
+@require_safe
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_for_user(request.user, code)
+    form = RegionPageForm(request.GET, current=_this_month())
+    period, sort, direction, period_errors = form.values()
+    ctx = {
+        "region": region,
+        "period": period,
+        "period_errors": period_errors,
+        "period_choices": form.period_choices(period),
+        # Links keep the period only when the user chose a valid one, so an error is not repeated.
+        "period_param": str(period) if form.cleaned_data.get("periode") else "",
+        "breadcrumbs": _breadcrumbs(request.user, region),
+    }
+    if region.level == 4:
+        return _desa(request, region, period, ctx)
+
+    indicators = region_indicators(region, period)
+    base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
+    ctx.update(
+        total=indicators.total,
+        rows=tables.sort_rows(indicators.children, sort, direction),
+        headers=tables.headers(base_params=base_params, key=sort, direction=direction),
+        sort=sort,
+        direction=direction,
+        ucj_target=target_for(region.province_code, Target.Indicator.UCJ, period.year),
+        table_id=TABLE_ID,
+        child_label=CHILD_LABELS[region.level],
+    )
+    template = "web/region.html"
+    if request.htmx and request.htmx.target == TABLE_ID and not request.htmx.history_restore_request:
+        template = "web/_region_table.html"
+    response = render(request, template, ctx)
+    # The same address answers with a whole page or only the table: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpResponse:
+    if desa.is_village:
+        ctx.update(
+            total=region_indicators(desa, period).total,
+            roster=desa_roster(desa, period),
+        )
+    return render(request, "web/desa.html", ctx)

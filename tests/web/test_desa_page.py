@@ -1,0 +1,138 @@
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lindungdesa.officials.models import Office, Person
+from lindungdesa.regions.models import Region
+from tests.factories import enrol, make_position
+from tests.web.conftest import NANGA_BIANG, PENYELADI, PERIOD, TANJUNG_KAPUAS
+
+pytestmark = pytest.mark.django_db
+
+
+def desa_page(client, user, code: str = PENYELADI, period: str = PERIOD) -> str:
+    client.force_login(user)
+    response = client.get(f"/wilayah/{code}/?periode={period}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str, title: str) -> str:
+    """The HTML from an <h2> with this title up to the next <h2> (or the end of <main>)."""
+    start = re.search(rf"<h2>{re.escape(title)}(?: <span|</h2>)", html)
+    assert start, title
+    rest = html[start.end() :]
+    end = re.search(r"<h2>|</main>", rest)
+    return rest[: end.start()]
+
+
+def row_of(html: str, name: str) -> str:
+    return html.split(f'<th scope="row">{name}</th>')[1].split("</tr>")[0]
+
+
+def test_the_desa_page_shows_its_headline_figures(client, village_operator, roster):
+    html = desa_page(client, village_operator)
+    assert "<h1>Penyeladi" in html
+    assert "25,00\u00a0%" in html and "1 dari 4 yang menjabat" in html  # aparat
+    assert "50,00\u00a0%" in html and "1 dari 2 yang menjabat" in html  # BPD
+
+
+def test_the_roster_is_grouped_with_each_persons_status(client, village_operator, roster):
+    html = desa_page(client, village_operator)
+    aparat = section(html, "Aparat desa")
+    bpd = section(html, "BPD")
+    expected_aparat = {
+        "Budi Santoso": ("Kepala Desa", "Terlindungi", "Februari 2026"),
+        "Siti Aminah": ("Sekretaris Desa", "Menunggak", "Januari 2026"),
+        "Ahmad Fauzi": ("Kaur Keuangan", "Tidak aktif", "Oktober 2025"),
+        "Yohanes Apui": ("Plt Kepala Dusun Hulu", "Belum terdaftar", "–"),
+    }
+    for name, (office, status, paid) in expected_aparat.items():
+        row = row_of(aparat, name)
+        assert f">{office}</td>" in row
+        assert f">{status}</span>" in row
+        assert f">{paid}</td>" in row
+    assert row_of(bpd, "Maria Ulin").count("Terlindungi") == 1
+    # Antonius's membership starts in May 2026, after the period.
+    assert "Belum terdaftar" in row_of(bpd, "Antonius Ading")
+    assert "Budi Santoso" not in bpd and "Maria Ulin" not in aparat
+
+
+def test_the_roster_follows_the_order_of_offices(client, village_operator, roster):
+    aparat = section(desa_page(client, village_operator), "Aparat desa")
+    names = re.findall(r'<th scope="row">([^<]+)</th>', aparat)
+    assert names == ["Budi Santoso", "Siti Aminah", "Ahmad Fauzi", "Yohanes Apui"]
+
+
+def test_the_best_of_several_memberships_counts(client, village_operator, roster):
+    # Budi's lapsed 2015 membership (paid through December 2019) does not hide his current one.
+    row = row_of(section(desa_page(client, village_operator), "Aparat desa"), "Budi Santoso")
+    assert "Terlindungi" in row and "Desember 2019" not in row
+
+
+def test_the_term_is_shown_from_start_to_end(client, village_operator, roster):
+    row = row_of(desa_page(client, village_operator), "Budi Santoso")
+    assert "10-01-2022 – 31-12-2029" in row
+
+
+def test_niks_are_masked_and_never_shown_in_full(client, village_operator, sanggau_operator, analyst, roster):
+    people = Person.objects.filter(positions__desa=PENYELADI).distinct()
+    for user in (village_operator, sanggau_operator, analyst):
+        html = desa_page(client, user)
+        for person in people:
+            assert person.nik not in html
+            assert person.nik[6:12] not in html  # the birth date part
+            assert f"{person.nik[:4]}********{person.nik[-4:]}" in html
+
+
+def test_past_holders_appear_under_riwayat_jabatan(client, village_operator, roster):
+    html = desa_page(client, village_operator)
+    history = section(html, "Riwayat jabatan")
+    row = row_of(history, "Paulus Jimbun")
+    assert "Kepala Dusun Hulu" in row
+    assert "01-01-2018 – 31-12-2025" in row
+    assert "Pensiun" in row
+    assert "Paulus Jimbun" not in section(html, "Aparat desa")
+
+
+def test_earlier_periods_show_who_served_then(client, village_operator, roster):
+    html = desa_page(client, village_operator, period="2025-06")
+    aparat = section(html, "Aparat desa")
+    assert "Paulus Jimbun" in aparat and "Yohanes Apui" not in aparat
+    assert "Belum ada jabatan yang berakhir" in section(html, "Riwayat jabatan")
+
+
+def test_a_desa_without_anyone_says_so(client, sanggau_operator):
+    html = desa_page(client, sanggau_operator, code="61.03.01.2026")
+    assert "Tidak ada aparat desa yang menjabat" in html
+    assert "Tidak ada anggota BPD yang menjabat" in html
+
+
+def test_a_kelurahan_has_no_aparat_or_bpd(client, sanggau_operator):
+    html = desa_page(client, sanggau_operator, code=TANJUNG_KAPUAS)
+    assert "tidak mempunyai aparat desa maupun BPD" in html
+    assert "Riwayat jabatan" not in html
+
+
+def test_the_village_operator_cannot_open_a_neighbouring_desa(client, village_operator, roster):
+    client.force_login(village_operator)
+    assert client.get(f"/wilayah/{NANGA_BIANG}/").status_code == 404
+
+
+def test_the_desa_page_makes_no_query_per_person(client, village_operator, roster):
+    client.force_login(village_operator)
+    url = f"/wilayah/{PENYELADI}/?periode={PERIOD}"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    desa = Region.objects.get(code=PENYELADI)
+    for i in range(6):
+        position = make_position(desa, Office.BPD_ANGGOTA, date(2024, 2, 1), name=f"Anggota {i}")
+        enrol(position.person, date(2024, 3, 1), date(2026, 3, 1))
+        enrol(position.person, date(2020, 3, 1), date(2021, 3, 1))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Anggota 5" in html
+    assert len(many) == len(few)

@@ -1,0 +1,42 @@
+"""Pages must survive a strict Content Security Policy later: no inline scripts, styles or handlers."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, get_resolver
+
+from tests.web.conftest import KAPUAS, PENYELADI, PERIOD, TANJUNG_KAPUAS
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/masuk/", "/wilayah/61/", "/wilayah/61.03/", f"/wilayah/{KAPUAS}/", f"/wilayah/{PENYELADI}/",
+         f"/wilayah/{TANJUNG_KAPUAS}/", "/wilayah/61/?periode=salah", "/wilayah/61.99/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_have_no_inline_script_style_or_event_handler(client, analyst, roster, url):
+    if url != "/masuk/":
+        client.force_login(analyst)
+    html = client.get(url + ("&" if "?" in url else "?") + f"periode={PERIOD}").content.decode()
+    assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", html) == []
+    assert re.findall(r"<script\b(?![^>]*\sdefer)[^>]*>", html) == []
+    assert re.findall(r"\sstyle=", html) == []
+    assert re.findall(r"<style", html) == []
+    assert re.findall(r"\son[a-z]+=", html) == []
+    assert "//cdn" not in html and "https://" not in html
+
+
+def test_every_page_except_login_requires_login(client):
+    checked = []
+    for pattern in get_resolver().url_patterns:
+        if not isinstance(pattern, URLPattern) and str(pattern.pattern) == "":
+            for page in pattern.url_patterns:
+                name = page.name
+                if name in ("login", "logout"):
+                    continue
+                url = "/" + str(page.pattern).replace("<region:code>", "61")
+                response = client.get(url)
+                assert response.status_code == 302, url
+                assert response["Location"].startswith("/masuk/"), url
+                checked.append(name)
+    assert {"home", "region"} <= set(checked)
