@@ -126,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+# English joins when a translation exists; until then it would only switch number formats.
+LANGUAGES = [("id", "Bahasa Indonesia")]
 LOCALE_PATHS = [BASE_DIR / "lindungdesa" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Pontianak")
 USE_I18N = True
@@ -134,6 +135,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "lindungdesa" / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

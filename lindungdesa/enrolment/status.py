@@ -3,6 +3,8 @@
 from datetime import date
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from lindungdesa.lib.months import Month
 
 
@@ -14,10 +16,10 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.PROTECTED: "Terlindungi",
-    Status.ARREARS: "Menunggak",
-    Status.INACTIVE: "Tidak aktif",
-    Status.NOT_ENROLLED: "Belum terdaftar",
+    Status.PROTECTED: _("Terlindungi"),
+    Status.ARREARS: _("Menunggak"),
+    Status.INACTIVE: _("Tidak aktif"),
+    Status.NOT_ENROLLED: _("Belum terdaftar"),
 }
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 
 from lindungdesa.enrolment.models import Enrolment, StatusRule
 from lindungdesa.enrolment.status import STATUS_LABELS, Status
@@ -26,7 +25,7 @@ class RosterEntry:
 
     @property
     def status_label(self) -> str:
-        return _(STATUS_LABELS[self.status])
+        return str(STATUS_LABELS[self.status])
 
 
 @dataclass(frozen=True)

@@ -5,56 +5,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(max_length=16, unique=True, verbose_name='NIK')),
-                ('name', models.CharField(max_length=150, verbose_name='nama')),
-                ('sex', models.CharField(choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1, verbose_name='jenis kelamin')),
-                ('birth_date', models.DateField(verbose_name='tanggal lahir')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='nomor HP')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nik", models.CharField(max_length=16, unique=True, verbose_name="NIK")),
+                ("name", models.CharField(max_length=150, verbose_name="nama")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")],
+                        max_length=1,
+                        verbose_name="jenis kelamin",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="tanggal lahir")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="nomor HP")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'orang',
-                'verbose_name_plural': 'orang',
+                "verbose_name": "orang",
+                "verbose_name_plural": "orang",
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('APARAT', 'Aparat desa'), ('BPD', 'BPD')], editable=False, max_length=6, verbose_name='kelompok')),
-                ('office', models.CharField(choices=[('kepala_desa', 'Kepala Desa'), ('sekretaris_desa', 'Sekretaris Desa'), ('kaur_tu_umum', 'Kaur Tata Usaha dan Umum'), ('kaur_keuangan', 'Kaur Keuangan'), ('kaur_perencanaan', 'Kaur Perencanaan'), ('kasi_pemerintahan', 'Kasi Pemerintahan'), ('kasi_kesejahteraan', 'Kasi Kesejahteraan'), ('kasi_pelayanan', 'Kasi Pelayanan'), ('kepala_dusun', 'Kepala Dusun'), ('bpd_ketua', 'Ketua BPD'), ('bpd_wakil_ketua', 'Wakil Ketua BPD'), ('bpd_sekretaris', 'Sekretaris BPD'), ('bpd_anggota', 'Anggota BPD')], max_length=24, verbose_name='jabatan')),
-                ('acting', models.CharField(blank=True, choices=[('', 'Definitif'), ('pj', 'Penjabat (Pj)'), ('plt', 'Pelaksana tugas (Plt)')], default='', max_length=3, verbose_name='status jabatan')),
-                ('unit_name', models.CharField(blank=True, max_length=80, verbose_name='nama dusun')),
-                ('term_start', models.DateField(verbose_name='mulai menjabat')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='akhir menjabat')),
-                ('planned_term_end', models.DateField(blank=True, null=True, verbose_name='akhir masa jabatan menurut SK')),
-                ('end_reason', models.CharField(blank=True, choices=[('', '-'), ('term_completed', 'Masa jabatan berakhir'), ('replaced', 'Diganti'), ('dismissed', 'Diberhentikan'), ('resigned', 'Mengundurkan diri'), ('died', 'Meninggal dunia'), ('retired', 'Pensiun (usia 60 tahun)')], default='', max_length=16, verbose_name='alasan berakhir')),
-                ('sk_number', models.CharField(blank=True, max_length=100, verbose_name='nomor SK')),
-                ('sk_date', models.DateField(blank=True, null=True, verbose_name='tanggal SK')),
-                ('monthly_income', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='penghasilan bulanan')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('desa', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='regions.region')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='officials.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[("APARAT", "Aparat desa"), ("BPD", "BPD")],
+                        editable=False,
+                        max_length=6,
+                        verbose_name="kelompok",
+                    ),
+                ),
+                (
+                    "office",
+                    models.CharField(
+                        choices=[
+                            ("kepala_desa", "Kepala Desa"),
+                            ("sekretaris_desa", "Sekretaris Desa"),
+                            ("kaur_tu_umum", "Kaur Tata Usaha dan Umum"),
+                            ("kaur_keuangan", "Kaur Keuangan"),
+                            ("kaur_perencanaan", "Kaur Perencanaan"),
+                            ("kasi_pemerintahan", "Kasi Pemerintahan"),
+                            ("kasi_kesejahteraan", "Kasi Kesejahteraan"),
+                            ("kasi_pelayanan", "Kasi Pelayanan"),
+                            ("kepala_dusun", "Kepala Dusun"),
+                            ("bpd_ketua", "Ketua BPD"),
+                            ("bpd_wakil_ketua", "Wakil Ketua BPD"),
+                            ("bpd_sekretaris", "Sekretaris BPD"),
+                            ("bpd_anggota", "Anggota BPD"),
+                        ],
+                        max_length=24,
+                        verbose_name="jabatan",
+                    ),
+                ),
+                (
+                    "acting",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Definitif"),
+                            ("pj", "Penjabat (Pj)"),
+                            ("plt", "Pelaksana tugas (Plt)"),
+                        ],
+                        default="",
+                        max_length=3,
+                        verbose_name="status jabatan",
+                    ),
+                ),
+                ("unit_name", models.CharField(blank=True, max_length=80, verbose_name="nama dusun")),
+                ("term_start", models.DateField(verbose_name="mulai menjabat")),
+                ("term_end", models.DateField(blank=True, null=True, verbose_name="akhir menjabat")),
+                (
+                    "planned_term_end",
+                    models.DateField(blank=True, null=True, verbose_name="akhir masa jabatan menurut SK"),
+                ),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "-"),
+                            ("term_completed", "Masa jabatan berakhir"),
+                            ("replaced", "Diganti"),
+                            ("dismissed", "Diberhentikan"),
+                            ("resigned", "Mengundurkan diri"),
+                            ("died", "Meninggal dunia"),
+                            ("retired", "Pensiun (usia 60 tahun)"),
+                        ],
+                        default="",
+                        max_length=16,
+                        verbose_name="alasan berakhir",
+                    ),
+                ),
+                ("sk_number", models.CharField(blank=True, max_length=100, verbose_name="nomor SK")),
+                ("sk_date", models.DateField(blank=True, null=True, verbose_name="tanggal SK")),
+                (
+                    "monthly_income",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="penghasilan bulanan"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "desa",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="officials.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jabatan',
-                'verbose_name_plural': 'jabatan',
-                'indexes': [models.Index(fields=['desa', 'term_start', 'term_end'], name='position_desa_term')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('term_end__isnull', True), ('term_end__gte', models.F('term_start')), _connector='OR'), name='position_term_end_after_start')],
+                "verbose_name": "jabatan",
+                "verbose_name_plural": "jabatan",
+                "indexes": [
+                    models.Index(fields=["desa", "term_start", "term_end"], name="position_desa_term")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("term_end__isnull", True),
+                            ("term_end__gte", models.F("term_start")),
+                            _connector="OR",
+                        ),
+                        name="position_term_end_after_start",
+                    )
+                ],
             },
         ),
     ]
