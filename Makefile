@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 test-browser: $(STAMP)
-	$(BIN)/pytest -m browser -p no:randomly
+	$(BIN)/pytest -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
