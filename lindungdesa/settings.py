@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lindungdesa.officials",
     "lindungdesa.enrolment",
     "lindungdesa.indicators",
+    "lindungdesa.imports",
     "lindungdesa.web",
 ]
 

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +51,22 @@ class Enrolment(models.Model):
         IMPORT = "import", _("Impor data BPJS")
         DEMO = "demo", _("Data demo")
 
-    person = models.ForeignKey("officials.Person", on_delete=models.PROTECT, related_name="enrolments")
-    kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    # Empty while a BPJS participant is not (yet) matched to a person of the roster.
+    person = models.ForeignKey(
+        "officials.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True, db_index=True)
+    # What the BPJS extract says of the participant, kept to reconcile with the roster.
+    nik = models.CharField(_("NIK menurut BPJS"), max_length=16, blank=True, db_index=True)
+    bpjs_name = models.CharField(_("nama menurut BPJS"), max_length=150, blank=True)
+    bpjs_birth_date = models.DateField(_("tanggal lahir menurut BPJS"), null=True, blank=True)
+    reported_status = models.CharField(_("status menurut BPJS"), max_length=8, blank=True)
+    kode_desa = models.CharField(_("kode desa menurut BPJS"), max_length=13, blank=True)
+    # The month of the newest extract that wrote this row; an older extract never overwrites it.
+    as_of = models.DateField(_("keadaan data (bulan ekstrak)"), null=True, blank=True)
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     programmes = models.CharField(_("program"), max_length=40, help_text=_("mis. JKK,JKM"))
     category = models.CharField(_("kategori"), max_length=3, choices=Category.choices)
     wage = models.DecimalField(_("upah dilaporkan"), max_digits=14, decimal_places=2, default=0)
@@ -96,3 +111,33 @@ def protected_q(period: Month, rule: StatusRule, prefix: str = "") -> Q:
 def person_protected(period: Month, rule: StatusRule, person_ref: str = "person_id") -> Exists:
     """Exists() for annotating rows that carry a person id."""
     return Exists(Enrolment.objects.filter(protected_q(period, rule), person_id=OuterRef(person_ref)))
+
+
+class MatchProposal(models.Model):
+    """A BPJS participant whose NIK matched nobody, and a roster person with the same name and birth date.
+
+    A person confirms or refuses it; a refused pair is never proposed again.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Diusulkan")
+        CONFIRMED = "confirmed", _("Dikonfirmasi")
+        REFUSED = "refused", _("Ditolak")
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="proposals")
+    person = models.ForeignKey("officials.Person", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("alasan"), max_length=200)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "person"], name="proposal_unique_pair")]
+        verbose_name = _("usulan pencocokan")
+        verbose_name_plural = _("usulan pencocokan")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} ~ {self.person_id} ({self.state})"

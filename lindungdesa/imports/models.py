@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportBatch(models.Model):
+    """One file brought in: who, when, which file, what it did, and what it rejected."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Daftar aparat dan BPD")
+        BPJS = "bpjs", _("Ekstrak peserta BPJS Ketenagakerjaan")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu diproses")
+        RUNNING = "running", _("Sedang diproses")
+        PREVIEWED = "previewed", _("Uji coba selesai (belum disimpan)")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+        UNDONE = "undone", _("Dibatalkan")
+
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    dry_run = models.BooleanField(_("uji coba"), default=False)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where the rows may land: the uploader's region, or the desa chosen for a file without desa codes.
+    scope_code = models.CharField(_("wilayah"), max_length=13, blank=True)
+    default_desa = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("bulan ekstrak"), null=True, blank=True)
+    column_overrides = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor")
+        verbose_name_plural = _("impor")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RejectedRow(models.Model):
+    """A row that was not taken, with why, kept so the operator can fix it and upload it again."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    row_number = models.PositiveIntegerField(_("baris"))
+    field = models.CharField(_("kolom"), max_length=40)
+    message = models.TextField(_("alasan"))
+    # The row's cells as the file had them, by header, so the rejected rows can be downloaded again.
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["row_number", "id"]
+
+    def __str__(self) -> str:
+        return f"baris {self.row_number}, {self.field}: {self.message}"
+
+
+class BatchChange(models.Model):
+    """One row written by a batch, in order, so that the last batch can be undone."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=40)  # "officials.Person"
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=6, choices=Action.choices)
+    before = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.model}#{self.object_id}"

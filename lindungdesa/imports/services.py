@@ -1,0 +1,171 @@
+"""Imports as services: the pages, the background task and the CLI all call these."""
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.enrolment.reconcile import enrolments_link_by_nik, match_proposals_refresh, nik_prefix_of
+from lindungdesa.lib.months import Month
+from lindungdesa.officials.models import Person
+from lindungdesa.regions.models import Region
+
+from .bpjs import BpjsRows
+from .engine import Progress, batch_create, batch_fail, run_import
+from .models import BatchChange, ImportBatch
+from .roster import RosterRows
+from .summary import ImportFailed, ImportSummary
+
+
+def roster_import_file(
+    *,
+    data: bytes,
+    file_name: str,
+    user=None,
+    scope_code: str | None = None,
+    default_desa: Region | None = None,
+    dry_run: bool = False,
+    overrides: dict[int, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import a roster file. A dry run writes nothing (not even a batch) and reports the same counts."""
+    if scope_code is None and user is not None:
+        scope_code = user.region_id or ""
+    handler = RosterRows(scope_code=scope_code, default_desa=default_desa)
+    return _run(
+        handler=handler,
+        kind=ImportBatch.Kind.ROSTER,
+        data=data,
+        file_name=file_name,
+        user=user,
+        scope_code=scope_code or "",
+        default_desa=default_desa,
+        as_of=None,
+        dry_run=dry_run,
+        overrides=overrides,
+        progress=progress,
+    )
+
+
+def bpjs_import_file(
+    *,
+    data: bytes,
+    file_name: str,
+    as_of: Month,
+    user=None,
+    scope_code: str | None = None,
+    dry_run: bool = False,
+    overrides: dict[int, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    if scope_code is None and user is not None:
+        scope_code = user.region_id or ""
+    handler = BpjsRows(as_of=as_of, scope_code=scope_code, batch_id=None)
+    return _run(
+        handler=handler,
+        kind=ImportBatch.Kind.BPJS,
+        data=data,
+        file_name=file_name,
+        user=user,
+        scope_code=scope_code or "",
+        default_desa=None,
+        as_of=as_of.first_day,
+        dry_run=dry_run,
+        overrides=overrides,
+        progress=progress,
+    )
+
+
+def _run(
+    *, handler, kind, data, file_name, user, scope_code, default_desa, as_of, dry_run, overrides, progress
+):
+    batch = None
+    if not dry_run:
+        batch = batch_create(
+            kind=kind,
+            data=data,
+            file_name=file_name,
+            user=user,
+            scope_code=scope_code,
+            default_desa=default_desa,
+            as_of=as_of,
+        )
+        if isinstance(handler, BpjsRows):
+            handler.batch_id = batch.pk
+    try:
+        summary = run_import(
+            handler=handler,
+            data=data,
+            file_name=file_name,
+            batch=batch,
+            dry_run=dry_run,
+            overrides=overrides,
+            progress=progress,
+        )
+    except ImportFailed as exc:
+        if batch is not None:
+            batch_fail(batch, str(exc))
+        raise
+    except Exception:
+        if batch is not None:
+            batch_fail(batch, "Impor gagal karena kesalahan sistem; tidak ada data yang diubah.")
+        raise
+    if not dry_run:
+        reconcile_after_import(scope_code)
+    return summary
+
+
+def reconcile_after_import(scope_code: str = "") -> None:
+    """New people may be the participants BPJS already reported; new participants may be known people."""
+    enrolments_link_by_nik()
+    match_proposals_refresh(nik_prefix=nik_prefix_of(scope_code))
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone; the message says why, in Indonesian."""
+
+
+@transaction.atomic
+def batch_undo(*, batch: ImportBatch, user=None) -> int:
+    """Undo the last completed batch: delete what it created, restore what it changed. Returns a count."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != ImportBatch.State.DONE:
+        raise UndoRefused("Hanya impor yang selesai yang dapat dibatalkan.")
+    later = ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk)
+    if later.exists():
+        raise UndoRefused("Hanya impor terakhir yang dapat dibatalkan; batalkan dulu impor yang lebih baru.")
+    changes = list(batch.changes.order_by("-id"))
+    restored: set[tuple[str, int]] = set()
+    for change in changes:
+        model = apps.get_model(change.model)
+        obj = model.objects.filter(pk=change.object_id).first()
+        if obj is None:
+            continue
+        key = (change.model, change.object_id)
+        if key not in restored and batch.finished_at and obj.updated_at > batch.finished_at:
+            raise UndoRefused(
+                f"Data {model._meta.verbose_name} dari impor ini sudah diubah sesudahnya; pembatalan akan "
+                "menghapus perubahan itu. Perbaiki datanya secara langsung."
+            )
+        restored.add(key)
+        if change.action == BatchChange.Action.CREATE:
+            if isinstance(obj, Person):
+                # BPJS participants linked to this person by NIK become unmatched again, as before the import.
+                Enrolment.objects.filter(person=obj).update(person=None)
+            try:
+                obj.delete()
+            except ProtectedError as exc:
+                raise UndoRefused(
+                    f"Data {model._meta.verbose_name} yang dibuat impor ini sudah dipakai data lain."
+                ) from exc
+        else:
+            for field, value in change.before.items():
+                model_field = model._meta.get_field(field)
+                setattr(obj, model_field.attname, None if value is None else model_field.to_python(value))
+            obj.save()
+    batch.state = ImportBatch.State.UNDONE
+    batch.undone_at = timezone.now()
+    batch.undone_by = user if user is not None and user.is_authenticated else None
+    batch.save(update_fields=["state", "undone_at", "undone_by"])
+    return len(changes)

@@ -1,0 +1,82 @@
+"""The canonical roster template: Indonesian headers, an instructions sheet, NIK typed as text."""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from lindungdesa.officials.models import Office
+
+ROSTER_COLUMNS = [
+    ("kode_desa", "Kode Kemendagri desa, mis. 61.03.01.2001", 16),
+    ("nama_desa", "Nama desa (boleh kosong; bila diisi dicocokkan dengan kode)", 22),
+    ("nik", "16 digit. Kolom ini sudah berformat Teks: jangan ubah menjadi angka", 20),
+    ("nama", "Nama lengkap sesuai KTP", 28),
+    ("jenis_kelamin", "L atau P (boleh kosong: dibaca dari NIK)", 8),
+    ("tanggal_lahir", "HH/BB/TTTT (boleh kosong: dibaca dari NIK)", 14),
+    ("kelompok", "APARAT atau BPD", 10),
+    ("jabatan", "Salah satu jabatan di lembar Petunjuk", 26),
+    ("nama_dusun", "Untuk kepala dusun: nama dusunnya", 18),
+    ("status_jabatan", "Definitif, Pj atau Plt (boleh kosong = Definitif)", 12),
+    ("nomor_sk", "Nomor SK pengangkatan", 22),
+    ("tanggal_sk", "HH/BB/TTTT", 14),
+    ("mulai_menjabat", "HH/BB/TTTT", 14),
+    ("akhir_menjabat", "HH/BB/TTTT (boleh kosong bila belum ditetapkan)", 14),
+    ("penghasilan_bulanan", "Siltap + tunjangan (aparat) atau tunjangan (BPD), rupiah", 16),
+    ("no_hp", "Nomor HP, mis. 081234567890", 16),
+]
+
+_HEADER_FILL = PatternFill("solid", fgColor="1B6B47")
+
+
+def roster_template() -> bytes:
+    wb = Workbook()
+    data = wb.active
+    data.title = "Data"
+    for col, (name, _help, width) in enumerate(ROSTER_COLUMNS, start=1):
+        cell = data.cell(row=1, column=col, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+        data.column_dimensions[cell.column_letter].width = width
+    data.freeze_panes = "A2"
+    # Text format for every code column, so that Excel keeps all 16 digits of a NIK.
+    for name in ("kode_desa", "nik", "nomor_sk", "no_hp"):
+        letter = data.cell(row=1, column=[c[0] for c in ROSTER_COLUMNS].index(name) + 1).column_letter
+        for row in range(2, 2001):
+            data[f"{letter}{row}"].number_format = "@"
+    offices = DataValidation(type="list", formula1="=Petunjuk!$B$24:$B$36", allow_blank=False)
+    offices.error = "Pilih jabatan dari daftar."
+    data.add_data_validation(offices)
+    letter = data.cell(row=1, column=[c[0] for c in ROSTER_COLUMNS].index("jabatan") + 1).column_letter
+    offices.add(f"{letter}2:{letter}2000")
+
+    help_sheet = wb.create_sheet("Petunjuk")
+    help_sheet.column_dimensions["A"].width = 24
+    help_sheet.column_dimensions["B"].width = 80
+    help_sheet["A1"] = "Templat daftar aparat desa dan anggota BPD — Lindung Desa"
+    help_sheet["A1"].font = Font(bold=True, size=13)
+    help_sheet["A2"] = (
+        "Isi satu baris per jabatan di lembar Data. Jangan ubah judul kolom. Baris yang salah ditolak "
+        "dengan alasannya; baris lain tetap disimpan."
+    )
+    help_sheet["A2"].alignment = Alignment(wrap_text=True)
+    help_sheet.merge_cells("A2:B2")
+    help_sheet.row_dimensions[2].height = 32
+    help_sheet["A4"], help_sheet["B4"] = "Kolom", "Isi"
+    help_sheet["A4"].font = help_sheet["B4"].font = Font(bold=True)
+    for row, (name, text, _width) in enumerate(ROSTER_COLUMNS, start=5):
+        help_sheet.cell(row=row, column=1, value=name)
+        help_sheet.cell(row=row, column=2, value=text)
+    start = 5 + len(ROSTER_COLUMNS) + 2
+    help_sheet.cell(row=start, column=1, value="Daftar jabatan").font = Font(bold=True)
+    for offset, office in enumerate(Office, start=1):
+        help_sheet.cell(row=start + offset, column=2, value=str(office.label))
+    assert start + 1 == 24, "the office list must stay where the Data sheet's validation points"
+    return _save(wb)
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
