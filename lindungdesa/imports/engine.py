@@ -265,9 +265,11 @@ def batch_create(
     scope_code: str = "",
     default_desa=None,
     as_of: datetime.date | None = None,
+    overrides: dict[int, str] | None = None,
     dry_run: bool = False,
-    keep_file: bool = True,
+    save: bool = True,
 ) -> ImportBatch:
+    """A batch for a file, saved with the file kept (for the background job) unless `save` is off."""
     batch = ImportBatch(
         kind=kind,
         file_name=file_name[:255],
@@ -276,12 +278,13 @@ def batch_create(
         scope_code=scope_code,
         default_desa=default_desa,
         as_of=as_of,
+        column_overrides={str(k): v for k, v in (overrides or {}).items()},
         dry_run=dry_run,
-        state=ImportBatch.State.RUNNING,
+        state=ImportBatch.State.PENDING,
     )
-    if keep_file:
+    if save:
         batch.file.save(f"{batch.file_sha256[:16]}-{file_name[-80:]}", ContentFile(data), save=False)
-    batch.save()
+        batch.save()
     return batch
 
 

@@ -12,7 +12,7 @@ from lindungdesa.officials.models import Person
 from lindungdesa.regions.models import Region
 
 from .bpjs import BpjsRows
-from .engine import Progress, batch_create, batch_fail, run_import
+from .engine import Progress, RowHandler, batch_create, batch_fail, run_import
 from .models import BatchChange, ImportBatch
 from .roster import RosterRows
 from .summary import ImportFailed, ImportSummary
@@ -29,23 +29,19 @@ def roster_import_file(
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import a roster file. A dry run writes nothing (not even a batch) and reports the same counts."""
-    if scope_code is None and user is not None:
-        scope_code = user.region_id or ""
-    handler = RosterRows(scope_code=scope_code, default_desa=default_desa)
-    return _run(
-        handler=handler,
+    """Import a roster file now. A dry run writes nothing (not even a batch) and reports the same counts."""
+    batch = batch_create(
         kind=ImportBatch.Kind.ROSTER,
         data=data,
         file_name=file_name,
         user=user,
-        scope_code=scope_code or "",
+        scope_code=_scope(user, scope_code),
         default_desa=default_desa,
-        as_of=None,
-        dry_run=dry_run,
         overrides=overrides,
-        progress=progress,
+        dry_run=dry_run,
+        save=not dry_run,
     )
+    return batch_process(batch, data=data, progress=progress)
 
 
 def bpjs_import_file(
@@ -59,61 +55,81 @@ def bpjs_import_file(
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    if scope_code is None and user is not None:
-        scope_code = user.region_id or ""
-    handler = BpjsRows(as_of=as_of, scope_code=scope_code, batch_id=None)
-    return _run(
-        handler=handler,
+    """Import one month's BPJS participant extract now."""
+    batch = batch_create(
         kind=ImportBatch.Kind.BPJS,
         data=data,
         file_name=file_name,
         user=user,
-        scope_code=scope_code or "",
-        default_desa=None,
+        scope_code=_scope(user, scope_code),
         as_of=as_of.first_day,
-        dry_run=dry_run,
         overrides=overrides,
-        progress=progress,
+        dry_run=dry_run,
+        save=not dry_run,
     )
+    return batch_process(batch, data=data, progress=progress)
 
 
-def _run(
-    *, handler, kind, data, file_name, user, scope_code, default_desa, as_of, dry_run, overrides, progress
-):
-    batch = None
-    if not dry_run:
-        batch = batch_create(
-            kind=kind,
-            data=data,
-            file_name=file_name,
-            user=user,
-            scope_code=scope_code,
-            default_desa=default_desa,
-            as_of=as_of,
+def _scope(user, scope_code: str | None) -> str:
+    if scope_code is not None:
+        return scope_code
+    return (user.region_id or "") if user is not None and user.is_authenticated else ""
+
+
+def handler_for(batch: ImportBatch) -> RowHandler:
+    if batch.kind == ImportBatch.Kind.ROSTER:
+        return RosterRows(scope_code=batch.scope_code, default_desa=batch.default_desa)
+    return BpjsRows(as_of=Month.of(batch.as_of), scope_code=batch.scope_code, batch_id=batch.pk)
+
+
+def batch_process(
+    batch: ImportBatch, *, data: bytes | None = None, progress: Progress | None = None
+) -> ImportSummary:
+    """Run a batch: a dry run (kept as a preview when the batch is saved) or the real import.
+
+    An unsaved batch (the CLI's dry run) leaves no trace at all. Raises ImportFailed when the file as a whole
+    cannot be imported; the batch then says why, and nothing else changed.
+    """
+    saved = batch.pk is not None
+    if data is None:
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+    if saved:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.RUNNING, progress=0, message=""
         )
-        if isinstance(handler, BpjsRows):
-            handler.batch_id = batch.pk
+    overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()}
     try:
         summary = run_import(
-            handler=handler,
+            handler=handler_for(batch),
             data=data,
-            file_name=file_name,
-            batch=batch,
-            dry_run=dry_run,
-            overrides=overrides,
+            file_name=batch.file_name,
+            batch=batch if saved else None,
+            dry_run=batch.dry_run,
+            overrides=overrides or None,
             progress=progress,
         )
     except ImportFailed as exc:
-        if batch is not None:
+        if saved:
             batch_fail(batch, str(exc))
         raise
     except Exception:
-        if batch is not None:
+        if saved:
             batch_fail(batch, "Impor gagal karena kesalahan sistem; tidak ada data yang diubah.")
         raise
-    if not dry_run:
-        reconcile_after_import(scope_code)
+    if not batch.dry_run:
+        reconcile_after_import(batch.scope_code)
     return summary
+
+
+def batch_commit_preview(batch: ImportBatch) -> ImportBatch:
+    """Turn a previewed dry run into the real import (run it again: the data may have changed since)."""
+    if batch.state != ImportBatch.State.PREVIEWED:
+        raise ValueError("Hanya uji coba yang selesai yang dapat disimpan.")
+    batch.dry_run = False
+    batch.state = ImportBatch.State.PENDING
+    batch.save(update_fields=["dry_run", "state"])
+    return batch
 
 
 def reconcile_after_import(scope_code: str = "") -> None:
@@ -132,8 +148,7 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.DONE:
         raise UndoRefused("Hanya impor yang selesai yang dapat dibatalkan.")
-    later = ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk)
-    if later.exists():
+    if ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists():
         raise UndoRefused("Hanya impor terakhir yang dapat dibatalkan; batalkan dulu impor yang lebih baru.")
     changes = list(batch.changes.order_by("-id"))
     restored: set[tuple[str, int]] = set()
