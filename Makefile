@@ -20,6 +20,9 @@ run: $(STAMP)
 	$(BIN)/lindungdesa setup --province 61 --demo
 	$(BIN)/lindungdesa collectstatic --noinput --verbosity 0
 	@echo "Lindung Desa berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	@# The background worker (imports, snapshots) runs beside the web server and stops with it.
+	$(BIN)/lindungdesa db_worker --queue-name '*' --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/lindungdesa runserver $(HOST):$(PORT) --noreload --skip-checks
 
 test: $(STAMP)

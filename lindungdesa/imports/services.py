@@ -2,7 +2,7 @@
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from lindungdesa.enrolment.models import Enrolment
@@ -151,6 +151,12 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
     if ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists():
         raise UndoRefused("Hanya impor terakhir yang dapat dibatalkan; batalkan dulu impor yang lebih baru.")
     changes = list(batch.changes.order_by("-id"))
+    # Rows are "changed since" when edited after this batch, or after a later batch was undone (undoing one
+    # rewrites the rows it had touched, which must not block undoing the one before).
+    later_undo = ImportBatch.objects.filter(pk__gt=batch.pk, state=ImportBatch.State.UNDONE).aggregate(
+        at=Max("undone_at")
+    )["at"]
+    cutoff = max(t for t in (batch.finished_at, later_undo) if t is not None) if batch.finished_at else None
     restored: set[tuple[str, int]] = set()
     for change in changes:
         model = apps.get_model(change.model)
@@ -158,7 +164,7 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
         if obj is None:
             continue
         key = (change.model, change.object_id)
-        if key not in restored and batch.finished_at and obj.updated_at > batch.finished_at:
+        if key not in restored and cutoff and obj.updated_at > cutoff:
             raise UndoRefused(
                 f"Data {model._meta.verbose_name} dari impor ini sudah diubah sesudahnya; pembatalan akan "
                 "menghapus perubahan itu. Perbaiki datanya secara langsung."
