@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("impor/", include("lindungdesa.imports.urls")),
+    path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),
     path("", include("lindungdesa.web.urls")),
 ]

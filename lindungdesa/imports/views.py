@@ -1,0 +1,242 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
+
+from lindungdesa.accounts.models import User
+from lindungdesa.accounts.scope import home_region, scope_q
+from lindungdesa.lib.months import Month
+
+from . import exports
+from .engine import batch_create, prepare
+from .forms import MappingForm, UploadForm, may_import_bpjs
+from .models import ImportBatch
+from .services import UndoRefused, batch_commit_preview, batch_undo, handler_for
+from .summary import ImportFailed
+from .tasks import import_batch_run, progress_of
+from .template import roster_template
+
+HISTORY_PAGE_SIZE = 25
+# The result page lists this many rejections; the XLSX download has them all.
+REJECTED_SHOWN = 200
+RUNNING = (ImportBatch.State.PENDING, ImportBatch.State.RUNNING)
+
+
+def _batches_for(user: User) -> QuerySet[ImportBatch]:
+    """Batches whose rows may land in the user's region, and the user's own uploads."""
+    return ImportBatch.objects.filter(scope_q(user, "scope_code") | Q(uploaded_by=user))
+
+
+def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
+    return get_object_or_404(_batches_for(request.user).select_related("uploaded_by", "default_desa"), pk=pk)
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "imports/forbidden.html", {"message": message, "section": "impor"}, status=403)
+
+
+def _xlsx(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _start(batch: ImportBatch) -> None:
+    # Runs in `lindungdesa db_worker`; with the immediate backend (tests, TASKS_IMMEDIATE) it runs here.
+    import_batch_run.enqueue(batch.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("jenis") == ImportBatch.Kind.BPJS and not may_import_bpjs(user):
+            return _forbidden(
+                request,
+                _(
+                    "Operator desa tidak dapat mengimpor ekstrak BPJS Ketenagakerjaan. Ekstrak diimpor oleh "
+                    "petugas BPJS TK atau operator kabupaten."
+                ),
+            )
+        form = UploadForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            upload = form.cleaned_data["berkas"]
+            month = form.cleaned_data["bulan"]
+            is_bpjs = form.cleaned_data["jenis"] == ImportBatch.Kind.BPJS
+            batch = batch_create(
+                kind=form.cleaned_data["jenis"],
+                data=upload.read(),
+                file_name=upload.name,
+                user=user,
+                scope_code=user.region_id or "",
+                default_desa=None if is_bpjs else form.cleaned_data["desa"],
+                as_of=month.first_day if is_bpjs else None,
+                dry_run=form.cleaned_data["uji_coba"],
+                save=True,
+            )
+            _start(batch)
+            return redirect("import-detail", pk=batch.pk)
+    else:
+        form = UploadForm(user=user)
+    page = Paginator(_batches_for(user).select_related("uploaded_by"), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
+    return render(request, "imports/list.html", {"form": form, "page": page, "section": "impor"})
+
+
+@login_required
+@require_safe
+def roster_template_download(request: HttpRequest) -> HttpResponse:
+    return _xlsx(roster_template(), "templat-roster.xlsx")
+
+
+def _file_problem(batch: ImportBatch) -> ImportFailed | None:
+    """Why a failed batch's file could not be imported, read again from the kept file."""
+    if batch.state != ImportBatch.State.FAILED or not batch.file:
+        return None
+    overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()} or None
+    try:
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+        prepare(data, batch.file_name, handler_for(batch), overrides)
+    except ImportFailed as exc:
+        return exc
+    except OSError:
+        return ImportFailed(_("Berkas impor ini tidak tersimpan lagi. Unggah kembali berkasnya."))
+    return None
+
+
+def _mapping_form(batch: ImportBatch, problem: ImportFailed, data=None) -> MappingForm:
+    from lindungdesa.lib.headers import match_headers
+
+    fields = handler_for(batch).fields
+    overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()} or None
+    current = match_headers(problem.headers, fields, overrides=overrides).mapping
+    return MappingForm(data, headers=problem.headers, fields=fields, initial_mapping=current)
+
+
+def _can_undo(batch: ImportBatch) -> bool:
+    # batch_undo decides; this only spares the user a button that can only be refused.
+    return (
+        batch.state == ImportBatch.State.DONE
+        and not ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists()
+    )
+
+
+def _reconcile_link(user: User, batch: ImportBatch) -> tuple[str, str] | None:
+    """(region code, period) of the reconciliation page that follows this import, if the user may see it."""
+    code = batch.scope_code if batch.scope_code and user.can_see_region(batch.scope_code) else None
+    if code is None:
+        region = home_region(user)
+        code = region.code if region else None
+    if code is None:
+        return None
+    return code, str(Month.of(batch.as_of)) if batch.as_of else ""
+
+
+def _detail(
+    request: HttpRequest, batch: ImportBatch, *, mapping_form: MappingForm | None = None
+) -> HttpResponse:
+    ctx: dict = {"batch": batch, "section": "impor", "running": batch.state in RUNNING}
+    if ctx["running"]:
+        ctx["progress"] = progress_of(batch)
+    elif batch.state == ImportBatch.State.FAILED:
+        problem = _file_problem(batch)
+        if problem is not None and problem.headers:
+            ctx["problem"] = problem
+            ctx["mapping_form"] = mapping_form or _mapping_form(batch, problem)
+        else:
+            ctx["upload_form"] = UploadForm(user=request.user)
+    else:
+        rejected = batch.rejected_rows.all()
+        ctx.update(
+            rejected=rejected[:REJECTED_SHOWN],
+            rejected_count=rejected.count(),
+            rejected_shown=REJECTED_SHOWN,
+            can_undo=_can_undo(batch),
+            # Warnings are kept on the batch once the import engine stores them (see `warnings`).
+            warnings=getattr(batch, "warnings", None) or [],
+            reconcile=_reconcile_link(request.user, batch),
+        )
+    return render(request, "imports/detail.html", ctx)
+
+
+@login_required
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _get_batch_for_user(request, pk))
+
+
+@login_required
+@require_safe
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    if batch.state not in RUNNING:
+        # Finished: the whole page shows the result.
+        return HttpResponseClientRefresh()
+    return render(request, "imports/_progress.html", {"batch": batch, "progress": progress_of(batch)})
+
+
+@login_required
+@require_POST
+def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    problem = _file_problem(batch)
+    if problem is None or not problem.headers:
+        return redirect("import-detail", pk=batch.pk)
+    form = _mapping_form(batch, problem, request.POST)
+    if not form.is_valid():
+        return _detail(request, batch, mapping_form=form)
+    batch.column_overrides = {str(k): v for k, v in form.overrides().items()}
+    batch.state = ImportBatch.State.PENDING
+    batch.message = ""
+    batch.save(update_fields=["column_overrides", "state", "message"])
+    _start(batch)
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    try:
+        batch_commit_preview(batch)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        _start(batch)
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    if request.method != "POST":
+        return render(
+            request, "imports/undo.html", {"batch": batch, "can_undo": _can_undo(batch), "section": "impor"}
+        )
+    try:
+        count = batch_undo(batch=batch, user=request.user)
+    except UndoRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Impor dibatalkan: %(count)s perubahan data dikembalikan.") % {"count": count}
+        )
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+@require_safe
+def rejected_download(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    # The uploader had the file already; others see identifiers only if their role allows it.
+    mask = not (request.user.can_see_personal_data or batch.uploaded_by_id == request.user.pk)
+    return _xlsx(exports.rejected_rows_xlsx(batch, mask_personal=mask), f"impor-{batch.pk}-ditolak.xlsx")
