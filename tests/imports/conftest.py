@@ -1,0 +1,89 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from lindungdesa.regions.models import Region
+from tests.factories import make_nik
+
+ROSTER_HEADER = [
+    "kode_desa",
+    "nama_desa",
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "kelompok",
+    "jabatan",
+    "nomor_sk",
+    "tanggal_sk",
+    "mulai_menjabat",
+    "akhir_menjabat",
+    "penghasilan_bulanan",
+    "no_hp",
+]
+BPJS_HEADER = [
+    "nik",
+    "nama",
+    "kpj",
+    "tanggal_lahir",
+    "program",
+    "kategori",
+    "upah",
+    "tanggal_kepesertaan",
+    "bulan_iuran_terakhir",
+    "status",
+    "kode_desa",
+]
+
+
+def to_csv(header: list[str], rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def desa() -> Region:
+    return Region.objects.filter(regency_code="61.03", kind=Region.Kind.DESA).order_by("code").first()
+
+
+@pytest.fixture
+def other_regency_desa() -> Region:
+    return Region.objects.filter(regency_code="61.01", kind=Region.Kind.DESA).order_by("code").first()
+
+
+class People:
+    """Valid NIKs for a desa's kecamatan, with the facts they encode."""
+
+    def __init__(self, desa: Region):
+        self.desa = desa
+
+    def row(self, name: str, office: str, *, born=date(1980, 5, 17), sex="L", serial: int, **extra) -> dict:
+        row = {
+            "kode_desa": self.desa.code,
+            "nama_desa": self.desa.name,
+            "nik": make_nik(self.desa.district_code, born, sex, serial),
+            "nama": name,
+            "jenis_kelamin": sex,
+            "tanggal_lahir": born.strftime("%d/%m/%Y"),
+            "kelompok": "BPD" if "BPD" in office else "APARAT",
+            "jabatan": office,
+            "nomor_sk": "141/01/KPTS/2022",
+            "tanggal_sk": "03/01/2022",
+            "mulai_menjabat": "03/01/2022",
+            "akhir_menjabat": "",
+            "penghasilan_bulanan": "Rp 2.426.640",
+            "no_hp": "081234567890",
+        }
+        row.update(extra)
+        return row
+
+
+@pytest.fixture
+def people(desa) -> People:
+    return People(desa)

@@ -1,0 +1,139 @@
+from datetime import date
+
+import pytest
+
+from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.imports.services import bpjs_import_file
+from lindungdesa.indicators.selectors import region_indicators
+from lindungdesa.lib.months import Month
+from lindungdesa.officials.models import Office
+from tests.factories import make_nik, make_position
+from tests.imports.conftest import BPJS_HEADER, to_csv
+
+pytestmark = pytest.mark.django_db
+
+OCT = Month(2026, 10)
+NOV = Month(2026, 11)
+
+
+@pytest.fixture
+def kades(desa):
+    return make_position(desa, Office.KEPALA_DESA, date(2020, 1, 1), name="Yohanes Ale")
+
+
+def extract_row(person_nik: str, name: str, *, kpj="12345678901", paid="2026-10", **extra) -> dict:
+    row = {
+        "nik": person_nik,
+        "nama": name,
+        "kpj": kpj,
+        "tanggal_lahir": "",
+        "program": "JKK,JKM",
+        "kategori": "PU",
+        "upah": "2426640",
+        "tanggal_kepesertaan": "01/02/2021",
+        "bulan_iuran_terakhir": paid,
+        "status": "AKTIF",
+        "kode_desa": "",
+    }
+    row.update(extra)
+    return row
+
+
+def test_a_participant_is_matched_to_the_roster_by_nik(kades, desa):
+    data = to_csv(BPJS_HEADER, [extract_row(kades.person.nik, "YOHANES ALE")])
+    summary = bpjs_import_file(data=data, file_name="bpjs.csv", as_of=OCT)
+    assert (summary.accepted, summary.created, summary.rejected) == (1, 1, 0)
+    enrolment = Enrolment.objects.get()
+    assert enrolment.person == kades.person
+    assert (enrolment.paid_through, enrolment.as_of) == (date(2026, 10, 1), date(2026, 10, 1))
+    assert enrolment.programme_list == ["JKK", "JKM"]
+    assert region_indicators(desa, NOV).total.aparat_protected == 1
+
+
+def test_an_unknown_nik_is_kept_unmatched(desa):
+    stranger = make_nik(desa.district_code, date(1970, 1, 1), "L", 77)
+    summary = bpjs_import_file(
+        data=to_csv(BPJS_HEADER, [extract_row(stranger, "Orang Luar")]), file_name="b.csv", as_of=OCT
+    )
+    assert summary.accepted == 1
+    assert Enrolment.objects.get().person is None
+
+
+def test_month_formats_of_branch_extracts(kades, desa):
+    others = [make_nik(desa.district_code, date(1970, 1, 1), "L", n) for n in (81, 82)]
+    rows = [
+        extract_row(kades.person.nik, "Yohanes Ale", paid="10-2026"),
+        extract_row(others[0], "Satu", kpj="22222222222", paid="Okt 2026"),
+        extract_row(others[1], "Dua", kpj="33333333333", paid="2026-09"),
+    ]
+    bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=OCT)
+    assert sorted(Enrolment.objects.values_list("paid_through", flat=True)) == [
+        date(2026, 9, 1),
+        date(2026, 10, 1),
+        date(2026, 10, 1),
+    ]
+
+
+def test_a_newer_extract_updates_and_an_older_one_never_overwrites(kades):
+    nik = kades.person.nik
+    bpjs_import_file(
+        data=to_csv(BPJS_HEADER, [extract_row(nik, "Yohanes", paid="2026-09")]),
+        file_name="sep.csv",
+        as_of=Month(2026, 9),
+    )
+    newer = bpjs_import_file(
+        data=to_csv(BPJS_HEADER, [extract_row(nik, "Yohanes", paid="2026-10")]),
+        file_name="okt.csv",
+        as_of=OCT,
+    )
+    assert newer.updated == 1
+    older = bpjs_import_file(
+        data=to_csv(BPJS_HEADER, [extract_row(nik, "Yohanes", paid="2026-08", status="NONAKTIF")]),
+        file_name="agu.csv",
+        as_of=Month(2026, 8),
+    )
+    assert (older.accepted, older.unchanged, older.updated) == (1, 1, 0)
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.paid_through, enrolment.reported_status) == (date(2026, 10, 1), "AKTIF")
+
+
+def test_bad_rows_are_rejected_with_row_and_field(kades, desa):
+    rows = [
+        extract_row(kades.person.nik, "Yohanes Ale"),
+        extract_row("610301170580001", "NIK Pendek", kpj="44444444444"),
+        extract_row(
+            make_nik(desa.district_code, date(1970, 1, 1), "L", 91), "Bulan Salah", kpj="5", paid="Okt-ober"
+        ),
+        extract_row(
+            make_nik(desa.district_code, date(1970, 1, 1), "L", 92),
+            "Program",
+            kpj="66666666666",
+            program="JKP",
+        ),
+        extract_row(
+            make_nik(desa.district_code, date(1970, 1, 1), "L", 93),
+            "Masa Depan",
+            kpj="77777777777",
+            paid="2026-12",
+        ),
+    ]
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=OCT)
+    assert (summary.accepted, summary.rejected) == (1, 4)
+    fields = {(e.row, e.field) for e in summary.errors}
+    assert {(3, "nik"), (4, "bulan_iuran_terakhir"), (5, "program"), (6, "bulan_iuran_terakhir")} <= fields
+
+
+def test_a_kpj_of_unusual_length_is_a_warning_not_a_rejection(kades):
+    summary = bpjs_import_file(
+        data=to_csv(BPJS_HEADER, [extract_row(kades.person.nik, "Yohanes", kpj="123456789")]),
+        file_name="b.csv",
+        as_of=OCT,
+    )
+    assert (summary.accepted, summary.rejected) == (1, 0)
+    assert summary.warnings and summary.warnings[0].field == "kpj"
+
+
+def test_the_same_participant_twice_in_one_extract_is_rejected_the_second_time(kades):
+    row = extract_row(kades.person.nik, "Yohanes")
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, [row, row]), file_name="b.csv", as_of=OCT)
+    assert (summary.accepted, summary.rejected) == (1, 1)
