@@ -26,7 +26,20 @@ OFFICES_APARAT = [
     "Kasi Pelayanan",
 ]
 OFFICES_BPD = ["Ketua BPD", "Wakil Ketua BPD", "Sekretaris BPD"] + ["Anggota BPD"] * 4
-FIRST = ["Agus", "Budi", "Siti", "Dewi", "Yohanes", "Maria", "Rudi", "Yanti", "Hendra", "Rina", "Antonius", "Nur"]
+FIRST = [
+    "Agus",
+    "Budi",
+    "Siti",
+    "Dewi",
+    "Yohanes",
+    "Maria",
+    "Rudi",
+    "Yanti",
+    "Hendra",
+    "Rina",
+    "Antonius",
+    "Nur",
+]
 LAST = ["Santoso", "Wijaya", "Aminah", "Lestari", "Ale", "Pratama", "Hidayat", "Kurniawan", "Saputra", "Sari"]
 ROSTER_HEADER = [
     "kode_desa",
@@ -106,8 +119,18 @@ def main() -> None:
                 nik = f"{district.replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
                 start = date(2019 + rng.randrange(6), rng.randrange(1, 13), 1)
-                end = start.replace(year=start.year + 8) - timedelta(days=1) if group == "BPD" or office == "Kepala Desa" else None
-                income = 2_426_640 if office == "Kepala Desa" else 2_224_420 if office == "Sekretaris Desa" else 2_022_200
+                end = (
+                    start.replace(year=start.year + 8) - timedelta(days=1)
+                    if group == "BPD" or office == "Kepala Desa"
+                    else None
+                )
+                income = (
+                    2_426_640
+                    if office == "Kepala Desa"
+                    else 2_224_420
+                    if office == "Sekretaris Desa"
+                    else 2_022_200
+                )
                 if group == "BPD":
                     income = 900_000
                 roster.writerow(
@@ -129,7 +152,9 @@ def main() -> None:
                 positions += 1
                 if rng.random() < args.enrolled:
                     kpj += 1
-                    paid = rng.choice(["2026-10", "2026-10", "2026-10", "2026-09", "2026-07", "10-2026", "Okt 2026"])
+                    paid = rng.choice(
+                        ["2026-10", "2026-10", "2026-10", "2026-09", "2026-07", "10-2026", "Okt 2026"]
+                    )
                     bpjs.writerow(
                         [
                             nik,
@@ -145,10 +170,9 @@ def main() -> None:
                         ]
                     )
                     enrolled += 1
-    print(
-        f"{len(codes)} desa, {positions} roster rows, {enrolled} BPJS rows in {time.perf_counter() - started:.1f} s"
-        f" -> {out}/roster.csv, {out}/bpjs.csv"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"{len(codes)} desa, {positions} roster rows, {enrolled} BPJS rows in {elapsed:.1f} s", end="")
+    print(f" -> {out}/roster.csv, {out}/bpjs.csv")
 
 
 if __name__ == "__main__":

@@ -211,8 +211,8 @@ def test_opensid_pamong_export_is_read_for_the_chosen_desa(desa, people):
 
     nik = make_nik(desa.district_code, date(1979, 8, 17), "L", 41)
     html = f"""<html><body><table border=1>
-    <tr><th>No</th><th>Nama</th><th>NIK</th><th>Tempat/Tanggal Lahir</th><th>Jenis Kelamin</th><th>Jabatan</th>
-    <th>Nomor SK</th><th>Tanggal SK</th><th>Masa Jabatan</th><th>Status</th></tr>
+    <tr><th>No</th><th>Nama</th><th>NIK</th><th>Tempat/Tanggal Lahir</th><th>Jenis Kelamin</th>
+    <th>Jabatan</th><th>Nomor SK</th><th>Tanggal SK</th><th>Masa Jabatan</th><th>Status</th></tr>
     <tr><td>1</td><td>H. Abdul Rahman</td><td>{nik}</td><td>Sanggau, 17-08-1979</td><td>Laki-laki</td>
     <td>Kepala Desa</td><td>141/05/2019</td><td>12-03-2019</td><td>2019 s/d 2027</td><td>Aktif</td></tr>
     </table></body></html>""".encode()
