@@ -10,7 +10,8 @@ from tests.web.conftest import KAPUAS, PENYELADI, PERIOD, TANJUNG_KAPUAS
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/masuk/", "/wilayah/61/", "/wilayah/61.03/", f"/wilayah/{KAPUAS}/", f"/wilayah/{PENYELADI}/",
-         f"/wilayah/{TANJUNG_KAPUAS}/", "/wilayah/61/?periode=salah", "/wilayah/61.99/"]  # fmt: skip
+         f"/wilayah/{TANJUNG_KAPUAS}/", "/wilayah/61/?periode=salah", "/wilayah/61.99/",
+         "/impor/", "/rekonsiliasi/61.03/", f"/rekonsiliasi/{PENYELADI}/"]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", PAGES)
