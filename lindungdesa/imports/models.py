@@ -38,6 +38,10 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)
+    # The file's header row as read, so pages and exports keep the file's own column order.
+    headers = models.JSONField(default=list, blank=True)
+    # Notes that did not reject a row ({"row", "field", "message"}), e.g. a KPJ of unusual length.
+    warnings = models.JSONField(default=list, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
