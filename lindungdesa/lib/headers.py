@@ -225,6 +225,8 @@ ROSTER_FIELDS: tuple[Field, ...] = (
         False,
         (
             "hp",
+            "nomor hp wa",
+            "hp wa",
             "telepon",
             "telp",
             "nomor telepon",

@@ -353,25 +353,22 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str) -> Table:
     if "\x00" in sample or _looks_binary(sample):
         raise UnreadableFile(f"File {name} bukan tabel yang dikenal (CSV, XLSX atau XLS). {_SAVE_AS}")
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
-    offset = 0
     first = sample.lstrip("\ufeff")
     if match := re.match(r"sep=(.)\r?\n", first):  # Excel's hint line, not shown as a row in Excel
         delimiter = match[1]
         stream.readline()
-        offset = -1
     else:
         delimiter = _choose_delimiter(first, hint)
     rows = Rows()
     sep = Rows._SEP
     join = sep.join
-    strip = sep + " \t\r\n\xa0"
     append_text = rows._append_text
-    number = offset
+    number = 0
     try:
         for record in csv.reader(stream, delimiter=delimiter):
             number += 1
             joined = join(record)
-            if not joined.strip(strip):
+            if not joined.strip():  # the separator counts as white space too
                 continue
             if joined.count(sep) != len(record) - 1 or len(record) > MAX_COLUMNS:
                 rows.append(number, [c or None for c in record[:MAX_COLUMNS]])
@@ -857,9 +854,6 @@ class _XlsxStream:
         return _finish(f"{self.name} [{sheet_name}]", "xlsx", rows, hint)
 
 
-_BLANK = Rows._SEP + " \t\r\n\xa0"
-
-
 def _keep_row(rows: Rows, number: int, cells: list[Cell]) -> None:
     """Store a streamed row ("" marks empty cells) unless it is blank: as one string when all text."""
     try:
@@ -869,7 +863,7 @@ def _keep_row(rows: Rows, number: int, cells: list[Cell]) -> None:
         if not _is_blank_cells(typed):
             rows.append(number, typed)
         return
-    if not joined.strip(_BLANK):
+    if not joined.strip():
         return
     if joined.count(Rows._SEP) == len(cells) - 1:
         rows._append_text(number, joined)

@@ -394,8 +394,8 @@ def parse_month(cell: Cell) -> Month:
     if is_blank(cell):
         raise CellError(f"Bulan kosong. {_MONTH_HELP}")
     if isinstance(cell, datetime.date):
-        return Month.of(cell)
-    if isinstance(cell, bool):
+        found = _month(cell.year, cell.month)
+    elif isinstance(cell, bool):
         found = None
     elif isinstance(cell, int | float):
         found = None
@@ -789,7 +789,9 @@ def parse_sk_number_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
     if is_blank(cell):
         return "", None
     text = parse_text(cell, max_length=200)
-    for match in reversed(list(re.finditer(r",|\s/\s", text))):
+    if not text.strip(" ,/"):
+        return "", None
+    for match in reversed(list(re.finditer(r",|\s/(?=\s|$)", text))):
         tail = text[match.end() :].strip()
         day = _date_from_text(tail) if tail else None
         if day is not None or not tail:

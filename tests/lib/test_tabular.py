@@ -1,0 +1,818 @@
+import csv
+import datetime
+import io
+import math
+import os
+import subprocess
+import sys
+import zipfile
+from functools import partial
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lindungdesa.lib import tabular
+from lindungdesa.lib.headers import BPJS_FIELDS, ROSTER_FIELDS, header_score
+from lindungdesa.lib.tabular import Rows, Table, UnreadableFile, read_table
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+D = datetime.date
+roster_hint = partial(header_score, fields=ROSTER_FIELDS)
+bpjs_hint = partial(header_score, fields=BPJS_FIELDS)
+
+TEMPLATE = [
+    "kode_desa",
+    "nama_desa",
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "kelompok",
+    "jabatan",
+    "nomor_sk",
+    "tanggal_sk",
+    "mulai_menjabat",
+    "akhir_menjabat",
+    "penghasilan_bulanan",
+    "no_hp",
+]
+P = ("61.03.01.2007", "Penyeladi")
+
+
+def read(name: str, hint=roster_hint) -> Table:
+    return read_table((FIXTURES / name).read_bytes(), name, header_hint=hint)
+
+
+def text_rows(date_sep: str, money: list[str]) -> list[tuple[int, list]]:
+    """The four people of the text rosters, dates written with `date_sep`."""
+
+    def d(day: str) -> str:
+        return day.replace("-", date_sep)
+
+    return [
+        (
+            2,
+            [*P, "6103011203750003", "Yohanes Antonius, S.Pd", "L", d("12-03-1975"), "APARAT", "Kepala Desa"]
+            + [
+                "141/01/PEM/2019",
+                d("12-03-2019"),
+                d("12-03-2019"),
+                d("12-03-2027"),
+                money[0],
+                "081234567801",
+            ],
+        ),
+        (
+            3,
+            [*P, "6103014507890001", "Maria Goreti", "P", d("05-07-1989"), "APARAT", "Sekretaris Desa"]
+            + ["141/02/PEM/2020", d("06-01-2020"), d("06-01-2020"), None, money[1], "081234567802"],
+        ),
+        (
+            4,
+            [
+                *P,
+                "6103010102700004",
+                "Paulus Ajon",
+                "L",
+                d("01-02-1970"),
+                "APARAT",
+                "Kepala Dusun Sungai Ayak",
+            ]
+            + ["141/03/PEM/2021", d("02-08-2021"), d("02-08-2021"), None, money[2], None],
+        ),
+        (
+            5,
+            [*P, "6103015708800005", "Siti Aminah", "P", d("17-08-1980"), "BPD", "Ketua BPD", "188.4/12/2021"]
+            + [d("10-05-2021"), d("10-05-2021"), d("10-05-2029"), money[3], None],
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Golden files: CSV and text
+
+
+def test_utf8_csv_with_quotes_a_blank_line_and_a_short_row():
+    table = read("roster_utf8.csv")
+    assert (table.source, table.kind, table.header_row, table.headers) == (
+        "roster_utf8.csv",
+        "csv",
+        1,
+        TEMPLATE,
+    )
+    assert table.rows == [
+        (
+            2,
+            [*P, "6103011203750003", "Yohanes Antonius, S.Pd", "L", "1975-03-12", "APARAT", "Kepala Desa"]
+            + ["141/01/PEM/2019", "2019-03-12", "2019-03-12", "2027-03-12", "2426640", "081234567801"],
+        ),
+        (
+            3,
+            [*P, "6103014507890001", "Maria Goreti", "P", "1989-07-05", "APARAT", "Sekretaris Desa"]
+            + ["141/02/PEM/2020", "2020-01-06", "2020-01-06", None, "2224420", "081234567802"],
+        ),
+        # Row 4 of the file is blank: dropped, and the numbers after it stay as the user sees them.
+        (
+            5,
+            [*P, "6103010102700004", "Paulus Ajon", "L", "1970-02-01", "APARAT", "Kepala Dusun Sungai Ayak"]
+            + ["141/03/PEM/2021", "2021-08-02", "2021-08-02", None, "2022200", None],  # short row, padded
+        ),
+        (
+            6,
+            ["61.03.02.2001", "Kedukul", "6103023006680007", 'Hendrikus "Hen" Lawing', "L", "1968-06-30"]
+            + ["APARAT", "Pj. Kepala Desa", "141/PJ/2025", "2025-11-03", "2025-11-03", None, "2426640"]
+            + ["0812-3456-7803"],
+        ),
+    ]
+
+
+def test_utf8_csv_with_bom():
+    table = read("roster_utf8_bom.csv")
+    assert table.headers == TEMPLATE  # no "\ufeffkode_desa"
+    assert table.rows == text_rows("/", ["Rp 2.426.640", "Rp 2.224.420", "Rp 2.022.200", "Rp 1.000.000"])
+
+
+def test_windows_1252_csv_with_semicolons():
+    table = read("roster_cp1252_semicolon.csv")
+    assert (table.kind, table.header_row, table.headers) == ("csv", 1, TEMPLATE)
+    andreas = [
+        *P,
+        "6103010909900006",
+        "Andréas Kéning",
+        "L",
+        "09-09-1990",
+        "BPD",
+        "Anggota BPD",
+        "188.4/12/2021",
+    ]
+    andreas += ["10-05-2021", "10-05-2021", "10-05-2029", "750.000,00", None]
+    assert table.rows == [*text_rows("-", ["2426640", "2224420", "2022200", "1000000"]), (6, andreas)]
+
+
+@pytest.mark.parametrize("name", ["roster_tab.tsv", "roster_unicode_text.txt"])
+def test_tab_separated_text_in_utf8_and_utf16(name):
+    table = read(name)
+    assert (table.kind, table.header_row, table.headers) == ("csv", 1, TEMPLATE)
+    assert table.rows == text_rows(".", ["2426640", "2224420", "2022200", "1000000"])
+
+
+def test_synonym_headers_are_kept_as_written():
+    table = read("roster_synonyms.csv")
+    assert table.headers == [
+        "No",
+        "Nama Lengkap",
+        "No. KTP",
+        "L/P",
+        "Tgl Lahir",
+        "Jabatan",
+        "Unsur",
+        "No SK",
+        "Tgl SK",
+        "TMT",
+        "Akhir Masa Jabatan",
+        "Siltap",
+        "No HP",
+        "Kode Kemendagri",
+        "Keterangan",
+    ]
+    assert [number for number, _ in table.rows] == [2, 3, 4]
+    assert table.rows[2] == (
+        4,
+        ["3", "Siti Aminah", "6103015708800005", "P", "17 Agustus 1980", "Ketua", "BPD", "188.4/12/2021"]
+        + ["10 Mei 2021", "10 Mei 2021", "10 Mei 2029", "1000000", None, "61.03.01.2007", None],
+    )
+
+
+def test_bad_values_are_read_as_they_are():
+    table = read("roster_bad_values.csv")
+    cells = {number: dict(zip(table.headers, row, strict=True)) for number, row in table.rows}
+    assert cells[2]["tanggal_sk"] == "31/02/2024"
+    assert cells[3]["penghasilan_bulanan"] == "dua juta"
+    assert cells[4]["jabatan"] == "Staf Desa"
+    assert cells[5]["nik"] == "6.10301E+15"
+    assert cells[6]["nik"] == "6103010909900006"
+
+
+def test_bpjs_extract_csv():
+    table = read("bpjs_extract.csv", bpjs_hint)
+    assert table.headers == [
+        "NIK",
+        "Nama",
+        "No KPJ",
+        "Tgl Lahir",
+        "Program",
+        "Kategori",
+        "Upah",
+        "Tgl Kepesertaan",
+        "Bulan Iuran Terakhir",
+        "Status",
+        "Kode Desa",
+    ]
+    code = "61.03.01.2007"
+    assert table.rows == [
+        (
+            2,
+            [
+                "6103011203750003",
+                "YOHANES ANTONIUS",
+                "19012345678",
+                "12-03-1975",
+                "JKK,JKM",
+                "PU",
+                "2.426.640",
+            ]
+            + ["01-01-2020", "2026-10", "AKTIF", code],
+        ),
+        (
+            3,
+            [
+                "6103014507890001",
+                "MARIA GORETI",
+                "1901-2345-679",
+                "05-07-1989",
+                "JKK JKM JHT",
+                "PU",
+                "2224420",
+            ]
+            + ["01-02-2020", "10-2026", "AKTIF", code],
+        ),
+        (
+            4,
+            ["6103015708800005", "SITI AMINAH", "2101234567", "17-08-1980", "JKK+JKM", "BPU", "1000000"]
+            + ["01-06-2021", "Jun 2026", "Non Aktif", code],
+        ),
+        (
+            5,
+            [
+                "6103010909900006",
+                "ANDREAS KENING",
+                "21012345680",
+                "09-09-1990",
+                "jkk/jkm",
+                "BPU",
+                "1.000.000,00",
+            ]
+            + ["01-06-2021", "Okt 2026", "AKTIF", None],
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Golden files: workbooks, read by python-calamine and by the streaming reader alike
+
+
+@pytest.fixture(params=["calamine", "stream"])
+def engine(request, monkeypatch):
+    if request.param == "stream":
+        monkeypatch.setattr(tabular, "CALAMINE_MAX_XML_BYTES", 0)
+    return request.param
+
+
+def typed_rows() -> list[tuple[int, list]]:
+    """The people of the workbooks: dates as dates, money as numbers, NIKs as text."""
+    return [
+        (
+            0,
+            [*P, "6103011203750003", "Yohanes Antonius, S.Pd", "L", D(1975, 3, 12), "APARAT", "Kepala Desa"]
+            + ["141/01/PEM/2019", D(2019, 3, 12), D(2019, 3, 12), D(2027, 3, 12), 2426640, "081234567801"],
+        ),
+        (
+            0,
+            [*P, "6103014507890001", "Maria Goreti", "P", D(1989, 7, 5), "APARAT", "Sekretaris Desa"]
+            + ["141/02/PEM/2020", D(2020, 1, 6), D(2020, 1, 6), None, 2224420, "081234567802"],
+        ),
+        (
+            0,
+            [*P, "6103010102700004", "Paulus Ajon", "L", D(1970, 2, 1), "APARAT", "Kepala Dusun Sungai Ayak"]
+            + ["141/03/PEM/2021", D(2021, 8, 2), D(2021, 8, 2), None, 2022200, None],
+        ),
+        (
+            0,
+            [*P, "6103015708800005", "Siti Aminah", "P", D(1980, 8, 17), "BPD", "Ketua BPD", "188.4/12/2021"]
+            + [D(2021, 5, 10), D(2021, 5, 10), D(2029, 5, 10), 1000000, None],
+        ),
+    ]
+
+
+def numbered(numbers: list[int], rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
+    return [(number, cells) for number, (_, cells) in zip(numbers, rows, strict=True)]
+
+
+def test_title_rows_above_the_header_and_a_blank_row_between(engine):
+    table = read("roster_title_rows.xlsx")
+    assert (table.source, table.kind, table.header_row) == ("roster_title_rows.xlsx [Aparat]", "xlsx", 4)
+    assert table.headers == TEMPLATE
+    assert table.rows == numbered([5, 6, 8, 9], typed_rows())
+
+
+def test_merged_headers_and_a_merged_desa_column(engine):
+    table = read("roster_merged.xlsx")
+    assert table.header_row == 3  # under "Masa Jabatan", merged over Mulai and Akhir
+    assert table.headers == [
+        "Kode Desa",  # merged over rows 2-3: filled into row 3
+        "Nama Desa",
+        "NIK",
+        "Nama",
+        "Jenis Kelamin",
+        "Tanggal Lahir",
+        "Kelompok",
+        "Jabatan",
+        "Nomor SK",
+        "Tanggal SK",
+        "Mulai",
+        "Akhir",
+        "Penghasilan Bulanan",
+        "No HP",
+    ]
+    # The desa code and name are merged down the three data rows: each row has them.
+    assert table.rows == numbered([4, 5, 6], typed_rows()[:3])
+
+
+def test_instructions_sheet_first_and_a_hidden_list_sheet(engine):
+    table = read("roster_multi_sheet.xlsx")
+    assert (table.source, table.header_row, table.headers) == ("roster_multi_sheet.xlsx [Data]", 1, TEMPLATE)
+    assert table.rows == numbered([2, 3], typed_rows()[:2])
+
+
+def test_a_nik_in_a_number_cell_stays_a_number(engine):
+    table = read("roster_nik_as_number.xlsx")
+    niks = [cells[2] for _, cells in table.rows]
+    assert niks == [6103011203750000, 6103014507890001, "6103010102700004"]
+    assert [type(n) for n in niks] == [int, int, str]
+
+
+def test_bpjs_extract_workbook(engine):
+    table = read("bpjs_extract.xlsx", bpjs_hint)
+    assert (table.source, table.header_row) == ("bpjs_extract.xlsx [Peserta]", 4)
+    assert table.headers[:3] == ["NIK", "Nama Peserta", "No KPJ"]
+    code = "61.03.01.2007"
+    assert table.rows == [
+        (
+            5,
+            ["6103011203750003", "YOHANES ANTONIUS", 19012345678, D(1975, 3, 12), "JKK,JKM", "PU", 2426640]
+            + [D(2020, 1, 1), D(2026, 10, 1), "AKTIF", code],
+        ),
+        (
+            6,
+            ["6103014507890001", "MARIA GORETI", 19012345679, D(1989, 7, 5), "JKK JKM JHT", "PU", 2224420]
+            + [D(2020, 2, 1), D(2026, 9, 1), "AKTIF", code],
+        ),
+        (
+            7,
+            ["6103015708800005", "SITI AMINAH", 2101234567, D(1980, 8, 17), "JKK,JKM", "BPU", 1000000]
+            + [D(2021, 6, 1), D(2026, 6, 1), "NONAKTIF", code],
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Golden files: OpenSID's HTML served as .xls
+
+
+def test_opensid_officials_download():
+    table = read("opensid_pamong.xls")
+    assert (table.source, table.kind, table.header_row) == ("opensid_pamong.xls", "opensid-html", 1)
+    assert table.headers == [
+        "No",
+        "NIK",
+        "NIP",
+        "Nama",
+        "Tempat, Tanggal Lahir",
+        "Jenis Kelamin",
+        "Pendidikan",
+        "Agama",
+        "Jabatan",
+        "Nomor SK",
+        "Tanggal SK",
+        "Masa/Periode Jabatan",
+        "Status",
+    ]
+    assert table.rows[0] == (
+        2,
+        ["1", "6103011203750003", None, "Yohanes Antonius, S.Pd", "Sanggau, 12-03-1975", "LAKI-LAKI"]
+        + [
+            "DIPLOMA IV/ STRATA I",
+            "KATHOLIK",
+            "Kepala Desa",
+            "141/01/PEM/2019",
+            "12-03-2019",
+            "2019-2027",
+            "Aktif",
+        ],
+    )
+    assert table.rows[3] == (
+        5,
+        ["4", "6103011508650008", "196508151990031004", "Petrus Lim", "Sosok, 15-08-1965", "LAKI-LAKI"]
+        + ["SLTA / SEDERAJAT", "KATHOLIK", "Kaur Keuangan", "141/05/PEM/2013", "01-04-2013"]
+        + ["6 Tahun Periode Pertama (2013 s/d 2019)", "Tidak Aktif"],
+    )
+    assert len(table.rows) == 4
+
+
+def test_opensid_lembaga_members_inside_a_layout_table():
+    table = read("opensid_bpd.xls")
+    assert (table.kind, table.header_row) == ("opensid-html", 1)
+    assert table.headers[:6] == [
+        "No.",
+        "No. Anggota",
+        "NIK",
+        "Nama Lengkap",
+        "Jenis Kelamin",
+        "Tempat / Tanggal Lahir",
+    ]
+    assert [cells[8] for _, cells in table.rows] == ["KETUA", "WAKIL KETUA", "SEKRETARIS", "ANGGOTA"]
+    assert table.rows[0] == (
+        2,
+        ["1", "001", "6103015708800005", "Siti Aminah", "PEREMPUAN", "SANGGAU / 17 AGUSTUS 1980", "ISLAM"]
+        + [
+            "DUSUN SUNGAI AYAK RT 001 / RW 002",
+            "KETUA",
+            "SLTA / SEDERAJAT",
+            "188.4/12/2021 / 10-05-2021",
+            "/",
+        ]
+        + [None],
+    )
+
+
+def test_opensid_buku_aparat_drops_the_column_numbers_row():
+    table = read("opensid_buku_aparat.xls")
+    assert table.header_row == 1
+    assert [number for number, _ in table.rows] == [3, 4]  # row 2 is "1 2 3 ... 13"
+    assert table.rows[0][1][10] == "141/01/PEM/2019, 12-03-2019"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Odd shapes
+
+
+def csv_table(text: str, hint=roster_hint, encoding: str = "utf-8") -> Table:
+    return read_table(text.encode(encoding), "data.csv", header_hint=hint)
+
+
+def test_a_header_without_rows_is_a_table_without_rows():
+    table = csv_table("nik;nama;jabatan\r\n")
+    assert (table.headers, len(table.rows)) == (["nik", "nama", "jabatan"], 0)
+
+
+def test_excel_sep_line_sets_the_delimiter_and_is_not_a_row():
+    table = csv_table("sep=|\nnik|nama\n6103014507890001|Maria, Goreti\n")
+    assert (table.header_row, table.headers) == (1, ["nik", "nama"])
+    assert table.rows == [(2, ["6103014507890001", "Maria, Goreti"])]
+
+
+def test_names_with_commas_do_not_fool_the_delimiter_choice():
+    table = csv_table("nik;nama;jabatan\n6103014507890001;Goreti, Maria, S.Pd;Sekdes\n")
+    assert table.rows == [(2, ["6103014507890001", "Goreti, Maria, S.Pd", "Sekdes"])]
+
+
+def test_trailing_delimiters_do_not_widen_the_table_but_data_beyond_the_header_does():
+    table = csv_table("nik;nama;;;\n6103014507890001;Maria;;;\n")
+    assert table.headers == ["nik", "nama"]
+    assert table.rows == [(2, ["6103014507890001", "Maria"])]
+    table = csv_table("nik,nama\n6103014507890001,Maria,catatan\n")
+    assert table.headers == ["nik", "nama", ""]
+    assert table.rows == [(2, ["6103014507890001", "Maria", "catatan"])]
+
+
+def test_rows_of_only_spaces_are_blank():
+    table = csv_table("nik,nama\n  ,\t\n6103014507890001,Maria\n")
+    assert table.rows == [(3, ["6103014507890001", "Maria"])]
+
+
+def test_multi_line_quoted_cells_count_as_one_row():
+    table = csv_table('nik,nama\n6103014507890001,"Maria\nGoreti"\n6103011203750003,Yohanes\n')
+    assert table.rows == [(2, ["6103014507890001", "Maria\nGoreti"]), (3, ["6103011203750003", "Yohanes"])]
+
+
+def test_without_a_recognised_header_the_first_row_is_the_header():
+    table = csv_table("a,b\n1,2\n")
+    assert (table.header_row, table.headers, table.rows) == (1, ["a", "b"], [(2, ["1", "2"])])
+
+
+def test_a_cell_holding_the_row_separator_survives():
+    table = csv_table("nik,nama\n6103014507890001,Ma\x1fria\n")
+    assert table.rows == [(2, ["6103014507890001", "Ma\x1fria"])]
+
+
+def test_rows_read_like_a_list():
+    rows = csv_table("nik,nama\n1,a\n2,b\n3,c\n").rows
+    assert len(rows) == 3 and rows[-1] == (4, ["3", "c"])
+    assert rows[1:] == [(3, ["2", "b"]), (4, ["3", "c"])]
+    assert list(rows) == rows[:]
+    assert "3 rows" in repr(rows)
+    number, cells = rows[0]
+    cells.append("changed")
+    assert rows[0] == (2, ["1", "a"])  # each access gives a fresh list
+
+
+def workbook_bytes(fill) -> bytes:
+    workbook = openpyxl.Workbook()
+    fill(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_stray_cell_far_to_the_right_is_ignored(engine):
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.append(["nik", "nama"])
+        sheet.append(["6103014507890001", "Maria"])
+        sheet.cell(row=2, column=tabular.MAX_COLUMNS + 5, value="x")
+
+    table = read_table(workbook_bytes(fill), "x.xlsx", header_hint=roster_hint)
+    assert table.headers == ["nik", "nama"]
+    assert table.rows == [(2, ["6103014507890001", "Maria"])]
+
+
+def test_an_empty_workbook_is_unreadable(engine):
+    with pytest.raises(UnreadableFile, match="Tidak ada data"):
+        read_table(workbook_bytes(lambda wb: None), "kosong.xlsx", header_hint=roster_hint)
+
+
+def test_typed_cells_formulas_and_booleans(engine):
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.append(["nama", "tanggal_sk", "penghasilan_bulanan", "aktif", "rumus", "jam"])
+        sheet.append(
+            ["Maria", datetime.datetime(2020, 1, 6, 8, 30), 2224420.5, True, "=1+1", datetime.time(8, 30)]
+        )
+        sheet["B2"].number_format = "dd/mm/yyyy hh:mm"
+
+    table = read_table(workbook_bytes(fill), "x.xlsx", header_hint=roster_hint)
+    # A formula that was never calculated (openpyxl stores no result) reads as empty.
+    assert table.rows == [
+        (2, ["Maria", datetime.datetime(2020, 1, 6, 8, 30), 2224420.5, True, None, "08:30:00"])
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Files that are not tables
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "File kosong"),
+        (b"  \r\n ", "File kosong"),
+        (zip_bytes({"foto.jpg": b"\xff\xd8\xff"}), "arsip ZIP, bukan file Excel"),
+        (zip_bytes({"word/document.xml": b"<w/>"}), "dokumen Word"),
+        (zip_bytes({"xl/workbook.xml": b"<not xml"}), "tidak dapat dibaca"),
+        (b"PK\x03\x04" + b"\x00" * 40, "rusak"),
+        (b"%PDF-1.7\n...", "PDF"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "gambar atau arsip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "File Excel lama \\(.xls\\)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"), "kata sandi"),
+        (b"<html><body><p>Tidak ada data</p></body></html>", "HTML tanpa tabel"),
+        (b"\x00\x01\x02\x03" * 100, "bukan tabel"),
+        (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>', "2003"),
+    ],
+)
+def test_what_is_not_a_table_is_unreadable_with_a_reason(data, message):
+    with pytest.raises(UnreadableFile, match=message):
+        read_table(data, "unggahan.xlsx", header_hint=roster_hint)
+
+
+def test_the_format_comes_from_the_content_not_the_name():
+    csv_named_xlsx = read_table(b"nik,nama\n6103014507890001,Maria\n", "roster.xlsx", header_hint=roster_hint)
+    assert csv_named_xlsx.kind == "csv"
+    xlsx_named_csv = read_table(
+        (FIXTURES / "roster_multi_sheet.xlsx").read_bytes(), "r.csv", header_hint=roster_hint
+    )
+    assert xlsx_named_csv.kind == "xlsx"
+
+
+def test_an_error_in_reading_becomes_unreadable_file(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tabular, "_read_csv", broken)
+    with pytest.raises(UnreadableFile, match="tidak dapat dibaca sebagai tabel"):
+        read_table(b"a,b\n", "x.csv", header_hint=roster_hint)
+
+
+SIGNATURES = [
+    b"",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"<table>",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(prefix=st.sampled_from(SIGNATURES), data=st.binary(max_size=600))
+def test_arbitrary_bytes_give_a_table_or_unreadable_file(prefix, data):
+    try:
+        table = read_table(prefix + data, "acak.bin", header_hint=roster_hint)
+    except UnreadableFile as exc:
+        assert str(exc)
+    else:
+        assert all(len(cells) == len(table.headers) for _, cells in table.rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(st.sampled_from(["xl/workbook.xml", "xl/worksheets/sheet1.xml", "mimetype"]), max_size=3)
+)
+def test_broken_workbooks_give_unreadable_file(names):
+    data = zip_bytes({name: b"<x" for name in names})
+    with pytest.raises(UnreadableFile):
+        read_table(data, "rusak.xlsx", header_hint=roster_hint)
+
+
+# Control characters other than tabs and line breaks are what binary files are made of: left out here.
+cell_text = st.text(
+    st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from("\t\r\n\x1f")), max_size=12
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(cell_text, min_size=len(TEMPLATE), max_size=len(TEMPLATE)), max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+)
+def test_what_csv_writer_wrote_is_read_back(rows, delimiter, encoding):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows([TEMPLATE, *rows])
+    table = read_table(buffer.getvalue().encode(encoding), "acak.csv", header_hint=roster_hint)
+    assert (table.header_row, table.headers) == (1, TEMPLATE)
+    expected = [
+        (number, [cell or None for cell in cells])
+        for number, cells in enumerate(rows, start=2)
+        if any(cell.strip() for cell in cells)
+    ]
+    if expected and tabular._is_numbering_row(expected[0][1]) and expected[0][0] == 2:
+        expected = expected[1:]
+    assert table.rows == expected
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=st.text(max_size=400), encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_arbitrary_text_gives_a_table_or_unreadable_file(text, encoding):
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", errors="replace")
+    try:
+        read_table(data, "acak.csv", header_hint=roster_hint)
+    except UnreadableFile as exc:
+        assert str(exc)
+
+
+typed_cells = st.one_of(
+    st.none(),
+    st.text(
+        st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs",)), max_size=10
+    ).filter(
+        lambda text: not text.startswith("=")  # openpyxl would write a formula
+    ),
+    st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1),
+    st.floats(allow_nan=False, allow_infinity=False, width=64).filter(lambda f: abs(f) < 1e300),
+    st.booleans(),
+    st.dates(min_value=D(1901, 1, 1), max_value=D(2099, 12, 31)),
+)
+
+
+def expected_cell(value):
+    if value == "" or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(typed_cells, min_size=3, max_size=3), min_size=1, max_size=5))
+def test_workbook_cells_keep_their_type_in_both_readers(rows):
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.append(["nik", "nama", "tanggal_lahir"])
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
+
+    data = workbook_bytes(fill)
+    expected = [
+        (number, [expected_cell(c) for c in row])
+        for number, row in enumerate(rows, start=2)
+        if not all(expected_cell(c) is None or (isinstance(c, str) and not c.strip()) for c in row)
+    ]
+    calamine = read_table(data, "x.xlsx", header_hint=roster_hint)
+    limit = tabular.CALAMINE_MAX_XML_BYTES
+    tabular.CALAMINE_MAX_XML_BYTES = 0
+    try:
+        streamed = read_table(data, "x.xlsx", header_hint=roster_hint)
+    finally:
+        tabular.CALAMINE_MAX_XML_BYTES = limit
+    assert streamed.rows == calamine.rows
+    # openpyxl writes floats with 16 significant digits: numbers compare within that precision.
+    assert [n for n, _ in calamine.rows] == [n for n, _ in expected]
+    for (_, got), (_, wanted) in zip(calamine.rows, expected, strict=True):
+        assert [type(c) is bool for c in got] == [type(c) is bool for c in wanted]
+        assert all(same(a, b) for a, b in zip(got, wanted, strict=True)), (got, wanted)
+
+
+def same(a, b) -> bool:
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-14)
+    return a == b and type(a) is type(b)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Size
+
+
+def test_a_large_csv_streams_into_compact_rows():
+    lines = ["nik;nama;program;bulan_iuran_terakhir"]
+    lines += [f"61030145078{i:05d};Nama {i};JKK,JKM;2026-10" for i in range(50_000)]
+    table = read_table("\n".join(lines).encode(), "besar.csv", header_hint=bpjs_hint)
+    assert len(table.rows) == 50_000
+    assert table.rows[-1] == (50_001, ["6103014507849999", "Nama 49999", "JKK,JKM", "2026-10"])
+    assert all(type(stored) is str for stored in table.rows._rows[:100])  # one string per row
+
+
+def test_a_large_workbook_is_streamed_past_the_calamine_limit(monkeypatch):
+    monkeypatch.setattr(tabular, "CALAMINE_MAX_XML_BYTES", 20_000)
+
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.append(["nik", "nama", "tanggal_lahir"])
+        for i in range(1200):
+            sheet.append([f"61030145078{i:05d}", f"Nama {i}", D(1989, 7, 5)])
+            sheet.cell(row=sheet.max_row, column=3).number_format = "dd/mm/yyyy"
+
+    data = workbook_bytes(fill)
+    called = []
+    monkeypatch.setattr(tabular, "_read_calamine", lambda *a: called.append(a))
+    table = read_table(data, "besar.xlsx", header_hint=roster_hint)
+    assert called == [] and len(table.rows) == 1200
+    assert table.rows[-1] == (1201, ["6103014507801199", "Nama 1199", D(1989, 7, 5)])
+
+
+BENCHMARK = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindungdesa.settings")
+django.setup()
+from functools import partial
+from lindungdesa.lib.headers import BPJS_FIELDS, header_score
+from lindungdesa.lib.tabular import read_table
+header = "nik,nama,kpj,tanggal_lahir,program,kategori,upah,tanggal_kepesertaan,bulan_iuran_terakhir,status,"
+header += "kode_desa"
+lines = [header] + [
+    f"61030145078{{i % 10000:04d}}{{i // 10000 % 10}},Nama Peserta {{i}},{{19000000000 + i}},05-07-1989,"
+    f'"JKK,JKM",PU,2426640,2023-01-15,2026-10,AKTIF,61.03.01.{{2000 + i % 75000:04d}}'
+    for i in range(1_200_000)
+]
+data = "\\n".join(lines).encode()
+del lines
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+table = read_table(data, "bpjs.csv", header_hint=partial(header_score, fields=BPJS_FIELDS))
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(table.rows), round(seconds, 1), peak // 1024)
+"""
+
+
+@pytest.mark.skipif(
+    not os.environ.get("LINDUNGDESA_BIG_FILES"), reason="set LINDUNGDESA_BIG_FILES=1 (about 30 s)"
+)
+def test_a_national_bpjs_extract_reads_in_seconds_and_modest_memory():
+    root = str(Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", BENCHMARK.format(root=root)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    rows, seconds, peak_mb = int(out[0]), float(out[1]), int(out[2])
+    assert rows == 1_200_000
+    print(f"read in {seconds} s, peak {peak_mb} MB")
+    assert seconds < 15
+    assert peak_mb < 1000  # the 150 MB file itself included
+
+
+def test_rows_compare_with_lists_and_tuples():
+    rows = Rows(width=2)
+    rows.append(2, ["a", None])
+    assert rows == [(2, ["a", None])] == rows
+    assert rows == [[2, ["a", None]]]
+    assert rows != [(3, ["a", None])]
+    assert (rows == "abc") is False
