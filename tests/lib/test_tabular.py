@@ -368,6 +368,71 @@ def test_bpjs_extract_workbook(engine):
     ]
 
 
+def test_an_excel_97_2003_file():
+    table = read("roster_old_excel.xls")
+    assert (table.source, table.kind, table.header_row) == ("roster_old_excel.xls [Sheet1]", "xls", 2)
+    assert table.headers == ["kode_desa", "nik", "nama", "jabatan", "tanggal_lahir", "mulai_menjabat"] + [
+        "penghasilan_bulanan"
+    ]
+    assert table.rows == [
+        (
+            3,
+            ["61.03.01.2007", "6103011203750003", "Yohanes Antonius, S.Pd", "Kepala Desa", D(1975, 3, 12)]
+            + [D(2019, 3, 12), 2426640],
+        ),
+        (
+            4,  # the desa code is merged down from row 3
+            ["61.03.01.2007", "6103014507890001", "Maria Goreti", "Sekretaris Desa", D(1989, 7, 5)]
+            + [D(2020, 1, 6), 2224420],
+        ),
+    ]
+
+
+def ods_cell(text: str, date: str = "") -> str:
+    kind = f'office:value-type="date" office:date-value="{date}"' if date else 'office:value-type="string"'
+    return f"<table:table-cell {kind}><text:p>{text}</text:p></table:table-cell>"
+
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="Aparat">'
+    f"<table:table-row>{ods_cell('nik')}{ods_cell('nama')}{ods_cell('tanggal_lahir')}</table:table-row>"
+    f"<table:table-row>{ods_cell('6103014507890001')}{ods_cell('Maria Goreti')}"
+    f"{ods_cell('05/07/89', '1989-07-05')}</table:table-row>"
+    "</table:table></office:spreadsheet></office:body></office:document-content>"
+)
+
+
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/"'
+    ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def test_an_opendocument_spreadsheet():
+    data = zip_bytes(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": ODS_CONTENT.encode(),
+            "META-INF/manifest.xml": ODS_MANIFEST.encode(),
+        }
+    )
+    table = read_table(data, "aparat.ods", header_hint=roster_hint)
+    assert (table.source, table.kind, table.headers) == (
+        "aparat.ods [Aparat]",
+        "ods",
+        ["nik", "nama", "tanggal_lahir"],
+    )
+    assert table.rows == [(2, ["6103014507890001", "Maria Goreti", D(1989, 7, 5)])]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Golden files: OpenSID's HTML served as .xls
 

@@ -903,6 +903,7 @@ def office_message(cell: str) -> str:
         "roster_title_rows.xlsx",
         "roster_merged.xlsx",
         "roster_multi_sheet.xlsx",
+        "roster_old_excel.xls",
     ],
 )
 def test_good_rosters_parse_without_a_problem(name):
