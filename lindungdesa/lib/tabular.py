@@ -563,7 +563,6 @@ _TOKEN = re.compile(
 _ROW_NUMBER = re.compile(r'\sr="(\d+)"')
 _MERGE = re.compile(r'<mergeCell\b[^>]*?\sref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _PREFIX = re.compile(r"<(\w+):worksheet\b")
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _column_index(letters: str) -> int:
@@ -615,9 +614,12 @@ class _XlsxStream:
             tag = _local(element.tag)
             if tag == "workbookPr" and element.get("date1904") in ("1", "true"):
                 self.date1904 = True
-            elif tag == "sheet" and element.get(_REL_NS) in targets:
-                visible = element.get("state", "visible") == "visible"
-                self.sheets.append((element.get("name", ""), targets[element.get(_REL_NS)], visible))
+            elif tag == "sheet":
+                # r:id, whatever the namespace (transitional or strict OOXML)
+                rel = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+                if rel in targets:
+                    visible = element.get("state", "visible") == "visible"
+                    self.sheets.append((element.get("name", ""), targets[rel], visible))
 
     def _load_styles(self) -> list[str | None]:
         styles = self._xml("xl/styles.xml")
