@@ -2,9 +2,6 @@ import csv
 import datetime
 import io
 import math
-import os
-import subprocess
-import sys
 import zipfile
 from functools import partial
 from pathlib import Path
@@ -830,48 +827,6 @@ def test_a_large_workbook_is_streamed_past_the_calamine_limit(monkeypatch):
     table = read_table(data, "besar.xlsx", header_hint=roster_hint)
     assert called == [] and len(table.rows) == 1200
     assert table.rows[-1] == (1201, ["6103014507801199", "Nama 1199", D(1989, 7, 5)])
-
-
-BENCHMARK = """
-import resource, sys, time
-sys.path.insert(0, {root!r})
-import django, os
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindungdesa.settings")
-django.setup()
-from functools import partial
-from lindungdesa.lib.headers import BPJS_FIELDS, header_score
-from lindungdesa.lib.tabular import read_table
-header = "nik,nama,kpj,tanggal_lahir,program,kategori,upah,tanggal_kepesertaan,bulan_iuran_terakhir,status,"
-header += "kode_desa"
-lines = [header] + [
-    f"61030145078{{i % 10000:04d}}{{i // 10000 % 10}},Nama Peserta {{i}},{{19000000000 + i}},05-07-1989,"
-    f'"JKK,JKM",PU,2426640,2023-01-15,2026-10,AKTIF,61.03.01.{{2000 + i % 75000:04d}}'
-    for i in range(1_200_000)
-]
-data = "\\n".join(lines).encode()
-del lines
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
-table = read_table(data, "bpjs.csv", header_hint=partial(header_score, fields=BPJS_FIELDS))
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(len(table.rows), round(seconds, 1), peak // 1024)
-"""
-
-
-@pytest.mark.skipif(
-    not os.environ.get("LINDUNGDESA_BIG_FILES"), reason="set LINDUNGDESA_BIG_FILES=1 (about 30 s)"
-)
-def test_a_national_bpjs_extract_reads_in_seconds_and_modest_memory():
-    root = str(Path(__file__).resolve().parents[2])
-    out = subprocess.run(
-        [sys.executable, "-c", BENCHMARK.format(root=root)], capture_output=True, text=True, check=True
-    ).stdout.split()
-    rows, seconds, peak_mb = int(out[0]), float(out[1]), int(out[2])
-    assert rows == 1_200_000
-    print(f"read in {seconds} s, peak {peak_mb} MB")
-    assert seconds < 15
-    assert peak_mb < 1000  # the 150 MB file itself included
 
 
 def test_rows_compare_with_lists_and_tuples():
