@@ -28,7 +28,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_200_000)
     n = parser.parse_args().rows
-    header = "nik,nama,kpj,tanggal_lahir,program,kategori,upah,tanggal_kepesertaan,bulan_iuran_terakhir,status,"
+    header = "nik,nama,kpj,tanggal_lahir,program,kategori,upah,tanggal_kepesertaan,"
+    header += "bulan_iuran_terakhir,status,"
     header += "kode_desa"
     lines = [header] + [
         f"61030145078{i % 10000:04d}{i // 10000 % 10},Nama Peserta {i},{19000000000 + i},05-07-1989,"
