@@ -1,0 +1,211 @@
+"""The rules of DOMAIN.md §5 as pure functions of plain objects, in one place.
+
+The services (`officials.services`) query what a rule needs and call these; the bulk importer
+(`imports.roster`) passes the positions it already holds in memory. Nothing here touches the database,
+except that a message may name the desa or person of a position whose relation was not loaded.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from lindungdesa.lib.names import name_key
+from lindungdesa.lib.nik import NikError, nik_agrees, nik_check
+from lindungdesa.regions.models import Region
+
+from .models import (
+    BPD_OFFICES,
+    MAX_TERM_YEARS,
+    SINGLE_HOLDER_OFFICES,
+    Acting,
+    Group,
+    Office,
+    Person,
+    Position,
+    group_of,
+)
+
+Problems = dict[str, list[str]]  # model field name -> messages, as ValidationError(dict) takes them
+_OFFICES = frozenset(Office.values)
+
+
+def fmt_day(day: date | None) -> str:
+    return day.strftime("%d-%m-%Y") if day else "sekarang"
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def overlaps(position: Position, start: date, end: date | None) -> bool:
+    """Whether the position's term overlaps [start, end] (None = open-ended)."""
+    if position.term_end is not None and position.term_end < start:
+        return False
+    return end is None or position.term_start <= end
+
+
+def unit_key(unit_name: str) -> str:
+    """Dusun names compare without regard to case or surrounding spaces ("Dusun I" = "dusun i ")."""
+    return unit_name.strip().casefold()
+
+
+def has_one_holder(office: str) -> bool:
+    """One holder at a time: per desa, or per dusun for kepala dusun (anggota BPD are many)."""
+    return office in SINGLE_HOLDER_OFFICES or office == Office.KEPALA_DUSUN
+
+
+def is_same_seat(a: Position, b: Position) -> bool:
+    """The same office in the same desa (and, for kepala dusun, the same dusun)."""
+    if a.desa_id != b.desa_id or a.office != b.office:
+        return False
+    return a.office != Office.KEPALA_DUSUN or unit_key(a.unit_name) == unit_key(b.unit_name)
+
+
+def position_problems(
+    candidate: Position, *, same_person: Iterable[Position], same_seat: Iterable[Position]
+) -> Problems:
+    """Who may hold which office at once (DOMAIN.md §5): every reason `candidate` cannot be as it is.
+
+    `same_person`: the other positions of the candidate's person; `same_seat`: the other positions in the
+    candidate's seat. Either may hold more than that (other terms, other offices, the candidate itself):
+    only the positions whose term overlaps the candidate's are held against it, each list in its order.
+    """
+    errors: Problems = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    desa = candidate.desa
+    office = candidate.office
+    if office not in _OFFICES:
+        fail("office", f"Jabatan {office!r} tidak ada dalam daftar jabatan.")
+        return errors
+    if not desa.is_village:
+        fail(
+            "desa", f"{desa.name} adalah {desa.get_kind_display().lower()}: tidak punya aparat desa atau BPD."
+        )
+    if candidate.term_end and candidate.term_end < candidate.term_start:
+        fail("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat.")
+    limit = MAX_TERM_YEARS.get(office)
+    planned_end = candidate.planned_term_end or candidate.term_end
+    if limit and planned_end and planned_end > add_years(candidate.term_start, limit):
+        fail("term_end", f"Masa jabatan {Office(office).label} paling lama {limit} tahun.")
+    if candidate.acting == Acting.PJ and office != Office.KEPALA_DESA:
+        fail("acting", "Penjabat (Pj) hanya untuk jabatan kepala desa.")
+    if candidate.acting and office in BPD_OFFICES:
+        fail("acting", "Jabatan BPD tidak mengenal Pj atau Plt.")
+    if office == Office.KEPALA_DUSUN and not candidate.unit_name.strip():
+        fail("unit_name", "Nama dusun wajib diisi untuk kepala dusun.")
+    if candidate.monthly_income is not None and candidate.monthly_income < 0:
+        fail("monthly_income", "Penghasilan tidak boleh negatif.")
+    if errors:
+        return errors
+
+    start, end = candidate.term_start, candidate.term_end
+
+    def others(positions: Iterable[Position]) -> list[Position]:
+        return [
+            p
+            for p in positions
+            if p is not candidate and (p.pk is None or p.pk != candidate.pk) and overlaps(p, start, end)
+        ]
+
+    group = group_of(office)
+    for other in others(same_person):
+        period = f"{fmt_day(other.term_start)} s.d. {fmt_day(other.term_end)}"
+        where = f"{other.office_label} di {other.desa.name} ({period})"
+        if group_of(other.office) != group:
+            fail(
+                "office",
+                f"Anggota BPD tidak boleh merangkap kepala desa atau perangkat desa: orang ini {where}.",
+            )
+        elif group == Group.BPD:
+            fail("office", f"Orang ini sudah {where}.")
+        elif not candidate.acting and not other.acting:
+            # An acting post (Plt) may be held beside a definitive office; two definitive ones may not.
+            fail(
+                "office",
+                f"Seseorang hanya boleh memegang satu jabatan perangkat desa: orang ini sudah {where}.",
+            )
+
+    if has_one_holder(office):
+        for other in others(p for p in same_seat if is_same_seat(p, candidate)):
+            fail(
+                "office",
+                f"{other.office_label} di {desa.name} masih dijabat {other.person.name} "
+                f"({fmt_day(other.term_start)} s.d. {fmt_day(other.term_end)}). Akhiri jabatan itu dulu atau "
+                "gunakan penggantian.",
+            )
+    return errors
+
+
+def position_new(
+    *,
+    person: Person,
+    desa: Region,
+    office: str,
+    term_start: date,
+    term_end: date | None = None,
+    acting: str = "",
+    unit_name: str = "",
+    sk_number: str = "",
+    sk_date: date | None = None,
+    monthly_income: Decimal = Decimal(0),
+) -> Position:
+    """An unsaved position as every way in builds it: the SK's end of term is also the planned end."""
+    return Position(
+        person=person,
+        desa=desa,
+        office=office,
+        group=group_of(office),
+        acting=acting,
+        unit_name=unit_name.strip(),
+        term_start=term_start,
+        term_end=term_end,
+        planned_term_end=term_end,
+        sk_number=sk_number.strip(),
+        sk_date=sk_date,
+        monthly_income=monthly_income,
+    )
+
+
+def person_new(*, nik: str, name: str, sex: str | None, birth_date: date | None, phone: str = "") -> Person:
+    """An unsaved person after the checks every way in must pass (NIK valid, birth date and sex agreeing
+    with it, a name). Sex and birth date come from the NIK when not given.
+
+    Raises ValidationError; field checks (`full_clean`) are for the caller.
+    """
+    try:
+        facts = nik_check(nik)
+    except NikError as exc:
+        raise ValidationError({"nik": str(exc)}) from exc
+    problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
+    if problems:
+        raise ValidationError({"nik": problems})
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Nama wajib diisi."})
+    return Person(
+        nik=facts.nik,
+        name=name,
+        sex=sex or facts.sex,
+        birth_date=birth_date or facts.birth_date,
+        phone=phone,
+    )
+
+
+def person_disagreements(person: Person, *, name: str, birth_date: date | None, sex: str | None) -> Problems:
+    """What is said of a NIK already held that contradicts what is held (titles and degrees aside)."""
+    errors: Problems = {}
+    if name_key(person.name) != name_key(name):
+        errors["name"] = [f"NIK ini sudah tercatat atas nama {person.name}; periksa NIK atau nama."]
+    if birth_date and birth_date != person.birth_date:
+        errors["birth_date"] = [f"NIK ini sudah tercatat lahir {person.birth_date:%d-%m-%Y}; tidak sama."]
+    if sex and sex != person.sex:
+        errors["sex"] = ["Jenis kelamin tidak sama dengan data yang sudah tercatat."]
+    return errors
