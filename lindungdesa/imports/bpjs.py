@@ -3,7 +3,10 @@
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
@@ -11,8 +14,7 @@ from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
 
-from .engine import Recorder, snapshot
-from .summary import RowRejected
+from .engine import Memo, Reading, Recorder, clean_fields, fetch_in, insert, snapshot, update
 
 ENROLMENT_FIELDS = [
     "person",
@@ -30,10 +32,65 @@ ENROLMENT_FIELDS = [
     "as_of",
     "batch",
 ]
+# What a newer extract may change; `person` only while the participant is unmatched.
+_WANTED = [
+    "kpj",
+    "nik",
+    "bpjs_name",
+    "bpjs_birth_date",
+    "programmes",
+    "category",
+    "wage",
+    "start_date",
+    "paid_through",
+    "reported_status",
+    "kode_desa",
+]
+_name = partial(v.parse_text, max_length=150)
 
 
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+class Participants:
+    """What one chunk's rows may touch: enrolments by KPJ and by NIK + membership date (the first made,
+    as the per-row look-up took it), and roster people by NIK. Kept up to date row by row."""
+
+    def __init__(self, kpjs: set[str], niks: set[str]) -> None:
+        found: dict[int, Enrolment] = {}
+        for enrolment in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs):
+            found[enrolment.pk] = enrolment
+        for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
+            found.setdefault(enrolment.pk, enrolment)
+        self.by_kpj: dict[str, Enrolment] = {}
+        self.by_start: dict[tuple[str, date], Enrolment] = {}
+        for enrolment in sorted(found.values(), key=lambda e: e.pk):
+            self._index(enrolment)
+        self.person_ids: dict[str, int] = dict(
+            fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
+        )
+        self.new: list[Enrolment] = []
+        self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
+
+    def _index(self, enrolment: Enrolment) -> None:
+        if enrolment.kpj:
+            self.by_kpj.setdefault(enrolment.kpj, enrolment)
+        self.by_start.setdefault((enrolment.nik, enrolment.start_date), enrolment)
+
+    def existing(self, kpj: str, nik: str, start: date) -> Enrolment | None:
+        if kpj and (found := self.by_kpj.get(kpj)) is not None:
+            return found
+        return self.by_start.get((nik, start))
+
+    def add(self, enrolment: Enrolment) -> None:
+        self._index(enrolment)
+        self.new.append(enrolment)
+
+    def write(self) -> None:
+        changed = [e for e in self.changed.values() if e.pk is not None]
+        insert(Enrolment, self.new)
+        update(Enrolment, changed, ENROLMENT_FIELDS)
 
 
 class BpjsRows:
@@ -44,20 +101,21 @@ class BpjsRows:
         self.as_of = as_of
         self.scope_code = scope_code or ""
         self.batch_id = batch_id
+        self._memo = Memo()
+        self._held: Participants | None = None
 
     def required(self) -> set[str]:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
-    def duplicate_key(self, values: dict[str, Any]) -> tuple | None:
-        if not _blank(values.get("kpj")):
-            return ("kpj", v.parse_kpj(values["kpj"])[0])
-        return ("nik", v.parse_nik_cell(values.get("nik")), v.parse_date(values.get("tanggal_kepesertaan")))
-
-    def parse(self, values: dict[str, Any], warn: Callable[[str, str], None]) -> dict[str, Any]:
+    def read(self, values: dict[str, Any]) -> Reading:
         problems: list[tuple[str, str]] = []
+        warnings: list[tuple[str, str]] = []
         out: dict[str, Any] = {}
+        memo = self._memo
 
-        def take(name: str, parser: Callable[[Any], Any], *, optional: bool = False) -> None:
+        def take(
+            name: str, parser: Callable[[Any], Any], *, optional: bool = False, cached: bool = True
+        ) -> None:
             cell = values.get(name)
             if _blank(cell):
                 out[name] = None
@@ -65,13 +123,14 @@ class BpjsRows:
                     problems.append((name, "Wajib diisi."))
                 return
             try:
-                out[name] = parser(cell)
+                # Columns that repeat few values are parsed once per value; NIK, names and KPJ are not.
+                out[name] = memo(parser, cell) if cached else parser(cell)
             except v.CellError as exc:
                 problems.append((name, str(exc)))
 
-        take("nik", v.parse_nik_cell)
-        take("nama", lambda c: v.parse_text(c, max_length=150))
-        take("kpj", v.parse_kpj, optional=True)
+        take("nik", v.parse_nik_cell, cached=False)
+        take("nama", _name, cached=False)
+        take("kpj", v.parse_kpj, optional=True, cached=False)
         take("tanggal_lahir", v.parse_date, optional=True)
         take("program", v.parse_programmes)
         take("kategori", v.parse_category, optional=True)
@@ -85,7 +144,7 @@ class BpjsRows:
             kpj, warning = out["kpj"]
             out["kpj"] = kpj
             if warning:
-                warn("kpj", warning)
+                warnings.append(("kpj", warning))
         paid = out.get("bulan_iuran_terakhir")
         if paid is not None and paid > self.as_of:
             problems.append(
@@ -106,12 +165,27 @@ class BpjsRows:
             and not (code == self.scope_code or code.startswith(self.scope_code + "."))
         ):
             problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-        if problems:
-            raise RowRejected(problems)
-        return out
+        return Reading(None if problems else out, problems, self._duplicate_key(values, out), warnings)
 
-    def apply(self, values: dict[str, Any], recorder: Recorder, warn: Callable[[str, str], None]) -> None:
-        row = self.parse(values, warn)
+    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
+        """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
+        if not _blank(values.get("kpj")):
+            return ("kpj", out["kpj"]) if out.get("kpj") else None
+        if out.get("nik") is None or out.get("tanggal_kepesertaan") is None:
+            return None
+        return ("nik", out["nik"], out["tanggal_kepesertaan"])
+
+    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        self._held = Participants({row["kpj"] for row in rows if row["kpj"]}, {row["nik"] for row in rows})
+
+    def write(self) -> None:
+        if self._held is not None:
+            self._held.write()
+            self._held = None
+
+    def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
+        held = self._held
+        assert held is not None
         wanted: dict[str, Any] = {
             "kpj": row["kpj"] or "",
             "nik": row["nik"],
@@ -125,44 +199,38 @@ class BpjsRows:
             "reported_status": row["status"] or "",
             "kode_desa": row["kode_desa"] or "",
         }
-        existing = self._existing(wanted)
+        existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         as_of_day: date = self.as_of.first_day
         if existing is None:
-            person = Person.objects.filter(nik=row["nik"]).first()
             enrolment = Enrolment(
-                person=person,
+                person_id=held.person_ids.get(row["nik"]),
                 as_of=as_of_day,
                 batch_id=self.batch_id,
                 source=Enrolment.Source.IMPORT,
                 **wanted,
             )
-            enrolment.full_clean(exclude=["person", "batch"])
-            enrolment.save()
+            clean_fields(enrolment, exclude=["person", "batch"])
+            held.add(enrolment)
             recorder.created(enrolment)
             return
         if existing.as_of and existing.as_of > as_of_day:
             return  # a newer extract already wrote this participant: an older one never overwrites it
         if existing.person_id is None:
-            wanted["person"] = Person.objects.filter(nik=row["nik"]).first()
+            wanted["person_id"] = held.person_ids.get(row["nik"])
         changed = {k: val for k, val in wanted.items() if getattr(existing, k) != val}
         if not changed:
             return
         before = snapshot(existing, ENROLMENT_FIELDS)
+        changed["as_of"] = as_of_day
+        changed["batch_id"] = self.batch_id
+        kept = {key: getattr(existing, key) for key in changed}
         for key, value in changed.items():
             setattr(existing, key, value)
-        existing.as_of = as_of_day
-        existing.batch_id = self.batch_id
-        existing.full_clean(exclude=["person", "batch"])
-        existing.save()
+        try:
+            clean_fields(existing, exclude=["person", "batch"])
+        except ValidationError:
+            for key, value in kept.items():  # a rejected row leaves no trace
+                setattr(existing, key, value)
+            raise
+        held.changed[id(existing)] = existing
         recorder.updated(existing, before)
-
-    def _existing(self, wanted: dict[str, Any]) -> Enrolment | None:
-        if wanted["kpj"]:
-            found = Enrolment.objects.filter(kpj=wanted["kpj"]).order_by("id").first()
-            if found is not None:
-                return found
-        return (
-            Enrolment.objects.filter(nik=wanted["nik"], start_date=wanted["start_date"])
-            .order_by("id")
-            .first()
-        )

@@ -1,31 +1,40 @@
-"""What every import shares: read the file, match headers, take each row in a savepoint, keep the rejects.
+"""What every import shares: read the file, match headers, take the rows chunk by chunk, keep the rejects.
 
-A row handler (roster.py, bpjs.py) turns one row's cells into writes through the domain services; this
-module makes the whole file atomic, the dry run exact (the same writes, rolled back), and the batch
-undoable (every write is recorded as a BatchChange).
+A row handler (roster.py, bpjs.py) reads each row's cells with the pure cell parsers, fetches in a few
+queries what a chunk of rows needs, decides every row in memory in file order (a later row sees what an
+earlier one did, in this chunk through the handler's in-memory indexes and in later chunks through the
+database), then writes the chunk in bulk. This module makes the whole file one transaction, the dry run
+exact (the same writes, rolled back), and the batch undoable (every write is recorded as a BatchChange).
 """
 
 import datetime
+import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
-from django.forms.models import model_to_dict
+from django.core.validators import DecimalValidator, MaxLengthValidator
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
-from lindungdesa.lib.tabular import Table, UnreadableFile, read_table
+from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, read_table
 from lindungdesa.lib.values import CellError
 
 from .models import BatchChange, ImportBatch, RejectedRow
 from .summary import ImportFailed, ImportSummary, RowError, RowRejected
 
 Progress = Callable[[int, int], None]
+Problem = tuple[str, str]  # (import column, Indonesian message)
+
+# Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
+# enough that a chunk's objects stay a few megabytes.
+CHUNK_ROWS = 2000
 
 
 class Outcome:
@@ -35,33 +44,29 @@ class Outcome:
 
 
 class Recorder:
-    """Collects what a batch wrote, for undo."""
+    """What one row wrote, for undo and for the counts. Objects may get their primary key only when the
+    chunk is written, so the BatchChange rows are made then (`change_rows`)."""
+
+    __slots__ = ("changes", "outcome")
 
     def __init__(self) -> None:
-        self.changes: list[BatchChange] = []
+        self.changes: list[tuple[models.Model, str, dict[str, Any]]] = []
         self.outcome = Outcome.UNCHANGED
 
     def created(self, obj: models.Model) -> None:
-        self.changes.append(
-            BatchChange(model=obj._meta.label, object_id=obj.pk, action=BatchChange.Action.CREATE)
-        )
+        self.changes.append((obj, BatchChange.Action.CREATE, {}))
         self.outcome = Outcome.CREATED
 
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
-        self.changes.append(
-            BatchChange(
-                model=obj._meta.label,
-                object_id=obj.pk,
-                action=BatchChange.Action.UPDATE,
-                before=_json_safe(before),
-            )
-        )
+        self.changes.append((obj, BatchChange.Action.UPDATE, _json_safe(before)))
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    return model_to_dict(obj, fields=fields)
+    """The fields' values as undo restores them (a relation by its key)."""
+    meta = obj._meta
+    return {name: getattr(obj, meta.get_field(name).attname) for name in fields}
 
 
 def _json_safe(values: dict[str, Any]) -> dict[str, Any]:
@@ -86,18 +91,42 @@ def cell_text(cell: Any) -> str:
     return str(cell)
 
 
+@dataclass(slots=True)
+class Reading:
+    """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
+    one file the same row (None when it cannot be told), and warnings that do not reject it."""
+
+    row: dict[str, Any] | None
+    problems: list[Problem]
+    key: tuple | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
 
     def required(self) -> set[str]: ...
 
-    def duplicate_key(self, values: dict[str, Any]) -> tuple | None: ...
+    def read(self, values: dict[str, Any]) -> Reading:
+        """Parse one row's cells (no database, beyond cached look-ups of regions)."""
+        ...
 
-    def apply(self, values: dict[str, Any], recorder: Recorder, warn: Callable[[str, str], None]) -> None: ...
+    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        """Fetch what the chunk's rows need, and start the chunk's in-memory indexes."""
+        ...
+
+    def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
+        """Decide one row in memory: raise RowRejected or ValidationError before changing anything, or
+        change the chunk's objects and record each change."""
+        ...
+
+    def write(self) -> None:
+        """Write what the chunk's rows decided, giving new objects their primary keys."""
+        ...
 
 
-# ValidationError keys of the domain services → the import column the user knows.
+# ValidationError keys of the domain rules → the import column the user knows.
 SERVICE_FIELD_NAMES = {
     "nik": "nik",
     "name": "nama",
@@ -116,7 +145,7 @@ SERVICE_FIELD_NAMES = {
 }
 
 
-def problems_of(exc: ValidationError) -> list[tuple[str, str]]:
+def problems_of(exc: ValidationError) -> list[Problem]:
     if hasattr(exc, "error_dict"):
         return [
             (SERVICE_FIELD_NAMES.get(key, key), message)
@@ -124,6 +153,33 @@ def problems_of(exc: ValidationError) -> list[tuple[str, str]]:
             for message in errors
         ]
     return [("baris", message) for message in exc.messages]
+
+
+class Memo:
+    """Pure cell parsers, remembered for one import: most columns repeat a few values (dates, offices,
+    amounts, desa codes) thousands of times. A parser's CellError is remembered as its message."""
+
+    LIMIT = 500_000  # entries; beyond this the memory is cleared rather than grown
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, tuple[bool, Any]] = {}
+
+    def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
+        # The type is part of the key: 1, 1.0 and True are equal as keys but parse differently.
+        key = (parser, type(cell), cell, args)
+        try:
+            ok, result = self._seen[key]
+        except KeyError:
+            try:
+                ok, result = True, parser(cell, *args)
+            except CellError as exc:
+                ok, result = False, str(exc)
+            if len(self._seen) >= self.LIMIT:
+                self._seen.clear()
+            self._seen[key] = (ok, result)
+        if ok:
+            return result
+        raise CellError(result)
 
 
 class _DryRun(Exception):
@@ -134,7 +190,26 @@ class _DryRun(Exception):
 class Prepared:
     table: Table
     mapping: dict[int, str]
-    rows: list[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.table.rows)
+
+    def values(self, cells: list[Cell]) -> dict[str, Cell]:
+        width = len(cells)
+        return {name: cells[index] for index, name in self.mapping.items() if index < width}
+
+    def raw(self, cells: list[Cell]) -> dict[str, str]:
+        """The row's cells as text by header, as a rejected row keeps them."""
+        headers = self.table.headers
+        return {
+            (headers[i] or f"Kolom {i + 1}"): cell_text(c) for i, c in enumerate(cells) if i < len(headers)
+        }
+
+    def chunks(self, size: int) -> Iterator[list[tuple[int, list[Cell]]]]:
+        rows = self.table.rows
+        for start in range(0, len(rows), size):
+            yield rows[start : start + size]
 
 
 def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[int, str] | None) -> Prepared:
@@ -155,16 +230,7 @@ def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[in
             headers=table.headers,
             missing=missing,
         )
-    prepared = Prepared(table=table, mapping=match.mapping)
-    for row_number, cells in table.rows:
-        values = {name: cells[index] for index, name in match.mapping.items() if index < len(cells)}
-        raw = {
-            (table.headers[i] or f"Kolom {i + 1}"): cell_text(c)
-            for i, c in enumerate(cells)
-            if i < len(table.headers)
-        }
-        prepared.rows.append((row_number, values, raw))
-    return prepared
+    return Prepared(table=table, mapping=match.mapping)
 
 
 def run_import(
@@ -176,84 +242,324 @@ def run_import(
     dry_run: bool,
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
+    chunk_rows: int | None = None,
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
 
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed.
     """
     prepared = prepare(data, file_name, handler, overrides)
-    summary = ImportSummary(total_rows=len(prepared.rows))
-    rejected: list[RejectedRow] = []
-    recorder_changes: list[BatchChange] = []
-    seen: dict[tuple, int] = {}
-    total = len(prepared.rows)
-
-    def reject(row_number: int, raw: dict[str, str], problems: list[tuple[str, str]]) -> None:
-        summary.rejected += 1
-        for field_name, message in problems:
-            summary.errors.append(RowError(row_number, field_name, message))
-            rejected.append(RejectedRow(row_number=row_number, field=field_name, message=message, data=raw))
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    total = prepared.total
+    summary = ImportSummary(total_rows=total)
+    # Rejected rows of a dry run are kept after its rollback; a real run writes them with each chunk.
+    kept_rejects: list[RejectedRow] = []
+    record = batch is not None and not dry_run
+    seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
+    done = 0
 
     try:
         with transaction.atomic():
-            for done, (row_number, values, raw) in enumerate(prepared.rows, start=1):
-                try:
-                    key = handler.duplicate_key(values)
-                except (CellError, RowRejected):
-                    key = None  # the row's own parsing will report the problem below
-                if key is not None and key in seen:
-                    reject(
-                        row_number,
-                        raw,
-                        [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")],
-                    )
-                    continue
-                recorder = Recorder()
-
-                def warn(field_name: str, message: str, row_number: int = row_number) -> None:
-                    summary.warnings.append(RowError(row_number, field_name, message))
-
-                try:
-                    with transaction.atomic():
-                        handler.apply(values, recorder, warn)
-                except RowRejected as exc:
-                    reject(row_number, raw, exc.problems)
-                except ValidationError as exc:
-                    reject(row_number, raw, problems_of(exc))
+            if record:
+                batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
+            for chunk in prepared.chunks(chunk_rows):
+                readings = [handler.read(prepared.values(cells)) for _, cells in chunk]
+                handler.prefetch([r.row for r in readings if r.row is not None])
+                changes: list[tuple[models.Model, str, dict[str, Any]]] = []
+                rejects: list[RejectedRow] = []
+                for (row_number, cells), reading in zip(chunk, readings, strict=True):
+                    problems = _take(handler, row_number, reading, seen, summary, changes)
+                    if problems:
+                        summary.rejected += 1
+                        raw = prepared.raw(cells)
+                        for field_name, message in problems:
+                            summary.errors.append(RowError(row_number, field_name, message))
+                            rejects.append(
+                                RejectedRow(
+                                    row_number=row_number, field=field_name, message=message, data=raw
+                                )
+                            )
+                handler.write()
+                if record:
+                    record_changes(batch, changes)
+                    for rejected in rejects:
+                        rejected.batch = batch
+                    insert(RejectedRow, rejects)
                 else:
-                    if key is not None:
-                        seen[key] = row_number
-                    summary.accepted += 1
-                    setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
-                    recorder_changes.extend(recorder.changes)
-                if progress and (done % 200 == 0 or done == total):
+                    kept_rejects.extend(rejects)
+                done += len(chunk)
+                if progress:
                     progress(done, total)
             if dry_run:
                 raise _DryRun
             if batch is not None:
-                for change in recorder_changes:
-                    change.batch = batch
-                BatchChange.objects.bulk_create(recorder_changes, batch_size=2000)
-                _finish(batch, summary, rejected, ImportBatch.State.DONE)
+                _finish(batch, summary, ImportBatch.State.DONE, prepared.table.headers)
     except _DryRun:
         if batch is not None:
             with transaction.atomic():
-                _finish(batch, summary, rejected, ImportBatch.State.PREVIEWED)
+                batch.rejected_rows.all().delete()
+                for rejected in kept_rejects:
+                    rejected.batch = batch
+                insert(RejectedRow, kept_rejects)
+                _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
     return summary
 
 
-def _finish(batch: ImportBatch, summary: ImportSummary, rejected: list[RejectedRow], state: str) -> None:
-    batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-    for row in rejected:
-        row.batch = batch
-    RejectedRow.objects.bulk_create(rejected, batch_size=2000)
+def _take(
+    handler: RowHandler,
+    row_number: int,
+    reading: Reading,
+    seen: dict[tuple, int],
+    summary: ImportSummary,
+    changes: list,
+) -> list[Problem]:
+    """Take one row, or say why not (every problem found)."""
+    key = reading.key
+    if key is not None and key in seen:
+        return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
+    for field_name, message in reading.warnings:
+        summary.warnings.append(RowError(row_number, field_name, message))
+    if reading.problems or reading.row is None:
+        return reading.problems
+    recorder = Recorder()
+    try:
+        handler.apply(reading.row, recorder)
+    except RowRejected as exc:
+        return exc.problems
+    except ValidationError as exc:
+        return problems_of(exc)
+    if key is not None:
+        seen[key] = row_number
+    summary.accepted += 1
+    setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
+    changes.extend(recorder.changes)
+    return []
+
+
+def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
+    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards)."""
+    before_field = BatchChange._meta.get_field("before")
+    nothing = before_field.get_db_prep_save({}, connection)
+    rows = [
+        [
+            batch.pk,
+            obj._meta.label,
+            obj.pk,
+            action,
+            before_field.get_db_prep_save(before, connection) if before else nothing,
+        ]
+        for obj, action, before in changes
+    ]
+    insert_rows(BatchChange, ["batch", "model", "object_id", "action", "before"], rows)
+
+
+def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
+    batch.headers = headers
+    batch.warnings = [warning.as_dict() for warning in summary.warnings]
     for name in ("total_rows", "accepted", "rejected", "created", "updated", "unchanged"):
         setattr(batch, name, getattr(summary, name))
     batch.state = state
     batch.progress = 100
     batch.finished_at = timezone.now()
     batch.save()
+
+
+# Field checks ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _field_kinds(model: type[models.Model], exclude: frozenset[str]) -> list[tuple[models.Field, str]]:
+    """The fields `clean_fields` checks, each with how a plainly valid value of it is recognised."""
+    kinds = []
+    for f in model._meta.fields:
+        if f.name in exclude or f.generated:
+            continue
+        validators = f.validators
+        if type(f) in (models.CharField, models.TextField) and all(
+            isinstance(v, MaxLengthValidator) and v.limit_value == f.max_length for v in validators
+        ):
+            kinds.append((f, "text"))
+        elif type(f) is models.DateField and not validators:
+            kinds.append((f, "date"))
+        elif type(f) is models.DecimalField and all(isinstance(v, DecimalValidator) for v in validators):
+            kinds.append((f, "decimal"))
+        else:
+            kinds.append((f, "other"))
+    return kinds
+
+
+@functools.cache
+def _choice_values(f: models.Field) -> frozenset | None:
+    return frozenset(str(value) for value, _ in f.flatchoices) if f.choices is not None else None
+
+
+def _plainly_valid(f: models.Field, kind: str, value: Any) -> bool:
+    if f.blank and value in f.empty_values:
+        return True  # clean_fields passes over it
+    if kind == "text":
+        if type(value) is not str or (not value and not f.blank):
+            return False
+        if f.max_length is not None and len(value) > f.max_length:
+            return False
+        choices = _choice_values(f) if f.editable else None
+        return choices is None or value in choices
+    if kind == "date":
+        return type(value) is datetime.date
+    if kind == "decimal":
+        if type(value) is not Decimal or not value.is_finite():
+            return False
+        try:
+            f.run_validators(value)
+        except ValidationError:
+            return False
+        return True
+    return False
+
+
+def clean_fields(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """`obj.full_clean(exclude=…)` without the queries (uniqueness, constraints: the callers have checked
+    those against what they hold) and, for values that plainly fit their field, without Django's per-field
+    machinery (about 30-50 µs an object). Anything else gets Django's own verdict and messages."""
+    exclude = frozenset(exclude)
+    for f, kind in _field_kinds(type(obj), exclude):
+        if not _plainly_valid(f, kind, getattr(obj, f.attname)):
+            obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+            return
+
+
+# Bulk reads and writes ------------------------------------------------------------------------------------
+
+IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
+
+
+def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator[Any]:
+    """`queryset.filter(**{lookup: values})`, in slices that every database accepts."""
+    values = list(values)
+    for start in range(0, len(values), IN_BATCH):
+        yield from queryset.filter(**{lookup: values[start : start + IN_BATCH]})
+
+
+# Fields whose Python value every driver takes as it is (after Django's adapters for dates on SQLite);
+# others go through the field's own preparation. DateTimeField is a DateField, hence the exact types.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.DateField,
+    models.DecimalField,  # every backend's adapter takes a Decimal as it is
+    models.BigIntegerField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.BigAutoField,
+    models.AutoField,
+    models.ForeignKey,
+)
+
+
+def _preparers(fields: list[models.Field], now: datetime.datetime) -> list[Callable[[Any], Any] | Any]:
+    """Per field: a function preparing a value for the database, or the one value every row gets."""
+    out: list[Callable[[Any], Any] | Any] = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            out.append(_Const(f.get_db_prep_save(now, connection)))
+        elif type(f) in _PLAIN_FIELDS or isinstance(f, models.ForeignKey):
+            out.append(None)
+        else:
+            out.append(lambda value, f=f: f.get_db_prep_save(value, connection))
+    return out
+
+
+@dataclass(frozen=True)
+class _Const:
+    value: Any
+
+
+def _values(objs: Iterable[models.Model], fields: list[models.Field], now: datetime.datetime) -> list[list]:
+    preparers = _preparers(fields, now)
+    attnames = [f.attname for f in fields]
+    rows = []
+    for obj in objs:
+        row = []
+        for attname, prep in zip(attnames, preparers, strict=True):
+            if prep is None:
+                row.append(getattr(obj, attname))
+            elif type(prep) is _Const:
+                row.append(prep.value)
+                setattr(obj, attname, now)
+            else:
+                row.append(prep(getattr(obj, attname)))
+        rows.append(row)
+    return rows
+
+
+def insert_rows(
+    model: type[models.Model], names: list[str], rows: list[list], *, returning: bool = False
+) -> list[Any]:
+    """INSERT rows of database-ready values into the named columns; the new primary keys, in order, when
+    `returning`. What `bulk_create` does, without its per-value machinery (measured: 50-90 µs a row for
+    it, a few µs for this)."""
+    if not rows:
+        return []
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    columns = ", ".join(qn(f.column) for f in fields)
+    tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
+    keys: list[Any] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array a column, as Django's own bulk_create does on PostgreSQL.
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}){tail}"
+            per_statement = 5000
+            for start in range(0, len(rows), per_statement):
+                part = rows[start : start + per_statement]
+                cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
+                if returning:
+                    keys.extend(value for (value,) in cursor.fetchall())
+        else:
+            per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
+            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            for start in range(0, len(rows), per_statement):
+                part = rows[start : start + per_statement]
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}{tail}"
+                cursor.execute(sql, [value for row in part for value in row])
+                if returning:
+                    keys.extend(value for (value,) in cursor.fetchall())
+    return keys
+
+
+def insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    """INSERT the objects and give them their primary keys. Values are taken as the objects hold them:
+    the callers build them from parsed cells and check them with the model's rules first."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = _values(objs, fields, timezone.now())
+    keys = insert_rows(model, [f.name for f in fields], rows, returning=True)
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+
+
+def update(model: type[models.Model], objs: Iterable[models.Model], names: list[str]) -> None:
+    """UPDATE the named fields (and `updated_at`, set now) of saved objects: `bulk_update` without its
+    CASE expressions, one short statement per row run by the driver."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    if "updated_at" not in names and any(f.name == "updated_at" for f in meta.concrete_fields):
+        fields.append(meta.get_field("updated_at"))
+    objs = list(objs)
+    if not objs:
+        return
+    rows = _values(objs, fields, timezone.now())
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[*row, obj.pk] for row, obj in zip(rows, objs, strict=True)])
 
 
 def batch_create(

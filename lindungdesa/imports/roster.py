@@ -1,28 +1,33 @@
-"""Roster rows (DOMAIN.md §7 template, OpenSID exports) into people and positions."""
+"""Roster rows (DOMAIN.md §7 template, OpenSID exports) into people and positions.
 
+Rows are decided a chunk at a time against what the chunk's people and desa already hold (`Holdings`),
+with the same rules as hand entry (`officials.rules`), then written in bulk.
+"""
+
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.officials.models import (
-    MAX_TERM_YEARS,
-    SINGLE_HOLDER_OFFICES,
-    Office,
-    Person,
-    Position,
-    group_of,
+from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
+from lindungdesa.officials.rules import (
+    has_one_holder,
+    person_disagreements,
+    person_new,
+    position_new,
+    position_problems,
+    unit_key,
 )
-from lindungdesa.officials.services import person_register, position_check, position_start
 from lindungdesa.regions.models import Region
 
-from .engine import Recorder, snapshot
-from .summary import RowRejected
+from .engine import Memo, Reading, Recorder, clean_fields, fetch_in, insert, snapshot, update
 
 POSITION_FIELDS = [
     "term_end",
@@ -33,10 +38,91 @@ POSITION_FIELDS = [
     "acting",
     "end_reason",
 ]
+ONE_HOLDER_OFFICES = [o.value for o in Office if has_one_holder(o)]
+_DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
+
+# Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
+_name = partial(v.parse_text, max_length=150)
+_dusun = partial(v.parse_text, max_length=80)
+_sk_number = partial(v.parse_text, max_length=100)
 
 
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def position_start(*, same_person: list[Position], same_seat: list[Position], **fields: Any) -> Position:
+    """What `officials.services.position_start` does, for a row of a chunk: the new position built and
+    checked by the same rules against the positions the chunk holds; written later, with the chunk."""
+    position = position_new(**fields)
+    errors = position_problems(position, same_person=same_person, same_seat=same_seat)
+    if errors:
+        raise ValidationError(errors)
+    clean_fields(position, exclude=["group", "person", "desa"])
+    return position
+
+
+class Holdings:
+    """What one chunk's rows may touch: their people by NIK, those people's positions, and the one-holder
+    seats of their desa. Kept up to date row by row; what changed is written at the end of the chunk."""
+
+    def __init__(self, niks: set[str], desa_codes: set[str]) -> None:
+        self.persons: dict[str, Person] = {p.nik: p for p in fetch_in(Person.objects.all(), "nik__in", niks)}
+        by_id = {p.pk: p for p in self.persons.values()}
+        positions: dict[int, Position] = {}
+        for position in fetch_in(Position.objects.all(), "person_id__in", by_id):
+            position.person = by_id[position.person_id]
+            positions[position.pk] = position
+        seats = Position.objects.filter(office__in=ONE_HOLDER_OFFICES).select_related("person")
+        for position in fetch_in(seats, "desa_id__in", desa_codes):
+            if position.pk not in positions:
+                position.person = self.persons.get(position.person.nik, position.person)
+                positions[position.pk] = position
+        self.by_person: dict[str, list[Position]] = defaultdict(list)  # by NIK, in id order, new ones last
+        self.by_desa: dict[str, list[Position]] = defaultdict(list)  # one-holder seats, by desa code
+        for position in sorted(positions.values(), key=lambda p: p.pk):
+            self._index(position)
+        self.new_persons: list[Person] = []
+        self.new_positions: list[Position] = []
+        self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
+        self.changed_positions: dict[int, Position] = {}
+
+    def _index(self, position: Position) -> None:
+        self.by_person[position.person.nik].append(position)
+        if position.office in ONE_HOLDER_OFFICES:
+            self.by_desa[position.desa_id].append(position)
+
+    def add_person(self, person: Person) -> None:
+        self.persons[person.nik] = person
+        self.new_persons.append(person)
+
+    def add_position(self, position: Position) -> None:
+        self._index(position)
+        self.new_positions.append(position)
+
+    def position_at(self, nik: str, desa: str, office: str, unit_name: str, start) -> Position | None:
+        """The position a row describes, when it is held already: same person, desa, office, dusun, start."""
+        unit = unit_key(unit_name)
+        for position in self.by_person.get(nik, ()):
+            if (
+                position.desa_id == desa
+                and position.office == office
+                and position.term_start == start
+                and unit_key(position.unit_name) == unit
+            ):
+                return position
+        return None
+
+    def write(self) -> None:
+        # What was made and then changed in the same chunk is inserted as it is now, not updated.
+        changed_persons = [p for p in self.changed_persons.values() if p.pk is not None]
+        changed_positions = [p for p in self.changed_positions.values() if p.pk is not None]
+        insert(Person, self.new_persons)
+        update(Person, changed_persons, ["phone"])
+        for position in self.new_positions:
+            position.person_id = position.person.pk
+        insert(Position, self.new_positions)
+        update(Position, changed_positions, POSITION_FIELDS)
 
 
 class RosterRows:
@@ -46,7 +132,10 @@ class RosterRows:
     def __init__(self, *, scope_code: str | None, default_desa: Region | None) -> None:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
-        self._desa_cache: dict[str, Region | None] = {}
+        self._regions: dict[str, Region] = {}
+        self._provinces: set[str] = set()
+        self._memo = Memo()
+        self._held: Holdings | None = None
 
     def required(self) -> set[str]:
         needed = {"nik", "nama", "jabatan"}
@@ -54,29 +143,32 @@ class RosterRows:
             needed.add("kode_desa")
         return needed
 
-    def duplicate_key(self, values: dict[str, Any]) -> tuple | None:
-        nik = v.parse_nik_cell(values.get("nik"))
-        office = v.parse_office(values.get("jabatan"), None)
-        desa = self._desa_code(values)
-        return (nik, desa, office.office, office.unit_name.lower())
-
     def _desa_code(self, values: dict[str, Any]) -> str:
         cell = values.get("kode_desa")
         if _blank(cell):
             return self.default_desa.code if self.default_desa else ""
-        return v.parse_desa_code(cell)
+        return self._memo(v.parse_desa_code, cell)
 
     def _desa(self, code: str) -> Region | None:
-        if code not in self._desa_cache:
-            self._desa_cache[code] = Region.objects.filter(code=code).first()
-        return self._desa_cache[code]
+        # Every desa and kelurahan of a province at once: a national file needs 38 queries, not 75,000.
+        province = code[:2]
+        if province not in self._provinces:
+            self._provinces.add(province)
+            for region in Region.objects.filter(province_code=province, kind__in=_DESA_KINDS).only(
+                "code", "name", "kind"
+            ):
+                self._regions[region.code] = region
+        return self._regions.get(code)
 
-    def parse(self, values: dict[str, Any]) -> dict[str, Any]:
+    def read(self, values: dict[str, Any]) -> Reading:
         """Every cell parsed; all problems of the row reported together."""
         problems: list[tuple[str, str]] = []
         out: dict[str, Any] = {}
+        memo = self._memo
 
-        def take(name: str, parser: Callable[[Any], Any], *, optional: bool = False) -> None:
+        def take(
+            name: str, parser: Callable[..., Any], *args: Any, optional: bool = False, cached: bool = True
+        ) -> None:
             cell = values.get(name)
             if optional and _blank(cell):
                 out[name] = None
@@ -85,25 +177,26 @@ class RosterRows:
                 problems.append((name, "Wajib diisi."))
                 return
             try:
-                out[name] = parser(cell)
+                # Columns that repeat few values are parsed once per value; NIK, names and phones are not.
+                out[name] = memo(parser, cell, *args) if cached else parser(cell, *args)
             except v.CellError as exc:
                 problems.append((name, str(exc)))
 
-        take("nik", v.parse_nik_cell)
-        take("nama", lambda c: v.parse_text(c, max_length=150))
+        take("nik", v.parse_nik_cell, cached=False)
+        take("nama", _name, cached=False)
         take("jenis_kelamin", v.parse_sex, optional=True)
         take("tanggal_lahir", v.parse_date, optional=True)
         if out.get("tanggal_lahir") is None and not _blank(values.get("tempat_tanggal_lahir")):
-            take("tempat_tanggal_lahir", v.parse_place_and_date)
+            take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
         take("kelompok", v.parse_group, optional=True)
-        take("jabatan", lambda c: v.parse_office(c, out.get("kelompok")))
-        take("nama_dusun", lambda c: v.parse_text(c, max_length=80), optional=True)
+        take("jabatan", v.parse_office, out.get("kelompok"))
+        take("nama_dusun", _dusun, optional=True)
         take("status_jabatan", v.parse_acting, optional=True)
-        take("nomor_sk", lambda c: v.parse_text(c, max_length=100), optional=True)
+        take("nomor_sk", _sk_number, optional=True, cached=False)
         take("tanggal_sk", v.parse_date, optional=True)
         if not _blank(values.get("nomor_tanggal_sk")):
-            take("nomor_tanggal_sk", v.parse_sk_number_and_date)
+            take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False)
             number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
             out["nomor_sk"] = out["nomor_sk"] or number or None
             out["tanggal_sk"] = out["tanggal_sk"] or day
@@ -111,7 +204,7 @@ class RosterRows:
         take("akhir_menjabat", v.parse_date, optional=True)
         if out.get("mulai_menjabat") is None and not _blank(values.get("masa_jabatan")):
             try:
-                start, end = v.parse_term_text(values.get("masa_jabatan"))
+                start, end = memo(v.parse_term_text, values.get("masa_jabatan"))
             except v.CellError as exc:
                 problems.append(("masa_jabatan", str(exc)))
             else:
@@ -119,7 +212,7 @@ class RosterRows:
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
         take("penghasilan_bulanan", v.parse_amount, optional=True)
-        take("no_hp", v.parse_phone, optional=True)
+        take("no_hp", v.parse_phone, optional=True, cached=False)
         take("status_aktif", v.parse_active, optional=True)
         if out.get("status_aktif") is False and out.get("akhir_menjabat") is None:
             problems.append(
@@ -147,7 +240,9 @@ class RosterRows:
         except v.CellError as exc:
             problems.append(("kode_desa", str(exc)))
         desa = self._desa(code) if code else None
-        if code and desa is None:
+        if not code and "kode_desa" not in dict(problems):
+            problems.append(("kode_desa", "Wajib diisi."))
+        elif code and desa is None:
             problems.append(
                 ("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001).")
             )
@@ -166,82 +261,125 @@ class RosterRows:
             ):
                 problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
         out["desa"] = desa
-        if problems:
-            raise RowRejected(problems)
-        return out
+        return Reading(None if problems else out, problems, self._duplicate_key(values, out, code))
 
-    def apply(self, values: dict[str, Any], recorder: Recorder, warn: Callable[[str, str], None]) -> None:
-        row = self.parse(values)
-        person = self._person(row, recorder)
-        office = row["jabatan"]
-        acting = row["status_jabatan"] if row["status_jabatan"] is not None else office.acting
-        unit_name = row["nama_dusun"] or office.unit_name
-        income = row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
-        existing = (
-            Position.objects.filter(
-                person=person,
-                desa=row["desa"],
-                office=office.office,
-                unit_name__iexact=unit_name,
-                term_start=row["mulai_menjabat"],
-            )
-            .order_by("id")
-            .first()
-        )
-        if existing is not None:
-            self._update_position(existing, row, acting, income, recorder)
-            return
-        self._end_predecessor(row["desa"], office.office, unit_name, row["mulai_menjabat"], person, recorder)
-        position = position_start(
-            person=person,
-            desa=row["desa"],
-            office=office.office,
-            acting=acting,
-            unit_name=unit_name,
-            term_start=row["mulai_menjabat"],
-            term_end=row["akhir_menjabat"],
-            sk_number=row["nomor_sk"] or "",
-            sk_date=row["tanggal_sk"],
-            monthly_income=income,
-        )
-        recorder.created(position)
+    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any], code: str) -> tuple | None:
+        """The same person, desa, office and dusun (as the office cell names it) twice in one file."""
+        nik = out.get("nik")
+        if nik is None:
+            return None
+        try:
+            office = self._memo(v.parse_office, values.get("jabatan"), None)
+            code = code or self._desa_code(values)
+        except v.CellError:
+            return None
+        return (nik, code, office.office, office.unit_name.lower())
 
-    def _person(self, row: dict[str, Any], recorder: Recorder) -> Person:
-        person = Person.objects.filter(nik=row["nik"]).first()
+    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        self._held = Holdings({row["nik"] for row in rows}, {row["desa"].code for row in rows})
+
+    def write(self) -> None:
+        if self._held is not None:
+            self._held.write()
+            self._held = None
+
+    def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
+        held = self._held
+        assert held is not None
+        nik = row["nik"]
+        # Everything is checked before anything changes: a rejected row leaves no trace.
+        person = held.persons.get(nik)
+        new_person = person is None
         if person is None:
-            person = person_register(
-                nik=row["nik"],
+            person = person_new(
+                nik=nik,
                 name=row["nama"],
                 sex=row["jenis_kelamin"],
                 birth_date=row["tanggal_lahir"],
                 phone=row["no_hp"] or "",
             )
-            recorder.created(person)
-            return person
-        problems = []
-        if name_key(person.name) != name_key(row["nama"]):
-            problems.append(
-                ("nama", f"NIK ini sudah tercatat atas nama {person.name}; periksa NIK atau nama.")
+            clean_fields(person)  # the NIK is known to be new
+        else:
+            errors = person_disagreements(
+                person, name=row["nama"], birth_date=row["tanggal_lahir"], sex=row["jenis_kelamin"]
             )
-        if row["tanggal_lahir"] and row["tanggal_lahir"] != person.birth_date:
-            problems.append(
-                ("tanggal_lahir", f"NIK ini sudah tercatat lahir {person.birth_date:%d-%m-%Y}; tidak sama.")
-            )
-        if row["jenis_kelamin"] and row["jenis_kelamin"] != person.sex:
-            problems.append(("jenis_kelamin", "Jenis kelamin tidak sama dengan data yang sudah tercatat."))
-        if problems:
-            raise RowRejected(problems)
-        if row["no_hp"] and row["no_hp"] != person.phone:
-            before = snapshot(person, ["phone"])
-            person.phone = row["no_hp"]
-            person.save(update_fields=["phone", "updated_at"])
-            recorder.updated(person, before)
-        return person
+            if errors:
+                raise ValidationError(errors)
+        new_phone = not new_person and row["no_hp"] and row["no_hp"] != person.phone
 
-    def _update_position(
-        self, position: Position, row: dict[str, Any], acting: str, income: Decimal, recorder: Recorder
-    ) -> None:
-        before = snapshot(position, POSITION_FIELDS)
+        office = row["jabatan"]
+        desa: Region = row["desa"]
+        acting = row["status_jabatan"] if row["status_jabatan"] is not None else office.acting
+        unit_name = row["nama_dusun"] or office.unit_name
+        income = row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
+        start = row["mulai_menjabat"]
+        existing = None if new_person else held.position_at(nik, desa.code, office.office, unit_name, start)
+        if existing is not None:
+            changed = self._position_changes(existing, row, acting, income)
+            if changed:
+                self._check_changes(existing, changed, held.by_person[nik], held.by_desa[desa.code])
+            if new_phone:
+                self._phone(person, row["no_hp"], held, recorder)
+            if changed:
+                before = snapshot(existing, POSITION_FIELDS)
+                for key, value in changed.items():
+                    setattr(existing, key, value)
+                held.changed_positions[id(existing)] = existing
+                recorder.updated(existing, before)
+            return
+
+        # A new holder of a one-person seat ends the term of the holder who started before.
+        predecessors = []
+        seat = held.by_desa[desa.code]
+        if has_one_holder(office.office):
+            unit = unit_key(unit_name)
+            predecessors = [
+                holder
+                for holder in seat
+                if holder.office == office.office
+                and holder.term_start < start
+                and holder.person.nik != nik
+                and (office.office != Office.KEPALA_DUSUN or unit_key(holder.unit_name) == unit)
+                and (holder.term_end is None or holder.term_end >= start)
+            ]
+        position = position_start(
+            person=person,
+            desa=desa,
+            office=office.office,
+            acting=acting,
+            unit_name=unit_name,
+            term_start=start,
+            term_end=row["akhir_menjabat"],
+            sk_number=row["nomor_sk"] or "",
+            sk_date=row["tanggal_sk"],
+            monthly_income=income,
+            same_person=held.by_person.get(nik, []),
+            # The predecessors' terms end the day before this one starts: they no longer overlap it.
+            same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,
+        )
+        if new_person:
+            held.add_person(person)
+            recorder.created(person)
+        elif new_phone:
+            self._phone(person, row["no_hp"], held, recorder)
+        for holder in predecessors:
+            before = snapshot(holder, POSITION_FIELDS)
+            holder.term_end = start - timedelta(days=1)
+            holder.end_reason = Position.EndReason.REPLACED
+            held.changed_positions[id(holder)] = holder
+            recorder.updated(holder, before)
+        held.add_position(position)
+        recorder.created(position)
+
+    def _phone(self, person: Person, phone: str, held: Holdings, recorder: Recorder) -> None:
+        before = snapshot(person, ["phone"])
+        person.phone = phone
+        held.changed_persons[id(person)] = person
+        recorder.updated(person, before)
+
+    def _position_changes(
+        self, position: Position, row: dict[str, Any], acting: str, income: Decimal
+    ) -> dict[str, Any]:
         wanted = {
             "sk_number": row["nomor_sk"] if row["nomor_sk"] is not None else position.sk_number,
             "sk_date": row["tanggal_sk"] or position.sk_date,
@@ -251,32 +389,22 @@ class RosterRows:
         if row["akhir_menjabat"] is not None and row["akhir_menjabat"] != position.term_end:
             wanted["term_end"] = row["akhir_menjabat"]
             wanted["planned_term_end"] = row["akhir_menjabat"]
-        changed = {k: val for k, val in wanted.items() if getattr(position, k) != val}
-        if not changed:
-            return
+        return {k: val for k, val in wanted.items() if getattr(position, k) != val}
+
+    def _check_changes(
+        self, position: Position, changed: dict[str, Any], same_person: list, same_seat: list
+    ) -> None:
+        """The office rules on the position as it would be; it is left as it was."""
+        kept = {key: getattr(position, key) for key in changed}
         for key, value in changed.items():
             setattr(position, key, value)
-        position_check(position)
-        position.save()
-        recorder.updated(position, before)
-
-    def _end_predecessor(
-        self, desa: Region, office: str, unit_name: str, start, person: Person, recorder: Recorder
-    ) -> None:
-        """A new holder of a one-person seat ends the term of the holder who started before."""
-        if office not in SINGLE_HOLDER_OFFICES and office != Office.KEPALA_DUSUN:
-            return
-        holders = Position.objects.filter(desa=desa, office=office, term_start__lt=start).exclude(
-            person=person
-        )
-        if office == Office.KEPALA_DUSUN:
-            holders = holders.filter(unit_name__iexact=unit_name)
-        for holder in holders.filter(Q(term_end__isnull=True) | Q(term_end__gte=start)):
-            before = snapshot(holder, POSITION_FIELDS)
-            holder.term_end = start - timedelta(days=1)
-            holder.end_reason = Position.EndReason.REPLACED
-            holder.save(update_fields=["term_end", "end_reason", "updated_at"])
-            recorder.updated(holder, before)
+        try:
+            errors = position_problems(position, same_person=same_person, same_seat=same_seat)
+        finally:
+            for key, value in kept.items():
+                setattr(position, key, value)
+        if errors:
+            raise ValidationError(errors)
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):
