@@ -23,7 +23,10 @@ from .models import Enrolment, MatchProposal, StatusRule, protected_q
 
 
 def enrolments_link_by_nik() -> int:
-    """Give every unmatched participant whose NIK is now on the roster its person. Returns how many."""
+    """Give every unmatched participant whose NIK is now on the roster its person. Returns how many.
+
+    One UPDATE with a correlated subquery (both sides are indexed by NIK), whatever the number of rows.
+    """
     person_id = Person.objects.filter(nik=OuterRef("nik")).values("id")[:1]
     return (
         Enrolment.objects.filter(person__isnull=True)
@@ -33,52 +36,71 @@ def enrolments_link_by_nik() -> int:
     )
 
 
-def _birth_date_of(enrolment: Enrolment) -> date | None:
-    if enrolment.bpjs_birth_date:
-        return enrolment.bpjs_birth_date
+def _birth_date_of(nik: str, bpjs_birth_date: date | None) -> date | None:
+    if bpjs_birth_date:
+        return bpjs_birth_date
     try:
-        return nik_check(enrolment.nik).birth_date
+        return nik_check(nik).birth_date
     except ValueError:
         return None
 
 
-def _similar(a: str, b: str) -> str | None:
+SIMILAR = 0.85
+IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
+
+
+def _similar(a: str, matcher: SequenceMatcher, b_words: list[str]) -> str | None:
+    """Why name `a` may be the name the matcher holds as its second sequence (`b`), or None."""
+    b = matcher.b
     if a == b:
         return "nama dan tanggal lahir sama"
-    if sorted(a.split()) == sorted(b.split()):
+    if sorted(a.split()) == b_words:
         return "nama (urutan berbeda) dan tanggal lahir sama"
-    if SequenceMatcher(None, a, b).ratio() >= 0.85:
+    matcher.set_seq1(a)
+    # The quick ratios are upper bounds of ratio(): most pairs are ruled out without computing it.
+    if (
+        matcher.real_quick_ratio() >= SIMILAR
+        and matcher.quick_ratio() >= SIMILAR
+        and matcher.ratio() >= SIMILAR
+    ):
         return "nama mirip dan tanggal lahir sama"
     return None
 
 
 def match_proposals_refresh(*, nik_prefix: str = "") -> int:
-    """Propose roster people for participants whose NIK matched nobody; returns how many are new."""
-    unmatched = list(
-        Enrolment.objects.filter(person__isnull=True, nik__startswith=nik_prefix).only(
-            "id", "nik", "bpjs_name", "bpjs_birth_date"
-        )
-    )
-    if not unmatched:
-        return 0
-    births = {d for d in (_birth_date_of(e) for e in unmatched) if d}
+    """Propose roster people for participants whose NIK matched nobody; returns how many are new.
+
+    Only unmatched participants are read; people only for the birth dates those participants have.
+    """
     by_birth: dict[date, list[tuple[int, str]]] = defaultdict(list)
-    for pid, name, born in Person.objects.filter(birth_date__in=births).values_list(
-        "id", "name", "birth_date"
-    ):
-        by_birth[born].append((pid, name_key(name)))
+    for eid, nik, name, born in Enrolment.objects.filter(
+        person__isnull=True, nik__startswith=nik_prefix
+    ).values_list("id", "nik", "bpjs_name", "bpjs_birth_date"):
+        day = _birth_date_of(nik, born)
+        key = name_key(name)
+        if day and key:
+            by_birth[day].append((eid, key))
+    if not by_birth:
+        return 0
     known = set(
-        MatchProposal.objects.filter(enrolment__in=unmatched).values_list("enrolment_id", "person_id")
+        MatchProposal.objects.filter(
+            enrolment__person__isnull=True, enrolment__nik__startswith=nik_prefix
+        ).values_list("enrolment_id", "person_id")
     )
     new = []
-    for enrolment in unmatched:
-        born = _birth_date_of(enrolment)
-        key = name_key(enrolment.bpjs_name)
-        for pid, person_key in by_birth.get(born, []):
-            reason = _similar(key, person_key) if key else None
-            if reason and (enrolment.id, pid) not in known:
-                new.append(MatchProposal(enrolment=enrolment, person_id=pid, reason=reason))
-    MatchProposal.objects.bulk_create(new, batch_size=2000)
+    days = sorted(by_birth)
+    for start in range(0, len(days), IN_BATCH):
+        people = Person.objects.filter(birth_date__in=days[start : start + IN_BATCH]).order_by("id")
+        for pid, name, born in people.values_list("id", "name", "birth_date"):
+            person_key = name_key(name)
+            matcher = SequenceMatcher(None, "", person_key)
+            person_words = sorted(person_key.split())
+            for eid, key in by_birth[born]:
+                reason = _similar(key, matcher, person_words)
+                if reason and (eid, pid) not in known:
+                    new.append(MatchProposal(enrolment_id=eid, person_id=pid, reason=reason))
+    new.sort(key=lambda p: (p.enrolment_id, p.person_id))
+    MatchProposal.objects.bulk_create(new, batch_size=500)
     return len(new)
 
 
@@ -165,8 +187,13 @@ def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
     """Still paid up at the end of the period but holding no office then (last office under `code`)."""
     rule = StatusRule.for_period(period)
     serving = Position.objects.filter(serving_on(period.last_day), person_id=OuterRef("person_id"))
+    held_here = Position.objects.filter(
+        under(code, "desa__code"), person_id=OuterRef("person_id"), term_start__lte=period.last_day
+    )
     enrolments = (
         Enrolment.objects.filter(protected_q(period, rule), person__isnull=False)
+        # Only people who held an office under `code`: the rest of the country is not read.
+        .filter(Exists(held_here))
         .filter(~Exists(serving))
         .select_related("person")
     )

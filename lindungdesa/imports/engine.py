@@ -545,21 +545,42 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
 
 
 def update(model: type[models.Model], objs: Iterable[models.Model], names: list[str]) -> None:
-    """UPDATE the named fields (and `updated_at`, set now) of saved objects: `bulk_update` without its
-    CASE expressions, one short statement per row run by the driver."""
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    if "updated_at" not in names and any(f.name == "updated_at" for f in meta.concrete_fields):
-        fields.append(meta.get_field("updated_at"))
+    """UPDATE the named fields of saved objects (and `updated_at`): `bulk_update` without its CASE
+    expressions, one short statement per row run by the driver."""
     objs = list(objs)
     if not objs:
         return
-    rows = _values(objs, fields, timezone.now())
+    meta = model._meta
+    rows = _values(objs, [meta.get_field(name) for name in names], timezone.now())
+    update_rows(model, names, [(obj.pk, row) for obj, row in zip(objs, rows, strict=True)])
+
+
+def update_rows(model: type[models.Model], names: list[str], rows: list[tuple[Any, list]]) -> None:
+    """UPDATE rows given as (primary key, database-ready values of the named fields); a model's
+    `updated_at` is set to now, as `save()` would."""
+    if not rows:
+        return
+    meta = model._meta
+    touched = []
+    if "updated_at" not in names and any(f.name == "updated_at" for f in meta.concrete_fields):
+        touched = [meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)]
+        names = [*names, "updated_at"]
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    assignments = ", ".join(f"{qn(meta.get_field(name).column)} = %s" for name in names)
     sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*row, obj.pk] for row, obj in zip(rows, objs, strict=True)])
+        cursor.executemany(sql, [[*values, *touched, pk] for pk, values in rows])
+
+
+def prepared_values(model: type[models.Model], names: list[str], values: dict[str, Any]) -> list:
+    """Values as a JSON record keeps them (a date as text, a relation by its key), made database-ready."""
+    meta = model._meta
+    out = []
+    for name in names:
+        f = meta.get_field(name)
+        value = values[name]
+        out.append(None if value is None else f.get_db_prep_save(f.to_python(value), connection))
+    return out
 
 
 def batch_create(

@@ -272,3 +272,53 @@ def test_a_newer_extract_updates_across_chunks_and_links_people_it_finds(chunks_
     assert Enrolment.objects.get(nik=niks[0]).person.name == "Orang 0"
     batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
     assert set(Enrolment.objects.values_list("paid_through", flat=True)) == {date(2026, 8, 1)}
+
+
+# Undo, set by set ----------------------------------------------------------------------------------------
+
+
+def test_undo_restores_the_oldest_values_of_an_object_changed_twice(chunks_of_two, people):
+    first = [people.row("Yohanes Ale", "Kepala Desa", serial=1, akhir_menjabat="02/01/2030")]
+    roster_import_file(data=to_csv(ROSTER_HEADER, first), file_name="a.csv")
+    before = db_state()
+    rows = [
+        dict(first[0], penghasilan_bulanan="3000000"),  # changes the kepala desa's income
+        people.row("Maria Ulfa", "Sekretaris Desa", sex="P", born=date(1988, 2, 9), serial=2),
+        people.row("Kades Baru", "Kepala Desa", serial=11, mulai_menjabat="01/06/2026", tanggal_sk=""),
+    ]
+    second = roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="b.csv")
+    assert (second.updated, second.created) == (1, 2)
+    old = Position.objects.get(person__name="Yohanes Ale")
+    assert (old.monthly_income, old.term_end) == (3000000, date(2026, 5, 31))
+    assert batch_undo(batch=ImportBatch.objects.get(pk=second.batch)) == 6
+    assert db_state() == before
+    old.refresh_from_db()
+    assert (old.end_reason, old.planned_term_end) == ("", date(2030, 1, 2))
+
+
+def test_undo_of_an_extract_removes_what_it_made_and_restores_what_it_changed(desa):
+    niks = [make_nik(desa.district_code, date(1970, 1, 1), "L", n) for n in range(1, 4)]
+    first = [participant(niks[0], "Satu", kpj="11111111111", paid="2026-09")]
+    bpjs_import_file(data=to_csv(BPJS_HEADER, first), file_name="sep.csv", as_of=Month(2026, 9))
+    before = db_state()
+    rows = [participant(nik, f"Orang {n}", kpj=f"1111111111{n + 1}") for n, nik in enumerate(niks)]
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="okt.csv", as_of=OCT)
+    assert (summary.updated, summary.created) == (1, 2)
+    batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
+    assert db_state() == before
+    assert Enrolment.objects.get().bpjs_name == "Satu"
+
+
+def test_undo_is_refused_when_a_person_it_made_holds_an_office_added_since(people):
+    from lindungdesa.imports.services import UndoRefused
+    from lindungdesa.officials.services import position_start
+
+    summary = roster_import_file(
+        data=to_csv(ROSTER_HEADER, [people.row("Yohanes Ale", "Kepala Desa", serial=1)]), file_name="a.csv"
+    )
+    person = Person.objects.get()
+    position_start(person=person, desa=people.desa, office=Office.BPD_ANGGOTA, term_start=date(2010, 1, 1),
+                   term_end=date(2015, 1, 1))  # fmt: skip
+    with pytest.raises(UndoRefused, match="sudah dipakai"):
+        batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
+    assert Position.objects.count() == 2 and ImportBatch.objects.get(pk=summary.batch).state == "done"
