@@ -227,20 +227,37 @@ def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
 def data_differences(code: str, period: Month) -> list[Finding]:
     """Participants matched to a serving person whose name or birth date differs between the two sides."""
     serving = _serving(code, period)
-    person_ids = serving.values("person_id")
-    places = {p.person_id: p for p in serving}
-    out = []
-    for enrolment in Enrolment.objects.filter(person_id__in=person_ids).select_related("person"):
-        person = enrolment.person
+    # Compared as plain values; whole objects are made only for the few that differ.
+    differing: dict[int, str] = {}
+    for eid, bpjs_name, bpjs_born, name, born in Enrolment.objects.filter(
+        person_id__in=serving.values("person_id")
+    ).values_list("id", "bpjs_name", "bpjs_birth_date", "person__name", "person__birth_date"):
         problems = []
-        if enrolment.bpjs_name and name_key(enrolment.bpjs_name) != name_key(person.name):
-            problems.append(f"nama di BPJS: {enrolment.bpjs_name}")
-        if enrolment.bpjs_birth_date and enrolment.bpjs_birth_date != person.birth_date:
-            problems.append(f"tanggal lahir di BPJS: {enrolment.bpjs_birth_date:%d-%m-%Y}")
+        if bpjs_name and name_key(bpjs_name) != name_key(name):
+            problems.append(f"nama di BPJS: {bpjs_name}")
+        if bpjs_born and bpjs_born != born:
+            problems.append(f"tanggal lahir di BPJS: {bpjs_born:%d-%m-%Y}")
         if problems:
-            p = places[person.id]
+            differing[eid] = "; ".join(problems)
+    out = []
+    for start in range(0, len(differing), IN_BATCH):
+        enrolments = list(
+            Enrolment.objects.filter(pk__in=list(differing)[start : start + IN_BATCH]).select_related(
+                "person"
+            )
+        )
+        places = {p.person_id: p for p in serving.filter(person_id__in={e.person_id for e in enrolments})}
+        for enrolment in enrolments:
+            p = places[enrolment.person_id]
             out.append(
-                Finding(person, p.desa_id, p.desa.name, p.office_label, enrolment, "; ".join(problems))
+                Finding(
+                    enrolment.person,
+                    p.desa_id,
+                    p.desa.name,
+                    p.office_label,
+                    enrolment,
+                    differing[enrolment.pk],
+                )
             )
     return sorted(out, key=lambda f: (f.desa_code, f.office))
 
