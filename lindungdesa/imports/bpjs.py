@@ -1,5 +1,6 @@
 """BPJS TK participant extract rows (DOMAIN.md §7) into enrolments, matched to the roster by NIK."""
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -54,8 +55,9 @@ def _blank(cell: Any) -> bool:
 
 
 class Participants:
-    """What one chunk's rows may touch: enrolments by KPJ and by NIK + membership date (the first made,
-    as the per-row look-up took it), and roster people by NIK. Kept up to date row by row."""
+    """What one chunk's rows may touch: enrolments by KPJ and by NIK + membership date, and roster people
+    by NIK. Kept up to date row by row: a row finds what an earlier row made or changed, and, of several
+    that fit, the first made (as a look-up ordered by id would)."""
 
     def __init__(self, kpjs: set[str], niks: set[str]) -> None:
         found: dict[int, Enrolment] = {}
@@ -63,29 +65,45 @@ class Participants:
             found[enrolment.pk] = enrolment
         for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
             found.setdefault(enrolment.pk, enrolment)
-        self.by_kpj: dict[str, Enrolment] = {}
-        self.by_start: dict[tuple[str, date], Enrolment] = {}
+        # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
+        self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
+        self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
+        self._order: dict[int, tuple[int, int]] = {}  # id() -> (saved ? 0 : 1, key or creation number)
         for enrolment in sorted(found.values(), key=lambda e: e.pk):
-            self._index(enrolment)
+            self._order[id(enrolment)] = (0, enrolment.pk)
+            self.index(enrolment)
         self.person_ids: dict[str, int] = dict(
             fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
         )
         self.new: list[Enrolment] = []
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
 
-    def _index(self, enrolment: Enrolment) -> None:
+    def index(self, enrolment: Enrolment) -> None:
+        """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
         if enrolment.kpj:
-            self.by_kpj.setdefault(enrolment.kpj, enrolment)
-        self.by_start.setdefault((enrolment.nik, enrolment.start_date), enrolment)
+            self._file(self.by_kpj[enrolment.kpj], enrolment)
+        self._file(self.by_start[(enrolment.nik, enrolment.start_date)], enrolment)
+
+    def _file(self, filed: list[Enrolment], enrolment: Enrolment) -> None:
+        if any(e is enrolment for e in filed):
+            return
+        filed.append(enrolment)
+        filed.sort(key=lambda e: self._order[id(e)])
 
     def existing(self, kpj: str, nik: str, start: date) -> Enrolment | None:
-        if kpj and (found := self.by_kpj.get(kpj)) is not None:
-            return found
-        return self.by_start.get((nik, start))
+        if kpj:
+            for enrolment in self.by_kpj.get(kpj, ()):
+                if enrolment.kpj == kpj:
+                    return enrolment
+        for enrolment in self.by_start.get((nik, start), ()):
+            if enrolment.nik == nik and enrolment.start_date == start:
+                return enrolment
+        return None
 
     def add(self, enrolment: Enrolment) -> None:
-        self._index(enrolment)
+        self._order[id(enrolment)] = (1, len(self.new))
         self.new.append(enrolment)
+        self.index(enrolment)
 
     def write(self) -> None:
         changed = [e for e in self.changed.values() if e.pk is not None]
@@ -233,4 +251,5 @@ class BpjsRows:
                 setattr(existing, key, value)
             raise
         held.changed[id(existing)] = existing
+        held.index(existing)  # its KPJ, NIK or membership date may be new
         recorder.updated(existing, before)

@@ -322,3 +322,19 @@ def test_undo_is_refused_when_a_person_it_made_holds_an_office_added_since(peopl
     with pytest.raises(UndoRefused, match="sudah dipakai"):
         batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
     assert Position.objects.count() == 2 and ImportBatch.objects.get(pk=summary.batch).state == "done"
+
+
+def test_a_row_finds_a_participant_by_what_an_earlier_row_of_its_chunk_changed(desa):
+    old_nik, new_nik = (make_nik(desa.district_code, date(1970, 1, 1), "L", n) for n in (1, 2))
+    first = [participant(old_nik, "Satu", kpj="11111111111", paid="2026-09")]
+    bpjs_import_file(data=to_csv(BPJS_HEADER, first), file_name="sep.csv", as_of=Month(2026, 9))
+    rows = [
+        # The branch corrected the NIK of KPJ 11111111111 ...
+        participant(new_nik, "Satu", kpj="11111111111", tanggal_kepesertaan="01/03/2021"),
+        # ... and a row without KPJ names the participant by the corrected NIK and membership date.
+        participant(new_nik, "Satu", kpj="", tanggal_kepesertaan="01/03/2021", status="NONAKTIF"),
+    ]
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="okt.csv", as_of=OCT)
+    assert (summary.accepted, summary.created, summary.updated) == (2, 0, 2)
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.nik, enrolment.kpj, enrolment.reported_status) == (new_nik, "", "NONAKTIF")
