@@ -114,6 +114,7 @@ class Participants:
 class BpjsRows:
     kind = "bpjs"
     fields = BPJS_FIELDS
+    looked_up = (Enrolment, Person)
 
     def __init__(self, *, as_of: Month, scope_code: str | None, batch_id: int | None) -> None:
         self.as_of = as_of

@@ -107,6 +107,9 @@ class Reading:
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
+    looked_up: tuple[
+        type[models.Model], ...
+    ]  # the tables a chunk's look-ups read while the import grows them
 
     def required(self) -> set[str]: ...
 
@@ -259,6 +262,7 @@ def run_import(
     record = batch is not None and not dry_run
     seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
     done = 0
+    statistics = _Statistics(handler.looked_up)
 
     try:
         with transaction.atomic(), _young_collections_only():
@@ -290,6 +294,7 @@ def run_import(
                 else:
                     kept_rejects.extend(rejects)
                 done += len(chunk)
+                statistics.refresh(done)
                 gc.collect(1)
                 if progress:
                     progress(done, total)
@@ -307,6 +312,27 @@ def run_import(
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
     return summary
+
+
+class _Statistics:
+    """PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows
+    the import has not committed: a table that grew from nothing is then scanned whole for every chunk.
+    ANALYZE in the import's own transaction counts its rows; it runs again each time the rows done double.
+    """
+
+    FIRST = 2000
+
+    def __init__(self, tables: tuple[type[models.Model], ...]) -> None:
+        self.tables = tables if connection.vendor == "postgresql" else ()
+        self.next = self.FIRST
+
+    def refresh(self, done: int) -> None:
+        if not self.tables or done < self.next:
+            return
+        self.next = done * 2
+        names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in self.tables)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {names}")
 
 
 @contextmanager
@@ -524,20 +550,24 @@ def insert_rows(
     qn = connection.ops.quote_name
     table = qn(meta.db_table)
     columns = ", ".join(qn(f.column) for f in fields)
-    tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
     keys: list[Any] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array a column, as Django's own bulk_create does on PostgreSQL.
-            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-            sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}){tail}"
-            per_statement = 5000
-            for start in range(0, len(rows), per_statement):
-                part = rows[start : start + per_statement]
-                cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
-                if returning:
-                    keys.extend(value for (value,) in cursor.fetchall())
+            # COPY is the fastest way in (about 2.5 times an INSERT ... SELECT FROM UNNEST); it returns
+            # nothing, so the new keys are drawn from the table's sequence first.
+            if returning:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(rows)],
+                )
+                keys = [value for (value,) in cursor.fetchall()]
+                columns = f"{qn(meta.pk.column)}, {columns}"
+                rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
+            tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
             per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
             one = "(" + ", ".join(["%s"] * len(fields)) + ")"
             for start in range(0, len(rows), per_statement):

@@ -128,6 +128,7 @@ class Holdings:
 class RosterRows:
     kind = "roster"
     fields = ROSTER_FIELDS
+    looked_up = (Person, Position)
 
     def __init__(self, *, scope_code: str | None, default_desa: Region | None) -> None:
         self.scope_code = scope_code or ""
