@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0001_initial'),
+        ("imports", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='headers',
+            model_name="importbatch",
+            name="headers",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='warnings',
+            model_name="importbatch",
+            name="warnings",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
