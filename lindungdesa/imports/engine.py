@@ -442,7 +442,7 @@ def _plainly_valid(f: models.Field, kind: str, value: Any) -> bool:
     if f.blank and value in f.empty_values:
         return True  # clean_fields passes over it
     if kind == "text":
-        if type(value) is not str or (not value and not f.blank):
+        if not isinstance(value, str) or (not value and not f.blank):
             return False
         if f.max_length is not None and len(value) > f.max_length:
             return False
