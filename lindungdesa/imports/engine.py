@@ -107,9 +107,8 @@ class Reading:
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
-    looked_up: tuple[
-        type[models.Model], ...
-    ]  # the tables a chunk's look-ups read while the import grows them
+    # The tables a chunk's look-ups read while the import grows them (see _Statistics).
+    looked_up: tuple[type[models.Model], ...]
 
     def required(self) -> set[str]: ...
 
@@ -162,7 +161,8 @@ def problems_of(exc: ValidationError) -> list[Problem]:
 
 class Memo:
     """Pure cell parsers, remembered for one import: most columns repeat a few values (dates, offices,
-    amounts, desa codes) thousands of times. A parser's CellError is remembered as its message."""
+    amounts, desa codes) thousands of times. A parser's CellError is remembered as its message. Results
+    are shared between rows: never change one."""
 
     LIMIT = 500_000  # entries; beyond this the memory is cleared rather than grown
 
