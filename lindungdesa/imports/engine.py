@@ -66,9 +66,20 @@ class Recorder:
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The fields' values as undo restores them (a relation by its key)."""
-    meta = obj._meta
-    return {name: getattr(obj, meta.get_field(name).attname) for name in fields}
+    """The fields' values as undo restores them (a relation by its key), in the model's field order, as
+    the database gives them back (an amount made earlier in the chunk has not been there yet)."""
+    values = {}
+    for f in _in_model_order(type(obj), tuple(fields)):
+        value = getattr(obj, f.attname)
+        if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
+            value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
+        values[f.name] = value
+    return values
+
+
+@functools.cache
+def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name in names]
 
 
 def _json_safe(values: dict[str, Any]) -> dict[str, Any]:

@@ -134,7 +134,8 @@ def position_problems(
             )
 
     if has_one_holder(office):
-        for other in others(p for p in same_seat if is_same_seat(p, candidate)):
+        holders = others(p for p in same_seat if is_same_seat(p, candidate))
+        for other in sorted(holders, key=_by_term):
             fail(
                 "office",
                 f"{other.office_label} di {desa.name} masih dijabat {other.person.name} "
@@ -171,6 +172,17 @@ def position_new(
         sk_number=sk_number.strip(),
         sk_date=sk_date,
         monthly_income=monthly_income,
+    )
+
+
+def _by_term(position: Position) -> tuple:
+    """Holders of a seat in the order their terms began (an open end first, as an index on the term has)."""
+    return (
+        position.term_start,
+        position.term_end is not None,
+        position.term_end or date.min,
+        position.pk is None,
+        position.pk or 0,
     )
 
 

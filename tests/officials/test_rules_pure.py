@@ -179,3 +179,13 @@ def test_a_titled_name_agrees_and_another_name_does_not():
     problems = person_disagreements(held, name="Orang Lain", birth_date=date(1990, 1, 1), sex="P")
     assert list(problems) == ["name", "birth_date", "sex"]
     assert "Siti Aminah" in problems["name"][0] and "17-05-1980" in problems["birth_date"][0]
+
+
+def test_holders_of_a_seat_are_named_in_the_order_their_terms_began():
+    later = position(Office.KEPALA_DESA, date(2023, 5, 19), person=person("Kedua", serial=2, pk=2), pk=1)
+    earlier = position(
+        Office.KEPALA_DESA, date(2020, 5, 4), date(2024, 7, 12), person=person("Pertama", pk=3), pk=2
+    )
+    mine = position(Office.KEPALA_DESA, date(2024, 1, 1))
+    problems = position_problems(mine, same_person=[], same_seat=[later, earlier])["office"]
+    assert ["Pertama" in problems[0], "Kedua" in problems[1]] == [True, True]
