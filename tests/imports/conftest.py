@@ -4,25 +4,11 @@ from datetime import date
 
 import pytest
 
+from lindungdesa.imports.template import ROSTER_COLUMNS
 from lindungdesa.regions.models import Region
 from tests.factories import make_nik
 
-ROSTER_HEADER = [
-    "kode_desa",
-    "nama_desa",
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tanggal_lahir",
-    "kelompok",
-    "jabatan",
-    "nomor_sk",
-    "tanggal_sk",
-    "mulai_menjabat",
-    "akhir_menjabat",
-    "penghasilan_bulanan",
-    "no_hp",
-]
+ROSTER_HEADER = [name for name, _help, _width in ROSTER_COLUMNS]  # the downloadable template
 BPJS_HEADER = [
     "nik",
     "nama",
@@ -73,6 +59,8 @@ class People:
             "tanggal_lahir": born.strftime("%d/%m/%Y"),
             "kelompok": "BPD" if "BPD" in office else "APARAT",
             "jabatan": office,
+            "nama_dusun": "",
+            "status_jabatan": "",
             "nomor_sk": "141/01/KPTS/2022",
             "tanggal_sk": "03/01/2022",
             "mulai_menjabat": "03/01/2022",

@@ -73,8 +73,23 @@ def test_the_template_is_written(tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == ["Data", "Petunjuk"]
     headers = [c.value for c in wb["Data"][1]]
-    assert (
-        headers
-        == ROSTER_HEADER[:6] + ["kelompok", "jabatan", "nama_dusun", "status_jabatan"] + ROSTER_HEADER[8:]
-    )
+    # Written out once here: files in the field carry these names, so renaming one is a change of contract.
+    assert headers == [
+        "kode_desa",
+        "nama_desa",
+        "nik",
+        "nama",
+        "jenis_kelamin",
+        "tanggal_lahir",
+        "kelompok",
+        "jabatan",
+        "nama_dusun",
+        "status_jabatan",
+        "nomor_sk",
+        "tanggal_sk",
+        "mulai_menjabat",
+        "akhir_menjabat",
+        "penghasilan_bulanan",
+        "no_hp",
+    ]
     assert wb["Data"]["C2"].number_format == "@"  # NIK typed as text

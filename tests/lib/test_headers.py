@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lindungdesa.imports.template import ROSTER_COLUMNS
 from lindungdesa.lib.headers import (
     BPJS_FIELDS,
     ROSTER_FIELDS,
@@ -11,22 +12,7 @@ from lindungdesa.lib.headers import (
     normalise_header,
 )
 
-TEMPLATE = [
-    "kode_desa",
-    "nama_desa",
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tanggal_lahir",
-    "kelompok",
-    "jabatan",
-    "nomor_sk",
-    "tanggal_sk",
-    "mulai_menjabat",
-    "akhir_menjabat",
-    "penghasilan_bulanan",
-    "no_hp",
-]
+TEMPLATE = [name for name, _help, _width in ROSTER_COLUMNS]
 
 
 @pytest.mark.parametrize(
@@ -155,7 +141,7 @@ def test_an_override_naming_no_field_is_a_programming_error():
 
 
 def test_header_score_counts_distinct_fields():
-    assert header_score(TEMPLATE, ROSTER_FIELDS) == 14
+    assert header_score(TEMPLATE, ROSTER_FIELDS) == len(TEMPLATE)
     assert header_score(["NIK", "No KTP", "Nama"], ROSTER_FIELDS) == 2
     assert header_score(["DAFTAR APARAT DESA PENYELADI", "", ""], ROSTER_FIELDS) == 0
     assert header_score(["6103014507890001", "Maria Goreti", "Sekretaris Desa"], ROSTER_FIELDS) == 0

@@ -14,28 +14,13 @@ from hypothesis import strategies as st
 from lindungdesa.lib import tabular
 from lindungdesa.lib.headers import BPJS_FIELDS, ROSTER_FIELDS, header_score
 from lindungdesa.lib.tabular import Rows, Table, UnreadableFile, read_table
+from tests.fixtures.imports.make_fixtures import TEMPLATE  # the golden roster files' header
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 D = datetime.date
 roster_hint = partial(header_score, fields=ROSTER_FIELDS)
 bpjs_hint = partial(header_score, fields=BPJS_FIELDS)
 
-TEMPLATE = [
-    "kode_desa",
-    "nama_desa",
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tanggal_lahir",
-    "kelompok",
-    "jabatan",
-    "nomor_sk",
-    "tanggal_sk",
-    "mulai_menjabat",
-    "akhir_menjabat",
-    "penghasilan_bulanan",
-    "no_hp",
-]
 P = ("61.03.01.2007", "Penyeladi")
 
 
