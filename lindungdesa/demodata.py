@@ -28,6 +28,7 @@ from faker import Faker
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.selectors import region_indicators
+from lindungdesa.indicators.services import data_changed
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Acting, Group, Office, Person, Position, group_of
 from lindungdesa.regions.models import Region
@@ -286,6 +287,7 @@ def demo_load(
         for enrolment in enrolments:
             enrolment.person_id = enrolment.person.pk
         Enrolment.objects.bulk_create(enrolments, batch_size=1000)
+        data_changed()
         if progress:
             progress(len(villages), len(villages))
 
@@ -335,6 +337,7 @@ def demo_clear(*, province_code: str, regency_codes: Iterable[str] | None = None
             chunk = person_ids[start : start + 500]
             enrolments += Enrolment.objects.filter(person_id__in=chunk).delete()[0]
             persons += Person.objects.filter(pk__in=chunk).delete()[0]
+        data_changed()
     except ProtectedError as exc:
         raise DemoDataError(
             "Data lama tidak dapat dihapus karena masih dirujuk data lain "

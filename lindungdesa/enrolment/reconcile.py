@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from lindungdesa.indicators.services import data_changed
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_check
@@ -28,12 +29,15 @@ def enrolments_link_by_nik() -> int:
     One UPDATE with a correlated subquery (both sides are indexed by NIK), whatever the number of rows.
     """
     person_id = Person.objects.filter(nik=OuterRef("nik")).values("id")[:1]
-    return (
+    linked = (
         Enrolment.objects.filter(person__isnull=True)
         .exclude(nik="")
         .filter(Exists(Person.objects.filter(nik=OuterRef("nik"))))
         .update(person_id=Subquery(person_id))
     )
+    if linked:
+        data_changed()
+    return linked
 
 
 def _birth_date_of(nik: str, bpjs_birth_date: date | None) -> date | None:

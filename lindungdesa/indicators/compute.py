@@ -118,3 +118,25 @@ def aggregate(
         if parent_level < 4:
             out.children.setdefault(child_code(code, parent_level), Totals()).add(counts)
     return out
+
+
+def parent_of(code: str) -> str:
+    """ "61.03.01.2001" -> "61.03.01"; a province has no parent ("")."""
+    return code.rpartition(".")[0]
+
+
+def rollup(*, regions: Iterable[str], desa: dict[str, DesaCounts]) -> dict[str, Totals]:
+    """Totals for every region in `regions` (codes of any level) from the counts of its desa.
+
+    A region without desa (a kelurahan, or a kecamatan of kelurahan only) gets zero totals; a desa
+    counts itself. Each desa is added to itself and to each of its ancestors in `regions`.
+    """
+    out = {code: Totals() for code in regions}
+    for code, counts in desa.items():
+        node = code
+        while node:
+            totals = out.get(node)
+            if totals is not None:
+                totals.add(counts)
+            node = parent_of(node)
+    return out

@@ -10,6 +10,7 @@ from lindungdesa.officials.models import Position, serving_on
 from lindungdesa.regions.models import Region, under
 
 from .compute import Breakdown, Totals, aggregate
+from .models import RegionFigure, Snapshot
 
 
 @dataclass
@@ -18,6 +19,8 @@ class RegionIndicators:
     period: Month
     breakdown: Breakdown
     children: list[tuple[Region, Totals]]
+    # The snapshot the figures were read from; None when computed live.
+    snapshot: Snapshot | None = None
 
     @property
     def total(self) -> Totals:
@@ -61,3 +64,59 @@ def region_indicators(region: Region, period: Month) -> RegionIndicators:
             # Kecamatan made only of kelurahan still appear, with zero villages.
             children.append((child, breakdown.children.get(child.code, Totals())))
     return RegionIndicators(region=region, period=period, breakdown=breakdown, children=children)
+
+
+def fresh_snapshot(period: Month) -> Snapshot | None:
+    """The snapshot of `period` if nothing it was computed from has changed since it was made."""
+    from .services import data_version
+
+    return Snapshot.objects.filter(period=str(period), data_version=data_version()).first()
+
+
+def totals_of(figure: RegionFigure) -> Totals:
+    return Totals(**{name: getattr(figure, name) for name in RegionFigure.COUNTS})
+
+
+def region_figures(region: Region, period: Month) -> RegionIndicators:
+    """The indicators of a region and its children: read from a fresh snapshot, else computed live.
+
+    Both give the same numbers (tests/indicators/test_snapshots.py); the snapshot is what keeps a
+    province or the whole country fast.
+    """
+    snapshot = fresh_snapshot(period) if region.level < 4 else None
+    if snapshot is None:
+        return region_indicators(region, period)
+    own = RegionFigure.objects.filter(snapshot=snapshot, region_code=region.code).first()
+    if own is None:  # the region was loaded after the snapshot was made
+        return region_indicators(region, period)
+    by_code = {
+        f.region_code: totals_of(f)
+        for f in RegionFigure.objects.filter(snapshot=snapshot, parent_code=region.code)
+    }
+    children = [
+        (child, by_code.get(child.code, Totals()))
+        for child in Region.objects.filter(parent=region).order_by("code")
+    ]
+    return RegionIndicators(
+        region=region,
+        period=period,
+        breakdown=Breakdown(total=totals_of(own), children=by_code),
+        children=children,
+        snapshot=snapshot,
+    )
+
+
+def history(codes: list[str], *, until: Month, months: int = 24) -> dict[str, list[tuple[Month, Totals]]]:
+    """Each region's snapshot totals over the `months` months ending with `until`, oldest first."""
+    start = until.add(-(months - 1))
+    rows = (
+        RegionFigure.objects.filter(
+            region_code__in=codes, snapshot__period__gte=str(start), snapshot__period__lte=str(until)
+        )
+        .select_related("snapshot")
+        .order_by("snapshot__period")
+    )
+    out: dict[str, list[tuple[Month, Totals]]] = {code: [] for code in codes}
+    for figure in rows:
+        out[figure.region_code].append((Month.parse(figure.snapshot.period), totals_of(figure)))
+    return out

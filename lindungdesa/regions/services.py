@@ -87,6 +87,11 @@ def regions_load(
             if progress:
                 progress(min(start + 2000, len(to_create)))
         Region.objects.bulk_update(to_update, list(_COMPARED), batch_size=2000)
+        if to_create or to_update:
+            # Imported here: the indicators app depends on regions, not the other way round.
+            from lindungdesa.indicators.services import data_changed
+
+            data_changed()
     return LoadResult(
         created=len(to_create),
         updated=len(to_update),

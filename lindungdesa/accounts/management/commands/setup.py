@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.services import user_ensure
+from lindungdesa.indicators.demo import demo_progress
+from lindungdesa.indicators.tasks import snapshot_schedule
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Position
 from lindungdesa.regions.models import Region, under
@@ -39,6 +42,14 @@ class Command(BaseCommand):
                 if options["as_of"]:
                     demo_args += ["--as-of", str(Month.parse(options["as_of"]))]
                 call_command(*demo_args, verbosity=verbosity, stdout=self.stdout)
+                as_of = Month.parse(options["as_of"]) if options["as_of"] else Month.of(timezone.localdate())
+                months = demo_progress(province, as_of=as_of, seed=options["seed"])
+                if verbosity:
+                    self.stdout.write(
+                        f"Angka UCJ demo, target contoh dan potret {months} bulan terakhir dibuat."
+                    )
+        if snapshot_schedule() and verbosity:
+            self.stdout.write("Potret bulanan dijadwalkan (tanggal 1 setiap bulan).")
 
         region = provinces[0] if len(provinces) == 1 else None
         admin = user_ensure(

@@ -1,0 +1,175 @@
+"""Writing indicator data: snapshots, targets, UCJ figures, and the data version snapshots rely on."""
+
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lindungdesa.enrolment.models import StatusRule
+from lindungdesa.lib.months import Month
+from lindungdesa.regions.models import Region, under
+
+from .compute import aggregate, parent_of, rollup
+from .models import DataVersion, RegionFigure, Snapshot, Target, TargetChange, UcjFigure
+
+
+def data_version() -> int:
+    row = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return row or 0
+
+
+def data_changed() -> None:
+    """Record that the data indicators are computed from has changed (snapshots made before are stale)."""
+    now = timezone.now()
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+
+
+def _batches() -> list[dict]:
+    from lindungdesa.imports.models import ImportBatch
+
+    rows = ImportBatch.objects.filter(state=ImportBatch.State.DONE, dry_run=False).order_by("id")
+    return [
+        {
+            "id": b.id,
+            "kind": b.kind,
+            "file_name": b.file_name,
+            "as_of": b.as_of.isoformat()[:7] if b.as_of else None,
+            "finished_at": b.finished_at.isoformat() if b.finished_at else None,
+        }
+        for b in rows.only("id", "kind", "file_name", "as_of", "finished_at")
+    ]
+
+
+def snapshot_take(
+    *, period: Month, user=None, progress: Callable[[int, int], None] | None = None
+) -> Snapshot:
+    """Compute every region's indicators for `period` and keep them, replacing an earlier snapshot of it.
+
+    Each province is computed as the dashboard computes it (selectors.desa_rows), so a snapshot made
+    while nothing changes equals the live figures.
+    """
+    from .selectors import desa_rows
+
+    started = time.monotonic()
+    version = data_version()
+    rule = StatusRule.for_period(period)
+    provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", flat=True))
+    figures: list[RegionFigure] = []
+    for done, province in enumerate(provinces):
+        regions = list(Region.objects.filter(under(province)).values_list("code", "level", "kind"))
+        villages = [code for code, _, kind in regions if kind in Region.VILLAGE_KINDS]
+        breakdown = aggregate(villages=villages, rows=desa_rows(province, period), parent_level=1)
+        totals = rollup(regions=[code for code, _, _ in regions], desa=breakdown.desa)
+        levels = {code: level for code, level, _ in regions}
+        for code, t in totals.items():
+            figures.append(
+                RegionFigure(
+                    region_code=code,
+                    parent_code=parent_of(code),
+                    level=levels[code],
+                    villages=t.villages,
+                    villages_registered=t.villages_registered,
+                    villages_fully_covered=t.villages_fully_covered,
+                    aparat_serving=t.aparat_serving,
+                    aparat_protected=t.aparat_protected,
+                    bpd_serving=t.bpd_serving,
+                    bpd_protected=t.bpd_protected,
+                )
+            )
+        if progress:
+            progress(done + 1, len(provinces))
+    with transaction.atomic():
+        snapshot, _ = Snapshot.objects.update_or_create(
+            period=str(period),
+            defaults={
+                "made_at": timezone.now(),
+                "made_by": user,
+                "data_version": version,
+                "batches": _batches(),
+                "grace_months": rule.grace_months,
+                "regions": len(figures),
+                "seconds": 0,
+            },
+        )
+        snapshot.figures.all().delete()
+        for figure in figures:
+            figure.snapshot = snapshot
+        RegionFigure.objects.bulk_create(figures, batch_size=2000)
+        snapshot.seconds = round(time.monotonic() - started, 2)
+        snapshot.save(update_fields=["seconds"])
+    return snapshot
+
+
+@transaction.atomic
+def target_set(
+    *, region_code: str, indicator: str, year: int, value: Decimal | None, user=None, note: str = ""
+) -> Target | None:
+    """Set (or, with value None, remove) one target, keeping the change in the history."""
+    if indicator not in Target.Indicator.values:
+        raise ValueError(f"Indikator tidak dikenal: {indicator!r}.")
+    if value is not None and not Decimal(0) <= Decimal(value) <= Decimal(100):
+        raise ValueError("Target harus antara 0 dan 100 %.")
+    current = Target.objects.select_for_update().filter(
+        region_code=region_code, indicator=indicator, year=year
+    )
+    target = current.first()
+    old = target.value if target else None
+    if value is None:
+        if target is not None:
+            target.delete()
+        result = None
+    elif target is None:
+        result = Target.objects.create(
+            region_code=region_code, indicator=indicator, year=year, value=value, source=note
+        )
+    else:
+        target.value = value
+        if note:
+            target.source = note
+        target.save()
+        result = target
+    new = Decimal(value) if value is not None else None
+    if old != new:
+        TargetChange.objects.create(
+            region_code=region_code,
+            indicator=indicator,
+            year=year,
+            old_value=old,
+            new_value=new,
+            note=note,
+            changed_by=user,
+        )
+    return result
+
+
+@transaction.atomic
+def ucj_set(
+    *,
+    region_code: str,
+    year: int,
+    working_population: int,
+    participants: int,
+    numerator: str = UcjFigure.Numerator.UNKNOWN,
+    source: str = "",
+    user=None,
+) -> UcjFigure:
+    if working_population <= 0:
+        raise ValueError("Jumlah penduduk bekerja harus lebih dari 0.")
+    if participants < 0:
+        raise ValueError("Jumlah peserta tidak boleh negatif.")
+    figure, _ = UcjFigure.objects.update_or_create(
+        region_code=region_code,
+        year=year,
+        defaults={
+            "working_population": working_population,
+            "participants": participants,
+            "numerator": numerator,
+            "source": source,
+            "updated_by": user,
+        },
+    )
+    return figure
