@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lindungdesa.enrolment",
     "lindungdesa.indicators",
     "lindungdesa.imports",
+    "lindungdesa.reports",
     "lindungdesa.web",
 ]
 

@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("impor/", include("lindungdesa.imports.urls")),
     path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),
+    path("publik/", include("lindungdesa.indicators.public_urls")),
+    path("", include("lindungdesa.indicators.urls")),
+    path("", include("lindungdesa.reports.urls")),
     path("", include("lindungdesa.web.urls")),
 ]

@@ -90,6 +90,12 @@ class UcjFigure(models.Model):
     def __str__(self) -> str:
         return f"UCJ {self.region_code} {self.year}: {self.participants}/{self.working_population}"
 
+    @property
+    def ucj_pct(self) -> float | None:
+        from .compute import pct
+
+        return pct(self.participants, self.working_population)
+
 
 class DataVersion(models.Model):
     """One row counting changes to the data indicators are computed from.
@@ -161,6 +167,8 @@ class RegionFigure(models.Model):
         indexes = [
             models.Index(fields=["region_code", "snapshot"]),
             models.Index(fields=["snapshot", "parent_code"]),
+            # The desa of one region in one snapshot (worklists): a prefix of region_code within a level.
+            models.Index(fields=["snapshot", "level", "region_code"]),
         ]
 
     def __str__(self) -> str:

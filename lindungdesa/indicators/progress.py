@@ -66,6 +66,9 @@ class Projection:
     high: Decimal
     slope_per_month: Decimal  # percentage points a month
     points: int
+    # Where the fitted line stands at the last measured month (not clipped): charts draw the line from it.
+    fitted_last: Decimal | None = None
+    last: Month | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -114,6 +117,8 @@ def project(series: list[tuple[Month, Decimal]], to: Month) -> Projection | None
         high=round2(_clip(value + half)),
         slope_per_month=round2(slope),
         points=n,
+        fitted_last=round2(intercept + slope * xs[-1]),
+        last=points[-1][0],
     )
 
 

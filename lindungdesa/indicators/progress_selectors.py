@@ -31,6 +31,7 @@ class IndicatorProgress:
     status: str
     needed_per_month: int | None
     series: list[tuple[Month, Decimal]]
+    points: dict[int, Decimal]  # the published targets that apply {year: percent}
 
     @property
     def label(self) -> str:
@@ -46,6 +47,10 @@ class IndicatorProgress:
     @property
     def status_label(self) -> str:
         return pg.STATUS_LABELS[self.status]
+
+    @property
+    def numerator_label(self) -> str:
+        return str(UcjFigure.Numerator(self.numerator).label) if self.numerator else ""
 
     def as_dict(self) -> dict:
         def target(t: pg.TargetValue | None) -> dict | None:
@@ -114,25 +119,33 @@ def ucj_series(codes: list[str]) -> dict[str, list[tuple[int, int, int, str]]]:
     """
     rows = defaultdict(list)
     provinces = [c for c in codes if "." not in c]
-    query = UcjFigure.objects.filter(region_code__in=codes)
-    for f in query.order_by("year"):
-        rows[f.region_code].append((f.year, f.participants, f.working_population, f.numerator))
+    regencies_of: dict[str, set[str]] = defaultdict(set)
+    if provinces:
+        for code, parent in Region.objects.filter(parent_id__in=provinces).values_list("code", "parent_id"):
+            regencies_of[parent].add(code)
+    own = set(codes)
+    wanted = own.union(*regencies_of.values())
+    figures = list(UcjFigure.objects.filter(region_code__in=wanted).order_by("year"))
+    for f in figures:
+        if f.region_code in own:
+            rows[f.region_code].append((f.year, f.participants, f.working_population, f.numerator))
     for province in provinces:
         if rows.get(province):
             continue
-        regencies = set(Region.objects.filter(parent_id=province).values_list("code", flat=True))
+        regencies = regencies_of[province]
         by_year: dict[int, list[UcjFigure]] = defaultdict(list)
-        for f in UcjFigure.objects.filter(region_code__in=regencies):
-            by_year[f.year].append(f)
+        for f in figures:
+            if f.region_code in regencies:
+                by_year[f.year].append(f)
         for year in sorted(by_year):
-            figures = by_year[year]
-            if regencies and len(figures) == len(regencies):
-                numerators = {f.numerator for f in figures}
+            parts = by_year[year]
+            if regencies and len(parts) == len(regencies):
+                numerators = {f.numerator for f in parts}
                 rows[province].append(
                     (
                         year,
-                        sum(f.participants for f in figures),
-                        sum(f.working_population for f in figures),
+                        sum(f.participants for f in parts),
+                        sum(f.working_population for f in parts),
                         numerators.pop() if len(numerators) == 1 else UcjFigure.Numerator.UNKNOWN,
                     )
                 )
@@ -200,5 +213,6 @@ def progress_of(
                 status=pg.status(projection, horizon.value if horizon else None),
                 needed_per_month=needed,
                 series=series,
+                points=points,
             )
     return out

@@ -9,7 +9,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Position, serving_on
 from lindungdesa.regions.models import Region, under
 
-from .compute import Breakdown, Totals, aggregate
+from .compute import Breakdown, DesaCounts, Totals, aggregate
 from .models import RegionFigure, Snapshot
 
 
@@ -21,6 +21,8 @@ class RegionIndicators:
     children: list[tuple[Region, Totals]]
     # The snapshot the figures were read from; None when computed live.
     snapshot: Snapshot | None = None
+    # True when the snapshot predates a change to the data (shown only where computing live is too slow).
+    stale: bool = False
 
     @property
     def total(self) -> Totals:
@@ -77,13 +79,40 @@ def totals_of(figure: RegionFigure) -> Totals:
     return Totals(**{name: getattr(figure, name) for name in RegionFigure.COUNTS})
 
 
-def region_figures(region: Region, period: Month) -> RegionIndicators:
-    """The indicators of a region and its children: read from a fresh snapshot, else computed live.
+# Above this many desa a page shows the month's last snapshot, marked stale, rather than compute live
+# (a province of 2,000 desa computes in about 0.1 s; the whole country would take seconds).
+LIVE_LIMIT = 5000
 
-    Both give the same numbers (tests/indicators/test_snapshots.py); the snapshot is what keeps a
-    province or the whole country fast.
+
+def _villages_under(code: str) -> int:
+    return Region.objects.filter(under(code), kind__in=Region.VILLAGE_KINDS).count()
+
+
+def usable_snapshot(region: Region, period: Month) -> tuple[Snapshot | None, bool]:
+    """(snapshot, stale): the snapshot a page of `region` should read for `period`, if any.
+
+    A fresh snapshot always; a stale one only when the region is too large to compute live."""
+    from .services import data_version
+
+    if region.level >= 4:
+        return None, False
+    snapshot = Snapshot.objects.filter(period=str(period)).first()
+    if snapshot is None:
+        return None, False
+    if snapshot.data_version == data_version():
+        return snapshot, False
+    if region.level < 3 and _villages_under(region.code) > LIVE_LIMIT:
+        return snapshot, True
+    return None, False
+
+
+def region_figures(region: Region, period: Month) -> RegionIndicators:
+    """The indicators of a region and its children: read from a snapshot, else computed live.
+
+    Both give the same numbers while the snapshot is fresh (tests/indicators/test_snapshots.py); the
+    snapshot is what keeps a province or the whole country fast.
     """
-    snapshot = fresh_snapshot(period) if region.level < 4 else None
+    snapshot, stale = usable_snapshot(region, period)
     if snapshot is None:
         return region_indicators(region, period)
     own = RegionFigure.objects.filter(snapshot=snapshot, region_code=region.code).first()
@@ -103,7 +132,38 @@ def region_figures(region: Region, period: Month) -> RegionIndicators:
         breakdown=Breakdown(total=totals_of(own), children=by_code),
         children=children,
         snapshot=snapshot,
+        stale=stale,
     )
+
+
+def desa_figures(region: Region, period: Month) -> tuple[dict[str, DesaCounts], Snapshot | None]:
+    """The counts of every desa under `region` in `period`, from a usable snapshot or computed live."""
+    snapshot, _ = usable_snapshot(region, period)
+    if snapshot is not None:
+        rows = RegionFigure.objects.filter(snapshot=snapshot, level=4).filter(
+            under(region.code, "region_code")
+        )
+        desa = {
+            code: DesaCounts(a_serving, a_protected, b_serving, b_protected)
+            for code, a_serving, a_protected, b_serving, b_protected, villages in rows.values_list(
+                "region_code",
+                "aparat_serving",
+                "aparat_protected",
+                "bpd_serving",
+                "bpd_protected",
+                "villages",
+            )
+            if villages  # a kelurahan has a figure with no village in it
+        }
+        if desa or not _villages_under(region.code):
+            return desa, snapshot
+    villages = Region.objects.filter(under(region.code), kind__in=Region.VILLAGE_KINDS).values_list(
+        "code", flat=True
+    )
+    breakdown = aggregate(
+        villages=villages.iterator(chunk_size=5000), rows=desa_rows(region.code, period), parent_level=4
+    )
+    return breakdown.desa, None
 
 
 def history(codes: list[str], *, until: Month, months: int = 24) -> dict[str, list[tuple[Month, Totals]]]:

@@ -2,6 +2,8 @@
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from django.db import transaction
@@ -9,7 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from lindungdesa.enrolment.models import StatusRule
+from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.months import Month
+from lindungdesa.lib.tabular import UnreadableFile, read_table
+from lindungdesa.lib.values import CellError, parse_amount
 from lindungdesa.regions.models import Region, under
 
 from .compute import aggregate, parent_of, rollup
@@ -173,3 +178,161 @@ def ucj_set(
         },
     )
     return figure
+
+
+# UCJ figures from a file -----------------------------------------------------------------------------------
+
+UCJ_FIELDS = (
+    Field(
+        "kode_wilayah",
+        "Kode wilayah",
+        True,
+        ("kode", "kode kabupaten", "kode kab kota", "kode wilayah kemendagri"),
+    ),
+    Field(
+        "nama_wilayah", "Nama wilayah", False, ("kabupaten", "kabupaten kota", "nama kabupaten", "wilayah")
+    ),
+    Field("tahun", "Tahun", True, ("thn", "tahun data")),
+    Field(
+        "penduduk_bekerja",
+        "Penduduk bekerja",
+        True,
+        (
+            "jumlah penduduk bekerja",
+            "angkatan kerja bekerja",
+            "pekerja",
+            "jumlah pekerja",
+            "penduduk yang bekerja",
+        ),
+    ),
+    Field(
+        "peserta",
+        "Peserta BPJS Ketenagakerjaan",
+        True,
+        ("peserta aktif", "jumlah peserta", "peserta bpjs", "peserta bpjs tk", "tenaga kerja terlindungi"),
+    ),
+    Field("definisi", "Definisi peserta", False, ("jenis peserta", "keterangan peserta")),
+    Field("sumber", "Sumber", False, ("sumber data", "keterangan")),
+)
+NUMERATOR_WORDS = {
+    "aktif": UcjFigure.Numerator.ACTIVE,
+    "peserta aktif": UcjFigure.Numerator.ACTIVE,
+    "terdaftar": UcjFigure.Numerator.REGISTERED,
+    "semua": UcjFigure.Numerator.REGISTERED,
+    "": UcjFigure.Numerator.UNKNOWN,
+    "belum pasti": UcjFigure.Numerator.UNKNOWN,
+    "belum_pasti": UcjFigure.Numerator.UNKNOWN,
+}
+
+
+@dataclass
+class UcjImportResult:
+    total_rows: int = 0
+    saved: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, str]] = dataclass_field(default_factory=list)  # (row, field, message)
+    failed: str | None = None  # why the file as a whole could not be read
+
+
+def _whole_number(cell, label: str) -> int:
+    try:
+        amount = parse_amount(cell)
+    except CellError as exc:
+        raise CellError(f"{label}: {exc}") from None
+    if amount != amount.to_integral_value():
+        raise CellError(f"{label} harus bilangan bulat, bukan {amount}.")
+    return int(amount)
+
+
+@transaction.atomic
+def ucj_import_file(
+    *, data: bytes, file_name: str, user=None, allowed: Callable[[str], bool] | None = None
+) -> UcjImportResult:
+    """UCJ figures from a CSV or XLSX file, one row per region and year.
+
+    Rows with an error are reported (row number as the user sees it, field, message) and skipped; the
+    valid rows are saved together, or none are when the file cannot be read.
+    """
+    result = UcjImportResult()
+    try:
+        table = read_table(data, file_name, header_hint=lambda cells: header_score(cells, UCJ_FIELDS))
+    except UnreadableFile as exc:
+        result.failed = str(exc)
+        return result
+    match = match_headers(table.headers, UCJ_FIELDS)
+    missing = sorted({f.name for f in UCJ_FIELDS if f.required} - set(match.mapping.values()))
+    if missing:
+        result.failed = "Kolom wajib tidak ditemukan: " + ", ".join(missing) + "."
+        return result
+    known = set(Region.objects.filter(level__lte=2).values_list("code", flat=True))
+    seen: dict[tuple[str, int], int] = {}
+    for row_number, cells in table.rows:
+        result.total_rows += 1
+        values = {name: cells[i] if i < len(cells) else None for i, name in match.mapping.items()}
+        problems: list[tuple[str, str]] = []
+        code = str(values.get("kode_wilayah") or "").strip()
+        if code not in known:
+            problems.append(
+                ("kode_wilayah", f"Kode wilayah {code!r} tidak dikenal (provinsi atau kabupaten/kota).")
+            )
+        elif allowed is not None and not allowed(code):
+            problems.append(("kode_wilayah", f"Anda tidak berwenang mengisi angka UCJ {code}."))
+        year = population = participants = None
+        try:
+            year = _whole_number(values.get("tahun"), "Tahun")
+            if not 2000 <= year <= 2100:
+                raise CellError(f"Tahun {year} di luar 2000–2100.")
+        except CellError as exc:
+            problems.append(("tahun", str(exc)))
+        for name, label in (("penduduk_bekerja", "Penduduk bekerja"), ("peserta", "Peserta")):
+            try:
+                number = _whole_number(values.get(name), label)
+                if number < 0 or (name == "penduduk_bekerja" and number == 0):
+                    raise CellError(f"{label} harus lebih dari 0.")
+            except CellError as exc:
+                problems.append((name, str(exc)))
+            else:
+                if name == "penduduk_bekerja":
+                    population = number
+                else:
+                    participants = number
+        if population and participants is not None and participants > population:
+            problems.append(("peserta", "Peserta melebihi penduduk bekerja."))
+        word = str(values.get("definisi") or "").strip().lower()
+        numerator = NUMERATOR_WORDS.get(word)
+        if numerator is None:
+            problems.append(("definisi", "Definisi peserta harus 'aktif', 'terdaftar' atau kosong."))
+        if not problems and (code, year) in seen:
+            problems.append(
+                ("baris", f"Wilayah dan tahun yang sama sudah ada di baris {seen[(code, year)]}.")
+            )
+        if problems:
+            result.errors.extend((row_number, f, m) for f, m in problems)
+            continue
+        seen[(code, year)] = row_number
+        source = str(values.get("sumber") or "").strip()[:500]
+        current = UcjFigure.objects.filter(region_code=code, year=year).first()
+        if current and (
+            current.working_population,
+            current.participants,
+            current.numerator,
+            current.source,
+        ) == (
+            population,
+            participants,
+            numerator,
+            source or current.source,
+        ):
+            result.unchanged += 1
+            continue
+        ucj_set(
+            region_code=code,
+            year=year,
+            working_population=population,
+            participants=participants,
+            numerator=numerator,
+            source=source or (current.source if current else f"Impor {file_name}"),
+            user=user,
+        )
+        result.saved += 1
+    return result

@@ -8,6 +8,7 @@ so itself, because a post_delete receiver on positions or enrolments would make 
 row to signal it.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from lindungdesa.enrolment.models import Enrolment, StatusRule
@@ -15,6 +16,7 @@ from lindungdesa.imports.models import ImportBatch
 from lindungdesa.officials.models import Position
 
 from .services import data_changed
+from .tasks import snapshot_refresh_soon
 
 
 def _changed(sender, **kwargs) -> None:
@@ -24,6 +26,8 @@ def _changed(sender, **kwargs) -> None:
 def _batch_saved(sender, instance: ImportBatch, **kwargs) -> None:
     if not instance.dry_run and instance.state in (ImportBatch.State.DONE, ImportBatch.State.UNDONE):
         data_changed()
+        # After the import's transaction: the background worker must see its rows.
+        transaction.on_commit(snapshot_refresh_soon)
 
 
 def connect() -> None:

@@ -3,6 +3,7 @@
 from datetime import datetime, time
 
 from django.apps import apps
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -13,12 +14,28 @@ from .services import snapshot_take
 MONTHLY_TASK_PATH = "lindungdesa.indicators.tasks.snapshot_monthly"
 
 
+PROGRESS_KEY = "snapshot-progress"
+
+
+def snapshot_progress() -> dict | None:
+    """{"period", "done", "total"} of the snapshot being computed in the background, if any."""
+    return cache.get(PROGRESS_KEY)
+
+
 @task()
 def snapshot_run(period: str, user_id: int | None = None) -> int:
     from lindungdesa.accounts.models import User
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    return snapshot_take(period=Month.parse(period), user=user).pk
+
+    def progress(done: int, total: int) -> None:
+        cache.set(PROGRESS_KEY, {"period": period, "done": done, "total": total}, timeout=3600)
+
+    progress(0, 1)
+    try:
+        return snapshot_take(period=Month.parse(period), user=user, progress=progress).pk
+    finally:
+        cache.delete(PROGRESS_KEY)
 
 
 @task()
@@ -50,4 +67,26 @@ def snapshot_schedule(*, after_run: bool = False) -> bool:
         if not after_run and waiting.exists():
             return False
     snapshot_monthly.using(run_after=next_run(timezone.now())).enqueue()
+    return True
+
+
+SNAPSHOT_TASK_PATH = "lindungdesa.indicators.tasks.snapshot_run"
+
+
+def snapshot_refresh_soon() -> bool:
+    """After the data changed (an import finished or was undone): recompute this month's snapshot in the
+    background, once, so that large dashboards read fresh figures again. Not with the immediate backend of
+    the tests and the command line, where it would make every import wait for a snapshot."""
+    if not default_task_backend.supports_defer:
+        return False
+    period = str(Month.of(timezone.localdate()))
+    if apps.is_installed("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(task_path=SNAPSHOT_TASK_PATH, status="READY")
+        if any(
+            (r or {}).get("args", [None])[0] == period for r in waiting.values_list("args_kwargs", flat=True)
+        ):
+            return False
+    snapshot_run.enqueue(period, None)
     return True

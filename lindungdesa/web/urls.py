@@ -1,22 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path
+
+import lindungdesa.regions.converters  # noqa: F401  (registers <region:code>)
 
 from . import views
-
-
-class RegionCodeConverter:
-    """Kemendagri codes: "61", "61.03", "61.03.01", "61.03.01.2001"."""
-
-    regex = r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(RegionCodeConverter, "region")
 
 urlpatterns = [
     path(

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_safe
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
-from lindungdesa.indicators.models import Target, target_for
+from lindungdesa.indicators import charts
+from lindungdesa.indicators.dashboard import dashboard
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.lib.months import Month
+from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
 
 from . import tables
@@ -30,7 +32,7 @@ class Crumb:
     link: bool  # False above the user's own region: shown by name, not linked (its page would 404)
 
 
-def _breadcrumbs(user: User, region: Region) -> list[Crumb]:
+def breadcrumbs(user: User, region: Region) -> list[Crumb]:
     return [Crumb(r, user.can_see_region(r.code)) for r in region.ancestors()]
 
 
@@ -61,20 +63,28 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "period_choices": form.period_choices(period),
         # Links keep the period only when the user chose a valid one, so an error is not repeated.
         "period_param": str(period) if form.cleaned_data.get("periode") else "",
-        "breadcrumbs": _breadcrumbs(request.user, region),
+        "breadcrumbs": breadcrumbs(request.user, region),
     }
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
-    indicators = region_indicators(region, period)
+    dash = dashboard(region, period)
     base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
     ctx.update(
-        total=indicators.total,
-        rows=tables.sort_rows(indicators.children, sort, direction),
+        dashboard=dash,
+        total=dash.total,
+        snapshot=dash.indicators.snapshot,
+        stale=dash.indicators.stale,
+        rows=tables.sort_rows(dash.indicators.children, sort, direction),
         headers=tables.headers(base_params=base_params, key=sort, direction=direction),
         sort=sort,
         direction=direction,
-        ucj_target=target_for(region.province_code, Target.Indicator.UCJ, period.year),
+        progress=dash.own_progress,
+        child_progress=dash.child_rows(),
+        trends=[t.as_dict() for t in dash.trends],
+        has_map=has_map(region.code),
+        map_indicators=charts.MAP_INDICATORS,
+        map_legend=charts.legend(),
         table_id=TABLE_ID,
         child_label=CHILD_LABELS[region.level],
     )

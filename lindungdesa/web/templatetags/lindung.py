@@ -42,3 +42,12 @@ def bulan(value: Month | None) -> str:
 @register.filter
 def nik_samar(nik: str) -> str:
     return nik_mask(nik)
+
+
+@register.filter
+def poin(value: float | Decimal | None) -> str:
+    """Percentage points: 30.8 → "30,80 poin"; None → "–"."""
+    if value is None:
+        return DASH
+    number = formats.number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{number}{NBSP}poin"

@@ -1,0 +1,207 @@
+"""What charts and maps show, as plain data: shared by the pages (ECharts, Leaflet) and printed reports (SVG).
+
+Pure functions; the pages hand the data to `static/js/charts.js` as JSON, the reports draw it here as SVG
+(WeasyPrint runs no JavaScript).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from lindungdesa.lib.months import Month, month_label_id
+
+from . import progress as pg
+
+# Map classes (percent, lower bound inclusive): YlGnBu, colour-blind safe, readable in grey print.
+CLASSES: tuple[tuple[float, str, str], ...] = (
+    (0, "#ffffcc", "< 25 %"),
+    (25, "#a1dab4", "25–50 %"),
+    (50, "#41b6c4", "50–75 %"),
+    (75, "#2c7fb8", "75–90 %"),
+    (90, "#253494", "≥ 90 %"),
+)
+NO_DATA = ("#d9d9d9", "tidak ada data")
+
+MAP_INDICATORS = {
+    "aparat": "Cakupan aparat desa",
+    "bpd": "Cakupan anggota BPD",
+    "desa": "Desa terdaftar",
+    "ucj": "UCJ",
+}
+
+
+def colour_of(value: float | None) -> str:
+    if value is None:
+        return NO_DATA[0]
+    colour = CLASSES[0][1]
+    for bound, c, _ in CLASSES:
+        if value >= bound:
+            colour = c
+    return colour
+
+
+def legend() -> list[dict]:
+    return [{"colour": c, "label": label} for _, c, label in CLASSES] + [
+        {"colour": NO_DATA[0], "label": NO_DATA[1]}
+    ]
+
+
+def short_month(month: Month) -> str:
+    return f"{month_label_id(month)[:3]} {month.year}"
+
+
+@dataclass
+class Trend:
+    """One indicator over months: what was measured, the projection from now to the horizon, the targets."""
+
+    label: str
+    months: list[Month]
+    actual: list[float | None]
+    projection: list[float | None]
+    target: list[float | None]
+    low: float | None  # the projection's interval at the horizon
+    high: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "months": [short_month(m) for m in self.months],
+            "actual": self.actual,
+            "projection": self.projection,
+            "target": self.target,
+            "low": self.low,
+            "high": self.high,
+            # For the table beside the chart (screen readers, no JavaScript): months with a value.
+            "table": [
+                {"month": month_label_id(m), "actual": a, "target": t}
+                for m, a, t in zip(self.months, self.actual, self.target, strict=True)
+                if a is not None or t is not None
+            ],
+        }
+
+
+def _f(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def trend_of(
+    progress, period: Month, *, target_points: dict[int, Decimal], start: Month | None = None
+) -> Trend:
+    """The trend chart of one IndicatorProgress: its series, then the projection line from `period` to
+    December of the horizon year, and the target (published or interpolated) at each December."""
+    series = dict(progress.series)
+    first = start or (min(series) if series else period)
+    horizon = progress.horizon
+    end = Month(horizon.year, 12) if horizon and Month(horizon.year, 12) > period else period
+    months = []
+    m = first
+    while m <= end:
+        months.append(m)
+        m = m.add(1)
+    projection = progress.projection
+    proj: list[float | None] = []
+    for m in months:
+        if projection is None or projection.last is None or m < projection.last:
+            proj.append(None)
+        else:
+            # The fitted line, from the last measured month to the horizon, kept within 0–100 %.
+            v = projection.fitted_last + projection.slope_per_month * (m - projection.last)
+            proj.append(float(min(max(v, Decimal(0)), Decimal(100))))
+    target: list[float | None] = []
+    for m in months:
+        t = pg.target_for_year(target_points, m.year) if m.month == 12 else None
+        target.append(_f(t.value) if t else None)
+    return Trend(
+        label=progress.label,
+        months=months,
+        actual=[_f(series.get(m)) for m in months],
+        projection=proj,
+        target=target,
+        low=_f(projection.low) if projection else None,
+        high=_f(projection.high) if projection else None,
+    )
+
+
+# SVG ----------------------------------------------------------------------------------------------------
+
+
+def _polyline(points: list[tuple[float, float]], cls: str) -> str:
+    if len(points) < 2:
+        return ""
+    d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return f'<path class="{cls}" d="{d}"/>'
+
+
+def trend_svg(trend: Trend, *, width: int = 640, height: int = 240) -> str:
+    """A line chart: measured values (solid), projection (dashed), targets (points on a dotted line)."""
+    left, right, top, bottom = 40, 10, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(trend.months) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + plot_w * i / n
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / 100)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(trend.label)}">',
+        "<style>.grid{stroke:#ccc;stroke-width:.5}.axis{font:9px sans-serif;fill:#333}"
+        ".actual{fill:none;stroke:#1f4e79;stroke-width:2}.proj{fill:none;stroke:#1f4e79;stroke-width:1.5;"
+        "stroke-dasharray:5 3}.target{fill:none;stroke:#c0392b;stroke-width:1;stroke-dasharray:2 2}"
+        ".tpoint{fill:#c0392b}.apoint{fill:#1f4e79}.band{stroke:#1f4e79;stroke-width:1}</style>",
+    ]
+    for v in (0, 25, 50, 75, 100):
+        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
+        out.append(f'<text class="axis" x="{left - 4}" y="{y(v) + 3:.1f}" text-anchor="end">{v} %</text>')
+    step = max(1, len(trend.months) // 8)
+    for i, m in enumerate(trend.months):
+        if i % step == 0 or i == len(trend.months) - 1:
+            out.append(
+                f'<text class="axis" x="{x(i):.1f}" y="{height - 10}" text-anchor="middle">'
+                f"{escape(short_month(m))}</text>"
+            )
+    # Missing months (no snapshot) and yearly series (UCJ) are drawn through: the line joins known values.
+    for values, cls in ((trend.actual, "actual"), (trend.projection, "proj")):
+        out.append(_polyline([(x(i), y(v)) for i, v in enumerate(values) if v is not None], cls))
+        for i, v in enumerate(values):
+            if cls == "actual" and v is not None:
+                out.append(f'<circle class="apoint" cx="{x(i):.1f}" cy="{y(v):.1f}" r="1.5"/>')
+    target_points = [(x(i), y(v)) for i, v in enumerate(trend.target) if v is not None]
+    out.append(_polyline(target_points, "target"))
+    for px, py in target_points:
+        out.append(f'<circle class="tpoint" cx="{px:.1f}" cy="{py:.1f}" r="3"/>')
+    if trend.low is not None and trend.high is not None:
+        px = x(len(trend.months) - 1)
+        out.append(
+            f'<line class="band" x1="{px:.1f}" x2="{px:.1f}" '
+            f'y1="{y(trend.low):.1f}" y2="{y(trend.high):.1f}"/>'
+        )
+    out.append("</svg>")
+    return "".join(part for part in out if part)
+
+
+def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int, title: str) -> str:
+    """A choropleth of `shapes` (regions.boundaries.svg_shapes) coloured by `values` (percent)."""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}">',
+        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font:7px sans-serif;fill:#111;"
+        "paint-order:stroke;stroke:#fff;stroke-width:2px}</style>",
+    ]
+    for shape in shapes:
+        colour = colour_of(values.get(shape.code))
+        out.append(
+            f'<path class="shape" fill="{colour}" d="{shape.path}"><title>{escape(shape.name)}</title></path>'
+        )
+    for shape in shapes:
+        value = values.get(shape.code)
+        text = f"{value:.0f} %" if value is not None else "–"
+        name = shape.name.replace("Kabupaten ", "").replace("Kota ", "Kota ")
+        out.append(
+            f'<text class="label" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
+            f"{escape(name)} {escape(text)}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,135 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from lindungdesa.lib.months import Month
+from lindungdesa.web.forms import PERIOD_CHOICES_MONTHS, PeriodField
+
+from . import worklists
+from .models import Target, UcjFigure
+
+YEARS = range(2020, 2051)
+
+
+def _region_choices(regions) -> list[tuple[str, str]]:
+    return [(r.code, f"{r.code} {r.name}") for r in regions]
+
+
+class TargetForm(forms.Form):
+    region = forms.ChoiceField(label="Wilayah")
+    indicator = forms.ChoiceField(label="Indikator", choices=Target.Indicator.choices)
+    year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, y) for y in YEARS])
+    value = forms.DecimalField(
+        label="Target (%)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        help_text="Kosongkan untuk menghapus target tahun itu.",
+    )
+    note = forms.CharField(
+        label="Catatan / dasar", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = _region_choices(regions)
+
+
+class UcjForm(forms.Form):
+    region = forms.ChoiceField(label="Wilayah")
+    year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, y) for y in YEARS])
+    working_population = forms.IntegerField(label="Penduduk bekerja", min_value=1)
+    participants = forms.IntegerField(label="Peserta BPJS Ketenagakerjaan", min_value=0)
+    numerator = forms.ChoiceField(
+        label="Yang dihitung sebagai peserta",
+        choices=UcjFigure.Numerator.choices,
+        initial=UcjFigure.Numerator.ACTIVE,
+    )
+    source = forms.CharField(label="Sumber", required=False, max_length=500)
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = _region_choices(regions)
+
+    def clean(self):
+        data = super().clean()
+        population, participants = data.get("working_population"), data.get("participants")
+        if population and participants is not None and participants > population:
+            raise ValidationError("Jumlah peserta melebihi penduduk bekerja. Periksa kedua angka.")
+        return data
+
+
+class UcjUploadForm(forms.Form):
+    berkas = forms.FileField(label="Berkas CSV atau XLSX")
+
+
+class SnapshotForm(forms.Form):
+    period = PeriodField(label="Bulan")
+
+    def __init__(self, *args, current: Month, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_period(self) -> Month:
+        period = self.cleaned_data["period"]
+        if period is None:
+            raise ValidationError("Pilih bulan potret.")
+        if period > self.current:
+            raise ValidationError(f"Periode {period} belum berjalan.")
+        return period
+
+
+@dataclass(frozen=True)
+class WorklistChoice:
+    period: Month
+    kind: str
+    which: str
+    threshold: Decimal
+    format: str
+    limit: int
+
+
+class WorklistForm(forms.Form):
+    periode = PeriodField(required=False)
+    daftar = forms.ChoiceField(choices=list(worklists.KINDS.items()), required=False)
+    kelompok = forms.ChoiceField(choices=list(worklists.MEASURES.items()), required=False)
+    ambang = forms.DecimalField(
+        required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=2
+    )
+    format = forms.ChoiceField(choices=[("", "halaman"), ("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+
+    LIMIT = 500  # rows on the page; downloads hold them all
+
+    def __init__(self, *args, current: Month, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_periode(self) -> Month | None:
+        period = self.cleaned_data["periode"]
+        if period is not None and period > self.current:
+            raise ValidationError(f"Periode {period} belum berjalan.")
+        return period
+
+    def choice(self) -> WorklistChoice:
+        """The list asked for; fields with errors fall back to their defaults (the errors are shown)."""
+        self.is_valid()
+        data = self.cleaned_data
+        threshold = data.get("ambang")
+        return WorklistChoice(
+            period=data.get("periode") or self.current,
+            kind=data.get("daftar") or worklists.NOBODY,
+            which=data.get("kelompok") or "semua",
+            threshold=threshold if threshold is not None else worklists.DEFAULT_THRESHOLD,
+            format=data.get("format") or "",
+            limit=self.LIMIT,
+        )
+
+    def period_choices(self, selected: Month) -> list[Month]:
+        months = [self.current.add(-i) for i in range(PERIOD_CHOICES_MONTHS)]
+        if selected not in months:
+            months.append(selected)
+        return months

@@ -1,0 +1,105 @@
+// Trend charts (ECharts) and the choropleth map (Leaflet). The data come from the page (a JSON script
+// element) or a JSON address on the same site; the same figures are in the tables. No inline scripts (CSP).
+(function () {
+  "use strict";
+  var pct = new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var whole = new Intl.NumberFormat("id-ID");
+  function percent(v) { return v === null || v === undefined ? "–" : pct.format(v) + "\u00a0%"; }
+
+  function trends() {
+    var source = document.getElementById("data-tren");
+    if (!source || !window.echarts) { return; }
+    var data = JSON.parse(source.textContent);
+    document.querySelectorAll(".chart[data-trend]").forEach(function (el) {
+      var t = data[Number(el.getAttribute("data-trend"))];
+      if (!t) { return; }
+      var last = t.months.length - 1;
+      var projection = {
+        name: "Proyeksi", type: "line", data: t.projection, connectNulls: true, symbol: "none",
+        lineStyle: { type: "dashed", width: 2 }, itemStyle: { color: "#1f4e79" }
+      };
+      if (t.low !== null && t.high !== null) {
+        projection.markLine = {
+          symbol: ["none", "none"], silent: true, label: { show: false },
+          lineStyle: { color: "#1f4e79", type: "solid", width: 2 },
+          data: [[{ coord: [last, t.low] }, { coord: [last, t.high] }]]
+        };
+      }
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption({
+        animation: false,
+        grid: { left: 48, right: 16, top: 34, bottom: 34 },
+        legend: { top: 0, data: ["Nilai", "Proyeksi", "Target"] },
+        tooltip: { trigger: "axis", valueFormatter: percent },
+        xAxis: { type: "category", data: t.months, boundaryGap: false },
+        yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value} %" } },
+        series: [
+          { name: "Nilai", type: "line", data: t.actual, connectNulls: true, symbolSize: 5,
+            lineStyle: { width: 2.5 }, itemStyle: { color: "#1f4e79" } },
+          projection,
+          { name: "Target", type: "line", data: t.target, connectNulls: true, symbolSize: 8,
+            lineStyle: { type: "dotted", color: "#c0392b" }, itemStyle: { color: "#c0392b" } }
+        ]
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  function colourOf(classes, noData, value) {
+    if (value === null || value === undefined) { return noData; }
+    var colour = classes[0].colour;
+    classes.forEach(function (c) { if (value >= c.from) { colour = c.colour; } });
+    return colour;
+  }
+
+  function map() {
+    var el = document.getElementById("peta");
+    if (!el || !window.L) { return; }
+    document.querySelectorAll(".swatch[data-colour]").forEach(function (s) {
+      s.style.backgroundColor = s.getAttribute("data-colour");
+    });
+    var select = document.getElementById("peta-indikator");
+    var leaflet = window.L.map(el, { zoomSnap: 0.25, scrollWheelZoom: false });
+    fetch(el.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) {
+        leaflet.attributionControl.setPrefix(false);
+        leaflet.attributionControl.addAttribution(data.attribution);
+        var indicator = select ? select.value : "aparat";
+        function style(feature) {
+          return {
+            fillColor: colourOf(data.classes, data.no_data, feature.properties[indicator]),
+            fillOpacity: 0.85, color: "#ffffff", weight: 1
+          };
+        }
+        function tooltip(p) {
+          var lines = ["<strong>" + p.name.replace(/</g, "&lt;") + "</strong>",
+            "Aparat: " + percent(p.aparat) + " (" + whole.format(p.aparat_protected || 0) + "/" + whole.format(p.aparat_serving || 0) + ")",
+            "BPD: " + percent(p.bpd) + " (" + whole.format(p.bpd_protected || 0) + "/" + whole.format(p.bpd_serving || 0) + ")",
+            "Desa terdaftar: " + percent(p.desa) + "; belum mendaftar: " + whole.format(p.villages_unregistered || 0)];
+          if (p.ucj !== null && p.ucj !== undefined) { lines.push("UCJ " + (p.ucj_year || "") + ": " + percent(p.ucj)); }
+          return lines.join("<br>");
+        }
+        var layer = window.L.geoJSON(data, {
+          style: style,
+          onEachFeature: function (feature, shape) {
+            shape.bindTooltip(tooltip(feature.properties), { sticky: true });
+            shape.on("mouseover", function () { shape.setStyle({ weight: 3, color: "#333333" }); });
+            shape.on("mouseout", function () { layer.resetStyle(shape); });
+            shape.on("click", function () { if (feature.properties.url) { window.location.href = feature.properties.url; } });
+          }
+        }).addTo(leaflet);
+        leaflet.fitBounds(layer.getBounds(), { padding: [8, 8] });
+        if (select) {
+          select.addEventListener("change", function () { indicator = select.value; layer.setStyle(style); });
+        }
+      })
+      .catch(function () {
+        el.textContent = "Peta tidak dapat dimuat. Angka yang sama ada di tabel.";
+        el.classList.add("map-failed");
+      });
+  }
+
+  trends();
+  map();
+})();
