@@ -156,10 +156,13 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240) -> str:
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
         out.append(f'<text class="axis" x="{left - 4}" y="{y(v) + 3:.1f}" text-anchor="end">{v} %</text>')
     step = max(1, len(trend.months) // 8)
+    last = len(trend.months) - 1
     for i, m in enumerate(trend.months):
-        if i % step == 0 or i == len(trend.months) - 1:
+        # Every step-th month, and the last one unless a label already stands close to it.
+        if (i % step == 0 and last - i >= step / 2) or i == last:
+            anchor = "end" if i == last else "start" if i == 0 else "middle"
             out.append(
-                f'<text class="axis" x="{x(i):.1f}" y="{height - 10}" text-anchor="middle">'
+                f'<text class="axis" x="{x(i):.1f}" y="{height - 10}" text-anchor="{anchor}">'
                 f"{escape(short_month(m))}</text>"
             )
     # Missing months (no snapshot) and yearly series (UCJ) are drawn through: the line joins known values.
@@ -187,8 +190,8 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}">',
-        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font:7px sans-serif;fill:#111;"
-        "paint-order:stroke;stroke:#fff;stroke-width:2px}</style>",
+        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font:bold 9px sans-serif;fill:#111;"
+        "paint-order:stroke;stroke:#fff;stroke-width:2px}.name{font:6px sans-serif}</style>",
     ]
     for shape in shapes:
         colour = colour_of(values.get(shape.code))
@@ -197,11 +200,12 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
         )
     for shape in shapes:
         value = values.get(shape.code)
-        text = f"{value:.0f} %" if value is not None else "–"
-        name = shape.name.replace("Kabupaten ", "").replace("Kota ", "Kota ")
+        if value is None:
+            continue
+        name = shape.name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
         out.append(
             f'<text class="label" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
-            f"{escape(name)} {escape(text)}</text>"
+            f'{value:.0f} %<tspan class="name" x="{shape.label_x:.1f}" dy="8">{escape(name)}</tspan></text>'
         )
     out.append("</svg>")
     return "".join(out)

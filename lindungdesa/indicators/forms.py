@@ -13,6 +13,16 @@ from .models import Target, UcjFigure
 YEARS = range(2020, 2051)
 
 
+class PercentField(forms.DecimalField):
+    """A percentage typed either way: "88,5" (as written in Indonesia) or "88.5" (number inputs send that).
+    No thousands separators: a percentage has none."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%").replace(",", ".")
+        return super().to_python(value)
+
+
 def _region_choices(regions) -> list[tuple[str, str]]:
     return [(r.code, f"{r.code} {r.name}") for r in regions]
 
@@ -21,7 +31,7 @@ class TargetForm(forms.Form):
     region = forms.ChoiceField(label="Wilayah")
     indicator = forms.ChoiceField(label="Indikator", choices=Target.Indicator.choices)
     year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, y) for y in YEARS])
-    value = forms.DecimalField(
+    value = PercentField(
         label="Target (%)",
         required=False,
         min_value=Decimal(0),

@@ -46,4 +46,5 @@ def test_shapes_fit_the_box_and_make_a_well_formed_map():
     root = ET.fromstring(svg)
     fills = [p.get("fill") for p in root.iter("{http://www.w3.org/2000/svg}path")]
     assert fills.count("#d9d9d9") == 13 and "#2c7fb8" in fills
-    assert "Sanggau 87 %" in svg
+    assert ">87 %<tspan" in svg and ">Sanggau</tspan>" in svg
+    assert svg.count("<text") == 1  # a label only where there is a figure

@@ -1,0 +1,139 @@
+"""The Kemendagri report: its figures are the dashboard's, in XLSX and PDF, from the page and the command."""
+
+import io
+import re
+from decimal import Decimal as D  # noqa: N817
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from lindungdesa.accounts.models import User
+from lindungdesa.demodata import demo_load
+from lindungdesa.indicators.dashboard import dashboard
+from lindungdesa.indicators.models import Snapshot
+from lindungdesa.indicators.services import snapshot_take, target_set, ucj_set
+from lindungdesa.lib.months import Month
+from lindungdesa.officials.models import Person
+from lindungdesa.regions.models import Region
+from lindungdesa.reports.kemendagri import report_build, report_pdf, report_xlsx
+
+pytestmark = pytest.mark.django_db
+
+NOV = Month(2026, 11)
+
+
+@pytest.fixture
+def sanggau():
+    """Demo rosters in Kabupaten Sanggau, six months of snapshots, example targets and UCJ figures."""
+    demo_load(province_code="61", seed=3, as_of=NOV, regency_codes=["61.03"])
+    for back in range(5, 0, -1):
+        snapshot_take(period=NOV.add(-back))
+    target_set(region_code="61", indicator="aparat", year=2030, value=D(100))
+    ucj_set(region_code="61.03", year=2026, working_population=180_000, participants=54_000)
+    return Region.objects.get(code="61.03")
+
+
+def pdf_text(data: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return text.replace("\xa0", " ")
+
+
+def test_the_xlsx_holds_the_dashboards_figures_on_every_level(sanggau):
+    report = report_build(province_code="61", period=NOV)
+    live = dashboard(Region.objects.get(code="61"), NOV)
+    assert report.dash.total == live.total
+    book = load_workbook(io.BytesIO(report_xlsx(report)), read_only=True)
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Kabupaten-Kota",
+        "Kecamatan",
+        "Desa",
+        "Desa belum mendaftar",
+        "Catatan",
+    ]
+    summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True) if row and row[0]}
+    t = live.total
+    assert summary["Desa"] == 2046
+    assert summary["Aparat desa menjabat"] == t.aparat_serving
+    assert summary["Cakupan aparat desa (%)"] == t.aparat_coverage_pct
+    assert summary["Desa belum mendaftarkan siapa pun"] == t.villages_unregistered
+    regencies = list(book["Kabupaten-Kota"].iter_rows(values_only=True))
+    header = regencies[0]
+    sanggau_row = next(r for r in regencies if r[0] == "61.03")
+    assert sanggau_row[header.index("aparat_terlindungi")] == live.progress["61.03"]["aparat"].protected
+    assert sanggau_row[header.index("ucj_nilai_persen")] == 30.0
+    desa = list(book["Desa"].iter_rows(values_only=True))
+    assert len(desa) - 1 == 2046
+    nobody = list(book["Desa belum mendaftar"].iter_rows(values_only=True))
+    assert len(nobody) - 1 == t.villages_unregistered
+    # Aggregates only: no NIK and no person's name anywhere.
+    cells = " ".join(
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+    )
+    assert not re.search(r"\b\d{16}\b", cells)
+    for name in Person.objects.values_list("name", flat=True)[:300]:
+        assert name not in cells
+
+
+def test_the_pdf_shows_the_headline_figures_in_indonesian_with_page_numbers(sanggau):
+    report = report_build(province_code="61", period=NOV)
+    text = pdf_text(report_pdf(report))
+    t = report.dash.total
+    pct = f"{t.aparat_coverage_pct:.2f}".replace(".", ",")
+    assert "Kalimantan Barat" in text and "keadaan akhir November 2026" in text
+    assert f"{pct} %" in text
+    assert f"{t.aparat_protected:,}".replace(",", ".") in text
+    assert "Halaman 1 dari" in text
+    assert "Desa yang belum mendaftarkan siapa pun" in text
+    assert "BPS" in text  # the map's attribution
+
+
+def test_a_missing_or_stale_snapshot_is_taken_first(sanggau):
+    assert not Snapshot.objects.filter(period="2026-11").exists()
+    report = report_build(province_code="61", period=NOV)
+    assert report.snapshot.period == "2026-11"
+    again = report_build(province_code="61", period=NOV)
+    assert again.snapshot.made_at == report.snapshot.made_at  # fresh: not taken twice
+
+
+def test_the_command_writes_xlsx_and_pdf(sanggau, tmp_path, capsys):
+    call_command("report", "kemendagri", "--period", "2026-11", "--out", str(tmp_path / "k.xlsx"))
+    call_command("report", "kemendagri", "--period", "2026-11", "--out", str(tmp_path / "k.pdf"))
+    assert load_workbook(tmp_path / "k.xlsx").sheetnames[0] == "Ringkasan"
+    assert (tmp_path / "k.pdf").read_bytes().startswith(b"%PDF")
+    assert "2046 desa" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "laporan.docx"], ".xlsx atau .pdf"),
+        (["--period", "11-2026", "--out", "x.pdf"], "TTTT-BB"),
+        (["--province", "99", "--out", "x.pdf"], "tidak ditemukan"),
+    ],
+)
+def test_the_command_explains_what_is_wrong(args, message):
+    with pytest.raises(CommandError, match=message) as info:
+        call_command("report", "kemendagri", *args)
+    assert info.value.returncode == 2
+
+
+def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau):
+    analyst = User.objects.create_user(
+        "analis", password="x", role=User.Role.PROVINCE_ANALYST, region_id="61"
+    )
+    client.force_login(analyst)
+    page = client.get("/laporan/kemendagri/")
+    assert page.status_code == 200 and "Unduh PDF" in page.content.decode()
+    xlsx = client.get("/laporan/kemendagri/?periode=2026-11&format=xlsx")
+    assert xlsx["Content-Disposition"] == 'attachment; filename="laporan-kemendagri-61-2026-11.xlsx"'
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Ringkasan"
+    pdf = client.get("/laporan/kemendagri/?periode=2026-11&format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    operator = User.objects.create_user(
+        "rudi", password="x", role=User.Role.REGENCY_OPERATOR, region_id="61.03"
+    )
+    client.force_login(operator)
+    assert client.get("/laporan/kemendagri/?periode=2026-11&format=xlsx").status_code == 403
