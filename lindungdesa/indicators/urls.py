@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("wilayah/<region:code>/peta.json", views.region_map, name="region-map"),
+    path("wilayah/<region:code>/batas.json", views.region_boundaries, name="region-boundaries"),
     path("wilayah/<region:code>/tindak-lanjut/", views.worklist, name="worklist"),
     path("target/", views.targets, name="targets"),
     path("ucj/", views.ucj, name="ucj"),

@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.scope import region_for_user, scoped
 from lindungdesa.lib.months import Month
-from lindungdesa.regions.boundaries import feature_collection
+from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
 from lindungdesa.regions.models import Region
 from lindungdesa.web.views import Crumb, breadcrumbs
 
@@ -76,16 +77,26 @@ def user_province(user: User) -> Region | None:
 
 @login_required
 @require_safe
+@cache_control(private=True, max_age=86400)
+def region_boundaries(request: HttpRequest, code: str) -> JsonResponse:
+    """The shapes of a region's children: they change with the boundary files only, so browsers keep them."""
+    region = region_for_user(request.user, code)
+    return JsonResponse(feature_collection(region.code))
+
+
+@login_required
+@require_safe
 def region_map(request: HttpRequest, code: str) -> JsonResponse:
-    """The boundaries of a region's children with their figures (aggregates only)."""
+    """The figures of a region's children for the map (aggregates only), keyed by region code."""
     region = region_for_user(request.user, code)
     period = _period(request)
     dash = dashboard(region, period)
     params = f"?periode={period}"
-    values = {}
+    figures = {}
     for child, totals, progress in dash.child_rows():
         ucj = progress.get("ucj")
-        values[child.code] = {
+        figures[child.code] = {
+            "name": child.name,
             "url": reverse("region", args=[child.code]) + params,
             "aparat": totals.aparat_coverage_pct,
             "bpd": totals.bpd_coverage_pct,
@@ -99,13 +110,15 @@ def region_map(request: HttpRequest, code: str) -> JsonResponse:
             "bpd_protected": totals.bpd_protected,
             "bpd_serving": totals.bpd_serving,
         }
-    data = feature_collection(region.code, values=values)
-    data["classes"] = [
-        {"from": bound, "colour": colour, "label": label} for bound, colour, label in charts.CLASSES
-    ]
-    data["no_data"] = charts.NO_DATA[0]
-    data["period"] = str(period)
-    return JsonResponse(data)
+    return JsonResponse(
+        {
+            "period": str(period),
+            "figures": figures,
+            "classes": [{"from": b, "colour": c, "label": label} for b, c, label in charts.CLASSES],
+            "no_data": charts.NO_DATA[0],
+            "attribution": ATTRIBUTION,
+        }
+    )
 
 
 # Where to act ---------------------------------------------------------------------------------------------

@@ -59,9 +59,12 @@ def test_a_desa_page_has_no_map_and_a_kecamatan_page_no_map_either(client, analy
 
 def test_the_map_data_has_each_childs_figures_and_link_but_no_personal_data(client, sanggau_operator, roster):
     client.force_login(sanggau_operator)
+    shapes = get(client, "/wilayah/61.03/batas.json")
+    assert "max-age=86400" in shapes["Cache-Control"]
+    assert len(shapes.json()["features"]) == 15
     data = get(client, f"/wilayah/61.03/peta.json?periode={PERIOD}").json()
-    assert len(data["features"]) == 15 and "BPS" in data["attribution"]
-    kapuas = next(f["properties"] for f in data["features"] if f["properties"]["code"] == KAPUAS)
+    assert len(data["figures"]) == 15 and "BPS" in data["attribution"]
+    kapuas = data["figures"][KAPUAS]
     assert kapuas["aparat"] == 40.0 and (kapuas["aparat_protected"], kapuas["aparat_serving"]) == (2, 5)
     assert kapuas["url"] == f"/wilayah/{KAPUAS}/?periode=2026-03"
     text = json.dumps(data)
@@ -73,6 +76,7 @@ def test_the_map_of_another_kabupaten_is_not_found(client, sanggau_operator):
     client.force_login(sanggau_operator)
     get(client, "/wilayah/61/peta.json", 404)
     get(client, "/wilayah/61.01/peta.json", 404)
+    get(client, "/wilayah/61.01/batas.json", 404)
 
 
 # Where to act

@@ -60,9 +60,18 @@
     });
     var select = document.getElementById("peta-indikator");
     var leaflet = window.L.map(el, { zoomSnap: 0.25, scrollWheelZoom: false });
-    fetch(el.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(function (data) {
+    function json(url) {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+    }
+    // The shapes are kept by the browser (they rarely change); only the month's figures travel each time.
+    Promise.all([json(el.getAttribute("data-shapes")), json(el.getAttribute("data-url"))])
+      .then(function (both) {
+        var shapes = both[0], data = both[1];
+        shapes.features.forEach(function (f) {
+          var figures = data.figures[f.properties.code] || {};
+          Object.keys(figures).forEach(function (k) { f.properties[k] = figures[k]; });
+        });
         leaflet.attributionControl.setPrefix(false);
         leaflet.attributionControl.addAttribution(data.attribution);
         var indicator = select ? select.value : "aparat";
@@ -80,7 +89,7 @@
           if (p.ucj !== null && p.ucj !== undefined) { lines.push("UCJ " + (p.ucj_year || "") + ": " + percent(p.ucj)); }
           return lines.join("<br>");
         }
-        var layer = window.L.geoJSON(data, {
+        var layer = window.L.geoJSON(shapes, {
           style: style,
           onEachFeature: function (feature, shape) {
             shape.bindTooltip(tooltip(feature.properties), { sticky: true });
