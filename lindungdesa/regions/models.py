@@ -63,7 +63,17 @@ def ancestor_codes(code: str) -> list[str]:
 
 
 def under(code: str | None, field: str = "code") -> models.Q:
-    """Rows whose region `field` is `code` or lies beneath it. No code means the whole country."""
+    """Rows whose region `field` is `code` or lies beneath it. No code means the whole country.
+
+    On a Region (`field` "code", or a relation to Region such as "desa__code") this is one equality on the
+    indexed ancestor column of the code's level (province_code, regency_code, district_code), which each
+    region also holds for itself: the database looks the rows up instead of scanning for a prefix. On a
+    plain text column of codes it is the prefix match.
+    """
     if not code:
         return models.Q()
+    if field == "code" or field.endswith("__code"):
+        prefix = field[: -len("code")]
+        column = {1: "province_code", 2: "regency_code", 3: "district_code"}.get(code.count(".") + 1, "code")
+        return models.Q(**{f"{prefix}{column}": code})
     return models.Q(**{field: code}) | models.Q(**{f"{field}__startswith": code + "."})
