@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lindungdesa.indicators",
     "lindungdesa.imports",
     "lindungdesa.reports",
+    "lindungdesa.monev",
     "lindungdesa.web",
 ]
 

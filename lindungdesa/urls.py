@@ -6,6 +6,7 @@ urlpatterns = [
     path("impor/", include("lindungdesa.imports.urls")),
     path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),
     path("publik/", include("lindungdesa.indicators.public_urls")),
+    path("monev/", include("lindungdesa.monev.urls")),
     path("", include("lindungdesa.indicators.urls")),
     path("", include("lindungdesa.reports.urls")),
     path("", include("lindungdesa.web.urls")),

@@ -11,6 +11,7 @@ from lindungdesa.regions.models import Region
 
 from . import charts
 from .compute import Totals
+from .models import Snapshot
 from .progress_selectors import IndicatorProgress, progress_of
 from .selectors import RegionIndicators, region_figures
 
@@ -63,8 +64,11 @@ def map_value(indicator: str, totals: Totals, progress: dict[str, IndicatorProgr
     return float(ucj.value) if ucj is not None and ucj.value is not None else None
 
 
-def dashboard(region: Region, period: Month, *, with_children_progress: bool = True) -> Dashboard:
-    indicators = region_figures(region, period)
+def dashboard(
+    region: Region, period: Month, *, with_children_progress: bool = True, snapshot: Snapshot | None = None
+) -> Dashboard:
+    """The region's figures (from `snapshot` when given: a round's accepted figures), progress and trends."""
+    indicators = region_figures(region, period, snapshot=snapshot)
     current = {region.code: indicators.total}
     if with_children_progress:
         current.update({r.code: t for r, t in indicators.children})

@@ -112,9 +112,18 @@ class DataVersion(models.Model):
 
 
 class Snapshot(models.Model):
-    """The indicators of every region for one month, kept as history."""
+    """The indicators of every region for one month, kept as history.
 
-    period = models.CharField(_("periode"), max_length=7, unique=True)  # "YYYY-MM"
+    A monthly snapshot (one per month) is the history pages and trends read. A round snapshot is a copy a
+    monitoring round freezes for its figures to be confirmed and accepted: later changes never touch it.
+    """
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("bulanan")
+        ROUND = "round", _("putaran monev (dibekukan)")
+
+    period = models.CharField(_("periode"), max_length=7)  # "YYYY-MM"
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices, default=Kind.MONTHLY)
     made_at = models.DateTimeField(_("dibuat"))
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -128,6 +137,11 @@ class Snapshot(models.Model):
 
     class Meta:
         ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"], condition=models.Q(kind="monthly"), name="snapshot_one_monthly_per_period"
+            )
+        ]
         verbose_name = _("potret bulanan")
         verbose_name_plural = _("potret bulanan")
 

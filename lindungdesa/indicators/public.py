@@ -17,7 +17,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
 from .dashboard import dashboard
-from .models import RegionFigure
+from .models import RegionFigure, Snapshot
 from .selectors import totals_of
 
 FIELDS = [
@@ -80,7 +80,7 @@ def open_data_rows() -> list[dict]:
     """Every province's and kabupaten/kota's figures in every snapshot, oldest first."""
     names = dict(Region.objects.filter(level__lte=2).values_list("code", "name"))
     figures = (
-        RegionFigure.objects.filter(level__lte=2)
+        RegionFigure.objects.filter(level__lte=2, snapshot__kind=Snapshot.Kind.MONTHLY)
         .select_related("snapshot")
         .order_by("snapshot__period", "region_code")
     )

@@ -72,7 +72,9 @@ def fresh_snapshot(period: Month) -> Snapshot | None:
     """The snapshot of `period` if nothing it was computed from has changed since it was made."""
     from .services import data_version
 
-    return Snapshot.objects.filter(period=str(period), data_version=data_version()).first()
+    return Snapshot.objects.filter(
+        period=str(period), kind=Snapshot.Kind.MONTHLY, data_version=data_version()
+    ).first()
 
 
 def totals_of(figure: RegionFigure) -> Totals:
@@ -96,7 +98,7 @@ def usable_snapshot(region: Region, period: Month) -> tuple[Snapshot | None, boo
 
     if region.level >= 4:
         return None, False
-    snapshot = Snapshot.objects.filter(period=str(period)).first()
+    snapshot = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
     if snapshot is None:
         return None, False
     if snapshot.data_version == data_version():
@@ -106,13 +108,16 @@ def usable_snapshot(region: Region, period: Month) -> tuple[Snapshot | None, boo
     return None, False
 
 
-def region_figures(region: Region, period: Month) -> RegionIndicators:
+def region_figures(region: Region, period: Month, *, snapshot: Snapshot | None = None) -> RegionIndicators:
     """The indicators of a region and its children: read from a snapshot, else computed live.
 
     Both give the same numbers while the snapshot is fresh (tests/indicators/test_snapshots.py); the
-    snapshot is what keeps a province or the whole country fast.
+    snapshot is what keeps a province or the whole country fast. A given `snapshot` (a frozen one, whose
+    figures were accepted) is read as it is.
     """
-    snapshot, stale = usable_snapshot(region, period)
+    stale = False
+    if snapshot is None:
+        snapshot, stale = usable_snapshot(region, period)
     if snapshot is None:
         return region_indicators(region, period)
     own = RegionFigure.objects.filter(snapshot=snapshot, region_code=region.code).first()
@@ -171,7 +176,10 @@ def history(codes: list[str], *, until: Month, months: int = 24) -> dict[str, li
     start = until.add(-(months - 1))
     rows = (
         RegionFigure.objects.filter(
-            region_code__in=codes, snapshot__period__gte=str(start), snapshot__period__lte=str(until)
+            region_code__in=codes,
+            snapshot__kind=Snapshot.Kind.MONTHLY,
+            snapshot__period__gte=str(start),
+            snapshot__period__lte=str(until),
         )
         .select_related("snapshot")
         .order_by("snapshot__period")

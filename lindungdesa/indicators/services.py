@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from lindungdesa.enrolment.models import StatusRule
@@ -19,6 +20,9 @@ from lindungdesa.regions.models import Region, under
 
 from .compute import aggregate, parent_of, rollup
 from .models import DataVersion, RegionFigure, Snapshot, Target, TargetChange, UcjFigure
+
+# Sent after a monthly snapshot is taken (keyword argument `snapshot`).
+snapshot_taken = Signal()
 
 
 def data_version() -> int:
@@ -49,20 +53,11 @@ def _batches() -> list[dict]:
     ]
 
 
-def snapshot_take(
-    *, period: Month, user=None, progress: Callable[[int, int], None] | None = None
-) -> Snapshot:
-    """Compute every region's indicators for `period` and keep them, replacing an earlier snapshot of it.
-
-    Each province is computed as the dashboard computes it (selectors.desa_rows), so a snapshot made
-    while nothing changes equals the live figures.
-    """
+def _figures_of(period: Month, provinces: list[str], progress=None) -> list[RegionFigure]:
+    """Every region's counts in `period`, each province computed as the dashboard computes it
+    (selectors.desa_rows), so a snapshot made while nothing changes equals the live figures."""
     from .selectors import desa_rows
 
-    started = time.monotonic()
-    version = data_version()
-    rule = StatusRule.for_period(period)
-    provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", flat=True))
     figures: list[RegionFigure] = []
     for done, province in enumerate(provinces):
         regions = list(Region.objects.filter(under(province)).values_list("code", "level", "kind"))
@@ -87,9 +82,33 @@ def snapshot_take(
             )
         if progress:
             progress(done + 1, len(provinces))
+    return figures
+
+
+def _store(snapshot: Snapshot, figures: list[RegionFigure], started: float) -> Snapshot:
+    snapshot.figures.all().delete()
+    for figure in figures:
+        figure.snapshot = snapshot
+    RegionFigure.objects.bulk_create(figures, batch_size=2000)
+    snapshot.seconds = round(time.monotonic() - started, 2)
+    snapshot.save(update_fields=["seconds"])
+    return snapshot
+
+
+def snapshot_take(
+    *, period: Month, user=None, progress: Callable[[int, int], None] | None = None
+) -> Snapshot:
+    """Compute every region's indicators for `period` and keep them as the month's snapshot, replacing an
+    earlier one of the same month."""
+    started = time.monotonic()
+    version = data_version()
+    rule = StatusRule.for_period(period)
+    provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", flat=True))
+    figures = _figures_of(period, provinces, progress)
     with transaction.atomic():
         snapshot, _ = Snapshot.objects.update_or_create(
             period=str(period),
+            kind=Snapshot.Kind.MONTHLY,
             defaults={
                 "made_at": timezone.now(),
                 "made_by": user,
@@ -100,13 +119,29 @@ def snapshot_take(
                 "seconds": 0,
             },
         )
-        snapshot.figures.all().delete()
-        for figure in figures:
-            figure.snapshot = snapshot
-        RegionFigure.objects.bulk_create(figures, batch_size=2000)
-        snapshot.seconds = round(time.monotonic() - started, 2)
-        snapshot.save(update_fields=["seconds"])
+        _store(snapshot, figures, started)
+    # After the transaction: listeners (monitoring rounds closing cases by evidence) read committed data.
+    transaction.on_commit(lambda: snapshot_taken.send(sender=Snapshot, snapshot=snapshot))
     return snapshot
+
+
+@transaction.atomic
+def snapshot_freeze(*, period: Month, province: str, user=None) -> Snapshot:
+    """A copy of one province's figures for `period` that nothing changes later (a monitoring round's)."""
+    started = time.monotonic()
+    snapshot = Snapshot.objects.create(
+        period=str(period),
+        kind=Snapshot.Kind.ROUND,
+        made_at=timezone.now(),
+        made_by=user,
+        data_version=data_version(),
+        batches=_batches(),
+        grace_months=StatusRule.for_period(period).grace_months,
+    )
+    figures = _figures_of(period, [province])
+    snapshot.regions = len(figures)
+    snapshot.save(update_fields=["regions"])
+    return _store(snapshot, figures, started)
 
 
 @transaction.atomic

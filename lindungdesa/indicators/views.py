@@ -380,7 +380,9 @@ def snapshots(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Potret {period} sedang dihitung di latar belakang.")
             return redirect("snapshots")
     version = data_version()
-    rows = Snapshot.objects.select_related("made_by").order_by("-period")[:60]
+    rows = (
+        Snapshot.objects.filter(kind=Snapshot.Kind.MONTHLY).select_related("made_by").order_by("-period")[:60]
+    )
     return render(
         request,
         "indicators/snapshots.html",

@@ -47,14 +47,18 @@ class Report:
         return [row for row in self.desa if row[4].villages_registered == 0]
 
 
-def report_build(*, province_code: str, period: Month, user=None) -> Report:
+def report_build(*, province_code: str, period: Month, user=None, snapshot: Snapshot | None = None) -> Report:
     """The report's figures; takes (or retakes) the month's snapshot first when it is missing or stale,
-    so that what is sent equals what the dashboard shows at that moment."""
+    so that what is sent equals what the dashboard shows at that moment. With `snapshot` (the frozen
+    figures a monitoring round accepted) those figures are reported as they are."""
     province = Region.objects.filter(code=province_code, level=1).first()
     if province is None:
         raise ReportError(f"Provinsi {province_code!r} tidak ditemukan.")
-    snapshot = fresh_snapshot(period) or snapshot_take(period=period, user=user)
-    dash = dashboard(province, period)
+    if snapshot is None:
+        snapshot = fresh_snapshot(period) or snapshot_take(period=period, user=user)
+        dash = dashboard(province, period)
+    else:
+        dash = dashboard(province, period, snapshot=snapshot)
     figures = RegionFigure.objects.filter(snapshot=snapshot, region_code__startswith=province.code + ".")
     by_code = {f.region_code: f for f in figures}
     regions = Region.objects.filter(province_code=province.code, level__in=(3, 4)).order_by("code")

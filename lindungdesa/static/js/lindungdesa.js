@@ -13,4 +13,13 @@
       }
     });
   });
+
+  // "Check all" boxes of a table: <input type="checkbox" data-check-all="name"> toggles the name's boxes.
+  document.querySelectorAll("input[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var form = box.form || document;
+      form.querySelectorAll('input[type="checkbox"][name="' + box.getAttribute("data-check-all") + '"]')
+        .forEach(function (item) { item.checked = box.checked; });
+    });
+  });
 })();

@@ -1,0 +1,136 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from lindungdesa.indicators.forms import PercentField
+from lindungdesa.regions.models import Region
+
+from . import rules
+from .models import Agency, AgencyMember, Case, Round
+
+
+class RoundOpenForm(forms.Form):
+    period = forms.CharField(
+        label="Periode",
+        max_length=7,
+        help_text="Triwulan (2026-Q4), semester (2026-S2) atau bulan (2026-11).",
+    )
+    criteria = forms.MultipleChoiceField(
+        label="Kriteria",
+        choices=list(rules.CRITERIA.items()),
+        initial=list(rules.DEFAULT_CRITERIA),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    threshold = PercentField(
+        label="Ambang cakupan (%)",
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        initial=rules.DEFAULT_THRESHOLD,
+    )
+
+    def clean_period(self) -> str:
+        text = self.cleaned_data["period"]
+        try:
+            return rules.parse_round_period(text).label
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class MoveForm(forms.Form):
+    to_state = forms.ChoiceField(label="Status baru")
+    note = forms.CharField(
+        label="Catatan", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, state: str, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        moves = rules.MOVES.get(state, ())
+        if user.role == "village_operator":
+            moves = tuple(m for m in moves if m in (rules.BUDGETED, rules.ENROLLED))
+        self.fields["to_state"].choices = [(m, rules.STATES[m]) for m in moves]
+
+
+class AssignForm(forms.Form):
+    agency = forms.ModelChoiceField(label="Instansi", queryset=Agency.objects.none())
+    assignee = forms.ModelChoiceField(label="Petugas", queryset=None, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        province = case.round.province_id
+        agencies = Agency.objects.filter(Q(region_id=province) | Q(region_id=case.desa.regency_code))
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].initial = case.agency_id
+        members = AgencyMember.objects.filter(agency__in=agencies).select_related("user")
+        from lindungdesa.accounts.models import User
+
+        self.fields["assignee"].queryset = User.objects.filter(pk__in=members.values("user_id"))
+        self.fields["assignee"].initial = case.assignee_id
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("status", "Ubah status"),
+        ("tugaskan", "Tugaskan ke instansi"),
+        ("surat", "Cetak surat (PDF)"),
+    ]
+
+    cases = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    action = forms.ChoiceField(label="Tindakan", choices=ACTIONS)
+    to_state = forms.ChoiceField(label="Status baru", choices=list(rules.STATES.items()), required=False)
+    agency = forms.ModelChoiceField(label="Instansi", queryset=Agency.objects.none(), required=False)
+    note = forms.CharField(label="Catatan", required=False, max_length=2000)
+
+    def __init__(self, *args, user, round_: Round, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(region__code__startswith=round_.province_id)
+        self.fields["cases"].choices = [(v, v) for v in self.data.getlist("cases")] if self.data else []
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("cases"):
+            raise ValidationError("Pilih sedikitnya satu kasus.")
+        if data.get("action") == "status" and not data.get("to_state"):
+            raise ValidationError("Pilih status baru.")
+        if data.get("action") == "tugaskan" and not data.get("agency"):
+            raise ValidationError("Pilih instansi.")
+        return data
+
+
+class QueueFilter(forms.Form):
+    status = forms.ChoiceField(
+        required=False, choices=[("", "semua yang terbuka"), *rules.STATES.items(), ("semua", "semua")]
+    )
+    kabupaten = forms.ChoiceField(required=False)
+    terlambat = forms.BooleanField(required=False)
+    antrean = forms.ChoiceField(
+        required=False, choices=[("saya", "antrean instansi saya"), ("semua", "semua kasus di wilayah saya")]
+    )
+
+    def __init__(self, *args, round_: Round, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        regencies = Region.objects.filter(parent_id=round_.province_id).order_by("code")
+        self.fields["kabupaten"].choices = [("", "semua")] + [
+            (r.code, r.name)
+            for r in regencies
+            if user.can_see_region(r.code) or r.code.startswith(user.region_id or "")
+        ]
+        self.is_valid()
+
+    def mine(self) -> bool:
+        return (self.cleaned_data.get("antrean") or "saya") == "saya"
+
+    def apply(self, cases: QuerySet[Case], *, today: date) -> QuerySet[Case]:
+        data = self.cleaned_data
+        status = data.get("status") or ""
+        if status == "":
+            cases = cases.filter(state__in=rules.OPEN_STATES)
+        elif status != "semua":
+            cases = cases.filter(state=status)
+        if data.get("kabupaten"):
+            cases = cases.filter(desa__regency_code=data["kabupaten"])
+        if data.get("terlambat"):
+            cases = cases.filter(state__in=rules.OPEN_STATES, due_date__lt=today)
+        return cases

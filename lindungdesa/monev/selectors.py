@@ -1,0 +1,150 @@
+"""Reads for monitoring: what each desa looks like to a round, the queues, the round report."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from lindungdesa.accounts.models import User
+from lindungdesa.accounts.scope import scope_q
+from lindungdesa.enrolment.models import Enrolment, StatusRule, person_protected
+from lindungdesa.indicators.compute import DesaCounts
+from lindungdesa.lib.months import Month
+from lindungdesa.officials.models import Position, serving_on
+from lindungdesa.regions.models import Region, under
+
+from . import rules
+from .models import Case, Round
+
+
+def _in_arrears(period: Month, rule: StatusRule) -> Exists:
+    """A membership of the row's person unpaid for more than the grace and at most the lapse months."""
+    return Exists(
+        Enrolment.objects.filter(
+            person_id=OuterRef("person_id"),
+            start_date__lte=period.last_day,
+            paid_through__gte=period.add(-rule.lapse_months).first_day,
+            paid_through__lt=period.add(-rule.grace_months).first_day,
+        )
+    )
+
+
+def desa_states(code: str, period: Month) -> dict[str, rules.DesaState]:
+    """Every desa under `code` in `period`: its counts (as the indicators count them) and its arrears."""
+    rule = StatusRule.for_period(period)
+    rows = (
+        Position.objects.filter(serving_on(period.last_day), under(code, "desa__code"))
+        .annotate(is_protected=person_protected(period, rule), is_arrears=_in_arrears(period, rule))
+        .values_list("desa_id", "group")
+        .annotate(
+            serving=Count("id"),
+            protected=Count("id", filter=Q(is_protected=True)),
+            arrears=Count("id", filter=Q(is_arrears=True, is_protected=False)),
+        )
+        .order_by()
+    )
+    counts: dict[str, DesaCounts] = {}
+    arrears: dict[str, int] = defaultdict(int)
+    villages = Region.objects.filter(under(code), kind__in=Region.VILLAGE_KINDS).values_list(
+        "code", flat=True
+    )
+    for desa in villages.iterator(chunk_size=5000):
+        counts[desa] = DesaCounts()
+    for desa, group, serving, protected, late in rows:
+        c = counts.get(desa)
+        if c is None:
+            continue
+        if group == "APARAT":
+            c.aparat_serving += serving
+            c.aparat_protected += protected
+        else:
+            c.bpd_serving += serving
+            c.bpd_protected += protected
+        arrears[desa] += late
+    return {desa: rules.DesaState(c, arrears[desa]) for desa, c in counts.items()}
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    """The cases in the user's region (every page and export of monev goes through this)."""
+    return Case.objects.filter(scope_q(user, "desa__code"))
+
+
+def rounds_for(user: User) -> QuerySet[Round]:
+    if not user.is_authenticated:
+        return Round.objects.none()
+    if user.region_id is None:
+        return Round.objects.all()
+    return Round.objects.filter(province_id=user.region_id[:2])
+
+
+def queue_for(user: User, round_: Round) -> QuerySet[Case]:
+    """The user's queue: the open cases of their agency in their region (all open cases in the region when
+    the user belongs to no agency)."""
+    cases = cases_for(user).filter(round=round_, state__in=rules.OPEN_STATES)
+    membership = getattr(user, "agency_membership", None)
+    if membership is not None:
+        cases = cases.filter(agency=membership.agency)
+    return cases
+
+
+@dataclass
+class RegencyReport:
+    code: str
+    name: str
+    opened: int = 0
+    closed: int = 0
+    enrolled: int = 0
+    overdue: int = 0
+    days_to_close: list[int] = field(default_factory=list)
+    protected_before: int = 0
+    serving_before: int = 0
+    protected_after: int = 0
+    serving_after: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def median_days(self) -> float | None:
+        return rules.median_days(self.days_to_close)
+
+    @property
+    def coverage_before(self) -> float | None:
+        from lindungdesa.indicators.compute import pct
+
+        return pct(self.protected_before, self.serving_before)
+
+    @property
+    def coverage_after(self) -> float | None:
+        from lindungdesa.indicators.compute import pct
+
+        return pct(self.protected_after, self.serving_after)
+
+
+def round_report(round_: Round, *, today: date, now: dict[str, rules.DesaState]) -> list[RegencyReport]:
+    """Per kabupaten/kota, then the province total (last): cases opened, closed, overdue, median days to
+    close, and the coverage of the case villages before (frozen at opening) and now (`now`)."""
+    names = dict(Region.objects.filter(parent_id=round_.province_id).values_list("code", "name"))
+    out: dict[str, RegencyReport] = {code: RegencyReport(code, name) for code, name in names.items()}
+    total = RegencyReport(round_.province_id, "Jumlah")
+    cases = round_.cases.values_list("desa_id", "state", "due_date", "opened_at", "closed_at", "figures")
+    for desa, state, due, opened_at, closed_at, figures in cases:
+        regency = ".".join(desa.split(".")[:2])
+        for report in (out.setdefault(regency, RegencyReport(regency, regency)), total):
+            report.opened += 1
+            report.by_state[state] = report.by_state.get(state, 0) + 1
+            if state == rules.CLOSED:
+                report.closed += 1
+                if closed_at:
+                    report.days_to_close.append((closed_at.date() - opened_at.date()).days)
+            if state == rules.ENROLLED:
+                report.enrolled += 1
+            if rules.is_overdue(state, due, today):
+                report.overdue += 1
+            report.protected_before += figures.get("aparat_protected", 0) + figures.get("bpd_protected", 0)
+            report.serving_before += figures.get("aparat_serving", 0) + figures.get("bpd_serving", 0)
+            current = now.get(desa)
+            if current is not None:
+                c = current.counts
+                report.protected_after += c.aparat_protected + c.bpd_protected
+                report.serving_after += c.aparat_serving + c.bpd_serving
+    return [r for r in out.values() if r.opened] + [total]

@@ -1,0 +1,320 @@
+"""Monev pages: rounds, the queue with bulk actions, a case from new to closed, letters, approval."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lindungdesa.accounts.models import User
+from lindungdesa.indicators.views import province_role
+from lindungdesa.lib.months import Month
+from lindungdesa.regions.models import Region
+
+from . import rules
+from .exports import round_report_xlsx
+from .forms import AssignForm, BulkForm, MoveForm, QueueFilter, RoundOpenForm
+from .letters import letters_pdf, whatsapp_link, whatsapp_text
+from .models import Case, CaseAttachment, Round
+from .selectors import cases_for, desa_states, queue_for, round_report, rounds_for
+from .services import (
+    MonevError,
+    case_move,
+    cases_assign,
+    cases_move_bulk,
+    regencies_to_confirm,
+    round_accept,
+    round_confirm_regency,
+    round_open,
+    round_refreeze,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a village operator may record on its own case: the budget, and the registration with its evidence.
+VILLAGE_MOVES = (rules.BUDGETED, rules.ENROLLED)
+
+
+def _round_for(user: User, pk: int) -> Round:
+    round_ = rounds_for(user).filter(pk=pk).select_related("province", "snapshot").first()
+    if round_ is None:
+        raise Http404("Putaran tidak ditemukan.")
+    return round_
+
+
+def _case_for(user: User, pk: int) -> Case:
+    case = cases_for(user).filter(pk=pk).select_related("round", "round__province", "desa", "agency").first()
+    if case is None:
+        raise Http404("Kasus tidak ditemukan.")
+    return case
+
+
+def _may_move(user: User, to_state: str) -> bool:
+    if user.role == User.Role.VILLAGE_OPERATOR:
+        return to_state in VILLAGE_MOVES
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def rounds(request: HttpRequest) -> HttpResponse:
+    form = RoundOpenForm()
+    if request.method == "POST":
+        if not province_role(request.user):
+            raise PermissionDenied("Putaran monev dibuka oleh petugas provinsi.")
+        form = RoundOpenForm(request.POST)
+        province = _province(request.user)
+        if form.is_valid() and province is not None:
+            try:
+                round_ = round_open(
+                    province=province,
+                    period=form.cleaned_data["period"],
+                    criteria=form.cleaned_data["criteria"],
+                    threshold=form.cleaned_data["threshold"],
+                    user=request.user,
+                )
+            except MonevError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Putaran {round_.period} dibuka: {round_.cases.count()} kasus.")
+                return redirect("monev-round", pk=round_.pk)
+    listed = rounds_for(request.user).select_related("province", "opened_by", "accepted_by")
+    return render(
+        request,
+        "monev/rounds.html",
+        {"rounds": listed, "form": form, "may_open": province_role(request.user), "section": "monev"},
+    )
+
+
+def _province(user: User) -> Region | None:
+    if user.region_id:
+        return Region.objects.filter(code=user.region_id[:2]).first()
+    provinces = list(Region.objects.filter(level=1)[:2])
+    return provinces[0] if len(provinces) == 1 else None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request.user, pk)
+    today = timezone.localdate()
+    if request.method == "POST":
+        return _bulk(request, round_)
+    scope = cases_for(request.user).filter(round=round_)
+    filters = QueueFilter(request.GET, round_=round_, user=request.user)
+    queue = filters.apply(queue_for(request.user, round_) if filters.mine() else scope, today=today)
+    page = Paginator(queue.select_related("desa", "agency", "assignee").order_by("due_date", "desa_id"), 100)
+    page_obj = page.get_page(request.GET.get("halaman"))
+    by_state = {state: 0 for state in rules.STATES}
+    overdue = 0
+    for state, due in scope.values_list("state", "due_date"):
+        by_state[state] += 1
+        overdue += rules.is_overdue(state, due, today)
+    now = desa_states(round_.province_id, Month.of(today))
+    report = [r for r in round_report(round_, today=today, now=now) if request.user.can_see_region(r.code)]
+    confirmations = {c.regency_id: c for c in round_.confirmations.select_related("confirmed_by")}
+    to_confirm = [
+        (r, confirmations.get(r.code))
+        for r in regencies_to_confirm(round_)
+        if request.user.can_see_region(r.code)
+    ]
+    return render(
+        request,
+        "monev/round.html",
+        {
+            "round": round_,
+            "states": rules.STATES,
+            "by_state": [(rules.STATES[s], s, n) for s, n in by_state.items()],
+            "total": sum(by_state.values()),
+            "overdue": overdue,
+            "page": page_obj,
+            "filters": filters,
+            "bulk": BulkForm(user=request.user, round_=round_),
+            "report": report,
+            "to_confirm": to_confirm,
+            "all_confirmed": all(c is not None for _, c in to_confirm),
+            "may_accept": province_role(request.user) and round_.state == Round.State.OPEN,
+            "may_refreeze": province_role(request.user) and round_.state == Round.State.OPEN,
+            "today": today,
+            "section": "monev",
+        },
+    )
+
+
+def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
+    form = BulkForm(request.POST, user=request.user, round_=round_)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("monev-round", pk=round_.pk)
+    ids = form.cleaned_data["cases"]
+    cases = list(cases_for(request.user).filter(round=round_, pk__in=ids).select_related("round", "desa"))
+    action = form.cleaned_data["action"]
+    if action == "surat":
+        if not cases:
+            messages.error(request, "Pilih kasus yang akan disurati.")
+            return redirect("monev-round", pk=round_.pk)
+        return _pdf(letters_pdf(cases), f"surat-monev-{round_.period}-{len(cases)}-desa.pdf")
+    if action == "tugaskan":
+        cases_assign(cases=cases, agency=form.cleaned_data["agency"], user=request.user)
+        messages.success(request, f"{len(cases)} kasus ditugaskan ke {form.cleaned_data['agency']}.")
+        return redirect("monev-round", pk=round_.pk)
+    target = form.cleaned_data["to_state"]
+    if not _may_move(request.user, target):
+        raise PermissionDenied("Peran Anda tidak dapat memindahkan kasus ke status itu.")
+    result = cases_move_bulk(cases=cases, to_state=target, user=request.user, note=form.cleaned_data["note"])
+    messages.success(request, f"{result.moved} kasus menjadi {rules.STATES[target]}.")
+    for case, reason in result.refused[:20]:
+        messages.error(request, f"{case.desa.name}: {reason}")
+    if len(result.refused) > 20:
+        messages.error(
+            request, f"… dan {len(result.refused) - 20} kasus lain ditolak dengan alasan yang sama."
+        )
+    return redirect("monev-round", pk=round_.pk)
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def round_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request.user, pk)
+    today = timezone.localdate()
+    report = [
+        r
+        for r in round_report(round_, today=today, now=desa_states(round_.province_id, Month.of(today)))
+        if request.user.can_see_region(r.code)
+    ]
+    response = HttpResponse(round_report_xlsx(round_, report), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="laporan-monev-{round_.period}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request.user, pk)
+    code = request.POST.get("kabupaten", "")
+    regency = Region.objects.filter(code=code, parent_id=round_.province_id).first()
+    # Each regency confirms its own figures: the regency's own users (or a national administrator).
+    if regency is None or not (request.user.region_id == regency.code or request.user.region_id is None):
+        raise PermissionDenied("Angka kabupaten/kota dikonfirmasi oleh kabupaten/kota itu sendiri.")
+    try:
+        round_confirm_regency(
+            round_=round_, regency=regency, user=request.user, note=request.POST.get("catatan", "")
+        )
+    except MonevError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Angka {regency.name} dikonfirmasi.")
+    return redirect("monev-round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request.user, pk)
+    if not province_role(request.user):
+        raise PermissionDenied("Angka diterima oleh petugas provinsi.")
+    try:
+        round_accept(round_=round_, user=request.user)
+    except MonevError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Angka putaran diterima dan dikunci untuk laporan Kemendagri.")
+    return redirect("monev-round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_refreeze_view(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request.user, pk)
+    if not province_role(request.user):
+        raise PermissionDenied("Hanya petugas provinsi yang dapat mengambil ulang angka putaran.")
+    try:
+        round_refreeze(round_=round_, user=request.user)
+    except MonevError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Angka putaran diambil ulang; konfirmasi kabupaten/kota perlu diulang.")
+    return redirect("monev-round", pk=round_.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request.user, pk)
+    move = MoveForm(state=case.state, user=request.user)
+    assign = AssignForm(case=case)
+    if request.method == "POST" and request.POST.get("form") == "tugaskan":
+        assign = AssignForm(request.POST, case=case)
+        if assign.is_valid():
+            try:
+                cases_assign(
+                    cases=[case],
+                    agency=assign.cleaned_data["agency"],
+                    assignee=assign.cleaned_data["assignee"],
+                    user=request.user,
+                )
+            except MonevError as exc:
+                assign.add_error(None, str(exc))
+            else:
+                messages.success(request, "Penugasan disimpan.")
+                return redirect("monev-case", pk=case.pk)
+    elif request.method == "POST":
+        move = MoveForm(request.POST, request.FILES, state=case.state, user=request.user)
+        if move.is_valid():
+            target = move.cleaned_data["to_state"]
+            if not _may_move(request.user, target):
+                raise PermissionDenied("Peran Anda tidak dapat memindahkan kasus ke status itu.")
+            try:
+                case_move(
+                    case=case,
+                    to_state=target,
+                    user=request.user,
+                    note=move.cleaned_data["note"],
+                    attachments=request.FILES.getlist("lampiran"),
+                )
+            except MonevError as exc:
+                move.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Kasus menjadi {rules.STATES[target]}.")
+                return redirect("monev-case", pk=case.pk)
+    text = whatsapp_text(case)
+    return render(
+        request,
+        "monev/case.html",
+        {
+            "case": case,
+            "events": case.events.select_related("user").prefetch_related("attachments"),
+            "move": move,
+            "assign": assign,
+            "whatsapp": text,
+            "whatsapp_link": whatsapp_link(text),
+            "overdue": rules.is_overdue(case.state, case.due_date, timezone.localdate()),
+            "figures": case.figures,
+            "section": "monev",
+        },
+    )
+
+
+@login_required
+@require_safe
+def case_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request.user, pk)
+    return _pdf(letters_pdf([case]), f"surat-monev-{case.round.period}-{case.desa_id}.pdf")
+
+
+@login_required
+@require_safe
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(CaseAttachment.objects.select_related("event__case"), pk=pk)
+    _case_for(request.user, item.event.case_id)  # 404 outside the user's region
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
