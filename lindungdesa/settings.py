@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lindungdesa.enrolment",
     "lindungdesa.indicators",
     "lindungdesa.imports",
+    "lindungdesa.budget",
     "lindungdesa.web",
 ]
 
@@ -166,7 +167,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports each layout step at INFO; budget sheets only need its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Long jobs (imports, later snapshots and reports) run in `lindungdesa db_worker`; `make run` starts one.
