@@ -150,7 +150,7 @@ class ContributionRule(DatedRule):
         return f"{self.as_plain().label} sejak {self.valid_from:%d-%m-%Y}"
 
     def clean(self) -> None:
-        super().clean()
+        # The row's own checks first; the check against other rows (DatedRule.clean) after.
         if self.programme == Programme.JKK and self.category == Enrolment.Category.PU and not self.risk_group:
             raise ValidationError({"risk_group": _("JKK peserta PU wajib diberi kelompok risiko.")})
         if self.risk_group and self.programme != Programme.JKK:
@@ -159,6 +159,7 @@ class ContributionRule(DatedRule):
             v for v in (self.employer_rate, self.worker_rate, self.employer_amount, self.worker_amount) if v
         ):
             raise ValidationError(_("Isi tarif (%) atau iuran tetap (Rp) untuk pemberi kerja atau peserta."))
+        super().clean()
 
     def overlapping(self) -> models.QuerySet:
         """Other rows for the same programme, category and risk group whose dates overlap this one."""

@@ -51,7 +51,7 @@ def _save_with_history(obj: models.Model, *, user: User | None, reason: str) -> 
         before = rule_snapshot(old) if old is not None else None
     obj.full_clean()  # includes the check across rows (overlapping dates), see DatedRule.clean
     obj.save()
-    after = rule_snapshot(obj)
+    after = rule_snapshot(model.objects.get(pk=obj.pk))  # as stored: decimals with their places
     if before != after:
         RuleChange.objects.create(
             kind=KINDS[model], object_id=obj.pk, before=before, after=after, reason=reason, changed_by=user
