@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("impor/", include("lindungdesa.imports.urls")),
     path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),
+    path("anggaran/", include("lindungdesa.budget.urls")),
     path("", include("lindungdesa.web.urls")),
 ]

@@ -34,6 +34,32 @@ class Inputs:
     memberships: dict[int, compute.Membership]
     villages: list[str]
     _classes: list | None = None
+    _rules: "Rules | None" = None
+    _children: list[Region] | None = None
+    _names: dict[str, str] | None = None
+
+    @property
+    def rules(self) -> "Rules":
+        if self._rules is None:
+            self._rules = rules_for(self.year, self.regencies)
+        return self._rules
+
+    @property
+    def child_regions(self) -> list[Region]:
+        if self._children is None:
+            self._children = (
+                list(Region.objects.filter(parent=self.region).order_by("code"))
+                if self.region.level < 4
+                else []
+            )
+        return self._children
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Names of the desa and kecamatan under the region (a province's pages do not need them)."""
+        if self._names is None:
+            self._names = _names(self.region)
+        return self._names
 
     @property
     def classes(self) -> list:
@@ -181,8 +207,35 @@ def _in_force(rows, regencies: list[str], year: int) -> dict[str | None, dict]:
     return out
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The rules as data for one fiscal year and some regencies; the same whatever the scenario."""
+
+    year: int
+    book: compute.RuleBook
+    payers: dict[str, dict[tuple[str, str], compute.Payer]]
+    settings: dict[str, compute.Setting]
+    minimums: list[compute.Minimum]
+    default_setting: compute.Setting
+
+    def plan(self, scenario: compute.Scenario) -> compute.Plan:
+        return compute.Plan(
+            year=self.year,
+            scenario=scenario,
+            book=self.book,
+            payers=self.payers,
+            settings=self.settings,
+            minimums=self.minimums,
+            default_setting=self.default_setting,
+        )
+
+
 def plan_for(year: int, scenario: compute.Scenario, regencies: list[str]) -> compute.Plan:
-    """The rules as data for `year`: contribution rules, payers and settings per regency, minimum siltap."""
+    return rules_for(year, regencies).plan(scenario)
+
+
+def rules_for(year: int, regencies: list[str]) -> Rules:
+    """Four queries: contribution rules, payers and settings in force per regency, minimum siltap."""
     book = compute.RuleBook(r.as_plain() for r in ContributionRule.objects.filter(in_year(year)))
     payer_rows = list(
         PayerRule.objects.filter(Q(regency__isnull=True) | Q(regency_id__in=regencies), from_year__lte=year)
@@ -212,18 +265,10 @@ def plan_for(year: int, scenario: compute.Scenario, regencies: list[str]) -> com
         for regency in regencies
     }
     minimums = [m.as_plain() for m in SiltapMinimum.objects.filter(in_year(year))]
-    return compute.Plan(
-        year=year,
-        scenario=scenario,
-        book=book,
-        payers=payers,
-        settings=settings,
-        minimums=minimums,
-        default_setting=default_setting,
-    )
+    return Rules(year, book, payers, settings, minimums, default_setting)
 
 
-def _names(region: Region, codes: list[str]) -> dict[str, str]:
+def _names(region: Region) -> dict[str, str]:
     """Names of the desa and kecamatan under a region (only needed below the province)."""
     if region.level == 1:
         return {}
@@ -239,6 +284,12 @@ def _children(region: Region, totals: dict[str, compute.Totals]) -> list[tuple[R
     ]
 
 
+def _with_totals(
+    children: list[Region], totals: dict[str, compute.Totals]
+) -> list[tuple[Region, compute.Totals]]:
+    return [(child, totals.get(child.code, compute.Totals())) for child in children]
+
+
 def region_budget(
     region: Region,
     year: int,
@@ -251,7 +302,7 @@ def region_budget(
     """A region's live budget. Pass `inputs` to compute several scenarios from one read of the roster;
     `lines=False` gives the same totals without the per-person lines (for the pages of large regions)."""
     inputs = inputs or budget_inputs(region, year, reference)
-    plan = plan_for(year, scenario, inputs.regencies)
+    plan = inputs.rules.plan(scenario)
     budget = compute.budget_compute(
         plan=plan,
         seats=inputs.seats,
@@ -266,8 +317,8 @@ def region_budget(
         year=year,
         reference=inputs.reference,
         budget=budget,
-        children=_children(region, budget.children),
-        names=_names(region, inputs.villages),
+        children=_with_totals(inputs.child_regions, budget.children),
+        names=inputs.names,
     )
 
 
@@ -323,7 +374,7 @@ def stored_budget(stored: Budget) -> RegionBudget:
         budget=budget,
         children=_children(region, budget.children),
         stored=stored,
-        names=_names(region, list(budget.desa)),
+        names=_names(region),
     )
 
 

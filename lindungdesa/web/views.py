@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
+from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators.models import Target, target_for
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.lib.months import Month
@@ -92,5 +93,6 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         ctx.update(
             total=region_indicators(desa, period).total,
             roster=desa_roster(desa, period),
+            budget_summary=desa_summary(desa, request.user),
         )
     return render(request, "web/desa.html", ctx)
