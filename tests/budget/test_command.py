@@ -68,6 +68,8 @@ def test_the_scenario_and_a_region_without_dots(budget_roster):
         (["--year", "1999", "--region", "61"], "antara 2024"),
         (["--year", "2027", "--region", "61", "--scenario", "semua"], "Skenario tidak dikenal"),
         (["--year", "2027", "--region", "61", "--risk-group", "7"], "Kelompok risiko"),
+        (["--year", "2027", "--region", "61", "--risk-group", "II"], "Kelompok risiko"),
+        (["--year", "2027", "--region", "61", "--add", "JKP"], "Program tambahan"),
     ],
 )
 def test_bad_input_is_a_clear_error_with_exit_code_2(args, message):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--add", action="append", default=[], metavar="PROGRAM", help="tambahkan JHT atau JP untuk semua"
         )
-        parser.add_argument("--risk-group", type=int, metavar="N", help="kelompok risiko JKK 1-5 untuk semua")
+        parser.add_argument("--risk-group", metavar="N", help="kelompok risiko JKK 1-5 untuk semua")
         output = parser.add_mutually_exclusive_group(required=True)
         output.add_argument("--json", action="store_true", help="keluaran satu objek JSON")
         output.add_argument("--out", metavar="BERKAS", help="tulis lembar anggaran .xlsx atau .pdf")
@@ -47,12 +47,16 @@ class Command(BaseCommand):
         today = timezone.localdate()
         try:
             year = compute.parse_year(options["year"], this_year=today.year)
+            added = [p.strip().upper() for p in options["add"]]
+            if set(added) - set(compute.OPTIONAL_PROGRAMMES):
+                raise ValueError("Program tambahan hanya JHT dan JP.")
             population, *rest = options["scenario"].split("+")
-            scenario = compute.Scenario.parse(
-                "+".join([population, *rest, *(p.upper() for p in options["add"])])
-            )
+            scenario = compute.Scenario.parse("+".join([population, *rest, *dict.fromkeys(added)]))
             if options["risk_group"] is not None:
-                scenario = compute.Scenario(scenario.population, scenario.add, options["risk_group"])
+                risk = options["risk_group"].strip()
+                if not risk.isdigit():
+                    raise ValueError("Kelompok risiko JKK harus 1 sampai 5 (I–V).")
+                scenario = compute.Scenario(scenario.population, scenario.add, int(risk))
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         code = normalize_wilayah_code(options["region"]) or options["region"]
