@@ -13,6 +13,8 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from lokal import format_rupiah
+
 from lindungdesa.enrolment.status import Status, enrolment_status
 from lindungdesa.lib.months import Month, month_label_id
 
@@ -55,10 +57,8 @@ def rupiah(amount: Decimal) -> int:
 
 
 def fmt_rupiah(amount: int | Decimal) -> str:
-    """2426640 → "Rp 2.426.640" (no sen: amounts are shown whole)."""
-    value = amount if isinstance(amount, int) else rupiah(amount)
-    sign = "-" if value < 0 else ""
-    return f"{sign}Rp {abs(value):,}".replace(",", ".")
+    """2426640 → "Rp2.426.640" (PUEBI, as `lokal` writes it; no sen: amounts are shown whole, half up)."""
+    return format_rupiah(amount if isinstance(amount, int) else rupiah(amount))
 
 
 def allocate(parts: Sequence[Decimal]) -> list[int]:
@@ -189,7 +189,7 @@ class Rule:
 
     @property
     def rate_text(self) -> str:
-        """ "0,24 %", "3,7 % + 2 % (peserta)", "Rp 6.800 per bulan", "… dari upah paling tinggi Rp …"."""
+        """ "0,24 %", "3,7 % + 2 % (peserta)", "Rp6.800 per bulan", "… dari upah paling tinggi Rp …"."""
 
         def pct(value: Decimal) -> str:
             return f"{value.normalize():f}".replace(".", ",") + " %"
@@ -601,7 +601,7 @@ def cover_for(
                 f"{fmt_rupiah(income)}."
             )
     if category == PU and income <= 0:
-        notes.append("Penghasilan bulanan belum diisi: iuran tidak dapat dihitung (Rp 0).")
+        notes.append("Penghasilan bulanan belum diisi: iuran tidak dapat dihitung (Rp0).")
     cover = Cover(
         category=category,
         programmes=_union(programmes, scenario.add),

@@ -255,7 +255,7 @@ def test_one_premium_a_month_when_an_official_changes_office_mid_month():
 def test_income_below_the_minimum_siltap_is_flagged():
     result = person_year([seat(1, "kaur_keuangan", D(2_000_000))], None, plan())
     assert result.below_minimum
-    assert "Penghasilan Rp 2.000.000 di bawah siltap minimum Rp 2.022.200." in result.notes
+    assert "Penghasilan Rp2.000.000 di bawah siltap minimum Rp2.022.200." in result.notes
     assert not person_year([seat(2, "kaur_keuangan", PERANGKAT)], None, plan()).below_minimum
     # BPD members receive an allowance, not a siltap.
     assert not person_year([seat(3, "bpd_anggota", D(700_000))], None, plan()).below_minimum

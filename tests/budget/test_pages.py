@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rp(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
+    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def get(client, user, url: str, status: int = 200) -> str:
@@ -73,7 +73,7 @@ def test_the_desa_budget_page_lists_each_person(client, village_operator, budget
     ):
         assert f'<th scope="row">{name}</th>' in html
     row = html.split('<th scope="row">Siti Aminah</th>')[1].split("</tr>")[0]
-    assert rp(1_665_648) in row and "Rp 138.804" in row
+    assert rp(1_665_648) in row and "Rp138.804" in row
     assert nik_mask(budget_roster.siti.nik) in row and budget_roster.siti.nik not in html
     assert "penggantinya belum dianggarkan" in html
 
@@ -247,8 +247,8 @@ def test_an_analyst_reads_the_settings_but_cannot_change_them(client, analyst):
 def test_the_rules_page_lists_rates_minimums_and_history(client, analyst):
     html = get(client, analyst, "/anggaran/aturan/")
     assert "JKK PU kelompok risiko I" in html and "0,24 % dari upah" in html
-    assert "upah paling tinggi Rp 10.547.400" in html
-    assert "Rp 2.426.640" in html
+    assert "upah paling tinggi Rp10.547.400" in html
+    assert "Rp2.426.640" in html
     assert "Data awal dari DOMAIN.md" in html
 
 

@@ -60,7 +60,7 @@ def _rules():
         "wage_ceiling": Decimal(10_042_300),
         "valid_from": date(2024, 3, 1),
         "valid_to": date(2025, 2, 28),
-        "legal_basis": f"{jp} Rp 10.042.300 sejak Maret 2024 (batas upah disesuaikan setiap tahun).",
+        "legal_basis": f"{jp} Rp10.042.300 sejak Maret 2024 (batas upah disesuaikan setiap tahun).",
     }
     yield {
         "programme": "JP",
@@ -70,7 +70,7 @@ def _rules():
         "wage_ceiling": Decimal(10_547_400),
         "valid_from": date(2025, 3, 1),
         "legal_basis": (
-            f"{jp} Rp 10.547.400 sejak Maret 2025 (satu sumber sekunder). Batas upah disesuaikan setiap tahun "
+            f"{jp} Rp10.547.400 sejak Maret 2025 (satu sumber sekunder). Batas upah disesuaikan setiap tahun "
             "menurut pertumbuhan PDB; batas untuk 2026 belum dikonfirmasi."
         ),
     }
@@ -81,14 +81,14 @@ def _rules():
         "employer_rate": Decimal("1"),
         "wage_floor": BPU_FLOOR,
         "valid_from": START,
-        "legal_basis": f"{PP44}: iuran JKK {bpu} 1 % dari penghasilan yang dilaporkan, paling rendah Rp 1.000.000.",
+        "legal_basis": f"{PP44}: iuran JKK {bpu} 1 % dari penghasilan yang dilaporkan, paling rendah Rp1.000.000.",
     }
     yield {
         "programme": "JKM",
         "category": "BPU",
         "employer_amount": Decimal(6_800),
         "valid_from": START,
-        "legal_basis": f"{PP44}: iuran JKM {bpu} Rp 6.800 sebulan.",
+        "legal_basis": f"{PP44}: iuran JKM {bpu} Rp6.800 sebulan.",
     }
     yield {
         "programme": "JHT",
@@ -96,7 +96,7 @@ def _rules():
         "employer_rate": Decimal("2"),
         "wage_floor": BPU_FLOOR,
         "valid_from": START,
-        "legal_basis": f"{PP46}: iuran JHT {bpu} 2 % dari penghasilan yang dilaporkan, paling rendah Rp 1.000.000.",
+        "legal_basis": f"{PP46}: iuran JHT {bpu} 2 % dari penghasilan yang dilaporkan, paling rendah Rp1.000.000.",
     }
 
 
@@ -124,7 +124,7 @@ SETTING_BASIS = (
     "Kelompok risiko JKK I (sangat rendah: pelayanan pemerintahan). Program bawaan JKK + JKM: yang sekurang-"
     "kurangnya didaftarkan bagi kepala desa dan perangkat desa; JHT dan JP pilihan menurut kemampuan keuangan. "
     "Kategori anggota BPD (PU atau BPU) belum dikonfirmasi dan berbeda antarkabupaten: bawaan BPU dengan "
-    "penghasilan yang dilaporkan Rp 1.000.000 (JKK + JKM Rp 16.800 sebulan)."
+    "penghasilan yang dilaporkan Rp1.000.000 (JKK + JKM Rp16.800 sebulan)."
 )
 
 
@@ -160,7 +160,7 @@ def seed(apps, schema_editor):
             valid_from=date(2020, 1, 1),
             legal_basis=(
                 f"PP 11/2019 (perubahan kedua PP 43/2014, Pasal 81): siltap {MINIMUM_NAMES[office_class]} "
-                f"paling sedikit Rp {amount:,} sebulan.".replace(",", ".")
+                f"paling sedikit Rp{amount:,} sebulan.".replace(",", ".")
             ),
         )
         record("minimum", minimum)

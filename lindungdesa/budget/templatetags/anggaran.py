@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def rupiah(value: int | None) -> str:
-    """2426640 → "Rp 2.426.640"."""
+    """2426640 → "Rp2.426.640"."""
     if value is None:
         return "–"
     return compute.fmt_rupiah(value)
@@ -18,9 +18,9 @@ def rupiah(value: int | None) -> str:
 
 @register.filter
 def selisih(value: int | None) -> str:
-    """A difference with its sign: "+Rp 1.200", "−Rp 300", "Rp 0"."""
+    """A difference with its sign: "+Rp1.200", "−Rp300", "Rp0"."""
     if not value:
-        return "Rp 0"
+        return compute.fmt_rupiah(0)
     sign = "+" if value > 0 else "−"
     return f"{sign}{compute.fmt_rupiah(abs(value))}"
 
