@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lindungdesa.imports",
     "lindungdesa.reports",
     "lindungdesa.monev",
+    "lindungdesa.budget",
     "lindungdesa.web",
 ]
 

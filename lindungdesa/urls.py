@@ -9,5 +9,6 @@ urlpatterns = [
     path("monev/", include("lindungdesa.monev.urls")),
     path("", include("lindungdesa.indicators.urls")),
     path("", include("lindungdesa.reports.urls")),
+    path("anggaran/", include("lindungdesa.budget.urls")),
     path("", include("lindungdesa.web.urls")),
 ]

@@ -70,3 +70,8 @@ MONTH_NAMES_ID = (
 def month_label_id(month: Month) -> str:
     """ "November 2026"."""
     return f"{MONTH_NAMES_ID[month.month - 1]} {month.year}"
+
+
+def day_label_id(day: date) -> str:
+    """ "5 Mei 2026", as Indonesian letters date them."""
+    return f"{day.day} {MONTH_NAMES_ID[day.month - 1]} {day.year}"

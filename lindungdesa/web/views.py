@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
+from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
 from lindungdesa.indicators.dashboard import dashboard
 from lindungdesa.indicators.selectors import region_indicators
@@ -102,5 +103,6 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         ctx.update(
             total=region_indicators(desa, period).total,
             roster=desa_roster(desa, period),
+            budget_summary=desa_summary(desa, request.user),
         )
     return render(request, "web/desa.html", ctx)

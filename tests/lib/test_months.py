@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindungdesa.lib.months import Month, month_label_id
+from lindungdesa.lib.months import Month, day_label_id, month_label_id
 
 
 def test_it_parses_a_period():
@@ -39,3 +39,8 @@ def test_add_and_subtract_are_inverse(year, month, n):
 
 def test_label_is_indonesian():
     assert month_label_id(Month(2026, 8)) == "Agustus 2026"
+
+
+def test_a_day_is_dated_as_indonesian_letters_date_it():
+    assert day_label_id(date(2026, 5, 5)) == "5 Mei 2026"
+    assert day_label_id(date(2027, 12, 31)) == "31 Desember 2027"

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.services import user_ensure
+from lindungdesa.budget.demo import budget_demo
 from lindungdesa.indicators.demo import demo_progress
 from lindungdesa.indicators.tasks import snapshot_schedule
 from lindungdesa.lib.months import Month
@@ -48,6 +49,9 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Angka UCJ demo, target contoh dan potret {months} bulan terakhir dibuat."
                     )
+                paying = budget_demo(province=province, seed=options["seed"])
+                if verbosity and paying:
+                    self.stdout.write(f"Sumber pembayaran demo: {len(paying)} kabupaten/kota memakai APBDes.")
         if snapshot_schedule() and verbosity:
             self.stdout.write("Potret bulanan dijadwalkan (tanggal 1 setiap bulan).")
 

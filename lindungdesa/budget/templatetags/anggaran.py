@@ -1,0 +1,40 @@
+"""Display helpers for budgets: rupiah amounts, amounts in words, signed differences."""
+
+from django import template
+
+from lindungdesa.budget import compute
+from lindungdesa.budget.exports import SOURCE_LABELS, words
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value: int | None) -> str:
+    """2426640 → "Rp2.426.640"."""
+    if value is None:
+        return "–"
+    return compute.fmt_rupiah(value)
+
+
+@register.filter
+def selisih(value: int | None) -> str:
+    """A difference with its sign: "+Rp1.200", "−Rp300", "Rp0"."""
+    if not value:
+        return compute.fmt_rupiah(0)
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{compute.fmt_rupiah(abs(value))}"
+
+
+@register.filter
+def terbilang(value: int) -> str:
+    return words(int(value))
+
+
+@register.filter
+def sumber(value: str) -> str:
+    return SOURCE_LABELS.get(value, value)
+
+
+@register.filter
+def dict_get(mapping: dict, key: str):
+    return mapping.get(key)

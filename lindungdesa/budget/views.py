@@ -1,0 +1,299 @@
+"""Budget pages: a region's premium budget for a fiscal year, its downloads, adoption and who pays."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lindungdesa.accounts.models import User
+from lindungdesa.accounts.scope import home_region, region_for_user
+from lindungdesa.regions.models import Region
+
+from . import compute, exports
+from .forms import BudgetForm, RegencySettingsForm, scenario_query
+from .models import Budget, BudgetSetting, ContributionRule, PayerRule, RuleChange, SiltapMinimum
+from .selectors import (
+    RegionBudget,
+    payers_in_force,
+    region_budget,
+    region_budgets,
+    setting_in_force,
+    stored_budget,
+    stored_budgets,
+)
+from .services import budget_setting_save, budget_store, payer_rules_set
+
+ADOPTERS = (User.Role.ADMIN, User.Role.REGENCY_OPERATOR, User.Role.VILLAGE_OPERATOR)
+PAYER_EDITORS = (User.Role.ADMIN, User.Role.REGENCY_OPERATOR)
+
+
+def can_adopt(user: User) -> bool:
+    """Who may adopt (tetapkan) a budget in their region: the people who keep rosters."""
+    return user.role in ADOPTERS
+
+
+def can_set_payers(user: User, region: Region) -> bool:
+    return user.role in PAYER_EDITORS and region.level == 2 and user.can_see_region(region.code)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    budget: RegionBudget
+    against: RegionBudget | None
+    query: str
+
+    @property
+    def difference(self) -> compute.Totals | None:
+        return self.budget.total.minus(self.against.total) if self.against else None
+
+
+def comparison_scenarios(chosen: compute.Scenario) -> list[compute.Scenario]:
+    """Current participants; everyone serving (the gap); everyone serving with JHT, JP, both, another JKK
+    risk group. The chosen scenario's risk group is kept, so that each row differs by one choice."""
+    risk = chosen.risk_group
+    other_risk = 2 if risk in (None, 1) else 1
+    return [
+        compute.Scenario(compute.CURRENT, (), risk),
+        compute.Scenario(compute.ALL_SERVING, (), risk),
+        compute.Scenario(compute.ALL_SERVING, ("JHT",), risk),
+        compute.Scenario(compute.ALL_SERVING, ("JP",), risk),
+        compute.Scenario(compute.ALL_SERVING, ("JHT", "JP"), risk),
+        compute.Scenario(compute.ALL_SERVING, (), other_risk),
+    ]
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+def _form(request: HttpRequest) -> tuple[int, compute.Scenario, list[str]]:
+    return BudgetForm(request.GET, this_year=_this_year()).values()
+
+
+def _breadcrumbs(user: User, region: Region) -> list[dict]:
+    return [{"region": r, "link": user.can_see_region(r.code)} for r in region.ancestors()]
+
+
+@login_required
+@require_safe
+def budget_home(request: HttpRequest) -> HttpResponse:
+    region = home_region(request.user)
+    if region is None:
+        return redirect("home")
+    return redirect("budget", code=region.code)
+
+
+@login_required
+@require_safe
+def budget_region(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_for_user(request.user, code)
+    year, scenario, errors = _form(request)
+    ctx = {
+        "region": region,
+        "year": year,
+        "scenario": scenario,
+        "errors": errors,
+        "form": BudgetForm(request.GET or None, this_year=_this_year()),
+        "breadcrumbs": _breadcrumbs(request.user, region),
+        "query": scenario_query(year, scenario),
+        "section": "anggaran",
+        "years": range(_this_year() - 1, _this_year() + 3),
+    }
+    if region.level == 4 and not region.is_village:
+        return render(request, "budget/region.html", ctx)
+    scenarios = comparison_scenarios(scenario)
+    if scenario not in scenarios:
+        scenarios.append(scenario)
+    # A desa shows its people line by line; larger regions need only the totals, which are much quicker.
+    budgets = region_budgets(region, year, scenarios, lines=region.level == 4)
+    by_scenario = {b.scenario: b for b in budgets}
+    current, everyone = budgets[0], budgets[1]
+    ctx.update(
+        budget=by_scenario[scenario],
+        comparisons=[
+            Comparison(
+                b, None if i == 0 else current if i == 1 else everyone, scenario_query(year, b.scenario)
+            )
+            for i, b in enumerate(budgets[:6])
+        ],
+        gap=everyone.total.minus(current.total),
+        stored=list(stored_budgets(region, year)[:20]),
+        can_adopt=can_adopt(request.user),
+        can_set_payers=can_set_payers(request.user, region),
+        budget_people=exports.person_rows(by_scenario[scenario]) if region.level == 4 else [],
+    )
+    return render(request, "budget/region.html", ctx)
+
+
+def _download(budget: RegionBudget, request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        content = exports.budget_xlsx(budget, personal=request.user.can_see_personal_data)
+        response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    elif fmt == "pdf":
+        content = exports.budget_pdf(budget, today=timezone.localdate())
+        response = HttpResponse(content, content_type=exports.PDF_CONTENT_TYPE)
+    else:
+        raise Http404("Format tidak dikenal.")
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(budget, fmt)}"'
+    return response
+
+
+@login_required
+@require_safe
+def budget_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    region = region_for_user(request.user, code)
+    if region.level == 4 and not region.is_village:
+        raise Http404("Kelurahan tidak mempunyai aparat desa maupun BPD.")
+    year, scenario, _errors = _form(request)
+    return _download(region_budget(region, year, scenario, lines=region.level == 4), request, fmt)
+
+
+@login_required
+@require_safe
+def stored_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    stored = get_object_or_404(Budget.objects.select_related("region", "created_by"), pk=pk)
+    region_for_user(request.user, stored.region_id)  # 404 outside the user's region
+    return _download(stored_budget(stored), request, fmt)
+
+
+@login_required
+@require_POST
+def budget_adopt(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_for_user(request.user, code)
+    year, scenario, errors = BudgetForm(request.POST, this_year=_this_year()).values()
+    if not can_adopt(request.user):
+        messages.error(request, "Peran Anda tidak dapat menetapkan anggaran.")
+    elif errors:
+        messages.error(request, " ".join(errors))
+    elif region.level == 4 and not region.is_village:
+        messages.error(request, "Kelurahan tidak mempunyai aparat desa maupun BPD.")
+    else:
+        stored = budget_store(region=region, year=year, scenario=scenario, user=request.user)
+        messages.success(
+            request,
+            f"Anggaran {year} ({scenario.label}) sebesar {compute.fmt_rupiah(stored.total)} ditetapkan. "
+            "Perubahan aturan iuran sesudah ini tidak mengubahnya.",
+        )
+    return redirect(reverse("budget", args=[region.code]) + scenario_query(year, scenario))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def regency_settings(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_for_user(request.user, code)
+    if region.level != 2:
+        raise Http404("Sumber pembayaran diatur per kabupaten/kota.")
+    editable = can_set_payers(request.user, region)
+    this_year = _this_year()
+    year = _settings_year(request, this_year)
+    payers = payers_in_force(region, year)
+    setting = setting_in_force(region, year)
+    initial = {
+        "tahun": year,
+        "risiko": setting.risk_group,
+        "kategori_bpd": setting.bpd_category,
+        "penghasilan_bpd": int(setting.bpd_declared_income),
+    }
+    for (group, programme), payer in payers.items():
+        initial[RegencySettingsForm.field_name(group, programme, compute.EMPLOYER)] = payer.employer
+        initial[RegencySettingsForm.field_name(group, programme, compute.WORKER)] = payer.worker
+    if request.method == "POST":
+        if not editable:
+            raise Http404("Halaman tidak ditemukan.")
+        form = RegencySettingsForm(request.POST, this_year=this_year)
+        if form.is_valid():
+            try:
+                changed = _settings_save(region, form, request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Pengaturan {region.name} disimpan ({changed} perubahan).")
+                return redirect(
+                    reverse("budget-settings", args=[region.code]) + f"?tahun={form.cleaned_data['tahun']}"
+                )
+    else:
+        form = RegencySettingsForm(initial=initial, this_year=this_year)
+    ids = list(PayerRule.objects.filter(regency=region).values_list("id", flat=True))
+    setting_ids = list(BudgetSetting.objects.filter(regency=region).values_list("id", flat=True))
+    history = RuleChange.objects.filter(
+        kind=RuleChange.Kind.PAYER, object_id__in=ids
+    ) | RuleChange.objects.filter(kind=RuleChange.Kind.SETTING, object_id__in=setting_ids)
+    ctx = {
+        "region": region,
+        "year": year,
+        "form": form,
+        "editable": editable,
+        "payers": payers,
+        "setting": setting,
+        "history": history.select_related("changed_by")[:30],
+        "breadcrumbs": _breadcrumbs(request.user, region),
+        "section": "anggaran",
+    }
+    return render(request, "budget/settings.html", ctx)
+
+
+def _settings_year(request: HttpRequest, this_year: int) -> int:
+    try:
+        return compute.parse_year(request.GET.get("tahun", ""), this_year=this_year)
+    except ValueError:
+        return this_year + 1
+
+
+def _settings_save(region: Region, form: RegencySettingsForm, user: User) -> int:
+    data = form.cleaned_data
+    year, reason = data["tahun"], data["alasan"]
+    changed = payer_rules_set(regency=region, from_year=year, payers=form.payers(), user=user, reason=reason)
+    current = setting_in_force(region, year)
+    wanted = (data["risiko"], data["kategori_bpd"], data["penghasilan_bpd"])
+    if (current.risk_group, current.bpd_category, current.bpd_declared_income) != wanted:
+        row = BudgetSetting.objects.filter(regency=region, from_year=year).first() or BudgetSetting(
+            regency=region, from_year=year, programmes=",".join(current.programmes)
+        )
+        row.risk_group, row.bpd_category, row.bpd_declared_income = wanted
+        row.legal_basis = reason
+        budget_setting_save(setting=row, user=user, reason=reason)
+        changed += 1
+    return changed
+
+
+@login_required
+@require_safe
+def rules(request: HttpRequest) -> HttpResponse:
+    """The contribution rules, minimum siltap and default payers in force, with their history."""
+    default_payers = list(PayerRule.objects.filter(regency__isnull=True))
+    ctx = {
+        "contribution_rules": ContributionRule.objects.all(),
+        "minimums": SiltapMinimum.objects.all(),
+        "default_payers": default_payers,
+        "payer_bases": list(dict.fromkeys(p.legal_basis for p in default_payers)),
+        "default_settings": BudgetSetting.objects.filter(regency__isnull=True),
+        "history": RuleChange.objects.select_related("changed_by")[:50],
+        "section": "anggaran",
+        "can_edit": request.user.is_staff,
+    }
+    return render(request, "budget/rules.html", ctx)
+
+
+def desa_summary(desa: Region, user: User) -> dict | None:
+    """Next year's budget of one desa for its page: current participants and everyone serving."""
+    if not desa.is_village:
+        return None
+    year = _this_year() + 1
+    current, everyone = region_budgets(
+        desa, year, [compute.Scenario(compute.CURRENT), compute.Scenario(compute.ALL_SERVING)], lines=False
+    )
+    return {
+        "year": year,
+        "current": current,
+        "everyone": everyone,
+        "gap": everyone.total.minus(current.total),
+        "current_query": scenario_query(year, current.scenario),
+        "everyone_query": scenario_query(year, everyone.scenario),
+        "sources": compute.SOURCES,
+    }
