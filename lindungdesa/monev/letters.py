@@ -11,6 +11,9 @@ from urllib.parse import quote
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lindungdesa.budget.compute import ALL_SERVING, Scenario
+from lindungdesa.budget.exports import words
+from lindungdesa.budget.selectors import region_budget
 from lindungdesa.enrolment.status import Status
 from lindungdesa.lib.idformat import date_id, number_id
 from lindungdesa.lib.months import Month, month_label_id
@@ -33,6 +36,60 @@ LEGAL_BASIS = [
 ]
 
 
+@dataclass(frozen=True)
+class Premium:
+    """Next year's premium for everyone serving in the desa, as the budget planner computes it."""
+
+    year: int
+    total: int
+    apbdes: int
+    apbd: int
+    officials: int
+
+    @property
+    def total_text(self) -> str:
+        return number_id(self.total)
+
+    @property
+    def words(self) -> str:
+        return words(self.total)
+
+    @property
+    def note(self) -> str:
+        parts = [f"APBDes Rp {number_id(self.apbdes)}"]
+        if self.apbd:
+            parts.append(f"APBD Rp {number_id(self.apbd)}")
+        if self.officials:
+            parts.append(f"iuran bagian peserta Rp {number_id(self.officials)}")
+        return "; ".join(parts)
+
+
+def premiums_for(desa_codes: list[str], year: int) -> dict[str, Premium]:
+    """The budget planner's "everyone serving" budget for `year` of each desa (docs/budget.md), computed
+    once for the smallest region that holds them all."""
+    if not desa_codes:
+        return {}
+    common = desa_codes[0]
+    for code in desa_codes[1:]:
+        while not (code == common or code.startswith(common + ".")):
+            common = common.rpartition(".")[0]
+    region = Region.objects.get(code=common)
+    budget = region_budget(region, year, Scenario(population=ALL_SERVING), lines=False).budget
+    out = {}
+    for code in desa_codes:
+        t = budget.desa.get(code)
+        if t is None:
+            continue
+        out[code] = Premium(
+            year=year,
+            total=t.total,
+            apbdes=t.by_source.get("APBDES", 0),
+            apbd=t.by_source.get("APBD", 0),
+            officials=t.by_source.get("PESERTA", 0),
+        )
+    return out
+
+
 @dataclass
 class Unprotected:
     name: str
@@ -50,7 +107,7 @@ class LetterData:
     aparat: tuple[int, int]  # (protected, serving) now
     bpd: tuple[int, int]
     people: list[Unprotected]
-    premium: object | None  # the village budget for the people not yet protected, when the budget is known
+    premium: Premium  # next year's budget for everyone serving
 
     @property
     def missing(self) -> int:
@@ -65,18 +122,10 @@ def _names(codes: list[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
 
 
-def premium_for(desa: Region, year: int):
-    """The premium the village should budget for everyone serving (None while no budget can be computed)."""
-    try:
-        from lindungdesa.budget.letters import letter_premium
-    except ImportError:
-        return None
-    return letter_premium(desa=desa, year=year)
-
-
 def letter_data(cases: list[Case], *, month: Month | None = None) -> list[LetterData]:
     month = month or Month.of(timezone.localdate())
     names = _names([c.desa_id for c in cases])
+    premiums = premiums_for(sorted({c.desa_id for c in cases}), month.year + 1)
     out = []
     for case in cases:
         desa = case.desa
@@ -105,7 +154,7 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
                 aparat=tuple(counts["aparat"]),
                 bpd=tuple(counts["bpd"]),
                 people=people,
-                premium=premium_for(desa, month.year + 1),
+                premium=premiums.get(case.desa_id) or Premium(month.year + 1, 0, 0, 0, 0),
             )
         )
     return out
@@ -155,13 +204,10 @@ def whatsapp_text(case: Case, *, today: date | None = None) -> str:
         f"aparat desa dan {d.bpd[0]} dari {d.bpd[1]} anggota BPD sudah terlindungi BPJS Ketenagakerjaan; "
         f"{d.missing} orang belum.",
     ]
-    if d.premium is not None:
-        lines.append(
-            f"Mohon iuran sebesar Rp {number_id(d.premium.total)} setahun dianggarkan dalam APBDes "
-            f"{d.premium.year} (bukan dari Dana Desa) dan semua didaftarkan."
-        )
-    else:
-        lines.append("Mohon iurannya dianggarkan dalam APBDes (bukan dari Dana Desa) dan semua didaftarkan.")
+    lines.append(
+        f"Iuran {d.premium.year} untuk semua yang menjabat: Rp {number_id(d.premium.total)} setahun "
+        f"({d.premium.note}). Mohon bagian APBDes dianggarkan (bukan dari Dana Desa) dan semua didaftarkan."
+    )
     if case.due_date:
         lines.append(f"Mohon kabar paling lambat {date_id(case.due_date)}.")
     if case.letter_number:

@@ -35,6 +35,8 @@ from .services import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a village operator may record on its own case: the budget, and the registration with its evidence.
 VILLAGE_MOVES = (rules.BUDGETED, rules.ENROLLED)
+# A letter takes about 0.1 s to lay out; a page request should not run for minutes.
+MAX_LETTERS_PER_FILE = 200
 
 
 def _round_for(user: User, pk: int) -> Round:
@@ -156,6 +158,14 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
     if action == "surat":
         if not cases:
             messages.error(request, "Pilih kasus yang akan disurati.")
+            return redirect("monev-round", pk=round_.pk)
+        if len(cases) > MAX_LETTERS_PER_FILE:
+            messages.error(
+                request,
+                f"Paling banyak {MAX_LETTERS_PER_FILE} surat sekali unduh (dipilih {len(cases)}). Saring per "
+                f"kabupaten, atau cetak semuanya dengan perintah: lindungdesa monev letters "
+                f"--round {round_.pk} --out surat.pdf",
+            )
             return redirect("monev-round", pk=round_.pk)
         return _pdf(letters_pdf(cases), f"surat-monev-{round_.period}-{len(cases)}-desa.pdf")
     if action == "tugaskan":

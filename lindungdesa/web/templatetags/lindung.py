@@ -51,3 +51,11 @@ def poin(value: float | Decimal | None) -> str:
         return DASH
     number = formats.number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"{number}{NBSP}poin"
+
+
+@register.filter
+def pengguna(user) -> str:
+    """A user as pages name them: full name, else username; "sistem" for work done by no one."""
+    if user is None:
+        return "sistem"
+    return user.get_full_name() or user.get_username()

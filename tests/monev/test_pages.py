@@ -1,0 +1,213 @@
+"""Monev pages: opening a round, the queue and its bulk actions, a case, letters, approval, scope."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from lindungdesa.monev import rules
+from lindungdesa.monev.letters import whatsapp_text
+from lindungdesa.monev.models import AgencyMember, Case, Round
+from lindungdesa.monev.services import round_confirm_regency, round_open
+from lindungdesa.regions.models import Region
+from tests.web.conftest import DALAM_KAUM, MUKOK_DESA, PENYELADI
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 16)
+
+
+@pytest.fixture
+def opened(roster, analyst):
+    return round_open(province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=TODAY)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\xa0", " ")
+
+
+def test_the_province_opens_a_round_from_the_page(client, analyst, roster):
+    client.force_login(analyst)
+    response = client.post(
+        "/monev/", {"period": "2026-q1", "criteria": ["nobody", "arrears"], "threshold": "50"}
+    )
+    round_ = Round.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/monev/{round_.pk}/"
+    assert round_.period == "2026-Q1" and round_.criteria == ["nobody", "arrears"]
+    html = client.get("/monev/").content.decode()
+    assert "2026-Q1" in html and "Kalimantan Barat" in html
+
+
+def test_a_bad_period_is_explained_and_nothing_opens(client, analyst, roster):
+    client.force_login(analyst)
+    html = client.post(
+        "/monev/", {"period": "Q1", "criteria": ["nobody"], "threshold": "50"}
+    ).content.decode()
+    assert "tidak dikenal" in html and not Round.objects.exists()
+
+
+def test_a_regency_operator_cannot_open_a_round(client, sanggau_operator, roster):
+    client.force_login(sanggau_operator)
+    assert (
+        client.post("/monev/", {"period": "2026-Q1", "criteria": ["nobody"], "threshold": "50"}).status_code
+        == 403
+    )
+
+
+def test_the_round_page_shows_counts_the_report_and_the_queue(client, analyst, opened):
+    client.force_login(analyst)
+    html = client.get(f"/monev/{opened.pk}/").content.decode()
+    assert "Putaran 2026-Q1" in html and "2.044" in html  # cases
+    assert "Laporan putaran" in html and "Kabupaten Sanggau" in html
+    assert (
+        f'href="/monev/kasus/{opened.cases.get(desa_id=PENYELADI).pk}/"' in html or "halaman 1 dari" in html
+    )
+
+
+def test_each_user_sees_only_the_cases_of_their_region(client, sanggau_operator, outsider, opened):
+    client.force_login(sanggau_operator)
+    html = client.get(f"/monev/{opened.pk}/?antrean=semua&status=semua").content.decode()
+    codes = set(re.findall(r'class="muted">(61\.\d\d)\.', html))
+    assert codes == {"61.03"}
+    other = opened.cases.exclude(desa__regency_code="61.03").first()
+    assert client.get(f"/monev/kasus/{other.pk}/").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/monev/kasus/{opened.cases.get(desa_id=PENYELADI).pk}/").status_code == 404
+
+
+def test_the_queue_is_the_users_agency(client, sanggau_operator, opened):
+    from lindungdesa.monev.models import Agency
+
+    bpjs = Agency.objects.get(kind=Agency.Kind.BPJS)
+    AgencyMember.objects.create(user=sanggau_operator, agency=bpjs)
+    case = opened.cases.get(desa_id=PENYELADI)
+    case.agency = bpjs
+    case.save()
+    client.force_login(sanggau_operator)
+    html = client.get(f"/monev/{opened.pk}/").content.decode()
+    assert f'/monev/kasus/{case.pk}/"' in html and html.count('name="cases" value=') == 1
+
+
+def test_bulk_moves_report_each_refusal(client, analyst, opened):
+    client.force_login(analyst)
+    a, b = opened.cases.get(desa_id=PENYELADI), opened.cases.get(desa_id=MUKOK_DESA)
+    response = client.post(
+        f"/monev/{opened.pk}/",
+        {"cases": [a.pk, b.pk], "action": "status", "to_state": rules.CLOSED, "note": ""},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "0 kasus menjadi Ditutup." in html and "hanya dapat ditutup dengan alasan tertulis" in html
+    client.post(
+        f"/monev/{opened.pk}/", {"cases": [a.pk, b.pk], "action": "status", "to_state": rules.LETTER_SENT}
+    )
+    assert set(Case.objects.filter(pk__in=[a.pk, b.pk]).values_list("state", flat=True)) == {
+        rules.LETTER_SENT
+    }
+
+
+def test_bulk_letters_come_as_one_pdf(client, analyst, opened):
+    client.force_login(analyst)
+    a, b = opened.cases.get(desa_id=PENYELADI), opened.cases.get(desa_id=MUKOK_DESA)
+    response = client.post(f"/monev/{opened.pk}/", {"cases": [a.pk, b.pk], "action": "surat"})
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    flat = " ".join(text.split())
+    assert (
+        "Yth. Kepala Desa Penyeladi" in flat and "Yth. Kepala Desa Kedukul" in flat
+    )  # the desa of Kecamatan Mukok
+
+
+def test_the_letter_names_who_is_not_protected_and_the_premium_in_words(client, analyst, opened, roster):
+    client.force_login(analyst)
+    case = opened.cases.get(desa_id=PENYELADI)
+    text = pdf_text(client.get(f"/monev/kasus/{case.pk}/surat.pdf").content)
+    case.refresh_from_db()
+    assert case.letter_number == "400.10/1/DPMPD/2026"
+    assert "400.10/1/DPMPD/2026" in text
+    months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    assert re.search(rf"Pontianak, \d{{1,2}} ({months}) 20\d\d", text)
+    flat = " ".join(text.split())
+    for name in ("Siti Aminah", "Ahmad Fauzi", "Yohanes Apui", "Antonius Ading"):
+        assert name in flat
+    assert roster.budi.nik not in flat
+    assert re.search(r"iurannya Rp [\d.]+ \([A-Z][a-z ]+ rupiah\)", flat)
+    assert "Dana Desa tidak dapat digunakan" in flat and "Undang-Undang Nomor 3 Tahun 2024" in flat
+
+
+def test_a_case_is_taken_from_new_to_closed_on_its_page(client, analyst, opened):
+    client.force_login(analyst)
+    case = opened.cases.get(desa_id=PENYELADI)
+    url = f"/monev/kasus/{case.pk}/"
+    letter = SimpleUploadedFile("surat.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    assert (
+        client.post(url, {"to_state": rules.LETTER_SENT, "note": "", "lampiran": letter}).status_code == 302
+    )
+    html = client.post(url, {"to_state": rules.CLOSED, "note": ""}).content.decode()
+    assert "alasan tertulis" in html  # refused, with the reason
+    client.post(url, {"to_state": rules.BUDGETED, "note": "APBDes 2027"})
+    client.post(url, {"to_state": rules.ENROLLED, "note": "KPJ terbit untuk 5 orang"})
+    client.post(url, {"to_state": rules.CLOSED, "note": ""})
+    case.refresh_from_db()
+    assert case.state == rules.CLOSED
+    page = client.get(url).content.decode()
+    assert "KPJ terbit untuk 5 orang" in page and "surat.pdf" in page
+    attachment = case.events.get(to_state=rules.LETTER_SENT).attachments.get()
+    assert client.get(f"/monev/lampiran/{attachment.pk}/").status_code == 200
+
+
+def test_a_village_operator_records_budgeting_but_cannot_close(client, village_operator, opened):
+    client.force_login(village_operator)
+    case = opened.cases.get(desa_id=PENYELADI)
+    url = f"/monev/kasus/{case.pk}/"
+    html = client.get(url).content.decode()
+    assert f'value="{rules.BUDGETED}"' not in html  # not from "baru"
+    case.state = rules.LETTER_SENT
+    case.save()
+    assert client.post(url, {"to_state": rules.BUDGETED, "note": "Perdes APBDes 2027"}).status_code == 302
+    assert client.post(url, {"to_state": rules.CLOSED, "note": "selesai"}).status_code == 200  # not a choice
+    case.refresh_from_db()
+    assert case.state == rules.BUDGETED
+
+
+def test_the_whatsapp_text_counts_but_names_nobody(opened, roster):
+    case = opened.cases.get(desa_id=PENYELADI)
+    text = whatsapp_text(case)
+    assert "Kepala Desa Penyeladi" in text and "anggota BPD" in text and "Rp " in text
+    for person in (roster.siti, roster.ahmad, roster.budi):
+        assert person.name not in text and person.nik not in text
+
+
+def test_regencies_confirm_their_own_figures_and_the_province_accepts(
+    client, analyst, sanggau_operator, opened
+):
+    client.force_login(sanggau_operator)
+    assert client.post(f"/monev/{opened.pk}/konfirmasi/", {"kabupaten": "61.01"}).status_code == 403
+    client.post(f"/monev/{opened.pk}/konfirmasi/", {"kabupaten": "61.03"})
+    assert opened.confirmations.get().regency_id == "61.03"
+    client.force_login(analyst)
+    html = client.post(f"/monev/{opened.pk}/terima/", follow=True).content.decode()
+    assert "Belum dikonfirmasi: Kabupaten Sambas" in html
+    for regency in Region.objects.filter(parent_id="61"):
+        round_confirm_regency(round_=opened, regency=regency)
+    html = client.post(f"/monev/{opened.pk}/terima/", follow=True).content.decode()
+    assert "diterima dan dikunci" in html
+    opened.refresh_from_db()
+    assert opened.state == Round.State.ACCEPTED and opened.accepted_by == analyst
+    assert client.post(f"/monev/{opened.pk}/terima/").status_code == 302
+    client.force_login(sanggau_operator)
+    assert client.post(f"/monev/{opened.pk}/terima/").status_code == 403
+
+
+def test_the_round_report_downloads_as_xlsx(client, analyst, opened):
+    client.force_login(analyst)
+    response = client.get(f"/monev/{opened.pk}/laporan.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[2][:4] == ("kode", "kabupaten_kota", "kasus_dibuka", "kasus_ditutup")
+    total = rows[-1]
+    assert total[1] == "Jumlah" and total[2] == 2044
+    assert DALAM_KAUM not in str(rows)
