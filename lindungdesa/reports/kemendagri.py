@@ -33,6 +33,64 @@ class ReportError(Exception):
 
 
 @dataclass
+class MonevSection:
+    """The monitoring round that evaluated the report's month: its report and who approved its figures."""
+
+    round: object
+    rows: list  # monev.selectors.RegencyReport, the province total last
+    confirmations: list[tuple[str, str, str]]  # (kabupaten/kota, by whom, when)
+    accepted: tuple[str, str] | None  # (by whom, when) once the province accepted the figures
+
+    @property
+    def statement(self) -> str:
+        if self.accepted:
+            who, when = self.accepted
+            return (
+                f"Angka putaran monev {self.round.period} dikonfirmasi {len(self.confirmations)} "
+                f"kabupaten/kota dan diterima provinsi oleh {who} pada {when}; laporan ini memakai "
+                "angka yang diterima itu (dikunci)."
+            )
+        return (
+            f"Angka putaran monev {self.round.period} belum diterima provinsi "
+            f"({len(self.confirmations)} kabupaten/kota sudah mengonfirmasi); angka laporan ini dari potret "
+            "bulanan."
+        )
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "sistem"
+
+
+def monev_section(province: Region, period: Month) -> MonevSection | None:
+    from lindungdesa.monev.models import Round
+    from lindungdesa.monev.selectors import desa_states, round_report
+
+    round_ = (
+        Round.objects.filter(province=province, evaluated_month=str(period))
+        .select_related("accepted_by", "snapshot")
+        .order_by("-opened_at")
+        .first()
+    )
+    if round_ is None:
+        return None
+    today = timezone.localdate()
+    rows = round_report(round_, today=today, now=desa_states(province.code, Month.of(today)))
+    names = dict(Region.objects.filter(parent=province).values_list("code", "name"))
+    confirmations = [
+        (
+            names.get(c.regency_id, c.regency_id),
+            _who(c.confirmed_by),
+            datetime_id(timezone.localtime(c.confirmed_at)),
+        )
+        for c in round_.confirmations.select_related("confirmed_by").order_by("regency_id")
+    ]
+    accepted = None
+    if round_.accepted_at:
+        accepted = (_who(round_.accepted_by), datetime_id(timezone.localtime(round_.accepted_at)))
+    return MonevSection(round_, rows, confirmations, accepted)
+
+
+@dataclass
 class Report:
     province: Region
     period: Month
@@ -41,6 +99,7 @@ class Report:
     kecamatan: list[tuple[Region, Totals]]
     desa: list[tuple[str, str, str, str, Totals]]  # code, desa, kecamatan, kabupaten, totals
     made_at: object
+    monev: "MonevSection | None" = None
 
     @property
     def nobody(self) -> list[tuple[str, str, str, str, Totals]]:
@@ -54,6 +113,10 @@ def report_build(*, province_code: str, period: Month, user=None, snapshot: Snap
     province = Region.objects.filter(code=province_code, level=1).first()
     if province is None:
         raise ReportError(f"Provinsi {province_code!r} tidak ditemukan.")
+    monev = monev_section(province, period)
+    if snapshot is None and monev is not None and monev.accepted:
+        # The round's accepted figures are locked: a later import changes the dashboard, not this report.
+        snapshot = monev.round.snapshot
     if snapshot is None:
         snapshot = fresh_snapshot(period) or snapshot_take(period=period, user=user)
         dash = dashboard(province, period)
@@ -82,7 +145,7 @@ def report_build(*, province_code: str, period: Month, user=None, snapshot: Snap
                     totals,
                 )
             )
-    return Report(province, period, snapshot, dash, kecamatan, desa, timezone.localtime())
+    return Report(province, period, snapshot, dash, kecamatan, desa, timezone.localtime(), monev)
 
 
 # XLSX -----------------------------------------------------------------------------------------------------
@@ -238,6 +301,23 @@ def report_xlsx(report: Report) -> bytes:
         rows=[[c, n, k, kab, t.aparat_serving, t.bpd_serving] for c, n, k, kab, t in report.nobody],
         widths={2: 26, 3: 22, 4: 26},
     )
+    if report.monev is not None:
+        from lindungdesa.monev.exports import HEADER, report_rows
+
+        sheet = wb.create_sheet("Monev")
+        write_sheet(
+            sheet,
+            title=report.monev.statement,
+            header=HEADER,
+            rows=report_rows(report.monev.rows),
+            widths={2: 28},
+        )
+        sheet.append([])
+        sheet.append(["Konfirmasi kabupaten/kota", "oleh", "pada"])
+        for line in report.monev.confirmations:
+            sheet.append(list(line))
+        if report.monev.accepted:
+            sheet.append(["Diterima provinsi", *report.monev.accepted])
     notes = wb.create_sheet("Catatan")
     for line in NOTES:
         notes.append([line])
@@ -297,6 +377,7 @@ def report_pdf(report: Report) -> bytes:
                 for r, t, p in report.dash.child_rows()
             ],
             "nobody": [(c, n, k, kab) for c, n, k, kab, _ in report.nobody],
+            "monev": report.monev,
             "notes": NOTES,
         },
     )

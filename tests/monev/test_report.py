@@ -1,0 +1,70 @@
+"""The Kemendagri report of a month a round evaluated: the round report, and the accepted figures locked."""
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.lib.months import Month
+from lindungdesa.monev.services import round_accept, round_confirm_regency, round_open
+from lindungdesa.regions.models import Region
+from lindungdesa.reports.kemendagri import report_build, report_pdf, report_xlsx
+
+pytestmark = pytest.mark.django_db
+
+MARCH = Month(2026, 3)
+
+
+@pytest.fixture
+def accepted(roster, analyst, sanggau_operator):
+    round_ = round_open(
+        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
+    )
+    for regency in Region.objects.filter(parent_id="61"):
+        round_confirm_regency(round_=round_, regency=regency, user=sanggau_operator)
+    return round_accept(round_=round_, user=analyst)
+
+
+def test_a_later_change_moves_the_dashboard_but_not_the_accepted_report(accepted, roster):
+    before = report_build(province_code="61", period=MARCH)
+    assert before.snapshot == accepted.snapshot and before.dash.total.aparat_protected == 3
+    # Stefanus turns out to have been enrolled all along: the live figures change ...
+    Enrolment.objects.create(
+        person=roster.stefanus,
+        programmes="JKK,JKM",
+        category="PU",
+        start_date=date(2026, 1, 1),
+        paid_through=date(2026, 3, 1),
+    )
+    from lindungdesa.indicators.dashboard import dashboard
+
+    assert dashboard(Region.objects.get(code="61"), MARCH).total.aparat_protected == 4
+    # ... the accepted report does not.
+    after = report_build(province_code="61", period=MARCH)
+    assert after.dash.total.aparat_protected == 3
+
+
+def test_the_report_says_who_approved_when_and_carries_the_round_report(accepted):
+    report = report_build(province_code="61", period=MARCH)
+    book = load_workbook(io.BytesIO(report_xlsx(report)), read_only=True)
+    rows = list(book["Monev"].iter_rows(values_only=True))
+    assert "diterima provinsi oleh Dewi" in rows[0][0]
+    assert any(r and r[0] == "Jumlah" or (len(r) > 1 and r[1] == "Jumlah") for r in rows)
+    assert any(r and r[0] == "Diterima provinsi" and r[1] == "Dewi" for r in rows)
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf(report))).pages).split()
+    )
+    assert "Monitoring dan evaluasi 2026-Q1" in text and "diterima provinsi oleh Dewi" in text
+    assert "Kabupaten Sanggau (Rudi," in text
+
+
+def test_before_acceptance_the_report_uses_the_monthly_figures_and_says_so(roster, analyst):
+    round_open(
+        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
+    )
+    report = report_build(province_code="61", period=MARCH)
+    assert report.snapshot.kind == "monthly"
+    assert "belum diterima provinsi" in report.monev.statement
