@@ -9,6 +9,7 @@ from lindungdesa.budget.demo import budget_demo
 from lindungdesa.indicators.demo import demo_progress
 from lindungdesa.indicators.tasks import snapshot_schedule
 from lindungdesa.lib.months import Month
+from lindungdesa.monev.services import agencies_ensure
 from lindungdesa.officials.models import Position
 from lindungdesa.regions.models import Region, under
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         call_command("load-regions", province=options["province"], verbosity=verbosity, stdout=self.stdout)
 
         provinces = list(Region.objects.filter(code__in=options["province"]))
+        for province in provinces:
+            agencies_ensure(province)  # the offices monitoring cases are assigned to
         if options["demo"]:
             for province in provinces:
                 if Position.objects.filter(under(province.code, "desa__code")).exists():
