@@ -3,7 +3,7 @@
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from .months import MONTH_NAMES_ID
+from .months import day_label_id
 
 DASH = "–"
 
@@ -12,7 +12,7 @@ def date_id(day: datetime.date | datetime.datetime | None) -> str:
     """date(2026, 12, 2) -> "2 Desember 2026"."""
     if day is None:
         return DASH
-    return f"{day.day} {MONTH_NAMES_ID[day.month - 1]} {day.year}"
+    return day_label_id(day)
 
 
 def datetime_id(moment: datetime.datetime | None) -> str:
