@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lindungdesa.budget.compute import ALL_SERVING, Scenario
+from lindungdesa.budget.compute import ALL_SERVING, Scenario, fmt_rupiah
 from lindungdesa.budget.exports import words
 from lindungdesa.budget.selectors import region_budget
 from lindungdesa.enrolment.status import Status
@@ -48,7 +48,7 @@ class Premium:
 
     @property
     def total_text(self) -> str:
-        return number_id(self.total)
+        return fmt_rupiah(self.total)
 
     @property
     def words(self) -> str:
@@ -56,11 +56,11 @@ class Premium:
 
     @property
     def note(self) -> str:
-        parts = [f"APBDes Rp {number_id(self.apbdes)}"]
+        parts = [f"APBDes {fmt_rupiah(self.apbdes)}"]
         if self.apbd:
-            parts.append(f"APBD Rp {number_id(self.apbd)}")
+            parts.append(f"APBD {fmt_rupiah(self.apbd)}")
         if self.officials:
-            parts.append(f"iuran bagian peserta Rp {number_id(self.officials)}")
+            parts.append(f"iuran bagian peserta {fmt_rupiah(self.officials)}")
         return "; ".join(parts)
 
 
@@ -205,7 +205,7 @@ def whatsapp_text(case: Case, *, today: date | None = None) -> str:
         f"{d.missing} orang belum.",
     ]
     lines.append(
-        f"Iuran {d.premium.year} untuk semua yang menjabat: Rp {number_id(d.premium.total)} setahun "
+        f"Iuran {d.premium.year} untuk semua yang menjabat: {fmt_rupiah(d.premium.total)} setahun "
         f"({d.premium.note}). Mohon bagian APBDes dianggarkan (bukan dari Dana Desa) dan semua didaftarkan."
     )
     if case.due_date:
