@@ -5,5 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("impor/", include("lindungdesa.imports.urls")),
     path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),
+    path("api/", include("lindungdesa.api.urls")),
+    path("", include("lindungdesa.accounts.urls")),
     path("", include("lindungdesa.web.urls")),
 ]

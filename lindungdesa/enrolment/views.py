@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from lindungdesa.accounts import audit
+from lindungdesa.accounts.permissions import ENROLMENT_EDIT, PERSONAL_EXPORT, RECONCILE_VIEW, can, require
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.imports import exports
 from lindungdesa.lib.months import Month
@@ -83,6 +85,7 @@ def _period(request: HttpRequest) -> tuple[Month, RegionPageForm, list[str]]:
 @login_required
 @require_safe
 def reconcile_home(request: HttpRequest) -> HttpResponse:
+    require(request.user, RECONCILE_VIEW)
     region = home_region(request.user)
     if region is None:
         return redirect("home")
@@ -92,6 +95,7 @@ def reconcile_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def reconcile(request: HttpRequest, code: str) -> HttpResponse:
+    require(request.user, RECONCILE_VIEW, code)
     region = region_for_user(request.user, code)
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
@@ -123,23 +127,37 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_safe
 def reconcile_download(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    require(request.user, RECONCILE_VIEW, code)
     region = region_for_user(request.user, code)
     period, _form, _errors = _period(request)
-    personal = request.user.can_see_personal_data
+    personal = can(request.user, PERSONAL_EXPORT, region.code)
     if name == PROPOSALS:
-        content = exports.proposals_xlsx(open_proposals(nik_prefix_of(region.code)), personal=personal)
+        rows = list(open_proposals(nik_prefix_of(region.code)))
+        title = _("Usulan pencocokan")
+        content = exports.proposals_xlsx(rows, personal=personal)
     else:
         item = next((i for i in LISTS if i.name == name), None)
         if item is None:
             raise Http404(_("Daftar tidak dikenal."))
-        content = exports.findings_xlsx(str(item.title), item.find(region.code, period), personal=personal)
+        rows = item.find(region.code, period)
+        title = str(item.title)
+        content = exports.findings_xlsx(title, rows, personal=personal)
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     file_name = f"rekonsiliasi-{region.code}-{period}-{name}.xlsx"
+    audit.record_export(
+        user=request.user,
+        what=f"{_('Rekonsiliasi')}: {title}",
+        file_name=file_name,
+        region_code=region.code,
+        rows=len(rows),
+        masked=not personal,
+    )
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
 
 
 def _decide(request: HttpRequest, code: str, pk: int, decide: Callable) -> HttpResponse:
+    require(request.user, ENROLMENT_EDIT, code)
     region = region_for_user(request.user, code)
     proposal = get_object_or_404(
         MatchProposal.objects.select_related("enrolment", "person"),

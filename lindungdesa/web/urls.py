@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
+from lindungdesa.accounts.views import LoginView
+
 from . import views
 
 
@@ -19,13 +21,7 @@ class RegionCodeConverter:
 register_converter(RegionCodeConverter, "region")
 
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("wilayah/<region:code>/", views.region, name="region"),

@@ -35,7 +35,7 @@ def test_every_page_except_login_requires_login(client):
                 name = page.name
                 if name in ("login", "logout"):
                     continue
-                url = "/" + str(page.pattern).replace("<region:code>", "61")
+                url = "/" + str(page.pattern).replace("<region:code>", "61").replace("<int:pk>", "1")
                 response = client.get(url)
                 assert response.status_code == 302, url
                 assert response["Location"].startswith("/masuk/"), url
