@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lindungdesa.api.auth import token_create, token_revoke
 from lindungdesa.lib.pii import mask_fields
+from lindungdesa.officials.models import Person
 
 from . import audit, totp
 from .forms import AuditSearchForm, CodeForm, PasswordResetForm, TokenForm, UserForm
@@ -333,6 +334,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form, entries = _audit_search(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("halaman"))
     personal = can(request.user, PERSONAL_VIEW)
+    names = dict(
+        Person.objects.filter(pk__in={e.person_id for e in page if e.person_id}).values_list("pk", "name")
+    )
     rows = []
     for entry in page:
         before, after = _shown(entry, personal)
@@ -340,6 +344,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "entry": entry,
+                "person": names.get(entry.person_id, ""),
                 "changes": [((before or {}).get(k, ""), (after or {}).get(k, ""), k) for k in keys],
             }
         )

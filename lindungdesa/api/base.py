@@ -7,7 +7,9 @@ it (403), querysets go through `accounts.scope.scoped` (outside: 404), writes ca
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, pagination, permissions, serializers, status
@@ -94,6 +96,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -105,6 +111,8 @@ def exception_handler(exc, context):
     for kind, message in _messages().items():
         if type(exc) is kind and str(detail) in ("", str(kind.default_detail), "Not found.", "None"):
             detail = message
+    if isinstance(exc, exceptions.NotFound) and "matches the given query" in str(detail):
+        detail = _("Data tidak ditemukan.")  # get_object_or_404's English message names the model
     if isinstance(exc, exceptions.MethodNotAllowed):
         detail = _("Metode %(method)s tidak diizinkan di alamat ini.") % {"method": context["request"].method}
     elif isinstance(exc, exceptions.UnsupportedMediaType):

@@ -22,15 +22,14 @@ from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.web.forms import RegionPageForm
 
-from .models import MatchProposal
 from .reconcile import (
     Finding,
     data_differences,
     enrolled_not_serving,
     match_confirm,
     match_refuse,
-    nik_prefix_of,
-    open_proposals,
+    open_proposals_in,
+    proposals_in,
     serving_in_arrears,
     serving_not_enrolled,
 )
@@ -103,7 +102,7 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     for item in LISTS:
         findings = item.find(region.code, period)
         sections.append({"list": item, "count": len(findings), "rows": findings[:SHOWN]})
-    proposals = open_proposals(nik_prefix_of(region.code))
+    proposals = open_proposals_in(region.code)
     ctx = {
         "region": region,
         "period": period,
@@ -132,7 +131,7 @@ def reconcile_download(request: HttpRequest, code: str, name: str) -> HttpRespon
     period, _form, _errors = _period(request)
     personal = can(request.user, PERSONAL_EXPORT, region.code)
     if name == PROPOSALS:
-        rows = list(open_proposals(nik_prefix_of(region.code)))
+        rows = list(open_proposals_in(region.code))
         title = _("Usulan pencocokan")
         content = exports.proposals_xlsx(rows, personal=personal)
     else:
@@ -159,11 +158,7 @@ def reconcile_download(request: HttpRequest, code: str, name: str) -> HttpRespon
 def _decide(request: HttpRequest, code: str, pk: int, decide: Callable) -> HttpResponse:
     require(request.user, ENROLMENT_EDIT, code)
     region = region_for_user(request.user, code)
-    proposal = get_object_or_404(
-        MatchProposal.objects.select_related("enrolment", "person"),
-        pk=pk,
-        enrolment__nik__startswith=nik_prefix_of(region.code),
-    )
+    proposal = get_object_or_404(proposals_in(region.code), pk=pk)
     try:
         decide(proposal=proposal, user=request.user)
     except ValueError as exc:

@@ -16,8 +16,11 @@ MONTHLY_TASK_PATH = "lindungdesa.indicators.tasks.snapshot_monthly"
 @task()
 def snapshot_run(period: str, user_id: int | None = None) -> int:
     from lindungdesa.accounts.models import User
+    from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, require
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user_id:
+        require(user, SNAPSHOT_TAKE)  # asked for by a user: whose right may have gone while it waited
     return snapshot_take(period=Month.parse(period), user=user).pk
 
 

@@ -43,3 +43,17 @@ def test_the_login_can_come_from_the_environment(settings):
     out = setup()
     assert User.objects.get(username="dpmpd").check_password("rahasia-sekali-123")
     assert "rahasia-sekali-123" in out
+
+
+def test_api_token_prints_a_working_key(client):
+    from lindungdesa.accounts.models import ApiToken
+    from lindungdesa.api.auth import key_hash
+
+    User.objects.create_user(username="rudi", role=User.Role.REGENCY_OPERATOR, region_id="61.03")
+    out = StringIO()
+    call_command("api-token", "rudi", "--name", "CI", stdout=out)
+    key = out.getvalue().strip()
+    assert ApiToken.objects.get(key_hash=key_hash(key)).name == "CI"
+    assert client.get("/api/regions/61.03/", headers={"Authorization": f"Token {key}"}).status_code == 200
+    with pytest.raises(Exception, match="tidak ada"):
+        call_command("api-token", "siapa")
