@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lindungdesa.api.auth import token_create, token_revoke
-from lindungdesa.lib.pii import mask_fields
+from lindungdesa.lib.pii import mask_fields, mask_text
 from lindungdesa.officials.models import Person
 
 from . import audit, totp
@@ -328,6 +328,11 @@ def _shown(entry: AuditEntry, personal: bool) -> tuple[dict | None, dict | None]
     return mask_fields(entry.before), mask_fields(entry.after)
 
 
+def _shown_text(text: str, personal: bool) -> str:
+    """A membership's name is its KPJ number: free text is masked like a log line for other roles."""
+    return text if personal else mask_text(text)
+
+
 @login_required
 @require_safe
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -345,6 +350,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             {
                 "entry": entry,
                 "person": names.get(entry.person_id, ""),
+                "object": _shown_text(entry.object_repr, personal),
+                "note": _shown_text(entry.note, personal),
                 "changes": [((before or {}).get(k, ""), (after or {}).get(k, ""), k) for k in keys],
             }
         )
@@ -388,11 +395,11 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 entry.get_action_display(),
                 entry.model,
                 entry.object_id,
-                entry.object_repr,
+                _shown_text(entry.object_repr, personal),
                 entry.region_code,
                 json.dumps(before, ensure_ascii=False) if before is not None else "",
                 json.dumps(after, ensure_ascii=False) if after is not None else "",
-                entry.note,
+                _shown_text(entry.note, personal),
             ]
         )
         count += 1

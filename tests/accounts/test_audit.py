@@ -159,5 +159,8 @@ def test_audit_page_masks_niks_for_an_analyst(client, roster):  # noqa: F811
     analyst = make_user("dewi", User.Role.PROVINCE_ANALYST, "61", "Dewi")
     html = page(client, analyst, "?orang=Budi")
     assert nik_mask(roster.budi.nik) in html and roster.budi.nik not in html
+    kpj = roster.budi.enrolments.first().kpj
+    assert kpj not in html  # a membership is named by its KPJ: masked too
     admin = make_user("admin61", User.Role.ADMIN, "61", "Admin")
     assert roster.budi.nik in page(client, admin, "?orang=Budi")
+    assert kpj in page(client, admin, "?orang=Budi")
