@@ -111,6 +111,8 @@ def exception_handler(exc, context):
     for kind, message in _messages().items():
         if type(exc) is kind and str(detail) in ("", str(kind.default_detail), "Not found.", "None"):
             detail = message
+    if isinstance(exc, exceptions.ParseError):
+        detail = _messages()[exceptions.ParseError]  # DRF's names the parser's English error
     if isinstance(exc, exceptions.NotFound) and "matches the given query" in str(detail):
         detail = _("Data tidak ditemukan.")  # get_object_or_404's English message names the model
     if isinstance(exc, exceptions.MethodNotAllowed):

@@ -57,3 +57,21 @@ def test_api_token_prints_a_working_key(client):
     assert client.get("/api/regions/61.03/", headers={"Authorization": f"Token {key}"}).status_code == 200
     with pytest.raises(Exception, match="tidak ada"):
         call_command("api-token", "siapa")
+
+
+def test_the_demo_users_cover_every_role():
+    from lindungdesa.accounts.management.commands.setup import Command
+    from lindungdesa.accounts.permissions import ROLE_LEVELS
+    from lindungdesa.regions.models import Region
+
+    logins = Command()._demo_users(Region.objects.get(code="61"))
+    users = User.objects.filter(username__in=[login.username for _label, login in logins])
+    assert {"analis", "operator.kab", "operator.desa", "admin.kab", "bpjs", "asosiasi", "peninjau"} == {
+        u.username for u in users
+    }
+    assert set(users.values_list("role", flat=True)) == set(User.Role) - {User.Role.ADMIN}
+    for user in users:
+        assert user.region.level in ROLE_LEVELS[user.role]
+        assert user.check_password(
+            next(login.password for _l, login in logins if login.username == user.username)
+        )

@@ -238,3 +238,19 @@ def test_a_queued_import_does_not_run_once_the_uploader_lost_the_right(roster, p
     import_batch_run.call(batch.pk)
     batch.refresh_from_db()
     assert batch.state == "failed" and "tidak lagi berhak" in batch.message
+
+
+def test_field_errors_are_in_indonesian(roster, people):  # noqa: F811
+    c = api(people["operator"])
+    assert c.get("/api/regions/?level=satu").json()["errors"] == {
+        "level": ["Nilai bidang ini harus berupa bilangan bulat."]
+    }
+    assert c.get("/api/enrolments/?unmatched=mungkin").json()["errors"] == {
+        "unmatched": ["Harus bernilai true atau false."]
+    }
+    broken = c.post("/api/positions/appoint/", "{bukan json", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json() == {"detail": "Isi permintaan tidak dapat dibaca (periksa format JSON-nya)."}
+    listed = c.post("/api/positions/appoint/", "[1, 2]", content_type="application/json").json()
+    assert listed["errors"]["non_field_errors"] == ["Data tidak sah: harus berupa objek JSON, bukan list."]
+    assert c.delete("/api/people/").json() == {"detail": "Metode DELETE tidak diizinkan di alamat ini."}
