@@ -17,6 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
+from lindungdesa.api.auth import token_create
 from lindungdesa.web.urls import RegionCodeConverter
 from tests.web.conftest import roster  # noqa: F401  (fixture)
 from tests.world import ROLE_USERS, SNAPSHOT_PERIOD, build_world
@@ -34,6 +35,8 @@ PK_MODELS = {
     "api-position": "position",
     "api-enrolment": "enrolment",
 }
+# Objects that belong to a user, not a region: inside means one's own, outside anybody else's.
+OWN_OBJECTS = {"token": lambda user: token_create(user=user, name="sendiri")[0]}
 # Parameters that are neither a region nor an object: one value that exists.
 VALUES = {"period": SNAPSHOT_PERIOD, "name": "belum-terdaftar"}
 # Not region-scoped, and refused to everyone but staff (see test_the_admin_site_is_for_staff_only).
@@ -79,13 +82,17 @@ def pk_attr(name: str) -> str:
     return PK_MODELS[max(matches, key=len)]
 
 
-def url_for(route: Route, world, *, region_place: str, object_place: str) -> str:
+def url_for(route: Route, world, *, region_place: str, object_place: str, user=None, inside=True) -> str:
     kwargs = {}
     for kwarg, converter in route.params.items():
         if isinstance(converter, RegionCodeConverter):
             kwargs[kwarg] = world.places[region_place].code
         elif isinstance(converter, IntConverter):
-            kwargs[kwarg] = getattr(world.places[object_place], pk_attr(route.name)).pk
+            attr = pk_attr(route.name)
+            if attr in OWN_OBJECTS and inside and user is not None:
+                kwargs[kwarg] = OWN_OBJECTS[attr](user).pk
+            else:
+                kwargs[kwarg] = getattr(world.places[object_place], attr).pk
         elif kwarg in VALUES:
             kwargs[kwarg] = VALUES[kwarg]
         else:
@@ -94,15 +101,19 @@ def url_for(route: Route, world, *, region_place: str, object_place: str) -> str
 
 
 def request(client, user, url: str):
-    """GET, or POST with nothing when the page takes only POST. Signed in again each time (a logout page
-    or a password change would otherwise sign the user out for the next request)."""
-    client.force_login(user)
-    response = client.get(url)
-    method = "GET"
-    if response.status_code == 405:
-        client.force_login(user)
-        response = client.post(url)
-        method = "POST"
+    """GET; else POST with nothing, else PUT with an empty JSON object, whichever the URL takes. Signed in
+    again each time (a logout page or a password change would otherwise sign the user out)."""
+    attempts = [
+        ("GET", lambda: client.get(url)),
+        ("POST", lambda: client.post(url)),
+        ("PUT", lambda: client.put(url, "{}", content_type="application/json")),
+    ]
+    for method, send in attempts:  # noqa: B007  (the method that answered is returned)
+        if user is not None:
+            client.force_login(user)
+        response = send()
+        if response.status_code != 405:
+            break
     return method, response
 
 
@@ -155,6 +166,7 @@ def test_every_url_is_in_the_matrix():
 def test_no_role_reaches_outside_its_region(client, roster, route):  # noqa: F811
     world = build_world(roster)
     problems = []
+    reached = []  # requests the view got past its access check with: some role must be allowed
     # Only a region or an object can be outside; other parameters (a period) name the same thing for all.
     has_params = any(isinstance(c, (RegionCodeConverter, IntConverter)) for c in route.params.values())
     for key, user in world.users.items():
@@ -168,25 +180,34 @@ def test_no_role_reaches_outside_its_region(client, roster, route):  # noqa: F81
             ):
                 cases.append(("outside object in an inside region", inside, outside))
         for label, region_place, object_place in cases:
-            url = url_for(route, world, region_place=region_place, object_place=object_place)
+            url = url_for(
+                route,
+                world,
+                region_place=region_place,
+                object_place=object_place,
+                user=user,
+                inside=label == "inside",
+            )
             method, response = request(client, user, url)
             where = f"{key} {label} {method} {url} -> {response.status_code}"
             if response.status_code >= 500:
                 problems.append(f"server error: {where}")
+            if label == "inside" and response.status_code not in REFUSED:
+                reached.append(where)
             if label != "inside" and response.status_code not in REFUSED:
                 problems.append(f"not refused: {where}")
             for leak in leaks(response, world, others):
                 problems.append(f"leak of {leak}: {where}")
     assert problems == []
+    # A URL refused to everyone would pass the checks above without testing anything.
+    assert reached, f"no role reached {route.name} inside its region"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_anonymous_visitors_get_nothing(client, roster, route):  # noqa: F811
     world = build_world(roster)
     url = url_for(route, world, region_place="penyeladi", object_place="penyeladi")
-    response = client.get(url)
-    if response.status_code == 405:
-        response = client.post(url)
+    _method, response = request(client, None, url)
     if route.name in ("login", "logout", "login-code"):
         assert response.status_code < 500
         return

@@ -254,3 +254,12 @@ def test_field_errors_are_in_indonesian(roster, people):  # noqa: F811
     listed = c.post("/api/positions/appoint/", "[1, 2]", content_type="application/json").json()
     assert listed["errors"]["non_field_errors"] == ["Data tidak sah: harus berupa objek JSON, bukan list."]
     assert c.delete("/api/people/").json() == {"detail": "Metode DELETE tidak diizinkan di alamat ini."}
+
+
+def test_an_analyst_cannot_set_a_target_outside_its_province(roster, people):  # noqa: F811
+    from tests.world import other_province
+
+    other_province()
+    body = {"region_code": "65.01", "indicator": "aparat", "year": 2027, "value": "70"}
+    response = api(people["analyst"]).put("/api/targets/set/", body, content_type="application/json")
+    assert response.status_code == 404 and not Target.objects.filter(region_code="65.01").exists()
