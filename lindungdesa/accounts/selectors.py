@@ -7,7 +7,7 @@ from lindungdesa.officials.models import Person
 from lindungdesa.regions.models import under
 
 from .models import AuditEntry, User
-from .permissions import AUDIT_VIEW, USER_MANAGE, allowed
+from .permissions import AUDIT_VIEW, PERSONAL_VIEW, USER_MANAGE, allowed, can
 
 
 def users_for(by: User) -> QuerySet[User]:
@@ -30,12 +30,16 @@ def audit_entries(
     entries = allowed(user, AUDIT_VIEW, AuditEntry.objects.all(), "region_code")
     if person:
         digits = nik_normalise(person)
-        people = (
-            Person.objects.filter(nik=digits)
-            if digits.isdigit()
-            else Person.objects.filter(name__icontains=person)
-        )
-        entries = entries.filter(Q(person_id__in=people.values("pk")) | Q(object_repr__icontains=person))
+        if digits.isdigit():
+            # A search by number is a search by NIK (or KPJ): only for those who may see them whole, or
+            # it would confirm a masked number digit by digit.
+            if not can(user, PERSONAL_VIEW):
+                return entries.none()
+            people = Person.objects.filter(nik=digits)
+            entries = entries.filter(Q(person_id__in=people.values("pk")) | Q(object_repr__contains=digits))
+        else:
+            people = Person.objects.filter(name__icontains=person)
+            entries = entries.filter(Q(person_id__in=people.values("pk")) | Q(object_repr__icontains=person))
     if region:
         entries = entries.filter(under(region, "region_code"))
     if username:

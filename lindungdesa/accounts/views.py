@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -85,6 +86,10 @@ def login_code(request: HttpRequest) -> HttpResponse:
             next_url = request.POST.get("next", "")
             safe = url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
             return redirect(next_url if next_url and safe else settings.LOGIN_REDIRECT_URL)
+        # A wrong code counts as a failed login (django-axes), so the lockout covers the second step too.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
         request.session[PENDING_TRIES] = tries = request.session.get(PENDING_TRIES, 0) + 1
         if tries >= MAX_CODE_TRIES:
             request.session.pop(PENDING, None)

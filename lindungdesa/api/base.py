@@ -133,6 +133,9 @@ def bad_request(message: str) -> Response:
     return Response({"detail": message, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
 
 
+# The largest id a database column holds (SQLite refuses larger integers outright).
+ID_MAX = 2**63 - 1
+
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 
 

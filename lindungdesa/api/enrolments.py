@@ -10,7 +10,7 @@ from lindungdesa.accounts.scope import scope_q
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.officials.models import Position
 
-from .base import ERRORS, HasAction, MaskedField
+from .base import ERRORS, ID_MAX, HasAction, MaskedField
 
 
 def enrolments_for(user):
@@ -43,7 +43,7 @@ class EnrolmentOut(serializers.ModelSerializer):
 
 
 class EnrolmentFilter(serializers.Serializer):
-    person = serializers.IntegerField(required=False, min_value=1)
+    person = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     unmatched = serializers.BooleanField(
         required=False, help_text="Hanya peserta yang belum cocok dengan orang."
     )

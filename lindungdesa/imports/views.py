@@ -14,6 +14,7 @@ from lindungdesa.accounts.permissions import (
     BPJS_IMPORT,
     IMPORT_VIEW,
     PERSONAL_EXPORT,
+    PERSONAL_VIEW,
     ROSTER_IMPORT,
     can,
     denied_message,
@@ -21,6 +22,7 @@ from lindungdesa.accounts.permissions import (
 )
 from lindungdesa.accounts.scope import home_region
 from lindungdesa.lib.months import Month
+from lindungdesa.lib.pii import mask_text
 
 from . import exports
 from .engine import batch_create, prepare
@@ -192,13 +194,19 @@ def _detail(
             ctx["upload_form"] = UploadForm(user=request.user)
     else:
         rejected = batch.rejected_rows.all()
+        shown = list(rejected[:REJECTED_SHOWN])
+        warnings = getattr(batch, "warnings", None) or []
+        if not can(request.user, PERSONAL_VIEW):
+            # A message may quote the value it is about (an odd KPJ, say): masked like a log line.
+            for row in shown:
+                row.message = mask_text(row.message)
+            warnings = [{**w, "message": mask_text(str(w.get("message", "")))} for w in warnings]
         ctx.update(
-            rejected=rejected[:REJECTED_SHOWN],
+            rejected=shown,
             rejected_count=rejected.count(),
             rejected_shown=REJECTED_SHOWN,
             can_undo=_can_undo(batch),
-            # Warnings are kept on the batch once the import engine stores them (see `warnings`).
-            warnings=getattr(batch, "warnings", None) or [],
+            warnings=warnings,
             reconcile=_reconcile_link(request.user, batch),
         )
     return render(request, "imports/detail.html", ctx)

@@ -164,3 +164,9 @@ def test_audit_page_masks_niks_for_an_analyst(client, roster):  # noqa: F811
     admin = make_user("admin61", User.Role.ADMIN, "61", "Admin")
     assert roster.budi.nik in page(client, admin, "?orang=Budi")
     assert kpj in page(client, admin, "?orang=Budi")
+
+
+def test_a_search_by_number_is_only_for_those_who_see_numbers_whole(client, roster):  # noqa: F811
+    analyst = make_user("dewi", User.Role.PROVINCE_ANALYST, "61", "Dewi")
+    assert "Tidak ada catatan" in page(client, analyst, f"?orang={roster.budi.nik}")
+    assert "Budi Santoso" in page(client, analyst, "?orang=Budi")

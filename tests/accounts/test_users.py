@@ -140,3 +140,13 @@ def test_api_tokens_are_made_shown_once_and_revoked(client):
     assert key not in client.get("/akun/").content.decode()
     assert client.post(f"/akun/token/{token.pk}/cabut/").status_code == 302
     assert not rudi.api_tokens.exists()
+
+
+def test_wrong_second_factor_codes_lock_the_username_out_like_wrong_passwords(client, sanggau_admin):
+    from django.conf import settings
+
+    User.objects.filter(pk=sanggau_admin.pk).update(totp_secret=totp.secret_new())
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/masuk/", {"username": "agus", "password": PASSWORD})
+        client.post("/masuk/kode/", {"code": "000000"})
+    assert client.post("/masuk/", {"username": "agus", "password": PASSWORD}).status_code == 429

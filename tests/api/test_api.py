@@ -263,3 +263,17 @@ def test_an_analyst_cannot_set_a_target_outside_its_province(roster, people):  #
     body = {"region_code": "65.01", "indicator": "aparat", "year": 2027, "value": "70"}
     response = api(people["analyst"]).put("/api/targets/set/", body, content_type="application/json")
     assert response.status_code == 404 and not Target.objects.filter(region_code="65.01").exists()
+
+
+def test_ids_too_large_for_the_database_are_refused_or_not_found(roster, people):  # noqa: F811
+    c = api(people["operator"])
+    huge = "46287874045279398264832"
+    response = c.get(f"/api/enrolments/?person={huge}")
+    assert response.status_code == 400 and "person" in response.json()["errors"]
+    for url in [
+        f"/api/people/{huge}/",
+        f"/api/positions/{huge}/",
+        f"/api/enrolments/{huge}/",
+        f"/api/imports/{huge}/",
+    ]:
+        assert c.get(url).status_code == 404, url

@@ -47,3 +47,33 @@ def test_every_download_of_person_lists_is_logged_masked_or_not(client, roster, 
     logged = {e.username: e.after for e in AuditEntry.objects.filter(action="export")}
     assert logged["dewi"]["masked"] is True and logged["rudi"]["masked"] is False
     assert logged["rudi"]["file_name"] == f"rekonsiliasi-{PENYELADI}-{PERIOD}-menunggak.xlsx"
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, roster):
+    client.force_login(make_user("adm", User.Role.ADMIN, "61", "Admin"))
+    huge = "46287874045279398264832"
+    for url in [
+        f"/impor/{huge}/",
+        f"/pengguna/{huge}/",
+        f"/rekonsiliasi/{PENYELADI}/usulan/{huge}/konfirmasi/",
+    ]:
+        response = client.post(url) if "konfirmasi" in url else client.get(url)
+        assert response.status_code == 404, url
+    assert client.post(f"/akun/token/{huge}/cabut/").status_code == 404
+
+
+def test_import_messages_quote_identifiers_masked_for_an_analyst(client, roster, analyst, sanggau_operator):
+    from lindungdesa.imports.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="bpjs", state="done", file_name="bpjs.csv", file_sha256="0" * 64, uploaded_by=sanggau_operator,
+        scope_code="61.03",
+        warnings=[{"row": 2, "field": "kpj", "message": "Nomor KPJ 123456789012 terdiri dari 12 digit."}],
+    )  # fmt: skip
+    batch.rejected_rows.create(row_number=3, field="nik", message="NIK 6103011204750001 dua kali.", data={})
+    client.force_login(analyst)
+    html = client.get(f"/impor/{batch.pk}/").content.decode()
+    assert "123456789012" not in html and "********9012" in html
+    assert "6103011204750001" not in html and "6103********0001" in html
+    client.force_login(sanggau_operator)
+    assert "123456789012" in client.get(f"/impor/{batch.pk}/").content.decode()
