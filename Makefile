@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser test-all lint format install clean
+.PHONY: run test test-browser fuzz-api lint format install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser
+
+FUZZ_SECONDS ?= 120
+fuzz-api: $(STAMP)
+	bash scripts/api-fuzz.sh $(FUZZ_SECONDS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from faker import Faker
 
+from lindungdesa.accounts import audit
+from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.selectors import region_indicators
@@ -338,6 +340,15 @@ def demo_clear(*, province_code: str, regency_codes: Iterable[str] | None = None
             enrolments += Enrolment.objects.filter(person_id__in=chunk).delete()[0]
             persons += Person.objects.filter(pk__in=chunk).delete()[0]
         data_changed()
+        if positions or persons or enrolments:
+            audit.record(
+                action=AuditEntry.Action.DELETE,
+                note=(
+                    f"Data demo dihapus: {persons} orang, {positions} jabatan, {enrolments} kepesertaan "
+                    f"({', '.join(regency_codes) if regency_codes is not None else province_code})."
+                ),
+                region_code=province_code if regency_codes is None or len(codes) != 1 else codes[0],
+            )
     except ProtectedError as exc:
         raise DemoDataError(
             "Data lama tidak dapat dihapus karena masih dirujuk data lain "

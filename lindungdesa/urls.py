@@ -5,6 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("impor/", include("lindungdesa.imports.urls")),
     path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),
+    path("api/", include("lindungdesa.api.urls")),
+    path("", include("lindungdesa.accounts.urls")),
     path("publik/", include("lindungdesa.indicators.public_urls")),
     path("monev/", include("lindungdesa.monev.urls")),
     path("", include("lindungdesa.indicators.urls")),

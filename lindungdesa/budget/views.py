@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import BUDGET_ADOPT, BUDGET_PAYERS, can
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.regions.models import Region
 
@@ -29,17 +30,14 @@ from .selectors import (
 )
 from .services import budget_setting_save, budget_store, payer_rules_set
 
-ADOPTERS = (User.Role.ADMIN, User.Role.REGENCY_OPERATOR, User.Role.VILLAGE_OPERATOR)
-PAYER_EDITORS = (User.Role.ADMIN, User.Role.REGENCY_OPERATOR)
-
 
 def can_adopt(user: User) -> bool:
     """Who may adopt (tetapkan) a budget in their region: the people who keep rosters."""
-    return user.role in ADOPTERS
+    return can(user, BUDGET_ADOPT)
 
 
 def can_set_payers(user: User, region: Region) -> bool:
-    return user.role in PAYER_EDITORS and region.level == 2 and user.can_see_region(region.code)
+    return region.level == 2 and can(user, BUDGET_PAYERS, region.code)
 
 
 @dataclass(frozen=True)
@@ -187,6 +185,9 @@ def budget_adopt(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def regency_settings(request: HttpRequest, code: str) -> HttpResponse:
     region = region_for_user(request.user, code)
+    if region.level > 2:
+        # Settings belong to the regency: a desa or kecamatan page links here on its behalf.
+        return redirect("budget-settings", code=region.regency_code)
     if region.level != 2:
         raise Http404("Sumber pembayaran diatur per kabupaten/kota.")
     editable = can_set_payers(request.user, region)

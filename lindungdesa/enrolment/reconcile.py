@@ -276,6 +276,25 @@ def open_proposals(nik_prefix: str = "") -> QuerySet[MatchProposal]:
     )
 
 
+def open_proposals_in(code: str) -> QuerySet[MatchProposal]:
+    return proposals_in(code).filter(state=MatchProposal.State.PROPOSED)
+
+
+def proposals_in(code: str) -> QuerySet[MatchProposal]:
+    """Proposals for a region. A NIK says only the kecamatan of registration, so for a desa the
+    proposal must also concern a person holding an office there, or a participant the extract places
+    there: a village operator does not see the neighbouring desa's participants."""
+    proposals = (
+        MatchProposal.objects.filter(enrolment__nik__startswith=nik_prefix_of(code))
+        .select_related("enrolment", "person")
+        .order_by("enrolment__bpjs_name")
+    )
+    if code.count(".") < 3:
+        return proposals
+    serves = Position.objects.filter(under(code, "desa__code"), person_id=OuterRef("person_id"))
+    return proposals.filter(Exists(serves) | under(code, "enrolment__kode_desa"))
+
+
 def nik_prefix_of(code: str | None) -> str:
     """A NIK starts with the kecamatan code of first registration: the region code's digits, up to 6."""
     return (code or "").replace(".", "")[:6]

@@ -14,21 +14,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from lindungdesa.accounts import audit
+from lindungdesa.accounts.permissions import ENROLMENT_EDIT, PERSONAL_EXPORT, RECONCILE_VIEW, can, require
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.imports import exports
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.web.forms import RegionPageForm
 
-from .models import MatchProposal
 from .reconcile import (
     Finding,
     data_differences,
     enrolled_not_serving,
     match_confirm,
     match_refuse,
-    nik_prefix_of,
-    open_proposals,
+    open_proposals_in,
+    proposals_in,
     serving_in_arrears,
     serving_not_enrolled,
 )
@@ -83,6 +84,7 @@ def _period(request: HttpRequest) -> tuple[Month, RegionPageForm, list[str]]:
 @login_required
 @require_safe
 def reconcile_home(request: HttpRequest) -> HttpResponse:
+    require(request.user, RECONCILE_VIEW)
     region = home_region(request.user)
     if region is None:
         return redirect("home")
@@ -92,6 +94,7 @@ def reconcile_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def reconcile(request: HttpRequest, code: str) -> HttpResponse:
+    require(request.user, RECONCILE_VIEW, code)
     region = region_for_user(request.user, code)
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
@@ -99,7 +102,7 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     for item in LISTS:
         findings = item.find(region.code, period)
         sections.append({"list": item, "count": len(findings), "rows": findings[:SHOWN]})
-    proposals = open_proposals(nik_prefix_of(region.code))
+    proposals = open_proposals_in(region.code)
     ctx = {
         "region": region,
         "period": period,
@@ -123,29 +126,39 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_safe
 def reconcile_download(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    require(request.user, RECONCILE_VIEW, code)
     region = region_for_user(request.user, code)
     period, _form, _errors = _period(request)
-    personal = request.user.can_see_personal_data
+    personal = can(request.user, PERSONAL_EXPORT, region.code)
     if name == PROPOSALS:
-        content = exports.proposals_xlsx(open_proposals(nik_prefix_of(region.code)), personal=personal)
+        rows = list(open_proposals_in(region.code))
+        title = _("Usulan pencocokan")
+        content = exports.proposals_xlsx(rows, personal=personal)
     else:
         item = next((i for i in LISTS if i.name == name), None)
         if item is None:
             raise Http404(_("Daftar tidak dikenal."))
-        content = exports.findings_xlsx(str(item.title), item.find(region.code, period), personal=personal)
+        rows = item.find(region.code, period)
+        title = str(item.title)
+        content = exports.findings_xlsx(title, rows, personal=personal)
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     file_name = f"rekonsiliasi-{region.code}-{period}-{name}.xlsx"
+    audit.record_export(
+        user=request.user,
+        what=f"{_('Rekonsiliasi')}: {title}",
+        file_name=file_name,
+        region_code=region.code,
+        rows=len(rows),
+        masked=not personal,
+    )
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
 
 
 def _decide(request: HttpRequest, code: str, pk: int, decide: Callable) -> HttpResponse:
+    require(request.user, ENROLMENT_EDIT, code)
     region = region_for_user(request.user, code)
-    proposal = get_object_or_404(
-        MatchProposal.objects.select_related("enrolment", "person"),
-        pk=pk,
-        enrolment__nik__startswith=nik_prefix_of(region.code),
-    )
+    proposal = get_object_or_404(proposals_in(region.code), pk=pk)
     try:
         decide(proposal=proposal, user=request.user)
     except ValueError as exc:

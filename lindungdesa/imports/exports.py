@@ -13,6 +13,7 @@ from lindungdesa.enrolment.models import MatchProposal
 from lindungdesa.enrolment.reconcile import Finding
 from lindungdesa.lib.headers import header_score, match_headers
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.lib.pii import mask
 from lindungdesa.lib.tabular import UnreadableFile, read_table
 
 from .models import ImportBatch
@@ -27,9 +28,7 @@ PERSONAL_FIELDS = ("nik", "kpj")
 
 def kpj_mask(kpj: str) -> str:
     """A KPJ number opens the participant's balance: only its last four digits are shown."""
-    if not kpj:
-        return ""
-    return "*" * max(len(kpj) - 4, 0) + kpj[-4:]
+    return mask("kpj", kpj)
 
 
 @dataclass(frozen=True)

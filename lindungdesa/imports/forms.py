@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
 from lindungdesa.accounts.scope import scoped
 from lindungdesa.lib.headers import Field
 from lindungdesa.lib.months import Month
@@ -21,7 +22,11 @@ IGNORE = ""
 
 def may_import_bpjs(user: User) -> bool:
     """BPJS extracts cover a whole branch area: a village operator keeps only its own roster."""
-    return user.is_authenticated and user.role != User.Role.VILLAGE_OPERATOR
+    return can(user, BPJS_IMPORT)
+
+
+def may_import_roster(user: User) -> bool:
+    return can(user, ROSTER_IMPORT)
 
 
 class MonthField(forms.CharField):
@@ -75,9 +80,14 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        if not may_import_bpjs(user):
-            self.fields["jenis"].choices = [(ImportBatch.Kind.ROSTER, ImportBatch.Kind.ROSTER.label)]
-        self.fields["jenis"].initial = ImportBatch.Kind.ROSTER
+        self.fields["jenis"].choices = [
+            (kind, label)
+            for kind, label in ImportBatch.Kind.choices
+            if (may_import_bpjs(user) if kind == ImportBatch.Kind.BPJS else may_import_roster(user))
+        ]
+        self.fields["jenis"].initial = (
+            self.fields["jenis"].choices[0][0] if self.fields["jenis"].choices else ""
+        )
         self.own_desa = user.region if user.region_id and user.region.level == 4 else None
         if self.own_desa is not None:
             # A village operator imports only for its own desa.

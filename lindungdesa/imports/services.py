@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max, Min, ProtectedError
 from django.utils import timezone
 
+from lindungdesa.accounts import audit
+from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.enrolment.reconcile import enrolments_link_by_nik, match_proposals_refresh, nik_prefix_of
 from lindungdesa.lib.months import Month
@@ -130,6 +132,9 @@ def batch_process(
         raise
     if not batch.dry_run:
         reconcile_after_import(batch.scope_code)
+        if saved:
+            batch.refresh_from_db()
+            audit.record_batch(batch, action=AuditEntry.Action.IMPORT)
     return summary
 
 
@@ -191,6 +196,7 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
     batch.undone_at = timezone.now()
     batch.undone_by = user if user is not None and user.is_authenticated else None
     batch.save(update_fields=["state", "undone_at", "undone_by"])
+    audit.record_batch(batch, action=AuditEntry.Action.UNDO, user=batch.undone_by)
     return changes.count()
 
 

@@ -3,6 +3,10 @@
 from django.core.cache import cache
 from django_tasks import task
 
+from lindungdesa.accounts import audit
+from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
+
+from .engine import batch_fail
 from .models import ImportBatch
 from .services import batch_process
 from .summary import ImportFailed
@@ -17,16 +21,30 @@ def progress_of(batch: ImportBatch) -> tuple[int, int] | None:
     return cache.get(progress_key(batch.pk))
 
 
+def may_run(batch: ImportBatch) -> bool:
+    """The uploader still has the right to import this kind of file where its rows land (the role may
+    have changed, or the account been closed, while the batch waited in the queue)."""
+    user = batch.uploaded_by
+    if user is None:  # the command line, run by whoever has the server
+        return True
+    action = BPJS_IMPORT if batch.kind == ImportBatch.Kind.BPJS else ROSTER_IMPORT
+    return can(user, action, batch.scope_code or None) and (bool(batch.scope_code) or user.region_id is None)
+
+
 @task()
 def import_batch_run(batch_id: int) -> None:
-    batch = ImportBatch.objects.get(pk=batch_id)
+    batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
+    if not may_run(batch):
+        batch_fail(batch, "Pengunggah tidak lagi berhak mengimpor berkas ini; impor tidak dijalankan.")
+        return
 
     def progress(done: int, total: int) -> None:
         # The cache, not the batch row: the row is inside the import's transaction until it commits.
         cache.set(progress_key(batch_id), (done, total), timeout=6 * 3600)
 
     try:
-        batch_process(batch, progress=progress)
+        with audit.acting_as(batch.uploaded_by):
+            batch_process(batch, progress=progress)
     except ImportFailed:
         pass  # the batch records why; the page shows it
     finally:

@@ -1,21 +1,34 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
+from lindungdesa.accounts import audit
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.scope import home_region, scope_q
+from lindungdesa.accounts.permissions import (
+    BPJS_IMPORT,
+    IMPORT_VIEW,
+    PERSONAL_EXPORT,
+    PERSONAL_VIEW,
+    ROSTER_IMPORT,
+    can,
+    denied_message,
+    require_object,
+)
+from lindungdesa.accounts.scope import home_region
 from lindungdesa.lib.months import Month
+from lindungdesa.lib.pii import mask_text
 
 from . import exports
 from .engine import batch_create, prepare
-from .forms import MappingForm, UploadForm, may_import_bpjs
+from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
+from .selectors import batches_for
 from .services import UndoRefused, batch_commit_preview, batch_undo, handler_for
 from .summary import ImportFailed
 from .tasks import import_batch_run, progress_of
@@ -27,13 +40,30 @@ REJECTED_SHOWN = 200
 RUNNING = (ImportBatch.State.PENDING, ImportBatch.State.RUNNING)
 
 
-def _batches_for(user: User) -> QuerySet[ImportBatch]:
-    """Batches whose rows may land in the user's region, and the user's own uploads."""
-    return ImportBatch.objects.filter(scope_q(user, "scope_code") | Q(uploaded_by=user))
+def batch_action(kind: str) -> str:
+    return BPJS_IMPORT if kind == ImportBatch.Kind.BPJS else ROSTER_IMPORT
 
 
-def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
-    return get_object_or_404(_batches_for(request.user).select_related("uploaded_by", "default_desa"), pk=pk)
+def _get_batch_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> ImportBatch:
+    batch = get_object_or_404(batches_for(request.user).select_related("uploaded_by", "default_desa"), pk=pk)
+    if write and batch.uploaded_by_id != request.user.pk:
+        # Changing a batch (saving, undoing, re-mapping) needs the import right where its rows land.
+        require_object(request.user, batch_action(batch.kind), batch.scope_code)
+    elif write and not can(request.user, batch_action(batch.kind)):
+        raise PermissionDenied(denied_message(request.user, batch_action(batch.kind)))
+    return batch
+
+
+def _may_write(user: User, batch: ImportBatch) -> bool:
+    action = batch_action(batch.kind)
+    if batch.uploaded_by_id == user.pk:
+        return can(user, action)
+    return can(user, action, batch.scope_code) and bool(batch.scope_code or user.region_id is None)
+
+
+def _require_import_access(request: HttpRequest) -> None:
+    if not can(request.user, IMPORT_VIEW):
+        raise PermissionDenied(denied_message(request.user, IMPORT_VIEW))
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -55,6 +85,7 @@ def _start(batch: ImportBatch) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
     user = request.user
+    _require_import_access(request)
     if request.method == "POST":
         if request.POST.get("jenis") == ImportBatch.Kind.BPJS and not may_import_bpjs(user):
             return _forbidden(
@@ -64,6 +95,8 @@ def imports(request: HttpRequest) -> HttpResponse:
                     "petugas BPJS TK atau operator kabupaten."
                 ),
             )
+        if not (may_import_roster(user) or may_import_bpjs(user)):
+            raise PermissionDenied(denied_message(user, ROSTER_IMPORT))
         form = UploadForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             upload = form.cleaned_data["berkas"]
@@ -84,7 +117,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             return redirect("import-detail", pk=batch.pk)
     else:
         form = UploadForm(user=user)
-    page = Paginator(_batches_for(user).select_related("uploaded_by"), HISTORY_PAGE_SIZE).get_page(
+    page = Paginator(batches_for(user).select_related("uploaded_by"), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("halaman")
     )
     return render(request, "imports/list.html", {"form": form, "page": page, "section": "impor"})
@@ -93,6 +126,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def roster_template_download(request: HttpRequest) -> HttpResponse:
+    _require_import_access(request)
     return _xlsx(roster_template(), "templat-roster.xlsx")
 
 
@@ -143,7 +177,12 @@ def _reconcile_link(user: User, batch: ImportBatch) -> tuple[str, str] | None:
 def _detail(
     request: HttpRequest, batch: ImportBatch, *, mapping_form: MappingForm | None = None
 ) -> HttpResponse:
-    ctx: dict = {"batch": batch, "section": "impor", "running": batch.state in RUNNING}
+    ctx: dict = {
+        "batch": batch,
+        "section": "impor",
+        "running": batch.state in RUNNING,
+        "may_write": _may_write(request.user, batch),
+    }
     if ctx["running"]:
         ctx["progress"] = progress_of(batch)
     elif batch.state == ImportBatch.State.FAILED:
@@ -155,13 +194,19 @@ def _detail(
             ctx["upload_form"] = UploadForm(user=request.user)
     else:
         rejected = batch.rejected_rows.all()
+        shown = list(rejected[:REJECTED_SHOWN])
+        warnings = getattr(batch, "warnings", None) or []
+        if not can(request.user, PERSONAL_VIEW):
+            # A message may quote the value it is about (an odd KPJ, say): masked like a log line.
+            for row in shown:
+                row.message = mask_text(row.message)
+            warnings = [{**w, "message": mask_text(str(w.get("message", "")))} for w in warnings]
         ctx.update(
-            rejected=rejected[:REJECTED_SHOWN],
+            rejected=shown,
             rejected_count=rejected.count(),
             rejected_shown=REJECTED_SHOWN,
             can_undo=_can_undo(batch),
-            # Warnings are kept on the batch once the import engine stores them (see `warnings`).
-            warnings=getattr(batch, "warnings", None) or [],
+            warnings=warnings,
             reconcile=_reconcile_link(request.user, batch),
         )
     return render(request, "imports/detail.html", ctx)
@@ -186,7 +231,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
+    batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     problem = _file_problem(batch)
     if problem is None or not problem.headers:
         return redirect("import-detail", pk=batch.pk)
@@ -204,7 +249,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
+    batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     try:
         batch_commit_preview(batch)
     except ValueError as exc:
@@ -217,7 +262,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get_batch_for_user(request, pk)
+    batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     if request.method != "POST":
         return render(
             request, "imports/undo.html", {"batch": batch, "can_undo": _can_undo(batch), "section": "impor"}
@@ -237,6 +282,16 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def rejected_download(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
-    # The uploader had the file already; others see identifiers only if their role allows it.
-    mask = not (request.user.can_see_personal_data or batch.uploaded_by_id == request.user.pk)
-    return _xlsx(exports.rejected_rows_xlsx(batch, mask_personal=mask), f"impor-{batch.pk}-ditolak.xlsx")
+    # Identifiers only for roles allowed to export them; every download is in the audit trail.
+    mask = not can(request.user, PERSONAL_EXPORT)
+    file_name = f"impor-{batch.pk}-ditolak.xlsx"
+    content = exports.rejected_rows_xlsx(batch, mask_personal=mask)
+    audit.record_export(
+        user=request.user,
+        what=_("Baris ditolak impor #%(pk)s") % {"pk": batch.pk},
+        file_name=file_name,
+        region_code=batch.scope_code,
+        rows=batch.rejected,
+        masked=mask,
+    )
+    return _xlsx(content, file_name)

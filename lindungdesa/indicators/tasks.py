@@ -25,8 +25,11 @@ def snapshot_progress() -> dict | None:
 @task()
 def snapshot_run(period: str, user_id: int | None = None) -> int:
     from lindungdesa.accounts.models import User
+    from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, require
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user_id:
+        require(user, SNAPSHOT_TAKE)  # asked for by a user: whose right may have gone while it waited
 
     def progress(done: int, total: int) -> None:
         cache.set(PROGRESS_KEY, {"period": period, "done": done, "total": total}, timeout=3600)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, TARGET_EDIT, UCJ_EDIT, can, require
 from lindungdesa.accounts.scope import region_for_user, scoped
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
@@ -45,24 +46,8 @@ def _period(request: HttpRequest) -> Month:
     return min(period, this_month())
 
 
-def province_role(user: User) -> bool:
-    """Province staff (and national administrators): they set targets and take snapshots."""
-    if not user.is_authenticated:
-        return False
-    if user.role not in (User.Role.ADMIN, User.Role.PROVINCE_ANALYST):
-        return False
-    return user.region_id is None or "." not in user.region_id
-
-
-def _require_province_role(user: User) -> None:
-    if not province_role(user):
-        raise PermissionDenied("Hanya petugas provinsi yang dapat mengubah ini.")
-
-
 def may_enter_ucj(user: User, region_code: str) -> bool:
-    if province_role(user):
-        return user.can_see_region(region_code)
-    return user.role == User.Role.REGENCY_OPERATOR and user.can_see_region(region_code)
+    return can(user, UCJ_EDIT, region_code)
 
 
 def user_province(user: User) -> Region | None:
@@ -242,10 +227,10 @@ def targets(request: HttpRequest) -> HttpResponse:
     province = user_province(request.user)
     regions = scoped(Region.objects.filter(level__lte=2), request.user).order_by("code")
     codes = [r.code for r in regions]
-    editable = province_role(request.user)
+    editable = can(request.user, TARGET_EDIT)
     form = TargetForm(regions=regions)
     if request.method == "POST":
-        _require_province_role(request.user)
+        require(request.user, TARGET_EDIT)
         form = TargetForm(request.POST, regions=regions)
         if form.is_valid():
             data = form.cleaned_data
@@ -369,7 +354,7 @@ def ucj_template(request: HttpRequest) -> HttpResponse:
 def snapshots(request: HttpRequest) -> HttpResponse:
     form = SnapshotForm(initial={"period": str(this_month())}, current=this_month())
     if request.method == "POST":
-        _require_province_role(request.user)
+        require(request.user, SNAPSHOT_TAKE)
         form = SnapshotForm(request.POST, current=this_month())
         if form.is_valid():
             period = form.cleaned_data["period"]
@@ -389,7 +374,7 @@ def snapshots(request: HttpRequest) -> HttpResponse:
         {
             "snapshots": [(s, s.data_version == version) for s in rows],
             "form": form,
-            "editable": province_role(request.user),
+            "editable": can(request.user, SNAPSHOT_TAKE),
             "running": snapshot_progress(),
             "section": "potret",
         },

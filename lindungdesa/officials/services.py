@@ -116,3 +116,22 @@ def position_replace(*, position: Position, successor: Person, term_start: date,
         term_start=term_start,
         **new_term,
     )
+
+
+@transaction.atomic
+def position_appoint(
+    *,
+    nik: str,
+    name: str,
+    desa: Region,
+    office: str,
+    term_start: date,
+    sex: str | None = None,
+    birth_date: date | None = None,
+    phone: str = "",
+    **term,
+) -> Position:
+    """Register the person if new (same NIK: the same person) and give them the office: one step, for the
+    API and forms that take a person and an office together."""
+    person = person_register(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
+    return position_start(person=person, desa=desa, office=office, term_start=term_start, **term)

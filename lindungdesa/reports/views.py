@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from lindungdesa.accounts.permissions import REPORT_KEMENDAGRI, can
 from lindungdesa.indicators.forms import WorklistForm
 from lindungdesa.indicators.views import this_month, user_province
 from lindungdesa.lib.months import Month
@@ -15,7 +16,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _may_report(user, province_code: str) -> bool:
     # The report covers a whole province: only users whose region is the province (or the country).
-    return user.region_id is None or user.region_id == province_code
+    return can(user, REPORT_KEMENDAGRI) and (user.region_id is None or user.region_id == province_code)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import PEOPLE_VIEW, REGION_VIEW, can, require
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
 from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def region(request: HttpRequest, code: str) -> HttpResponse:
+    require(request.user, REGION_VIEW, code)
     region = region_for_user(request.user, code)
     form = RegionPageForm(request.GET, current=_this_month())
     period, sort, direction, period_errors = form.values()
@@ -100,9 +102,14 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpResponse:
     if desa.is_village:
-        ctx.update(
-            total=region_indicators(desa, period).total,
-            roster=desa_roster(desa, period),
-            budget_summary=desa_summary(desa, request.user),
-        )
+        ctx["total"] = region_indicators(desa, period).total
+        # A read-only viewer sees the figures, not the people behind them.
+        if can(request.user, PEOPLE_VIEW, desa.code):
+            ctx["roster"] = desa_roster(desa, period)
+        ctx["budget_summary"] = desa_summary(desa, request.user)
     return render(request, "web/desa.html", ctx)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an old tab, or cookies off); the reason stays in the log."""
+    return render(request, "403_csrf.html", status=403)

@@ -93,3 +93,16 @@ def test_the_template_is_written(tmp_path):
         "no_hp",
     ]
     assert wb["Data"]["C2"].number_format == "@"  # NIK typed as text
+
+
+def test_on_behalf_of_a_user_it_keeps_to_that_users_rights(people, tmp_path):
+    from lindungdesa.accounts.models import AuditEntry, User
+
+    path = tmp_path / "roster.csv"
+    path.write_bytes(to_csv(ROSTER_HEADER, [people.row("Budi", "Kepala Desa", serial=1)]))
+    User.objects.create_user(username="lihat", role=User.Role.VIEWER, region_id="61.03")
+    with pytest.raises(CommandError, match="tidak mengizinkan impor ini"):
+        run("roster", str(path), "--json", "--user", "lihat")
+    rudi = User.objects.create_user(username="rudi", role=User.Role.REGENCY_OPERATOR, region_id="61.03")
+    data = run("roster", str(path), "--json", "--user", "rudi")
+    assert AuditEntry.objects.get(action="import", object_id=str(data["batch"])).user == rudi

@@ -86,6 +86,7 @@ class Command(BaseCommand):
         )
         users = [
             ("Analis provinsi", "analis", User.Role.PROVINCE_ANALYST, province, "Analis DPMPD"),
+            (f"Administrator {sanggau.name}", "admin.kab", User.Role.REGENCY_ADMIN, sanggau, "Admin DPMD"),
             (
                 f"Operator {sanggau.name}",
                 "operator.kab",
@@ -93,6 +94,9 @@ class Command(BaseCommand):
                 sanggau,
                 "Operator DPMD",
             ),
+            ("Petugas BPJS Ketenagakerjaan", "bpjs", User.Role.BPJS_OFFICER, province, "Petugas BPJS TK"),
+            ("Petugas asosiasi desa", "asosiasi", User.Role.ASSOCIATION_OFFICER, province, "Asosiasi"),
+            ("Peninjau (hanya baca)", "peninjau", User.Role.VIEWER, province, "Peninjau"),
         ]
         if desa is not None:
             users.append(

