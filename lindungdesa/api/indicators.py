@@ -85,7 +85,7 @@ class SnapshotList(generics.ListAPIView):
     required_action = REGION_VIEW
     permission_classes = [HasAction]
     serializer_class = SnapshotOut
-    queryset = Snapshot.objects.order_by("-period")
+    queryset = Snapshot.objects.filter(kind=Snapshot.Kind.MONTHLY).order_by("-period")
 
     @extend_schema(
         operation_id="snapshots_list",
@@ -125,7 +125,7 @@ class SnapshotFigures(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        snapshot = get_object_or_404(Snapshot, period=self.kwargs["period"])
+        snapshot = get_object_or_404(Snapshot, period=self.kwargs["period"], kind=Snapshot.Kind.MONTHLY)
         params = FigureFilter(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         figures = scoped(snapshot.figures.all(), self.request.user, "region_code").order_by("region_code")

@@ -6,9 +6,9 @@ Adding a subject (budget, cases) is a module with its views and a line in MODULE
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from lindungdesa.web import urls as _web_urls  # noqa: F401  (registers the `region` converter)
+import lindungdesa.regions.converters  # noqa: F401  (registers the `region` converter)
 
-from . import docs, enrolments, imports, indicators, people, regions
+from . import budget, docs, enrolments, imports, indicators, monev, people, regions
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -34,4 +34,9 @@ urlpatterns = [
     path("imports/upload/", imports.BatchUpload.as_view(), name="api-import-upload"),
     path("imports/<int:pk>/", imports.BatchDetail.as_view(), name="api-import"),
     path("imports/<int:pk>/commit/", imports.BatchCommit.as_view(), name="api-import-commit"),
+    path("budget/<region:code>/", budget.Budget.as_view(), name="api-budget"),
+    path("rounds/", monev.RoundList.as_view(), name="api-rounds"),
+    path("cases/", monev.CaseList.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", monev.CaseDetail.as_view(), name="api-case"),
+    path("cases/<int:pk>/move/", monev.CaseMove.as_view(), name="api-case-move"),
 ]

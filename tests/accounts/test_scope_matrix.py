@@ -35,6 +35,7 @@ PK_MODELS = {
     "api-position": "position",
     "api-enrolment": "enrolment",
     "monev-round": "round",
+    "api-case": "case",
     "monev-case": "case",
     "monev-attachment": "attachment",
     "budget-stored": "budget",
