@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "lindungdesa.regions.models.Region.Kind",
         "ImportKindEnum": "lindungdesa.imports.models.ImportBatch.Kind",
         "EndReasonEnum": "lindungdesa.officials.models.Position.EndReason",
+        "ImportStateEnum": "lindungdesa.imports.models.ImportBatch.State",
+        "RoundStateEnum": "lindungdesa.monev.models.Round.State",
+        "CaseStateEnum": "lindungdesa.monev.rules.STATE_CHOICES",
     },
 }
 

@@ -31,6 +31,7 @@ STATES = {
     ESCALATED_REGENT: "Dieskalasi ke bupati/wali kota",
     ESCALATED_KEMENDAGRI: "Dieskalasi ke Kemendagri",
 }
+STATE_CHOICES = list(STATES.items())
 OPEN_STATES = frozenset(STATES) - {CLOSED}
 TRACK = (NEW, LETTER_SENT, BUDGETED, ENROLLED, CLOSED)
 
