@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lindungdesa.lib.months import Month
-from lindungdesa.web.forms import PERIOD_CHOICES_MONTHS, PeriodField
+from lindungdesa.web.forms import PeriodField, period_choices
 
 from . import worklists
 from .models import Target, UcjFigure
@@ -139,7 +139,4 @@ class WorklistForm(forms.Form):
         )
 
     def period_choices(self, selected: Month) -> list[Month]:
-        months = [self.current.add(-i) for i in range(PERIOD_CHOICES_MONTHS)]
-        if selected not in months:
-            months.append(selected)
-        return months
+        return period_choices(self.current, selected)

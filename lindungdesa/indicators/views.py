@@ -18,7 +18,7 @@ from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, TARGET_EDIT, UCJ_EDI
 from lindungdesa.accounts.scope import region_for_user, scoped
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
-from lindungdesa.regions.models import Region
+from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.views import Crumb, breadcrumbs
 
 from . import charts, worklists
@@ -120,7 +120,7 @@ def worklist(request: HttpRequest, code: str) -> HttpResponse:
     now, snapshot = desa_figures(region, choice.period)
     before, _ = desa_figures(region, choice.period.add(-1)) if choice.kind == worklists.FELL else ({}, None)
     rows = worklists.worklist(now, before, kind=choice.kind, which=choice.which, threshold=choice.threshold)
-    names = _names_of([r.code for r in rows])
+    names = desa_places([r.code for r in rows])
     if choice.format in ("xlsx", "csv"):
         return _worklist_download(region, choice, rows, names)
     page_rows = rows[: choice.limit]
@@ -142,27 +142,6 @@ def worklist(request: HttpRequest, code: str) -> HttpResponse:
             "breadcrumbs": breadcrumbs(request.user, region) + [Crumb(region, True)],
         },
     )
-
-
-def _names_of(codes: list[str]) -> dict[str, tuple[str, str, str]]:
-    """desa code -> (desa, kecamatan, kabupaten) names."""
-    wanted = set(codes)
-    for code in codes:
-        parts = code.split(".")
-        wanted.update({".".join(parts[:2]), ".".join(parts[:3])})
-    names = {}
-    for start in range(0, len(wanted), 900):
-        part = sorted(wanted)[start : start + 900]
-        names.update(dict(Region.objects.filter(code__in=part).values_list("code", "name")))
-    out = {}
-    for code in codes:
-        parts = code.split(".")
-        out[code] = (
-            names.get(code, code),
-            names.get(".".join(parts[:3]), ""),
-            names.get(".".join(parts[:2]), ""),
-        )
-    return out
 
 
 def _worklist_download(region: Region, choice, rows, names) -> HttpResponse:

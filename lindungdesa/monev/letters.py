@@ -17,7 +17,7 @@ from lindungdesa.budget.selectors import region_budget
 from lindungdesa.enrolment.status import Status
 from lindungdesa.lib.idformat import date_id, number_id
 from lindungdesa.lib.months import Month, month_label_id
-from lindungdesa.regions.models import Region
+from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.roster import desa_roster
 
 from .models import Case
@@ -114,17 +114,9 @@ class LetterData:
         return len(self.people)
 
 
-def _names(codes: list[str]) -> dict[str, str]:
-    wanted = set()
-    for code in codes:
-        parts = code.split(".")
-        wanted.update({".".join(parts[:2]), ".".join(parts[:3]), code})
-    return dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
-
-
 def letter_data(cases: list[Case], *, month: Month | None = None) -> list[LetterData]:
     month = month or Month.of(timezone.localdate())
-    names = _names([c.desa_id for c in cases])
+    places = desa_places([c.desa_id for c in cases])
     premiums = premiums_for(sorted({c.desa_id for c in cases}), month.year + 1)
     out = []
     for case in cases:
@@ -143,13 +135,12 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
                             entry.position.person.name, entry.position.office_label, entry.status_label
                         )
                     )
-        parts = case.desa_id.split(".")
         out.append(
             LetterData(
                 case=case,
                 desa=desa,
-                kecamatan=names.get(".".join(parts[:3]), ""),
-                kabupaten=names.get(".".join(parts[:2]), ""),
+                kecamatan=places[case.desa_id][1],
+                kabupaten=places[case.desa_id][2],
                 month=month,
                 aparat=tuple(counts["aparat"]),
                 bpd=tuple(counts["bpd"]),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import CASE_EDIT, MONEV_CONFIRM, MONEV_MANAGE, PEOPLE_VIEW, can, require
+from lindungdesa.indicators.views import user_province
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
@@ -66,7 +67,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, MONEV_MANAGE)
         form = RoundOpenForm(request.POST)
-        province = _province(request.user)
+        province = user_province(request.user)
         if form.is_valid() and province is not None:
             try:
                 round_ = round_open(
@@ -87,13 +88,6 @@ def rounds(request: HttpRequest) -> HttpResponse:
         "monev/rounds.html",
         {"rounds": listed, "form": form, "may_open": can(request.user, MONEV_MANAGE), "section": "monev"},
     )
-
-
-def _province(user: User) -> Region | None:
-    if user.region_id:
-        return Region.objects.filter(code=user.region_id[:2]).first()
-    provinces = list(Region.objects.filter(level=1)[:2])
-    return provinces[0] if len(provinces) == 1 else None
 
 
 @login_required

@@ -77,3 +77,24 @@ def under(code: str | None, field: str = "code") -> models.Q:
         column = {1: "province_code", 2: "regency_code", 3: "district_code"}.get(code.count(".") + 1, "code")
         return models.Q(**{f"{prefix}{column}": code})
     return models.Q(**{field: code}) | models.Q(**{f"{field}__startswith": code + "."})
+
+
+def desa_places(codes: list[str]) -> dict[str, tuple[str, str, str]]:
+    """desa code -> (desa, kecamatan, kabupaten/kota) names, in a few queries whatever the number of desa."""
+    wanted = set(codes)
+    for code in codes:
+        wanted.update(ancestor_codes(code)[1:])
+    ordered = sorted(wanted)
+    names: dict[str, str] = {}
+    for start in range(0, len(ordered), 900):  # SQLite's limit on a statement's variables
+        part = ordered[start : start + 900]
+        names.update(Region.objects.filter(code__in=part).values_list("code", "name"))
+    out = {}
+    for code in codes:
+        parts = code.split(".")
+        out[code] = (
+            names.get(code, code),
+            names.get(".".join(parts[:3]), ""),
+            names.get(".".join(parts[:2]), ""),
+        )
+    return out

@@ -11,6 +11,15 @@ from .tables import COLUMNS
 PERIOD_CHOICES_MONTHS = 24
 
 
+def period_choices(current: Month, selected: Month) -> list[Month]:
+    """The months a period selector offers: the last 24, and the selected one if older."""
+    months = [current.add(-i) for i in range(PERIOD_CHOICES_MONTHS)]
+    if selected not in months:
+        # A bookmarked older month stays selectable rather than silently changing.
+        months.append(selected)
+    return months
+
+
 class PeriodField(forms.CharField):
     def to_python(self, value: str | None) -> Month | None:
         text = (super().to_python(value) or "").strip()
@@ -61,8 +70,4 @@ class RegionPageForm(forms.Form):
         return period, data.get("urut") or "", data.get("arah") or "asc", self.errors.get("periode", [])
 
     def period_choices(self, selected: Month) -> list[Month]:
-        months = [self.current.add(-i) for i in range(PERIOD_CHOICES_MONTHS)]
-        if selected not in months:
-            # A bookmarked older month stays selectable rather than silently changing.
-            months.append(selected)
-        return months
+        return period_choices(self.current, selected)
