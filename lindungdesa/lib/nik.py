@@ -1,5 +1,6 @@
 """NIK checks shared by forms, imports and the demo generator (lokal-id does the parsing)."""
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,13 @@ def nik_normalise(raw: str) -> str:
 
 def nik_check(raw: str, *, reference_date: date | None = None) -> NikFacts:
     """Validate structure, birth date and kecamatan; return what the NIK encodes."""
+    return _nik_check(raw, reference_date or date.today())
+
+
+# An import checks each row's NIK when it reads the cell and again when it decides the person: the second
+# time is a look-up. Only valid NIKs are remembered (an exception is not cached), for one reference day.
+@functools.lru_cache(maxsize=8192)
+def _nik_check(raw: str, reference_date: date) -> NikFacts:
     nik = nik_normalise(raw)
     if not _DIGITS16.match(nik):
         raise NikError("NIK harus terdiri dari 16 digit angka.")
