@@ -161,7 +161,7 @@ class CaseMove(APIView):
         data = MoveIn(data=request.data)
         data.is_valid(raise_exception=True)
         target = data.validated_data["to_state"]
-        if request.user.role == "village_operator" and target not in (rules.BUDGETED, rules.ENROLLED):
+        if not rules.role_may_move(request.user.role, target):
             return Response(
                 {"detail": "Operator desa hanya mencatat penganggaran dan pendaftaran."},
                 status=status.HTTP_403_FORBIDDEN,

@@ -48,8 +48,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, state: str, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         moves = rules.MOVES.get(state, ())
-        if user.role == "village_operator":
-            moves = tuple(m for m in moves if m in (rules.BUDGETED, rules.ENROLLED))
+        moves = tuple(m for m in moves if rules.role_may_move(user.role, m))
         self.fields["to_state"].choices = [(m, rules.STATES[m]) for m in moves]
 
 

@@ -48,6 +48,15 @@ MOVES: dict[str, tuple[str, ...]] = {
 }
 
 
+# What a village operator may record on its own case: the budget, and the registration with its evidence.
+# Closing and escalating are for regency and province staff.
+VILLAGE_OPERATOR_MOVES = frozenset({BUDGETED, ENROLLED})
+
+
+def role_may_move(role: str, target: str) -> bool:
+    return role != "village_operator" or target in VILLAGE_OPERATOR_MOVES
+
+
 class MoveRefused(ValueError):
     """A move the rules do not allow, with the reason in Indonesian."""
 

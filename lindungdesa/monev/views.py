@@ -34,8 +34,6 @@ from .services import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What a village operator may record on its own case: the budget, and the registration with its evidence.
-VILLAGE_MOVES = (rules.BUDGETED, rules.ENROLLED)
 # A letter takes about 0.1 s to lay out; a page request should not run for minutes.
 MAX_LETTERS_PER_FILE = 200
 
@@ -52,12 +50,6 @@ def _case_for(user: User, pk: int) -> Case:
     if case is None:
         raise Http404("Kasus tidak ditemukan.")
     return case
-
-
-def _may_move(user: User, to_state: str) -> bool:
-    if user.role == User.Role.VILLAGE_OPERATOR:
-        return to_state in VILLAGE_MOVES
-    return True
 
 
 @login_required
@@ -168,7 +160,7 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
         messages.success(request, f"{len(cases)} kasus ditugaskan ke {form.cleaned_data['agency']}.")
         return redirect("monev-round", pk=round_.pk)
     target = form.cleaned_data["to_state"]
-    if not _may_move(request.user, target):
+    if not rules.role_may_move(request.user.role, target):
         raise PermissionDenied("Peran Anda tidak dapat memindahkan kasus ke status itu.")
     result = cases_move_bulk(cases=cases, to_state=target, user=request.user, note=form.cleaned_data["note"])
     messages.success(request, f"{result.moved} kasus menjadi {rules.STATES[target]}.")
@@ -281,7 +273,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         move = MoveForm(request.POST, request.FILES, state=case.state, user=request.user)
         if move.is_valid():
             target = move.cleaned_data["to_state"]
-            if not _may_move(request.user, target):
+            if not rules.role_may_move(request.user.role, target):
                 raise PermissionDenied("Peran Anda tidak dapat memindahkan kasus ke status itu.")
             try:
                 case_move(
