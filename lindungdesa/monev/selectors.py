@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.scope import scope_q
 from lindungdesa.enrolment.models import Enrolment, StatusRule, person_protected
-from lindungdesa.indicators.compute import DesaCounts
+from lindungdesa.indicators.compute import aggregate
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Position, serving_on
 from lindungdesa.regions.models import Region, under
@@ -44,25 +44,20 @@ def desa_states(code: str, period: Month) -> dict[str, rules.DesaState]:
         )
         .order_by()
     )
-    counts: dict[str, DesaCounts] = {}
+    rows = list(rows)
     arrears: dict[str, int] = defaultdict(int)
+    for desa, _group, _serving, _protected, late in rows:
+        arrears[desa] += late
     villages = Region.objects.filter(under(code), kind__in=Region.VILLAGE_KINDS).values_list(
         "code", flat=True
     )
-    for desa in villages.iterator(chunk_size=5000):
-        counts[desa] = DesaCounts()
-    for desa, group, serving, protected, late in rows:
-        c = counts.get(desa)
-        if c is None:
-            continue
-        if group == "APARAT":
-            c.aparat_serving += serving
-            c.aparat_protected += protected
-        else:
-            c.bpd_serving += serving
-            c.bpd_protected += protected
-        arrears[desa] += late
-    return {desa: rules.DesaState(c, arrears[desa]) for desa, c in counts.items()}
+    # Counted as the indicators count them (a position in a kelurahan is left out).
+    breakdown = aggregate(
+        villages=villages.iterator(chunk_size=5000),
+        rows=((desa, group, serving, protected) for desa, group, serving, protected, _ in rows),
+        parent_level=4,
+    )
+    return {desa: rules.DesaState(c, arrears[desa]) for desa, c in breakdown.desa.items()}
 
 
 def cases_for(user: User) -> QuerySet[Case]:
