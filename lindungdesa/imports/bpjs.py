@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
+from lindungdesa.lib.instances import build
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
 
@@ -194,6 +195,15 @@ class BpjsRows:
             return None
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
+    def warm(self) -> None:
+        pass  # reading an extract's row looks nothing up
+
+    def pack(self, row: dict[str, Any]) -> dict[str, Any]:
+        return row
+
+    def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
+        return row
+
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         self._held = Participants({row["kpj"] for row in rows if row["kpj"]}, {row["nik"] for row in rows})
 
@@ -221,7 +231,8 @@ class BpjsRows:
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         as_of_day: date = self.as_of.first_day
         if existing is None:
-            enrolment = Enrolment(
+            enrolment = build(
+                Enrolment,
                 person_id=held.person_ids.get(row["nik"]),
                 as_of=as_of_day,
                 batch_id=self.batch_id,

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from lindungdesa.lib.instances import build
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import NikError, nik_agrees, nik_check
+from lindungdesa.lib.nik import NikError, NikFacts, nik_agrees, nik_check
 from lindungdesa.regions.models import Region
 
 from .models import (
@@ -159,7 +160,8 @@ def position_new(
     monthly_income: Decimal = Decimal(0),
 ) -> Position:
     """An unsaved position as every way in builds it: the SK's end of term is also the planned end."""
-    return Position(
+    return build(
+        Position,
         person=person,
         desa=desa,
         office=office,
@@ -186,23 +188,34 @@ def _by_term(position: Position) -> tuple:
     )
 
 
-def person_new(*, nik: str, name: str, sex: str | None, birth_date: date | None, phone: str = "") -> Person:
+def person_new(
+    *,
+    nik: str,
+    name: str,
+    sex: str | None,
+    birth_date: date | None,
+    phone: str = "",
+    facts: NikFacts | None = None,
+) -> Person:
     """An unsaved person after the checks every way in must pass (NIK valid, birth date and sex agreeing
-    with it, a name). Sex and birth date come from the NIK when not given.
+    with it, a name). Sex and birth date come from the NIK when not given. `facts`: what `nik_check` said
+    of this NIK already (an import checks it when it reads the cell).
 
     Raises ValidationError; field checks (`full_clean`) are for the caller.
     """
-    try:
-        facts = nik_check(nik)
-    except NikError as exc:
-        raise ValidationError({"nik": str(exc)}) from exc
+    if facts is None or facts.nik != nik:
+        try:
+            facts = nik_check(nik)
+        except NikError as exc:
+            raise ValidationError({"nik": str(exc)}) from exc
     problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
     if problems:
         raise ValidationError({"nik": problems})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Nama wajib diisi."})
-    return Person(
+    return build(
+        Person,
         nik=facts.nik,
         name=name,
         sex=sex or facts.sex,

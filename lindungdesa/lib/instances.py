@@ -1,0 +1,78 @@
+"""Unsaved model instances built quickly, for code that builds hundreds of thousands of them (imports).
+
+`build(Model, **values)` gives what `Model(**values)` gives (every field at its default unless given, a
+relation given as an object cached on the instance with its key copied) without the per-field machinery
+of `Model.__init__` (about 10-15 µs an instance with a dozen fields; this takes 2-3). A model with
+`pre_init`/`post_init` receivers, or a value it does not know, goes through `Model(**values)` itself.
+"""
+
+import functools
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models, router
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    constant: dict[str, Any]  # attname -> default (as Django does, one object shared by every instance)
+    computed: tuple[tuple[str, models.Field], ...]  # fields whose default is a callable, called each time
+    names: dict[str, str]  # field name or attname -> attname, for plain fields
+    relations: dict[str, models.ForeignKey]  # relation name -> field
+
+
+@functools.cache
+def _plan(model: type[models.Model]) -> _Plan:
+    constant: dict[str, Any] = {}
+    computed = []
+    names: dict[str, str] = {}
+    relations: dict[str, models.ForeignKey] = {}
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            computed.append((f.attname, f))
+        else:
+            constant[f.attname] = f.get_default()
+        names[f.attname] = f.attname
+        if f.is_relation:
+            relations[f.name] = f
+        else:
+            names[f.name] = f.attname
+    return _Plan(constant, tuple(computed), names, relations)
+
+
+def build(model: type[M], /, **values: Any) -> M:
+    """`model(**values)`, for plain concrete fields and forward relations."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    plan = _plan(model)
+    obj = model.__new__(model)
+    state = obj._state = ModelState()
+    attrs = obj.__dict__
+    attrs.update(plan.constant)
+    for attname, f in plan.computed:
+        attrs[attname] = f.get_default()
+    for name, value in values.items():
+        attname = plan.names.get(name)
+        if attname is not None:
+            attrs[attname] = value
+            continue
+        f = plan.relations.get(name)
+        if f is None:
+            return model(**values)  # Django says what is wrong with the name
+        if value is None:
+            attrs[f.attname] = None
+        else:
+            if not isinstance(value, f.remote_field.model._meta.concrete_model):
+                return model(**values)  # Django's own message
+            # As ForwardManyToOneDescriptor.__set__ does: both sides get a database, the key is copied.
+            if state.db is None:
+                state.db = router.db_for_write(model, instance=value)
+            if value._state.db is None:
+                value._state.db = router.db_for_write(type(value), instance=obj)
+            attrs[f.attname] = getattr(value, f.target_field.attname)
+            state.fields_cache[f.name] = value
+    return obj
