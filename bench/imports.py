@@ -8,7 +8,9 @@ the floor (the same roster-BPJS join on NIK as one DuckDB query over the same CS
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_imports
     .venv/bin/python bench/imports.py --data bench/data                # on PostgreSQL
 
-Every step runs in its own process, the imports through the real CLI, so each peak RSS is that step's own.
+Every step runs in its own process, the imports through the real CLI, so each peak is that step's own: the
+peak RSS of its largest process (the kernel's figure) and the peak of the summed PSS of all its processes
+(a large import reads its file in a second process), sampled twice a second.
 Without DATABASE_URL the database is a new SQLite file in a temporary folder (or --var-dir); with it, the
 database must be empty.
 """
@@ -19,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,17 +30,62 @@ BIN = Path(sys.executable).parent
 PERIOD = "2026-10"
 
 
+class MemorySampler(threading.Thread):
+    """The memory of a process and its descendants (an import's reader process), sampled twice a second:
+    the peak of their summed PSS (a page shared after a fork counted once, in parts)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.most_processes = 1
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            pids = self._tree(self.pid)
+            total = sum(self._pss_kb(pid) for pid in pids)
+            self.peak_kb = max(self.peak_kb, total)
+            self.most_processes = max(self.most_processes, len(pids))
+
+    def _tree(self, pid: int) -> list[int]:
+        out = [pid]
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return out
+        for child in children:
+            out.extend(self._tree(int(child)))
+        return out
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0
+
+
 def run(name: str, argv: list[str], env: dict[str, str], rows: int | None = None) -> dict:
-    """Run one step as a child process; its wall time and its own peak RSS."""
+    """Run one step as a child process; its wall time, its own peak RSS (of the largest of its processes)
+    and the peak PSS of all its processes together."""
     started = time.perf_counter()
     child = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    sampler = MemorySampler(child.pid)
+    sampler.start()
     out = child.stdout.read() if child.stdout else ""
+    sampler.done.set()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         sys.exit(f"{name} failed ({child.returncode}):\n{out[-3000:]}")
     step = {"step": name, "wall_s": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    step["peak_pss_all_mb"] = round(sampler.peak_kb / 1024)
+    step["processes"] = sampler.most_processes
     step["rows"] = rows
     if rows:
         step["rows_per_s"] = round(rows / wall)
@@ -48,7 +96,12 @@ def run(name: str, argv: list[str], env: dict[str, str], rows: int | None = None
     if isinstance(step["result"], dict):
         step["result"].pop("errors", None)
         step["result"].pop("warnings", None)
-    print(f"  {name:<14} {step['wall_s']:>8.1f} s  {step['peak_rss_mb']:>6} MB", file=sys.stderr, flush=True)
+    print(
+        f"  {name:<14} {step['wall_s']:>8.1f} s  {step['peak_rss_mb']:>6} MB largest process, "
+        f"{step['peak_pss_all_mb']:>6} MB all {step['processes']} together",
+        file=sys.stderr,
+        flush=True,
+    )
     return step
 
 
@@ -107,10 +160,16 @@ def _province(roster: Path) -> str:
 
 
 def table(steps: list[dict]) -> str:
-    lines = ["| step | wall | rows/s | peak RSS |", "|---|---|---|---|"]
+    lines = [
+        "| step | wall | rows/s | peak RSS (largest process) | peak PSS (all processes) |",
+        "|---|---|---|---|---|",
+    ]
     for s in steps:
         rate = f"{s['rows_per_s']:,}" if s.get("rows_per_s") else ""
-        lines.append(f"| {s['step']} | {s['wall_s']:.1f} s | {rate} | {s['peak_rss_mb']:,} MB |")
+        lines.append(
+            f"| {s['step']} | {s['wall_s']:.1f} s | {rate} | {s['peak_rss_mb']:,} MB | "
+            f"{s['peak_pss_all_mb']:,} MB ({s['processes']}) |"
+        )
     return "\n".join(lines)
 
 
