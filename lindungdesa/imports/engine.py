@@ -426,7 +426,11 @@ class _ReaderProcess:
             status = 0
         except BaseException:
             try:
-                pickle.dump(("error", traceback.format_exc()), sink)
+                # Where it failed and the exception's type, not its message: that may quote a cell (a NIK,
+                # a name), and this text is logged.
+                kind, _, trace = sys.exc_info()
+                where = "".join(traceback.format_tb(trace))
+                pickle.dump(("error", f"{where}{kind.__name__ if kind else 'Error'}"), sink)
             except BaseException:
                 pass
         finally:
