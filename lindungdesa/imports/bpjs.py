@@ -1,5 +1,8 @@
 """BPJS TK participant extract rows (DOMAIN.md §7) into enrolments, matched to the roster by NIK."""
 
+# Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +19,17 @@ from lindungdesa.lib.instances import build
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
 
-from .engine import Memo, Reading, Recorder, clean_fields, fetch_in, insert, snapshot, update
+from .engine import (
+    Memo,
+    Reading,
+    Recorder,
+    clean_fields,
+    fetch_objects,
+    fetch_values,
+    insert,
+    snapshot,
+    update,
+)
 
 ENROLMENT_FIELDS = [
     "person",
@@ -62,9 +75,9 @@ class Participants:
 
     def __init__(self, kpjs: set[str], niks: set[str]) -> None:
         found: dict[int, Enrolment] = {}
-        for enrolment in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs):
+        for enrolment in fetch_objects(Enrolment, "kpj", kpjs):
             found[enrolment.pk] = enrolment
-        for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
+        for enrolment in fetch_objects(Enrolment, "nik", niks):
             found.setdefault(enrolment.pk, enrolment)
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
@@ -73,9 +86,7 @@ class Participants:
         for enrolment in sorted(found.values(), key=lambda e: e.pk):
             self._order[id(enrolment)] = (0, enrolment.pk)
             self.index(enrolment)
-        self.person_ids: dict[str, int] = dict(
-            fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
-        )
+        self.person_ids: dict[str, int] = dict(fetch_values(Person, ["nik", "id"], "nik", niks))
         self.new: list[Enrolment] = []
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
 

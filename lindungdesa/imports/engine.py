@@ -15,6 +15,7 @@ import operator
 import os
 import pickle
 import signal
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -253,6 +254,10 @@ class Prepared:
         for start in range(0, len(rows), size):
             yield rows[start : start + size]
 
+    def starts(self, size: int) -> range:
+        """Where each chunk of `size` rows starts."""
+        return range(0, self.total, size)
+
 
 def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[int, str] | None) -> Prepared:
     """Read the file and map its columns; ImportFailed when that is impossible."""
@@ -309,15 +314,16 @@ def run_import(
         ):
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            for chunk, readings in chunks:
+            for start, readings in chunks:
                 handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []
-                for (row_number, cells), reading in zip(chunk, readings, strict=True):
+                numbers = prepared.table.rows.numbers(start, start + len(readings))
+                for offset, (row_number, reading) in enumerate(zip(numbers, readings, strict=True)):
                     problems = _take(handler, row_number, reading, seen, summary, changes)
                     if problems:
                         summary.rejected += 1
-                        raw = prepared.raw(cells)
+                        raw = prepared.raw(prepared.table.rows[start + offset][1])
                         for field_name, message in problems:
                             summary.errors.append(RowError(row_number, field_name, message))
                             rejects.append(
@@ -333,9 +339,9 @@ def run_import(
                     insert(RejectedRow, rejects)
                 else:
                     kept_rejects.extend(rejects)
-                done += len(chunk)
+                done += len(readings)
                 statistics.refresh(done)
-                if done % COLLECT_ROWS < len(chunk):
+                if done % COLLECT_ROWS < len(readings):
                     gc.collect(1)
                 if progress:
                     progress(done, total)
@@ -357,18 +363,19 @@ def run_import(
 
 def _read_chunks(
     handler: RowHandler, prepared: Prepared, chunk_rows: int
-) -> Iterator[tuple[list[tuple[int, list[Cell]]], list[Reading]]]:
-    """The file's chunks with their rows read, in file order: in this process, or for a large file in a
-    second one working a chunk or two ahead (the same readings either way)."""
+) -> Iterator[tuple[int, list[Reading]]]:
+    """The file's chunks as (index of the first row, the rows read), in file order: read in this process,
+    or for a large file in a second one working a chunk or two ahead (the same readings either way; this
+    process then never builds the cells of a row, unless it rejects the row)."""
     threshold = READER_PROCESS_ROWS
     if threshold is None or prepared.total < threshold or not hasattr(os, "fork"):
-        for chunk in prepared.chunks(chunk_rows):
-            yield chunk, [handler.read(prepared.values(cells)) for _, cells in chunk]
+        for start, chunk in zip(prepared.starts(chunk_rows), prepared.chunks(chunk_rows), strict=True):
+            yield start, [handler.read(prepared.values(cells)) for _, cells in chunk]
         return
     handler.warm()
     with _ReaderProcess(handler, prepared, chunk_rows) as reader:
-        for chunk in prepared.chunks(chunk_rows):
-            yield chunk, reader.next_chunk()
+        for start in prepared.starts(chunk_rows):
+            yield start, reader.next_chunk()
 
 
 class ReaderFailed(RuntimeError):
@@ -546,21 +553,34 @@ def _take(
 
 
 def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
-    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards)."""
+    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards). The
+    objects of a model created with consecutive keys become one row, in the place of the first of them:
+    undo deletes what a batch created model by model, and restores what it changed after that, so only
+    the order of the changes among themselves matters."""
     before_field = BatchChange._meta.get_field("before")
     nothing = before_field.get_db_prep_save({}, connection)
     labels: dict[type, str] = {}
-    rows = [
-        [
-            batch.pk,
-            labels.get(type(obj)) or labels.setdefault(type(obj), obj._meta.label),
-            obj.pk,
-            action,
-            before_field.get_db_prep_save(before, connection) if before else nothing,
-        ]
-        for obj, action, before in changes
-    ]
-    insert_rows(BatchChange, ["batch", "model", "object_id", "action", "before"], rows)
+    create = BatchChange.Action.CREATE
+    runs: dict[str, list] = {}  # model label -> its row of the latest run of created objects
+    rows = []
+    for obj, action, before in changes:
+        label = labels.get(type(obj)) or labels.setdefault(type(obj), obj._meta.label)
+        key = obj.pk
+        if action == create:
+            run = runs.get(label)
+            if run is not None and run[3] + 1 == key:
+                run[3] = key
+                continue
+            run = runs[label] = [batch.pk, label, key, key, action, nothing]
+            rows.append(run)
+        else:
+            rows.append(
+                [batch.pk, label, key, None, action, before_field.get_db_prep_save(before, connection)]
+            )
+    for row in rows:
+        if row[3] == row[2]:
+            row[3] = None  # a run of one
+    insert_rows(BatchChange, ["batch", "model", "object_id", "last_object_id", "action", "before"], rows)
 
 
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
@@ -676,6 +696,55 @@ def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator
         yield from queryset.filter(**{lookup: values[start : start + IN_BATCH]})
 
 
+def fetch_objects(model: type[models.Model], field_name: str, values: Iterable[Any]) -> Iterator[Any]:
+    """`model.objects.filter(<field>__in=values)` (in no particular order) as one plain SELECT per slice:
+    Django builds a look-up of 500 values about five times slower than the query takes to run."""
+    fields = model._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    for row in _select_in(model, fields, field_name, values):
+        yield model.from_db(connection.alias, attnames, row)
+
+
+def fetch_values(
+    model: type[models.Model], names: list[str], field_name: str, values: Iterable[Any]
+) -> Iterator[tuple]:
+    """`model.objects.filter(<field>__in=values).values_list(*names)`, in no particular order."""
+    fields = [model._meta.get_field(name) for name in names]
+    for row in _select_in(model, fields, field_name, values):
+        yield tuple(row)
+
+
+def _select_in(
+    model: type[models.Model], fields: list[models.Field], field_name: str, values: Iterable[Any]
+) -> Iterator[list]:
+    """The fields' values, converted as a queryset converts them, of the rows whose field is among values."""
+    meta = model._meta
+    qn = connection.ops.quote_name
+    key = meta.get_field(field_name)
+    columns = [f.get_col(meta.db_table) for f in fields]
+    converters = []
+    for i, column in enumerate(columns):
+        found = [*connection.ops.get_db_converters(column), *column.field.get_db_converters(connection)]
+        if found:
+            converters.append((i, column, found))
+    select = (
+        f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(meta.db_table)} WHERE {qn(key.column)} IN"
+    )
+    values = [key.get_db_prep_value(value, connection) for value in values]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), IN_BATCH):
+            part = values[start : start + IN_BATCH]
+            _execute(cursor, f"{select} ({', '.join(['%s'] * len(part))})", part)
+            for row in cursor.fetchall():
+                row = list(row)
+                for i, column, functions in converters:
+                    value = row[i]
+                    for function in functions:
+                        value = function(value, column, connection)
+                    row[i] = value
+                yield row
+
+
 # Fields whose Python value every driver takes as it is (after Django's adapters for dates on SQLite);
 # others go through the field's own preparation. DateTimeField is a DateField, hence the exact types.
 _PLAIN_FIELDS = (
@@ -763,13 +832,34 @@ def insert_rows(
             tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
             per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
             one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            statements: dict[int, str] = {}
             for start in range(0, len(rows), per_statement):
                 part = rows[start : start + per_statement]
-                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}{tail}"
-                cursor.execute(sql, [value for row in part for value in row])
+                sql = statements.get(len(part))
+                if sql is None:
+                    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}{tail}"
+                    statements[len(part)] = sql
+                _execute(cursor, sql, [value for row in part for value in row])
                 if returning:
                     keys.extend(value for (value,) in cursor.fetchall())
     return keys
+
+
+@functools.lru_cache(maxsize=64)
+def _qmark(sql: str) -> str:
+    return sql.replace("%s", "?")
+
+
+def _execute(cursor: Any, sql: str, params: list) -> None:
+    """`cursor.execute(sql, params)`. On SQLite, unless queries are being logged or wrapped, the statement
+    goes to the driver's own cursor in the driver's `?` style: Django's wrapper would rewrite each `%s` of a
+    statement of a thousand values with a regular expression first (about a twentieth of a roster import).
+    Database errors still become Django's."""
+    if connection.vendor != "sqlite" or connection.execute_wrappers or connection.queries_logged:
+        cursor.execute(sql, params)
+        return
+    with connection.wrap_database_errors:
+        sqlite3.Cursor.execute(cursor.cursor, _qmark(sql), params)
 
 
 def insert(model: type[models.Model], objs: list[models.Model]) -> None:
@@ -780,8 +870,13 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     rows = _values(objs, fields, timezone.now())
     keys = insert_rows(model, [f.name for f in fields], rows, returning=True)
+    # The key's attribute set as `obj.pk = key` sets it for a model without parents.
+    attname = None if model._meta.parents else model._meta.pk.attname
     for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
+        if attname is None:
+            obj.pk = key
+        else:
+            obj.__dict__[attname] = key
         obj._state.adding = False
 
 

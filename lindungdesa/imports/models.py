@@ -80,7 +80,9 @@ class RejectedRow(models.Model):
 
 
 class BatchChange(models.Model):
-    """One row written by a batch, in order, so that the last batch can be undone."""
+    """What a batch wrote, in order, so that the last batch can be undone: one row per object it changed,
+    and one per run of objects of a model it created with consecutive keys (`object_id` to
+    `last_object_id`; a national import creates millions)."""
 
     class Action(models.TextChoices):
         CREATE = "create"
@@ -89,6 +91,8 @@ class BatchChange(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
     model = models.CharField(max_length=40)  # "officials.Person"
     object_id = models.BigIntegerField()
+    # The last key of a run of created objects (null: the one object `object_id`).
+    last_object_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=6, choices=Action.choices)
     before = models.JSONField(default=dict)
 
@@ -96,4 +100,5 @@ class BatchChange(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.model}#{self.object_id}"
+        last = f"-{self.last_object_id}" if self.last_object_id not in (None, self.object_id) else ""
+        return f"{self.action} {self.model}#{self.object_id}{last}"

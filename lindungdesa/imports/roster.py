@@ -4,6 +4,9 @@ Rows are decided a chunk at a time against what the chunk's people and desa alre
 with the same rules as hand entry (`officials.rules`), then written in bulk.
 """
 
+# Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
@@ -28,7 +31,7 @@ from lindungdesa.officials.rules import (
 )
 from lindungdesa.regions.models import Region
 
-from .engine import Memo, Reading, Recorder, clean_fields, fetch_in, insert, snapshot, update
+from .engine import Memo, Reading, Recorder, clean_fields, fetch_in, fetch_objects, insert, snapshot, update
 
 POSITION_FIELDS = [
     "term_end",
@@ -39,7 +42,7 @@ POSITION_FIELDS = [
     "acting",
     "end_reason",
 ]
-ONE_HOLDER_OFFICES = [o.value for o in Office if has_one_holder(o)]
+ONE_HOLDER_OFFICES = frozenset(o.value for o in Office if has_one_holder(o))
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
 # Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
@@ -68,19 +71,20 @@ class Holdings:
     seats of their desa. Kept up to date row by row; what changed is written at the end of the chunk."""
 
     def __init__(self, niks: set[str], desa_codes: set[str]) -> None:
-        self.persons: dict[str, Person] = {p.nik: p for p in fetch_in(Person.objects.all(), "nik__in", niks)}
+        self.persons: dict[str, Person] = {p.nik: p for p in fetch_objects(Person, "nik", niks)}
         by_id = {p.pk: p for p in self.persons.values()}
         positions: dict[int, Position] = {}
-        for position in fetch_in(Position.objects.all(), "person_id__in", by_id):
+        for position in fetch_objects(Position, "person", by_id):
             position.person = by_id[position.person_id]
             positions[position.pk] = position
-        seats = Position.objects.filter(office__in=ONE_HOLDER_OFFICES).select_related("person")
+        seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
         for position in fetch_in(seats, "desa_id__in", desa_codes):
             if position.pk not in positions:
                 position.person = self.persons.get(position.person.nik, position.person)
                 positions[position.pk] = position
         self.by_person: dict[str, list[Position]] = defaultdict(list)  # by NIK, in id order, new ones last
-        self.by_desa: dict[str, list[Position]] = defaultdict(list)  # one-holder seats, by desa code
+        # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
+        self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.pk):
             self._index(position)
         self.new_persons: list[Person] = []
@@ -91,7 +95,7 @@ class Holdings:
     def _index(self, position: Position) -> None:
         self.by_person[position.person.nik].append(position)
         if position.office in ONE_HOLDER_OFFICES:
-            self.by_desa[position.desa_id].append(position)
+            self.by_seat[(position.desa_id, position.office)].append(position)
 
     def add_person(self, person: Person) -> None:
         self.persons[person.nik] = person
@@ -345,7 +349,9 @@ class RosterRows:
         if existing is not None:
             changed = self._position_changes(existing, row, acting, income)
             if changed:
-                self._check_changes(existing, changed, held.by_person[nik], held.by_desa[desa.code])
+                self._check_changes(
+                    existing, changed, held.by_person[nik], held.by_seat[(desa.code, office.office)]
+                )
             if new_phone:
                 self._phone(person, row["no_hp"], held, recorder)
             if changed:
@@ -358,14 +364,13 @@ class RosterRows:
 
         # A new holder of a one-person seat ends the term of the holder who started before.
         predecessors = []
-        seat = held.by_desa[desa.code]
-        if has_one_holder(office.office):
+        seat = held.by_seat.get((desa.code, office.office), ())
+        if seat:
             unit = unit_key(unit_name)
             predecessors = [
                 holder
                 for holder in seat
-                if holder.office == office.office
-                and holder.term_start < start
+                if holder.term_start < start
                 and holder.person.nik != nik
                 and (office.office != Office.KEPALA_DUSUN or unit_key(holder.unit_name) == unit)
                 and (holder.term_end is None or holder.term_end >= start)

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Max, Min, ProtectedError
+from django.db.models import Exists, Max, Min, OuterRef, ProtectedError, Q
 from django.utils import timezone
 
 from lindungdesa.accounts import audit
@@ -197,15 +197,21 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
     batch.undone_by = user if user is not None and user.is_authenticated else None
     batch.save(update_fields=["state", "undone_at", "undone_by"])
     audit.record_batch(batch, action=AuditEntry.Action.UNDO, user=batch.undone_by)
-    return changes.count()
+    return change_count(changes)
 
 
 def _refuse_when_changed_since(changes, labels: list[str], cutoff) -> None:
     newest: tuple[int, type] | None = None
     for label in labels:
         model = apps.get_model(label)
-        edited = model.objects.filter(updated_at__gt=cutoff).values("pk")
-        last = changes.filter(model=label, object_id__in=edited).aggregate(last=Max("id"))["last"]
+        edited = model.objects.filter(updated_at__gt=cutoff)
+        in_run = edited.filter(pk__gte=OuterRef("object_id"), pk__lte=OuterRef("last_object_id"))
+        # An object changed since, named by its own row or inside a run of created ones.
+        last = (
+            changes.filter(model=label)
+            .filter(Q(object_id__in=edited.values("pk")) | Exists(in_run))
+            .aggregate(last=Max("id"))["last"]
+        )
         if last is not None and (newest is None or last > newest[0]):
             newest = (last, model)
     if newest is not None:
@@ -218,8 +224,20 @@ def _refuse_when_changed_since(changes, labels: list[str], cutoff) -> None:
 UNDO_SLICE = 2000  # objects restored per round
 
 
+def change_count(changes) -> int:
+    """How many objects the BatchChange rows name (a row may name a run of created objects)."""
+    return sum(
+        1 if last is None else last - first + 1
+        for first, last in changes.values_list("object_id", "last_object_id")
+    )
+
+
 def _delete_created(model, created) -> None:
-    ids = list(created.values_list("object_id", flat=True))
+    ids = [
+        key
+        for first, last in created.values_list("object_id", "last_object_id")
+        for key in (range(first, last + 1) if last is not None else (first,))
+    ]
     for start in range(0, len(ids), IN_BATCH):
         part = ids[start : start + IN_BATCH]
         if model is Person:

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import models, router
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -46,9 +46,13 @@ def _plan(model: type[models.Model]) -> _Plan:
 
 def build(model: type[M], /, **values: Any) -> M:
     """`model(**values)`, for plain concrete fields and forward relations."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+    # The receiver lists first: has_listeners costs about a µs, and most projects connect none at all.
+    if (pre_init.receivers and pre_init.has_listeners(model)) or (
+        post_init.receivers and post_init.has_listeners(model)
+    ):
         return model(**values)
     plan = _plan(model)
+    routed = bool(router.routers)
     obj = model.__new__(model)
     state = obj._state = ModelState()
     attrs = obj.__dict__
@@ -69,10 +73,19 @@ def build(model: type[M], /, **values: Any) -> M:
             if not isinstance(value, f.remote_field.model._meta.concrete_model):
                 return model(**values)  # Django's own message
             # As ForwardManyToOneDescriptor.__set__ does: both sides get a database, the key is copied.
+            # Without routers, the router's answer is the other instance's database, or the default one.
             if state.db is None:
-                state.db = router.db_for_write(model, instance=value)
+                state.db = (
+                    (value._state.db or DEFAULT_DB_ALIAS)
+                    if not routed
+                    else router.db_for_write(model, instance=value)
+                )
             if value._state.db is None:
-                value._state.db = router.db_for_write(type(value), instance=obj)
+                value._state.db = (
+                    (state.db or DEFAULT_DB_ALIAS)
+                    if not routed
+                    else router.db_for_write(type(value), instance=obj)
+                )
             attrs[f.attname] = getattr(value, f.target_field.attname)
             state.fields_cache[f.name] = value
     return obj

@@ -25,9 +25,18 @@ class NikFacts:
     sex: str  # "L" or "P"
 
 
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
 def nik_normalise(raw: str) -> str:
     """Strip spaces, dots and dashes that people type between groups of digits."""
-    return re.sub(r"[\s.\-]", "", str(raw))
+    return _SEPARATORS.sub("", str(raw))
+
+
+@functools.lru_cache(maxsize=16384)
+def _district_known(code: str) -> bool:
+    # About 7,300 kecamatan: an import asks of the same few again and again.
+    return wilayah_name(code) is not None
 
 
 def nik_check(raw: str, *, reference_date: date | None = None) -> NikFacts:
@@ -46,7 +55,7 @@ def _nik_check(raw: str, reference_date: date) -> NikFacts:
     if not info.valid:
         raise NikError(" ".join(issue.message for issue in info.errors))
     assert info.district_code and info.birth_date and info.gender
-    if wilayah_name(info.district_code) is None:
+    if not _district_known(info.district_code):
         raise NikError(f"Kode kecamatan {info.district_code} pada NIK tidak ada di data Kemendagri.")
     return NikFacts(
         nik=nik,

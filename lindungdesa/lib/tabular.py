@@ -95,6 +95,10 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
             return [(self._numbers[i], self._cells(self._rows[i])) for i in range(*index.indices(len(self)))]
         return self._numbers[index], self._cells(self._rows[index])
 
+    def numbers(self, start: int, stop: int) -> list[int]:
+        """The row numbers of rows[start:stop], without building their cells."""
+        return self._numbers[start:stop].tolist()
+
     def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
         cells = self._cells
         for number, stored in zip(self._numbers, self._rows, strict=True):

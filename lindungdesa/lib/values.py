@@ -423,6 +423,12 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 def parse_nik_cell(cell: Cell) -> str:
     """A 16-digit NIK checked by nik_check; one that went through a number cell is refused, never guessed."""
+    if type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit():
+        # Sixteen plain digits, as nearly every cell is: nothing below would change or refuse them.
+        try:
+            return nik_check(cell).nik
+        except NikError as exc:
+            raise CellError(f"NIK {_shown(cell)} tidak valid: {exc}") from None
     if is_blank(cell):
         raise CellError("NIK kosong.")
     if isinstance(cell, bool) or isinstance(cell, datetime.date):

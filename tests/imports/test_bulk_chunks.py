@@ -125,13 +125,20 @@ def test_a_successor_in_the_same_chunk_ends_the_term_of_a_holder_made_just_befor
     assert (summary.created, summary.rejected) == (2, 0)
     old = Position.objects.get(person__name="Yohanes Ale")
     assert (old.term_end, old.end_reason) == (date(2026, 5, 31), Position.EndReason.REPLACED)
-    changes = list(BatchChange.objects.filter(batch_id=summary.batch).values_list("model", "action"))
+    made = [Person.objects.get(name=name).pk for name in ("Yohanes Ale", "Kades Baru")]
+    positions = [old.pk, Position.objects.get(person__name="Kades Baru").pk]
+    changes = list(
+        BatchChange.objects.filter(batch_id=summary.batch).values_list(
+            "model", "action", "object_id", "last_object_id"
+        )
+    )
+    # The two people and the two positions were each made with consecutive keys: one row per run, in
+    # the place of its first object; the change to the first position keeps its own row.
+    assert made[1] == made[0] + 1 and positions[1] == positions[0] + 1
     assert changes == [
-        ("officials.Person", "create"),
-        ("officials.Position", "create"),
-        ("officials.Person", "create"),
-        ("officials.Position", "update"),
-        ("officials.Position", "create"),
+        ("officials.Person", "create", made[0], made[1]),
+        ("officials.Position", "create", positions[0], positions[1]),
+        ("officials.Position", "update", positions[0], None),
     ]
 
 

@@ -49,9 +49,15 @@ def kept() -> tuple:
         for pk, person, *rest in enrolments
     ]
     changes = [
-        (model, object_id - base.get(model, 0), action, before)
-        for model, object_id, action, before in BatchChange.objects.order_by("id").values_list(
-            "model", "object_id", "action", "before"
+        (
+            model,
+            object_id - base.get(model, 0),
+            None if last is None else last - base.get(model, 0),
+            action,
+            before,
+        )
+        for model, object_id, last, action, before in BatchChange.objects.order_by("id").values_list(
+            "model", "object_id", "last_object_id", "action", "before"
         )
     ]
     return (

@@ -5,7 +5,7 @@ import pytest
 
 from lindungdesa.accounts.models import User
 from lindungdesa.imports.models import BatchChange, ImportBatch, RejectedRow
-from lindungdesa.imports.services import UndoRefused, batch_undo, roster_import_file
+from lindungdesa.imports.services import UndoRefused, batch_undo, change_count, roster_import_file
 from lindungdesa.imports.summary import ImportFailed
 from lindungdesa.officials.models import Office, Person, Position
 from tests.imports.conftest import ROSTER_HEADER, to_csv
@@ -46,7 +46,9 @@ def test_it_creates_people_and_positions(good_rows, desa):
     assert kades.term_start == date(2022, 1, 3) and kades.term_end == date(2030, 1, 2)
     batch = ImportBatch.objects.get(pk=summary.batch)
     assert (batch.state, batch.created, batch.file_name) == ("done", 4, "roster.csv")
-    assert batch.changes.filter(action=BatchChange.Action.CREATE).count() == 8  # 4 people, 4 positions
+    assert change_count(batch.changes.filter(action=BatchChange.Action.CREATE)) == 8  # 4 people, 4 positions
+    # Made with consecutive keys, the people are one run and the positions another.
+    assert batch.changes.count() == 2
 
 
 def test_importing_the_same_file_twice_changes_nothing(good_rows):
@@ -204,6 +206,19 @@ def test_undo_is_refused_when_a_row_was_changed_by_hand_since(good_rows):
     with pytest.raises(UndoRefused, match="sudah diubah"):
         batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
     assert Position.objects.get().sk_number == "diubah manual"
+
+
+def test_undo_is_refused_when_a_row_inside_a_run_of_created_ones_was_changed_since(good_rows):
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, good_rows), file_name="a.csv")
+    batch = ImportBatch.objects.get(pk=summary.batch)
+    runs = batch.changes.get(model="officials.Position")
+    middle = Position.objects.filter(pk__gt=runs.object_id, pk__lt=runs.last_object_id).first()
+    assert middle is not None  # the positions were recorded as one run, and this one is inside it
+    middle.sk_number = "diubah manual"
+    middle.save()
+    with pytest.raises(UndoRefused, match="sudah diubah"):
+        batch_undo(batch=batch)
+    assert Position.objects.count() == len(good_rows)
 
 
 def test_opensid_pamong_export_is_read_for_the_chosen_desa(desa, people):
