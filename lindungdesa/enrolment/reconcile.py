@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -26,15 +26,28 @@ from .models import Enrolment, MatchProposal, StatusRule, protected_q
 def enrolments_link_by_nik() -> int:
     """Give every unmatched participant whose NIK is now on the roster its person. Returns how many.
 
-    One UPDATE with a correlated subquery (both sides are indexed by NIK), whatever the number of rows.
+    One UPDATE, whatever the number of rows: on PostgreSQL a join (it hashes both sides: linking every
+    participant of a national extract took 83 s as a correlated subquery), elsewhere a correlated subquery
+    (both sides are indexed by NIK).
     """
-    person_id = Person.objects.filter(nik=OuterRef("nik")).values("id")[:1]
-    linked = (
-        Enrolment.objects.filter(person__isnull=True)
-        .exclude(nik="")
-        .filter(Exists(Person.objects.filter(nik=OuterRef("nik"))))
-        .update(person_id=Subquery(person_id))
-    )
+    if connection.vendor == "postgresql":
+        enrolment, person = Enrolment._meta.db_table, Person._meta.db_table
+        with connection.cursor() as cursor:
+            # As the queryset's update() below: updated_at is left as it is.
+            cursor.execute(
+                f'UPDATE "{enrolment}" AS e SET "person_id" = p."id" FROM "{person}" AS p'
+                ' WHERE p."nik" = e."nik" AND e."person_id" IS NULL AND e."nik" <> %s',
+                [""],
+            )
+            linked = cursor.rowcount
+    else:
+        person_id = Person.objects.filter(nik=OuterRef("nik")).values("id")[:1]
+        linked = (
+            Enrolment.objects.filter(person__isnull=True)
+            .exclude(nik="")
+            .filter(Exists(Person.objects.filter(nik=OuterRef("nik"))))
+            .update(person_id=Subquery(person_id))
+        )
     if linked:
         data_changed()
     return linked

@@ -27,6 +27,7 @@ from .engine import (
     fetch_objects,
     fetch_values,
     insert,
+    plainly_valid,
     snapshot,
     update,
 )
@@ -47,21 +48,8 @@ ENROLMENT_FIELDS = [
     "as_of",
     "batch",
 ]
-# What a newer extract may change; `person` only while the participant is unmatched.
-_WANTED = [
-    "kpj",
-    "nik",
-    "bpjs_name",
-    "bpjs_birth_date",
-    "programmes",
-    "category",
-    "wage",
-    "start_date",
-    "paid_through",
-    "reported_status",
-    "kode_desa",
-]
 _name = partial(v.parse_text, max_length=150)
+_UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
 
 
 def _blank(cell: Any) -> bool:
@@ -115,7 +103,10 @@ class Participants:
     def add(self, enrolment: Enrolment) -> None:
         self._order[id(enrolment)] = (1, len(self.new))
         self.new.append(enrolment)
-        self.index(enrolment)
+        # Filed last under its keys: a new enrolment comes after every one held or made before it.
+        if enrolment.kpj:
+            self.by_kpj[enrolment.kpj].append(enrolment)
+        self.by_start[(enrolment.nik, enrolment.start_date)].append(enrolment)
 
     def write(self) -> None:
         changed = [e for e in self.changed.values() if e.pk is not None]
@@ -130,6 +121,7 @@ class BpjsRows:
 
     def __init__(self, *, as_of: Month, scope_code: str | None, batch_id: int | None) -> None:
         self.as_of = as_of
+        self._first_day, self._last_day = as_of.first_day, as_of.last_day  # asked of every row
         self.scope_code = scope_code or ""
         self.batch_id = batch_id
         self._memo = Memo()
@@ -182,7 +174,7 @@ class BpjsRows:
                 ("bulan_iuran_terakhir", f"Iuran lunas sampai {paid} melewati bulan ekstrak {self.as_of}.")
             )
         started = out.get("tanggal_kepesertaan")
-        if started is not None and started > self.as_of.last_day:
+        if started is not None and started > self._last_day:
             problems.append(
                 (
                     "tanggal_kepesertaan",
@@ -196,7 +188,41 @@ class BpjsRows:
             and not (code == self.scope_code or code.startswith(self.scope_code + "."))
         ):
             problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-        return Reading(None if problems else out, problems, self._duplicate_key(values, out), warnings)
+        key = self._duplicate_key(values, out)
+        if problems:
+            return Reading(None, problems, key, warnings)
+        wanted = self._wanted(out)
+        # The field checks of a new enrolment of this row, done here: `read` may run in the reader process,
+        # which has time to spare, and `apply` then checks again only what is not plainly valid.
+        plain = plainly_valid(self._new(wanted, None), exclude=_UNCHECKED)
+        return Reading({"wanted": wanted, "plain": plain}, problems, key, warnings)
+
+    def _wanted(self, out: dict[str, Any]) -> dict[str, Any]:
+        """The enrolment's values as the row gives them: what a newer extract may change (and `person`,
+        while the participant is unmatched)."""
+        return {
+            "kpj": out["kpj"] or "",
+            "nik": out["nik"],
+            "bpjs_name": out["nama"],
+            "bpjs_birth_date": out["tanggal_lahir"],
+            "programmes": ",".join(out["program"]),
+            "category": out["kategori"] or Enrolment.Category.PU,
+            "wage": out["upah"] if out["upah"] is not None else Decimal(0),
+            "start_date": out["tanggal_kepesertaan"],
+            "paid_through": out["bulan_iuran_terakhir"].first_day if out["bulan_iuran_terakhir"] else None,
+            "reported_status": out["status"] or "",
+            "kode_desa": out["kode_desa"] or "",
+        }
+
+    def _new(self, wanted: dict[str, Any], person_id: int | None) -> Enrolment:
+        return build(
+            Enrolment,
+            person_id=person_id,
+            as_of=self._first_day,
+            batch_id=self.batch_id,
+            source=Enrolment.Source.IMPORT,
+            **wanted,
+        )
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
@@ -216,7 +242,8 @@ class BpjsRows:
         return row
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        self._held = Participants({row["kpj"] for row in rows if row["kpj"]}, {row["nik"] for row in rows})
+        wanted = [row["wanted"] for row in rows]
+        self._held = Participants({w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted})
 
     def write(self) -> None:
         if self._held is not None:
@@ -226,38 +253,20 @@ class BpjsRows:
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        wanted: dict[str, Any] = {
-            "kpj": row["kpj"] or "",
-            "nik": row["nik"],
-            "bpjs_name": row["nama"],
-            "bpjs_birth_date": row["tanggal_lahir"],
-            "programmes": ",".join(row["program"]),
-            "category": row["kategori"] or Enrolment.Category.PU,
-            "wage": row["upah"] if row["upah"] is not None else Decimal(0),
-            "start_date": row["tanggal_kepesertaan"],
-            "paid_through": row["bulan_iuran_terakhir"].first_day if row["bulan_iuran_terakhir"] else None,
-            "reported_status": row["status"] or "",
-            "kode_desa": row["kode_desa"] or "",
-        }
+        wanted: dict[str, Any] = row["wanted"]
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
-        as_of_day: date = self.as_of.first_day
+        as_of_day: date = self._first_day
         if existing is None:
-            enrolment = build(
-                Enrolment,
-                person_id=held.person_ids.get(row["nik"]),
-                as_of=as_of_day,
-                batch_id=self.batch_id,
-                source=Enrolment.Source.IMPORT,
-                **wanted,
-            )
-            clean_fields(enrolment, exclude=["person", "batch"])
+            enrolment = self._new(wanted, held.person_ids.get(wanted["nik"]))
+            if not row["plain"]:
+                clean_fields(enrolment, exclude=_UNCHECKED)  # Django's verdict and messages
             held.add(enrolment)
             recorder.created(enrolment)
             return
         if existing.as_of and existing.as_of > as_of_day:
             return  # a newer extract already wrote this participant: an older one never overwrites it
         if existing.person_id is None:
-            wanted["person_id"] = held.person_ids.get(row["nik"])
+            wanted["person_id"] = held.person_ids.get(wanted["nik"])
         changed = {k: val for k, val in wanted.items() if getattr(existing, k) != val}
         if not changed:
             return
@@ -268,7 +277,7 @@ class BpjsRows:
         for key, value in changed.items():
             setattr(existing, key, value)
         try:
-            clean_fields(existing, exclude=["person", "batch"])
+            clean_fields(existing, exclude=_UNCHECKED)
         except ValidationError:
             for key, value in kept.items():  # a rejected row leaves no trace
                 setattr(existing, key, value)

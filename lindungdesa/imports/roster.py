@@ -26,12 +26,24 @@ from lindungdesa.officials.rules import (
     person_disagreements,
     person_new,
     position_new,
+    position_own_problems,
     position_problems,
     unit_key,
 )
 from lindungdesa.regions.models import Region
 
-from .engine import Memo, Reading, Recorder, clean_fields, fetch_in, fetch_objects, insert, snapshot, update
+from .engine import (
+    Memo,
+    Reading,
+    Recorder,
+    clean_fields,
+    fetch_in,
+    fetch_objects,
+    insert,
+    plainly_valid,
+    snapshot,
+    update,
+)
 
 POSITION_FIELDS = [
     "term_end",
@@ -44,6 +56,7 @@ POSITION_FIELDS = [
 ]
 ONE_HOLDER_OFFICES = frozenset(o.value for o in Office if has_one_holder(o))
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
+_SET_BY_IMPORT = ("group", "person", "desa")  # a position's fields that no cell gives as such
 
 # Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
 _name = partial(v.parse_text, max_length=150)
@@ -55,14 +68,18 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def position_start(*, same_person: list[Position], same_seat: list[Position], **fields: Any) -> Position:
+def position_start(
+    *, same_person: list[Position], same_seat: list[Position], checked: bool = False, **fields: Any
+) -> Position:
     """What `officials.services.position_start` does, for a row of a chunk: the new position built and
-    checked by the same rules against the positions the chunk holds; written later, with the chunk."""
+    checked by the same rules against the positions the chunk holds; written later, with the chunk.
+    `checked`: the same fields have no problems of their own and plainly fit the model (`_checks`)."""
     position = position_new(**fields)
-    errors = position_problems(position, same_person=same_person, same_seat=same_seat)
+    errors = position_problems(position, same_person=same_person, same_seat=same_seat, own_checked=checked)
     if errors:
         raise ValidationError(errors)
-    clean_fields(position, exclude=["group", "person", "desa"])
+    if not checked:
+        clean_fields(position, exclude=_SET_BY_IMPORT)
     return position
 
 
@@ -292,7 +309,56 @@ class RosterRows:
             ):
                 problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
         out["desa"] = desa
-        return Reading(None if problems else out, problems, self._duplicate_key(values, out, code))
+        key = self._duplicate_key(values, out, code)
+        if problems:
+            return Reading(None, problems, key)
+        out["person_ok"], out["position_ok"] = self._checks(out)
+        return Reading(out, problems, key)
+
+    def _checks(self, row: dict[str, Any]) -> tuple[bool, bool]:
+        """Whether a new person and a new position made of this row would pass the checks that depend on
+        the row alone: done in `read`, which may run in the reader process (it has time to spare), so that
+        `apply` repeats only the checks of a row that does not plainly pass (and so gets Django's messages).
+        """
+        try:
+            person = self._person_new(row, checked=False)
+        except ValidationError:
+            person_ok = False
+        else:
+            person_ok = plainly_valid(person)
+        position = position_new(person=None, **self._position_fields(row))
+        position_ok = not position_own_problems(position) and plainly_valid(position, exclude=_SET_BY_IMPORT)
+        return person_ok, position_ok
+
+    @staticmethod
+    def _person_new(row: dict[str, Any], *, checked: bool) -> Person:
+        return person_new(
+            facts=row["nik_facts"],
+            checked=checked,
+            nik=row["nik"],
+            name=row["nama"],
+            sex=row["jenis_kelamin"],
+            birth_date=row["tanggal_lahir"],
+            phone=row["no_hp"] or "",
+        )
+
+    @staticmethod
+    def _position_fields(row: dict[str, Any]) -> dict[str, Any]:
+        """A new position's fields as the row gives them (the office cell's defaults where it is silent)."""
+        office = row["jabatan"]
+        return {
+            "desa": row["desa"],
+            "office": office.office,
+            "acting": row["status_jabatan"] if row["status_jabatan"] is not None else office.acting,
+            "unit_name": row["nama_dusun"] or office.unit_name,
+            "term_start": row["mulai_menjabat"],
+            "term_end": row["akhir_menjabat"],
+            "sk_number": row["nomor_sk"] or "",
+            "sk_date": row["tanggal_sk"],
+            "monthly_income": (
+                row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
+            ),
+        }
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any], code: str) -> tuple | None:
         """The same person, desa, office and dusun (as the office cell names it) twice in one file."""
@@ -322,15 +388,9 @@ class RosterRows:
         person = held.persons.get(nik)
         new_person = person is None
         if person is None:
-            person = person_new(
-                facts=row["nik_facts"],
-                nik=nik,
-                name=row["nama"],
-                sex=row["jenis_kelamin"],
-                birth_date=row["tanggal_lahir"],
-                phone=row["no_hp"] or "",
-            )
-            clean_fields(person)  # the NIK is known to be new
+            person = self._person_new(row, checked=row["person_ok"])
+            if not row["person_ok"]:
+                clean_fields(person)  # the NIK is known to be new
         else:
             errors = person_disagreements(
                 person, name=row["nama"], birth_date=row["tanggal_lahir"], sex=row["jenis_kelamin"]
@@ -341,9 +401,8 @@ class RosterRows:
 
         office = row["jabatan"]
         desa: Region = row["desa"]
-        acting = row["status_jabatan"] if row["status_jabatan"] is not None else office.acting
-        unit_name = row["nama_dusun"] or office.unit_name
-        income = row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
+        fields = self._position_fields(row)
+        acting, unit_name, income = fields["acting"], fields["unit_name"], fields["monthly_income"]
         start = row["mulai_menjabat"]
         existing = None if new_person else held.position_at(nik, desa.code, office.office, unit_name, start)
         if existing is not None:
@@ -377,15 +436,8 @@ class RosterRows:
             ]
         position = position_start(
             person=person,
-            desa=desa,
-            office=office.office,
-            acting=acting,
-            unit_name=unit_name,
-            term_start=start,
-            term_end=row["akhir_menjabat"],
-            sk_number=row["nomor_sk"] or "",
-            sk_date=row["tanggal_sk"],
-            monthly_income=income,
+            checked=row["position_ok"],
+            **fields,
             same_person=held.by_person.get(nik, []),
             # The predecessors' terms end the day before this one starts: they no longer overlap it.
             same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,

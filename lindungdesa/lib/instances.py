@@ -44,12 +44,32 @@ def _plan(model: type[models.Model]) -> _Plan:
     return _Plan(constant, tuple(computed), names, relations)
 
 
+@functools.cache
+def _relations_among(
+    model: type[models.Model], names: tuple[str, ...]
+) -> tuple[tuple[str, models.Field], ...] | None:
+    """Which of the given names are forward relations, with their fields; None when one of the names is
+    not a concrete field's name or attname (the constructor then says what is wrong)."""
+    plan = _plan(model)
+    relations = []
+    for name in names:
+        f = plan.relations.get(name)
+        if f is not None:
+            relations.append((name, f))
+        elif plan.names.get(name) != name:  # a plain field's name is its attname
+            return None
+    return tuple(relations)
+
+
 def build(model: type[M], /, **values: Any) -> M:
     """`model(**values)`, for plain concrete fields and forward relations."""
     # The receiver lists first: has_listeners costs about a µs, and most projects connect none at all.
     if (pre_init.receivers and pre_init.has_listeners(model)) or (
         post_init.receivers and post_init.has_listeners(model)
     ):
+        return model(**values)
+    relations = _relations_among(model, tuple(values))
+    if relations is None:
         return model(**values)
     plan = _plan(model)
     routed = bool(router.routers)
@@ -59,33 +79,30 @@ def build(model: type[M], /, **values: Any) -> M:
     attrs.update(plan.constant)
     for attname, f in plan.computed:
         attrs[attname] = f.get_default()
-    for name, value in values.items():
-        attname = plan.names.get(name)
-        if attname is not None:
-            attrs[attname] = value
-            continue
-        f = plan.relations.get(name)
-        if f is None:
-            return model(**values)  # Django says what is wrong with the name
+    attrs.update(values)
+    for name, f in relations:
+        value = attrs.pop(name)
         if value is None:
+            # As the descriptor does: no key, and None cached as the related object.
             attrs[f.attname] = None
-        else:
-            if not isinstance(value, f.remote_field.model._meta.concrete_model):
-                return model(**values)  # Django's own message
-            # As ForwardManyToOneDescriptor.__set__ does: both sides get a database, the key is copied.
-            # Without routers, the router's answer is the other instance's database, or the default one.
-            if state.db is None:
-                state.db = (
-                    (value._state.db or DEFAULT_DB_ALIAS)
-                    if not routed
-                    else router.db_for_write(model, instance=value)
-                )
-            if value._state.db is None:
-                value._state.db = (
-                    (state.db or DEFAULT_DB_ALIAS)
-                    if not routed
-                    else router.db_for_write(type(value), instance=obj)
-                )
-            attrs[f.attname] = getattr(value, f.target_field.attname)
-            state.fields_cache[f.name] = value
+            state.fields_cache[name] = None
+            continue
+        if not isinstance(value, f.remote_field.model._meta.concrete_model):
+            return model(**values)  # Django's own message
+        # As ForwardManyToOneDescriptor.__set__ does: both sides get a database, the key is copied.
+        # Without routers, the router's answer is the other instance's database, or the default one.
+        if state.db is None:
+            state.db = (
+                (value._state.db or DEFAULT_DB_ALIAS)
+                if not routed
+                else router.db_for_write(model, instance=value)
+            )
+        if value._state.db is None:
+            value._state.db = (
+                (state.db or DEFAULT_DB_ALIAS)
+                if not routed
+                else router.db_for_write(type(value), instance=obj)
+            )
+        attrs[f.attname] = getattr(value, f.target_field.attname)
+        state.fields_cache[name] = value
     return obj

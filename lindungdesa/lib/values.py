@@ -450,6 +450,8 @@ def parse_nik_cell(cell: Cell) -> str:
 def parse_kpj(cell: Cell) -> tuple[str, str | None]:
     """A KPJ (BPJS TK card number): digits only. Its official length is unconfirmed, so a length other
     than 11 gives a warning, not a rejection."""
+    if type(cell) is str and len(cell) == 11 and cell.isascii() and cell.isdigit():
+        return cell, None  # eleven plain digits, as nearly every cell is: nothing below would change them
     if is_blank(cell):
         raise CellError("Nomor KPJ kosong.")
     if isinstance(cell, bool) or isinstance(cell, datetime.date):

@@ -67,15 +67,9 @@ def is_same_seat(a: Position, b: Position) -> bool:
     return a.office != Office.KEPALA_DUSUN or unit_key(a.unit_name) == unit_key(b.unit_name)
 
 
-def position_problems(
-    candidate: Position, *, same_person: Iterable[Position], same_seat: Iterable[Position]
-) -> Problems:
-    """Who may hold which office at once (DOMAIN.md §5): every reason `candidate` cannot be as it is.
-
-    `same_person`: the other positions of the candidate's person; `same_seat`: the other positions in the
-    candidate's seat. Either may hold more than that (other terms, other offices, the candidate itself):
-    only the positions whose term overlaps the candidate's are held against it, each list in its order.
-    """
+def position_own_problems(candidate: Position) -> Problems:
+    """What is wrong with the position by itself, whoever else holds what: its office, desa, term, acting
+    status, dusun and income. A pure function of the position's fields and its desa."""
     errors: Problems = {}
 
     def fail(field: str, message: str) -> None:
@@ -104,9 +98,33 @@ def position_problems(
         fail("unit_name", "Nama dusun wajib diisi untuk kepala dusun.")
     if candidate.monthly_income is not None and candidate.monthly_income < 0:
         fail("monthly_income", "Penghasilan tidak boleh negatif.")
+    return errors
+
+
+def position_problems(
+    candidate: Position,
+    *,
+    same_person: Iterable[Position],
+    same_seat: Iterable[Position],
+    own_checked: bool = False,
+) -> Problems:
+    """Who may hold which office at once (DOMAIN.md §5): every reason `candidate` cannot be as it is.
+
+    `same_person`: the other positions of the candidate's person; `same_seat`: the other positions in the
+    candidate's seat. Either may hold more than that (other terms, other offices, the candidate itself):
+    only the positions whose term overlaps the candidate's are held against it, each list in its order.
+    The position's own problems (`position_own_problems`) come first, and alone when there are any;
+    `own_checked`: the caller has found none already.
+    """
+    errors = {} if own_checked else position_own_problems(candidate)
     if errors:
         return errors
 
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    desa = candidate.desa
+    office = candidate.office
     start, end = candidate.term_start, candidate.term_end
 
     def others(positions: Iterable[Position]) -> list[Position]:
@@ -196,21 +214,25 @@ def person_new(
     birth_date: date | None,
     phone: str = "",
     facts: NikFacts | None = None,
+    checked: bool = False,
 ) -> Person:
     """An unsaved person after the checks every way in must pass (NIK valid, birth date and sex agreeing
     with it, a name). Sex and birth date come from the NIK when not given. `facts`: what `nik_check` said
-    of this NIK already (an import checks it when it reads the cell).
+    of this NIK already (an import checks it when it reads the cell); `checked`: the same values, with
+    these facts, have passed these checks already.
 
     Raises ValidationError; field checks (`full_clean`) are for the caller.
     """
     if facts is None or facts.nik != nik:
+        checked = False
         try:
             facts = nik_check(nik)
         except NikError as exc:
             raise ValidationError({"nik": str(exc)}) from exc
-    problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
-    if problems:
-        raise ValidationError({"nik": problems})
+    if not checked:
+        problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
+        if problems:
+            raise ValidationError({"nik": problems})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Nama wajib diisi."})

@@ -70,3 +70,11 @@ def test_what_django_refuses_it_refuses_with_djangos_message():
     desa = Region.objects.filter(kind=Region.Kind.DESA).first()
     with pytest.raises(ValueError, match='must be a "Person" instance'):
         build(Position, person=desa)
+
+
+def test_a_relation_given_as_none_is_cached_as_none_as_django_does():
+    desa = Region.objects.filter(kind=Region.Kind.DESA).first()
+    values = {"person": None, "desa": desa, "office": Office.KEPALA_DESA, "term_start": date(2020, 1, 1)}
+    built, made = build(Position, **values), Position(**values)
+    same(built, made)
+    assert built.person_id is None and built._state.fields_cache["person"] is None

@@ -5,26 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enrolment', '0005_match_proposal'),
-        ('imports', '0003_batch_change_runs'),
-        ('officials', '0001_initial'),
+        ("enrolment", "0005_match_proposal"),
+        ("imports", "0003_batch_change_runs"),
+        ("officials", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enrolment',
-            name='kpj',
-            field=models.CharField(blank=True, max_length=20, verbose_name='nomor KPJ'),
+            model_name="enrolment",
+            name="kpj",
+            field=models.CharField(blank=True, max_length=20, verbose_name="nomor KPJ"),
         ),
         migrations.AlterField(
-            model_name='enrolment',
-            name='person',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='officials.person'),
+            model_name="enrolment",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enrolments",
+                to="officials.person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['kpj'], name='enrolment_kpj'),
+            model_name="enrolment",
+            index=models.Index(fields=["kpj"], name="enrolment_kpj"),
         ),
     ]
