@@ -47,15 +47,18 @@ def _plan(model: type[models.Model]) -> _Plan:
 @functools.cache
 def _relations_among(
     model: type[models.Model], names: tuple[str, ...]
-) -> tuple[tuple[str, models.Field], ...] | None:
-    """Which of the given names are forward relations, with their fields; None when one of the names is
-    not a concrete field's name or attname (the constructor then says what is wrong)."""
+) -> tuple[tuple[str, str, type[models.Model], str], ...] | None:
+    """Which of the given names are forward relations, each with its attname, the model it points to and
+    that model's attname it copies; None when one of the names is not a concrete field's name or attname
+    (the constructor then says what is wrong)."""
     plan = _plan(model)
     relations = []
     for name in names:
         f = plan.relations.get(name)
         if f is not None:
-            relations.append((name, f))
+            relations.append(
+                (name, f.attname, f.remote_field.model._meta.concrete_model, f.target_field.attname)
+            )
         elif plan.names.get(name) != name:  # a plain field's name is its attname
             return None
     return tuple(relations)
@@ -80,14 +83,14 @@ def build(model: type[M], /, **values: Any) -> M:
     for attname, f in plan.computed:
         attrs[attname] = f.get_default()
     attrs.update(values)
-    for name, f in relations:
+    for name, attname, target_model, target_attname in relations:
         value = attrs.pop(name)
         if value is None:
             # As the descriptor does: no key, and None cached as the related object.
-            attrs[f.attname] = None
+            attrs[attname] = None
             state.fields_cache[name] = None
             continue
-        if not isinstance(value, f.remote_field.model._meta.concrete_model):
+        if not isinstance(value, target_model):
             return model(**values)  # Django's own message
         # As ForwardManyToOneDescriptor.__set__ does: both sides get a database, the key is copied.
         # Without routers, the router's answer is the other instance's database, or the default one.
@@ -103,6 +106,6 @@ def build(model: type[M], /, **values: Any) -> M:
                 if not routed
                 else router.db_for_write(type(value), instance=obj)
             )
-        attrs[f.attname] = getattr(value, f.target_field.attname)
+        attrs[attname] = getattr(value, target_attname)
         state.fields_cache[name] = value
     return obj
