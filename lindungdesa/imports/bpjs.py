@@ -192,8 +192,8 @@ class BpjsRows:
         if problems:
             return Reading(None, problems, key, warnings)
         wanted = self._wanted(out)
-        # The field checks of a new enrolment of this row, done here: `read` may run in the reader process,
-        # which has time to spare, and `apply` then checks again only what is not plainly valid.
+        # The field checks of a new enrolment of this row, done here: `read` may run in the reader process
+        # (the two processes then share the work), and `apply` checks again only what is not plainly valid.
         plain = plainly_valid(self._new(wanted, None), exclude=_UNCHECKED)
         return Reading({"wanted": wanted, "plain": plain}, problems, key, warnings)
 

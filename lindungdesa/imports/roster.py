@@ -317,9 +317,9 @@ class RosterRows:
 
     def _checks(self, row: dict[str, Any]) -> tuple[bool, bool]:
         """Whether a new person and a new position made of this row would pass the checks that depend on
-        the row alone: done in `read`, which may run in the reader process (it has time to spare), so that
-        `apply` repeats only the checks of a row that does not plainly pass (and so gets Django's messages).
-        """
+        the row alone: done in `read`, which may run in the reader process (the two processes then share
+        the work), so that `apply` repeats only the checks of a row that does not plainly pass (and so gets
+        Django's messages)."""
         try:
             person = self._person_new(row, checked=False)
         except ValidationError:
