@@ -427,7 +427,8 @@ def _read_ole(data: bytes, name: str, hint: HeaderHint) -> Table:
 def _calamine_cell(value: object) -> Cell:
     kind = type(value)
     if kind is str:
-        return value or None  # type: ignore[return-value]
+        # White space only is empty (calamine itself drops it, unless the file marks it to be kept).
+        return value if value.strip() else None  # type: ignore[union-attr, return-value]
     if kind is float:
         if value.is_integer() and abs(value) < 2**53:  # type: ignore[union-attr]
             return int(value)  # type: ignore[call-overload]
@@ -684,18 +685,22 @@ class _XlsxStream:
         return strings
 
     def _value(self, kind: str, style: str, value: str, inline: str) -> Cell:
-        """A cell's value; "" stands for empty while a row is being read."""
+        """A cell's value; "" stands for empty while a row is being read. Text of white space only is
+        empty, as python-calamine reads it (`_calamine_cell`): both readers give a file the same cells."""
         if kind == "s":
             try:
-                return self.strings[int(value)]
+                text = self.strings[int(value)]
             except (ValueError, IndexError):
                 return ""
+            return text if not text or text.strip() else ""
         if kind == "inlineStr":
             if "<rPh" in inline:
                 inline = _RPH.sub("", inline)
-            return _ooxml_text("".join(_T.findall(inline)))
+            text = _ooxml_text("".join(_T.findall(inline)))
+            return text if text.strip() else ""
         if kind in ("str", "e"):
-            return _ooxml_text(value)
+            text = _ooxml_text(value)
+            return text if text.strip() else ""
         if kind == "b":
             return value.strip() in ("1", "true")
         if kind == "d":

@@ -821,3 +821,37 @@ def test_rows_compare_with_lists_and_tuples():
     assert rows == [[2, ["a", None]]]
     assert rows != [(3, ["a", None])]
     assert (rows == "abc") is False
+
+
+@pytest.mark.parametrize("preserve", [False, True])
+def test_a_cell_of_spaces_only_is_empty_in_both_readers(preserve):
+    # openpyxl marks no white space to be kept when a text is only white space; python-calamine then drops
+    # it, and the streaming reader must read the same (found by the property test above).
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.append(["nik", "nama", "tanggal_lahir"])
+        sheet.append(["6103014507890001", " ", "Maria"])
+
+    data = workbook_bytes(fill)
+    if preserve:
+        data = _with_preserved_space(data)
+    calamine = read_table(data, "x.xlsx", header_hint=roster_hint)
+    limit = tabular.CALAMINE_MAX_XML_BYTES
+    tabular.CALAMINE_MAX_XML_BYTES = 0
+    try:
+        streamed = read_table(data, "x.xlsx", header_hint=roster_hint)
+    finally:
+        tabular.CALAMINE_MAX_XML_BYTES = limit
+    assert streamed.rows == calamine.rows == [(2, ["6103014507890001", None, "Maria"])]
+
+
+def _with_preserved_space(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                content = content.replace(b"<t> </t>", b'<t xml:space="preserve"> </t>')
+            target.writestr(name, content)
+    return out.getvalue()
