@@ -743,6 +743,18 @@ def expected_cell(value):
     return value
 
 
+def read_by_both(data: bytes):
+    """The workbook read by python-calamine and by the streaming reader (as for a large sheet)."""
+    calamine = read_table(data, "x.xlsx", header_hint=roster_hint)
+    limit = tabular.CALAMINE_MAX_XML_BYTES
+    tabular.CALAMINE_MAX_XML_BYTES = 0
+    try:
+        streamed = read_table(data, "x.xlsx", header_hint=roster_hint)
+    finally:
+        tabular.CALAMINE_MAX_XML_BYTES = limit
+    return calamine, streamed
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.lists(typed_cells, min_size=3, max_size=3), min_size=1, max_size=5))
 def test_workbook_cells_keep_their_type_in_both_readers(rows):
@@ -761,13 +773,7 @@ def test_workbook_cells_keep_their_type_in_both_readers(rows):
         for number, row in enumerate(rows, start=2)
         if not all(expected_cell(c) is None or (isinstance(c, str) and not c.strip()) for c in row)
     ]
-    calamine = read_table(data, "x.xlsx", header_hint=roster_hint)
-    limit = tabular.CALAMINE_MAX_XML_BYTES
-    tabular.CALAMINE_MAX_XML_BYTES = 0
-    try:
-        streamed = read_table(data, "x.xlsx", header_hint=roster_hint)
-    finally:
-        tabular.CALAMINE_MAX_XML_BYTES = limit
+    calamine, streamed = read_by_both(data)
     assert streamed.rows == calamine.rows
     # openpyxl writes floats with 16 significant digits: numbers compare within that precision.
     assert [n for n, _ in calamine.rows] == [n for n, _ in expected]
@@ -835,13 +841,7 @@ def test_a_cell_of_spaces_only_is_empty_in_both_readers(preserve):
     data = workbook_bytes(fill)
     if preserve:
         data = _with_preserved_space(data)
-    calamine = read_table(data, "x.xlsx", header_hint=roster_hint)
-    limit = tabular.CALAMINE_MAX_XML_BYTES
-    tabular.CALAMINE_MAX_XML_BYTES = 0
-    try:
-        streamed = read_table(data, "x.xlsx", header_hint=roster_hint)
-    finally:
-        tabular.CALAMINE_MAX_XML_BYTES = limit
+    calamine, streamed = read_by_both(data)
     assert streamed.rows == calamine.rows == [(2, ["6103014507890001", None, "Maria"])]
 
 
