@@ -734,22 +734,19 @@ def _select_in(
         if found:
             converters.append((i, column, found))
     select = (
-        f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(meta.db_table)} WHERE {qn(key.column)} IN"
+        f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(meta.db_table)} WHERE {qn(key.column)}"
     )
     values = [key.get_db_prep_value(value, connection) for value in values]
     if connection.vendor == "postgresql":
         # One array parameter: the driver merges parameters into the text of the query, and parses that
         # text again for each new query (a query of 500 placeholders cost more than its run).
-        parts = [values] if values else []
-        select = select[: -len(" IN")] + " = ANY(%s)"
+        queries = [(f"{select} = ANY(%s)", [values])] if values else []
     else:
         parts = [values[start : start + IN_BATCH] for start in range(0, len(values), IN_BATCH)]
+        queries = [(f"{select} IN ({', '.join(['%s'] * len(part))})", part) for part in parts]
     with connection.cursor() as cursor:
-        for part in parts:
-            if connection.vendor == "postgresql":
-                cursor.execute(select, [part])
-            else:
-                _execute(cursor, f"{select} ({', '.join(['%s'] * len(part))})", part)
+        for sql, params in queries:
+            _execute(cursor, sql, params)
             for row in cursor.fetchall():
                 row = list(row)
                 for i, column, functions in converters:
