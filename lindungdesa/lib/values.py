@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from lokal import parse_phone as _lokal_parse_phone
 
 from lindungdesa.lib.months import Month
-from lindungdesa.lib.nik import NikError, nik_check
+from lindungdesa.lib.nik import NikError, nik_check, nik_normalise
 from lindungdesa.officials.models import Acting, Group, Office
 
 Cell = str | int | float | bool | datetime.date | datetime.datetime | None
@@ -423,12 +423,17 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 def parse_nik_cell(cell: Cell) -> str:
     """A 16-digit NIK checked by nik_check; one that went through a number cell is refused, never guessed."""
-    if type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit():
-        # Sixteen plain digits, as nearly every cell is: nothing below would change or refuse them.
-        try:
-            return nik_check(cell).nik
-        except NikError as exc:
-            raise CellError(f"NIK {_shown(cell)} tidak valid: {exc}") from None
+    # Sixteen plain digits, as nearly every cell is, need none of `_nik_digits`' refusals or clean-up.
+    plain = type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit()
+    try:
+        return nik_check(cell if plain else _nik_digits(cell)).nik
+    except NikError as exc:
+        raise CellError(f"NIK {_shown(cell)} tidak valid: {exc}") from None
+
+
+def _nik_digits(cell: Cell) -> str:
+    """The cell's NIK as typed, without the separators people type; CellError for a cell that cannot hold
+    a NIK, or whose NIK a spreadsheet has damaged."""
     if is_blank(cell):
         raise CellError("NIK kosong.")
     if isinstance(cell, bool) or isinstance(cell, datetime.date):
@@ -436,15 +441,12 @@ def parse_nik_cell(cell: Cell) -> str:
     if isinstance(cell, int | float):
         raise CellError(_NIK_DAMAGED.format(shown=_shown(cell)))
     text = _clean(str(cell))
-    compact = re.sub(r"[\s.\-]", "", text)
+    compact = nik_normalise(text)
     if _SCIENTIFIC.match(text.replace(" ", "")) or re.fullmatch(r"\d{15}", compact):
         raise CellError(_NIK_DAMAGED.format(shown=_shown(cell)))
     if re.fullmatch(r"\d{16}(?:[.,]0+)", text):  # "6103014507890000.0": a number written out as text
         raise CellError(_NIK_DAMAGED.format(shown=_shown(cell)))
-    try:
-        return nik_check(compact).nik
-    except NikError as exc:
-        raise CellError(f"NIK {_shown(cell)} tidak valid: {exc}") from None
+    return compact
 
 
 def parse_kpj(cell: Cell) -> tuple[str, str | None]:
