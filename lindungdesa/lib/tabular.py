@@ -424,6 +424,11 @@ def _read_ole(data: bytes, name: str, hint: HeaderHint) -> Table:
     return _read_calamine(data, name, hint, "xls")
 
 
+def _non_blank(text: str) -> str:
+    """The text, or "" (empty) when it is white space only."""
+    return text if text.strip() else ""
+
+
 def _calamine_cell(value: object) -> Cell:
     kind = type(value)
     if kind is str:
@@ -645,7 +650,7 @@ class _XlsxStream:
     @property
     def strings(self) -> list[str]:
         if self._strings is None:
-            self._strings = self._load_strings()
+            self._strings = [_non_blank(text) for text in self._load_strings()]
         return self._strings
 
     def _load_strings(self) -> list[str]:
@@ -686,21 +691,19 @@ class _XlsxStream:
 
     def _value(self, kind: str, style: str, value: str, inline: str) -> Cell:
         """A cell's value; "" stands for empty while a row is being read. Text of white space only is
-        empty, as python-calamine reads it (`_calamine_cell`): both readers give a file the same cells."""
+        empty, as python-calamine reads it (`_calamine_cell`): both readers give a file the same cells
+        (shared strings are made so once, when they are loaded)."""
         if kind == "s":
             try:
-                text = self.strings[int(value)]
+                return self.strings[int(value)]
             except (ValueError, IndexError):
                 return ""
-            return text if not text or text.strip() else ""
         if kind == "inlineStr":
             if "<rPh" in inline:
                 inline = _RPH.sub("", inline)
-            text = _ooxml_text("".join(_T.findall(inline)))
-            return text if text.strip() else ""
+            return _non_blank(_ooxml_text("".join(_T.findall(inline))))
         if kind in ("str", "e"):
-            text = _ooxml_text(value)
-            return text if text.strip() else ""
+            return _non_blank(_ooxml_text(value))
         if kind == "b":
             return value.strip() in ("1", "true")
         if kind == "d":
