@@ -309,6 +309,7 @@ def run_import(
     try:
         with (
             transaction.atomic(),
+            _constraints_checked_per_statement(),
             _young_collections_only(),
             closing(_read_chunks(handler, prepared, chunk_rows)) as chunks,  # stops a reader process on exit
         ):
@@ -504,6 +505,23 @@ class _Statistics:
         names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in self.tables)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {names}")
+
+
+@contextmanager
+def _constraints_checked_per_statement() -> Iterator[None]:
+    """PostgreSQL checks a deferred foreign key row by row at COMMIT: for a national roster, 3 million
+    checks (about 13 s) while both import processes wait. Checked at the end of each chunk's statements
+    instead, they run while the reader process reads the next chunk. Django makes its foreign keys
+    DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED after the import puts them back as they were for the
+    rest of the transaction. (SQLite counts a deferred key's violations as it goes: nothing to move.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 @contextmanager

@@ -345,3 +345,22 @@ def test_a_row_finds_a_participant_by_what_an_earlier_row_of_its_chunk_changed(d
     assert (summary.accepted, summary.created, summary.updated) == (2, 0, 2)
     enrolment = Enrolment.objects.get()
     assert (enrolment.nik, enrolment.kpj, enrolment.reported_status) == (new_nik, "", "NONAKTIF")
+
+
+def test_foreign_keys_are_deferred_again_after_an_import_in_the_same_transaction(people):
+    """On PostgreSQL an import checks foreign keys per statement (not all at COMMIT); the transaction it
+    runs in gets Django's deferred checking back, so a later statement may still break a key until the
+    keys are checked, as everywhere else."""
+    from django.db import IntegrityError, connection, transaction
+
+    data = to_csv(ROSTER_HEADER, [people.row("Yohanes Ale", "Kepala Desa", serial=1)])
+    passed = False
+    with pytest.raises(IntegrityError), transaction.atomic():
+        roster_import_file(data=data, file_name="a.csv")
+        position = Position.objects.get()
+        # Deferred: this statement passes, and only the check of the keys refuses it.
+        Position.objects.filter(pk=position.pk).update(person_id=position.person_id + 1000)
+        passed = True
+        connection.check_constraints()
+    assert passed
+    assert not Position.objects.exists()
