@@ -309,7 +309,7 @@ def run_import(
     try:
         with (
             transaction.atomic(),
-            _constraints_checked_per_statement(),
+            _postgresql_import_settings(),
             _young_collections_only(),
             closing(_read_chunks(handler, prepared, chunk_rows)) as chunks,  # stops a reader process on exit
         ):
@@ -508,20 +508,31 @@ class _Statistics:
 
 
 @contextmanager
-def _constraints_checked_per_statement() -> Iterator[None]:
-    """PostgreSQL checks a deferred foreign key row by row at COMMIT: for a national roster, 3 million
-    checks (about 13 s) while both import processes wait. Checked at the end of each chunk's statements
-    instead, they run while the reader process reads the next chunk. Django makes its foreign keys
-    DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED after the import puts them back as they were for the
-    rest of the transaction. (SQLite counts a deferred key's violations as it goes: nothing to move.)"""
+def _postgresql_import_settings() -> Iterator[None]:
+    """Two settings for the import's own statements on PostgreSQL, put back as they were after it:
+
+    - Foreign keys checked at the end of each statement (SET CONSTRAINTS ALL IMMEDIATE). A deferred key is
+      checked row by row at COMMIT: for a national roster 3 million checks (about 13 s) while both import
+      processes wait. Django makes its keys DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED afterwards
+      gives the rest of the transaction the checking it had.
+    - No parallel workers for the chunks' look-ups (max_parallel_workers_per_gather = 0): each look-up is
+      small, and starting a worker for it took longer than the look-up itself.
+
+    (SQLite counts a deferred key's violations as it goes, and has no parallel workers: nothing to do.)"""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT current_setting('max_parallel_workers_per_gather'), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
+        (workers, _) = cursor.fetchone()
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [workers])
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.imports import engine
@@ -351,8 +352,6 @@ def test_foreign_keys_are_deferred_again_after_an_import_in_the_same_transaction
     """On PostgreSQL an import checks foreign keys per statement (not all at COMMIT); the transaction it
     runs in gets Django's deferred checking back, so a later statement may still break a key until the
     keys are checked, as everywhere else."""
-    from django.db import IntegrityError, connection, transaction
-
     data = to_csv(ROSTER_HEADER, [people.row("Yohanes Ale", "Kepala Desa", serial=1)])
     passed = False
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -364,3 +363,20 @@ def test_foreign_keys_are_deferred_again_after_an_import_in_the_same_transaction
         connection.check_constraints()
     assert passed
     assert not Position.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_an_import_runs_its_look_ups_without_parallel_workers_and_puts_the_setting_back(people):
+    def workers() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+            return cursor.fetchone()[0]
+
+    seen = []
+    data = to_csv(ROSTER_HEADER, [people.row("Yohanes Ale", "Kepala Desa", serial=1)])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        roster_import_file(data=data, file_name="a.csv", progress=lambda done, total: seen.append(workers()))
+        assert seen == ["0"]
+        assert workers() == "3"
