@@ -65,8 +65,8 @@ class Enrolment(models.Model):
     # Looked up whole, never by its beginning: a plain index (PostgreSQL would add a pattern index to a
     # db_index one).
     kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
-    # What the BPJS extract says of the participant, kept to reconcile with the roster.
-    nik = models.CharField(_("NIK menurut BPJS"), max_length=16, blank=True, db_index=True)
+    # What the BPJS extract says of the participant, kept to reconcile with the roster. Indexed in Meta.
+    nik = models.CharField(_("NIK menurut BPJS"), max_length=16, blank=True)
     bpjs_name = models.CharField(_("nama menurut BPJS"), max_length=150, blank=True)
     bpjs_birth_date = models.DateField(_("tanggal lahir menurut BPJS"), null=True, blank=True)
     reported_status = models.CharField(_("status menurut BPJS"), max_length=8, blank=True)
@@ -92,6 +92,9 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["person", "start_date", "paid_through"], name="enrolment_person_paid"),
             models.Index(fields=["kpj"], name="enrolment_kpj"),
+            # Looked up whole and by its beginning (a regency's NIK prefix). One index does both: on
+            # PostgreSQL a pattern index answers `=` too, where db_index=True would build two.
+            models.Index(fields=["nik"], name="enrolment_nik", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
