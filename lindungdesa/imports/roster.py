@@ -233,17 +233,10 @@ class RosterRows:
             except v.CellError as exc:
                 problems.append((name, str(exc)))
 
-        cell = values.get("nik")
-        if _blank(cell):
-            problems.append(("nik", "Wajib diisi."))
-        else:
-            try:
-                facts = v.parse_nik_facts(cell)
-            except v.CellError as exc:
-                problems.append(("nik", str(exc)))
-            else:
-                out["nik"] = facts.nik
-                out["nik_facts"] = facts  # what the NIK says, for deciding the person
+        take("nik", v.parse_nik_facts, cached=False)
+        if "nik" in out:
+            facts = out["nik_facts"] = out["nik"]  # what the NIK says, for deciding the person
+            out["nik"] = facts.nik
         take("nama", _name, cached=False)
         take("jenis_kelamin", v.parse_sex, optional=True)
         take("tanggal_lahir", v.parse_date, optional=True)
