@@ -59,8 +59,9 @@ def _today() -> date:
     return _TODAY[0]
 
 
-# An import checks each row's NIK when it reads the cell and again when it decides the person: the second
-# time is a look-up. Only valid NIKs are remembered (an exception is not cached), for one reference day.
+# A NIK is often checked twice in a row (a form's field, then `person_new`; a rejected import row checked
+# again by Django's rules): the second time is a look-up. Only valid NIKs are remembered (an exception is
+# not cached), for one reference day.
 @functools.lru_cache(maxsize=8192)
 def _nik_check(raw: str, reference_date: date) -> NikFacts:
     # Sixteen plain digits, as nearly every NIK is, have no separators to strip.

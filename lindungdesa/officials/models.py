@@ -51,8 +51,9 @@ class Person(models.Model):
         P = "P", _("Perempuan")
 
     # Unique by a constraint rather than `unique=True`: on PostgreSQL that would add a second index on the
-    # column (varchar_pattern_ops, for LIKE 'prefix%'), which nothing asks of people's NIKs; every new
-    # person then costs one B-tree insert fewer at a random place. Validation gives the same message.
+    # column (varchar_pattern_ops, for LIKE 'prefix%'), which only the demo generator's one look-up asks of
+    # people's NIKs; every new person then costs one B-tree insert fewer at a random place. Validation gives
+    # the same message.
     nik = models.CharField(_("NIK"), max_length=16)
     name = models.CharField(_("nama"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
