@@ -711,6 +711,20 @@ def plainly_valid(obj: models.Model, *, exclude: Iterable[str] = ()) -> bool:
     return True
 
 
+def plainly_valid_value(model: type[models.Model], name: str, value: Any) -> bool:
+    """Whether `value` plainly fits the model's field `name`, as `plainly_valid` tells of each field."""
+    return _field_check(model, name)(value)
+
+
+@functools.cache
+def _field_check(model: type[models.Model], name: str) -> Callable[[Any], bool]:
+    attname = model._meta.get_field(name).attname
+    for field_attname, check in _field_checks(model, frozenset()):
+        if field_attname == attname:
+            return check
+    return lambda value: True  # a field that clean_fields does not check
+
+
 def clean_fields(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """`obj.full_clean(exclude=…)` without the queries (uniqueness, constraints: the callers have checked
     those against what they hold) and, for values that plainly fit their field, without Django's per-field
