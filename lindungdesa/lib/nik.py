@@ -102,25 +102,27 @@ class _KnownParts:
     LIMIT = 200_000  # date parts (at most about 73,000 a century) and region parts (about 7,300)
 
     def __init__(self) -> None:
-        self.day: date | None = None
-        self.regions: dict[str, str] = {}  # PPKKCC -> district code
-        self.births: dict[str, tuple[date, str]] = {}  # DDMMYY -> (birth date, sex)
+        # (reference day, PPKKCC -> district code, DDMMYY -> (birth date, sex)), replaced whole for another
+        # day, so that a thread reads one day's parts even while another thread starts a new day.
+        self.state: tuple[date | None, dict[str, str], dict[str, tuple[date, str]]] = (None, {}, {})
 
     def facts(self, nik: str, reference_date: date) -> NikFacts | None:
-        if reference_date != self.day:
+        day, regions, births = self.state
+        if reference_date != day:
             return None
-        district = self.regions.get(nik[:6])
-        born = self.births.get(nik[6:12])
+        district = regions.get(nik[:6])
+        born = births.get(nik[6:12])
         if district is None or born is None or nik[12:] == "0000":
             return None
         return NikFacts(nik, district, born[0], born[1])
 
     def learn(self, facts: NikFacts, reference_date: date) -> None:
-        if reference_date != self.day or len(self.births) + len(self.regions) >= self.LIMIT:
-            self.day = reference_date
-            self.regions, self.births = {}, {}
-        self.regions[facts.nik[:6]] = facts.district_code
-        self.births[facts.nik[6:12]] = (facts.birth_date, facts.sex)
+        day, regions, births = self.state
+        if reference_date != day or len(regions) + len(births) >= self.LIMIT:
+            regions, births = {}, {}
+            self.state = (reference_date, regions, births)
+        regions[facts.nik[:6]] = facts.district_code
+        births[facts.nik[6:12]] = (facts.birth_date, facts.sex)
 
 
 _KNOWN_PARTS = _KnownParts()
