@@ -33,6 +33,8 @@ _SPACES = re.compile(r"\s+")
 
 def is_blank(cell: Cell) -> bool:
     """Empty cell, empty text or only spaces."""
+    if type(cell) is str and cell.isascii():  # no invisible characters in it: nothing to translate
+        return not cell.strip()
     return cell is None or (isinstance(cell, str) and not cell.translate(_INVISIBLE).strip())
 
 
@@ -64,13 +66,24 @@ def _number_text(cell: Cell) -> str:
 
 def parse_text(cell: Cell, *, max_length: int, required: bool = False) -> str:
     """Trimmed text with runs of spaces and line breaks collapsed; numbers as written ("12", not "12.0")."""
-    if is_blank(cell):
+    if type(cell) is str and cell.isascii():
+        # Most cells: no invisible characters to drop, and the spaces to collapse are runs of spaces or
+        # control characters (every ASCII white space but the space itself is one), which are rare.
+        text = cell.strip()
+        if "  " in text or not text.isprintable():
+            text = _SPACES.sub(" ", text)
+    elif is_blank(cell):
+        text = ""
+    else:
+        text = (
+            _SPACES.sub(" ", cell.translate(_INVISIBLE)).strip()
+            if isinstance(cell, str)
+            else _number_text(cell)
+        )
+    if not text:
         if required:
             raise CellError("Wajib diisi.")
         return ""
-    text = (
-        _SPACES.sub(" ", cell.translate(_INVISIBLE)).strip() if isinstance(cell, str) else _number_text(cell)
-    )
     if len(text) > max_length:
         raise CellError(f"Terlalu panjang: {len(text)} karakter, paling banyak {max_length}.")
     return text

@@ -3,7 +3,7 @@ import math
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from lindungdesa.lib import values as v
@@ -811,6 +811,28 @@ def test_it_splits_opensids_sk_number_and_date(cell, expected):
 def test_is_blank_knows_invisible_characters():
     assert v.is_blank(None) and v.is_blank(" \u200b ") and v.is_blank("")
     assert not v.is_blank(0) and not v.is_blank("0") and not v.is_blank(False)
+
+
+# Text as cells hold it: mostly plain ASCII, with the white space, control and invisible characters that
+# take the slow paths.
+_ascii = st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1f\x00\x7f aZ.'-"))
+texts = st.one_of(
+    st.text(alphabet=_ascii, max_size=30),
+    st.text(
+        alphabet=st.one_of(_ascii, st.sampled_from(list("\u00a0\u200b\ufeff\u2028\u3000")), st.characters())
+    ),
+)
+
+
+@given(texts)
+@example("a\tb")
+@example("a  b ")
+def test_the_ascii_short_paths_say_what_the_whole_cleaning_says(cell):
+    """`is_blank` and `parse_text` skip the invisible-character pass for ASCII text: the same answers as
+    the whole cleaning (drop invisible characters, collapse white space, trim)."""
+    cleaned = v._SPACES.sub(" ", cell.translate(v._INVISIBLE)).strip()
+    assert v.is_blank(cell) is (not cleaned)
+    assert v.parse_text(cell, max_length=100) == cleaned
 
 
 def test_numbers_quoted_in_messages_read_as_typed():
