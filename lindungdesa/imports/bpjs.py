@@ -23,6 +23,7 @@ from .engine import (
     Memo,
     Reading,
     Recorder,
+    cell_key,
     clean_fields,
     fetch_objects,
     fetch_values,
@@ -135,6 +136,7 @@ class BpjsRows:
         warnings: list[tuple[str, str]] = []
         out: dict[str, Any] = {}
         memo = self._memo
+        columns = memo.columns
 
         def take(
             name: str, parser: Callable[[Any], Any], *, optional: bool = False, cached: bool = True
@@ -145,9 +147,17 @@ class BpjsRows:
                 if not optional:
                     problems.append((name, "Wajib diisi."))
                 return
+            if cached:  # columns that repeat few values are parsed once per value; NIK, names, KPJ not
+                seen = columns[name]
+                key = cell if type(cell) is str else cell_key(cell, ())
+                ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, ())
+                if ok:
+                    out[name] = result
+                else:
+                    problems.append((name, result))
+                return
             try:
-                # Columns that repeat few values are parsed once per value; NIK, names and KPJ are not.
-                out[name] = memo(parser, cell) if cached else parser(cell)
+                out[name] = parser(cell)
             except v.CellError as exc:
                 problems.append((name, str(exc)))
 

@@ -18,6 +18,7 @@ import signal
 import sqlite3
 import sys
 import traceback
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -203,9 +204,26 @@ class Memo:
     are shared between rows: never change one."""
 
     LIMIT = 500_000  # entries; beyond this the memory is cleared rather than grown
+    COLUMN_LIMIT = 100_000  # the same, for each column's own results
 
     def __init__(self) -> None:
         self._seen: dict[tuple, tuple[bool, Any]] = {}
+        # Each column's own results as (parsed, value or message), by `cell_key`: the row readers look
+        # them up themselves, which costs a third of a call. A column is always read by one parser.
+        self.columns: defaultdict[str, dict[Any, tuple[bool, Any]]] = defaultdict(dict)
+
+    def parse(
+        self, seen: dict[Any, tuple[bool, Any]], key: Any, parser: Callable[..., Any], cell: Cell, args: tuple
+    ) -> tuple[bool, Any]:
+        """A column's result not yet in `seen`: parsed, and remembered there."""
+        try:
+            result: tuple[bool, Any] = (True, parser(cell, *args))
+        except CellError as exc:
+            result = (False, str(exc))
+        if len(seen) >= self.COLUMN_LIMIT:
+            seen.clear()
+        seen[key] = result
+        return result
 
     def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
         # The type is part of the key: 1, 1.0 and True are equal as keys but parse differently.
@@ -223,6 +241,13 @@ class Memo:
         if ok:
             return result
         raise CellError(result)
+
+
+def cell_key(cell: Cell, args: tuple) -> Any:
+    """A cell's key among its column's results: text as itself; other cells with their type, because 1,
+    1.0 and True are equal keys that parse differently; with the parser's other arguments, if any."""
+    key = cell if type(cell) is str else (type(cell), cell)
+    return (key, args) if args else key
 
 
 class _DryRun(Exception):

@@ -36,6 +36,7 @@ from .engine import (
     Memo,
     Reading,
     Recorder,
+    cell_key,
     clean_fields,
     fetch_in,
     fetch_objects,
@@ -220,6 +221,7 @@ class RosterRows:
         problems: list[tuple[str, str]] = []
         out: dict[str, Any] = {}
         memo = self._memo
+        columns = memo.columns
 
         def take(
             name: str, parser: Callable[..., Any], *args: Any, optional: bool = False, cached: bool = True
@@ -231,9 +233,17 @@ class RosterRows:
                 else:
                     problems.append((name, "Wajib diisi."))
                 return
+            if cached:  # columns that repeat few values are parsed once per value; NIK, names, phones not
+                seen = columns[name]
+                key = cell if type(cell) is str and not args else cell_key(cell, args)
+                ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, args)
+                if ok:
+                    out[name] = result
+                else:
+                    problems.append((name, result))
+                return
             try:
-                # Columns that repeat few values are parsed once per value; NIK, names and phones are not.
-                out[name] = memo(parser, cell, *args) if cached else parser(cell, *args)
+                out[name] = parser(cell, *args)
             except v.CellError as exc:
                 problems.append((name, str(exc)))
 
