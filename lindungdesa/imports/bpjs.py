@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
-from lindungdesa.lib.instances import build
+from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
 
@@ -127,6 +127,12 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
+        # The values of every enrolment this import makes that are not the row's.
+        self._made_by_import = {
+            "as_of": self._first_day,
+            "batch_id": batch_id,
+            "source": Enrolment.Source.IMPORT,
+        }
 
     def required(self) -> set[str]:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
@@ -225,14 +231,10 @@ class BpjsRows:
         }
 
     def _new(self, wanted: dict[str, Any], person_id: int | None) -> Enrolment:
-        return build(
-            Enrolment,
-            person_id=person_id,
-            as_of=self._first_day,
-            batch_id=self.batch_id,
-            source=Enrolment.Source.IMPORT,
-            **wanted,
-        )
+        values = self._made_by_import.copy()
+        values["person_id"] = person_id
+        values.update(wanted)
+        return build_from(Enrolment, values)
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from lindungdesa.enrolment.models import Enrolment
-from lindungdesa.lib.instances import build
+from lindungdesa.lib.instances import build, build_from
 from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.regions.models import Region
 
@@ -78,3 +78,14 @@ def test_a_relation_given_as_none_is_cached_as_none_as_django_does():
     built, made = build(Position, **values), Position(**values)
     same(built, made)
     assert built.person_id is None and built._state.fields_cache["person"] is None
+
+
+def test_build_from_a_dict_builds_the_same_and_leaves_the_dict_as_it_was():
+    desa = Region.objects.filter(kind=Region.Kind.DESA).first()
+    person = Person.objects.create(nik="6103014507890001", name="M", sex="P", birth_date=date(1989, 7, 5))
+    values = {"person": person, "desa": desa, "office": Office.KEPALA_DESA, "term_start": date(2020, 1, 1)}
+    kept = dict(values)
+    same(build_from(Position, values), Position(**values))
+    assert values == kept
+    enrolment = {"person_id": person.pk, "nik": person.nik, "kpj": "1", "as_of": date(2026, 10, 1)}
+    same(build_from(Enrolment, enrolment), Enrolment(**enrolment))
