@@ -71,12 +71,18 @@ def _blank(cell: Any) -> bool:
 
 
 def position_start(
-    *, same_person: list[Position], same_seat: Sequence[Position], checked: bool = False, **fields: Any
+    fields: dict[str, Any],
+    *,
+    person: Person,
+    same_person: list[Position],
+    same_seat: Sequence[Position],
+    checked: bool = False,
 ) -> Position:
     """What `officials.services.position_start` does, for a row of a chunk: the new position built and
     checked by the same rules against the positions the chunk holds; written later, with the chunk.
-    `checked`: the same fields have no problems of their own and plainly fit the model (`_checks`)."""
-    position = position_new(**fields)
+    `fields`: `position_new`'s other arguments. `checked`: the same fields have no problems of their own
+    and plainly fit the model (`_checks`)."""
+    position = position_new(person=person, **fields)
     if checked and not same_person and not same_seat:
         errors = None  # its own checks passed, and no other position can be held against it
     else:
@@ -110,14 +116,14 @@ class Holdings:
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.pk):
-            self._index(position)
+            self._index(position, position.person.nik)
         self.new_persons: list[Person] = []
         self.new_positions: list[Position] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
         self.changed_positions: dict[int, Position] = {}
 
-    def _index(self, position: Position) -> None:
-        self.by_person[position.person.nik].append(position)
+    def _index(self, position: Position, nik: str) -> None:
+        self.by_person[nik].append(position)
         if position.office in ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
 
@@ -125,8 +131,10 @@ class Holdings:
         self.persons[person.nik] = person
         self.new_persons.append(person)
 
-    def add_position(self, position: Position) -> None:
-        self._index(position)
+    def add_position(self, position: Position, nik: str) -> None:
+        """A new position of the person with this NIK (the caller has it at hand: `position.person.nik`
+        costs a descriptor and a cache look-up)."""
+        self._index(position, nik)
         self.new_positions.append(position)
 
     def position_at(self, nik: str, desa: str, office: str, unit_name: str, start) -> Position | None:
@@ -149,7 +157,9 @@ class Holdings:
         insert(Person, self.new_persons)
         update(Person, changed_persons, ["phone"])
         for position in self.new_positions:
-            position.person_id = position.person.pk
+            # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
+            # that would also drop the cached person, which is the very one the key now names.
+            position.__dict__["person_id"] = position._state.fields_cache["person"].pk
         insert(Position, self.new_positions)
         update(Position, changed_positions, POSITION_FIELDS)
 
@@ -477,9 +487,9 @@ class RosterRows:
                 and (holder.term_end is None or holder.term_end >= start)
             ]
         position = position_start(
+            fields,
             person=person,
             checked=row["position_ok"],
-            **fields,
             same_person=held.by_person.get(nik, []),
             # The predecessors' terms end the day before this one starts: they no longer overlap it.
             same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,
@@ -495,7 +505,7 @@ class RosterRows:
             holder.end_reason = Position.EndReason.REPLACED
             held.changed_positions[id(holder)] = holder
             recorder.updated(holder, before)
-        held.add_position(position)
+        held.add_position(position, nik)
         recorder.created(position)
 
     def _phone(self, person: Person, phone: str, held: Holdings, recorder: Recorder) -> None:

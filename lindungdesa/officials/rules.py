@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from lindungdesa.lib.instances import build
+from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikError, NikFacts, nik_agrees, nik_check
 from lindungdesa.regions.models import Region
@@ -178,20 +178,22 @@ def position_new(
     monthly_income: Decimal = Decimal(0),
 ) -> Position:
     """An unsaved position as every way in builds it: the SK's end of term is also the planned end."""
-    return build(
+    return build_from(
         Position,
-        person=person,
-        desa=desa,
-        office=office,
-        group=group_of(office),
-        acting=acting,
-        unit_name=unit_name.strip(),
-        term_start=term_start,
-        term_end=term_end,
-        planned_term_end=term_end,
-        sk_number=sk_number.strip(),
-        sk_date=sk_date,
-        monthly_income=monthly_income,
+        {
+            "person": person,
+            "desa": desa,
+            "office": office,
+            "group": group_of(office),
+            "acting": acting,
+            "unit_name": unit_name.strip(),
+            "term_start": term_start,
+            "term_end": term_end,
+            "planned_term_end": term_end,
+            "sk_number": sk_number.strip(),
+            "sk_date": sk_date,
+            "monthly_income": monthly_income,
+        },
     )
 
 
@@ -236,13 +238,15 @@ def person_new(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Nama wajib diisi."})
-    return build(
+    return build_from(
         Person,
-        nik=facts.nik,
-        name=name,
-        sex=sex or facts.sex,
-        birth_date=birth_date or facts.birth_date,
-        phone=phone,
+        {
+            "nik": facts.nik,
+            "name": name,
+            "sex": sex or facts.sex,
+            "birth_date": birth_date or facts.birth_date,
+            "phone": phone,
+        },
     )
 
 

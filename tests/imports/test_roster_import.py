@@ -98,11 +98,11 @@ def test_a_failure_in_the_middle_leaves_the_database_unchanged(good_rows, monkey
     calls = {"n": 0}
     real_start = roster.position_start
 
-    def failing_start(**kwargs):
+    def failing_start(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return real_start(**kwargs)
+        return real_start(*args, **kwargs)
 
     monkeypatch.setattr(roster, "position_start", failing_start)
     with pytest.raises(RuntimeError):
