@@ -60,6 +60,9 @@ class Outcome:
     UNCHANGED = "unchanged"
 
 
+_CREATE = BatchChange.Action.CREATE  # twice a roster row: an enum member looked up by name costs 0.2 µs
+
+
 class Recorder:
     """What one row wrote, for undo and for the counts. Objects may get their primary key only when the
     chunk is written, so the BatchChange rows are made then (`change_rows`)."""
@@ -71,7 +74,7 @@ class Recorder:
         self.outcome = Outcome.UNCHANGED
 
     def created(self, obj: models.Model) -> None:
-        self.changes.append((obj, BatchChange.Action.CREATE, {}))
+        self.changes.append((obj, _CREATE, {}))
         self.outcome = Outcome.CREATED
 
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
