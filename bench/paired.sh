@@ -1,0 +1,30 @@
+#!/bin/sh
+# Two commits' imports timed in turn (A B A B ...), each on a new copy of a database with the regions
+# loaded (each commit's own migrations). On a machine whose speed moves from one quarter of an hour to
+# the next, only runs side by side can be compared. SQLite only.
+#
+#   bench/paired.sh A_COMMIT B_COMMIT [roster|bpjs] [FILE] [ROUNDS]
+#   bench/paired.sh ebe0c31 HEAD roster bench/data/roster.csv 2
+#
+# An extract (bpjs) is imported into a database that holds no roster: every participant is unlinked.
+set -eu
+a=$1 b=$2 kind=${3:-roster} file=$(realpath "${4:-bench/data/roster.csv}") rounds=${5:-2}
+root=$(pwd) python="$(pwd)/.venv/bin/python" work=$(mktemp -d)
+trap 'git -C "$root" worktree remove --force "$work/A" 2>/dev/null; git -C "$root" worktree remove --force "$work/B" 2>/dev/null; rm -rf "$work"' EXIT
+git worktree add -q --detach "$work/A" "$a"
+git worktree add -q --detach "$work/B" "$b"
+for side in A B; do  # each side's own schema, in case the two commits' migrations differ
+    mkdir -p "$work/clean$side"
+    (cd "$work/$side" && LINDUNGDESA_VAR_DIR="$work/clean$side" "$python" -m lindungdesa migrate -v0 &&
+        LINDUNGDESA_VAR_DIR="$work/clean$side" "$python" -m lindungdesa load-regions --all > /dev/null)
+done
+i=0
+while [ $i -lt "$rounds" ]; do
+    for side in A B; do
+        rm -rf "$work/var" && cp -r "$work/clean$side" "$work/var"
+        started=$(date +%H:%M:%S)
+        result=$(cd "$work/$side" && LINDUNGDESA_VAR_DIR="$work/var" "$python" bench/import_rate.py "$kind" "$file" | tail -2 | tr '\n' ' ')
+        echo "$side $started $result"
+    done
+    i=$((i + 1))
+done
