@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
+from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, read_table
 from lindungdesa.lib.values import CellError
 
@@ -737,6 +738,39 @@ def plainly_valid(obj: models.Model, *, exclude: Iterable[str] = ()) -> bool:
         if not check(attrs.get(attname, _UNLOADED)):
             return False
     return True
+
+
+def plainly_valid_values(model: type[models.Model], values: dict[str, Any]) -> bool:
+    """`plainly_valid(build_from(model, values))` without building the instance, for values of plain
+    fields given by attname (anything else is built)."""
+    rest = _rest_plainly_valid(model, frozenset(values))
+    if rest is None:
+        return plainly_valid(build_from(model, values))
+    if not rest:
+        return False
+    for attname, value in values.items():
+        if not _field_check(model, attname)(value):
+            return False
+    return True
+
+
+@functools.cache
+def _rest_plainly_valid(model: type[models.Model], given: frozenset[str]) -> bool | None:
+    """Whether the fields not given plainly fit at their defaults; None when that cannot be said once
+    (a default made anew each time) or a name given is not a plain field's attname."""
+    plain = {f.attname for f in model._meta.concrete_fields if not f.is_relation}
+    if not given <= plain:
+        return None
+    if any(
+        f.has_default() and callable(f.default) for f in model._meta.concrete_fields if f.attname not in given
+    ):
+        return None
+    defaults = build_from(model, {}).__dict__
+    return all(
+        check(defaults.get(attname, _UNLOADED))
+        for attname, check in _field_checks(model, frozenset())
+        if attname not in given
+    )
 
 
 def plainly_valid_value(model: type[models.Model], name: str, value: Any) -> bool:

@@ -18,13 +18,14 @@ from django.core.exceptions import ValidationError
 
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
+from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
     has_one_holder,
     person_disagreements,
-    person_new,
+    person_values,
     position_new,
     position_own_problems,
     position_problems,
@@ -43,6 +44,7 @@ from .engine import (
     insert,
     plainly_valid,
     plainly_valid_value,
+    plainly_valid_values,
     snapshot,
     update,
 )
@@ -351,11 +353,11 @@ class RosterRows:
         the work), so that `apply` repeats only the checks of a row that does not plainly pass (and so gets
         Django's messages)."""
         try:
-            person = self._person_new(row, checked=False)
+            values = self._person_values(row, checked=False)
         except ValidationError:
             person_ok = False
         else:
-            person_ok = plainly_valid(person)
+            person_ok = plainly_valid_values(Person, values)  # the person itself is not needed here
         fields = self._position_fields(row)
         income = fields["monthly_income"]
         # Every value that the position's own problems and its fields' checks depend on, each as exactly as
@@ -382,9 +384,13 @@ class RosterRows:
         # The SK number is checked apart: it is nearly one a desa, and its check depends on nothing else.
         return person_ok, verdict and plainly_valid_value(Position, "sk_number", fields["sk_number"].strip())
 
+    @classmethod
+    def _person_new(cls, row: dict[str, Any], *, checked: bool) -> Person:
+        return build_from(Person, cls._person_values(row, checked=checked))  # what person_new builds
+
     @staticmethod
-    def _person_new(row: dict[str, Any], *, checked: bool) -> Person:
-        return person_new(
+    def _person_values(row: dict[str, Any], *, checked: bool) -> dict[str, Any]:
+        return person_values(
             facts=row["nik_facts"],
             checked=checked,
             nik=row["nik"],
