@@ -209,27 +209,9 @@ def _by_term(position: Position) -> tuple:
     )
 
 
-def person_new(
-    *,
-    nik: str,
-    name: str,
-    sex: str | None,
-    birth_date: date | None,
-    phone: str = "",
-    facts: NikFacts | None = None,
-    checked: bool = False,
-) -> Person:
-    """An unsaved person after the checks every way in must pass (NIK valid, birth date and sex agreeing
-    with it, a name). Sex and birth date come from the NIK when not given. `facts`: what `nik_check` said
-    of this NIK already (an import checks it when it reads the cell); `checked`: the same values, with
-    these facts, have passed these checks already.
-
-    Raises ValidationError; field checks (`full_clean`) are for the caller.
-    """
-    values = person_values(
-        nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone, facts=facts, checked=checked
-    )
-    return build_from(Person, values)
+def person_new(**arguments: Any) -> Person:
+    """An unsaved person after the checks every way in must pass: `person_values` (same arguments), built."""
+    return build_from(Person, person_values(**arguments))
 
 
 def person_values(
@@ -242,8 +224,14 @@ def person_values(
     facts: NikFacts | None = None,
     checked: bool = False,
 ) -> dict[str, Any]:
-    """The field values `person_new` builds its person of, after the same checks (same arguments): for a
-    caller that checks them before it needs the person, or without one (an import's reader)."""
+    """A new person's field values after the checks every way in must pass (NIK valid, birth date and sex
+    agreeing with it, a name). Sex and birth date come from the NIK when not given. `facts`: what
+    `nik_check` said of this NIK already (an import checks it when it reads the cell); `checked`: the same
+    values, with these facts, have passed these checks already. `person_new` builds the person of them; an
+    import's reader checks them without one.
+
+    Raises ValidationError; field checks (`full_clean`) are for the caller.
+    """
     if facts is None or facts.nik != nik:
         checked = False
         try:
