@@ -217,14 +217,21 @@ class Memo:
         self.columns: defaultdict[str, dict[Any, tuple[bool, Any]]] = defaultdict(dict)
 
     def parse(
-        self, seen: dict[Any, tuple[bool, Any]], key: Any, parser: Callable[..., Any], cell: Cell, args: tuple
+        self,
+        seen: dict[Any, tuple[bool, Any]],
+        key: Any,
+        parser: Callable[..., Any],
+        cell: Cell,
+        args: tuple,
+        limit: int | None = None,
     ) -> tuple[bool, Any]:
-        """A column's result not yet in `seen`: parsed, and remembered there."""
+        """A result not yet in `seen` (a column's, or `_seen`): parsed, and remembered there; `seen` is
+        cleared first when it holds `limit` entries (a column's: COLUMN_LIMIT)."""
         try:
             result: tuple[bool, Any] = (True, parser(cell, *args))
         except CellError as exc:
             result = (False, str(exc))
-        if len(seen) >= self.COLUMN_LIMIT:
+        if len(seen) >= (self.COLUMN_LIMIT if limit is None else limit):
             seen.clear()
         seen[key] = result
         return result
@@ -232,16 +239,7 @@ class Memo:
     def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
         # The type is part of the key: 1, 1.0 and True are equal as keys but parse differently.
         key = (parser, type(cell), cell, args)
-        try:
-            ok, result = self._seen[key]
-        except KeyError:
-            try:
-                ok, result = True, parser(cell, *args)
-            except CellError as exc:
-                ok, result = False, str(exc)
-            if len(self._seen) >= self.LIMIT:
-                self._seen.clear()
-            self._seen[key] = (ok, result)
+        ok, result = self._seen.get(key) or self.parse(self._seen, key, parser, cell, args, self.LIMIT)
         if ok:
             return result
         raise CellError(result)
