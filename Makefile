@@ -26,7 +26,8 @@ run: $(STAMP)
 	$(BIN)/lindungdesa runserver $(HOST):$(PORT) --noreload --skip-checks
 
 test: $(STAMP)
-	$(BIN)/pytest
+	@# One test process per core (pytest-xdist); each has its own test database.
+	$(BIN)/pytest -n auto
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser
