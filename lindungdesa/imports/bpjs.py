@@ -3,8 +3,9 @@
 # Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -62,22 +63,53 @@ class Participants:
     by NIK. Kept up to date row by row: a row finds what an earlier row made or changed, and, of several
     that fit, the first made (as a look-up ordered by id would)."""
 
-    def __init__(self, kpjs: set[str], niks: set[str]) -> None:
+    def __init__(self, kpjs: set[str], niks: set[str], previous: Participants | None = None) -> None:
+        # What the chunk before holds of these keys is taken over as it is: its changes may not be in the
+        # database yet. Any enrolment it holds replaces the database's copy.
+        carried_kpjs = kpjs & previous.kpjs if previous is not None else set()
+        carried_niks = niks & previous.niks if previous is not None else set()
+        known: dict[int, Enrolment] = {}
+        taken_over: list[Enrolment] = []
+        if previous is not None:
+            known = {e.pk: e for e in previous._held() if e.pk is not None}
+            taken_over = [e for kpj in carried_kpjs for e in previous.by_kpj.get(kpj, ())]
+            taken_over += [
+                e for (nik, _), held in previous.by_start.items() if nik in carried_niks for e in held
+            ]
+        self.kpjs, self.niks = kpjs, niks  # whose enrolments are all held here
         found: dict[int, Enrolment] = {}
-        for enrolment in fetch_objects(Enrolment, "kpj", kpjs):
-            found[enrolment.pk] = enrolment
-        for enrolment in fetch_objects(Enrolment, "nik", niks):
-            found.setdefault(enrolment.pk, enrolment)
+        for enrolment in fetch_objects(Enrolment, "kpj", kpjs - carried_kpjs):
+            found[enrolment.pk] = known.get(enrolment.pk, enrolment)
+        for enrolment in fetch_objects(Enrolment, "nik", niks - carried_niks):
+            found.setdefault(enrolment.pk, known.get(enrolment.pk, enrolment))
+        made: set[int] = set()  # new enrolments of the chunk before, by id()
+        for enrolment in taken_over:
+            if enrolment.pk is None:
+                made.add(id(enrolment))
+            else:
+                found[enrolment.pk] = enrolment
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
         self._order: dict[int, tuple[int, int]] = {}  # id() -> (saved ? 0 : 1, key or creation number)
+        self._made = previous._made if previous is not None else itertools.count()  # creation numbers
         for enrolment in sorted(found.values(), key=lambda e: e.pk):
             self._order[id(enrolment)] = (0, enrolment.pk)
             self.index(enrolment)
+        for enrolment in previous.new if made else ():  # in the order they were made
+            if id(enrolment) in made:
+                self._order[id(enrolment)] = previous._order[id(enrolment)]
+                self.index(enrolment)
         self.person_ids: dict[str, int] = dict(fetch_values(Person, ["nik", "id"], "nik", niks))
         self.new: list[Enrolment] = []
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
+
+    def _held(self) -> Iterator[Enrolment]:
+        """Every enrolment held, some more than once."""
+        for held in self.by_kpj.values():
+            yield from held
+        for held in self.by_start.values():
+            yield from held
 
     def index(self, enrolment: Enrolment) -> None:
         """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
@@ -102,17 +134,24 @@ class Participants:
         return None
 
     def add(self, enrolment: Enrolment) -> None:
-        self._order[id(enrolment)] = (1, len(self.new))
+        self._order[id(enrolment)] = (1, next(self._made))
         self.new.append(enrolment)
         # Filed last under its keys: a new enrolment comes after every one held or made before it.
         if enrolment.kpj:
             self.by_kpj[enrolment.kpj].append(enrolment)
         self.by_start[(enrolment.nik, enrolment.start_date)].append(enrolment)
 
-    def write(self) -> None:
-        changed = [e for e in self.changed.values() if e.pk is not None]
-        insert(Enrolment, self.new)
-        update(Enrolment, changed, ENROLMENT_FIELDS)
+    def take_writes(self) -> Callable[[], None]:
+        """What the rows decided so far, to be written later; nothing is left to write."""
+        writes = partial(_write, self.new, self.changed)
+        self.new, self.changed = [], {}
+        return writes
+
+
+def _write(new: list[Enrolment], changed: dict[int, Enrolment]) -> None:
+    insert(Enrolment, new)
+    # What was made and then changed by the same chunk is inserted as it is now, not updated.
+    update(Enrolment, [e for e in changed.values() if e.pk is not None], ENROLMENT_FIELDS)
 
 
 class BpjsRows:
@@ -127,6 +166,7 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
+        self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
             "as_of": self._first_day,
@@ -255,12 +295,19 @@ class BpjsRows:
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         wanted = [row["wanted"] for row in rows]
-        self._held = Participants({w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted})
+        previous = self._held
+        self._held = Participants(
+            {w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted}, previous
+        )
+        if previous is not None:
+            self._unwritten.append(previous.take_writes())
 
     def write(self) -> None:
         if self._held is not None:
-            self._held.write()
-            self._held = None
+            self._unwritten.append(self._held.take_writes())
+        for writes in self._unwritten:
+            writes()
+        self._unwritten = []
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

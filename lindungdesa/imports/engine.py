@@ -160,7 +160,9 @@ class RowHandler(Protocol):
         ...
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        """Fetch what the chunk's rows need, and start the chunk's in-memory indexes."""
+        """Fetch what the next chunk's rows need, and start its in-memory indexes. It comes before the
+        previous chunk's `write`: what that chunk holds of the rows' keys is taken over as it is now, and
+        any object it holds replaces the database's copy."""
         ...
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
@@ -169,7 +171,7 @@ class RowHandler(Protocol):
         ...
 
     def write(self) -> None:
-        """Write what the chunk's rows decided, giving new objects their primary keys."""
+        """Write what every chunk so far decided, giving new objects their primary keys."""
         ...
 
 
@@ -342,8 +344,11 @@ def run_import(
         ):
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            for start, readings in chunks:
-                handler.prefetch([r.row for r in readings if r.row is not None])
+            chunk = next(chunks, None)
+            if chunk is not None:
+                handler.prefetch([r.row for r in chunk[1] if r.row is not None])
+            while chunk is not None:
+                start, readings = chunk
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []
                 numbers = prepared.table.rows.numbers(start, start + len(readings))
@@ -359,6 +364,11 @@ def run_import(
                                     row_number=row_number, field=field_name, message=message, data=raw
                                 )
                             )
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    # The next chunk's look-ups come before this chunk's writes, and take over the objects
+                    # those change (see RowHandler.prefetch).
+                    handler.prefetch([r.row for r in chunk[1] if r.row is not None])
                 handler.write()
                 if record:
                     record_changes(batch, changes)

@@ -8,7 +8,7 @@ with the same rules as hand entry (`officials.rules`), then written in bulk.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -100,29 +100,70 @@ def position_start(
 
 class Holdings:
     """What one chunk's rows may touch: their people by NIK, those people's positions, and the one-holder
-    seats of their desa. Kept up to date row by row; what changed is written at the end of the chunk."""
+    seats of their desa. Kept up to date row by row; what changed is written after the next chunk's
+    holdings are fetched (`take_writes`).
 
-    def __init__(self, niks: set[str], desa_codes: set[str]) -> None:
-        self.persons: dict[str, Person] = {p.nik: p for p in fetch_objects(Person, "nik", niks)}
-        by_id = {p.pk: p for p in self.persons.values()}
-        positions: dict[int, Position] = {}
-        for position in fetch_objects(Position, "person", by_id):
-            position.person = by_id[position.person_id]
+    `previous`: the holdings of the chunk before, whose changes may not be in the database yet. What it
+    holds of a NIK or desa this chunk needs is taken over as it is (the database would give it as it was),
+    and any position it holds replaces the database's copy of the same position."""
+
+    def __init__(self, niks: set[str], desa_codes: set[str], previous: Holdings | None = None) -> None:
+        earlier = previous.persons if previous is not None else {}
+        carried = {nik for nik in niks if nik in earlier}
+        self.persons: dict[str, Person] = {nik: earlier[nik] for nik in carried}
+        fetched = {p.pk: p for p in fetch_objects(Person, "nik", niks - carried)}
+        self.persons.update((p.nik, p) for p in fetched.values())
+        known: dict[int, Position] = {}  # every saved position the chunk before holds, by key
+        if previous is not None:
+            known = {p.pk: p for p in previous._positions() if p.pk is not None}
+        loaded = previous.desa_codes if previous is not None else set()
+        positions: dict[int, Position] = {}  # saved ones, by key
+        new: set[int] = set()  # new ones (made by the chunk before), by id()
+        for position in fetch_objects(Position, "person", fetched):
+            if position.pk in known:
+                position = known[position.pk]
+            else:
+                position.person = fetched[position.person_id]
             positions[position.pk] = position
-        seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
-        for position in fetch_in(seats, "desa_id__in", desa_codes):
-            if position.pk not in positions:
-                position.person = self.persons.get(position.person.nik, position.person)
+        taken_over = [p for nik in carried for p in previous.by_person.get(nik, ())]
+        taken_over += [
+            p
+            for desa in desa_codes & loaded
+            for office in ONE_HOLDER_OFFICES
+            for p in previous.by_seat.get((desa, office), ())
+        ]
+        for position in taken_over:
+            if position.pk is None:
+                new.add(id(position))
+            else:
                 positions[position.pk] = position
+        seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
+        for position in fetch_in(seats, "desa_id__in", sorted(desa_codes - loaded)):
+            if position.pk in known:
+                position = known[position.pk]
+            elif position.pk not in positions:
+                position.person = self.persons.get(position.person.nik, position.person)
+            positions.setdefault(position.pk, position)
+        self.desa_codes = desa_codes  # the desa whose one-holder seats are all held here
         self.by_person: dict[str, list[Position]] = defaultdict(list)  # by NIK, in id order, new ones last
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.pk):
             self._index(position, position.person.nik)
+        for position in previous.new_positions if new else ():  # in the order they were made
+            if id(position) in new:
+                self._index(position, position.person.nik)
         self.new_persons: list[Person] = []
         self.new_positions: list[Position] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
         self.changed_positions: dict[int, Position] = {}
+
+    def _positions(self) -> Iterator[Position]:
+        """Every position held, some more than once."""
+        for held in self.by_person.values():
+            yield from held
+        for held in self.by_seat.values():
+            yield from held
 
     def _index(self, position: Position, nik: str) -> None:
         self.by_person[nik].append(position)
@@ -152,18 +193,33 @@ class Holdings:
                 return position
         return None
 
-    def write(self) -> None:
-        # What was made and then changed in the same chunk is inserted as it is now, not updated.
-        changed_persons = [p for p in self.changed_persons.values() if p.pk is not None]
-        changed_positions = [p for p in self.changed_positions.values() if p.pk is not None]
-        insert(Person, self.new_persons)
-        update(Person, changed_persons, ["phone"])
-        for position in self.new_positions:
-            # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
-            # that would also drop the cached person, which is the very one the key now names.
-            position.__dict__["person_id"] = position._state.fields_cache["person"].pk
-        insert(Position, self.new_positions)
-        update(Position, changed_positions, POSITION_FIELDS)
+    def take_writes(self) -> Callable[[], None]:
+        """What the rows decided so far, to be written later; the holdings then have nothing to write."""
+        writes = partial(
+            _write, self.new_persons, self.changed_persons, self.new_positions, self.changed_positions
+        )
+        self.new_persons, self.new_positions = [], []
+        self.changed_persons, self.changed_positions = {}, {}
+        return writes
+
+
+def _write(
+    new_persons: list[Person],
+    changed_persons: dict[int, Person],
+    new_positions: list[Position],
+    changed_positions: dict[int, Position],
+) -> None:
+    # What was made and then changed by the same chunk is inserted as it is now, not updated.
+    changed_persons = [p for p in changed_persons.values() if p.pk is not None]
+    changed_positions = [p for p in changed_positions.values() if p.pk is not None]
+    insert(Person, new_persons)
+    update(Person, changed_persons, ["phone"])
+    for position in new_positions:
+        # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
+        # that would also drop the cached person, which is the very one the key now names.
+        position.__dict__["person_id"] = position._state.fields_cache["person"].pk
+    insert(Position, new_positions)
+    update(Position, changed_positions, POSITION_FIELDS)
 
 
 class RosterRows:
@@ -179,6 +235,7 @@ class RosterRows:
         self._all_loaded = False
         self._memo = Memo()
         self._held: Holdings | None = None
+        self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # A new position's verdict (`_checks`) by everything it depends on but its SK number: a national
         # roster has about 1,200 such shapes for 1.5 million positions.
         self._position_verdicts: dict[tuple, bool] = {}
@@ -431,12 +488,17 @@ class RosterRows:
         return (nik, code, office.office, office.unit_name.lower())
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        self._held = Holdings({row["nik"] for row in rows}, {row["desa"].code for row in rows})
+        previous = self._held
+        self._held = Holdings({row["nik"] for row in rows}, {row["desa"].code for row in rows}, previous)
+        if previous is not None:
+            self._unwritten.append(previous.take_writes())
 
     def write(self) -> None:
         if self._held is not None:
-            self._held.write()
-            self._held = None
+            self._unwritten.append(self._held.take_writes())
+        for writes in self._unwritten:
+            writes()
+        self._unwritten = []
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

@@ -11,6 +11,7 @@ from lindungdesa.imports.models import BatchChange, ImportBatch, RejectedRow
 from lindungdesa.imports.services import batch_undo, bpjs_import_file, roster_import_file
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Office, Person, Position
+from lindungdesa.regions.models import Region
 from tests.factories import make_nik
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, to_csv
 
@@ -380,3 +381,96 @@ def test_an_import_runs_its_look_ups_without_parallel_workers_and_puts_the_setti
         roster_import_file(data=data, file_name="a.csv", progress=lambda done, total: seen.append(workers()))
         assert seen == ["0"]
         assert workers() == "3"
+
+
+# A chunk's look-ups come before the chunk before it is written ----------------------------------------
+
+
+def state_without_keys() -> tuple:
+    persons, positions, enrolments = db_state()
+    names = {pk: nik for pk, nik, *_ in persons}
+    return (
+        sorted(row[1:] for row in persons),
+        sorted((names[row[1]], *row[2:]) for row in positions),
+        sorted((row[1] is not None, *row[2:]) for row in enrolments),
+    )
+
+
+def whole_then_chunked(monkeypatch, import_file, size: int):
+    """The file imported as one chunk, undone, then imported in chunks of `size`: both summaries, and the
+    database after each."""
+    whole = import_file()
+    after_whole = state_without_keys()
+    batch_undo(batch=ImportBatch.objects.get(pk=whole.batch))
+    monkeypatch.setattr(engine, "CHUNK_ROWS", size)
+    chunked = import_file()
+    return whole, chunked, after_whole, state_without_keys()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_a_row_sees_what_the_chunk_before_changed_of_a_position_it_reaches_by_another_way(
+    people, monkeypatch, size
+):
+    # The BPD of the next desa: its seats are not among what the chunk before looked up.
+    other = Region.objects.filter(regency_code="61.03", kind=Region.Kind.DESA).order_by("code")[1]
+
+    def bpd(row: dict, start: str) -> dict:
+        return dict(
+            row,
+            kode_desa=other.code,
+            nama_desa=other.name,
+            jabatan="Anggota BPD",
+            kelompok="BPD",
+            mulai_menjabat=start,
+            akhir_menjabat="",
+            tanggal_sk="",
+        )
+
+    yohanes = people.row("Yohanes Ale", "Kepala Desa", serial=1, akhir_menjabat="02/01/2030")
+    baru = people.row("Kades Baru", "Kepala Desa", serial=11, mulai_menjabat="01/06/2026", tanggal_sk="")
+    rows = [
+        yohanes,  # 2
+        baru,  # 3: ends the term of row 2's position, reached through the seat
+        # 4: Yohanes, by his NIK, joins a BPD after his term: as row 3 left it, not as the database has it.
+        bpd(yohanes, "01/07/2026"),
+        people.row("Kades Ketiga", "Kepala Desa", serial=12, mulai_menjabat="01/06/2027", tanggal_sk=""),  # 5
+        bpd(baru, "01/07/2027"),  # 6: the same for row 3's position, which the chunks before made and ended
+    ]
+    data = to_csv(ROSTER_HEADER, rows)
+    whole, chunked, after_whole, after_chunked = whole_then_chunked(
+        monkeypatch, lambda: roster_import_file(data=data, file_name="r.csv"), size
+    )
+    assert chunked.as_dict() | {"batch": None} == whole.as_dict() | {"batch": None}
+    assert after_chunked == after_whole
+    assert (whole.created, whole.rejected) == (5, 0), whole.errors
+    held = sorted(Position.objects.values_list("person__name", "office", "term_end"))
+    assert held == [
+        ("Kades Baru", Office.BPD_ANGGOTA, None),
+        ("Kades Baru", Office.KEPALA_DESA, date(2027, 5, 31)),
+        ("Kades Ketiga", Office.KEPALA_DESA, None),
+        ("Yohanes Ale", Office.BPD_ANGGOTA, None),
+        ("Yohanes Ale", Office.KEPALA_DESA, date(2026, 5, 31)),
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_a_participant_changed_by_the_chunk_before_is_not_found_by_the_nik_it_had(desa, monkeypatch, size):
+    old_nik, new_nik = (make_nik(desa.district_code, date(1970, 1, 1), "L", n) for n in (1, 2))
+    first = [participant(old_nik, "Satu", kpj="11111111111", paid="2026-09")]
+    bpjs_import_file(data=to_csv(BPJS_HEADER, first), file_name="sep.csv", as_of=Month(2026, 9))
+    rows = [
+        participant(new_nik, "Satu", kpj="11111111111"),  # 2: the branch corrected the NIK of this KPJ
+        # 3: the old NIK without a KPJ: the participant of row 2 no longer has it, so this one is new.
+        participant(old_nik, "Satu Lama", kpj=""),
+        participant(new_nik, "Satu", kpj="", status="NONAKTIF"),  # 4: row 2's participant, by its new NIK
+    ]
+    data = to_csv(BPJS_HEADER, rows)
+    whole, chunked, after_whole, after_chunked = whole_then_chunked(
+        monkeypatch, lambda: bpjs_import_file(data=data, file_name="okt.csv", as_of=OCT), size
+    )
+    assert chunked.as_dict() | {"batch": None} == whole.as_dict() | {"batch": None}
+    assert after_chunked == after_whole
+    assert (whole.created, whole.updated, whole.rejected) == (1, 2, 0)
+    assert sorted(Enrolment.objects.values_list("nik", "kpj", "reported_status")) == sorted(
+        [(new_nik, "", "NONAKTIF"), (old_nik, "", "AKTIF")]
+    )
