@@ -11,12 +11,14 @@ import datetime
 import functools
 import gc
 import hashlib
+import io
 import operator
 import os
 import pickle
 import signal
 import sqlite3
 import sys
+import threading
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -334,6 +336,7 @@ def run_import(
     seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
     done = 0
     statistics = _Statistics(handler.looked_up)
+    writer = _Writer()
 
     try:
         with (
@@ -341,6 +344,7 @@ def run_import(
             _postgresql_import_settings(),
             _young_collections_only(),
             closing(_read_chunks(handler, prepared, chunk_rows)) as chunks,  # stops a reader process on exit
+            writer,  # waits for the last statements before anything above ends
         ):
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
@@ -349,40 +353,44 @@ def run_import(
                 handler.prefetch([r.row for r in chunk[1] if r.row is not None])
             while chunk is not None:
                 start, readings = chunk
-                changes: list[tuple[models.Model, str, dict[str, Any]]] = []
-                rejects: list[RejectedRow] = []
-                numbers = prepared.table.rows.numbers(start, start + len(readings))
-                for offset, (row_number, reading) in enumerate(zip(numbers, readings, strict=True)):
-                    problems = _take(handler, row_number, reading, seen, summary, changes)
-                    if problems:
-                        summary.rejected += 1
-                        raw = prepared.raw(prepared.table.rows[start + offset][1])
-                        for field_name, message in problems:
-                            summary.errors.append(RowError(row_number, field_name, message))
-                            rejects.append(
-                                RejectedRow(
-                                    row_number=row_number, field=field_name, message=message, data=raw
+                with writer.deciding():
+                    changes: list[tuple[models.Model, str, dict[str, Any]]] = []
+                    rejects: list[RejectedRow] = []
+                    numbers = prepared.table.rows.numbers(start, start + len(readings))
+                    for offset, (row_number, reading) in enumerate(zip(numbers, readings, strict=True)):
+                        problems = _take(handler, row_number, reading, seen, summary, changes)
+                        if problems:
+                            summary.rejected += 1
+                            raw = prepared.raw(prepared.table.rows[start + offset][1])
+                            for field_name, message in problems:
+                                summary.errors.append(RowError(row_number, field_name, message))
+                                rejects.append(
+                                    RejectedRow(
+                                        row_number=row_number, field=field_name, message=message, data=raw
+                                    )
                                 )
-                            )
+                writer.wait()  # what the chunk before wrote is in: the database may be used again
                 chunk = next(chunks, None)
+                done += len(readings)
+                statistics.refresh(done)
+                if progress:
+                    progress(done, total)
                 if chunk is not None:
                     # The next chunk's look-ups come before this chunk's writes, and take over the objects
                     # those change (see RowHandler.prefetch).
                     handler.prefetch([r.row for r in chunk[1] if r.row is not None])
-                handler.write()
-                if record:
-                    record_changes(batch, changes)
-                    for rejected in rejects:
-                        rejected.batch = batch
-                    insert(RejectedRow, rejects)
-                else:
-                    kept_rejects.extend(rejects)
-                done += len(readings)
-                statistics.refresh(done)
+                with writer.writing():
+                    handler.write()
+                    if record:
+                        record_changes(batch, changes)
+                        for rejected in rejects:
+                            rejected.batch = batch
+                        insert(RejectedRow, rejects)
+                    else:
+                        kept_rejects.extend(rejects)
                 if done % COLLECT_ROWS < len(readings):
                     gc.collect(1)
-                if progress:
-                    progress(done, total)
+            writer.wait()
             if dry_run:
                 raise _DryRun
             if batch is not None:
@@ -521,6 +529,103 @@ class _ReaderProcess:
 
 def _no_queries(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
     raise RuntimeError("The reader process of an import must not query the database.")
+
+
+_deferred = threading.local()  # .statements: where insert_rows and update_rows put what they would run
+
+
+class _Writer:
+    """On PostgreSQL, a chunk's statements (its COPYs and UPDATEs, all values made ready here, new keys
+    drawn here) run in a thread of their own, while this one decides the next chunk: the server's work on
+    them no longer waits for this process, nor this process for it. The thread uses this connection in the
+    import's transaction; this process does not query while it runs (`deciding` makes sure) and waits for
+    it (`wait`) before the next look-up. Elsewhere, or while queries are being logged or wrapped, the
+    statements run at once, as they are made."""
+
+    def __init__(self) -> None:
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Collect the statements made inside, then start the thread that runs them."""
+        if connection.vendor != "postgresql" or connection.execute_wrappers or connection.queries_logged:
+            yield
+            return
+        statements: list[tuple[str, str, Any]] = []
+        _deferred.statements = statements
+        try:
+            yield
+        finally:
+            del _deferred.statements
+        if statements:
+            self.thread = threading.Thread(
+                target=self._run, args=(connection.connection, statements), name="import-writer", daemon=True
+            )
+            self.thread.start()
+
+    def _run(self, raw: Any, statements: list[tuple[str, str, Any]]) -> None:
+        try:
+            with raw.cursor() as cursor:
+                for kind, sql, data in statements:
+                    if kind == "copy":
+                        with cursor.copy(sql) as copy:
+                            copy.write(data)  # the driver sends it with the interpreter's lock released
+                    else:
+                        cursor.executemany(sql, data)
+        except BaseException as exc:  # raised again by `wait`, in the import's own thread
+            self.error = exc
+
+    @contextmanager
+    def deciding(self) -> Iterator[None]:
+        """While the thread runs, a query here would come between its statements: refused."""
+        if self.thread is None:
+            yield
+            return
+        with connection.execute_wrapper(_no_queries_while_writing):
+            yield
+
+    def wait(self) -> None:
+        """Wait for the statements; their error, if any, is raised here, as Django's."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        self.thread = None
+        error, self.error = self.error, None
+        if error is not None:
+            with connection.wrap_database_errors:
+                raise error
+
+    def __enter__(self) -> "_Writer":
+        return self
+
+    def __exit__(self, kind: Any, exc: Any, trace: Any) -> None:
+        if kind is None:
+            self.wait()
+            return
+        # Something failed already: the thread is waited for (the transaction is rolled back after it),
+        # and an error of its own is dropped for the one on its way.
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+            self.error = None
+
+
+def _copy_data(rows: list[list]) -> bytes:
+    """The rows as COPY's text format, made by the driver's own formatter, here: the writer thread then only
+    sends bytes, and never holds the interpreter's lock for long (making rows there would take it from
+    this thread row by row, and leave the server waiting on both)."""
+    from psycopg.copy import Copy, FileWriter  # the PostgreSQL driver, present wherever this path runs
+
+    buffer = io.BytesIO()
+    with connection.connection.cursor() as cursor, Copy(cursor, writer=FileWriter(buffer)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    return buffer.getvalue()
+
+
+def _no_queries_while_writing(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+    raise RuntimeError("An import must not query the database while its writer thread runs.")
 
 
 class _Statistics:
@@ -978,9 +1083,14 @@ def insert_rows(
                 keys = [value for (value,) in cursor.fetchall()]
                 columns = f"{qn(meta.pk.column)}, {columns}"
                 rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            deferred = getattr(_deferred, "statements", None)
+            if deferred is not None:
+                deferred.append(("copy", copy_sql, _copy_data(rows)))
+            else:
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
         else:
             tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
             per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
@@ -1057,8 +1167,13 @@ def update_rows(model: type[models.Model], names: list[str], rows: list[tuple[An
     qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(meta.get_field(name).column)} = %s" for name in names)
     sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"
+    params = [[*values, *touched, pk] for pk, values in rows]
+    deferred = getattr(_deferred, "statements", None)
+    if deferred is not None:
+        deferred.append(("many", sql, params))
+        return
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*values, *touched, pk] for pk, values in rows])
+        cursor.executemany(sql, params)
 
 
 def prepared_values(model: type[models.Model], names: list[str], values: dict[str, Any]) -> list:

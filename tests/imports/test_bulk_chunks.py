@@ -474,3 +474,68 @@ def test_a_participant_changed_by_the_chunk_before_is_not_found_by_the_nik_it_ha
     assert sorted(Enrolment.objects.values_list("nik", "kpj", "reported_status")) == sorted(
         [(new_nik, "", "NONAKTIF"), (old_nik, "", "AKTIF")]
     )
+
+
+# On PostgreSQL a chunk's statements run in a thread while the next chunk is decided -------------------
+
+
+def test_on_postgresql_the_statements_run_in_a_writer_thread_and_elsewhere_at_once(people, monkeypatch):
+    import threading
+
+    real_run = engine._Writer._run
+    threads = []
+
+    def recording_run(self, raw, statements):
+        threads.append((threading.current_thread().name, [kind for kind, _, _ in statements]))
+        return real_run(self, raw, statements)
+
+    monkeypatch.setattr(engine._Writer, "_run", recording_run)
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    rows = [people.row(f"Orang {n}", office, serial=n) for n, office in enumerate(
+        ["Kepala Desa", "Sekretaris Desa", "Kaur Keuangan"], start=1
+    )]  # fmt: skip
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
+    assert (summary.created, Position.objects.count()) == (3, 3)
+    if connection.vendor == "postgresql":
+        # Two chunks, each: people, positions, the batch's record of them.
+        assert threads == [("import-writer", ["copy", "copy", "copy"])] * 2
+    else:
+        assert threads == []
+
+
+def test_a_database_error_while_writing_a_chunk_fails_the_import_and_changes_nothing(people, monkeypatch):
+    """On PostgreSQL the failing COPY runs in the writer thread; its error still fails the import."""
+    rows = [people.row(f"Orang {n}", office, serial=n) for n, office in enumerate(
+        ["Kepala Desa", "Sekretaris Desa", "Kaur Keuangan", "Kasi Pelayanan", "Kaur Perencanaan"], start=1
+    )]  # fmt: skip
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    real_insert = engine.insert
+    calls = {"positions": 0}
+
+    def damaging_insert(model, objs):
+        if model is Position and objs:
+            calls["positions"] += 1
+            if calls["positions"] == 2:
+                objs[0].__dict__["office"] = None  # the column is NOT NULL: the database refuses the row
+        return real_insert(model, objs)
+
+    monkeypatch.setattr("lindungdesa.imports.roster.insert", damaging_insert)
+    with pytest.raises(IntegrityError):
+        roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
+    assert db_state() == ([], [], [])
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportBatch.State.FAILED and not batch.changes.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the writer thread runs on PostgreSQL only")
+def test_no_query_runs_while_the_writer_thread_does(people):
+    writer = engine._Writer()
+    with transaction.atomic():
+        with writer.writing():
+            engine.insert_rows(BatchChange, ["model", "object_id", "action", "before"], [])  # nothing
+            engine._deferred.statements.append(("many", "SELECT pg_sleep(%s)", [[0.2]]))
+        assert writer.thread is not None
+        with writer.deciding(), pytest.raises(RuntimeError, match="writer thread"):
+            Person.objects.count()
+        writer.wait()
+        assert writer.thread is None and Person.objects.count() == 0
