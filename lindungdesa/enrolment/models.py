@@ -73,8 +73,16 @@ class Enrolment(models.Model):
     kode_desa = models.CharField(_("kode desa menurut BPJS"), max_length=13, blank=True)
     # The month of the newest extract that wrote this row; an older extract never overwrites it.
     as_of = models.DateField(_("keadaan data (bulan ekstrak)"), null=True, blank=True)
+    # The batch that last wrote this row: a note for the import history, kept by Django (SET_NULL when a
+    # batch goes), not by a constraint in the database, which would check it once for every row an extract
+    # writes (about 5 µs each on PostgreSQL: 6 s of a national extract's 1.2 million rows).
     batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "imports.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     programmes = models.CharField(_("program"), max_length=40, help_text=_("mis. JKK,JKM"))
     category = models.CharField(_("kategori"), max_length=3, choices=Category.choices)

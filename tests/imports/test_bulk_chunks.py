@@ -539,3 +539,14 @@ def test_no_query_runs_while_the_writer_thread_does(people):
             Person.objects.count()
         writer.wait()
         assert writer.thread is None and Person.objects.count() == 0
+
+
+def test_a_deleted_batch_leaves_the_enrolments_it_wrote_pointing_at_nothing(desa):
+    """The reference to the batch has no constraint in the database: Django keeps it (SET_NULL)."""
+    nik = make_nik(desa.district_code, date(1970, 1, 1), "L", 1)
+    rows = [participant(nik, "Satu", kpj="11111111111")]
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="okt.csv", as_of=OCT)
+    assert Enrolment.objects.get().batch_id == summary.batch
+    ImportBatch.objects.filter(pk=summary.batch).delete()
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.batch_id, enrolment.kpj) == (None, "11111111111")
