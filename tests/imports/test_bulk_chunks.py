@@ -1,6 +1,6 @@
 """Rows are decided a chunk at a time: what a row did must be seen by every later row, in its chunk or not."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -550,3 +550,33 @@ def test_a_deleted_batch_leaves_the_enrolments_it_wrote_pointing_at_nothing(desa
     ImportBatch.objects.filter(pk=summary.batch).delete()
     enrolment = Enrolment.objects.get()
     assert (enrolment.batch_id, enrolment.kpj) == (None, "11111111111")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_sends_binary_rows_and_text_ones_for_a_value_its_column_type_does_not_take(desa, monkeypatch):
+    real_copy_data = engine._copy_data
+    options = []
+
+    def recording_copy_data(rows, types):
+        option, data = real_copy_data(rows, types)
+        options.append(option)
+        return option, data
+
+    monkeypatch.setattr(engine, "_copy_data", recording_copy_data)
+    awkward = 'Satu\t\\ "S"'  # characters that the text format escapes
+    now = datetime.now(UTC)
+    names = ["nik", "name", "sex", "birth_date", "phone", "created_at", "updated_at"]
+    one = make_nik(desa.district_code, date(1970, 1, 1), "L", 1)
+    two = make_nik(desa.district_code, date(1971, 2, 3), "P", 2)
+    with transaction.atomic():
+        first = [one, awkward, "L", date(1970, 1, 1), "", now, now]
+        keys = engine.insert_rows(Person, names, [first], returning=True)
+        # A date as text: the binary dumper of a date column takes only dates; COPY's text format reads it.
+        second = [two, "Dua", "P", "1971-02-03", "0812", now, now]
+        keys += engine.insert_rows(Person, names, [second], returning=True)
+    assert options == [" (FORMAT binary)", ""]
+    stored = list(Person.objects.order_by("pk").values_list("pk", "nik", "name", "birth_date", "phone"))
+    assert stored == [
+        (keys[0], one, awkward, date(1970, 1, 1), ""),
+        (keys[1], two, "Dua", date(1971, 2, 3), "0812"),
+    ]
