@@ -767,13 +767,16 @@ def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, di
     the order of the changes among themselves matters."""
     before_field = BatchChange._meta.get_field("before")
     nothing = before_field.get_db_prep_save({}, connection)
-    labels: dict[type, str] = {}
+    labels: dict[type, tuple[str, str]] = {}  # model -> its label, its key's attname (`obj.pk` is slower)
     create = BatchChange.Action.CREATE
     runs: dict[str, list] = {}  # model label -> its row of the latest run of created objects
     rows = []
     for obj, action, before in changes:
-        label = labels.get(type(obj)) or labels.setdefault(type(obj), obj._meta.label)
-        key = obj.pk
+        model = type(obj)
+        label, attname = labels.get(model) or labels.setdefault(
+            model, (model._meta.label, model._meta.pk.attname)
+        )
+        key = obj.__dict__[attname]
         if action == create:
             run = runs.get(label)
             if run is not None and run[3] + 1 == key:

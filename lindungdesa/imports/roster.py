@@ -4,6 +4,9 @@ Rows are decided a chunk at a time against what the chunk's people and desa alre
 with the same rules as hand entry (`officials.rules`), then written in bulk.
 """
 
+# Objects' keys are read as `.id`, not `.pk`: the property costs about half a µs, and the holdings read a key
+# several times for every row.
+
 # Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
 from __future__ import annotations
 
@@ -111,20 +114,20 @@ class Holdings:
         earlier = previous.persons if previous is not None else {}
         carried = {nik for nik in niks if nik in earlier}
         self.persons: dict[str, Person] = {nik: earlier[nik] for nik in carried}
-        fetched = {p.pk: p for p in fetch_objects(Person, "nik", niks - carried)}
+        fetched = {p.id: p for p in fetch_objects(Person, "nik", niks - carried)}
         self.persons.update((p.nik, p) for p in fetched.values())
         known: dict[int, Position] = {}  # every saved position the chunk before holds, by key
         if previous is not None:
-            known = {p.pk: p for p in previous._positions() if p.pk is not None}
+            known = {p.id: p for p in previous._positions() if p.id is not None}
         loaded = previous.desa_codes if previous is not None else set()
         positions: dict[int, Position] = {}  # saved ones, by key
         new: set[int] = set()  # new ones (made by the chunk before), by id()
         for position in fetch_objects(Position, "person", fetched):
-            if position.pk in known:
-                position = known[position.pk]
+            if position.id in known:
+                position = known[position.id]
             else:
                 position.person = fetched[position.person_id]
-            positions[position.pk] = position
+            positions[position.id] = position
         taken_over = [p for nik in carried for p in previous.by_person.get(nik, ())]
         taken_over += [
             p
@@ -133,22 +136,22 @@ class Holdings:
             for p in previous.by_seat.get((desa, office), ())
         ]
         for position in taken_over:
-            if position.pk is None:
+            if position.id is None:
                 new.add(id(position))
             else:
-                positions[position.pk] = position
+                positions[position.id] = position
         seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
         for position in fetch_in(seats, "desa_id__in", sorted(desa_codes - loaded)):
-            if position.pk in known:
-                position = known[position.pk]
-            elif position.pk not in positions:
+            if position.id in known:
+                position = known[position.id]
+            elif position.id not in positions:
                 position.person = self.persons.get(position.person.nik, position.person)
-            positions.setdefault(position.pk, position)
+            positions.setdefault(position.id, position)
         self.desa_codes = desa_codes  # the desa whose one-holder seats are all held here
         self.by_person: dict[str, list[Position]] = defaultdict(list)  # by NIK, in id order, new ones last
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
-        for position in sorted(positions.values(), key=lambda p: p.pk):
+        for position in sorted(positions.values(), key=lambda p: p.id):
             self._index(position, position.person.nik)
         for position in previous.new_positions if new else ():  # in the order they were made
             if id(position) in new:
@@ -210,14 +213,14 @@ def _write(
     changed_positions: dict[int, Position],
 ) -> None:
     # What was made and then changed by the same chunk is inserted as it is now, not updated.
-    changed_persons = [p for p in changed_persons.values() if p.pk is not None]
-    changed_positions = [p for p in changed_positions.values() if p.pk is not None]
+    changed_persons = [p for p in changed_persons.values() if p.id is not None]
+    changed_positions = [p for p in changed_positions.values() if p.id is not None]
     insert(Person, new_persons)
     update(Person, changed_persons, ["phone"])
     for position in new_positions:
         # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
         # that would also drop the cached person, which is the very one the key now names.
-        position.__dict__["person_id"] = position._state.fields_cache["person"].pk
+        position.__dict__["person_id"] = position._state.fields_cache["person"].id
     insert(Position, new_positions)
     update(Position, changed_positions, POSITION_FIELDS)
 
