@@ -580,3 +580,35 @@ def test_copy_sends_binary_rows_and_text_ones_for_a_value_its_column_type_does_n
         (keys[0], one, awkward, date(1970, 1, 1), ""),
         (keys[1], two, "Dua", date(1971, 2, 3), "0812"),
     ]
+
+
+def test_the_switch_interval_is_short_while_the_writer_thread_may_run_and_put_back_after(people, monkeypatch):
+    import sys
+
+    from lindungdesa.imports.roster import RosterRows
+
+    real_run = engine._Writer._run
+    seen = []
+
+    def recording_run(self, raw, statements):
+        seen.append(sys.getswitchinterval())
+        return real_run(self, raw, statements)
+
+    monkeypatch.setattr(engine._Writer, "_run", recording_run)
+    before = sys.getswitchinterval()
+    rows = [people.row("Orang Satu", "Kepala Desa", serial=1)]
+    roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
+    assert sys.getswitchinterval() == before
+    if connection.vendor == "postgresql":
+        assert seen == [engine.WRITER_SWITCH_INTERVAL]
+    else:
+        assert seen == []
+
+    def failing_write(self):
+        raise RuntimeError("gagal")
+
+    monkeypatch.setattr(RosterRows, "write", failing_write)
+    rows = [people.row("Orang Dua", "Sekretaris Desa", serial=2)]
+    with pytest.raises(RuntimeError, match="gagal"):
+        roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r2.csv")
+    assert sys.getswitchinterval() == before
