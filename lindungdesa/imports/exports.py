@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from lindungdesa.enrolment.models import MatchProposal
 from lindungdesa.enrolment.reconcile import Finding
+from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.lib.headers import header_score, match_headers
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.lib.pii import mask
@@ -142,7 +143,8 @@ def proposals_xlsx(proposals: Iterable[MatchProposal], *, personal: bool) -> byt
 
 
 class _Sheet:
-    """A write-only sheet (constant memory, linear time) whose cells are all text."""
+    """A write-only sheet (constant memory, linear time) whose cells are all text (never a formula:
+    lib/cells)."""
 
     def __init__(self, title: str, header: list[str], widths: list[int]) -> None:
         self.wb = Workbook(write_only=True)
@@ -153,7 +155,7 @@ class _Sheet:
         self.ws.append([self._cell(name, header=True) for name in header])
 
     def _cell(self, value, *, header: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value="" if value is None else str(value))
+        cell = xlsx_value(WriteOnlyCell(self.ws), "" if value is None else str(value))
         if header:
             cell.font = _HEADER_FONT
             cell.fill = _HEADER_FILL
