@@ -177,6 +177,8 @@ class Export:
     # Text that must read back as typed, as a whole cell (XLSX) or a whole field behind an apostrophe (CSV).
     shows: tuple[str, ...] = ()
     label: str = ""
+    # What must stay typed: "n" numbers, "d" dates (real number and date cells, bare numbers in a CSV).
+    typed: str = "n"
 
     def __str__(self) -> str:
         return f"{self.url_name}{'-' + self.label if self.label else ''}"
@@ -196,7 +198,7 @@ RECONCILE_NAMES = {
 }
 
 EXPORTS = [
-    Export("audit-export", "admin", shows=(USERNAME, NAME, AUDIT_NOTE)),
+    Export("audit-export", "admin", shows=(USERNAME, NAME, AUDIT_NOTE), typed=""),
     Export("public-data-csv", None, shows=(PROVINCE, KABUPATEN)),
     Export("ucj-template", "regency_operator", shows=(KABUPATEN,)),
     *[
@@ -248,16 +250,18 @@ EXPORTS = [
             {"periode": SNAPSHOT_PERIOD},
             shows=(DESA, *shows) if name != "usulan" else shows,
             label=name,
+            typed="d" if name == "usulan" else "",  # birth dates; the lists are text
         )
         for name, shows in RECONCILE_NAMES.items()
     ],
-    Export("import-template", "village_operator"),
+    Export("import-template", "village_operator", typed=""),
     Export(
         "import-rejected",
         "regency_operator",
         lambda s: {"pk": s.batch.pk},
         shows=(HEADER, ROW_NAME, ROW_DUSUN, ROW_SK, ROW_PHONE, NAME, "=CAMAT()"),
         label="full",
+        typed="d",
     ),
     Export(
         "import-rejected",
@@ -265,6 +269,7 @@ EXPORTS = [
         lambda s: {"pk": s.batch.pk},
         shows=(HEADER, ROW_NAME, ROW_DUSUN, ROW_SK, NAME),
         label="masked",
+        typed="d",
     ),
     Export(
         "monev-round-report",
@@ -289,13 +294,14 @@ COMMANDS = {"budget": "xlsx", "template": "xlsx", "report": "xlsx", "monev": "pd
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def xlsx_problems(content: bytes, shows: tuple[str, ...]) -> list[str]:
+def xlsx_problems(content: bytes, shows: tuple[str, ...], typed: str = "") -> list[str]:
     problems = []
     book = load_workbook(io.BytesIO(content))
-    texts = set()
+    texts, kinds = set(), set()
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
+                kinds.add(cell.data_type)
                 where = f"{sheet.title}!{cell.coordinate}"
                 if cell.data_type == "f":
                     problems.append(f"formula in {where}: {cell.value!r}")
@@ -303,6 +309,7 @@ def xlsx_problems(content: bytes, shows: tuple[str, ...]) -> list[str]:
                     problems.append(f"formula-like text without the quote prefix in {where}: {cell.value!r}")
                 if isinstance(cell.value, str):
                     texts.add(cell.value)
+    problems += [f"no cell of type {kind!r}" for kind in typed if kind not in kinds]
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
     calamine_texts = {
         value
@@ -320,23 +327,34 @@ def xlsx_problems(content: bytes, shows: tuple[str, ...]) -> list[str]:
     return problems
 
 
-def csv_problems(content: bytes, shows: tuple[str, ...]) -> list[str]:
+def csv_problems(content: bytes, shows: tuple[str, ...], typed: str = "") -> list[str]:
     problems = []
-    fields = [f for row in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")) for f in row]
+    text = content.decode("utf-8-sig")
+    fields = [f for row in csv.reader(io.StringIO(text, newline="")) for f in row]
     for value in fields:
         if formula_like(value) and not _NUMBER.match(value):
             problems.append(f"formula-like field: {value!r}")
-    for text in shows:
-        if "'" + text not in fields:
-            problems.append(f"{text!r} is not read back behind an apostrophe")
+    for shown in shows:
+        if "'" + shown not in fields:
+            problems.append(f"{shown!r} is not read back behind an apostrophe")
+    # Text is quoted (a semicolon inside it cannot split the cell) and numbers are bare: read so, every
+    # bare field is a number.
+    try:
+        parsed = [
+            f for row in csv.reader(io.StringIO(text, newline=""), quoting=csv.QUOTE_NONNUMERIC) for f in row
+        ]
+    except ValueError as exc:
+        return [*problems, f"a text field is not quoted: {exc}"]
+    if "n" in typed and not any(isinstance(f, float) for f in parsed):
+        problems.append("no bare number")
     return problems
 
 
-def file_problems(content_type: str, content: bytes, shows: tuple[str, ...]) -> list[str]:
+def file_problems(content_type: str, content: bytes, export: Export) -> list[str]:
     if content_type.startswith(CSV):
-        return csv_problems(content, shows)
+        return csv_problems(content, export.shows, export.typed)
     assert content_type == XLSX, content_type
-    return xlsx_problems(content, shows)
+    return xlsx_problems(content, export.shows, export.typed)
 
 
 # --- the tests --------------------------------------------------------------------------------------------
@@ -359,12 +377,12 @@ def test_no_export_writes_text_from_users_as_a_formula(client, seeded):
         if response.status_code != 200 or not content_type.startswith((XLSX, CSV)):
             problems.append(f"{export}: {response.status_code} {content_type} for {url}")
             continue
-        problems += [f"{export}: {p}" for p in file_problems(content_type, response.content, export.shows)]
+        problems += [f"{export}: {p}" for p in file_problems(content_type, response.content, export)]
     assert problems == []
 
 
 def test_the_commands_write_no_formula_either(seeded, tmp_path):
-    runs = {
+    runs = {  # each: its arguments, the text it must read back; all write numbers
         "budget": (
             ["--year", "2027", "--region", PENYELADI, "--scenario", "all-serving", "--personal"],
             (NAME, NAME_2, DESA, LEGAL_BASIS),
@@ -377,7 +395,8 @@ def test_the_commands_write_no_formula_either(seeded, tmp_path):
     for name, (args, shows) in runs.items():
         out = tmp_path / f"{name}.xlsx"
         call_command(name, *args, "--out", str(out), stdout=io.StringIO(), stderr=io.StringIO())
-        problems += [f"{name}: {p}" for p in xlsx_problems(out.read_bytes(), shows)]
+        typed = "" if name == "template" else "n"
+        problems += [f"{name}: {p}" for p in xlsx_problems(out.read_bytes(), shows, typed)]
     assert problems == []
 
 
