@@ -1,6 +1,5 @@
 """Sign-in (with the optional second factor), one's own account, user management and the audit trail."""
 
-import csv
 import json
 from urllib.parse import urlencode
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lindungdesa.api.auth import token_create, token_revoke
+from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.pii import mask_fields, mask_text
 from lindungdesa.officials.models import Person
 
@@ -375,7 +375,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     file_name = f"audit-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a byte-order mark
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "waktu",

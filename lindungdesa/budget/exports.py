@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.lib.months import day_label_id, month_label_id
 from lindungdesa.lib.nik import nik_mask
 
@@ -51,7 +52,8 @@ def file_name(budget: RegionBudget, extension: str) -> str:
 
 
 class _Sheet:
-    """A write-only sheet (constant memory): numbers stay numbers, identifiers stay text."""
+    """A write-only sheet (constant memory): numbers stay numbers, identifiers and names stay text (never a
+    formula: lib/cells)."""
 
     def __init__(self, wb: Workbook, title: str, widths: list[int]) -> None:
         self.ws = wb.create_sheet(title[:31])
@@ -59,7 +61,7 @@ class _Sheet:
             self.ws.column_dimensions[get_column_letter(index)].width = width
 
     def _cell(self, value, *, header: bool = False, bold: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = xlsx_value(WriteOnlyCell(self.ws), value)
         if header:
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         elif bold:

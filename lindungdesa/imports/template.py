@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.officials.models import Office
 
 ROSTER_COLUMNS = [
@@ -35,7 +36,7 @@ def roster_template() -> bytes:
     data = wb.active
     data.title = "Data"
     for col, (name, _help, width) in enumerate(ROSTER_COLUMNS, start=1):
-        cell = data.cell(row=1, column=col, value=name)
+        cell = xlsx_value(data.cell(row=1, column=col), name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _HEADER_FILL
         data.column_dimensions[cell.column_letter].width = width
@@ -54,24 +55,26 @@ def roster_template() -> bytes:
     help_sheet = wb.create_sheet("Petunjuk")
     help_sheet.column_dimensions["A"].width = 24
     help_sheet.column_dimensions["B"].width = 80
-    help_sheet["A1"] = "Templat daftar aparat desa dan anggota BPD — Lindung Desa"
+    xlsx_value(help_sheet["A1"], "Templat daftar aparat desa dan anggota BPD — Lindung Desa")
     help_sheet["A1"].font = Font(bold=True, size=13)
-    help_sheet["A2"] = (
+    xlsx_value(
+        help_sheet["A2"],
         "Isi satu baris per jabatan di lembar Data. Jangan ubah judul kolom. Baris yang salah ditolak "
-        "dengan alasannya; baris lain tetap disimpan."
+        "dengan alasannya; baris lain tetap disimpan.",
     )
     help_sheet["A2"].alignment = Alignment(wrap_text=True)
     help_sheet.merge_cells("A2:B2")
     help_sheet.row_dimensions[2].height = 32
-    help_sheet["A4"], help_sheet["B4"] = "Kolom", "Isi"
+    xlsx_value(help_sheet["A4"], "Kolom")
+    xlsx_value(help_sheet["B4"], "Isi")
     help_sheet["A4"].font = help_sheet["B4"].font = Font(bold=True)
     for row, (name, text, _width) in enumerate(ROSTER_COLUMNS, start=5):
-        help_sheet.cell(row=row, column=1, value=name)
-        help_sheet.cell(row=row, column=2, value=text)
+        xlsx_value(help_sheet.cell(row=row, column=1), name)
+        xlsx_value(help_sheet.cell(row=row, column=2), text)
     start = 5 + len(ROSTER_COLUMNS) + 2
-    help_sheet.cell(row=start, column=1, value="Daftar jabatan").font = Font(bold=True)
+    xlsx_value(help_sheet.cell(row=start, column=1), "Daftar jabatan").font = Font(bold=True)
     for offset, office in enumerate(Office, start=1):
-        help_sheet.cell(row=start + offset, column=2, value=str(office.label))
+        xlsx_value(help_sheet.cell(row=start + offset, column=2), str(office.label))
     assert start + 1 == 24, "the office list must stay where the Data sheet's validation points"
     return _save(wb)
 

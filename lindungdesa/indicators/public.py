@@ -4,7 +4,6 @@ Only counts and percentages of regions down to kabupaten/kota; nothing that name
 file names (which people sometimes name after a person).
 """
 
-import csv
 import io
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
@@ -112,9 +112,9 @@ def open_data_rows() -> list[dict]:
 @cache_control(public=True, max_age=300)
 def open_data_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
-    writer.writeheader()
-    writer.writerows(open_data_rows())
+    writer = csv_writer(buffer)
+    writer.writerow(FIELDS)
+    writer.writerows([row[f] for f in FIELDS] for row in open_data_rows())
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lindungdesa-data-terbuka.csv"'
     return response

@@ -1,6 +1,5 @@
 """Pages of progress towards the targets: map data, where to act, targets, UCJ figures, snapshots."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, TARGET_EDIT, UCJ_EDIT, can, require
 from lindungdesa.accounts.scope import region_for_user, scoped
+from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
 from lindungdesa.regions.models import Region, desa_places
@@ -150,7 +150,7 @@ def _worklist_download(region: Region, choice, rows, names) -> HttpResponse:
     stem = f"tindak-lanjut-{choice.kind}-{region.code}-{choice.period}"
     if choice.format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         writer.writerow(header)
         writer.writerows(lines)
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -314,7 +314,7 @@ def ucj_template(request: HttpRequest) -> HttpResponse:
     regions = scoped(Region.objects.filter(level=2), request.user).order_by("code")
     year = this_month().year
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(
         ["kode_wilayah", "nama_wilayah", "tahun", "penduduk_bekerja", "peserta", "definisi", "sumber"]
     )

@@ -1,10 +1,6 @@
 """The round report as XLSX (aggregates only)."""
 
-from io import BytesIO
-
-from openpyxl import Workbook
-
-from lindungdesa.indicators.exports import write_sheet
+from lindungdesa.indicators.exports import sheet_xlsx
 
 from . import rules
 from .models import Round
@@ -42,11 +38,7 @@ def report_rows(report) -> list[list]:
 
 
 def round_report_xlsx(round_: Round, report) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Laporan putaran"
     title = f"Monev {round_.period} — {round_.province.name} (menilai {round_.evaluated_month})"
-    write_sheet(ws, title=title, header=HEADER, rows=report_rows(report), widths={2: 28})
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheet_xlsx(
+        sheet="Laporan putaran", title=title, header=HEADER, rows=report_rows(report), widths={2: 28}
+    )

@@ -20,6 +20,7 @@ from lindungdesa.indicators.progress import STATUS_LABELS
 from lindungdesa.indicators.progress_selectors import IndicatorProgress
 from lindungdesa.indicators.selectors import fresh_snapshot, totals_of
 from lindungdesa.indicators.services import snapshot_take
+from lindungdesa.lib.cells import xlsx_row
 from lindungdesa.lib.idformat import date_id, datetime_id, number_id, percent_id
 from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.regions.boundaries import ATTRIBUTION, svg_shapes
@@ -255,7 +256,7 @@ def report_xlsx(report: Report) -> bytes:
             ]
         )
     for line in lines:
-        summary.append(line)
+        summary.append(xlsx_row(summary, line))
     summary.column_dimensions["A"].width = 52
     summary.column_dimensions["B"].width = 30
 
@@ -313,15 +314,14 @@ def report_xlsx(report: Report) -> bytes:
             widths={2: 28},
         )
         sheet.append([])
-        sheet.append(["Konfirmasi kabupaten/kota", "oleh", "pada"])
+        sheet.append(xlsx_row(sheet, ["Konfirmasi kabupaten/kota", "oleh", "pada"]))
         for line in report.monev.confirmations:
-            sheet.append(list(line))
+            sheet.append(xlsx_row(sheet, line))
         if report.monev.accepted:
-            sheet.append(["Diterima provinsi", *report.monev.accepted])
+            sheet.append(xlsx_row(sheet, ["Diterima provinsi", *report.monev.accepted]))
     notes = wb.create_sheet("Catatan")
-    for line in NOTES:
-        notes.append([line])
-    notes.append([ATTRIBUTION])
+    for line in [*NOTES, ATTRIBUTION]:
+        notes.append(xlsx_row(notes, [line]))
     notes.column_dimensions["A"].width = 140
     out = BytesIO()
     wb.save(out)

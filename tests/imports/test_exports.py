@@ -1,8 +1,8 @@
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from lindungdesa.enrolment.models import Enrolment, MatchProposal
 from lindungdesa.enrolment.reconcile import Finding, match_proposals_refresh
@@ -30,6 +30,17 @@ def values(sheet) -> list[list]:
     return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
+def shown(sheet) -> list[list]:
+    """What Excel shows: a date cell in the file's DD/MM/YYYY format."""
+    return [
+        [
+            c.value.strftime("%d/%m/%Y") if c.is_date and c.number_format == "DD/MM/YYYY" else c.value
+            for c in row
+        ]
+        for row in sheet.iter_rows()
+    ]
+
+
 def masked(nik: str) -> str:
     return nik[:4] + "********" + nik[-4:]
 
@@ -52,7 +63,7 @@ def batch_with_rejects(people) -> tuple[ImportBatch, list[str], list[dict]]:
 def test_rejected_rows_keep_the_files_columns_in_their_order(batch_with_rejects):
     batch, header, rows = batch_with_rejects
     sheet = read(rejected_rows_xlsx(batch))
-    table = values(sheet)
+    table = shown(sheet)
     assert table[0] == [*header, REASON_COLUMN]
     assert [r[:-1] for r in table[1:]] == [[rows[1][h] for h in header], [rows[2][h] for h in header]]
 
@@ -91,6 +102,46 @@ def test_the_rejected_rows_can_be_uploaded_again_once_fixed(batch_with_rejects):
     sheet.parent.save(buffer)
     summary = roster_import_file(data=buffer.getvalue(), file_name="perbaikan.xlsx")
     assert (summary.accepted, summary.rejected, summary.created) == (1, 0, 1)
+
+
+def test_dates_are_date_cells_shown_the_templates_way(batch_with_rejects):
+    batch, header, rows = batch_with_rejects
+    sheet = read(rejected_rows_xlsx(batch))
+    start = sheet.cell(row=3, column=header.index("mulai_menjabat") + 1)
+    assert (start.data_type, start.number_format, start.value) == ("d", "DD/MM/YYYY", datetime(2022, 1, 3))
+    assert rows[2]["mulai_menjabat"] == "03/01/2022"  # day first, as the template asks
+    # A date that is no date (the reason its row was rejected) stays as the file had it.
+    wrong = sheet.cell(row=2, column=header.index("mulai_menjabat") + 1)
+    assert (wrong.data_type, wrong.value) == ("s", "31/02/2022")
+
+
+def test_date_cells_of_an_uploaded_xlsx_come_back_as_date_cells_not_iso_text(people):
+    header = ["kode_desa", "nik", "nama", "jabatan", "tanggal_lahir", "mulai_menjabat", "tanggal_sk"]
+    row = people.row("Jabatan Salah", "Camat", serial=4)
+    wb = Workbook()
+    wb.active.append(header)
+    wb.active.append(
+        [row["kode_desa"], row["nik"], row["nama"], "Camat", date(1980, 5, 17), date(2022, 1, 3), ""]
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    summary = roster_import_file(data=buffer.getvalue(), file_name="dengan-tanggal.xlsx")
+    batch = ImportBatch.objects.get(pk=summary.batch)
+    assert batch.rejected_rows.get().data["tanggal_lahir"].startswith("1980-05-17")  # kept as ISO text
+    sheet = read(rejected_rows_xlsx(batch))
+    born, start = sheet.cell(row=2, column=5), sheet.cell(row=2, column=6)
+    assert (born.value, born.number_format) == (datetime(1980, 5, 17), "DD/MM/YYYY")
+    assert (start.value, start.number_format) == (datetime(2022, 1, 3), "DD/MM/YYYY")
+    assert sheet.cell(row=2, column=7).value in ("", None)
+
+
+def test_a_batch_whose_file_is_gone_still_masks_its_identifiers_and_writes_dates(batch_with_rejects):
+    batch, _header, rows = batch_with_rejects
+    batch.file.delete(save=True)
+    sheet = read(rejected_rows_xlsx(batch, mask_personal=True))
+    table = {cell.value: cell.column for cell in sheet[1]}
+    assert sheet.cell(row=2, column=table["nik"]).value == masked(rows[1]["nik"])
+    assert sheet.cell(row=3, column=table["mulai_menjabat"]).is_date
 
 
 def test_a_batch_whose_file_is_gone_still_exports_its_rejects(batch_with_rejects):
@@ -146,10 +197,10 @@ def test_proposals_list_both_sides(desa):
     )
     match_proposals_refresh()
     proposals = MatchProposal.objects.select_related("enrolment", "person")
-    full = values(read(proposals_xlsx(proposals, personal=True)))
+    full = shown(read(proposals_xlsx(proposals, personal=True)))
     assert full[1][:7] == [
-        make_nik(desa.district_code, born, serial=77), "YOHANES ALE", "17-05-1980", "11122233344",
-        person.nik, "Yohanes Ale", "17-05-1980",
+        make_nik(desa.district_code, born, serial=77), "YOHANES ALE", "17/05/1980", "11122233344",
+        person.nik, "Yohanes Ale", "17/05/1980",
     ]  # fmt: skip
     hidden = values(read(proposals_xlsx(proposals, personal=False)))
     assert hidden[1][0] == masked(full[1][0]) and hidden[1][3] == "*******3344"

@@ -207,7 +207,12 @@ def test_rejected_rows_are_listed_and_downloadable(client, sanggau_operator, thr
     response = client.get(f"/impor/{batch.pk}/ditolak.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[c.value or "" for c in row] for row in sheet.iter_rows()]
+    # Dates are date cells that Excel shows as the template asks (DD/MM/YYYY): as the user typed them here.
+    values = [
+        [c.value.strftime("%d/%m/%Y") if c.is_date else c.value or "" for c in row]
+        for row in sheet.iter_rows()
+    ]
+    assert sheet.cell(row=2, column=ROSTER_HEADER.index("tanggal_lahir") + 1).number_format == "DD/MM/YYYY"
     assert values[0] == [*ROSTER_HEADER, "alasan_penolakan"]
     assert [v[:-1] for v in values[1:]] == [
         [bad_date[h] for h in ROSTER_HEADER],
