@@ -75,8 +75,15 @@ def grouped(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def megabytes(value: int) -> str:
-    return grouped(max(1, round(value / MB))) if value >= MB else f"{value / MB:.2f}".replace(".", ",")
+def size_text(value: int) -> str:
+    """A size as a person reads it: 700 byte, 12 KB, 1,5 MB, 1.024 MB."""
+    if value < 1024:
+        return f"{value} byte"
+    if value < MB:
+        return f"{round(value / 1024)} KB"
+    if value < 10 * MB:
+        return f"{value / MB:.1f} MB".replace(".", ",").replace(",0 MB", " MB")
+    return f"{grouped(round(value / MB))} MB"
 
 
 class LimitExceeded(Exception):
@@ -175,16 +182,16 @@ def member_limit(member: str, limits: ReadLimits) -> int | None:
 
 def member_too_large(member: str, size: int | None, limit: int, limits: ReadLimits) -> LimitExceeded:
     what = "Lembar kerja" if limit == limits.sheet_bytes and _SHEET_MEMBER.search(member) else "Bagian"
-    size_text = f" ({megabytes(size)} MB)" if size else ""
+    actual = f" ({size_text(size)})" if size else ""
     return LimitExceeded(
-        f"{what} {member} dalam berkas {{name}} lebih dari {megabytes(limit)} MB setelah diekstrak"
-        f"{size_text}, batas satu impor. Berkas ini tidak dibaca. {_SAVE_SMALLER}"
+        f"{what} {member} dalam berkas {{name}} lebih dari {size_text(limit)} setelah diekstrak"
+        f"{actual}, batas satu impor. Berkas ini tidak dibaca. {_SAVE_SMALLER}"
     )
 
 
 def unpacked_too_large(limits: ReadLimits) -> LimitExceeded:
     return LimitExceeded(
-        f"Isi berkas {{name}} lebih dari {megabytes(limits.unpacked_bytes)} MB setelah diekstrak, batas satu "
+        f"Isi berkas {{name}} lebih dari {size_text(limits.unpacked_bytes)} setelah diekstrak, batas satu "
         f"impor. Berkas ini tidak dibaca. {_SAVE_SMALLER}"
     )
 
@@ -311,7 +318,7 @@ T = TypeVar("T")
 
 def memory_exceeded(limits: ReadLimits) -> LimitExceeded:
     return LimitExceeded(
-        f"Berkas {{name}} memerlukan lebih dari {megabytes(limits.reader_memory_bytes)} MB memori untuk "
+        f"Berkas {{name}} memerlukan lebih dari {size_text(limits.reader_memory_bytes)} memori untuk "
         "dibaca, "
         "batas satu impor (sering karena satu sel berisi jauh di kanan atau di bawah tabel, atau sel yang "
         f"diulang sampai ujung lembar). Hapus isi di luar tabel. {_SAVE_SMALLER}"
