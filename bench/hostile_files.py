@@ -1,4 +1,5 @@
-"""What hostile upload files cost the file reader (issue 18, defect 8): peak memory, time and the answer.
+"""What hostile upload files cost the file reader (issue 18, defect 8): peak memory, time and the answer;
+and, beside them, what two ordinary workbooks cost, to see what the checks add.
 
     .venv/bin/python bench/hostile_files.py [--dir /tmp/lindungdesa-hostile] [--case NAME ...]
 
@@ -204,12 +205,26 @@ def build_csv_195mb(path: Path) -> None:
 
 
 def build_html_spans(path: Path) -> None:
-    """An OpenSID-like HTML table whose cells span 1,000 columns and 1,000 rows, 50 times over."""
-    body = "".join('<tr><td colspan="1000" rowspan="1000">x</td></tr>' + "<tr></tr>" * 999 for _ in range(50))
+    """An OpenSID-like HTML table whose cells span 1,000 columns and 1,000 rows, 100 times over."""
+    body = "".join(
+        '<tr><td colspan="1000" rowspan="1000">x</td></tr>' + "<tr></tr>" * 999 for _ in range(100)
+    )
     path.write_text(f"<html><body><table><tr><th>nik</th><th>nama</th></tr>{body}</table></body></html>")
 
 
+def build_roster_2000(path: Path) -> None:
+    """An ordinary roster workbook of 2,000 rows (1.6 MB of sheet XML: python-calamine reads it)."""
+    xlsx(path, roster_rows(2_000))
+
+
+def build_roster_60000(path: Path) -> None:
+    """A large roster workbook of 60,000 rows (54 MB of sheet XML: the streaming reader reads it)."""
+    xlsx(path, roster_rows(60_000))
+
+
 CASES = {
+    "roster-2000.xlsx": build_roster_2000,
+    "roster-60000.xlsx": build_roster_60000,
     "zip-bomb.xlsx": build_zip_bomb,
     "sparse.xlsx": build_sparse_xlsx,
     "merge-bomb.xlsx": build_merge_bomb,

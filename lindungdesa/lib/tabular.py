@@ -327,15 +327,16 @@ def _fill_merged(
         if value is None:
             continue
         last = min(c2, limits.columns - 1)
-        for r in range(r1, min(r2, len(grid) - 1) + 1):
+        covered = range(r1, min(r2, len(grid) - 1) + 1)
+        filled += (last + 1) * sum(not blank[r] for r in covered)  # counted before: the rows become this wide
+        if filled > limits.cells:
+            raise too_many_cells(limits.cells)
+        for r in covered:
             if blank[r]:
                 continue
             row = grid[r]
             if len(row) <= last:
                 row.extend([None] * (last + 1 - len(row)))
-            filled += last + 1
-            if filled > limits.cells:
-                raise too_many_cells(limits.cells)
             for c in range(c1, last + 1):
                 row[c] = value
 
@@ -1129,7 +1130,10 @@ class _HtmlTables(HTMLParser):
         if row is None:
             return
         spans = table["spans"]
-        while any(column >= len(row) for column in spans):
+        # Columns still taken by rowspans from above, to the last of them (once: asking again after each
+        # cell made a row of n spanned columns cost n * n).
+        end = max(spans, default=-1) + 1
+        while len(row) < end:
             column = len(row)
             row.append(self._take_span(spans, column) if column in spans else "")
         self._rows += 1
