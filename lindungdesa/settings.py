@@ -310,3 +310,16 @@ MEDIA_URL = "/media/"  # never served: uploaded files are only read back by the 
 # Administrator created by `lindungdesa setup` when these are given; otherwise a password is generated.
 ADMIN_USERNAME = env_str("LINDUNGDESA_ADMIN_USERNAME", "admin")
 ADMIN_PASSWORD = env_str("LINDUNGDESA_ADMIN_PASSWORD", "")
+
+# --- Imports: what reading one uploaded file may cost, and how long uploads are kept ------------------------
+# Read by lib/readlimits.py and imports/retention.py; the table and the reasons are in docs/security.md
+# ("Limits and retention"). Sizes in MB (2**20 bytes).
+IMPORT_MAX_UNPACKED_MB = int(env_str("IMPORT_MAX_UNPACKED_MB", "1024"))  # all members of a workbook, unpacked
+IMPORT_MAX_SHEET_MB = int(env_str("IMPORT_MAX_SHEET_MB", "512"))  # one sheet's XML, and the shared strings
+IMPORT_MAX_ROWS = int(env_str("IMPORT_MAX_ROWS", "2000000"))  # rows of a file that hold anything
+IMPORT_MAX_COLUMNS = int(env_str("IMPORT_MAX_COLUMNS", "1024"))  # data further right refuses the file
+IMPORT_MAX_CELLS = int(env_str("IMPORT_MAX_CELLS", "50000000"))  # with merged cells and HTML spans filled
+IMPORT_READER_MEMORY_MB = int(env_str("IMPORT_READER_MEMORY_MB", "1024"))  # python-calamine's child process
+IMPORT_DRAFT_DAYS = int(env_str("IMPORT_DRAFT_DAYS", "7"))  # dry runs, failed and undone imports
+IMPORT_UNDO_DAYS = int(env_str("IMPORT_UNDO_DAYS", "90"))  # a saved import can be undone, its file is kept
+IMPORT_QUOTA_MB = int(env_str("IMPORT_QUOTA_MB", "2048"))  # uploaded files kept per user (0: no quota)

@@ -12,6 +12,7 @@ from lindungdesa.accounts.permissions import BPJS_IMPORT, IMPORT_VIEW, ROSTER_IM
 from lindungdesa.imports.engine import batch_create
 from lindungdesa.imports.forms import MAX_UPLOAD_MB
 from lindungdesa.imports.models import ImportBatch
+from lindungdesa.imports.retention import QuotaExceeded, upload_quota_check
 from lindungdesa.imports.selectors import batches_for
 from lindungdesa.imports.services import batch_commit_preview
 from lindungdesa.imports.tasks import import_batch_run, progress_of
@@ -168,6 +169,10 @@ class BatchUpload(APIView):
         if desa is not None:
             require_object(request.user, ROSTER_IMPORT, desa.code)
         upload = values["file"]
+        try:
+            upload_quota_check(user=request.user, size=upload.size)
+        except QuotaExceeded as exc:
+            raise serializers.ValidationError({"file": [str(exc)]}) from None
         batch = batch_create(
             kind=values["kind"],
             data=upload.read(),

@@ -1259,6 +1259,7 @@ def batch_create(
         kind=kind,
         file_name=file_name[:255],
         file_sha256=hashlib.sha256(data).hexdigest(),
+        file_size=len(data),
         uploaded_by=user if user is not None and user.is_authenticated else None,
         scope_code=scope_code,
         default_desa=default_desa,

@@ -12,6 +12,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
 from .models import ImportBatch
+from .retention import QuotaExceeded, upload_quota_check
 
 # Larger files are for the command line (`lindungdesa import ...`), which reads them from disk.
 MAX_UPLOAD_MB = 200
@@ -122,6 +123,10 @@ class UploadForm(forms.Form):
                 params={"max": MAX_UPLOAD_MB},
                 code="too_large",
             )
+        try:
+            upload_quota_check(user=self.user, size=upload.size)
+        except QuotaExceeded as exc:
+            raise ValidationError(str(exc), code="quota") from None
         return upload
 
     def clean_bulan(self) -> Month | None:

@@ -24,6 +24,8 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("nama berkas"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    # Bytes of the kept file, for the upload quota (imports/retention.py) without asking the storage.
+    file_size = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -38,8 +40,11 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)
-    # The file's header row as read, so pages and exports keep the file's own column order.
+    # The file's header row as read, so pages and exports keep the file's own column order (and, when
+    # required columns were not found, the mapping step offers them without reading the file again).
     headers = models.JSONField(default=list, blank=True)
+    # The required columns a failed batch did not find: its page asks the user to map them.
+    missing_columns = models.JSONField(default=list, blank=True)
     # Notes that did not reject a row ({"row", "field", "message"}), e.g. a KPJ of unusual length.
     warnings = models.JSONField(default=list, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
@@ -52,6 +57,9 @@ class ImportBatch(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the retention period took the file, the undo log and the rejected rows (imports/retention.py);
+    # who, when, which file and the counts stay.
+    pruned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -27,6 +27,7 @@ from .engine import (
     update_rows,
 )
 from .models import BatchChange, ImportBatch
+from .retention import undo_expired, undo_expired_message
 from .roster import RosterRows
 from .summary import ImportFailed, ImportSummary
 
@@ -105,11 +106,17 @@ def batch_process(
     """
     saved = batch.pk is not None
     if data is None:
-        with batch.file.open("rb") as fh:
-            data = fh.read()
+        try:
+            with batch.file.open("rb") as fh:
+                data = fh.read()
+        except (OSError, ValueError):  # ValueError: the batch names no file
+            failure = ImportFailed("Berkas impor ini tidak tersimpan lagi. Unggah kembali berkasnya.")
+            if saved:
+                batch_fail(batch, str(failure))
+            raise failure from None
     if saved:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            state=ImportBatch.State.RUNNING, progress=0, message=""
+            state=ImportBatch.State.RUNNING, progress=0, message="", missing_columns=[]
         )
     overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()}
     try:
@@ -124,6 +131,10 @@ def batch_process(
         )
     except ImportFailed as exc:
         if saved:
+            # What the page needs (the columns found, those missing), so that it never reads the file.
+            batch.headers = exc.headers
+            batch.missing_columns = exc.missing
+            batch.save(update_fields=["headers", "missing_columns"])
             batch_fail(batch, str(exc))
         raise
     except Exception:
@@ -170,6 +181,8 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
         raise UndoRefused("Hanya impor yang selesai yang dapat dibatalkan.")
     if ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists():
         raise UndoRefused("Hanya impor terakhir yang dapat dibatalkan; batalkan dulu impor yang lebih baru.")
+    if undo_expired(batch):
+        raise UndoRefused(undo_expired_message())
     changes = batch.changes.all()
     # Rows are "changed since" when edited after this batch, or after a later batch was undone (undoing one
     # rewrites the rows it had touched, which must not block undoing the one before).

@@ -1,13 +1,18 @@
 """Imports in the background, with progress the page can poll."""
 
+from datetime import datetime, time, timedelta
+
+from django.apps import apps
 from django.core.cache import cache
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import default_task_backend, task
 
 from lindungdesa.accounts import audit
 from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
 
 from .engine import batch_fail
 from .models import ImportBatch
+from .retention import uploads_prune
 from .services import batch_process
 from .summary import ImportFailed
 
@@ -49,3 +54,36 @@ def import_batch_run(batch_id: int) -> None:
         pass  # the batch records why; the page shows it
     finally:
         cache.delete(progress_key(batch_id))
+
+
+PRUNE_TASK_PATH = "lindungdesa.imports.tasks.uploads_prune_daily"
+
+
+@task()
+def uploads_prune_daily() -> None:
+    """Delete what the retention periods no longer keep, then come back tomorrow night."""
+    try:
+        uploads_prune()
+    finally:
+        uploads_prune_schedule(after_run=True)
+
+
+def next_prune(now: datetime) -> datetime:
+    """02:30 local time on the day after `now` (after the monthly snapshot's 01:00)."""
+    tomorrow = timezone.localtime(now).date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time(2, 30)))
+
+
+def uploads_prune_schedule(*, after_run: bool = False) -> bool:
+    """Make sure tonight's pruning is waiting in the queue, as the monthly snapshot is (indicators.tasks).
+    Returns True when one was added; backends that cannot run a task later have no schedule."""
+    if not default_task_backend.supports_defer:
+        return False
+    if apps.is_installed("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(task_path=PRUNE_TASK_PATH, status="READY")
+        if not after_run and waiting.exists():
+            return False
+    uploads_prune_daily.using(run_after=next_prune(timezone.now())).enqueue()
+    return True

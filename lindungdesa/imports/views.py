@@ -25,12 +25,12 @@ from lindungdesa.lib.months import Month
 from lindungdesa.lib.pii import mask_text
 
 from . import exports
-from .engine import batch_create, prepare
+from .engine import batch_create
 from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
+from .retention import kept_until, undo_expired, undo_expired_message
 from .selectors import batches_for
 from .services import UndoRefused, batch_commit_preview, batch_undo, handler_for
-from .summary import ImportFailed
 from .tasks import import_batch_run, progress_of
 from .template import roster_template
 
@@ -130,35 +130,26 @@ def roster_template_download(request: HttpRequest) -> HttpResponse:
     return _xlsx(roster_template(), "templat-roster.xlsx")
 
 
-def _file_problem(batch: ImportBatch) -> ImportFailed | None:
-    """Why a failed batch's file could not be imported, read again from the kept file."""
-    if batch.state != ImportBatch.State.FAILED or not batch.file:
-        return None
-    overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()} or None
-    try:
-        with batch.file.open("rb") as fh:
-            data = fh.read()
-        prepare(data, batch.file_name, handler_for(batch), overrides)
-    except ImportFailed as exc:
-        return exc
-    except OSError:
-        return ImportFailed(_("Berkas impor ini tidak tersimpan lagi. Unggah kembali berkasnya."))
-    return None
+def _needs_mapping(batch: ImportBatch) -> bool:
+    """The batch failed because required columns were not found: the user may say which column is which.
+    Decided from what the batch recorded when it was read; a page never reads the file again."""
+    return batch.state == ImportBatch.State.FAILED and bool(batch.missing_columns) and bool(batch.headers)
 
 
-def _mapping_form(batch: ImportBatch, problem: ImportFailed, data=None) -> MappingForm:
+def _mapping_form(batch: ImportBatch, data=None) -> MappingForm:
     from lindungdesa.lib.headers import match_headers
 
     fields = handler_for(batch).fields
     overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()} or None
-    current = match_headers(problem.headers, fields, overrides=overrides).mapping
-    return MappingForm(data, headers=problem.headers, fields=fields, initial_mapping=current)
+    current = match_headers(batch.headers, fields, overrides=overrides).mapping
+    return MappingForm(data, headers=batch.headers, fields=fields, initial_mapping=current)
 
 
 def _can_undo(batch: ImportBatch) -> bool:
     # batch_undo decides; this only spares the user a button that can only be refused.
     return (
         batch.state == ImportBatch.State.DONE
+        and not undo_expired(batch)
         and not ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists()
     )
 
@@ -182,14 +173,13 @@ def _detail(
         "section": "impor",
         "running": batch.state in RUNNING,
         "may_write": _may_write(request.user, batch),
+        "kept_until": kept_until(batch),
     }
     if ctx["running"]:
         ctx["progress"] = progress_of(batch)
     elif batch.state == ImportBatch.State.FAILED:
-        problem = _file_problem(batch)
-        if problem is not None and problem.headers:
-            ctx["problem"] = problem
-            ctx["mapping_form"] = mapping_form or _mapping_form(batch, problem)
+        if _needs_mapping(batch):
+            ctx["mapping_form"] = mapping_form or _mapping_form(batch)
         else:
             ctx["upload_form"] = UploadForm(user=request.user)
     else:
@@ -232,10 +222,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk, write=request.method == "POST")
-    problem = _file_problem(batch)
-    if problem is None or not problem.headers:
+    if not _needs_mapping(batch):
         return redirect("import-detail", pk=batch.pk)
-    form = _mapping_form(batch, problem, request.POST)
+    form = _mapping_form(batch, request.POST)
     if not form.is_valid():
         return _detail(request, batch, mapping_form=form)
     batch.column_overrides = {str(k): v for k, v in form.overrides().items()}
@@ -264,8 +253,16 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     if request.method != "POST":
+        expired = batch.state == ImportBatch.State.DONE and undo_expired(batch)
         return render(
-            request, "imports/undo.html", {"batch": batch, "can_undo": _can_undo(batch), "section": "impor"}
+            request,
+            "imports/undo.html",
+            {
+                "batch": batch,
+                "can_undo": _can_undo(batch),
+                "refusal": undo_expired_message() if expired else None,
+                "section": "impor",
+            },
         )
     try:
         count = batch_undo(batch=batch, user=request.user)

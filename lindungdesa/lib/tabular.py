@@ -1,7 +1,8 @@
 """Files as they are found: CSV, XLSX, old XLS and OpenSID's HTML "xls", read into one plain Table.
 
 The format is recognised by content, never by name. Whatever the bytes, read_table returns a Table or
-raises UnreadableFile with a message for the user; nothing else escapes.
+raises UnreadableFile with a message for the user; nothing else escapes. What reading may cost (unpacked
+size, rows, columns, cells, memory) is bounded by `lib/readlimits.py`, before and while reading.
 
 Rows are kept compactly (a million-row extract takes a few hundred megabytes, not gigabytes) and read
 like a list of (row number, cells). Cells keep their type: an XLSX number stays a number, so that a NIK
@@ -27,13 +28,27 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import overload
 
+from .readlimits import (
+    CSV_RECORD_MAX_CHARS,
+    LimitExceeded,
+    ReadLimits,
+    UnpackBudget,
+    beyond_columns,
+    check_member_count,
+    check_zip_contents,
+    check_zip_directory,
+    grouped,
+    run_with_memory_limit,
+    too_many_cells,
+    too_many_rows,
+)
+
 logger = logging.getLogger(__name__)
 
 Cell = str | int | float | bool | datetime.date | datetime.datetime | None
 HeaderHint = Callable[[list[str]], int]
 
 HEADER_SCAN_ROWS = 30  # rows searched for the header: title rows above it are common
-MAX_COLUMNS = 1024  # cells further right are ignored: a stray mark in column XFD must not widen every row
 # Above this much worksheet XML an XLSX is streamed by our own reader: python-calamine holds the whole
 # sheet in memory (about 1.2 GB for a million rows of eleven columns).
 CALAMINE_MAX_XML_BYTES = 32 * 1024 * 1024
@@ -53,21 +68,26 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
     files small; typed rows as tuples. Each access builds a fresh list of cells.
     """
 
-    __slots__ = ("_numbers", "_rows", "_width")
+    __slots__ = ("_max", "_numbers", "_rows", "_width")
     _SEP = "\x1f"  # ASCII unit separator; a row whose text contains it is stored as a tuple instead
 
-    def __init__(self, width: int | None = None) -> None:
+    def __init__(self, width: int | None = None, *, max_rows: int | None = None) -> None:
         self._numbers = array("q")
         self._rows: list[str | tuple[Cell, ...]] = []
         self._width = width  # None while a sheet is being read: cells as stored
+        self._max = max_rows  # while a file is read: more rows than this refuse it
 
     def append(self, number: int, cells: Sequence[Cell]) -> None:
         self._numbers.append(number)
         self._rows.append(tuple(cells))
+        if self._max is not None and len(self._rows) > self._max:
+            raise too_many_rows(self._max)
 
     def _append_text(self, number: int, joined: str) -> None:
         self._numbers.append(number)
         self._rows.append(joined)
+        if self._max is not None and len(self._rows) > self._max:
+            raise too_many_rows(self._max)
 
     def _cells(self, stored: str | tuple[Cell, ...]) -> list[Cell]:
         if type(stored) is str:
@@ -144,15 +164,21 @@ class Table:
     kind: str  # "csv" | "xlsx" | "xls" | "xlsb" | "ods" | "opensid-html"
 
 
-def read_table(data: bytes, filename: str, *, header_hint: HeaderHint) -> Table:
+def read_table(
+    data: bytes, filename: str, *, header_hint: HeaderHint, limits: ReadLimits | None = None
+) -> Table:
     """Read the one table in `data`. `header_hint(cells)` scores how much a row looks like the header
-    (headers.header_score); it chooses the header row and, in a workbook, the sheet."""
+    (headers.header_score); it chooses the header row and, in a workbook, the sheet. `limits`: those of
+    the settings unless given."""
     name = os.path.basename(filename or "") or "file"
+    limits = limits or ReadLimits.from_settings()
     try:
         with _gc_paused():
-            return _read(data if isinstance(data, bytes) else bytes(data), name, header_hint)
+            return _read(data if isinstance(data, bytes) else bytes(data), name, header_hint, limits)
     except UnreadableFile:
         raise
+    except LimitExceeded as exc:
+        raise UnreadableFile(exc.for_file(name)) from None
     except MemoryError:
         raise UnreadableFile("File terlalu besar untuk dibaca. Pecah menjadi beberapa file.") from None
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
@@ -174,13 +200,13 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read(data: bytes, name: str, hint: HeaderHint) -> Table:
+def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
     if not data.strip():
         raise UnreadableFile("File kosong.")
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _read_zip(data, name, hint)
+        return _read_zip(data, name, hint, limits)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return _read_ole(data, name, hint)
+        return _read_ole(data, name, hint, limits)
     if data.startswith(b"%PDF"):
         raise UnreadableFile(f"File PDF tidak dapat dibaca sebagai tabel. {_SAVE_AS}")
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b", b"7z\xbc\xaf")):
@@ -192,8 +218,8 @@ def _read(data: bytes, name: str, hint: HeaderHint) -> Table:
         if "urn:schemas-microsoft-com:office:spreadsheet" in lowered and "<table" not in lowered:
             raise UnreadableFile(f"Format XML Spreadsheet 2003 belum didukung. {_SAVE_AS}")
         if re.search(r"<(?:!doctype\s+html|html|table|head|body|meta|style|div|\?xml)", lowered):
-            return _read_html(data, name, hint)
-    return _read_csv(data, name, hint, encoding)
+            return _read_html(data, name, hint, limits)
+    return _read_csv(data, name, hint, encoding, limits)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -230,7 +256,7 @@ def _is_numbering_row(cells: list[Cell]) -> bool:
     return len(texts) >= 3 and texts == [str(i) for i in range(1, len(texts) + 1)]
 
 
-def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
+def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLimits) -> Table:
     """Turn the non-blank rows of a sheet into a Table: header chosen, rows aligned to it."""
     if not len(rows):
         raise UnreadableFile(f"Tidak ada data dalam {source}.")
@@ -250,7 +276,7 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
         headers.pop()
     width = len(headers)
     if data._rows and data._max_stored_width() > width:
-        width = min(data._extent_beyond(width), MAX_COLUMNS)
+        width = min(data._extent_beyond(width), limits.columns)
     headers.extend([""] * (width - len(headers)))
     data._width = width
     return Table(source=source, header_row=header_row, headers=headers, rows=data, kind=kind)
@@ -266,30 +292,49 @@ def _is_blank_cells(cells: Iterable[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _rows_from_grid(grid: Iterable[tuple[int, list[Cell]]]) -> Rows:
-    rows = Rows()
+def _within_columns(number: int, cells: list[Cell], limits: ReadLimits) -> list[Cell]:
+    """The row's cells up to the column limit; a cell with data beyond it refuses the file (empty ones,
+    formatting left far to the right, are dropped)."""
+    if len(cells) <= limits.columns:
+        return cells
+    for index in range(limits.columns, len(cells)):
+        if not _is_blank_cells((cells[index],)):
+            raise beyond_columns(number, index + 1, limits.columns)
+    return cells[: limits.columns]
+
+
+def _rows_from_grid(grid: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Rows:
+    rows = Rows(max_rows=limits.rows)
     for number, cells in grid:
         if not _is_blank_cells(cells):
-            rows.append(number, cells[:MAX_COLUMNS])
+            rows.append(number, _within_columns(number, cells, limits))
     return rows
 
 
 def _fill_merged(
-    grid: list[list[Cell]], blank: list[bool], ranges: Iterable[tuple[int, int, int, int]]
+    grid: list[list[Cell]],
+    blank: list[bool],
+    ranges: Iterable[tuple[int, int, int, int]],
+    limits: ReadLimits,
 ) -> None:
     """A merged range shows its top-left value in every cell it covers (rows blank before stay blank)."""
+    filled = 0
     for r1, c1, r2, c2 in ranges:
-        if r1 >= len(grid) or c1 >= MAX_COLUMNS:
+        if r1 >= len(grid) or c1 >= limits.columns:
             continue
         top = grid[r1]
         value = top[c1] if c1 < len(top) else None
         if value is None:
             continue
-        for r in range(r1, min(r2, len(grid) - 1) + 1):
+        last = min(c2, limits.columns - 1)
+        covered = range(r1, min(r2, len(grid) - 1) + 1)
+        filled += (last + 1) * sum(not blank[r] for r in covered)  # counted before: the rows become this wide
+        if filled > limits.cells:
+            raise too_many_cells(limits.cells)
+        for r in covered:
             if blank[r]:
                 continue
             row = grid[r]
-            last = min(c2, MAX_COLUMNS - 1)
             if len(row) <= last:
                 row.extend([None] * (last + 1 - len(row)))
             for c in range(c1, last + 1):
@@ -352,7 +397,7 @@ def _choose_delimiter(sample: str, hint: HeaderHint) -> str:
     return best
 
 
-def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str) -> Table:
+def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: ReadLimits) -> Table:
     sample = data[:262144].decode(encoding, errors="ignore")
     if "\x00" in sample or _looks_binary(sample):
         raise UnreadableFile(f"File {name} bukan tabel yang dikenal (CSV, XLSX atau XLS). {_SAVE_AS}")
@@ -363,26 +408,73 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str) -> Table:
         stream.readline()
     else:
         delimiter = _choose_delimiter(first, hint)
-    rows = Rows()
+    rows = Rows(max_rows=limits.rows)
     sep = Rows._SEP
     join = sep.join
     append_text = rows._append_text
+    columns = limits.columns
     number = 0
+    fed = [0]  # characters given to the csv module since its last record
     try:
-        for record in csv.reader(stream, delimiter=delimiter):
+        for record in csv.reader(_record_lines(stream, fed), delimiter=delimiter):
+            fed[0] = 0
             number += 1
+            if len(record) > columns:
+                record = _within_columns(number, record, limits)  # type: ignore[assignment]
             joined = join(record)
             if not joined.strip():  # the separator counts as white space too
                 continue
-            if joined.count(sep) != len(record) - 1 or len(record) > MAX_COLUMNS:
-                rows.append(number, [c or None for c in record[:MAX_COLUMNS]])
+            if joined.count(sep) != len(record) - 1:
+                rows.append(number, [c or None for c in record])
             else:
                 append_text(number, joined)
     except csv.Error as exc:
+        raise UnreadableFile(_csv_problem(str(exc), number + 1, name)) from None
+    except _RecordTooLong:
         raise UnreadableFile(
-            f"Baris {number + 1} pada {name} tidak dapat dibaca sebagai CSV ({exc})."
+            f"Baris {grouped(number + 1)} berkas {name} lebih panjang dari {grouped(CSV_RECORD_MAX_CHARS)} "
+            'karakter, batas satu baris CSV. Biasanya ada tanda kutip (") yang dibuka tetapi tidak ditutup; '
+            "perbaiki, lalu unggah ulang."
         ) from None
-    return _finish(name, "csv", rows, hint)
+    return _finish(name, "csv", rows, hint, limits)
+
+
+class _RecordTooLong(Exception):
+    pass
+
+
+def _record_lines(stream: io.TextIOWrapper, fed: list[int]) -> Iterator[str]:
+    """The stream's lines for the csv module, stopped when one record (one line, or several when a quoted
+    cell holds line breaks) grows past CSV_RECORD_MAX_CHARS: the module builds a record's cells in memory
+    before any could be counted. `fed[0]` is reset by the reader after each record."""
+    readline = stream.readline
+    most = CSV_RECORD_MAX_CHARS
+    while line := readline(most + 1):
+        fed[0] += len(line)
+        if fed[0] > most:
+            raise _RecordTooLong
+        yield line
+
+
+def _csv_problem(problem: str, row: int, name: str) -> str:
+    """The csv module's English complaint, said in Indonesian."""
+    if "field limit" in problem:
+        return (
+            f"Baris {grouped(row)} berkas {name}: satu sel lebih panjang dari "
+            f"{grouped(csv.field_size_limit())} "
+            'karakter, batas satu sel CSV. Biasanya ada tanda kutip (") yang dibuka tetapi tidak ditutup; '
+            "perbaiki, lalu unggah ulang."
+        )
+    if "new-line" in problem:
+        return (
+            f"Baris {grouped(row)} berkas {name} berisi tanda ganti baris di tempat yang tidak semestinya. "
+            "Buka "
+            "berkasnya di Excel, lalu simpan ulang sebagai .csv atau .xlsx."
+        )
+    return (
+        f"Baris {grouped(row)} berkas {name} tidak dapat dibaca sebagai CSV. Buka berkasnya di Excel, lalu "
+        "simpan ulang sebagai .csv atau .xlsx."
+    )
 
 
 def _looks_binary(sample: str) -> bool:
@@ -394,34 +486,39 @@ def _looks_binary(sample: str) -> bool:
 # Workbooks: XLSX (and XLSB, ODS, old XLS through python-calamine)
 
 
-def _read_zip(data: bytes, name: str, hint: HeaderHint) -> Table:
+def _read_zip(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
+    check_member_count(data)  # before zipfile builds an object for every entry
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise UnreadableFile(f"File {name} rusak atau tidak lengkap. {_SAVE_AS}") from None
+    check_zip_directory(archive, limits)
     if "xl/workbook.xml" in names:
         sheet_xml = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
         if sheet_xml > CALAMINE_MAX_XML_BYTES:
-            return _XlsxStream(archive, name).read(hint)
-        return _read_calamine(data, name, hint, "xlsx")
+            return _XlsxStream(archive, name, limits).read(hint)
+        return _read_calamine(data, name, hint, "xlsx", limits, archive)
     if "xl/workbook.bin" in names:
-        return _read_calamine(data, name, hint, "xlsb")
-    if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-        return _read_calamine(data, name, hint, "ods")
+        return _read_calamine(data, name, hint, "xlsb", limits, archive)
+    if "mimetype" in names:
+        with archive.open("mimetype") as stream:
+            mimetype = stream.read(200)
+        if b"opendocument.spreadsheet" in mimetype:
+            return _read_calamine(data, name, hint, "ods", limits, archive)
     if "word/document.xml" in names:
         raise UnreadableFile(f"File {name} adalah dokumen Word, bukan tabel. {_SAVE_AS}")
     raise UnreadableFile(f"File {name} adalah arsip ZIP, bukan file Excel. {_SAVE_AS}")
 
 
-def _read_ole(data: bytes, name: str, hint: HeaderHint) -> Table:
+def _read_ole(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
     # An OLE2 container: an old .xls, or an encrypted .xlsx (Excel wraps those in OLE2 too).
     if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data[: 1 << 20]:
         raise UnreadableFile(
             f"File {name} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, lalu simpan ulang "
             "sebagai .xlsx."
         )
-    return _read_calamine(data, name, hint, "xls")
+    return _read_calamine(data, name, hint, "xls", limits)
 
 
 def _non_blank(text: str) -> str:
@@ -447,12 +544,28 @@ def _calamine_cell(value: object) -> Cell:
     return None if value is None else str(value)
 
 
-def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str) -> Table:
+def _read_calamine(
+    data: bytes,
+    name: str,
+    hint: HeaderHint,
+    kind: str,
+    limits: ReadLimits,
+    archive: zipfile.ZipFile | None = None,
+) -> Table:
+    """python-calamine reads the archive itself and builds each sheet's whole rectangle in native memory,
+    without a limit: so the archive's members are first unpacked once to check what the directory says,
+    and the reading runs in a child process with capped memory."""
+    if archive is not None:
+        check_zip_contents(data, archive, limits)
+    return run_with_memory_limit(lambda: _read_calamine_here(data, name, hint, kind, limits), limits)
+
+
+def _read_calamine_here(data: bytes, name: str, hint: HeaderHint, kind: str, limits: ReadLimits) -> Table:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
@@ -473,21 +586,23 @@ def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str) -> Table
         for sheet_name in group:
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
+                if sheet.height * sheet.width > limits.cells:
+                    raise too_many_cells(limits.cells)
                 grid = [[_calamine_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
                 merged = sheet.merged_cell_ranges or []
-            except (KeyboardInterrupt, SystemExit):
+            except (KeyboardInterrupt, SystemExit, MemoryError, LimitExceeded):
                 raise
             except BaseException:
                 logger.info("Sheet %r of %r unreadable", sheet_name, name, exc_info=True)
                 continue
             blank = [_is_blank_cells(row) for row in grid]
-            _fill_merged(grid, blank, ((r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged))
-            rows = Rows()
+            _fill_merged(grid, blank, ((r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged), limits)
+            rows = Rows(max_rows=limits.rows)
             for number, (cells, empty) in enumerate(zip(grid, blank, strict=True), 1):
                 if not empty:
                     while cells and cells[-1] is None:
                         cells.pop()
-                    rows.append(number, cells[:MAX_COLUMNS])
+                    rows.append(number, _within_columns(number, cells, limits))
             if not len(rows):
                 continue
             _, score = _best_header(rows[:HEADER_SCAN_ROWS], hint)
@@ -498,7 +613,7 @@ def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str) -> Table
     if best is None:
         raise UnreadableFile(f"Tidak ada data dalam {name}.")
     _, sheet_name, rows = best
-    return _finish(f"{name} [{sheet_name}]", kind, rows, hint)
+    return _finish(f"{name} [{sheet_name}]", kind, rows, hint, limits)
 
 
 # Built-in number formats that show dates or times (ECMA-376 §18.8.30, plus the CJK date ids).
@@ -594,9 +709,12 @@ class _XlsxStream:
     after the cells in the XML, so they are applied to the kept rows at the end.
     """
 
-    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+    def __init__(self, archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
         self.archive = archive
         self.name = name
+        self.limits = limits
+        # Every member is read through this: what the directory promised is held while reading.
+        self.members = UnpackBudget(archive, limits)
         self.date1904 = False
         self.sheets: list[tuple[str, str, bool]] = []  # (name, path, visible)
         self._load_workbook()
@@ -605,7 +723,7 @@ class _XlsxStream:
 
     def _xml(self, path: str) -> ET.Element | None:
         try:
-            return ET.fromstring(self.archive.read(path))
+            return ET.fromstring(self.members.read(path))
         except KeyError:
             return None
 
@@ -658,7 +776,7 @@ class _XlsxStream:
         strings: list[str] = []
         append = strings.append
         try:
-            stream = self.archive.open("xl/sharedStrings.xml")
+            stream = self.members.open("xl/sharedStrings.xml")
         except KeyError:
             return strings
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -733,7 +851,8 @@ class _XlsxStream:
 
     def rows(self, path: str, limit: int | None = None) -> tuple[Rows, list[tuple[int, int, int, int]]]:
         """Non-blank rows of one sheet (up to `limit` rows), and its merged ranges (0-based, inclusive)."""
-        rows = Rows()
+        rows = Rows(max_rows=self.limits.rows)
+        max_columns = self.limits.columns
         merges: list[tuple[int, int, int, int]] = []
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         columns: dict[str, int] = {}
@@ -747,7 +866,7 @@ class _XlsxStream:
         cells: list[Cell] = []
         tail: list[str] = []
         in_tail = False
-        with self.archive.open(path) as stream:
+        with self.members.open(path) as stream:
             while True:
                 chunk = stream.read(1 << 22)
                 text = pending + decoder.decode(chunk, final=not chunk)
@@ -797,8 +916,10 @@ class _XlsxStream:
                             column = columns[letters] = _column_index(letters)
                     else:
                         column = len(cells)
-                    if column >= MAX_COLUMNS:
-                        continue
+                    if column >= max_columns:
+                        if _non_blank(str(value_of(kind, style, value, inline))):
+                            raise beyond_columns(number, column + 1, max_columns)
+                        continue  # an empty cell far to the right (formatting): dropped
                     # The common cases inline: shared strings and plain numbers.
                     if kind == "s":
                         try:
@@ -864,8 +985,8 @@ class _XlsxStream:
         _, sheet_name, path = best
         rows, merges = self.rows(path)
         if merges:
-            rows = _apply_merges(rows, merges)
-        return _finish(f"{self.name} [{sheet_name}]", "xlsx", rows, hint)
+            rows = _apply_merges(rows, merges, self.limits)
+        return _finish(f"{self.name} [{sheet_name}]", "xlsx", rows, hint, self.limits)
 
 
 def _keep_row(rows: Rows, number: int, cells: list[Cell]) -> None:
@@ -885,12 +1006,13 @@ def _keep_row(rows: Rows, number: int, cells: list[Cell]) -> None:
         rows.append(number, [c or None for c in cells])
 
 
-def _apply_merges(rows: Rows, merges: list[tuple[int, int, int, int]]) -> Rows:
+def _apply_merges(rows: Rows, merges: list[tuple[int, int, int, int]], limits: ReadLimits) -> Rows:
     """Fill merged ranges into kept rows (row numbers are 1-based, ranges 0-based)."""
     import bisect
 
     numbers = rows._numbers
     stored = rows._rows
+    filled = 0
     values: dict[tuple[int, int], Cell] = {}
     for r1, c1, _, _ in merges:
         i = bisect.bisect_left(numbers, r1 + 1)
@@ -899,12 +1021,15 @@ def _apply_merges(rows: Rows, merges: list[tuple[int, int, int, int]]) -> Rows:
             values[(r1, c1)] = cells[c1] if c1 < len(cells) else None
     for r1, c1, r2, c2 in merges:
         value = values.get((r1, c1))
-        if value is None or c1 >= MAX_COLUMNS:
+        if value is None or c1 >= limits.columns:
             continue
         start, stop = bisect.bisect_left(numbers, r1 + 1), bisect.bisect_right(numbers, r2 + 1)
+        last = min(c2, limits.columns - 1)
+        filled += (stop - start) * (last + 1)  # the rows become this wide
+        if filled > limits.cells:
+            raise too_many_cells(limits.cells)
         for i in range(start, stop):
             cells = _raw_cells(rows, stored[i])
-            last = min(c2, MAX_COLUMNS - 1)
             if len(cells) <= last:
                 cells.extend([None] * (last + 1 - len(cells)))
             for c in range(c1, last + 1):
@@ -920,11 +1045,14 @@ def _apply_merges(rows: Rows, merges: list[tuple[int, int, int, int]]) -> Rows:
 class _HtmlTables(HTMLParser):
     """Every <table> with its rows; text of a nested table stays in that table, not in the outer cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ReadLimits) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[tuple[int, list[list[str]]]] = []  # (document order, rows)
         self._stack: list[dict] = []
         self._count = 0
+        self._limits = limits
+        self._rows = 0  # of all tables: spans fill many cells from one, so what is kept is counted
+        self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
@@ -944,8 +1072,8 @@ class _HtmlTables(HTMLParser):
             spans = dict(attrs)
             table["cell"] = {
                 "text": [],
-                "colspan": _span(spans.get("colspan")),
-                "rowspan": _span(spans.get("rowspan")),
+                "colspan": _span(spans.get("colspan"), self._limits.columns),
+                "rowspan": _span(spans.get("rowspan"), self._limits.rows),
             }
         elif tag in ("br", "p", "div", "li") and table["cell"] is not None:
             table["cell"]["text"].append(" ")
@@ -975,9 +1103,14 @@ class _HtmlTables(HTMLParser):
         row = table["row"]
         spans = table["spans"]
         text = " ".join("".join(cell["text"]).replace("\xa0", " ").split())
+        columns = self._limits.columns
         for _ in range(cell["colspan"]):
             while len(row) in spans:  # columns taken by a rowspan from above
                 row.append(self._take_span(spans, len(row)))
+            if len(row) >= columns:
+                if text:
+                    raise beyond_columns(len(table["rows"]) + 1, len(row) + 1, columns)
+                break
             if cell["rowspan"] > 1:
                 spans[len(row)] = [cell["rowspan"] - 1, text]
             row.append(text)
@@ -997,9 +1130,18 @@ class _HtmlTables(HTMLParser):
         if row is None:
             return
         spans = table["spans"]
-        while any(column >= len(row) for column in spans):
+        # Columns still taken by rowspans from above, to the last of them (once: asking again after each
+        # cell made a row of n spanned columns cost n * n).
+        end = max(spans, default=-1) + 1
+        while len(row) < end:
             column = len(row)
             row.append(self._take_span(spans, column) if column in spans else "")
+        self._rows += 1
+        self._cells += len(row)
+        if self._rows > self._limits.rows:
+            raise too_many_rows(self._limits.rows)
+        if self._cells > self._limits.cells:
+            raise too_many_cells(self._limits.cells)
         table["rows"].append(row)
         table["row"] = None
 
@@ -1009,9 +1151,9 @@ class _HtmlTables(HTMLParser):
             self.handle_endtag("table")
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, most: int) -> int:
     try:
-        return max(1, min(int(str(value).strip()), MAX_COLUMNS))
+        return max(1, min(int(str(value).strip()), most))
     except ValueError:
         return 1
 
@@ -1028,14 +1170,14 @@ def _html_encoding(data: bytes) -> str:
     return _text_encoding(data)
 
 
-def _read_html(data: bytes, name: str, hint: HeaderHint) -> Table:
-    parser = _HtmlTables()
+def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
+    parser = _HtmlTables(limits)
     parser.feed(data.decode(_html_encoding(data), errors="replace"))
     parser.close()
     best: tuple[int, int, Rows] | None = None
     for order, table_rows in sorted(parser.tables):
         rows = _rows_from_grid(
-            (number, [c or None for c in cells]) for number, cells in enumerate(table_rows, 1)
+            ((number, [c or None for c in cells]) for number, cells in enumerate(table_rows, 1)), limits
         )
         if not len(rows):
             continue
@@ -1044,4 +1186,4 @@ def _read_html(data: bytes, name: str, hint: HeaderHint) -> Table:
             best = (score, order, rows)
     if best is None:
         raise UnreadableFile(f"File {name} berupa halaman HTML tanpa tabel data. {_SAVE_AS}")
-    return _finish(name, "opensid-html", best[2], hint)
+    return _finish(name, "opensid-html", best[2], hint, limits)

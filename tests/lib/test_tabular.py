@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lindungdesa.lib import tabular
 from lindungdesa.lib.headers import BPJS_FIELDS, ROSTER_FIELDS, header_score
+from lindungdesa.lib.readlimits import ReadLimits
 from lindungdesa.lib.tabular import Rows, Table, UnreadableFile, read_table
 from tests.fixtures.imports.make_fixtures import TEMPLATE  # the golden roster files' header
 
@@ -564,16 +565,32 @@ def workbook_bytes(fill) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_stray_cell_far_to_the_right_is_ignored(engine):
+def test_formatting_left_far_to_the_right_is_ignored(engine):
     def fill(workbook):
         sheet = workbook.active
         sheet.append(["nik", "nama"])
         sheet.append(["6103014507890001", "Maria"])
-        sheet.cell(row=2, column=tabular.MAX_COLUMNS + 5, value="x")
+        sheet.cell(row=2, column=ReadLimits().columns + 5).font = openpyxl.styles.Font(bold=True)
 
     table = read_table(workbook_bytes(fill), "x.xlsx", header_hint=roster_hint)
     assert table.headers == ["nik", "nama"]
     assert table.rows == [(2, ["6103014507890001", "Maria"])]
+
+
+def test_a_stray_cell_beyond_the_column_limit_is_named_in_the_refusal(engine):
+    # Read, it would widen every row; dropped, it would lose what the user typed without a word.
+    def fill(workbook):
+        sheet = workbook.active
+        sheet.append(["nik", "nama"])
+        sheet.append(["6103014507890001", "Maria"])
+        sheet.cell(row=2, column=1029, value="x")
+
+    with pytest.raises(UnreadableFile) as refused:
+        read_table(workbook_bytes(fill), "x.xlsx", header_hint=roster_hint)
+    assert str(refused.value) == (
+        "Baris 2 berkas x.xlsx berisi data di kolom ke-1.029 (AMO), di luar batas 1.024 kolom. Hapus isi di "
+        "sebelah kanan tabel, lalu unggah ulang."
+    )
 
 
 def test_an_empty_workbook_is_unreadable(engine):

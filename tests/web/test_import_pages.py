@@ -2,17 +2,23 @@
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.imports import engine, exports
 from lindungdesa.imports.models import ImportBatch
+from lindungdesa.imports.retention import uploads_prune
+from lindungdesa.lib import tabular
 from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.regions.models import Region
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, People, to_csv
+from tests.lib.test_readlimits import xlsx as hostile_xlsx
 from tests.web.conftest import NANGA_BIANG, PENYELADI
 
 pytestmark = pytest.mark.django_db
@@ -449,3 +455,86 @@ def test_office_names_from_the_file_are_read(client, sanggau_operator, penyeladi
     row = penyeladi.row("Antonius", "Kadus Sungai Ayak", serial=31)
     uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, [row]), dry_run=False))
     assert Position.objects.get(person__name="Antonius").office == Office.KEPALA_DUSUN
+
+
+# Limits and retention (issue 18, defect 8) ------------------------------------------------------------------
+
+
+def test_a_failed_batchs_page_never_reads_its_file_again(client, sanggau_operator, three_rows, monkeypatch):
+    # The page renders from what the batch recorded when the job read the file: with the file gone and
+    # every reader refusing, the mapping step is still offered.
+    batch = uploaded_batch(upload(client, sanggau_operator, unknown_header_rows(three_rows), dry_run=False))
+    assert (batch.state, batch.headers) == ("failed", UNKNOWN_HEADER)
+    assert {"nik", "nama"} <= set(batch.missing_columns)
+    default_storage.delete(batch.file.name)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the page read the uploaded file")
+
+    monkeypatch.setattr(tabular, "read_table", no_reading)
+    monkeypatch.setattr(engine, "read_table", no_reading)
+    monkeypatch.setattr(exports, "read_table", no_reading)
+    html = page(client, f"/impor/{batch.pk}/")
+    assert "Kolom wajib tidak ditemukan" in html
+    assert f'action="/impor/{batch.pk}/pemetaan/"' in html
+    for index, header in enumerate(UNKNOWN_HEADER):
+        assert f'name="kolom_{index}"' in html and header in html
+    # A mapping that cannot be taken is shown again, still without reading.
+    response = client.post(f"/impor/{batch.pk}/pemetaan/", {"kolom_1": "nik", "kolom_2": "nik"})
+    assert response.status_code == 200 and "Satu isian hanya dari satu kolom." in response.content.decode()
+
+
+def test_a_finished_batchs_page_never_reads_its_file(client, sanggau_operator, three_rows, monkeypatch):
+    batch = uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, three_rows)))
+    default_storage.delete(batch.file.name)
+    monkeypatch.setattr(tabular, "read_table", pytest.fail)
+    monkeypatch.setattr(engine, "read_table", pytest.fail)
+    html = page(client, f"/impor/{batch.pk}/")
+    assert "Hasil uji coba" in html and count_of(html, "Diterima") == "3"
+
+
+def test_a_zip_bomb_upload_fails_with_the_limit_named(client, sanggau_operator, settings):
+    settings.IMPORT_MAX_UNPACKED_MB = 1
+    bomb = hostile_xlsx(padding=4 * 1024 * 1024)  # workbook.xml padded to 4 MB, a few kilobytes packed
+    assert len(bomb) < 20_000
+    batch = uploaded_batch(upload(client, sanggau_operator, bomb, name="bom.xlsx"))
+    assert batch.state == "failed"
+    assert batch.message.startswith(
+        "Isi berkas bom.xlsx lebih dari 1 MB setelah diekstrak, batas satu impor."
+    )
+    html = page(client, f"/impor/{batch.pk}/")
+    assert "lebih dari 1 MB setelah diekstrak" in html and 'enctype="multipart/form-data"' in html
+
+
+def test_an_upload_past_the_users_quota_is_refused_with_why(client, sanggau_operator, settings):
+    settings.IMPORT_QUOTA_MB = 1
+    response = upload(client, sanggau_operator, b"nik,nama\n" + b"6103014507890001,Maria\n" * 50_000)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ruang simpan unggahan Anda penuh" in html and "melebihi batas 1 MB per pengguna" in html
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_page_says_how_long_the_batch_is_kept(client, sanggau_operator, three_rows, settings):
+    settings.IMPORT_DRAFT_DAYS, settings.IMPORT_UNDO_DAYS = 7, 90
+    preview = uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, three_rows)))
+    until = timezone.localtime(preview.finished_at + timedelta(days=7)).strftime("%d-%m-%Y")
+    assert f"Uji coba ini dapat disimpan sampai {until}" in page(client, f"/impor/{preview.pk}/")
+    client.post(f"/impor/{preview.pk}/simpan/")
+    preview.refresh_from_db()
+    until = timezone.localtime(preview.finished_at + timedelta(days=90)).strftime("%d-%m-%Y")
+    assert f"baris yang ditolak disimpan sampai {until}" in page(client, f"/impor/{preview.pk}/")
+
+
+def test_a_pruned_import_says_its_details_are_gone_and_offers_no_undo(
+    client, sanggau_operator, three_rows, penyeladi, settings
+):
+    rows = [*three_rows, penyeladi.row("Bukan Jabatan", "Camat", serial=40)]
+    batch = uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, rows), dry_run=False))
+    assert f'href="/impor/{batch.pk}/batalkan/"' in page(client, f"/impor/{batch.pk}/")
+    uploads_prune(now=batch.finished_at + timedelta(days=settings.IMPORT_UNDO_DAYS, seconds=1))
+    html = page(client, f"/impor/{batch.pk}/")
+    assert "dihapus pada" in html and "setelah masa simpannya; riwayat dan jumlahnya tetap" in html
+    assert "Rincian baris yang ditolak sudah dihapus." in html
+    assert "batalkan/" not in html
+    assert "catatan untuk membatalkannya sudah tidak disimpan" in page(client, f"/impor/{batch.pk}/batalkan/")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.services import user_ensure
 from lindungdesa.budget.demo import budget_demo
+from lindungdesa.imports.tasks import uploads_prune_schedule
 from lindungdesa.indicators.demo import demo_progress
 from lindungdesa.indicators.tasks import snapshot_schedule
 from lindungdesa.lib.months import Month
@@ -57,6 +58,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"Sumber pembayaran demo: {len(paying)} kabupaten/kota memakai APBDes.")
         if snapshot_schedule() and verbosity:
             self.stdout.write("Potret bulanan dijadwalkan (tanggal 1 setiap bulan).")
+        if uploads_prune_schedule() and verbosity:
+            self.stdout.write("Penghapusan unggahan yang lewat masa simpannya dijadwalkan (setiap malam).")
 
         region = provinces[0] if len(provinces) == 1 else None
         admin = user_ensure(
