@@ -16,11 +16,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from lindungdesa.accounts.scope import contains
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.months import Month
+from lindungdesa.officials.boundary import Reach, participant_write_problems, people_reach, person_write_check
 from lindungdesa.officials.models import Person
 
 from .engine import (
@@ -169,6 +171,8 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
+        # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
+        self._reach: dict[int, Reach] = {}
         self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
@@ -241,11 +245,7 @@ class BpjsRows:
                 )
             )
         code = out.get("kode_desa")
-        if (
-            code
-            and self.scope_code
-            and not (code == self.scope_code or code.startswith(self.scope_code + "."))
-        ):
+        if code and not contains(self.scope_code, code):
             problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
         key = self._duplicate_key(values, out)
         if problems:
@@ -302,6 +302,10 @@ class BpjsRows:
         self._held = Participants(
             {w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted}, previous
         )
+        if self.scope_code:
+            people = set(self._held.person_ids.values())
+            people.update(e.person_id for e in self._held._held() if e.person_id is not None)
+            self._reach = people_reach(self.scope_code, people)
         if previous is not None:
             self._unwritten.append(previous.take_writes())
 
@@ -317,6 +321,8 @@ class BpjsRows:
         assert held is not None
         wanted: dict[str, Any] = row["wanted"]
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
+        if self.scope_code:
+            self._check_boundary(wanted, existing, held)
         as_of_day: date = self._first_day
         if existing is None:
             enrolment = self._new(wanted, held.person_ids.get(wanted["nik"]))
@@ -347,3 +353,25 @@ class BpjsRows:
         held.changed[id(existing)] = existing
         held.index(existing)  # its KPJ, NIK or membership date may be new
         recorder.updated(existing, before)
+
+    def _check_boundary(self, wanted: dict[str, Any], existing: Enrolment | None, held: Participants) -> None:
+        """The row may write only a participant inside the importer's region (`boundary`): a person of the
+        roster it concerns (by NIK, or the membership's person) must be owned by the region, since a
+        membership is the person's own data; a participant matched to nobody must be placed in it (its desa,
+        or the kecamatan of its NIK), whether or not the row gives a desa."""
+        people = {held.person_ids.get(wanted["nik"])}
+        if existing is not None:
+            people.add(existing.person_id)
+        people.discard(None)
+        for person_id in sorted(people):
+            person_write_check(self.scope_code, self._reach[person_id], own_fields=True)
+        if people:
+            return
+        problems = participant_write_problems(
+            self.scope_code,
+            nik=wanted["nik"],
+            kode_desa=wanted["kode_desa"],
+            held=(existing.nik, existing.kode_desa) if existing is not None else None,
+        )
+        if problems:
+            raise ValidationError(problems)
