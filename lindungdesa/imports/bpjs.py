@@ -22,7 +22,15 @@ from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.months import Month
-from lindungdesa.officials.boundary import Reach, participant_write_problems, people_reach, person_write_check
+from lindungdesa.officials.boundary import (
+    Reach,
+    foreign_participant_message,
+    participant_inside,
+    people_reach,
+    person_write_check,
+    person_write_problems,
+    unplaced_participant_message,
+)
 from lindungdesa.officials.models import Person
 
 from .engine import (
@@ -355,23 +363,23 @@ class BpjsRows:
         recorder.updated(existing, before)
 
     def _check_boundary(self, wanted: dict[str, Any], existing: Enrolment | None, held: Participants) -> None:
-        """The row may write only a participant inside the importer's region (`boundary`): a person of the
-        roster it concerns (by NIK, or the membership's person) must be owned by the region, since a
-        membership is the person's own data; a participant matched to nobody must be placed in it (its desa,
-        or the kecamatan of its NIK), whether or not the row gives a desa."""
-        people = {held.person_ids.get(wanted["nik"])}
+        """The row may write only a participant inside the importer's region (`boundary`), whether or not
+        it gives a desa: the person of the roster its NIK names, and the person of the membership it
+        updates, must be owned by the region (a membership is the person's own data); a membership or a
+        participant matched to nobody must be placed in it (its desa, or the kecamatan of its NIK)."""
+        region = self.scope_code
+        person_id = held.person_ids.get(wanted["nik"])
+        if person_id is not None:
+            person_write_check(region, self._reach[person_id], own_fields=True)
         if existing is not None:
-            people.add(existing.person_id)
-        people.discard(None)
-        for person_id in sorted(people):
-            person_write_check(self.scope_code, self._reach[person_id], own_fields=True)
-        if people:
-            return
-        problems = participant_write_problems(
-            self.scope_code,
-            nik=wanted["nik"],
-            kode_desa=wanted["kode_desa"],
-            held=(existing.nik, existing.kode_desa) if existing is not None else None,
-        )
-        if problems:
-            raise ValidationError(problems)
+            # Found by its KPJ, the membership may be another NIK's.
+            if existing.person_id is not None and existing.person_id != person_id:
+                if person_write_problems(region, self._reach[existing.person_id], own_fields=True):
+                    raise ValidationError({"kpj": [foreign_participant_message()]})
+                return
+            if existing.person_id is None and not participant_inside(
+                region, existing.nik, existing.kode_desa
+            ):
+                raise ValidationError({"kpj": [foreign_participant_message()]})
+        if person_id is None and not participant_inside(region, wanted["nik"], wanted["kode_desa"]):
+            raise ValidationError({"kode_desa": [unplaced_participant_message()]})

@@ -49,6 +49,10 @@ def shared_person_message() -> str:
     )
 
 
+def foreign_participant_message() -> str:
+    return _("Peserta ini tercatat di wilayah lain; hubungi operator kabupaten/provinsi.")
+
+
 def outside_desa_message() -> str:
     return _("Desa ini di luar wilayah Anda.")
 
@@ -128,21 +132,13 @@ def participant_place(nik: str, kode_desa: str = "") -> str:
     return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}"
 
 
-def participant_write_problems(
-    region: str | None, *, nik: str, kode_desa: str, held: tuple[str, str] | None = None
-) -> Problems:
-    """Why a writer whose region is `region` may not write the BPJS participant `nik` (in desa `kode_desa`,
-    as its row says) when no person of the roster is concerned: the participant must be placed under the
-    region (`participant_place`), and so must the membership already held (`held`: its NIK and desa)."""
-    if held is not None and not contains(region, participant_place(*held)):
-        return {"kpj": [_("Peserta ini tercatat di wilayah lain; hubungi operator kabupaten/provinsi.")]}
-    if not contains(region, participant_place(nik, kode_desa)):
-        return {
-            "kode_desa": [
-                _(
-                    "NIK ini terdaftar di kecamatan di luar wilayah Anda: isi kode_desa dengan desa tempat "
-                    "peserta menjabat."
-                )
-            ]
-        }
-    return {}
+def participant_inside(region: str | None, nik: str, kode_desa: str = "") -> bool:
+    """Whether a participant matched to nobody lies under `region` (None or "": the whole country)."""
+    return contains(region, participant_place(nik, kode_desa))
+
+
+def unplaced_participant_message() -> str:
+    return _(
+        "NIK ini terdaftar di kecamatan di luar wilayah Anda: isi kode_desa dengan desa tempat peserta "
+        "menjabat."
+    )
