@@ -26,7 +26,7 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts
-from lindungdesa.officials.boundary import Reach, person_reach, person_write_check
+from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
     has_one_holder,
@@ -250,6 +250,7 @@ class RosterRows:
         self._all_loaded = False
         self._memo = Memo()
         self._held: Holdings | None = None
+        self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # A new position's verdict (`_checks`) by everything it depends on but its SK number: a national
         # roster has about 1,200 such shapes for 1.5 million positions.
@@ -503,6 +504,9 @@ class RosterRows:
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         previous = self._held
         self._held = Holdings({row["nik"] for row in rows}, {row["desa"].code for row in rows}, previous)
+        if self.scope_code:
+            new = {row["nik"] for row in rows} - self._held.persons.keys()
+            self._held_elsewhere = participants_outside(self.scope_code, new)
         if previous is not None:
             self._unwritten.append(previous.take_writes())
 
@@ -522,6 +526,8 @@ class RosterRows:
         new_person = person is None
         owned = True  # the importer's region holds every position of the person (`boundary`)
         if person is None:
+            if nik in self._held_elsewhere:  # by a BPJS participant placed outside the region
+                person_write_check(self.scope_code, Reach.OUTSIDE)
             person = self._person_new(row, checked=row["person_ok"])
             if not row["person_ok"]:
                 clean_fields(person)  # the NIK is known to be new

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.scope import contains
+from lindungdesa.enrolment.models import Enrolment
 
 from .models import Person, Position
 
@@ -135,6 +136,23 @@ def participant_place(nik: str, kode_desa: str = "") -> str:
 def participant_inside(region: str | None, nik: str, kode_desa: str = "") -> bool:
     """Whether a participant matched to nobody lies under `region` (None or "": the whole country)."""
     return contains(region, participant_place(nik, kode_desa))
+
+
+def participants_outside(region: str | None, niks: Iterable[str]) -> set[str]:
+    """The NIKs among `niks` that a BPJS participant matched to nobody holds outside `region`.
+
+    Registering such a NIK as a new person inside the region would link that participant to them (and so
+    let the region read the membership, `reconcile.enrolments_link_by_nik`): it is a NIK held elsewhere."""
+    if not region:
+        return set()
+    wanted = sorted(set(niks))
+    outside = set()
+    for start in range(0, len(wanted), 500):  # SQLite's limit on a statement's variables
+        unmatched = Enrolment.objects.filter(person__isnull=True, nik__in=wanted[start : start + 500])
+        for nik, kode_desa in unmatched.values_list("nik", "kode_desa"):
+            if not participant_inside(region, nik, kode_desa):
+                outside.add(nik)
+    return outside
 
 
 def unplaced_participant_message() -> str:

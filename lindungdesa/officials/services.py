@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from lindungdesa.regions.models import Region
 
-from .boundary import Reach, person_reach_of, person_write_check
+from .boundary import Reach, participants_outside, person_reach_of, person_write_check
 from .models import Person, Position
 from .rules import fmt_day, person_disagreements, person_new, position_new, position_problems
 
@@ -35,8 +35,9 @@ def person_register(
     """Create a person, or return the one already holding the NIK: when it is inside the writer's `region`
     (None: the whole country; `boundary`) and the name, birth date and sex given agree with it.
 
-    A NIK held only outside the region is refused before anything is compared, so that the answer says
-    nothing of the person; inside, a disagreement quotes only what the caller sent."""
+    A NIK held only outside the region (by a person, or by a BPJS participant matched to nobody that would
+    then be linked to them) is refused before anything is compared, so that the answer says nothing of the
+    person; inside, a disagreement quotes only what the caller sent."""
     person = person_new(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
     existing = Person.objects.filter(nik=person.nik).first()
     if existing is not None:
@@ -45,6 +46,8 @@ def person_register(
         if errors:
             raise ValidationError(errors)
         return existing
+    if participants_outside(region, [person.nik]):
+        person_write_check(region, Reach.OUTSIDE)
     person.full_clean()
     person.save()
     return person

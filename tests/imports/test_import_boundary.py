@@ -14,6 +14,7 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from openpyxl import load_workbook
 
 from lindungdesa.accounts.models import User
@@ -162,6 +163,48 @@ def test_a_desa_outside_is_refused_by_its_code_only(zul):
     row = roster_row(make_nik("61.01.01", date(1980, 1, 1)), "Orang Baru", kode_desa=DALAM_KAUM)
     summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv", scope_code="61.03")
     assert rejected(summary) == {"kode_desa": f"Kode desa {DALAM_KAUM} di luar wilayah Anda."}
+
+
+def test_a_nik_a_bpjs_participant_holds_elsewhere_is_not_registered_inside(roster, rudi):  # noqa: F811
+    # BPJS places this participant in Dalam Kaum (Sambas); nobody has the NIK on a roster yet.
+    nik = make_nik("61.03.01", date(1985, 6, 1), serial=601)
+    unmatched(nik, "PESERTA SAMBAS", DALAM_KAUM)
+    row = roster_row(nik, "Peserta Sambas", status_jabatan="")
+    # Registering it in Sanggau would link his membership to the new person, for Sanggau to read.
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv", scope_code="61.03")
+    assert rejected(summary) == {"nik": FOREIGN}
+    appointed = api_appoint(rudi, nik=nik, name="Peserta Sambas")
+    assert appointed.status_code == 400 and appointed.json()["errors"] == {"nik": [FOREIGN]}
+    assert Enrolment.objects.get(nik=nik).person is None
+    # The province may: the participant is then linked.
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv", scope_code="61")
+    assert summary.accepted == 1
+    assert Enrolment.objects.get(nik=nik).person.name == "Peserta Sambas"
+
+
+def test_a_participant_placed_inside_is_linked_as_before(roster):  # noqa: F811
+    nik = make_nik("61.03.01", date(1985, 6, 1), serial=602)
+    unmatched(nik, "PESERTA", PENYELADI)
+    row = roster_row(nik, "Peserta", status_jabatan="")
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv", scope_code=PENYELADI)
+    assert summary.accepted == 1 and Enrolment.objects.get(nik=nik).person.name == "Peserta"
+
+
+def unmatched(nik: str, name: str, kode_desa: str) -> Enrolment:
+    """A BPJS participant matched to nobody, placed by the extract in `kode_desa`."""
+    return Enrolment.objects.create(
+        nik=nik, bpjs_name=name, kode_desa=kode_desa, programmes="JKK,JKM", start_date=date(2024, 1, 1)
+    )
+
+
+def api_appoint(user: User, **body):
+    from lindungdesa.api.auth import token_create
+
+    _token, key = token_create(user=user, name="uji")
+    body = {"desa": PENYELADI, "office": "kaur_perencanaan", "term_start": "2026-01-05", **body}
+    return Client(headers={"Authorization": f"Token {key}"}).post(
+        "/api/positions/appoint/", body, content_type="application/json"
+    )
 
 
 # BPJS extract ---------------------------------------------------------------------------------------------
