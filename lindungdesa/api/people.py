@@ -172,7 +172,13 @@ class AppointIn(serializers.Serializer):
     name = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False)
     birth_date = day_field(required=False)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Nomor HP, mis. 081234567890 atau +62 812-3456-7890 (disimpan 081234567890).",
+    )
     desa = serializers.CharField(max_length=13, help_text="Kode desa, mis. 61.03.01.2007.")
     office = serializers.ChoiceField(choices=Office.choices)
     acting = serializers.ChoiceField(choices=Acting.choices, required=False, default="")
