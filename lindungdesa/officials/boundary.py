@@ -8,7 +8,9 @@ is R may:
   NIK held only elsewhere is refused, with a message that names nothing of the person or the place;
 - change the person's own fields (name, sex, birth date, phone) and BPJS memberships only when every
   position of the person, after the write, lies under R: R then owns the person. A person who also serves
-  or served elsewhere is shared, and those fields stay as they are for writers of a part of it.
+  or served elsewhere is shared, and those fields stay as they are for writers of a part of it;
+- write a BPJS participant matched to nobody only when it is placed under R (`participant_place`); a NIK
+  such a participant holds outside R is a NIK held elsewhere (`participants_outside`).
 
 The rule is a pure function of the desa codes of the person's positions (`person_reach`): the services ask
 the database for them (`person_reach_of`, `people_reach`), an import passes the positions it holds in memory.
