@@ -136,8 +136,12 @@ def participant_place(nik: str, kode_desa: str = "") -> str:
 
 
 def participant_inside(region: str | None, nik: str, kode_desa: str = "") -> bool:
-    """Whether a participant matched to nobody lies under `region` (None or "": the whole country)."""
-    return contains(region, participant_place(nik, kode_desa))
+    """Whether a participant matched to nobody may lie under `region` (None or "": the whole country).
+
+    A place known only to its kecamatan (from the NIK) counts as inside each desa of that kecamatan: a
+    village operator registering an official the extract did not place is not refused for it."""
+    place = participant_place(nik, kode_desa)
+    return contains(region, place) or (bool(region) and contains(place, region))
 
 
 def participants_outside(region: str | None, niks: Iterable[str]) -> set[str]:

@@ -188,6 +188,12 @@ def test_a_participant_placed_inside_is_linked_as_before(roster):  # noqa: F811
     row = roster_row(nik, "Peserta", status_jabatan="")
     summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv", scope_code=PENYELADI)
     assert summary.accepted == 1 and Enrolment.objects.get(nik=nik).person.name == "Peserta"
+    # An extract without desa codes places a participant only to its NIK's kecamatan, which holds Penyeladi.
+    nik = make_nik("61.03.01", date(1985, 6, 1), serial=603)
+    unmatched(nik, "PESERTA DUA", "")
+    row = roster_row(nik, "Peserta Dua", jabatan="Kasi Pelayanan", status_jabatan="")
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv", scope_code=PENYELADI)
+    assert summary.accepted == 1 and Enrolment.objects.get(nik=nik).person.name == "Peserta Dua"
 
 
 def unmatched(nik: str, name: str, kode_desa: str) -> Enrolment:

@@ -69,6 +69,9 @@ def test_a_participant_matched_to_nobody_is_placed_by_desa_then_by_nik():
     assert participant_inside("61.03", sanggau_nik) and not participant_inside("61.01", sanggau_nik)
     assert participant_inside("61.01", sanggau_nik, DALAM_KAUM) and not participant_inside("61.03", "", "")
     assert participant_inside(None, sanggau_nik, DALAM_KAUM)
+    # Placed only to its kecamatan, it may be in any desa of it, not in another kecamatan's.
+    assert participant_inside(PENYELADI, sanggau_nik) and not participant_inside("61.03.02.2001", sanggau_nik)
+    assert not participant_inside(PENYELADI, sanggau_nik, NANGA_BIANG)
 
 
 # Through the services -------------------------------------------------------------------------------------
