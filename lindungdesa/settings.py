@@ -226,7 +226,7 @@ AXES_VERBOSE = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "lindungdesa.api.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "lindungdesa.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "lindungdesa.api.base.Pagination",

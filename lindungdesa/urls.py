@@ -14,3 +14,9 @@ urlpatterns = [
     path("anggaran/", include("lindungdesa.budget.urls")),
     path("", include("lindungdesa.web.urls")),
 ]
+
+# Under /api/ these answer in JSON (lindungdesa/api/errors.py); elsewhere the site's error pages.
+handler400 = "lindungdesa.api.errors.bad_request"
+handler403 = "lindungdesa.api.errors.permission_denied"
+handler404 = "lindungdesa.api.errors.page_not_found"
+handler500 = "lindungdesa.api.errors.server_error"

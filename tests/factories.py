@@ -22,12 +22,16 @@ def make_nik(district_code: str, birth_date: date, sex: str = "L", serial: int |
 def make_person(
     desa: Region, name: str = "Budi Santoso", sex: str = "L", born: date = date(1980, 5, 17)
 ) -> Person:
-    return person_register(nik=make_nik(desa.district_code, born, sex), name=name, sex=sex, birth_date=born)
+    return person_register(
+        region=None, nik=make_nik(desa.district_code, born, sex), name=name, sex=sex, birth_date=born
+    )
 
 
 def make_position(desa: Region, office: str, start: date, end: date | None = None, **kwargs) -> Position:
     person = kwargs.pop("person", None) or make_person(desa, name=kwargs.pop("name", "Budi Santoso"))
-    return position_start(person=person, desa=desa, office=office, term_start=start, term_end=end, **kwargs)
+    return position_start(
+        region=None, person=person, desa=desa, office=office, term_start=start, term_end=end, **kwargs
+    )
 
 
 def enrol(person: Person, start: date, paid_through: date | None, programmes: str = "JKK,JKM") -> Enrolment:

@@ -8,6 +8,13 @@ from lindungdesa.regions.models import Region, under
 from .models import User
 
 
+def contains(region: str | None, code: str) -> bool:
+    """Whether region `code` is `region` or lies beneath it; no region (None or "") is the whole country.
+
+    The Python twin of `under`, for what is already in memory (an import's rows, a person's positions)."""
+    return not region or code == region or code.startswith(region + ".")
+
+
 def scope_q(user: User, field: str = "code") -> Q:
     """Rows whose region `field` lies inside the user's region (nothing at all for anonymous users)."""
     if not user.is_authenticated:

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, ROSTER_EDIT, require_object
 from lindungdesa.accounts.scope import scope_q, scoped
+from lindungdesa.lib.values import CellError, parse_phone
 from lindungdesa.officials.models import Acting, Office, Person, Position, serving_on
 from lindungdesa.officials.services import position_appoint, position_end
 from lindungdesa.regions.models import Region, under
@@ -171,7 +172,13 @@ class AppointIn(serializers.Serializer):
     name = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False)
     birth_date = day_field(required=False)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Nomor HP, mis. 081234567890 atau +62 812-3456-7890 (disimpan 081234567890).",
+    )
     desa = serializers.CharField(max_length=13, help_text="Kode desa, mis. 61.03.01.2007.")
     office = serializers.ChoiceField(choices=Office.choices)
     acting = serializers.ChoiceField(choices=Acting.choices, required=False, default="")
@@ -181,6 +188,13 @@ class AppointIn(serializers.Serializer):
     sk_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     sk_date = day_field(required=False, allow_null=True)
     monthly_income = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+
+    def validate_phone(self, text: str) -> str:
+        # The same parser as the imports: national form, digits only ("081234567890"), or empty.
+        try:
+            return parse_phone(text)
+        except CellError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
     def validate_desa(self, code: str) -> Region:
         desa = Region.objects.filter(code=code.strip()).first()
@@ -204,7 +218,7 @@ class PositionCreate(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         require_object(request.user, ROSTER_EDIT, values["desa"].code)
-        position = position_appoint(**values)
+        position = position_appoint(region=request.user.region_id, **values)
         return Response(
             PositionOut(position, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -235,5 +249,5 @@ class PositionEnd(APIView):
         require_object(request.user, ROSTER_EDIT, position.desa_id)
         data = EndIn(data=request.data)
         data.is_valid(raise_exception=True)
-        position = position_end(position=position, **data.validated_data)
+        position = position_end(region=request.user.region_id, position=position, **data.validated_data)
         return Response(PositionOut(position, context={"request": request}).data)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -17,6 +18,12 @@ from lindungdesa.indicators.services import data_changed
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_check
+from lindungdesa.officials.boundary import (
+    foreign_participant_message,
+    participant_inside,
+    person_reach_of,
+    person_write_check,
+)
 from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import under
 
@@ -122,11 +129,16 @@ def match_proposals_refresh(*, nik_prefix: str = "") -> int:
 
 
 @transaction.atomic
-def match_confirm(*, proposal: MatchProposal, user=None) -> Enrolment:
+def match_confirm(*, proposal: MatchProposal, region: str | None, user=None) -> Enrolment:
+    """Give the participant the proposed person. `region`: the writer's (None: the whole country), which
+    must own the person (a membership is the person's own data) and hold the participant (`boundary`)."""
     proposal = MatchProposal.objects.select_for_update().select_related("enrolment").get(pk=proposal.pk)
     if proposal.state != MatchProposal.State.PROPOSED:
         raise ValueError("Usulan ini sudah diputuskan.")
     enrolment = proposal.enrolment
+    person_write_check(region, person_reach_of(region, proposal.person_id), own_fields=True)
+    if not participant_inside(region, enrolment.nik, enrolment.kode_desa):
+        raise ValidationError({"kpj": [foreign_participant_message()]})
     enrolment.person_id = proposal.person_id
     enrolment.save(update_fields=["person", "updated_at"])
     now = timezone.now()
@@ -294,18 +306,17 @@ def open_proposals_in(code: str) -> QuerySet[MatchProposal]:
 
 
 def proposals_in(code: str) -> QuerySet[MatchProposal]:
-    """Proposals for a region. A NIK says only the kecamatan of registration, so for a desa the
-    proposal must also concern a person holding an office there, or a participant the extract places
-    there: a village operator does not see the neighbouring desa's participants."""
-    proposals = (
+    """Proposals for a region: participants whose NIK was registered in it (a NIK says the kecamatan of
+    registration), proposed for people holding or having held an office in it. A person is inside a region
+    only through their offices, so a proposal naming someone who serves elsewhere is not shown here (nor
+    may it be decided from here)."""
+    serves = Position.objects.filter(under(code, "desa__code"), person_id=OuterRef("person_id"))
+    return (
         MatchProposal.objects.filter(enrolment__nik__startswith=nik_prefix_of(code))
+        .filter(Exists(serves))
         .select_related("enrolment", "person")
         .order_by("enrolment__bpjs_name")
     )
-    if code.count(".") < 3:
-        return proposals
-    serves = Position.objects.filter(under(code, "desa__code"), person_id=OuterRef("person_id"))
-    return proposals.filter(Exists(serves) | under(code, "enrolment__kode_desa"))
 
 
 def nik_prefix_of(code: str | None) -> str:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,9 +161,15 @@ def _decide(request: HttpRequest, code: str, pk: int, decide: Callable) -> HttpR
     region = region_for_user(request.user, code)
     proposal = get_object_or_404(proposals_in(region.code), pk=pk)
     try:
-        decide(proposal=proposal, user=request.user)
+        if decide is match_confirm:
+            match_confirm(proposal=proposal, region=request.user.region_id, user=request.user)
+        else:
+            decide(proposal=proposal, user=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         name = proposal.enrolment.bpjs_name or nik_mask(proposal.enrolment.nik)
         if decide is match_confirm:

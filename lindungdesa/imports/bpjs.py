@@ -16,11 +16,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from lindungdesa.accounts.scope import contains
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.months import Month
+from lindungdesa.officials.boundary import (
+    Reach,
+    foreign_participant_message,
+    participant_inside,
+    people_reach,
+    person_write_check,
+    person_write_problems,
+    unplaced_participant_message,
+)
 from lindungdesa.officials.models import Person
 
 from .engine import (
@@ -169,6 +179,8 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
+        # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
+        self._reach: dict[int, Reach] = {}
         self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
@@ -241,11 +253,7 @@ class BpjsRows:
                 )
             )
         code = out.get("kode_desa")
-        if (
-            code
-            and self.scope_code
-            and not (code == self.scope_code or code.startswith(self.scope_code + "."))
-        ):
+        if code and not contains(self.scope_code, code):
             problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
         key = self._duplicate_key(values, out)
         if problems:
@@ -302,6 +310,10 @@ class BpjsRows:
         self._held = Participants(
             {w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted}, previous
         )
+        if self.scope_code:
+            people = set(self._held.person_ids.values())
+            people.update(e.person_id for e in self._held._held() if e.person_id is not None)
+            self._reach = people_reach(self.scope_code, people)
         if previous is not None:
             self._unwritten.append(previous.take_writes())
 
@@ -317,6 +329,8 @@ class BpjsRows:
         assert held is not None
         wanted: dict[str, Any] = row["wanted"]
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
+        if self.scope_code:
+            self._check_boundary(wanted, existing, held)
         as_of_day: date = self._first_day
         if existing is None:
             enrolment = self._new(wanted, held.person_ids.get(wanted["nik"]))
@@ -347,3 +361,25 @@ class BpjsRows:
         held.changed[id(existing)] = existing
         held.index(existing)  # its KPJ, NIK or membership date may be new
         recorder.updated(existing, before)
+
+    def _check_boundary(self, wanted: dict[str, Any], existing: Enrolment | None, held: Participants) -> None:
+        """The row may write only a participant inside the importer's region (`boundary`), whether or not
+        it gives a desa: the person of the roster its NIK names, and the person of the membership it
+        updates, must be owned by the region (a membership is the person's own data); a membership or a
+        participant matched to nobody must be placed in it (its desa, or the kecamatan of its NIK)."""
+        region = self.scope_code
+        person_id = held.person_ids.get(wanted["nik"])
+        if person_id is not None:
+            person_write_check(region, self._reach[person_id], own_fields=True)
+        if existing is not None:
+            # Found by its KPJ, the membership may be another NIK's.
+            if existing.person_id is not None and existing.person_id != person_id:
+                if person_write_problems(region, self._reach[existing.person_id], own_fields=True):
+                    raise ValidationError({"kpj": [foreign_participant_message()]})
+                return
+            if existing.person_id is None and not participant_inside(
+                region, existing.nik, existing.kode_desa
+            ):
+                raise ValidationError({"kpj": [foreign_participant_message()]})
+        if person_id is None and not participant_inside(region, wanted["nik"], wanted["kode_desa"]):
+            raise ValidationError({"kode_desa": [unplaced_participant_message()]})

@@ -74,11 +74,13 @@ class Recorder:
     """What one row wrote, for undo and for the counts. Objects may get their primary key only when the
     chunk is written, so the BatchChange rows are made then (`change_rows`)."""
 
-    __slots__ = ("changes", "outcome")
+    __slots__ = ("changes", "outcome", "warnings")
 
     def __init__(self) -> None:
         self.changes: list[tuple[models.Model, str, dict[str, Any]]] = []
         self.outcome = Outcome.UNCHANGED
+        # What the row asked that was left undone without rejecting it, as (field, message).
+        self.warnings: list[Problem] = []
 
     def created(self, obj: models.Model) -> None:
         self.changes.append((obj, _CREATE, {}))
@@ -768,6 +770,8 @@ def _take(
         seen[key] = row_number
     summary.accepted += 1
     setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
+    for field_name, message in recorder.warnings:
+        summary.warnings.append(RowError(row_number, field_name, message))
     changes.extend(recorder.changes)
     return []
 

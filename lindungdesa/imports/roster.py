@@ -18,12 +18,15 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
+from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts
+from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
     has_one_holder,
@@ -71,6 +74,13 @@ _dusun = partial(v.parse_text, max_length=80)
 _sk_number = partial(v.parse_text, max_length=100)
 
 
+def phone_kept_message() -> str:
+    return _(
+        "Nomor HP tidak diubah: orang ini juga tercatat di wilayah lain, jadi nomornya diubah oleh operator "
+        "kabupaten/provinsi."
+    )
+
+
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
@@ -81,18 +91,20 @@ def position_start(
     person: Person,
     same_person: list[Position],
     same_seat: Sequence[Position],
+    region: str,
     checked: bool = False,
 ) -> Position:
     """What `officials.services.position_start` does, for a row of a chunk: the new position built and
     checked by the same rules against the positions the chunk holds; written later, with the chunk.
     `fields`: `position_new`'s other arguments. `checked`: the same fields have no problems of their own
-    and plainly fit the model (`_checks`)."""
+    and plainly fit the model (`_checks`). `region`: the importer's ("" the whole country); the row's desa
+    and person have been checked against it (`boundary`)."""
     position = position_new(person=person, **fields)
     if checked and not same_person and not same_seat:
         errors = None  # its own checks passed, and no other position can be held against it
     else:
         errors = position_problems(
-            position, same_person=same_person, same_seat=same_seat, own_checked=checked
+            position, same_person=same_person, same_seat=same_seat, region=region, own_checked=checked
         )
     if errors:
         raise ValidationError(errors)
@@ -238,6 +250,7 @@ class RosterRows:
         self._all_loaded = False
         self._memo = Memo()
         self._held: Holdings | None = None
+        self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # A new position's verdict (`_checks`) by everything it depends on but its SK number: a national
         # roster has about 1,200 such shapes for 1.5 million positions.
@@ -387,10 +400,8 @@ class RosterRows:
                 ("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001).")
             )
         elif desa is not None:
-            if self.scope_code and not (
-                desa.code == self.scope_code or desa.code.startswith(self.scope_code + ".")
-            ):
-                problems.append(("kode_desa", f"Desa {desa.name} ({desa.code}) di luar wilayah Anda."))
+            if not contains(self.scope_code, desa.code):
+                problems.append(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
             elif not desa.is_village:
                 problems.append(
                     ("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD.")
@@ -493,6 +504,9 @@ class RosterRows:
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         previous = self._held
         self._held = Holdings({row["nik"] for row in rows}, {row["desa"].code for row in rows}, previous)
+        if self.scope_code:
+            new = {row["nik"] for row in rows} - self._held.persons.keys()
+            self._held_elsewhere = participants_outside(self.scope_code, new)
         if previous is not None:
             self._unwritten.append(previous.take_writes())
 
@@ -510,17 +524,31 @@ class RosterRows:
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(nik)
         new_person = person is None
+        owned = True  # the importer's region holds every position of the person (`boundary`)
         if person is None:
+            if nik in self._held_elsewhere:  # by a BPJS participant placed outside the region
+                person_write_check(self.scope_code, Reach.OUTSIDE)
             person = self._person_new(row, checked=row["person_ok"])
             if not row["person_ok"]:
                 clean_fields(person)  # the NIK is known to be new
         else:
+            if self.scope_code:
+                # Where the person stands before the row, from every position the chunk holds of them (the
+                # row's desa is under the region: `read`). A NIK held only elsewhere is refused before
+                # anything is compared, so that the answer says nothing of the person.
+                reach = person_reach(self.scope_code, [p.desa_id for p in held.by_person.get(nik, ())])
+                person_write_check(self.scope_code, reach)
+                owned = reach is not Reach.SHARED
             errors = person_disagreements(
                 person, name=row["nama"], birth_date=row["tanggal_lahir"], sex=row["jenis_kelamin"]
             )
             if errors:
                 raise ValidationError(errors)
         new_phone = not new_person and row["no_hp"] and row["no_hp"] != person.phone
+        if new_phone and not owned:
+            # The person also serves (or served) elsewhere: their phone is not this region's to change.
+            recorder.warnings.append(("no_hp", phone_kept_message()))
+            new_phone = False
 
         office = row["jabatan"]
         desa: Region = row["desa"]
@@ -560,6 +588,7 @@ class RosterRows:
         position = position_start(
             fields,
             person=person,
+            region=self.scope_code,
             checked=row["position_ok"],
             same_person=held.by_person.get(nik, []),
             # The predecessors' terms end the day before this one starts: they no longer overlap it.
@@ -607,7 +636,9 @@ class RosterRows:
         for key, value in changed.items():
             setattr(position, key, value)
         try:
-            errors = position_problems(position, same_person=same_person, same_seat=same_seat)
+            errors = position_problems(
+                position, same_person=same_person, same_seat=same_seat, region=self.scope_code
+            )
         finally:
             for key, value in kept.items():
                 setattr(position, key, value)

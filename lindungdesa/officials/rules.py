@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
+from lindungdesa.accounts.scope import contains
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikError, NikFacts, nik_agrees, nik_check
@@ -31,6 +33,13 @@ from .models import (
 
 Problems = dict[str, list[str]]  # model field name -> messages, as ValidationError(dict) takes them
 _OFFICES = frozenset(Office.values)
+
+
+def elsewhere_message() -> str:
+    return _(
+        "Masa jabatan ini bertumpang tindih dengan jabatan lain orang ini di luar wilayah Anda; hubungi "
+        "operator kabupaten/provinsi."
+    )
 
 
 def fmt_day(day: date | None) -> str:
@@ -107,6 +116,7 @@ def position_problems(
     *,
     same_person: Iterable[Position],
     same_seat: Iterable[Position],
+    region: str | None,
     own_checked: bool = False,
 ) -> Problems:
     """Who may hold which office at once (DOMAIN.md §5): every reason `candidate` cannot be as it is.
@@ -115,7 +125,8 @@ def position_problems(
     candidate's seat. Either may hold more than that (other terms, other offices, the candidate itself):
     only the positions whose term overlaps the candidate's are held against it, each list in its order.
     The position's own problems (`position_own_problems`) come first, and alone when there are any;
-    `own_checked`: the caller has found none already.
+    `own_checked`: the caller has found none already. `region`: the writer's (None: the whole country); a
+    position of the person outside it is held against the candidate without being described.
     """
     errors = {} if own_checked else position_own_problems(candidate)
     if errors:
@@ -137,21 +148,21 @@ def position_problems(
 
     group = group_of(office)
     for other in others(same_person):
-        period = f"{fmt_day(other.term_start)} s.d. {fmt_day(other.term_end)}"
-        where = f"{other.office_label} di {other.desa.name} ({period})"
         if group_of(other.office) != group:
-            fail(
-                "office",
-                f"Anggota BPD tidak boleh merangkap kepala desa atau perangkat desa: orang ini {where}.",
-            )
+            rule = "Anggota BPD tidak boleh merangkap kepala desa atau perangkat desa: orang ini {where}."
         elif group == Group.BPD:
-            fail("office", f"Orang ini sudah {where}.")
+            rule = "Orang ini sudah {where}."
         elif not candidate.acting and not other.acting:
             # An acting post (Plt) may be held beside a definitive office; two definitive ones may not.
-            fail(
-                "office",
-                f"Seseorang hanya boleh memegang satu jabatan perangkat desa: orang ini sudah {where}.",
-            )
+            rule = "Seseorang hanya boleh memegang satu jabatan perangkat desa: orang ini sudah {where}."
+        else:
+            continue
+        if contains(region, other.desa_id):
+            period = f"{fmt_day(other.term_start)} s.d. {fmt_day(other.term_end)}"
+            fail("office", rule.format(where=f"{other.office_label} di {other.desa.name} ({period})"))
+        else:
+            # Held outside the writer's region: which office, where and when are not the writer's to know.
+            fail("office", elsewhere_message())
 
     if has_one_holder(office):
         holders = others(p for p in same_seat if is_same_seat(p, candidate))
@@ -255,12 +266,26 @@ def person_values(
 
 
 def person_disagreements(person: Person, *, name: str, birth_date: date | None, sex: str | None) -> Problems:
-    """What is said of a NIK already held that contradicts what is held (titles and degrees aside)."""
+    """What is said of a NIK already held that contradicts what is held: the name compared as
+    reconciliation compares names (`name_key`: case, spacing, titles and degrees aside), the birth date and
+    sex when given. The messages quote only what the caller sent: a mistyped NIK may be someone else's."""
     errors: Problems = {}
     if name_key(person.name) != name_key(name):
-        errors["name"] = [f"NIK ini sudah tercatat atas nama {person.name}; periksa NIK atau nama."]
+        errors["name"] = [
+            _("Nama “%(name)s” tidak sama dengan nama yang tercatat untuk NIK ini; periksa NIK atau nama.")
+            % {"name": " ".join(name.split())}
+        ]
     if birth_date and birth_date != person.birth_date:
-        errors["birth_date"] = [f"NIK ini sudah tercatat lahir {person.birth_date:%d-%m-%Y}; tidak sama."]
+        errors["birth_date"] = [
+            _(
+                "Tanggal lahir %(day)s tidak sama dengan yang tercatat untuk NIK ini; periksa NIK atau "
+                "tanggal lahir."
+            )
+            % {"day": fmt_day(birth_date)}
+        ]
     if sex and sex != person.sex:
-        errors["sex"] = ["Jenis kelamin tidak sama dengan data yang sudah tercatat."]
+        errors["sex"] = [
+            _("Jenis kelamin %(sex)s tidak sama dengan yang tercatat untuk NIK ini.")
+            % {"sex": Person.Sex(sex).label}
+        ]
     return errors

@@ -9,8 +9,9 @@ from django.db.models import Q
 
 from lindungdesa.regions.models import Region
 
+from .boundary import Reach, participants_outside, person_reach_of, person_write_check
 from .models import Person, Position
-from .rules import fmt_day, person_new, position_new, position_problems
+from .rules import fmt_day, person_disagreements, person_new, position_new, position_problems
 
 
 def _overlapping(start: date, end: date | None) -> Q:
@@ -23,21 +24,39 @@ def _overlapping(start: date, end: date | None) -> Q:
 
 @transaction.atomic
 def person_register(
-    *, nik: str, name: str, sex: str | None = None, birth_date: date | None = None, phone: str = ""
+    *,
+    region: str | None,
+    nik: str,
+    name: str,
+    sex: str | None = None,
+    birth_date: date | None = None,
+    phone: str = "",
 ) -> Person:
-    """Create a person, or return the existing one with the same NIK after checking that the facts agree."""
+    """Create a person, or return the one already holding the NIK: when it is inside the writer's `region`
+    (None: the whole country; `boundary`) and the name, birth date and sex given agree with it.
+
+    A NIK held only outside the region (by a person, or by a BPJS participant matched to nobody that would
+    then be linked to them) is refused before anything is compared, so that the answer says nothing of the
+    person; inside, a disagreement quotes only what the caller sent."""
     person = person_new(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
     existing = Person.objects.filter(nik=person.nik).first()
     if existing is not None:
+        person_write_check(region, person_reach_of(region, existing))
+        errors = person_disagreements(existing, name=name, birth_date=birth_date, sex=sex)
+        if errors:
+            raise ValidationError(errors)
         return existing
+    if participants_outside(region, [person.nik]):
+        person_write_check(region, Reach.OUTSIDE)
     person.full_clean()
     person.save()
     return person
 
 
-def position_check(position: Position) -> None:
+def position_check(position: Position, *, region: str | None) -> None:
     """The rules of DOMAIN.md §5 on who may hold which office at once (`rules.position_problems`), checked
-    against the positions held in the database; raises ValidationError."""
+    against the positions held in the database; raises ValidationError. `region`: the writer's, whose
+    messages name nothing outside it."""
     others = (
         Position.objects.filter(_overlapping(position.term_start, position.term_end))
         .exclude(pk=position.pk)
@@ -49,6 +68,7 @@ def position_check(position: Position) -> None:
         position,
         same_person=others.filter(person_id=position.person_id),
         same_seat=others.filter(desa_id=position.desa_id, office=position.office),
+        region=region,
     )
     if errors:
         raise ValidationError(errors)
@@ -57,6 +77,7 @@ def position_check(position: Position) -> None:
 @transaction.atomic
 def position_start(
     *,
+    region: str | None,
     person: Person,
     desa: Region,
     office: str,
@@ -68,6 +89,9 @@ def position_start(
     sk_date: date | None = None,
     monthly_income: Decimal = Decimal(0),
 ) -> Position:
+    """Give `person` an office in `desa`, for a writer whose region is `region` (None: the whole country):
+    the desa must lie under it, and the person be new to it or inside it already (`boundary`)."""
+    person_write_check(region, person_reach_of(region, person), desa=desa.code)
     position = position_new(
         person=person,
         desa=desa,
@@ -80,16 +104,18 @@ def position_start(
         sk_date=sk_date,
         monthly_income=monthly_income,
     )
-    position_check(position)
+    position_check(position, region=region)
     position.full_clean(exclude=["group"])
     position.save()
     return position
 
 
 @transaction.atomic
-def position_end(*, position: Position, last_day: date, reason: str) -> Position:
-    """End a term early (or on time). The row stays: history is never overwritten."""
+def position_end(*, region: str | None, position: Position, last_day: date, reason: str) -> Position:
+    """End a term early (or on time). The row stays: history is never overwritten. The position must lie
+    under the writer's `region` (None: the whole country)."""
     position = Position.objects.select_for_update().get(pk=position.pk)
+    person_write_check(region, person_reach_of(region, position.person_id), desa=position.desa_id)
     if last_day < position.term_start:
         raise ValidationError({"term_end": "Tanggal berakhir tidak boleh sebelum mulai menjabat."})
     if position.term_end is not None and last_day > position.term_end:
@@ -103,12 +129,18 @@ def position_end(*, position: Position, last_day: date, reason: str) -> Position
 
 
 @transaction.atomic
-def position_replace(*, position: Position, successor: Person, term_start: date, **new_term) -> Position:
+def position_replace(
+    *, region: str | None, position: Position, successor: Person, term_start: date, **new_term
+) -> Position:
     """End `position` the day before `term_start` and give the same seat to `successor`."""
     position_end(
-        position=position, last_day=term_start - timedelta(days=1), reason=Position.EndReason.REPLACED
+        region=region,
+        position=position,
+        last_day=term_start - timedelta(days=1),
+        reason=Position.EndReason.REPLACED,
     )
     return position_start(
+        region=region,
         person=successor,
         desa=position.desa,
         office=position.office,
@@ -121,6 +153,7 @@ def position_replace(*, position: Position, successor: Person, term_start: date,
 @transaction.atomic
 def position_appoint(
     *,
+    region: str | None,
     nik: str,
     name: str,
     desa: Region,
@@ -132,6 +165,10 @@ def position_appoint(
     **term,
 ) -> Position:
     """Register the person if new (same NIK: the same person) and give them the office: one step, for the
-    API and forms that take a person and an office together."""
-    person = person_register(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
-    return position_start(person=person, desa=desa, office=office, term_start=term_start, **term)
+    API and forms that take a person and an office together. `region`: the writer's (None: the whole
+    country); the desa is checked before the NIK, so that a desa outside says nothing of the NIK."""
+    person_write_check(region, Reach.NEW, desa=desa.code)
+    person = person_register(region=region, nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
+    return position_start(
+        region=region, person=person, desa=desa, office=office, term_start=term_start, **term
+    )

@@ -41,7 +41,9 @@ def test_every_registered_model_is_audited():
 def test_a_change_records_who_when_before_and_after(roster, rudi):  # noqa: F811
     position = Position.objects.get(person=roster.siti)
     with audit.acting_as(rudi):
-        position_end(position=position, last_day=date(2026, 2, 28), reason=Position.EndReason.RESIGNED)
+        position_end(
+            region=None, position=position, last_day=date(2026, 2, 28), reason=Position.EndReason.RESIGNED
+        )
     entry = AuditEntry.objects.filter(
         model="officials.Position", action="update", object_id=position.pk
     ).get()
@@ -116,6 +118,7 @@ def test_the_audit_page_searches_by_person_desa_user_and_date(client, roster, ru
     admin = make_user("admin61", User.Role.ADMIN, "61", "Admin")
     with audit.acting_as(rudi):
         position_end(
+            region=None,
             position=Position.objects.get(person=roster.siti),
             last_day=date(2026, 2, 28),
             reason=Position.EndReason.RESIGNED,

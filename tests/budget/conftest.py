@@ -63,11 +63,12 @@ class BudgetRoster:
 
 
 def person(district: str, born: date, serial: int, name: str, sex: str = "L") -> Person:
-    return person_register(nik=make_nik(district, born, sex, serial=serial), name=name)
+    return person_register(region=None, nik=make_nik(district, born, sex, serial=serial), name=name)
 
 
 def serve(who: Person, desa: str, office: str, income: str, **kwargs):
     return position_start(
+        region=None,
         person=who,
         desa=Region.objects.get(code=desa),
         office=office,

@@ -209,7 +209,7 @@ def test_generated_positions_pass_the_office_rules():
     sample = random.Random(0).sample(positions, 150)
     sample += [p for p in positions if p.acting or p.end_reason]  # every Pj and every ended term
     for position in sample:
-        position_check(position)
+        position_check(position, region=None)
         position.full_clean(exclude=["group"])
         position.person.full_clean()
 

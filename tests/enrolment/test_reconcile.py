@@ -88,11 +88,11 @@ def test_a_wrong_nik_with_the_same_name_and_birth_date_is_proposed_and_can_be_co
     assert match_proposals_refresh() == 0  # not proposed twice
     proposal = MatchProposal.objects.get()
     assert proposal.person == person and "sama" in proposal.reason
-    match_confirm(proposal=proposal)
+    match_confirm(proposal=proposal, region=None)
     e.refresh_from_db()
     assert e.person == person
     with pytest.raises(ValueError):
-        match_confirm(proposal=proposal)
+        match_confirm(proposal=proposal, region=None)
 
 
 def test_a_refused_pair_is_not_proposed_again(desa):

@@ -31,36 +31,44 @@ def messages(exc: pytest.ExceptionInfo) -> str:
 
 def test_person_register_validates_the_nik(desa):
     with pytest.raises(ValidationError) as exc:
-        person_register(nik="123", name="Siti")
+        person_register(region=None, nik="123", name="Siti")
     assert "16 digit" in messages(exc)
 
 
 def test_person_register_requires_birth_date_and_sex_to_agree_with_the_nik(desa):
     nik = make_nik(desa.district_code, date(1985, 3, 4), "P")
     with pytest.raises(ValidationError) as exc:
-        person_register(nik=nik, name="Siti Aminah", sex="L", birth_date=date(1985, 3, 4))
+        person_register(region=None, nik=nik, name="Siti Aminah", sex="L", birth_date=date(1985, 3, 4))
     assert "Jenis kelamin" in messages(exc)
     with pytest.raises(ValidationError) as exc:
-        person_register(nik=nik, name="Siti Aminah", sex="P", birth_date=date(1985, 4, 3))
+        person_register(region=None, nik=nik, name="Siti Aminah", sex="P", birth_date=date(1985, 4, 3))
     assert "Tanggal lahir" in messages(exc)
-    person = person_register(nik=nik, name="  Siti   Aminah ", sex="P", birth_date=date(1985, 3, 4))
+    person = person_register(
+        region=None, nik=nik, name="  Siti   Aminah ", sex="P", birth_date=date(1985, 3, 4)
+    )
     assert person.name == "Siti Aminah"
 
 
 def test_person_register_takes_sex_and_birth_date_from_the_nik_when_missing(desa):
-    person = person_register(nik=make_nik(desa.district_code, date(1990, 12, 31), "P"), name="Rina")
+    person = person_register(
+        region=None, nik=make_nik(desa.district_code, date(1990, 12, 31), "P"), name="Rina"
+    )
     assert (person.sex, person.birth_date) == ("P", date(1990, 12, 31))
 
 
 def test_the_same_nik_is_one_person(desa):
     nik = make_nik(desa.district_code, date(1980, 1, 2))
-    assert person_register(nik=nik, name="Agus") == person_register(nik=nik, name="Agus")
+    assert person_register(region=None, nik=nik, name="Agus") == person_register(
+        region=None, nik=nik, name="Agus"
+    )
 
 
 def test_a_bpd_member_may_not_be_perangkat_at_the_same_time(desa):
     kaur = make_position(desa, Office.KAUR_KEUANGAN, START)
     with pytest.raises(ValidationError) as exc:
-        position_start(person=kaur.person, desa=desa, office=Office.BPD_ANGGOTA, term_start=date(2024, 1, 1))
+        position_start(
+            region=None, person=kaur.person, desa=desa, office=Office.BPD_ANGGOTA, term_start=date(2024, 1, 1)
+        )
     assert "tidak boleh merangkap" in messages(exc)
 
 
@@ -68,7 +76,11 @@ def test_a_person_holds_one_aparat_office_at_a_time(desa, other_desa):
     kasi = make_position(desa, Office.KASI_PELAYANAN, START)
     with pytest.raises(ValidationError) as exc:
         position_start(
-            person=kasi.person, desa=other_desa, office=Office.KAUR_KEUANGAN, term_start=date(2023, 1, 1)
+            region=None,
+            person=kasi.person,
+            desa=other_desa,
+            office=Office.KAUR_KEUANGAN,
+            term_start=date(2023, 1, 1),
         )
     assert "satu jabatan perangkat" in messages(exc)
 
@@ -76,6 +88,7 @@ def test_a_person_holds_one_aparat_office_at_a_time(desa, other_desa):
 def test_a_sekdes_may_act_as_plt_kepala_desa(desa):
     sekdes = make_position(desa, Office.SEKRETARIS_DESA, START)
     plt = position_start(
+        region=None,
         person=sekdes.person,
         desa=desa,
         office=Office.KEPALA_DESA,
@@ -143,7 +156,11 @@ def test_replacing_keeps_the_previous_holder_on_record(desa):
     old = make_position(desa, Office.KEPALA_DESA, START, date(2029, 12, 31), name="Kades Lama")
     successor = make_person(desa, name="Kades Baru")
     new = position_replace(
-        position=old, successor=successor, term_start=date(2025, 6, 1), term_end=date(2031, 5, 31)
+        region=None,
+        position=old,
+        successor=successor,
+        term_start=date(2025, 6, 1),
+        term_end=date(2031, 5, 31),
     )
     old.refresh_from_db()
     assert old.term_end == date(2025, 5, 31)
@@ -159,16 +176,20 @@ def test_replacing_keeps_the_previous_holder_on_record(desa):
 def test_ending_a_term_needs_a_reason_and_a_sensible_date(desa):
     kaur = make_position(desa, Office.KAUR_KEUANGAN, START)
     with pytest.raises(ValidationError):
-        position_end(position=kaur, last_day=date(2021, 1, 1), reason=Position.EndReason.RESIGNED)
+        position_end(
+            region=None, position=kaur, last_day=date(2021, 1, 1), reason=Position.EndReason.RESIGNED
+        )
     with pytest.raises(ValidationError):
-        position_end(position=kaur, last_day=date(2025, 1, 1), reason="")
-    ended = position_end(position=kaur, last_day=date(2025, 1, 1), reason=Position.EndReason.RESIGNED)
+        position_end(region=None, position=kaur, last_day=date(2025, 1, 1), reason="")
+    ended = position_end(
+        region=None, position=kaur, last_day=date(2025, 1, 1), reason=Position.EndReason.RESIGNED
+    )
     assert ended.term_end == date(2025, 1, 1)
 
 
 def test_after_a_term_ends_the_same_person_may_take_another_office(desa):
     kaur = make_position(desa, Office.KAUR_KEUANGAN, START, date(2023, 12, 31))
     sekdes = position_start(
-        person=kaur.person, desa=desa, office=Office.SEKRETARIS_DESA, term_start=date(2024, 1, 1)
+        region=None, person=kaur.person, desa=desa, office=Office.SEKRETARIS_DESA, term_start=date(2024, 1, 1)
     )
     assert sekdes.group == "APARAT"

@@ -46,12 +46,19 @@ class Roster:
 
 
 def register(district: str, born: date, serial: int, name: str, *, female: bool = False) -> Person:
-    return person_register(nik=make_nik(district, born, "P" if female else "L", serial=serial), name=name)
+    return person_register(
+        region=None, nik=make_nik(district, born, "P" if female else "L", serial=serial), name=name
+    )
 
 
 def start(person: Person, desa: str, office: str, term_start: date, **kwargs) -> Position:
     return position_start(
-        person=person, desa=Region.objects.get(code=desa), office=office, term_start=term_start, **kwargs
+        region=None,
+        person=person,
+        desa=Region.objects.get(code=desa),
+        office=office,
+        term_start=term_start,
+        **kwargs,
     )
 
 
@@ -73,7 +80,7 @@ def roster(db) -> Roster:
 
     paulus = register(KAPUAS, date(1966, 2, 2), 4, "Paulus Jimbun")
     hulu = start(paulus, PENYELADI, Office.KEPALA_DUSUN, date(2018, 1, 1), unit_name="Hulu")
-    position_end(position=hulu, last_day=date(2025, 12, 31), reason=Position.EndReason.RETIRED)
+    position_end(region=None, position=hulu, last_day=date(2025, 12, 31), reason=Position.EndReason.RETIRED)
     enrol(paulus, EARLY, date(2025, 12, 1))
 
     yohanes = register(KAPUAS, date(1990, 8, 17), 5, "Yohanes Apui")
