@@ -31,7 +31,7 @@ def values(sheet) -> list[list]:
 
 
 def masked(nik: str) -> str:
-    return nik[:4] + "********" + nik[-4:]
+    return "************" + nik[-4:]
 
 
 @pytest.fixture
