@@ -21,7 +21,6 @@ from lindungdesa.budget.services import budget_store
 from lindungdesa.enrolment.models import Enrolment, MatchProposal
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.indicators.models import RegionFigure, Snapshot, Target
-from lindungdesa.lib.nik import nik_mask
 from lindungdesa.monev import rules
 from lindungdesa.monev.models import Case, CaseAttachment, CaseEvent, Round
 from lindungdesa.officials.models import Office, Person, Position
@@ -156,10 +155,10 @@ def build_world(roster) -> World:
         Target.objects.create(
             region_code=code, indicator=Target.Indicator.APARAT, year=2026, value=Decimal(77)
         )
+        # Not the masked NIK: it keeps only the serial, which many people share (lib/pii.py).
         markers = [
             person.name,
             person.nik,
-            nik_mask(person.nik),
             enrolment.kpj,
             unmatched.kpj,
             unmatched.bpjs_name,

@@ -22,9 +22,9 @@ Role = User.Role
 
 # Actions, named <subject>.<verb>.
 REGION_VIEW = "region.view"  # indicators, snapshots and targets of a region (aggregated figures)
-PEOPLE_VIEW = "people.view"  # names and offices of the people on the rosters
-PERSONAL_VIEW = "personal.view"  # NIK, KPJ and phone numbers unmasked (PDP law)
-PERSONAL_EXPORT = "personal.export"  # downloads of person-level lists (logged in the audit)
+PEOPLE_VIEW = "people.view"  # names and offices of the people on the rosters (person-level pages)
+PERSONAL_VIEW = "personal.view"  # NIK, KPJ, phone numbers, birth dates and sex unmasked (PDP law)
+PERSONAL_EXPORT = "personal.export"  # downloads of person-level data (accounts/downloads.py: audited)
 ROSTER_EDIT = "roster.edit"  # people and positions
 IMPORT_VIEW = "import.view"  # the history and results of imports (counts, rejected rows, masked)
 ROSTER_IMPORT = "roster.import"
@@ -42,23 +42,30 @@ BUDGET_ADOPT = "budget.adopt"  # adopt (tetapkan) a budget, which then keeps its
 BUDGET_PAYERS = "budget.payers"  # who pays which programme, per regency
 MONEV_MANAGE = "monev.manage"  # open monitoring rounds, accept their figures, take them again
 MONEV_CONFIRM = "monev.confirm"  # a regency confirms its own figures in a round
-CASE_EDIT = "case.edit"  # follow up cases: states, notes, attachments, assignment, letters
+CASE_EDIT = "case.edit"  # follow up cases: states, notes and attachments
+CASE_ASSIGN = "case.assign"  # give cases to an agency (and one of its officers)
+CASE_LETTER = "case.letter"  # give a case's letter its number (the sending office's register)
 
 ALL_ROLES = frozenset(Role)
 ADMINS = frozenset({Role.ADMIN, Role.REGENCY_ADMIN})
 ROSTER_KEEPERS = frozenset({Role.ADMIN, Role.REGENCY_ADMIN, Role.REGENCY_OPERATOR, Role.VILLAGE_OPERATOR})
+# "association officer, viewer: aggregated figures and the follow-up's progress, no personal data".
+AGGREGATES_ONLY = frozenset({Role.VIEWER, Role.ASSOCIATION_OFFICER})
+# The offices that send the monev letters: the province's DPMPD and the regencies' DPMD.
+LETTER_SENDERS = frozenset({Role.ADMIN, Role.PROVINCE_ANALYST, Role.REGENCY_ADMIN, Role.REGENCY_OPERATOR})
 
 RIGHTS: dict[str, frozenset[str]] = {
     REGION_VIEW: ALL_ROLES,
-    PEOPLE_VIEW: ALL_ROLES - {Role.VIEWER},
+    PEOPLE_VIEW: ALL_ROLES - AGGREGATES_ONLY,
     PERSONAL_VIEW: ROSTER_KEEPERS | {Role.BPJS_OFFICER},
-    PERSONAL_EXPORT: ROSTER_KEEPERS | {Role.BPJS_OFFICER},
+    # The province analyst (DPMPD) sends the monev letters: files naming people, its identifiers masked.
+    PERSONAL_EXPORT: ROSTER_KEEPERS | {Role.BPJS_OFFICER, Role.PROVINCE_ANALYST},
     ROSTER_EDIT: ROSTER_KEEPERS,
     IMPORT_VIEW: ROSTER_KEEPERS | {Role.BPJS_OFFICER, Role.PROVINCE_ANALYST},
     ROSTER_IMPORT: ROSTER_KEEPERS,
     BPJS_IMPORT: ADMINS | {Role.REGENCY_OPERATOR, Role.BPJS_OFFICER},
     ENROLMENT_EDIT: ADMINS | {Role.REGENCY_OPERATOR, Role.BPJS_OFFICER},
-    RECONCILE_VIEW: ALL_ROLES - {Role.VIEWER},
+    RECONCILE_VIEW: ALL_ROLES - AGGREGATES_ONLY,
     TARGET_EDIT: frozenset({Role.ADMIN, Role.PROVINCE_ANALYST}),
     SNAPSHOT_TAKE: frozenset({Role.ADMIN, Role.PROVINCE_ANALYST}),
     AUDIT_VIEW: ADMINS | {Role.PROVINCE_ANALYST},
@@ -71,6 +78,9 @@ RIGHTS: dict[str, frozenset[str]] = {
     MONEV_MANAGE: frozenset({Role.ADMIN, Role.PROVINCE_ANALYST}),
     MONEV_CONFIRM: frozenset({Role.ADMIN, Role.REGENCY_ADMIN, Role.REGENCY_OPERATOR}),
     CASE_EDIT: ALL_ROLES - {Role.VIEWER},
+    # A village operator answers for its own desa: it records budgeting and registration (docs/monev.md).
+    CASE_ASSIGN: ALL_ROLES - {Role.VIEWER, Role.VILLAGE_OPERATOR},
+    CASE_LETTER: LETTER_SENDERS,
 }
 
 # The region level each role works at: 1 province (or None, the whole country, for administrators only),

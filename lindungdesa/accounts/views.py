@@ -24,7 +24,8 @@ from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.pii import mask_fields, mask_text
 from lindungdesa.officials.models import Person
 
-from . import audit, totp
+from . import totp
+from .downloads import personal_download
 from .forms import AuditSearchForm, CodeForm, PasswordResetForm, TokenForm, UserForm
 from .models import ApiToken, AuditEntry, User
 from .permissions import AUDIT_VIEW, PERSONAL_VIEW, TOTP_USE, USER_MANAGE, can, require
@@ -370,7 +371,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def audit_export(request: HttpRequest) -> HttpResponse:
     form, entries = _audit_search(request)
-    personal = can(request.user, PERSONAL_VIEW)
+    download = personal_download(request, None, _("Catatan audit"))
+    personal = not download.masked
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     file_name = f"audit-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
@@ -408,12 +410,5 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             ]
         )
         count += 1
-    audit.record_export(
-        user=request.user,
-        what=_("Catatan audit"),
-        file_name=file_name,
-        region_code=request.user.region_id or "",
-        rows=count,
-        masked=not personal,
-    )
+    download.record(file_name=file_name, rows=count)
     return response

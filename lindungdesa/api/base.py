@@ -16,6 +16,7 @@ from rest_framework import exceptions, pagination, permissions, serializers, sta
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lindungdesa.accounts.downloads import personal_download
 from lindungdesa.accounts.permissions import PERSONAL_VIEW, can, denied_message
 from lindungdesa.lib.pii import Kind, mask
 
@@ -44,6 +45,30 @@ class Pagination(pagination.PageNumberPagination):
     invalid_page_message = "Halaman tidak ada."
 
 
+# A page of a person-level list holding more rows than this is a download of personal data: audited.
+AUDITED_PAGE_ROWS = 20
+
+
+class PersonalListMixin:
+    """A list API of people, positions or memberships. Looking one person up stays quiet; a page of more
+    than AUDITED_PAGE_ROWS rows is a person-level download (accounts/downloads.py): it needs the export
+    right and is recorded in the audit trail (who, the address asked, the region, how many rows)."""
+
+    personal_what = ""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        download = None
+        if len(page) > AUDITED_PAGE_ROWS:
+            asked = request.query_params.get("region", "")
+            region = asked if asked and request.user.can_see_region(asked) else None
+            download = personal_download(request, region, self.personal_what)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if download is not None:
+            download.record(file_name=request.get_full_path()[:200], rows=len(page))
+        return response
+
+
 class MaskedField(serializers.CharField):
     """NIK, KPJ or phone: whole for roles with the personal-data right, masked for the others."""
 
@@ -53,11 +78,31 @@ class MaskedField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_representation(self, value) -> str:
-        request = self.context.get("request")
         text = super().to_representation(value) if value is not None else ""
-        if request is not None and can(request.user, PERSONAL_VIEW):
-            return text
-        return mask(self.kind, text)
+        return text if sees_personal_data(self) else mask(self.kind, text)
+
+
+def sees_personal_data(serializer_field: serializers.Field) -> bool:
+    request = serializer_field.context.get("request")
+    return request is not None and can(request.user, PERSONAL_VIEW)
+
+
+class WithheldMixin:
+    """Birth date or sex: given only to roles with the personal-data right, null for the others.
+
+    Beside a desa and the last digits of a NIK they would give back the NIK's hidden digits (lib/pii.py).
+    """
+
+    def to_representation(self, value):
+        return super().to_representation(value) if sees_personal_data(self) else None
+
+
+class WithheldDateField(WithheldMixin, serializers.DateField):
+    pass
+
+
+class WithheldChoiceField(WithheldMixin, serializers.ChoiceField):
+    pass
 
 
 class ErrorSerializer(serializers.Serializer):

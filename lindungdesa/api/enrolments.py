@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
@@ -10,7 +11,7 @@ from lindungdesa.accounts.scope import scope_q
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.officials.models import Position
 
-from .base import ERRORS, ID_MAX, HasAction, MaskedField
+from .base import ERRORS, ID_MAX, HasAction, MaskedField, PersonalListMixin
 
 
 def enrolments_for(user):
@@ -49,10 +50,11 @@ class EnrolmentFilter(serializers.Serializer):
     )
 
 
-class EnrolmentList(generics.ListAPIView):
+class EnrolmentList(PersonalListMixin, generics.ListAPIView):
     required_action = PEOPLE_VIEW
     permission_classes = [HasAction]
     serializer_class = EnrolmentOut
+    personal_what = _("API: daftar kepesertaan")
 
     @extend_schema(
         operation_id="enrolments_list",

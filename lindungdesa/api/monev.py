@@ -10,10 +10,14 @@ from rest_framework.views import APIView
 from lindungdesa.accounts.permissions import CASE_EDIT, REGION_VIEW, require_object
 from lindungdesa.monev import rules
 from lindungdesa.monev.models import Case, CaseEvent, Round
-from lindungdesa.monev.selectors import cases_for, rounds_for
+from lindungdesa.monev.selectors import cases_for, note_for, rounds_for
 from lindungdesa.monev.services import MonevError, case_move
+from lindungdesa.regions.converters import RegionCodeConverter
+from lindungdesa.regions.models import Region, under
 
 from .base import ERRORS, HasAction, bad_request
+
+REGION_CODE = rf"^{RegionCodeConverter.regex}$"
 
 
 class RoundOut(serializers.ModelSerializer):
@@ -51,6 +55,10 @@ class RoundList(generics.ListAPIView):
 
 class EventOut(serializers.ModelSerializer):
     user = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField(
+        help_text="null: catatan hanya untuk peran yang melihat data orang."
+    )
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = CaseEvent
@@ -58,6 +66,13 @@ class EventOut(serializers.ModelSerializer):
 
     def get_user(self, event) -> str:
         return event.user.get_username() if event.user else ""
+
+    # Notes and evidence may name people and quote KPJ numbers: as the case page shows them (note_for).
+    def get_note(self, event) -> str | None:
+        return note_for(self.context["request"].user, event.case, event.note)
+
+    def get_evidence(self, event) -> str | None:
+        return note_for(self.context["request"].user, event.case, event.evidence)
 
 
 class CaseOut(serializers.ModelSerializer):
@@ -93,6 +108,18 @@ class CaseFilter(serializers.Serializer):
     round = serializers.IntegerField(required=False, min_value=1, max_value=2**31)
     state = serializers.ChoiceField(required=False, choices=list(rules.STATES))
     desa = serializers.CharField(required=False, max_length=13)
+    region = serializers.RegexField(
+        REGION_CODE,
+        required=False,
+        max_length=13,
+        help_text="Kode Kemendagri wilayah, mis. 61.03: kasus desa di dalamnya (di dalam wilayah pengguna).",
+        error_messages={"invalid": "Kode wilayah tidak dikenal; tulis seperti 61.03 atau 61.03.01.2007."},
+    )
+
+    def validate_region(self, code: str) -> str:
+        if not Region.objects.filter(code=code).exists():
+            raise serializers.ValidationError("Wilayah dengan kode ini tidak ada.")
+        return code
 
 
 class CaseList(generics.ListAPIView):
@@ -111,6 +138,9 @@ class CaseList(generics.ListAPIView):
             cases = cases.filter(state=data["state"])
         if "desa" in data:
             cases = cases.filter(desa_id=data["desa"])
+        if "region" in data:
+            # Inside the user's scope still (cases_for): a region outside it gives no case.
+            cases = cases.filter(under(data["region"], "desa__code"))
         return cases
 
     @extend_schema(
@@ -129,7 +159,11 @@ class CaseDetail(generics.RetrieveAPIView):
     serializer_class = CaseDetailOut
 
     def get_queryset(self):
-        return cases_for(self.request.user).select_related("agency").prefetch_related("events__user")
+        return (
+            cases_for(self.request.user)
+            .select_related("agency")
+            .prefetch_related("events__user", "events__case")
+        )
 
     @extend_schema(
         operation_id="cases_retrieve",

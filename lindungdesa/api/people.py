@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -9,12 +11,21 @@ from rest_framework.views import APIView
 
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, ROSTER_EDIT, require_object
 from lindungdesa.accounts.scope import scope_q, scoped
+from lindungdesa.lib.pii import age_band
 from lindungdesa.lib.values import CellError, parse_phone
 from lindungdesa.officials.models import Acting, Office, Person, Position, serving_on
 from lindungdesa.officials.services import position_appoint, position_end
 from lindungdesa.regions.models import Region, under
 
-from .base import ERRORS, HasAction, MaskedField, day_field
+from .base import (
+    ERRORS,
+    HasAction,
+    MaskedField,
+    PersonalListMixin,
+    WithheldChoiceField,
+    WithheldDateField,
+    day_field,
+)
 
 
 def positions_for(user):
@@ -57,11 +68,18 @@ class PositionOut(serializers.ModelSerializer):
 class PersonOut(serializers.ModelSerializer):
     nik = MaskedField("nik")
     phone = MaskedField("phone")
+    # Withheld (null) for roles without the personal-data right, who get the decade of age instead.
+    sex = WithheldChoiceField(choices=Person.Sex.choices, read_only=True, allow_null=True)
+    birth_date = WithheldDateField(read_only=True, allow_null=True)
+    age_band = serializers.SerializerMethodField(help_text='Umur hari ini per sepuluh tahun, mis. "40-49".')
     positions = PositionOut(many=True, read_only=True, source="scoped_positions")
 
     class Meta:
         model = Person
-        fields = ["id", "nik", "name", "sex", "birth_date", "phone", "positions"]
+        fields = ["id", "nik", "name", "sex", "birth_date", "age_band", "phone", "positions"]
+
+    def get_age_band(self, person) -> str:
+        return age_band(person.birth_date, timezone.localdate())
 
 
 class PeopleFilter(serializers.Serializer):
@@ -75,10 +93,11 @@ def _with_positions(people, user):
     )
 
 
-class PersonList(generics.ListAPIView):
+class PersonList(PersonalListMixin, generics.ListAPIView):
     required_action = PEOPLE_VIEW
     permission_classes = [HasAction]
     serializer_class = PersonOut
+    personal_what = _("API: daftar orang")
 
     @extend_schema(
         operation_id="people_list",
@@ -124,10 +143,11 @@ class PositionFilter(serializers.Serializer):
     group = serializers.ChoiceField(required=False, choices=["APARAT", "BPD"])
 
 
-class PositionList(generics.ListAPIView):
+class PositionList(PersonalListMixin, generics.ListAPIView):
     required_action = PEOPLE_VIEW
     permission_classes = [HasAction]
     serializer_class = PositionOut
+    personal_what = _("API: daftar jabatan")
 
     @extend_schema(
         operation_id="positions_list",

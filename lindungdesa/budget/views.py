@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lindungdesa.accounts.downloads import PersonalDownload, personal_download
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.permissions import BUDGET_ADOPT, BUDGET_PAYERS, can
+from lindungdesa.accounts.permissions import BUDGET_ADOPT, BUDGET_PAYERS, PEOPLE_VIEW, PERSONAL_EXPORT, can
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.regions.models import Region
 
@@ -124,21 +126,43 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
         stored=list(stored_budgets(region, year)[:20]),
         can_adopt=can_adopt(request.user),
         can_set_payers=can_set_payers(request.user, region),
-        budget_people=exports.person_rows(by_scenario[scenario]) if region.level == 4 else [],
+        # A desa's sheet names its people: for roles that see people (a viewer gets the totals only).
+        may_see_people=can(request.user, PEOPLE_VIEW, region.code),
+        may_download=region.level < 4 or can(request.user, PERSONAL_EXPORT, region.code),
+        budget_people=(
+            exports.person_rows(by_scenario[scenario])
+            if region.level == 4 and can(request.user, PEOPLE_VIEW, region.code)
+            else []
+        ),
     )
     return render(request, "budget/region.html", ctx)
 
 
-def _download(budget: RegionBudget, request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt == "xlsx":
-        content = exports.budget_xlsx(budget, personal=request.user.can_see_personal_data)
-        response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    elif fmt == "pdf":
-        content = exports.budget_pdf(budget, today=timezone.localdate())
-        response = HttpResponse(content, content_type=exports.PDF_CONTENT_TYPE)
-    else:
+CONTENT_TYPES = {"xlsx": exports.XLSX_CONTENT_TYPE, "pdf": exports.PDF_CONTENT_TYPE}
+
+
+def _access(request: HttpRequest, region: Region, fmt: str) -> PersonalDownload | None:
+    """A desa's sheet lists its people (names, offices, wages; NIK in the XLSX): a person-level download,
+    audited. A larger region's holds a row per desa or regency: aggregates, for everyone in the region."""
+    if fmt not in CONTENT_TYPES:
         raise Http404("Format tidak dikenal.")
-    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(budget, fmt)}"'
+    if region.level < 4:
+        return None
+    return personal_download(request, region.code, _("Anggaran iuran per orang (%(fmt)s)") % {"fmt": fmt})
+
+
+def _download(budget: RegionBudget, fmt: str, download: PersonalDownload | None) -> HttpResponse:
+    if fmt == "xlsx":
+        masked = download is None or download.masked
+        content = exports.budget_xlsx(budget, personal=not masked)
+    else:
+        content = exports.budget_pdf(budget, today=timezone.localdate())
+    name = exports.file_name(budget, fmt)
+    if download is not None:
+        rows = len(budget.budget.persons)
+        return download.respond(content, file_name=name, content_type=CONTENT_TYPES[fmt], rows=rows)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -146,18 +170,20 @@ def _download(budget: RegionBudget, request: HttpRequest, fmt: str) -> HttpRespo
 @require_safe
 def budget_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     region = region_for_user(request.user, code)
+    download = _access(request, region, fmt)
     if region.level == 4 and not region.is_village:
         raise Http404("Kelurahan tidak mempunyai aparat desa maupun BPD.")
     year, scenario, _errors = _form(request)
-    return _download(region_budget(region, year, scenario, lines=region.level == 4), request, fmt)
+    return _download(region_budget(region, year, scenario, lines=region.level == 4), fmt, download)
 
 
 @login_required
 @require_safe
 def stored_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     stored = get_object_or_404(Budget.objects.select_related("region", "created_by"), pk=pk)
-    region_for_user(request.user, stored.region_id)  # 404 outside the user's region
-    return _download(stored_budget(stored), request, fmt)
+    region = region_for_user(request.user, stored.region_id)  # 404 outside the user's region
+    download = _access(request, region, fmt)
+    return _download(stored_budget(stored), fmt, download)
 
 
 @login_required
@@ -297,4 +323,5 @@ def desa_summary(desa: Region, user: User) -> dict | None:
         "current_query": scenario_query(year, current.scenario),
         "everyone_query": scenario_query(year, everyone.scenario),
         "sources": compute.SOURCES,
+        "may_download": can(user, PERSONAL_EXPORT, desa.code),  # the desa's sheets name its people
     }

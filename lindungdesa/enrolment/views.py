@@ -1,7 +1,8 @@
 """Reconciliation pages: who serves but is not protected, and what the two sides disagree on."""
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,8 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from lindungdesa.accounts import audit
-from lindungdesa.accounts.permissions import ENROLMENT_EDIT, PERSONAL_EXPORT, RECONCILE_VIEW, can, require
+from lindungdesa.accounts.downloads import personal_download
+from lindungdesa.accounts.permissions import (
+    ENROLMENT_EDIT,
+    PERSONAL_EXPORT,
+    PERSONAL_VIEW,
+    RECONCILE_VIEW,
+    can,
+    require,
+)
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.imports import exports
 from lindungdesa.lib.months import Month
@@ -99,12 +107,17 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     region = region_for_user(request.user, code)
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
+    personal = can(request.user, PERSONAL_VIEW)
     sections = []
     for item in LISTS:
         findings = item.find(region.code, period)
-        sections.append({"list": item, "count": len(findings), "rows": findings[:SHOWN]})
+        shown = findings[:SHOWN] if personal else withhold_birth_dates(findings[:SHOWN])
+        sections.append({"list": item, "count": len(findings), "rows": shown})
     proposals = open_proposals_in(region.code)
     ctx = {
+        # Birth dates (match proposals) and the proposals' download only for roles with personal.view.
+        "personal": personal,
+        "may_download": can(request.user, PERSONAL_EXPORT, region.code),
         "region": region,
         "period": period,
         "period_errors": errors,
@@ -128,32 +141,43 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def reconcile_download(request: HttpRequest, code: str, name: str) -> HttpResponse:
     require(request.user, RECONCILE_VIEW, code)
+    item = next((i for i in LISTS if i.name == name), None)
+    if item is None and name != PROPOSALS:
+        raise Http404(_("Daftar tidak dikenal."))
+    title = str(item.title) if item else _("Usulan pencocokan")
+    # Match proposals exist to compare birth dates: they are not masked, so only for personal.view.
+    download = personal_download(request, code, f"{_('Rekonsiliasi')}: {title}", whole=item is None)
     region = region_for_user(request.user, code)
     period, _form, _errors = _period(request)
-    personal = can(request.user, PERSONAL_EXPORT, region.code)
-    if name == PROPOSALS:
+    if item is None:
         rows = list(open_proposals_in(region.code))
-        title = _("Usulan pencocokan")
-        content = exports.proposals_xlsx(rows, personal=personal)
+        content = exports.proposals_xlsx(rows, personal=True)
     else:
-        item = next((i for i in LISTS if i.name == name), None)
-        if item is None:
-            raise Http404(_("Daftar tidak dikenal."))
         rows = item.find(region.code, period)
-        title = str(item.title)
-        content = exports.findings_xlsx(title, rows, personal=personal)
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    file_name = f"rekonsiliasi-{region.code}-{period}-{name}.xlsx"
-    audit.record_export(
-        user=request.user,
-        what=f"{_('Rekonsiliasi')}: {title}",
-        file_name=file_name,
-        region_code=region.code,
+        if download.masked:
+            rows = withhold_birth_dates(rows)
+        content = exports.findings_xlsx(title, rows, personal=not download.masked)
+    return download.respond(
+        content,
+        file_name=f"rekonsiliasi-{region.code}-{period}-{name}.xlsx",
+        content_type=exports.XLSX_CONTENT_TYPE,
         rows=len(rows),
-        masked=not personal,
     )
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+
+
+# "tanggal lahir di BPJS: 12-04-1975" in a finding's detail (reconcile.data_differences).
+_BIRTH_DATE_NOTE = re.compile(r"tanggal lahir di BPJS: [^;]*")
+
+
+def withhold_birth_dates(findings: list[Finding]) -> list[Finding]:
+    """The findings as a role without personal.view may see them: a birth date beside the desa and the last
+    digits of a NIK gives the NIK back (lib/pii.py), so a differing one is only said to differ."""
+    return [
+        replace(f, detail=_BIRTH_DATE_NOTE.sub(_("tanggal lahir di BPJS berbeda"), f.detail))
+        if f.detail
+        else f
+        for f in findings
+    ]
 
 
 def _decide(request: HttpRequest, code: str, pk: int, decide: Callable) -> HttpResponse:

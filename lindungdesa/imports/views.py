@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from lindungdesa.accounts import audit
+from lindungdesa.accounts.downloads import personal_download
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import (
     BPJS_IMPORT,
     IMPORT_VIEW,
-    PERSONAL_EXPORT,
     PERSONAL_VIEW,
     ROSTER_IMPORT,
     can,
@@ -187,10 +186,10 @@ def _detail(
         shown = list(rejected[:REJECTED_SHOWN])
         warnings = getattr(batch, "warnings", None) or []
         if not can(request.user, PERSONAL_VIEW):
-            # A message may quote the value it is about (an odd KPJ, say): masked like a log line.
+            # A message may quote the value it is about (an odd KPJ, a birth date): masked, dates too.
             for row in shown:
-                row.message = mask_text(row.message)
-            warnings = [{**w, "message": mask_text(str(w.get("message", "")))} for w in warnings]
+                row.message = mask_text(row.message, dates=True)
+            warnings = [{**w, "message": mask_text(str(w.get("message", "")), dates=True)} for w in warnings]
         ctx.update(
             rejected=shown,
             rejected_count=rejected.count(),
@@ -279,16 +278,15 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def rejected_download(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
-    # Identifiers only for roles allowed to export them; every download is in the audit trail.
-    mask = not can(request.user, PERSONAL_EXPORT)
-    file_name = f"impor-{batch.pk}-ditolak.xlsx"
-    content = exports.rejected_rows_xlsx(batch, mask_personal=mask)
-    audit.record_export(
-        user=request.user,
-        what=_("Baris ditolak impor #%(pk)s") % {"pk": batch.pk},
-        file_name=file_name,
-        region_code=batch.scope_code,
-        rows=batch.rejected,
-        masked=mask,
+    # The rows as they were sent, to be corrected and uploaded again: birth dates and sex beside NIKs, which
+    # no mask makes safe. So the file is whole, for roles with personal.view only (accounts/downloads.py).
+    download = personal_download(
+        request, batch.scope_code, _("Baris ditolak impor #%(pk)s") % {"pk": batch.pk}, whole=True
     )
-    return _xlsx(content, file_name)
+    content = exports.rejected_rows_xlsx(batch, mask_personal=False)
+    return download.respond(
+        content,
+        file_name=f"impor-{batch.pk}-ditolak.xlsx",
+        content_type=exports.XLSX_CONTENT_TYPE,
+        rows=batch.rejected,
+    )

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from lindungdesa.accounts.permissions import CASE_ASSIGN, CASE_EDIT, CASE_LETTER, PERSONAL_EXPORT, can
 from lindungdesa.indicators.forms import PercentField
 from lindungdesa.regions.models import Region
 
@@ -75,6 +76,9 @@ class BulkForm(forms.Form):
         ("tugaskan", "Tugaskan ke instansi"),
         ("surat", "Cetak surat (PDF)"),
     ]
+    # The right each action asks for (accounts/permissions.py). Printing numbers the letters without one,
+    # so it is for the offices that send them; the file names people, so it also needs personal.export.
+    RIGHTS = {"status": CASE_EDIT, "tugaskan": CASE_ASSIGN, "surat": CASE_LETTER}
 
     cases = forms.TypedMultipleChoiceField(coerce=int, required=False)
     action = forms.ChoiceField(label="Tindakan", choices=ACTIONS)
@@ -84,8 +88,18 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, user, round_: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Only the actions the role may take are offered; one sent anyway is refused by the view (403).
+        self.fields["action"].widget.choices = [
+            (k, label) for k, label in self.ACTIONS if self.allows(user, k)
+        ]
         self.fields["agency"].queryset = Agency.objects.filter(region__code__startswith=round_.province_id)
         self.fields["cases"].choices = [(v, v) for v in self.data.getlist("cases")] if self.data else []
+
+    @classmethod
+    def allows(cls, user, action: str) -> bool:
+        if action == "surat" and not can(user, PERSONAL_EXPORT):
+            return False
+        return can(user, cls.RIGHTS[action])
 
     def clean(self):
         data = super().clean()

@@ -151,13 +151,24 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
     return out
 
 
-def letters_html(cases: list[Case], *, today: date | None = None) -> str:
-    """The letters of `cases` as one HTML document, a letter a page (numbers given where missing)."""
+@dataclass(frozen=True)
+class Letters:
+    pdf: bytes
+    named: int  # the people named in them, for the audit entry of the download
+
+
+def letters_html(cases: list[Case], *, today: date | None = None, number: bool = True) -> str:
+    return _letters_html(cases, today=today, number=number)[0]
+
+
+def _letters_html(cases: list[Case], *, today: date | None, number: bool) -> tuple[str, list[LetterData]]:
+    """The letters of `cases` as one HTML document, a letter a page. With `number`, a case without a letter
+    number is given the next one; without, its letter is a draft (a download changes nothing)."""
     today = today or timezone.localdate()
-    cases = letters_number(cases=list(cases), today=today)
+    cases = letters_number(cases=list(cases), today=today) if number else list(cases)
     data = letter_data(cases)
     first = cases[0].round
-    return render_to_string(
+    html = render_to_string(
         "monev/letters_pdf.html",
         {
             "letters": [
@@ -177,12 +188,18 @@ def letters_html(cases: list[Case], *, today: date | None = None) -> str:
             "legal_basis": LEGAL_BASIS,
         },
     )
+    return html, data
 
 
-def letters_pdf(cases: list[Case], *, today: date | None = None) -> bytes:
+def letters_file(cases: list[Case], *, today: date | None = None, number: bool = True) -> Letters:
     from weasyprint import HTML
 
-    return HTML(string=letters_html(cases, today=today)).write_pdf()
+    html, data = _letters_html(cases, today=today, number=number)
+    return Letters(pdf=HTML(string=html).write_pdf(), named=sum(d.missing for d in data))
+
+
+def letters_pdf(cases: list[Case], *, today: date | None = None, number: bool = True) -> bytes:
+    return letters_file(cases, today=today, number=number).pdf
 
 
 def whatsapp_text(case: Case, *, today: date | None = None) -> str:

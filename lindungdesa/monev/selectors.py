@@ -7,10 +7,12 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, can
 from lindungdesa.accounts.scope import scope_q
 from lindungdesa.enrolment.models import Enrolment, StatusRule, person_protected
 from lindungdesa.indicators.compute import aggregate
 from lindungdesa.lib.months import Month
+from lindungdesa.lib.pii import mask_text
 from lindungdesa.officials.models import Position, serving_on
 from lindungdesa.regions.models import Region, under
 
@@ -63,6 +65,20 @@ def desa_states(code: str, period: Month) -> dict[str, rules.DesaState]:
 def cases_for(user: User) -> QuerySet[Case]:
     """The cases in the user's region (every page and export of monev goes through this)."""
     return Case.objects.filter(scope_q(user, "desa__code"))
+
+
+def note_for(user: User, case: Case, text: str) -> str | None:
+    """A case note or evidence as `user` may read it, None when it may not.
+
+    Notes name people and quote KPJ numbers ("KPJ terbit untuk Budi, 12345678901"): they follow the rights
+    to the case's people, not the case's progress. Roles that see people read them, with the numbers masked
+    unless they may see personal data; the others (viewer, association) see states, dates and who only.
+    """
+    if not text:
+        return text
+    if not can(user, PEOPLE_VIEW, case.desa_id):
+        return None
+    return text if can(user, PERSONAL_VIEW) else mask_text(text, dates=True)
 
 
 def rounds_for(user: User) -> QuerySet[Round]:

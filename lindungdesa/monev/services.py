@@ -219,15 +219,28 @@ def cases_assign(*, cases: Iterable[Case], agency: Agency | None, assignee=None,
 
 @transaction.atomic
 def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case]:
-    """Give each case without one a letter number (the round's format, numbered in order) and date."""
+    """Give each case without one a letter number (the round's format, numbered in order) and date.
+
+    A change of state: pages call it only on a POST (docs/monev.md); downloading a letter never does."""
     today = today or today_local()
-    by_round: dict[int, Round] = {}
-    for case in cases:
-        if case.letter_number:
+    wanted = [case for case in cases if not case.letter_number]
+    if not wanted:
+        return cases
+    by_round = {
+        r.pk: r
+        for r in Round.objects.select_for_update().filter(pk__in={c.round_id for c in wanted}).order_by("pk")
+    }
+    # Read again under the rounds' locks: a number another request gave meanwhile is kept, not replaced.
+    given = dict(
+        Case.objects.filter(pk__in=[c.pk for c in wanted])
+        .exclude(letter_number="")
+        .values_list("pk", "letter_number")
+    )
+    for case in wanted:
+        if case.pk in given:
+            case.refresh_from_db(fields=["letter_number", "letter_date"])
             continue
-        round_ = by_round.get(case.round_id)
-        if round_ is None:
-            round_ = by_round[case.round_id] = Round.objects.select_for_update().get(pk=case.round_id)
+        round_ = by_round[case.round_id]
         round_.letters_issued += 1
         case.letter_number = round_.letter_number_format.format(n=round_.letters_issued, year=today.year)
         case.letter_date = today

@@ -7,10 +7,21 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lindungdesa.accounts.downloads import common_region, personal_download
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.permissions import CASE_EDIT, MONEV_CONFIRM, MONEV_MANAGE, PEOPLE_VIEW, can, require
+from lindungdesa.accounts.permissions import (
+    CASE_ASSIGN,
+    CASE_EDIT,
+    CASE_LETTER,
+    MONEV_CONFIRM,
+    MONEV_MANAGE,
+    PERSONAL_EXPORT,
+    can,
+    require,
+)
 from lindungdesa.indicators.views import user_province
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
@@ -18,14 +29,15 @@ from lindungdesa.regions.models import Region
 from . import rules
 from .exports import round_report_xlsx
 from .forms import AssignForm, BulkForm, MoveForm, QueueFilter, RoundOpenForm
-from .letters import letters_pdf, whatsapp_link, whatsapp_text
+from .letters import letters_file, whatsapp_link, whatsapp_text
 from .models import Case, CaseAttachment, Round
-from .selectors import cases_for, desa_states, queue_for, round_report, rounds_for
+from .selectors import cases_for, desa_states, note_for, queue_for, round_report, rounds_for
 from .services import (
     MonevError,
     case_move,
     cases_assign,
     cases_move_bulk,
+    letters_number,
     regencies_to_confirm,
     round_accept,
     round_confirm_regency,
@@ -34,6 +46,7 @@ from .services import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 # A letter takes about 0.1 s to lay out; a page request should not run for minutes.
 MAX_LETTERS_PER_FILE = 200
 
@@ -125,6 +138,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_accept": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_refreeze": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_edit": can(request.user, CASE_EDIT),
+            "may_assign": can(request.user, CASE_ASSIGN),
             "today": today,
             "section": "monev",
         },
@@ -139,13 +153,18 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("monev-round", pk=round_.pk)
+    action = form.cleaned_data["action"]
+    # Each action asks for its own right (the form offers only those the role holds).
+    require(request.user, BulkForm.RIGHTS[action])
     ids = form.cleaned_data["cases"]
     cases = list(cases_for(request.user).filter(round=round_, pk__in=ids).select_related("round", "desa"))
-    action = form.cleaned_data["action"]
     if action == "surat":
         if not cases:
             messages.error(request, "Pilih kasus yang akan disurati.")
             return redirect("monev-round", pk=round_.pk)
+        download = personal_download(
+            request, common_region([c.desa_id for c in cases]), _("Surat monev (nama yang belum terlindungi)")
+        )
         if len(cases) > MAX_LETTERS_PER_FILE:
             messages.error(
                 request,
@@ -154,7 +173,10 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
                 f"--round {round_.pk} --out surat.pdf",
             )
             return redirect("monev-round", pk=round_.pk)
-        return _pdf(letters_pdf(cases), f"surat-monev-{round_.period}-{len(cases)}-desa.pdf")
+        # A POST with its CSRF token by a letter sender: the letters without a number are given one.
+        letters = letters_file(cases, number=True)
+        name = f"surat-monev-{round_.period}-{len(cases)}-desa.pdf"
+        return download.respond(letters.pdf, file_name=name, content_type=PDF, rows=letters.named)
     if action == "tugaskan":
         cases_assign(cases=cases, agency=form.cleaned_data["agency"], user=request.user)
         messages.success(request, f"{len(cases)} kasus ditugaskan ke {form.cleaned_data['agency']}.")
@@ -171,12 +193,6 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
             request, f"… dan {len(result.refused) - 20} kasus lain ditolak dengan alasan yang sama."
         )
     return redirect("monev-round", pk=round_.pk)
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -250,11 +266,21 @@ def round_refreeze_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request.user, pk)
-    move = MoveForm(state=case.state, user=request.user)
+    user = request.user
+    move = MoveForm(state=case.state, user=user)
     assign = AssignForm(case=case)
+    form_name = request.POST.get("form", "") if request.method == "POST" else ""
     if request.method == "POST":
-        require(request.user, CASE_EDIT)
-    if request.method == "POST" and request.POST.get("form") == "tugaskan":
+        action = {"tugaskan": CASE_ASSIGN, "nomor-surat": CASE_LETTER}.get(form_name, CASE_EDIT)
+        require(user, action, case.desa_id)
+    if form_name == "nomor-surat":
+        if case.letter_number:
+            messages.error(request, f"Surat kasus ini sudah bernomor {case.letter_number}.")
+        else:
+            [case] = letters_number(cases=[case])
+            messages.success(request, f"Surat diberi nomor {case.letter_number}; unduh untuk mencetaknya.")
+        return redirect("monev-case", pk=case.pk)
+    if form_name == "tugaskan":
         assign = AssignForm(request.POST, case=case)
         if assign.is_valid():
             try:
@@ -288,17 +314,34 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Kasus menjadi {rules.STATES[target]}.")
                 return redirect("monev-case", pk=case.pk)
-    text = whatsapp_text(case)
+    may_edit = can(user, CASE_EDIT, case.desa_id)
+    may_download = can(user, PERSONAL_EXPORT, case.desa_id)
+    text = whatsapp_text(case) if may_edit else ""
+    events = [
+        {
+            "event": e,
+            "note": note_for(user, case, e.note),
+            "evidence": note_for(user, case, e.evidence),
+            # Attachments are signed letters and budget pages: person-level files (accounts/downloads.py).
+            "attachments": list(e.attachments.all()) if may_download else [],
+            "attachments_hidden": len(e.attachments.all()) if not may_download else 0,
+        }
+        for e in case.events.select_related("user").prefetch_related("attachments")
+    ]
     return render(
         request,
         "monev/case.html",
         {
             "case": case,
-            "events": case.events.select_related("user").prefetch_related("attachments"),
+            "events": events,
             "move": move,
             "assign": assign,
+            "may_edit": may_edit,
+            "may_assign": can(user, CASE_ASSIGN, case.desa_id),
+            "may_number": can(user, CASE_LETTER, case.desa_id) and not case.letter_number,
+            "may_download": may_download,
             "whatsapp": text,
-            "whatsapp_link": whatsapp_link(text),
+            "whatsapp_link": whatsapp_link(text) if text else "",
             "overdue": rules.is_overdue(case.state, case.due_date, timezone.localdate()),
             "figures": case.figures,
             "section": "monev",
@@ -309,14 +352,21 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def case_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's letter as it stands: numbered if a letter sender gave it its number (a POST on the case
+    page), else a draft. A GET changes nothing, so a link or an <img> elsewhere cannot number letters."""
     case = _case_for(request.user, pk)
-    require(request.user, PEOPLE_VIEW)  # the letter names the people not yet protected
-    return _pdf(letters_pdf([case]), f"surat-monev-{case.round.period}-{case.desa_id}.pdf")
+    # The letter names the officials not yet protected: a person-level download.
+    download = personal_download(request, case.desa_id, _("Surat monev (nama yang belum terlindungi)"))
+    letters = letters_file([case], number=False)
+    name = f"surat-monev-{case.round.period}-{case.desa_id}{'' if case.letter_number else '-draf'}.pdf"
+    return download.respond(letters.pdf, file_name=name, content_type=PDF, rows=letters.named)
 
 
 @login_required
 @require_safe
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(CaseAttachment.objects.select_related("event__case"), pk=pk)
-    _case_for(request.user, item.event.case_id)  # 404 outside the user's region
+    case = _case_for(request.user, item.event.case_id)  # 404 outside the user's region
+    download = personal_download(request, case.desa_id, _("Lampiran kasus monev"))
+    download.record(file_name=item.name, rows=None)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

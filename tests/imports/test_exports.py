@@ -42,7 +42,7 @@ def shown(sheet) -> list[list]:
 
 
 def masked(nik: str) -> str:
-    return nik[:4] + "********" + nik[-4:]
+    return "************" + nik[-4:]
 
 
 @pytest.fixture

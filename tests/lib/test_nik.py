@@ -43,8 +43,8 @@ def test_birth_date_and_sex_must_agree():
     assert "Jenis kelamin" in problems[0] and "05-07-1989" in problems[1]
 
 
-def test_masking_hides_the_birth_date():
-    assert nik_mask("6103014507890001") == "6103********0001"
+def test_masking_hides_the_region_and_the_birth_date():
+    assert nik_mask("6103014507890001") == "************0001"
 
 
 @given(st.text(max_size=30))

@@ -125,6 +125,7 @@ def test_bulk_letters_come_as_one_pdf(client, analyst, opened):
 def test_the_letter_names_who_is_not_protected_and_the_premium_in_words(client, analyst, opened, roster):
     client.force_login(analyst)
     case = opened.cases.get(desa_id=PENYELADI)
+    client.post(f"/monev/kasus/{case.pk}/", {"form": "nomor-surat"})
     text = pdf_text(client.get(f"/monev/kasus/{case.pk}/surat.pdf").content)
     case.refresh_from_db()
     assert case.letter_number == "400.10/1/DPMPD/2026"

@@ -19,7 +19,7 @@ URL = f"/rekonsiliasi/{PENYELADI}/?periode={PERIOD}"
 
 
 def masked(nik: str) -> str:
-    return nik[:4] + "********" + nik[-4:]
+    return "************" + nik[-4:]
 
 
 def participant(nik: str, name: str, born: date) -> Enrolment:
@@ -239,3 +239,20 @@ def test_people_are_unchanged_by_looking(client, analyst, findings):
     before = list(Person.objects.values_list("id", "name"))
     page(client, analyst)
     assert list(Person.objects.values_list("id", "name")) == before
+
+
+def test_an_analyst_is_shown_no_birth_date(client, analyst, sanggau_operator, findings):
+    """Beside the desa and a NIK's last digits a birth date would give the NIK back (docs/security.md)."""
+    Enrolment.objects.filter(person=findings.maria).update(bpjs_birth_date=date(1985, 3, 31))
+    html = page(client, analyst)
+    for day in ("31-03-1985", "30-03-1985", "17-08-1990"):  # Maria by BPJS and by the roster, Yohanes
+        assert day not in html
+    assert "tanggal lahir di BPJS berbeda" in section(html, "data-berbeda")
+    assert "usulan.xlsx" not in html
+    client.force_login(analyst)
+    rows = sheet_rows(client.get(f"/rekonsiliasi/{PENYELADI}/data-berbeda.xlsx?periode={PERIOD}"))
+    assert rows[1][6] == "nama di BPJS: Maria Ulin Sari; tanggal lahir di BPJS berbeda"
+    assert client.get(f"/rekonsiliasi/{PENYELADI}/usulan.xlsx").status_code == 403
+    # Those who may see personal data see the dates they must compare.
+    html = page(client, sanggau_operator)
+    assert "tanggal lahir di BPJS: 31-03-1985" in html and "17-08-1990" in section(html, "usulan")

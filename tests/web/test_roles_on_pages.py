@@ -71,9 +71,14 @@ def test_import_messages_quote_identifiers_masked_for_an_analyst(client, roster,
         warnings=[{"row": 2, "field": "kpj", "message": "Nomor KPJ 123456789012 terdiri dari 12 digit."}],
     )  # fmt: skip
     batch.rejected_rows.create(row_number=3, field="nik", message="NIK 6103011204750001 dua kali.", data={})
+    batch.rejected_rows.create(
+        row_number=4, field="tanggal_lahir", message="Tanggal lahir tidak sesuai NIK: menurut NIK 12-04-1975."
+    )
     client.force_login(analyst)
     html = client.get(f"/impor/{batch.pk}/").content.decode()
     assert "123456789012" not in html and "********9012" in html
-    assert "6103011204750001" not in html and "6103********0001" in html
+    assert "6103011204750001" not in html and "************0001" in html
+    assert "12-04-1975" not in html and "menurut NIK **-**-****" in html  # a birth date, withheld
     client.force_login(sanggau_operator)
-    assert "123456789012" in client.get(f"/impor/{batch.pk}/").content.decode()
+    html = client.get(f"/impor/{batch.pk}/").content.decode()
+    assert "123456789012" in html and "12-04-1975" in html

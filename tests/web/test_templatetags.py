@@ -31,4 +31,4 @@ def test_months_are_named_in_indonesian():
 
 
 def test_niks_are_masked():
-    assert nik_samar("6103011204750001") == "6103********0001"
+    assert nik_samar("6103011204750001") == "************0001"

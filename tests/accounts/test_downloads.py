@@ -1,0 +1,126 @@
+"""Every download of person-level data goes through `accounts.downloads.personal_download`: refused to
+roles without `personal.export` (and, for a whole file, `personal.view`), recorded in the audit trail with
+who, what, the region and the row count (docs/security.md, *Downloads of person-level data*)."""
+
+import pytest
+from django.urls import reverse
+
+from lindungdesa.accounts.models import AuditEntry
+from lindungdesa.accounts.permissions import PERSONAL_EXPORT, PERSONAL_VIEW, role_allows
+from tests.accounts.test_scope_matrix import ROUTES, request, url_for
+from tests.web.conftest import PENYELADI, roster  # noqa: F401  (fixture)
+from tests.world import ROLE_USERS, build_world
+
+pytestmark = pytest.mark.django_db
+
+# Files of aggregated figures (a row per region or desa, counts only) or of no data at all: not audited.
+AGGREGATE_DOWNLOADS = {
+    "monev-round-report",  # per regency
+    "import-template",  # an empty roster
+    "ucj-template",  # per regency, no person
+    "public-data-csv",
+}
+
+
+def exports() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).order_by("id"))
+
+
+def is_file(response) -> bool:
+    return "attachment" in response.get("Content-Disposition", "") or response.streaming
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_every_file_of_the_project_is_audited_or_aggregate(client, roster, route):  # noqa: F811
+    """Built from the URL configuration: a new download view that forgets the helper fails here."""
+    world = build_world(roster)
+    admin = world.users["admin"]
+    url = url_for(route, world, region_place="penyeladi", object_place="penyeladi", user=admin)
+    before = len(exports())
+    _method, response = request(client, admin, url)
+    if not is_file(response) or route.name in AGGREGATE_DOWNLOADS:
+        return
+    written = exports()[before:]
+    assert len(written) == 1, f"{route.name}: a file without its audit entry"
+    assert written[0].user == admin and written[0].region_code
+
+
+def downloads(world) -> dict[str, str]:
+    """Each person-level download of the pages, for the desa Penyeladi, with the rows it holds."""
+    place = world.places["penyeladi"]
+    return {
+        "budget-xlsx": reverse("budget-download", args=[PENYELADI, "xlsx"]) + "?skenario=all-serving",
+        "budget-pdf": reverse("budget-download", args=[PENYELADI, "pdf"]) + "?skenario=all-serving",
+        "budget-stored": reverse("budget-stored-download", args=[place.object("budget").pk, "xlsx"]),
+        "letter": reverse("monev-case-letter", args=[place.case.pk]),
+        "attachment": reverse("monev-attachment", args=[place.attachment.pk]),
+        "reconcile-list": reverse("reconcile-download", args=[PENYELADI, "belum-terdaftar"]),
+        "proposals": reverse("reconcile-download", args=[PENYELADI, "usulan"]),
+        "rejected-rows": reverse("import-rejected", args=[place.batch.pk]),
+        "audit-export": reverse("audit-export"),
+    }
+
+
+WHOLE = {"proposals", "rejected-rows"}  # files that cannot be masked: personal.view too
+
+
+@pytest.mark.parametrize("role_key", [key for key in ROLE_USERS if key != "admin_national"])
+def test_each_download_is_refused_without_the_right_and_audited_with_it(client, roster, role_key):  # noqa: F811
+    world = build_world(roster)
+    user = world.users[role_key]
+    role = ROLE_USERS[role_key][0]
+    for name, url in downloads(world).items():
+        if name == "audit-export" and not role_allows(role, "audit.view"):
+            continue  # refused by its own right first
+        if name == "rejected-rows" and not role_allows(role, "import.view"):
+            continue  # the batch is not even found (404) without the right to imports
+        if name in ("reconcile-list", "proposals") and not role_allows(role, "reconcile.view"):
+            continue
+        whole_ok = name not in WHOLE or role_allows(role, PERSONAL_VIEW)
+        allowed = role_allows(role, PERSONAL_EXPORT) and whole_ok
+        before = len(exports())
+        client.force_login(user)
+        response = client.get(url)
+        written = exports()[before:]
+        if not allowed:
+            assert response.status_code == 403, (role_key, name, response.status_code)
+            assert written == [], (role_key, name)
+            continue
+        assert response.status_code == 200, (role_key, name, response.status_code)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        [entry] = written
+        assert entry.user == user and entry.username == user.username, name
+        assert entry.note and entry.after["what"] == entry.note, name
+        assert entry.region_code == (user.region_id or "" if name == "audit-export" else PENYELADI), name
+        assert entry.after["masked"] == (not role_allows(role, PERSONAL_VIEW)), name
+        if name == "attachment":
+            assert entry.after["rows"] is None
+        else:
+            assert isinstance(entry.after["rows"], int), name
+
+
+def test_the_rows_are_counted(client, roster):  # noqa: F811
+    world = build_world(roster)
+    operator = world.users["regency_operator"]
+    client.force_login(operator)
+    urls = downloads(world)
+    client.get(urls["budget-xlsx"])
+    client.get(urls["reconcile-list"])
+    budget, reconcile = exports()
+    # Penyeladi's roster: Budi, Siti, Ahmad, Yohanes (aparat), Maria, Antonius (BPD) serve next year.
+    assert budget.after["rows"] == 6 and budget.note.startswith("Anggaran iuran per orang")
+    assert reconcile.after["rows"] >= 1 and reconcile.after["file_name"].endswith("belum-terdaftar.xlsx")
+
+
+def test_a_regencys_budget_is_aggregate_and_open_to_a_viewer(client, roster):  # noqa: F811
+    world = build_world(roster)
+    viewer = world.users["viewer"]
+    client.force_login(viewer)
+    response = client.get(reverse("budget-download", args=["61.03", "xlsx"]))
+    assert response.status_code == 200 and exports() == []
+    html = client.get(reverse("budget", args=["61.03"])).content.decode()
+    assert reverse("budget-download", args=["61.03", "xlsx"]) in html
+    html = client.get(reverse("budget", args=[PENYELADI]) + "?skenario=all-serving").content.decode()
+    assert reverse("budget-download", args=[PENYELADI, "xlsx"]) not in html
+    assert "Rincian per orang" not in html and "Budi Santoso" not in html
