@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is this app's (a worker that recovers dead ones' tasks).
+    "lindungdesa.workers",
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",

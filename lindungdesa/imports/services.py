@@ -148,6 +148,17 @@ def batch_commit_preview(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+def batch_retry(batch: ImportBatch) -> ImportBatch:
+    """Queue a failed batch again, from its kept file (the import is atomic: a failed one changed nothing)."""
+    if batch.state != ImportBatch.State.FAILED or not batch.file:
+        raise ValueError("Hanya impor yang gagal dan berkasnya tersimpan yang dapat dicoba lagi.")
+    batch.state = ImportBatch.State.PENDING
+    batch.message = ""
+    batch.finished_at = None
+    batch.save(update_fields=["state", "message", "finished_at"])
+    return batch
+
+
 def reconcile_after_import(scope_code: str = "") -> None:
     """New people may be the participants BPJS already reported; new participants may be known people."""
     enrolments_link_by_nik()

@@ -1,0 +1,1 @@
+from tests.imports.conftest import desa, people  # noqa: F401  (fixtures)
