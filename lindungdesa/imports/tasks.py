@@ -65,7 +65,9 @@ TASK_FAILED = "Impor gagal karena kesalahan sistem; tidak ada data yang diubah. 
 def import_task_finished(sender, task_result, **kwargs) -> None:
     """A failed import task whose batch still says it waits or runs (its worker died, or the task failed
     before the import could record why): the batch is marked failed, with a retry on its page."""
-    if task_result.task.module_path != import_batch_run.module_path or task_result.status != TaskResultStatus.FAILED:
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    if task_result.task.module_path != import_batch_run.module_path:
         return
     batch = ImportBatch.objects.filter(pk=task_result.args[0]).first()
     if batch is None or batch.state not in (ImportBatch.State.PENDING, ImportBatch.State.RUNNING):
