@@ -127,7 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+    # A transaction takes the write lock when it begins, so it never fails half-way on a lock it could not
+    # upgrade; a writer waits up to SQLITE_BUSY_TIMEOUT seconds for another's lock (an import holds it for
+    # its whole transaction), then the request answers 503 with Retry-After (web/errors.py).
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = float(env_str("SQLITE_BUSY_TIMEOUT", "15"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# A server error answers JSON under /api/, and 503 with Retry-After while the database is busy.
+handler500 = "lindungdesa.web.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("impor/", include("lindungdesa.imports.urls")),

@@ -59,12 +59,12 @@ class SideDatabase:
         with psycopg.connect(self.url, autocommit=True) as db:
             return db.execute(sql, params).fetchall()
 
-    def django(self, code: str) -> Any:
+    def django(self, code: str, **env: str) -> Any:
         """Run Python code in a process of its own on this database; what it binds to `result`, as JSON."""
         script = f"import django, json\ndjango.setup()\nresult = None\n{code}\nprint(json.dumps(result))\n"
         done = subprocess.run(
             [sys.executable, "-c", script],
-            env=self.env(),
+            env=self.env(**env),
             cwd=ROOT,
             capture_output=True,
             text=True,
