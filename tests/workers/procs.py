@@ -3,6 +3,7 @@ the suite's own test database is an in-memory one on SQLite, and on PostgreSQL i
 transaction. An SQLite file, or a PostgreSQL database named after the suite's, migrated once per test
 process, with Kalimantan Barat's regions."""
 
+import contextlib
 import csv
 import io
 import json
@@ -11,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,9 +79,41 @@ class SideDatabase:
             [CLI, *args], env=self.env(), cwd=ROOT, capture_output=True, text=True, timeout=timeout
         )
 
-    def start(self, *args: str, log: Path) -> subprocess.Popen:
+    def start(self, *args: str, log: Path, **env: str) -> subprocess.Popen:
         with log.open("ab") as out:
-            return subprocess.Popen([CLI, *args], env=self.env(), cwd=ROOT, stdout=out, stderr=out)
+            return subprocess.Popen([CLI, *args], env=self.env(**env), cwd=ROOT, stdout=out, stderr=out)
+
+    @contextlib.contextmanager
+    def import_transaction(self, seconds: float) -> Iterator[None]:
+        """Inside: another process holds a transaction as an import does (written to from its start) for
+        `seconds`; the block should end before that."""
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(seconds)],
+            env=self.env(),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            wait_for(
+                lambda: holder.stdout.readline().strip() == "held", seconds=60, what="the transaction held"
+            )
+            yield
+        finally:
+            holder.wait(seconds + 60)
+
+
+HOLDER = """
+import sys, time
+import django
+django.setup()
+from django.db import transaction
+from lindungdesa.imports.models import ImportBatch
+with transaction.atomic():
+    ImportBatch.objects.create(kind="roster", file_name="besar.csv", file_sha256="0" * 64, state="failed")
+    print("held", flush=True)
+    time.sleep(float(sys.argv[1]))
+"""
 
 
 def side_database(base_url: str, folder: Path, suffix: str) -> SideDatabase:

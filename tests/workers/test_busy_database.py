@@ -3,25 +3,8 @@
 Retry-After (JSON for the API); on PostgreSQL an import locks only its own rows, so they go through."""
 
 import json
-import subprocess
-import sys
 
 import pytest
-
-from tests.workers.procs import ROOT, wait_for
-
-HOLDER = """
-import sys, time
-import django
-django.setup()
-from django.db import transaction
-from lindungdesa.imports.models import ImportBatch
-# As an import does: one transaction, written to from the start, held while the rows are worked through.
-with transaction.atomic():
-    ImportBatch.objects.create(kind="roster", file_name="besar.csv", file_sha256="0" * 64)
-    print("held", flush=True)
-    time.sleep(float(sys.argv[1]))
-"""
 
 REQUESTS = """
 from django.test import Client
@@ -54,19 +37,9 @@ def analyst_key(side_db) -> str:
 
 
 def during_an_import(side_db, key: str, *, hold: float, busy_timeout: float) -> list[dict]:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(hold)],
-        env=side_db.env(),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for(lambda: holder.stdout.readline().strip() == "held", seconds=60, what="the transaction held")
+    with side_db.import_transaction(hold):
         code = f"PASSWORD = {PASSWORD!r}\nKEY = {key!r}\n{REQUESTS}"
         return side_db.django(code, SQLITE_BUSY_TIMEOUT=str(busy_timeout), ALLOWED_HOSTS="testserver")
-    finally:
-        holder.wait(hold + 60)
 
 
 def test_requests_wait_for_a_short_import(side_db, analyst_key):

@@ -23,7 +23,7 @@ def task_states(side_db) -> list[str]:
     ]
 
 
-def worker(side_db, worker_id: str, log, *extra: str):
+def worker(side_db, worker_id: str, log, *extra: str, **env: str):
     return side_db.start(
         "db_worker",
         "--queue-name",
@@ -35,6 +35,7 @@ def worker(side_db, worker_id: str, log, *extra: str):
         worker_id,
         *extra,
         log=log,
+        **env,
     )
 
 
@@ -104,4 +105,37 @@ def test_a_worker_killed_mid_import_leaves_a_failed_batch_that_is_tried_again(si
         assert second.poll() is None, log_text(log)
     finally:
         stop(second)
+    assert "Traceback" not in log_text(log)
+
+
+def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_path):
+    """The issue's worker exited on "database is locked" (SQLite): now it logs and goes on."""
+    log = tmp_path / "worker.log"
+    # A second's busy timeout: the worker's look for a task fails while the transaction is held.
+    process = worker(side_db, "outlives", log, SQLITE_BUSY_TIMEOUT="1")
+    try:
+        with side_db.import_transaction(4):
+            wait_for(
+                lambda: "database" in log_text(log) or side_db.vendor == "postgresql",
+                seconds=30,
+                what="the error logged",
+            )
+        assert process.poll() is None, log_text(log)
+        roster = tmp_path / "small.csv"
+        roster.write_bytes(province_roster(3))
+        batch_id = side_db.django(
+            "from lindungdesa.imports.engine import batch_create\n"
+            "from lindungdesa.imports.tasks import import_batch_run\n"
+            f"data = open({str(roster)!r}, 'rb').read()\n"
+            "batch = batch_create(kind='roster', data=data, file_name='small.csv', save=True)\n"
+            "import_batch_run.enqueue(batch.pk)\n"
+            "result = batch.pk\n"
+        )
+        wait_for(lambda: batch_state(side_db, batch_id)[0] == "done", seconds=60, what="the import run")
+        assert process.poll() is None
+    finally:
+        stop(process)
+    if side_db.vendor == "sqlite":
+        errors = [line for line in log_text(log).splitlines() if "database error" in line]
+        assert errors and all("database is locked" in line for line in errors), log_text(log)
     assert "Traceback" not in log_text(log)
