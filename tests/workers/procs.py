@@ -181,8 +181,9 @@ OFFICES = [
 ]
 
 
-def province_roster(rows: int, province: str = "61") -> bytes:
-    """A valid roster of `rows` rows over the province's desa (ten offices each), as CSV."""
+def province_roster(rows: int, province: str = "61", serial_from: int = 0) -> bytes:
+    """A valid roster of `rows` rows over the province's desa (ten offices each), as CSV; people's NIK
+    serials in each kecamatan start after `serial_from` (another number, other people)."""
     codes = sorted(c for c in wilayah._desa() if c.startswith(f"{province}.") and c.split(".")[3][0] in "23")
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ROSTER_HEADER)
@@ -194,7 +195,7 @@ def province_roster(rows: int, province: str = "61") -> bytes:
         for office, group in OFFICES:
             if written == rows:
                 return out.getvalue().encode()
-            serial = serials[district] = serials.get(district, 0) + 1
+            serial = serials[district] = serials.get(district, serial_from) + 1
             born = date(1970, 1, 1) + timedelta(days=serial % 9000)
             nik = (
                 f"{district.replace('.', '')}{born.day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"

@@ -98,3 +98,22 @@ def test_the_page_offers_to_try_again_and_runs_it(client, running_batch):
 def test_only_a_failed_batch_is_tried_again(running_batch):
     with pytest.raises(ValueError):
         batch_retry(running_batch)
+
+
+def test_an_undo_is_refused_while_an_import_runs(people):
+    from lindungdesa.imports.services import IMPORT_LOCK, UndoRefused, batch_undo, roster_import_file
+    from lindungdesa.lib.locks import NamedLock, separate_connection
+
+    data = to_csv(ROSTER_HEADER, [people.row("Yohanes Ale", "Kepala Desa", serial=1)])
+    batch = ImportBatch.objects.get(pk=roster_import_file(data=data, file_name="roster.csv").batch)
+    elsewhere = separate_connection()
+    running = NamedLock(IMPORT_LOCK, connection=elsewhere)  # an import in another process
+    assert running.acquire(wait=False)
+    try:
+        with pytest.raises(UndoRefused, match="Impor lain sedang berjalan"):
+            batch_undo(batch=batch)
+    finally:
+        running.release()
+        if elsewhere.vendor == "postgresql":
+            elsewhere.close()
+    assert batch_undo(batch=batch) == 2
