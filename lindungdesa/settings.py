@@ -133,6 +133,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = float(env_str("SQLITE_BUSY_TIMEOUT", "15"))
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connection pooling (psycopg's pool, in each process), instead of persistent connections: at most
+    # DATABASE_POOL_MAX_SIZE connections per process. 0 (the default): no pool, DB_CONN_MAX_AGE applies.
+    # Behind PgBouncer, leave it at 0 (docs/scaling.md).
+    _pool_max = int(env_str("DATABASE_POOL_MAX_SIZE", "0"))
+    if _pool_max:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(env_str("DATABASE_POOL_MIN_SIZE", "1")),
+            "max_size": _pool_max,
+            "timeout": float(env_str("DATABASE_POOL_TIMEOUT", "10")),
+        }
+
+# A PostgreSQL streaming replica for the read-only pages (lindungdesa/dbrouter.py says which, and when not).
+DATABASE_REPLICA_MAX_LAG = float(env_str("DATABASE_REPLICA_MAX_LAG", "10"))  # seconds behind, at most
+DATABASE_REPLICA_PIN_SECONDS = int(env_str("DATABASE_REPLICA_PIN_SECONDS", "30"))  # primary after a write
+DATABASE_REPLICA_CHECK_SECONDS = float(env_str("DATABASE_REPLICA_CHECK_SECONDS", "2"))  # lag answer kept
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env_str("DATABASE_REPLICA_URL", ""), conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+        ),
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+        # Tests make no database of their own for it; the router's tests point it at the real replica.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["lindungdesa.dbrouter.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -217,6 +245,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [_SELF],
     }
 }
+
+if "replica" in DATABASES:
+    # Which reads of a request may go to the replica (after the session and the user are known).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "lindungdesa.dbrouter.ReplicaMiddleware",
+    )
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures the username is locked out from that
 # address for AXES_COOLOFF_MINUTES. By username and address together, so that one office behind one address

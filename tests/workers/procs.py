@@ -181,10 +181,12 @@ OFFICES = [
 ]
 
 
-def province_roster(rows: int, province: str = "61", serial_from: int = 0) -> bytes:
-    """A valid roster of `rows` rows over the province's desa (ten offices each), as CSV; people's NIK
-    serials in each kecamatan start after `serial_from` (another number, other people)."""
+def province_roster(rows: int, *, desa_from: int, serial_from: int = 0, province: str = "61") -> bytes:
+    """A valid roster of `rows` rows over the province's desa from the `desa_from`-th on (ten offices
+    each: tests sharing a database take desa of their own), as CSV; people's NIK serials in each
+    kecamatan start after `serial_from`."""
     codes = sorted(c for c in wilayah._desa() if c.startswith(f"{province}.") and c.split(".")[3][0] in "23")
+    codes = codes[desa_from:]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ROSTER_HEADER)
     writer.writeheader()

@@ -7,12 +7,12 @@ import subprocess
 
 from tests.workers.procs import CLI, ROOT, province_roster
 
-ROWS = 8_000
+ROWS = 6_000
 
 
 def test_the_same_file_imported_twice_at_once_is_created_once_and_then_unchanged(side_db, tmp_path):
     roster = tmp_path / "bersamaan.csv"
-    roster.write_bytes(province_roster(ROWS, serial_from=5000))
+    roster.write_bytes(province_roster(ROWS, desa_from=1000, serial_from=5000))
     processes = [
         subprocess.Popen(
             [CLI, "import", "roster", str(roster), "--json"],

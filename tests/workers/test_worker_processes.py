@@ -51,7 +51,7 @@ def stop(process) -> None:
 
 def test_a_worker_killed_mid_import_leaves_a_failed_batch_that_is_tried_again(side_db, tmp_path):
     roster = tmp_path / "kill.csv"
-    roster.write_bytes(province_roster(ROWS))
+    roster.write_bytes(province_roster(ROWS, desa_from=0))
     batch_id = side_db.django(
         "from lindungdesa.imports.engine import batch_create\n"
         "from lindungdesa.imports.tasks import import_batch_run\n"
@@ -122,7 +122,7 @@ def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_
             )
         assert process.poll() is None, log_text(log)
         roster = tmp_path / "small.csv"
-        roster.write_bytes(province_roster(3))
+        roster.write_bytes(province_roster(3, desa_from=1700, serial_from=7000))
         batch_id = side_db.django(
             "from lindungdesa.imports.engine import batch_create\n"
             "from lindungdesa.imports.tasks import import_batch_run\n"
