@@ -70,6 +70,14 @@ class NamedLock:
         self._held = True
         return True
 
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    def forget(self) -> None:
+        """The connection that held it was lost, and the lock with it."""
+        self._held = False
+
     def release(self) -> None:
         if not self._held:
             return

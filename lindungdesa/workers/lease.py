@@ -25,11 +25,11 @@ class WorkerLease:
     def hold(self) -> None:
         """Take the lease, or take it again after the database connection that held it was lost."""
         if self.connection.vendor == "postgresql":
-            if self.lock._held and self.connection.is_usable():
+            if self.lock.held and self.connection.is_usable():
                 return
             self.connection.close()
-            self.lock._held = False
-        elif self.lock._held:
+            self.lock.forget()
+        elif self.lock.held:
             return
         self.lock.acquire(wait=False)
 

@@ -19,14 +19,16 @@ class WorkerDied(Exception):
     """Recorded as the error of a task whose worker stopped before finishing it."""
 
 
-def tasks_recover_abandoned() -> list[str]:
-    """Mark failed every running task whose worker died (its lease is free). Each is then reported
-    finished (django-tasks' `task_finished`), so that what the task was doing says it failed (an import
-    batch: imports/tasks.py). Returns their ids."""
+def tasks_recover_abandoned(*, starting_worker_id: str | None = None) -> list[str]:
+    """Mark failed every running task whose worker died (its lease is free), and those of
+    `starting_worker_id`, a worker that is starting (a restart with a fixed --worker-id: what its id ran
+    is its dead predecessor's). Each is then reported finished (django-tasks' `task_finished`), so that
+    what the task was doing says it failed (an import batch: imports/tasks.py). Returns their ids."""
     recovered = []
     for result in DBTaskResult.objects.running().only("id", "worker_ids"):
         worker_id = result.worker_ids[-1] if result.worker_ids else ""
-        if worker_id and worker_alive(worker_id):
+        predecessor = starting_worker_id is not None and worker_id == starting_worker_id
+        if worker_id and not predecessor and worker_alive(worker_id):
             continue
         with transaction.atomic():
             row = DBTaskResult.objects.select_for_update().filter(pk=result.pk).first()
@@ -38,7 +40,7 @@ def tasks_recover_abandoned() -> list[str]:
             task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
         except (ImportError, SuspiciousOperation):
             pass  # a task this code no longer has: nothing else to tell
-        if worker_id:
+        if worker_id and not predecessor:
             remove_lock_file(lease_name(worker_id))
         recovered.append(str(row.pk))
     return recovered

@@ -117,3 +117,16 @@ def test_an_undo_is_refused_while_an_import_runs(people):
         if elsewhere.vendor == "postgresql":
             elsewhere.close()
     assert batch_undo(batch=batch) == 2
+
+
+def test_a_worker_restarted_under_the_same_id_recovers_what_its_predecessor_ran(running_batch):
+    lease = WorkerLease("fixed-id")
+    lease.hold()  # the new process, under the id the killed one had
+    try:
+        task = running_task(running_batch, "fixed-id")
+        assert tasks_recover_abandoned() == []  # to anyone else, the id looks alive
+        assert tasks_recover_abandoned(starting_worker_id="fixed-id") == [str(task.pk)]
+    finally:
+        lease.release()
+    running_batch.refresh_from_db()
+    assert running_batch.state == ImportBatch.State.FAILED

@@ -41,6 +41,10 @@ class Worker(db_worker.Worker):
 
     def run(self) -> None:
         self._until_done(self.lease.hold, "taking the worker's lease")
+        # Nothing runs here yet: a task still marked running under this worker's id is a predecessor's.
+        self._until_done(
+            lambda: tasks_recover_abandoned(starting_worker_id=self.worker_id), "recovering its own tasks"
+        )
         threading.Thread(target=self._recover_forever, name="task-recovery", daemon=True).start()
         try:
             while True:
