@@ -83,28 +83,47 @@ class SideDatabase:
         with log.open("ab") as out:
             return subprocess.Popen([CLI, *args], env=self.env(**env), cwd=ROOT, stdout=out, stderr=out)
 
+    def django_process(self, code: str, **env: str) -> subprocess.Popen:
+        """As django(), in the background: read its output with communicate()."""
+        script = f"import django, json\ndjango.setup()\nresult = None\n{code}\nprint(json.dumps(result))\n"
+        return subprocess.Popen(
+            [sys.executable, "-c", script],
+            env=self.env(**env),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     @contextlib.contextmanager
-    def import_transaction(self, seconds: float) -> Iterator[None]:
-        """Inside: another process holds a transaction as an import does (written to from its start) for
-        `seconds`; the block should end before that."""
+    def import_transaction(self) -> Iterator[Callable[[], None]]:
+        """Inside: another process holds a transaction as an import does (written to from its start),
+        until the block ends or calls what it is given."""
         holder = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(seconds)],
+            [sys.executable, "-c", HOLDER],
             env=self.env(),
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
+
+        def release() -> None:
+            if not holder.stdin.closed:
+                holder.stdin.close()
+
         try:
             wait_for(
                 lambda: holder.stdout.readline().strip() == "held", seconds=60, what="the transaction held"
             )
-            yield
+            yield release
         finally:
-            holder.wait(seconds + 60)
+            release()
+            holder.wait(60)
 
 
 HOLDER = """
-import sys, time
+import sys
 import django
 django.setup()
 from django.db import transaction
@@ -112,7 +131,7 @@ from lindungdesa.imports.models import ImportBatch
 with transaction.atomic():
     ImportBatch.objects.create(kind="roster", file_name="besar.csv", file_sha256="0" * 64, state="failed")
     print("held", flush=True)
-    time.sleep(float(sys.argv[1]))
+    sys.stdin.read()  # until told to let go
 """
 
 

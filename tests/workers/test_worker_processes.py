@@ -114,7 +114,7 @@ def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_
     # A second's busy timeout: the worker's look for a task fails while the transaction is held.
     process = worker(side_db, "outlives", log, SQLITE_BUSY_TIMEOUT="1")
     try:
-        with side_db.import_transaction(4):
+        with side_db.import_transaction():
             wait_for(
                 lambda: "database" in log_text(log) or side_db.vendor == "postgresql",
                 seconds=30,
