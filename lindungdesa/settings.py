@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is this app's (a worker that recovers dead ones' tasks).
+    "lindungdesa.workers",
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
@@ -125,7 +127,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+    # A transaction takes the write lock when it begins, so it never fails half-way on a lock it could not
+    # upgrade; a writer waits up to SQLITE_BUSY_TIMEOUT seconds for another's lock (an import holds it for
+    # its whole transaction), then the request answers 503 with Retry-After (web/errors.py).
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = float(env_str("SQLITE_BUSY_TIMEOUT", "15"))
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Connection pooling (psycopg's pool, in each process), instead of persistent connections: at most
+    # DATABASE_POOL_MAX_SIZE connections per process. 0 (the default): no pool, DB_CONN_MAX_AGE applies.
+    # Behind PgBouncer, leave it at 0 (docs/scaling.md).
+    _pool_max = int(env_str("DATABASE_POOL_MAX_SIZE", "0"))
+    if _pool_max:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(env_str("DATABASE_POOL_MIN_SIZE", "1")),
+            "max_size": _pool_max,
+            "timeout": float(env_str("DATABASE_POOL_TIMEOUT", "10")),
+        }
+
+# A PostgreSQL streaming replica for the read-only pages (lindungdesa/dbrouter.py says which, and when not).
+DATABASE_REPLICA_MAX_LAG = float(env_str("DATABASE_REPLICA_MAX_LAG", "10"))  # seconds behind, at most
+DATABASE_REPLICA_PIN_SECONDS = int(env_str("DATABASE_REPLICA_PIN_SECONDS", "30"))  # primary after a write
+DATABASE_REPLICA_CHECK_SECONDS = float(env_str("DATABASE_REPLICA_CHECK_SECONDS", "2"))  # lag answer kept
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env_str("DATABASE_REPLICA_URL", ""), conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+        ),
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+        # Tests make no database of their own for it; the router's tests point it at the real replica.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["lindungdesa.dbrouter.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -211,6 +245,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [_SELF],
     }
 }
+
+if "replica" in DATABASES:
+    # Which reads of a request may go to the replica (after the session and the user are known).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "lindungdesa.dbrouter.ReplicaMiddleware",
+    )
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures the username is locked out from that
 # address for AXES_COOLOFF_MINUTES. By username and address together, so that one office behind one address

@@ -19,4 +19,5 @@ urlpatterns = [
 handler400 = "lindungdesa.api.errors.bad_request"
 handler403 = "lindungdesa.api.errors.permission_denied"
 handler404 = "lindungdesa.api.errors.page_not_found"
-handler500 = "lindungdesa.api.errors.server_error"
+# A server error: JSON under /api/ too, and 503 with Retry-After while the database is busy.
+handler500 = "lindungdesa.web.errors.server_error"

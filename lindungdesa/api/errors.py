@@ -1,5 +1,6 @@
 """Errors Django answers itself, before or after a view of the API runs (no URL matches, an unexpected
-exception), in JSON for addresses under /api/, as the API's own errors are (`base.exception_handler`);
+exception), in JSON for addresses under /api/ (a server error: `web.errors.server_error`, which also
+answers 503 while the database is busy), as the API's own errors are (`base.exception_handler`);
 the other addresses keep the site's pages (templates/404.html, 500.html ...)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -30,12 +31,3 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         # Never the exception's text: Django's names the address and the patterns it tried.
         return JsonResponse({"detail": _("Data tidak ditemukan.")}, status=404)
     return defaults.page_not_found(request, exception)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse(
-            {"detail": _("Terjadi kesalahan sistem. Coba lagi nanti; bila berulang, hubungi administrator.")},
-            status=500,
-        )
-    return defaults.server_error(request)

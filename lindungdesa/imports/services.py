@@ -1,6 +1,7 @@
 """Imports as services: the pages, the background task and the CLI all call these."""
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.apps import apps
 from django.db import transaction
@@ -11,6 +12,7 @@ from lindungdesa.accounts import audit
 from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.enrolment.reconcile import enrolments_link_by_nik, match_proposals_refresh, nik_prefix_of
+from lindungdesa.lib.locks import NamedLock, named_lock
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
 from lindungdesa.regions.models import Region
@@ -42,6 +44,7 @@ def roster_import_file(
     dry_run: bool = False,
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import a roster file now. A dry run writes nothing (not even a batch) and reports the same counts."""
     batch = batch_create(
@@ -55,7 +58,7 @@ def roster_import_file(
         dry_run=dry_run,
         save=not dry_run,
     )
-    return batch_process(batch, data=data, progress=progress)
+    return batch_process(batch, data=data, progress=progress, on_wait=on_wait)
 
 
 def bpjs_import_file(
@@ -68,6 +71,7 @@ def bpjs_import_file(
     dry_run: bool = False,
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import one month's BPJS participant extract now."""
     batch = batch_create(
@@ -81,7 +85,7 @@ def bpjs_import_file(
         dry_run=dry_run,
         save=not dry_run,
     )
-    return batch_process(batch, data=data, progress=progress)
+    return batch_process(batch, data=data, progress=progress, on_wait=on_wait)
 
 
 def _scope(user, scope_code: str | None) -> str:
@@ -96,14 +100,30 @@ def handler_for(batch: ImportBatch) -> RowHandler:
     return BpjsRows(as_of=Month.of(batch.as_of), scope_code=batch.scope_code, batch_id=batch.pk)
 
 
+# Imports (dry runs too: they write, then roll back) and undos run one at a time, across every process:
+# two imports of the same rows at once would both find them missing and both insert them. The later one
+# waits, then finds what the first wrote (its rows unchanged).
+IMPORT_LOCK = "imports"
+
+
 def batch_process(
-    batch: ImportBatch, *, data: bytes | None = None, progress: Progress | None = None
+    batch: ImportBatch,
+    *,
+    data: bytes | None = None,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportSummary:
-    """Run a batch: a dry run (kept as a preview when the batch is saved) or the real import.
+    """Run a batch: a dry run (kept as a preview when the batch is saved) or the real import, once no other
+    import or undo runs (`on_wait` is called if it has to wait for one).
 
     An unsaved batch (the CLI's dry run) leaves no trace at all. Raises ImportFailed when the file as a whole
     cannot be imported; the batch then says why, and nothing else changed.
     """
+    with named_lock(IMPORT_LOCK, on_wait=on_wait):
+        return _batch_process(batch, data=data, progress=progress)
+
+
+def _batch_process(batch: ImportBatch, *, data: bytes | None, progress: Progress | None) -> ImportSummary:
     saved = batch.pk is not None
     if data is None:
         try:
@@ -159,6 +179,17 @@ def batch_commit_preview(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+def batch_retry(batch: ImportBatch) -> ImportBatch:
+    """Queue a failed batch again, from its kept file (the import is atomic: a failed one changed nothing)."""
+    if batch.state != ImportBatch.State.FAILED or not batch.file:
+        raise ValueError("Hanya impor yang gagal dan berkasnya tersimpan yang dapat dicoba lagi.")
+    batch.state = ImportBatch.State.PENDING
+    batch.message = ""
+    batch.finished_at = None
+    batch.save(update_fields=["state", "message", "finished_at"])
+    return batch
+
+
 def reconcile_after_import(scope_code: str = "") -> None:
     """New people may be the participants BPJS already reported; new participants may be known people."""
     enrolments_link_by_nik()
@@ -169,13 +200,23 @@ class UndoRefused(Exception):
     """The batch cannot be undone; the message says why, in Indonesian."""
 
 
-@transaction.atomic
 def batch_undo(*, batch: ImportBatch, user=None) -> int:
     """Undo the last completed batch: delete what it created, restore what it changed. Returns a count.
 
     Set by set rather than row by row (a national import writes millions of rows), with the result of
-    taking its changes back newest first.
+    taking its changes back newest first. Refused while an import runs (a page does not wait for one).
     """
+    lock = NamedLock(IMPORT_LOCK)
+    if not lock.acquire(wait=False):
+        raise UndoRefused("Impor lain sedang berjalan; batalkan impor ini lagi sesudah impor itu selesai.")
+    try:
+        return _batch_undo(batch=batch, user=user)
+    finally:
+        lock.release()
+
+
+@transaction.atomic
+def _batch_undo(*, batch: ImportBatch, user=None) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.DONE:
         raise UndoRefused("Hanya impor yang selesai yang dapat dibatalkan.")

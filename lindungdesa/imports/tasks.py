@@ -4,8 +4,11 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from django_tasks.base import TaskResultStatus
+from django_tasks.signals import task_finished
 
 from lindungdesa.accounts import audit
 from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
@@ -87,3 +90,25 @@ def uploads_prune_schedule(*, after_run: bool = False) -> bool:
             return False
     uploads_prune_daily.using(run_after=next_prune(timezone.now())).enqueue()
     return True
+
+
+WORKER_DIED = (
+    "Impor terhenti karena proses pekerja latar belakang berhenti di tengah jalan; tidak ada data yang "
+    "diubah. Coba lagi."
+)
+TASK_FAILED = "Impor gagal karena kesalahan sistem; tidak ada data yang diubah. Coba lagi."
+
+
+@receiver(task_finished)
+def import_task_finished(sender, task_result, **kwargs) -> None:
+    """A failed import task whose batch still says it waits or runs (its worker died, or the task failed
+    before the import could record why): the batch is marked failed, with a retry on its page."""
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    if task_result.task.module_path != import_batch_run.module_path:
+        return
+    batch = ImportBatch.objects.filter(pk=task_result.args[0]).first()
+    if batch is None or batch.state not in (ImportBatch.State.PENDING, ImportBatch.State.RUNNING):
+        return
+    died = any(error.exception_class_path.endswith(".WorkerDied") for error in task_result.errors)
+    batch_fail(batch, WORKER_DIED if died else TASK_FAILED)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/progres/", views.progress, name="import-progress"),
     path("<int:pk>/pemetaan/", views.mapping, name="import-mapping"),
     path("<int:pk>/simpan/", views.commit, name="import-commit"),
+    path("<int:pk>/coba-lagi/", views.retry, name="import-retry"),
     path("<int:pk>/batalkan/", views.undo, name="import-undo"),
     path("<int:pk>/ditolak.xlsx", views.rejected_download, name="import-rejected"),
 ]

