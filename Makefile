@@ -6,7 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser fuzz-api lint format install clean
+# collectstatic runs only when a static file, a folder of them or the installed packages changed since the
+# last one: STATIC_STAMP is touched as it starts (a file changed while it runs is collected next time).
+VAR_DIR := $(or $(LINDUNGDESA_VAR_DIR),var)
+STATIC_STAMP := $(or $(STATIC_ROOT),$(VAR_DIR)/static)/.collected
+STATIC_SOURCES := $(shell find lindungdesa/static)
+
+.PHONY: run static test test-browser fuzz-api lint format install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +22,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/lindungdesa setup --province 61 --demo
+$(STATIC_STAMP): $(STAMP) $(STATIC_SOURCES)
+	@mkdir -p $(dir $@)
+	@touch $@.next
 	$(BIN)/lindungdesa collectstatic --noinput --verbosity 0
+	@mv $@.next $@
+
+static: $(STATIC_STAMP)
+
+run: $(STAMP)
+	@# collectstatic (when needed) beside the set-up: each keeps one core busy for a while.
+	@$(MAKE) -s --no-print-directory static & static=$$!; \
+	$(BIN)/lindungdesa setup --province 61 --demo; setup=$$?; \
+	wait $$static && test $$setup -eq 0
 	@echo "Lindung Desa berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
 	@# The background worker (imports, snapshots) runs beside the web server and stops with it.
 	$(BIN)/lindungdesa db_worker --queue-name '*' --no-reload --verbosity 0 & worker=$$!; \

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LINDUNGDESA_VAR_DIR", BASE_DIR / "var"))
@@ -49,9 +50,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "lindungdesa.ops.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting fewer files
     "django.contrib.humanize",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command is replaced by one reporting a heartbeat.
+    "lindungdesa.ops",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -310,3 +313,25 @@ MEDIA_URL = "/media/"  # never served: uploaded files are only read back by the 
 # Administrator created by `lindungdesa setup` when these are given; otherwise a password is generated.
 ADMIN_USERNAME = env_str("LINDUNGDESA_ADMIN_USERNAME", "admin")
 ADMIN_PASSWORD = env_str("LINDUNGDESA_ADMIN_PASSWORD", "")
+
+
+# --- Production: the server, static files, health checks (lindungdesa/ops) ------------------------------
+# `lindungdesa serve` runs gunicorn with these; `lindungdesa serve --help` lists the options overriding them.
+SERVE_BIND = env_str("LINDUNGDESA_BIND", "127.0.0.1:8000")
+# Web processes; 0: twice the cores the process may use, plus one (gunicorn's advice).
+SERVE_WORKERS = int(env_str("WEB_CONCURRENCY", "0"))
+SERVE_THREADS = int(env_str("LINDUNGDESA_THREADS", "1"))
+# Seconds a request may take before its process is replaced (a province's PDF takes a few).
+SERVE_TIMEOUT = int(env_str("LINDUNGDESA_TIMEOUT", "120"))
+
+# Source maps are only fetched by a browser's developer tools: compressing them took a third of
+# collectstatic's time (docs/benchmarks.md).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# Health probes come over plain HTTP from the machine itself or the load balancer: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# A task worker writes its heartbeat this often, and is taken for dead when its last one is older.
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_HEARTBEAT_STALE_SECONDS = float(env_str("WORKER_HEARTBEAT_STALE_SECONDS", "60"))
+# The monthly snapshot is computed from 01:00 on the first: until this hour, last month's will do.
+HEALTH_SNAPSHOT_GRACE_HOURS = int(env_str("HEALTH_SNAPSHOT_GRACE_HOURS", "6"))
