@@ -328,6 +328,10 @@ SERVE_TIMEOUT = int(env_str("LINDUNGDESA_TIMEOUT", "120"))
 # collectstatic's time (docs/benchmarks.md).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
+# Progress of running jobs is written by a task worker and read by the pages: on several machines, a folder
+# they all mount.
+CACHES["default"]["LOCATION"] = env_str("LINDUNGDESA_CACHE_DIR", CACHES["default"]["LOCATION"])
+
 # Health probes come over plain HTTP from the machine itself or the load balancer: never redirected.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # A task worker writes its heartbeat this often, and is taken for dead when its last one is older.
