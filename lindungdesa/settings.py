@@ -325,7 +325,7 @@ SERVE_THREADS = int(env_str("LINDUNGDESA_THREADS", "1"))
 SERVE_TIMEOUT = int(env_str("LINDUNGDESA_TIMEOUT", "120"))
 
 # Source maps are only fetched by a browser's developer tools: compressing them took a third of
-# collectstatic's time (docs/benchmarks.md).
+# collectstatic's compression time (docs/benchmarks.md).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Progress of running jobs is written by a task worker and read by the pages: on several machines, a folder
