@@ -27,7 +27,7 @@ $(DEV_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP)
 
-install: $(DEV_STAMP)
+install: $(STAMP)  # the project alone, as a server needs it
 
 $(STATIC_STAMP): $(STAMP) $(STATIC_SOURCES)
 	@mkdir -p $(dir $@)
