@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LINDUNGDESA_VAR_DIR", BASE_DIR / "var"))
@@ -49,11 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "lindungdesa.ops.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting fewer files
     "django.contrib.humanize",
     "django_htmx",
+    "lindungdesa.ops",
     "django_tasks",
-    # Before django_tasks_db: its `db_worker` command is this app's (a worker that recovers dead ones' tasks).
+    # Before django_tasks_db: its `db_worker` command is this app's (recovers dead workers' tasks, beats).
     "lindungdesa.workers",
     "django_tasks_db",
     "rest_framework",
@@ -364,3 +366,28 @@ IMPORT_READER_MEMORY_MB = int(env_str("IMPORT_READER_MEMORY_MB", "1024"))  # pyt
 IMPORT_DRAFT_DAYS = int(env_str("IMPORT_DRAFT_DAYS", "7"))  # dry runs, failed and undone imports
 IMPORT_UNDO_DAYS = int(env_str("IMPORT_UNDO_DAYS", "90"))  # a saved import can be undone, its file is kept
 IMPORT_QUOTA_MB = int(env_str("IMPORT_QUOTA_MB", "2048"))  # uploaded files kept per user (0: no quota)
+
+# --- Production: the server, static files, health checks (lindungdesa/ops) ------------------------------
+# `lindungdesa serve` runs gunicorn with these; `lindungdesa serve --help` lists the options overriding them.
+SERVE_BIND = env_str("LINDUNGDESA_BIND", "127.0.0.1:8000")
+# Web processes; 0: twice the cores the process may use, plus one (gunicorn's advice).
+SERVE_WORKERS = int(env_str("WEB_CONCURRENCY", "0"))
+SERVE_THREADS = int(env_str("LINDUNGDESA_THREADS", "1"))
+# Seconds a request may take before its process is replaced (a province's PDF takes a few).
+SERVE_TIMEOUT = int(env_str("LINDUNGDESA_TIMEOUT", "120"))
+
+# Source maps are only fetched by a browser's developer tools: compressing them took a third of
+# collectstatic's compression time (docs/benchmarks.md).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# Progress of running jobs is written by a task worker and read by the pages: on several machines, a folder
+# they all mount.
+CACHES["default"]["LOCATION"] = env_str("LINDUNGDESA_CACHE_DIR", CACHES["default"]["LOCATION"])
+
+# Health probes come over plain HTTP from the machine itself or the load balancer: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# A task worker writes its heartbeat this often, and is taken for dead when its last one is older.
+WORKER_HEARTBEAT_SECONDS = float(env_str("WORKER_HEARTBEAT_SECONDS", "10"))
+WORKER_HEARTBEAT_STALE_SECONDS = float(env_str("WORKER_HEARTBEAT_STALE_SECONDS", "60"))
+# The monthly snapshot is computed from 01:00 on the first: until this hour, last month's will do.
+HEALTH_SNAPSHOT_GRACE_HOURS = int(env_str("HEALTH_SNAPSHOT_GRACE_HOURS", "6"))

@@ -32,7 +32,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         detail = (
             _("Basis data sedang sibuk; coba lagi sebentar lagi.")
             if busy
-            else _("Terjadi kesalahan pada server; sudah tercatat. Coba lagi beberapa saat lagi.")
+            else _("Terjadi kesalahan sistem. Coba lagi nanti; bila berulang, hubungi administrator.")
         )
         response: HttpResponse = JsonResponse({"detail": detail}, status=status)
     else:

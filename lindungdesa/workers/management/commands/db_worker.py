@@ -1,4 +1,4 @@
-"""`lindungdesa db_worker`: django-tasks-db's worker, with two things added.
+"""`lindungdesa db_worker`: django-tasks-db's worker, with three things added.
 
 - It never stops on a database error (SQLite busy past its timeout, PostgreSQL restarted, a connection
   lost): it logs one line, waits, and goes on. A task whose end could not be recorded is recorded as
@@ -6,6 +6,8 @@
 - It holds a lease (workers/lease.py) and, every `--recover-interval` seconds, from its start, marks
   failed the tasks of workers that died while running them (workers/services.py): a worker restarted
   after `kill -9` recovers what the killed one left, and so does any other worker still running.
+- It reports a heartbeat from a thread of its own (ops/worker_health.py), which the readiness check reads:
+  the lease tells whether one given worker lives, the heartbeat whether any worker runs at all.
 """
 
 import logging
@@ -20,6 +22,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from lindungdesa.ops.worker_health import WorkerHeartbeatThread
 from lindungdesa.workers.lease import WorkerLease
 from lindungdesa.workers.services import tasks_recover_abandoned
 
@@ -46,6 +49,8 @@ class Worker(db_worker.Worker):
             lambda: tasks_recover_abandoned(starting_worker_id=self.worker_id), "recovering its own tasks"
         )
         threading.Thread(target=self._recover_forever, name="task-recovery", daemon=True).start()
+        heartbeat = WorkerHeartbeatThread(self.worker_id)
+        heartbeat.start()
         try:
             while True:
                 try:
@@ -56,6 +61,7 @@ class Worker(db_worker.Worker):
                     self._database_error(exc, "looking for a task")
                     self.startup_delay = False
         finally:
+            heartbeat.stop()
             self.lease.release()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
