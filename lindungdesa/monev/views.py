@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from lindungdesa.accounts.downloads import common_region, personal_download
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.scope import scope_q
 from lindungdesa.accounts.permissions import (
     CASE_ASSIGN,
     CASE_EDIT,
@@ -24,6 +23,7 @@ from lindungdesa.accounts.permissions import (
     can,
     require,
 )
+from lindungdesa.accounts.scope import scope_q
 from lindungdesa.indicators.views import user_province
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region

@@ -8,6 +8,7 @@ rounds and reports. Only cheap counts: the home page must stay light.
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,34 @@ def _cases_job(user: User, region: Region) -> Job:
         url,
         _("Tindak lanjuti kasus") if n else _("Lihat monev"),
         urgent=n > 0,
+    )
+
+
+def _rounds_job(user: User) -> Job:
+    """The province's latest monev round and how many of its cases are still open (one query)."""
+    from lindungdesa.monev import rules
+    from lindungdesa.monev.selectors import rounds_for
+
+    latest = (
+        rounds_for(user)
+        .annotate(open_cases=Count("cases", filter=Q(cases__state__in=rules.OPEN_STATES)))
+        .order_by("-opened_at")
+        .first()
+    )
+    if latest is None:
+        return Job(
+            _("Putaran monev"),
+            _("Belum ada"),
+            _("Buka putaran pertama: kasus dibuka untuk setiap desa yang belum memenuhi kriteria."),
+            reverse("monev-rounds"),
+            _("Buka putaran"),
+        )
+    return Job(
+        _("Kasus terbuka putaran %(period)s") % {"period": latest.period},
+        _count(latest.open_cases),
+        _("Terima angka kabupaten/kota, buka putaran baru, kirim surat."),
+        reverse("monev-round", args=[latest.pk]),
+        _("Buka putaran"),
     )
 
 
@@ -203,18 +232,12 @@ def region_jobs(user: User, region: Region, total) -> list[Job]:
                     _("Unggah daftar"),
                 )
             )
-    if user.role in (Role.REGENCY_OPERATOR, Role.REGENCY_ADMIN, Role.PROVINCE_ANALYST, Role.ADMIN):
-        jobs.insert(1 if jobs else 0, _cases_job(user, region))
+    if user.role in (Role.REGENCY_OPERATOR, Role.REGENCY_ADMIN) or (
+        user.role == Role.ADMIN and region.level == 2
+    ):
+        jobs.insert(1, _cases_job(user, region))
     if can(user, MONEV_MANAGE):
-        jobs.append(
-            Job(
-                _("Putaran monev"),
-                "",
-                _("Buka putaran baru, terima angka kabupaten/kota dan kirim surat."),
-                reverse("monev-rounds"),
-                _("Buka monev"),
-            )
-        )
+        jobs.append(_rounds_job(user))
     if can(user, REPORT_KEMENDAGRI) and region.level == 1:
         jobs.append(
             Job(

@@ -69,7 +69,9 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "breadcrumbs": breadcrumbs(request.user, region),
     }
     # On the user's own region (their home) the page opens with what their role does there.
-    ctx["is_home"] = region.code == (request.user.region_id or getattr(home_region(request.user), "code", None))
+    ctx["is_home"] = region.code == (
+        request.user.region_id or getattr(home_region(request.user), "code", None)
+    )
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
