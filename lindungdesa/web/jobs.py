@@ -1,6 +1,6 @@
 """What a user came to do, first on their home page: a few cards, each a figure and the page that acts on it.
 
-Each role's cards follow its job (docs/roles.md): the village operator keeps its roster, sees who is not
+Each role's cards follow its job: the village operator keeps its roster, sees who is not
 protected yet, answers its cases and budgets next year; the BPJS officer uploads the monthly extract and
 works the reconciliation lists; a regency acts on its villages and cases; the province follows its monev
 rounds and reports. Only cheap counts: the home page must stay light.
