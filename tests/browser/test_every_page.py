@@ -56,7 +56,7 @@ def world(regions):
     desa_list = list(Region.objects.filter(kind=Region.Kind.DESA, regency_code="61.03").order_by("code")[::9])
     desa_list += list(Region.objects.filter(kind=Region.Kind.DESA).exclude(regency_code="61.03")[::200])
     desa_list.append(Region.objects.get(code=DESA))
-    for i, desa in enumerate(desa_list):
+    for i, desa in enumerate(dict.fromkeys(desa_list)):
         kades = make_position(desa, Office.KEPALA_DESA, date(2020, 1, 1), name=f"Kepala Desa {i}")
         if i % 3:
             enrol(kades.person, date(2020, 2, 1), date(2099, 12, 1))
