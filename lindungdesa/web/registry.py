@@ -74,7 +74,7 @@ def official_add(request: HttpRequest, code: str) -> HttpResponse:
     desa = region_for_user(request.user, code)
     if not desa.is_village:
         raise Http404(_("Data tidak ditemukan."))
-    form = OfficialAddForm(request.POST or None)
+    form = OfficialAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             position = position_appoint(region=request.user.region_id, desa=desa, **form.values())
@@ -140,7 +140,7 @@ def _position_ctx(request: HttpRequest, position: Position) -> dict:
 @require_http_methods(["GET", "HEAD", "POST"])
 def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
-    form = PositionEndForm(request.POST or None)
+    form = PositionEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             position_end(
@@ -178,7 +178,7 @@ def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def position_replace_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
-    form = HandOverForm(request.POST or None)
+    form = HandOverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             successor = position_hand_over(region=request.user.region_id, position=position, **form.values())
@@ -257,7 +257,7 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, ROSTER_EDIT)
     initial = {f: getattr(person, f) for f in ("nik", "name", "birth_date", "sex", "phone")}
-    form = PersonEditForm(request.POST or None, initial=initial)
+    form = PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "GET" and person_reach_of(request.user.region_id, person) is not Reach.OWNED:
         form.add_error(None, shared_person_message())
     if request.method == "POST" and form.is_valid():
