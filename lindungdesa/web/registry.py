@@ -258,9 +258,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, ROSTER_EDIT)
     initial = {f: getattr(person, f) for f in ("nik", "name", "birth_date", "sex", "phone")}
     form = PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "GET" and person_reach_of(request.user.region_id, person) is not Reach.OWNED:
-        form.add_error(None, shared_person_message())
-    if request.method == "POST" and form.is_valid():
+    # Someone who also serves outside the region keeps their details (`boundary`): no form, the reason why.
+    locked = person_reach_of(request.user.region_id, person) is not Reach.OWNED
+    if request.method == "POST" and not locked and form.is_valid():
         try:
             person_update(region=request.user.region_id, person=person, **form.cleaned_data)
         except ValidationError as error:
@@ -273,6 +273,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
     ctx = _person_ctx(request, person)
     ctx.update(
+        locked=shared_person_message() if locked else "",
         title=_("Ubah data diri"),
         form=form,
         action=request.path,

@@ -213,6 +213,8 @@ def test_a_person_serving_elsewhere_too_keeps_their_details(client, village_oper
     page = client.get(f"/orang/{hendrikus.pk}/").content.decode()
     assert "Ubah data diri" not in page and "hanya dapat diubah oleh operator kabupaten/provinsi" in page
     assert "Nanga Biang" not in page  # his office there is not the operator's to know
+    edit = client.get(f"/orang/{hendrikus.pk}/ubah/").content.decode()
+    assert 'class="registry-form"' not in edit and "juga tercatat di wilayah lain" in edit
     before = snapshot()
     data = {
         "nik": hendrikus.nik,
