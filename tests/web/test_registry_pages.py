@@ -382,3 +382,16 @@ def test_a_kelurahan_has_no_add_form(client, sanggau_operator, roster):
     client.force_login(sanggau_operator)
     kelurahan = Region.objects.get(code="61.03.01.1001")
     assert client.get(add_url(kelurahan.code)).status_code == 404
+
+
+def test_the_pages_are_ready_for_a_strict_content_security_policy(client, village_operator, roster):
+    client.force_login(village_operator)
+    position = Position.objects.get(person=roster.ahmad)
+    for url in (
+        f"/orang/{roster.ahmad.pk}/",
+        f"/orang/{roster.ahmad.pk}/ubah/",
+        f"/jabatan/{position.pk}/akhiri/",
+        f"/jabatan/{position.pk}/ganti/",
+    ):
+        html = client.get(url).content.decode()
+        assert re.findall(r"\sstyle=|<style|\son[a-z]+=|<script(?![^>]*\ssrc=)", html) == [], url
