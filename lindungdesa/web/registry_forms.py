@@ -150,7 +150,7 @@ class OfficialAddForm(PersonFields, TermFields):
         gettext_lazy("Nama dusun"),
         required=False,
         max_length=80,
-        help_text=gettext_lazy("Wajib untuk kepala dusun."),
+        help_text=gettext_lazy("Untuk kepala dusun: nama dusunnya."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
