@@ -20,6 +20,7 @@ from lindungdesa.accounts.permissions import (
     MONEV_MANAGE,
     RECONCILE_VIEW,
     REPORT_KEMENDAGRI,
+    ROSTER_EDIT,
     ROSTER_IMPORT,
     can,
 )
@@ -134,11 +135,11 @@ def desa_jobs(user: User, desa: Region, total, period: Month, budget: dict | Non
             Job(
                 _("Aparat dan anggota BPD menjabat"),
                 _count(serving),
-                _("Daftar diimpor %(date)s. Perbarui bila ada yang berganti.")
+                _("Tambah, ubah atau akhiri jabatan di halaman ini, atau impor daftar (terakhir %(date)s).")
                 % {"date": last.created_at.strftime("%d-%m-%Y")}
                 if last
-                else _("Perbarui daftar bila ada yang berganti: impor templat atau unduhan OpenSID."),
-                reverse("imports"),
+                else _("Tambah, ubah atau akhiri jabatan di halaman ini, atau impor templat atau OpenSID."),
+                "#daftar-aparat" if can(user, ROSTER_EDIT, desa.code) else reverse("imports"),
                 _("Perbarui daftar"),
                 urgent=serving == 0,
             )
