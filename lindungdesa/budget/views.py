@@ -111,7 +111,8 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
     if scenario not in scenarios:
         scenarios.append(scenario)
     # A desa shows its people line by line; larger regions need only the totals, which are much quicker.
-    budgets = region_budgets(region, year, scenarios, lines=region.level == 4)
+    # A province shows its regencies: the totals per desa are not read (selectors.region_budgets).
+    budgets = region_budgets(region, year, scenarios, lines=region.level == 4, desa=region.level > 1)
     by_scenario = {b.scenario: b for b in budgets}
     current, everyone = budgets[0], budgets[1]
     ctx.update(
