@@ -38,3 +38,9 @@ def sumber(value: str) -> str:
 @register.filter
 def dict_get(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.filter
+def akun(by_account: dict, code: str) -> int:
+    """A region's APBDes amount under one account code (0 when it has none)."""
+    return by_account.get(code, 0)
