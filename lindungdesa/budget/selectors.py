@@ -7,6 +7,7 @@ tell a live budget from an adopted one except by `stored`.
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -354,21 +355,23 @@ def region_budgets(
     *,
     reference: Month | None = None,
     lines: bool = True,
-    desa: bool = True,
+    desa: "bool | Collection[compute.Scenario]" = True,
 ) -> list[RegionBudget]:
     """Several scenarios of one region and year, from one read of the roster.
 
     Totals (`lines=False`, the pages and summaries of regions above a desa) are kept in the cache under the
     data version: reading and computing a province (37,000 positions) takes seconds, and the answer only
-    changes when positions, memberships, status rules or budget rules do (`totals_version`). `desa=False`
-    leaves out the totals per desa (`budget.desa` empty; a province's page shows its regencies).
+    changes when positions, memberships, status rules or budget rules do (`totals_version`). `desa` says
+    for which scenarios the totals per desa are wanted (True: all; False: none, `budget.desa` empty): a
+    province's page shows its regencies, and a regency's its desa for the chosen scenario only.
     """
     reference = reference or reference_for(year)
     if lines:
         inputs = budget_inputs(region, year, reference)
         return [region_budget(region, year, s, inputs=inputs, lines=True) for s in scenarios]
-    # Two entries: the totals and per child region (small), and the totals per desa (a province's 2,000
-    # desa × six scenarios take 0.4 s to unpickle), read only when asked for.
+    # One entry for the totals and per child region (small), one per scenario for the totals per desa (a
+    # province's 2,000 desa × six scenarios take 0.4 s to unpickle), read only for the scenarios asked.
+    wanted = set(scenarios) if desa is True else set(desa or ())
     key = (
         "budget-totals:"
         + hashlib.sha256(
@@ -378,17 +381,23 @@ def region_budgets(
         ).hexdigest()
     )
     budgets: list[compute.Budget] | None = cache.get(key)
-    per_desa: list[dict[str, compute.Totals]] | None = cache.get(key + ":desa") if desa else None
-    if budgets is None or (desa and per_desa is None):
+    per_desa = cache.get_many([f"{key}:desa:{s.name}" for s in scenarios if s in wanted]) if budgets else {}
+    if budgets is None or len(per_desa) < len(wanted):
         inputs = budget_inputs(region, year, reference)
         computed = [region_budget(region, year, s, inputs=inputs, lines=False) for s in scenarios]
-        cache.set(key + ":desa", [b.budget.desa for b in computed], timeout=TOTALS_CACHE_SECONDS)
+        cache.set_many(
+            {f"{key}:desa:{b.scenario.name}": b.budget.desa for b in computed}, timeout=TOTALS_CACHE_SECONDS
+        )
         cache.set(key, [replace(b.budget, desa={}) for b in computed], timeout=TOTALS_CACHE_SECONDS)
         return computed
-    if desa:
-        budgets = [replace(budget, desa=rows) for budget, rows in zip(budgets, per_desa, strict=True)]
+    budgets = [
+        replace(budget, desa=per_desa[f"{key}:desa:{budget.scenario.name}"])
+        if budget.scenario in wanted
+        else budget
+        for budget in budgets
+    ]
     children = list(Region.objects.filter(parent=region).order_by("code")) if region.level < 4 else []
-    names = _names(region) if desa else {}
+    names = _names(region) if wanted else {}
     return [
         RegionBudget(
             region=region,

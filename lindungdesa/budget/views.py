@@ -104,6 +104,8 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
         "query": scenario_query(year, scenario),
         "section": "anggaran",
         "years": range(_this_year() - 1, _this_year() + 3),
+        # A desa's page is budget_home + code + "/": one reverse() for a regency's hundreds of links.
+        "budget_home": reverse("budget-home"),
     }
     if region.level == 4 and not region.is_village:
         return render(request, "budget/region.html", ctx)
@@ -111,8 +113,11 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
     if scenario not in scenarios:
         scenarios.append(scenario)
     # A desa shows its people line by line; larger regions need only the totals, which are much quicker.
-    # A province shows its regencies: the totals per desa are not read (selectors.region_budgets).
-    budgets = region_budgets(region, year, scenarios, lines=region.level == 4, desa=region.level > 1)
+    # A province shows its regencies, a regency or kecamatan its desa for the chosen scenario: the totals per
+    # desa of the other scenarios are not read (selectors.region_budgets).
+    budgets = region_budgets(
+        region, year, scenarios, lines=region.level == 4, desa=[scenario] if region.level > 1 else False
+    )
     by_scenario = {b.scenario: b for b in budgets}
     current, everyone = budgets[0], budgets[1]
     ctx.update(

@@ -325,3 +325,12 @@ def test_the_province_page_reads_its_totals_in_a_few_queries(
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|<meta name="csrf-token"[^>]*>')
     assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
     assert rp(157_248 + 157_248 + 2_024_496) in again.content.decode()  # Sambas, Nanga Biang, Penyeladi
+
+
+def test_amounts_are_written_as_lokal_writes_them():
+    from lokal import format_rupiah
+
+    from lindungdesa.budget.templatetags.anggaran import rupiah
+
+    for amount in (0, 7, 999, 1_000, 2_426_640, 12_345_678_901, -300):
+        assert rupiah(amount) == format_rupiah(amount)
