@@ -93,8 +93,15 @@ def parse_year(text: str | int, *, this_year: int) -> int:
 
 def programme_list(text: str | Iterable[str]) -> tuple[str, ...]:
     """ "JKK,JKM", "JKK JKM JHT" or ["JKM", "JKK"] → ("JKK", "JKM"): canonical order, others dropped."""
-    words = text.replace(",", " ").split() if isinstance(text, str) else list(text)
-    wanted = {w.strip().upper() for w in words}
+    if isinstance(text, str):
+        return _programme_text(text)  # a province's read parses the same few texts 30,000 times
+    wanted = {w.strip().upper() for w in text}
+    return tuple(p for p in PROGRAMMES if p in wanted)
+
+
+@lru_cache(maxsize=256)
+def _programme_text(text: str) -> tuple[str, ...]:
+    wanted = {w.strip().upper() for w in text.replace(",", " ").split()}
     return tuple(p for p in PROGRAMMES if p in wanted)
 
 
