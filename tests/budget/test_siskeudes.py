@@ -196,3 +196,12 @@ def test_with_the_default_payers_nothing_is_in_the_apbdes_and_the_sheet_says_so(
     texts = " ".join(str(v) for r in wb["RAB Siskeudes"].iter_rows(values_only=True) for v in r if v)
     assert "Tidak ada bagian APBDes dalam skenario ini." in texts
     assert "Tidak masuk APBDes: bagian APBD kabupaten Rp1.490.640" in texts
+
+
+def test_the_pages_show_the_apbdes_part_by_account(client, village_pays, analyst):
+    client.force_login(analyst)
+    for url in (f"/anggaran/{PENYELADI}/", "/anggaran/61.03/"):
+        html = client.get(url).content.decode()
+        part = html.split("Bagian APBDes menurut kode rekening (Siskeudes)</h2>")[1].split("</section>")[0]
+        assert "01.01.03 · 5.1.3.04 Jaminan Ketenagakerjaan Perangkat Desa: Rp1.131.792" in part
+        assert "01.01.05 · 5.1.4.91 Jaminan Ketenagakerjaan BPD: Rp201.600" in part
