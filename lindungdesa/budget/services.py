@@ -168,6 +168,7 @@ def budget_store(
                 last_month=line.last_month,
                 monthly=line.monthly,
                 rule_id=line.rule_id,
+                account=line.account,
             )
             for person in budget.persons
             for line in person.lines
