@@ -56,8 +56,10 @@ class Person(models.Model):
     # Unique by a constraint rather than `unique=True`: on PostgreSQL that would add a second index on the
     # column (varchar_pattern_ops, for LIKE 'prefix%'), which only the demo generator's one look-up asks of
     # people's NIKs; every new person then costs one B-tree insert fewer at a random place. Validation gives
-    # the same message.
-    nik = models.CharField(_("NIK"), max_length=16)
+    # the same message. NULL while the NIK is not known yet (an OpenSID A.4 book, a typed roster without
+    # one): such a person is told apart within its desa by normalised name and birth date
+    # (`officials.rules.person_key`) until a roster row or a confirmed BPJS match gives the NIK.
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
     name = models.CharField(_("nama"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
@@ -68,6 +70,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("orang")
         verbose_name_plural = _("orang")
+        # NULLs are distinct in a unique constraint (SQLite and PostgreSQL alike): it binds known NIKs only,
+        # and validation still names the NIK field (a conditional constraint would report on no field).
         constraints = [models.UniqueConstraint(fields=["nik"], name="person_nik_unique")]
 
     def __str__(self) -> str:
