@@ -29,8 +29,6 @@ class Office(models.TextChoices):
 
 
 BPD_OFFICES = frozenset({Office.BPD_KETUA, Office.BPD_WAKIL_KETUA, Office.BPD_SEKRETARIS, Office.BPD_ANGGOTA})
-# Offices with one holder per desa at a time; kepala dusun is one per dusun, anggota BPD many.
-SINGLE_HOLDER_OFFICES = frozenset(Office) - {Office.KEPALA_DUSUN, Office.BPD_ANGGOTA}
 # Kepala desa and BPD serve fixed terms (UU 3/2024 Pasal 39 and 56).
 MAX_TERM_YEARS = {Office.KEPALA_DESA: 8, **{o: 8 for o in BPD_OFFICES}}
 
@@ -61,7 +59,8 @@ class Person(models.Model):
     # (`officials.rules.person_key`) until a roster row or a confirmed BPJS match gives the NIK.
     nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
     name = models.CharField(_("nama"), max_length=150)
-    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    # Blank only for a person without a NIK whose roster row gave no sex (a NIK tells it otherwise).
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
