@@ -755,8 +755,6 @@ def _take(
     key = reading.key
     if key is not None and key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
-    for field_name, message in reading.warnings:
-        summary.warnings.append(RowError(row_number, field_name, message))
     if reading.problems or reading.row is None:
         return reading.problems
     recorder = Recorder()
@@ -770,7 +768,8 @@ def _take(
         seen[key] = row_number
     summary.accepted += 1
     setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
-    for field_name, message in recorder.warnings:
+    # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
+    for field_name, message in (*reading.warnings, *recorder.warnings):
         summary.warnings.append(RowError(row_number, field_name, message))
     changes.extend(recorder.changes)
     return []

@@ -56,8 +56,9 @@ class Person(models.Model):
     # people's NIKs; every new person then costs one B-tree insert fewer at a random place. Validation gives
     # the same message. NULL while the NIK is not known yet (an OpenSID A.4 book, a typed roster without
     # one): such a person is told apart within its desa by normalised name and birth date
-    # (`officials.rules.person_key`) until a roster row or a confirmed BPJS match gives the NIK.
-    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    # (`imports.roster.who_without_nik`) until a roster row or a confirmed BPJS match gives the NIK. NULL, not
+    # "", so that the unique constraint leaves every unknown NIK alone.
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)  # noqa: DJ001
     name = models.CharField(_("nama"), max_length=150)
     # Blank only for a person without a NIK whose roster row gave no sex (a NIK tells it otherwise).
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)

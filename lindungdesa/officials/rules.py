@@ -234,7 +234,7 @@ def person_new(**arguments: Any) -> Person:
 
 def person_values(
     *,
-    nik: str,
+    nik: str | None,
     name: str,
     sex: str | None,
     birth_date: date | None,
@@ -248,21 +248,30 @@ def person_values(
     values, with these facts, have passed these checks already. `person_new` builds the person of them; an
     import's reader checks them without one.
 
+    `nik` None: the NIK is not known yet (`nik_missing_message`); the person is then told apart by name and
+    birth date, so both are required, and the sex stays blank when not given.
+
     Raises ValidationError; field checks (`full_clean`) are for the caller.
     """
-    if facts is None or facts.nik != nik:
+    if nik is None:
+        if birth_date is None:
+            raise ValidationError({"nik": no_identity_message()})
+        facts = None
+    elif facts is None or facts.nik != nik:
         checked = False
         try:
             facts = nik_check(nik)
         except NikError as exc:
             raise ValidationError({"nik": str(exc)}) from exc
-    if not checked:
+    if not checked and facts is not None:
         problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
         if problems:
             raise ValidationError({"nik": problems})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Nama wajib diisi."})
+    if facts is None:
+        return {"nik": None, "name": name, "sex": sex or "", "birth_date": birth_date, "phone": phone}
     return {
         "nik": facts.nik,
         "name": name,
@@ -270,6 +279,16 @@ def person_values(
         "birth_date": birth_date or facts.birth_date,
         "phone": phone,
     }
+
+
+def no_identity_message() -> str:
+    return _("NIK kosong: isi NIK, atau paling tidak nama dan tanggal lahir agar orang ini dapat dikenali.")
+
+
+def nik_missing_message() -> str:
+    return _(
+        "NIK belum ada: orang ini dicatat dengan nama dan tanggal lahir; lengkapi NIK-nya (dari KTP/KK)."
+    )
 
 
 def person_disagreements(person: Person, *, name: str, birth_date: date | None, sex: str | None) -> Problems:
