@@ -33,6 +33,7 @@ from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.instances import build_from
@@ -200,6 +201,13 @@ SERVICE_FIELD_NAMES = {
     "kpj": "kpj",
     "__all__": "baris",
 }
+
+
+def skipped_message(problem: str) -> str:
+    """The warning of a cell the record can do without, left out because it cannot be read."""
+    return _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.") % {
+        "problem": problem
+    }
 
 
 def problems_of(exc: ValidationError) -> list[Problem]:

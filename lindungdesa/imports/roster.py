@@ -55,6 +55,7 @@ from .engine import (
     plainly_valid,
     plainly_valid_value,
     plainly_valid_values,
+    skipped_message,
     snapshot,
     update,
 )
@@ -84,10 +85,12 @@ def phone_kept_message() -> str:
     )
 
 
-def skipped_message(problem: str) -> str:
-    return _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.") % {
-        "problem": problem
-    }
+_NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
+
+
+def _no_nik(cell: Any) -> bool:
+    """A NIK cell that says the NIK is not known: the row is read as having none."""
+    return type(cell) is str and 0 < len(cell) < 12 and " ".join(cell.split()).casefold() in _NO_NIK
 
 
 def _blank(cell: Any) -> bool:
@@ -410,6 +413,8 @@ class RosterRows:
                 else:
                     problems.append((name, str(exc)))
 
+        if _no_nik(values.get("nik")):
+            values = {**values, "nik": None}  # "-", "belum ada": as a village writes an unknown NIK
         take("nik", v.parse_nik_facts, optional=True, cached=False)
         facts = out["nik_facts"] = out.get("nik")  # what the NIK says, for deciding the person
         if facts is not None:

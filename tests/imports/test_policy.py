@@ -33,7 +33,7 @@ def import_golden(**kwargs):
 
 def test_the_golden_roster_loses_only_the_row_without_any_identity():
     summary = import_golden()
-    # Before this policy: 5 of 12 accepted (2 plain kepala dusun and 4 rows without NIK refused, 1 bad phone).
+    # Before this policy: 6 of 12 accepted (2 plain kepala dusun and 4 rows without NIK refused).
     assert (summary.total_rows, summary.accepted, summary.rejected) == (12, 11, 1)
     assert [(e.row, e.field) for e in summary.errors] == [(16, "nik")]
     assert "nama dan tanggal lahir" in summary.errors[0].message
@@ -160,3 +160,17 @@ def test_reconciliation_proposes_the_participant_and_confirming_gives_the_nik():
     agustinus.refresh_from_db()
     assert agustinus.nik == nik
     assert Enrolment.objects.get(kpj="12345678901").person_id == agustinus.pk
+
+
+@pytest.mark.parametrize("cell", ["-", "belum ada", " Tidak  ada "])
+def test_a_nik_cell_saying_there_is_none_reads_as_no_nik(cell):
+    row = _row(nik=cell, nama="Tanpa NIK", tanggal_lahir="01/01/1980", jenis_kelamin="L", jabatan="Kaur Umum")
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
+    assert (summary.accepted, [(w.row, w.field) for w in summary.warnings]) == (1, [(2, "nik")])
+    assert Person.objects.get().nik is None
+
+
+def test_a_damaged_nik_is_still_refused():
+    row = _row(nik="6,10301E+15", nama="Rusak", tanggal_lahir="01/01/1980", jabatan="Kaur Umum")
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
+    assert summary.rejected == 1 and summary.errors[0].field == "nik"
