@@ -90,7 +90,7 @@ _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "td
 
 def _no_nik(cell: Any) -> bool:
     """A NIK cell that says the NIK is not known: the row is read as having none."""
-    return type(cell) is str and 0 < len(cell) < 12 and " ".join(cell.split()).casefold() in _NO_NIK
+    return type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK
 
 
 def _blank(cell: Any) -> bool:
