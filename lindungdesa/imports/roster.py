@@ -503,6 +503,7 @@ class RosterRows:
                 problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
         out["desa"] = desa
         born = out.get("tanggal_lahir") or (facts.birth_date if facts is not None else None)
+        out["born"] = born  # given, or told by the NIK
         if born is not None and code and out.get("nama"):
             out["unnamed"] = who_without_nik(code, out["nama"], born)
         key = self._duplicate_key(values, out, code)
@@ -600,7 +601,7 @@ class RosterRows:
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         previous = self._held
-        unnamed = {row["unnamed"]: (row["desa"].code, row["tanggal_lahir"], row["nik"]) for row in rows}
+        unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
         self._held = Holdings(
             {row["who"] for row in rows}, {row["desa"].code for row in rows}, previous, unnamed
         )

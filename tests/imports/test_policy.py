@@ -90,7 +90,8 @@ def test_a_dry_run_decides_as_the_import():
 
 def _row(**cells) -> dict:
     row = dict.fromkeys(ROSTER_HEADER, "")
-    row.update(kode_desa=PENYELADI, tanggal_sk="02/08/2021", penghasilan_bulanan="2022200", **cells)
+    row.update(kode_desa=PENYELADI, tanggal_sk="02/08/2021", penghasilan_bulanan="2022200")
+    row.update(cells)
     return row
 
 
@@ -174,3 +175,78 @@ def test_a_damaged_nik_is_still_refused():
     row = _row(nik="6,10301E+15", nama="Rusak", tanggal_lahir="01/01/1980", jabatan="Kaur Umum")
     summary = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
     assert summary.rejected == 1 and summary.errors[0].field == "nik"
+
+
+# A hand-worked desa --------------------------------------------------------------------------------------
+
+
+def test_a_hand_worked_desa_with_unnamed_kepala_dusun_and_an_official_without_nik():
+    """Four aparat of one desa, imported: a kepala desa (enrolled, JKK + JKM), two kepala dusun whose dusun
+    the roster does not name, and a kaur keuangan without a NIK. Worked by hand from docs/budget.md.
+
+    Indicators, November 2026: 4 aparat serving (the two unnamed kepala dusun are two people, the kaur
+    without NIK counts too), 1 protected (the kepala desa, paid through October): 1 / 4 = 25.00 %.
+
+    Budget of next year, everyone serving: all four are aparat, budgeted PU with JKK group I (0.24 %) and
+    JKM (0.30 %) = 0.54 % of the monthly income, 12 months each, a month rounded half up:
+      kepala desa   2,426,640 × 0.54 % = 13,103.856 → 13,104 × 12 = 157,248
+      kepala dusun  2,022,200 × 0.54 % = 10,919.880 → 10,920 × 12 = 131,040
+      kepala dusun  2,022,200 × 0.54 % = 10,919.880 → 10,920 × 12 = 131,040
+      kaur keuangan 2,022,200 × 0.54 % = 10,919.880 → 10,920 × 12 = 131,040
+      total                                                          550,368
+    Current participants only: the kepala desa, 157,248 (the gap: 393,120). Had the kaur without NIK
+    been dropped, as a NIK-less row was before, the desa would budget 419,328.
+    """
+    from lindungdesa.budget.compute import ALL_SERVING, CURRENT, Scenario
+    from lindungdesa.budget.selectors import region_budget
+    from lindungdesa.indicators.selectors import region_indicators, serving_without_nik
+    from tests.factories import enrol
+
+    desa = Region.objects.get(code=PENYELADI)
+    start = {"tanggal_sk": "03/01/2022", "mulai_menjabat": "03/01/2022"}
+    rows = [
+        _row(
+            nik="6103011203750003",
+            nama="Kades",
+            jabatan="Kepala Desa",
+            penghasilan_bulanan="2.426.640",
+            **start,
+        ),
+        _row(nik="6103010102700004", nama="Kadus Satu", jabatan="Kepala Dusun", **start),
+        _row(nik="6103013011780007", nama="Kadus Dua", jabatan="Kadus", **start),
+        _row(nama="Kaur Tanpa NIK", tanggal_lahir="21/09/1983", jabatan="Kaur Keuangan", **start),
+    ]
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
+    assert (summary.accepted, summary.rejected) == (4, 0)
+    assert sorted((w.row, w.field) for w in summary.warnings) == [
+        (3, "nama_dusun"),
+        (4, "nama_dusun"),
+        (5, "nik"),
+    ]
+    kades = Person.objects.get(name="Kades")
+    enrol(kades, date(2023, 1, 1), date(2026, 10, 1))  # JKK + JKM on Rp 2,426,640, paid through October
+
+    figures = region_indicators(desa, Month(2026, 11)).as_dict()
+    assert (figures["aparat_serving"], figures["aparat_protected"], figures["aparat_coverage_pct"]) == (
+        4,
+        1,
+        25.0,
+    )
+    assert (figures["villages_registered"], figures["villages_fully_covered"]) == (1, 0)
+    assert serving_without_nik(desa.code, Month(2026, 11)) == 1
+    assert serving_without_nik("61", Month(2026, 11)) == 1
+
+    year = 2027
+    everyone = region_budget(desa, year, Scenario.parse(ALL_SERVING), reference=Month(2026, 11))
+    assert (everyone.total.persons, everyone.total.total) == (4, 550_368)
+    assert everyone.total.by_programme["JKK"] + everyone.total.by_programme["JKM"] == 550_368
+    assert everyone.without_nik == 1
+    by_name = {p.name: sum(line.monthly * 12 for line in p.lines) for p in everyone.budget.persons}
+    assert by_name == {
+        "Kades": 157_248,
+        "Kadus Satu": 131_040,
+        "Kadus Dua": 131_040,
+        "Kaur Tanpa NIK": 131_040,
+    }
+    current = region_budget(desa, year, Scenario.parse(CURRENT), reference=Month(2026, 11))
+    assert (current.total.persons, current.total.total) == (1, 157_248)
