@@ -205,7 +205,7 @@ def budget_xlsx(budget: RegionBudget, *, personal: bool) -> bytes:
                         line.desa,
                         budget.region.name,
                         line.name,
-                        line.nik if personal else nik_mask(line.nik),
+                        (line.nik if personal else None) or nik_mask(line.nik),
                         line.office_label,
                         GROUP_LABELS.get(line.group, line.group),
                         line.category,
@@ -371,7 +371,7 @@ def person_rows(budget: RegionBudget) -> list[PersonRow]:
             PersonRow(
                 number=number,
                 name=person.name,
-                nik=person.nik,
+                nik=person.nik or "",
                 office=first.office_label,
                 category=first.category,
                 programmes=", ".join(person.programmes),

@@ -90,6 +90,8 @@ class RegionBudget:
     children: list[tuple[Region, compute.Totals]]
     stored: Budget | None = None
     names: dict[str, str] = field(default_factory=dict)  # desa and kecamatan names, by code
+    # People of the roster whose NIK is not known yet: budgeted as anyone (their premium needs no NIK).
+    without_nik: int = 0
 
     @property
     def scenario(self) -> compute.Scenario:
@@ -357,6 +359,7 @@ def region_budget(
         budget=budget,
         children=_with_totals(inputs.child_regions, budget.children),
         names=inputs.names,
+        without_nik=len({seat.person_id for seat in inputs.seats if not seat.nik}),
     )
 
 
@@ -484,6 +487,7 @@ def stored_budget(stored: Budget) -> RegionBudget:
         children=_children(region, budget.children),
         stored=stored,
         names=_names(region),
+        without_nik=sum(1 for person in budget.persons if not person.nik),
     )
 
 

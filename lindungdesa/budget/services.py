@@ -156,7 +156,7 @@ def budget_store(
                 person_id=line.person_id,
                 desa_code=line.desa,
                 name=line.name,
-                nik=line.nik,
+                nik=line.nik or "",  # "": the NIK is not known yet
                 office_label=line.office_label,
                 group=line.group,
                 category=line.category,
