@@ -307,10 +307,17 @@ def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[in
     missing = sorted(handler.required() - present)
     if missing:
         labels = {f.name: f.label for f in handler.fields}
+        hint = "Periksa judul kolom, atau pilih kolomnya pada langkah pemetaan."
+        if "kode_desa" in missing and table.kind == "opensid-html":
+            hint = (
+                "Unduhan OpenSID tidak memuat kode desa: pilih desanya pada kolom Desa di halaman impor "
+                "(atau --desa KODE pada perintah lindungdesa import)."
+            )
         raise ImportFailed(
             "Kolom wajib tidak ditemukan: "
             + ", ".join(f"{labels.get(m, m)} ({m})" for m in missing)
-            + ". Periksa judul kolom, atau pilih kolomnya pada langkah pemetaan.",
+            + ". "
+            + hint,
             headers=table.headers,
             missing=missing,
         )
@@ -336,6 +343,9 @@ def run_import(
     chunk_rows = chunk_rows or CHUNK_ROWS
     total = prepared.total
     summary = ImportSummary(total_rows=total)
+    file_warnings = getattr(handler, "file_warnings", None)  # what the file says outside its rows
+    if file_warnings is not None:
+        summary.warnings.extend(file_warnings(data, prepared))
     # Rejected rows of a dry run are kept after its rollback; a real run writes them with each chunk.
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run

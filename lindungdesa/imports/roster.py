@@ -26,6 +26,7 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts
+from lindungdesa.lib.opensid import OPENSID_KIND, same_place, title_places
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
@@ -41,6 +42,7 @@ from lindungdesa.regions.models import Region
 
 from .engine import (
     Memo,
+    Prepared,
     Reading,
     Recorder,
     cell_key,
@@ -54,6 +56,7 @@ from .engine import (
     snapshot,
     update,
 )
+from .summary import RowError
 
 POSITION_FIELDS = [
     "term_end",
@@ -256,6 +259,27 @@ class RosterRows:
         # roster has about 1,200 such shapes for 1.5 million positions.
         self._position_verdicts: dict[tuple, bool] = {}
 
+    def file_warnings(self, data: bytes, prepared: Prepared) -> list[RowError]:
+        """An OpenSID page names its desa in a title row, never by code: when the desa the rows go to
+        (the operator's own, or the one chosen) has another name, say so; the rows are still taken."""
+        desa = self.default_desa
+        if desa is None or "kode_desa" in prepared.mapping.values() or prepared.table.kind != OPENSID_KIND:
+            return []
+        named = title_places(data).get("desa")
+        if not named or same_place(named, desa.name):
+            return []
+        return [
+            RowError(
+                prepared.table.header_row,
+                "nama_desa",
+                _(
+                    "Judul berkas menyebut desa %(named)s, tetapi data ini diimpor untuk desa %(desa)s "
+                    "(%(code)s). Pastikan berkasnya benar; bila salah, batalkan impor ini."
+                )
+                % {"named": named, "desa": desa.name, "code": desa.code},
+            )
+        ]
+
     def required(self) -> set[str]:
         needed = {"nik", "nama", "jabatan"}
         if self.default_desa is None:
@@ -364,6 +388,13 @@ class RosterRows:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
+        if not _blank(values.get("nomor_tanggal_henti")):
+            # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
+            # the end of their term, whatever the planned term said.
+            take("nomor_tanggal_henti", v.parse_sk_number_and_date, cached=False)
+            _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
+            if stopped is not None and _blank(values.get("akhir_menjabat")):
+                out["akhir_menjabat"] = stopped
         take("penghasilan_bulanan", v.parse_amount, optional=True)
         take("no_hp", v.parse_phone, optional=True, cached=False)
         take("status_aktif", v.parse_active, optional=True)
