@@ -343,9 +343,9 @@ def run_import(
     chunk_rows = chunk_rows or CHUNK_ROWS
     total = prepared.total
     summary = ImportSummary(total_rows=total)
-    file_warnings = getattr(handler, "file_warnings", None)  # what the file says outside its rows
-    if file_warnings is not None:
-        summary.warnings.extend(file_warnings(data, prepared))
+    begin = getattr(handler, "begin", None)  # what the file as a whole tells its rows (RosterRows.begin)
+    if begin is not None:
+        summary.warnings.extend(begin(data, prepared))
     # Rejected rows of a dry run are kept after its rollback; a real run writes them with each chunk.
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run

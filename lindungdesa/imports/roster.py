@@ -26,7 +26,7 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts
-from lindungdesa.lib.opensid import OPENSID_KIND, same_place, title_places
+from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
@@ -252,6 +252,7 @@ class RosterRows:
         self._provinces: set[str] = set()
         self._all_loaded = False
         self._memo = Memo()
+        self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
@@ -259,9 +260,13 @@ class RosterRows:
         # roster has about 1,200 such shapes for 1.5 million positions.
         self._position_verdicts: dict[tuple, bool] = {}
 
-    def file_warnings(self, data: bytes, prepared: Prepared) -> list[RowError]:
-        """An OpenSID page names its desa in a title row, never by code: when the desa the rows go to
-        (the operator's own, or the one chosen) has another name, say so; the rows are still taken."""
+    def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
+        """What the file as a whole says, before its rows are read; the warnings it gives.
+
+        A lembaga's members list from OpenSID is the BPD's: its plain "KETUA" or "ANGGOTA" are BPD offices.
+        An OpenSID page names its desa in a title row, never by code: when the desa the rows go to (the
+        operator's own, or the one chosen) has another name, say so; the rows are still taken."""
+        self._default_group = default_group(prepared.table)
         desa = self.default_desa
         if desa is None or "kode_desa" in prepared.mapping.values() or prepared.table.kind != OPENSID_KIND:
             return []
@@ -367,7 +372,7 @@ class RosterRows:
             take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
         take("kelompok", v.parse_group, optional=True)
-        take("jabatan", v.parse_office, out.get("kelompok"))
+        take("jabatan", v.parse_office, out.get("kelompok") or self._default_group)
         take("nama_dusun", _dusun, optional=True)
         take("status_jabatan", v.parse_acting, optional=True)
         take("nomor_sk", _sk_number, optional=True, cached=False)
@@ -526,7 +531,7 @@ class RosterRows:
         if nik is None:
             return None
         try:
-            office = self._memo(v.parse_office, values.get("jabatan"), None)
+            office = self._memo(v.parse_office, values.get("jabatan"), self._default_group)
             code = code or self._desa_code(values)
         except v.CellError:
             return None
