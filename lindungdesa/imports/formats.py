@@ -1,0 +1,327 @@
+"""What a roster and a BPJS extract must look like, written once: the format page (`imports/format/`), the
+instructions sheet of each template and docs/imports.md ("Format daftar aparat dan BPD", "Format ekstrak
+BPJS") say the same. The header synonyms come from `lib.headers`, where the importer reads them.
+
+Each column: its name (the template's header), whether the file must have it, what a cell may hold (with
+the variants read), an example, and what happens to a row whose cell is empty or wrong.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from lindungdesa.lib.headers import BPJS_FIELDS, ROSTER_FIELDS, Field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool  # the file must have the column (else the mapping step asks for it)
+    values: str  # what a cell may hold
+    example: str
+    when_wrong: str  # what happens to the row when the cell is empty or unreadable
+
+    def synonyms(self, fields: tuple[Field, ...]) -> tuple[str, ...]:
+        found = next((f for f in fields if f.name == self.name), None)
+        return (str(found.label), *found.synonyms) if found else ()
+
+
+ROSTER_FORMAT: tuple[Column, ...] = (
+    Column(
+        "kode_desa",
+        True,
+        _(
+            "Kode Kemendagri desa, 10 digit dengan atau tanpa titik. Tidak perlu bila desa dipilih pada "
+            "halaman impor (operator desa: desanya sendiri), seperti untuk unduhan OpenSID."
+        ),
+        "61.03.01.2007",
+        _("Ditolak: kode tidak dikenal, di luar wilayah Anda, atau sebuah kelurahan."),
+    ),
+    Column(
+        "nama_desa",
+        False,
+        _('Nama desa; bila diisi dicocokkan dengan kode (awalan "Desa" boleh).'),
+        "Penyeladi",
+        _("Ditolak bila tidak cocok dengan kode desa."),
+    ),
+    Column(
+        "nik",
+        True,
+        _(
+            "16 digit, kolom berformat Teks. NIK yang disimpan Excel sebagai angka (digit terakhir "
+            "menjadi 0, atau 6,10301E+15) tidak ditebak."
+        ),
+        "6103011203750003",
+        _(
+            "Ditolak bila salah bentuk, rusak, atau bertentangan dengan tanggal lahir atau jenis kelamin. "
+            "Kosong: lihat kebijakan baris (nama dan tanggal lahir cukup, dengan peringatan)."
+        ),
+    ),
+    Column(
+        "nama",
+        True,
+        _('Nama lengkap, gelar boleh ("Hj.", ", S.Pd" tidak dianggap nama lain).'),
+        "Yohanes Antonius, S.Pd",
+        _("Ditolak bila kosong, atau bila NIK-nya sudah tercatat dengan nama lain."),
+    ),
+    Column(
+        "jenis_kelamin",
+        False,
+        _("L atau P; juga Laki-laki, Perempuan, Pria, Wanita, 1, 2."),
+        "L",
+        _("Kosong: dibaca dari NIK. Ditolak bila tidak dikenali atau bertentangan dengan NIK."),
+    ),
+    Column(
+        "tanggal_lahir",
+        False,
+        _(
+            'HH/BB/TTTT; juga HH-BB-TTTT, "12 Maret 1975", sel tanggal Excel. Kolom "Tempat, tanggal '
+            'lahir" ("Sanggau, 12-03-1975") juga dibaca.'
+        ),
+        "12/03/1975",
+        _("Kosong: dibaca dari NIK. Ditolak bila tidak dikenali atau bertentangan dengan NIK."),
+    ),
+    Column(
+        "kelompok",
+        False,
+        _("APARAT atau BPD (juga Perangkat Desa, Pemerintah Desa, Badan Permusyawaratan Desa)."),
+        "APARAT",
+        _("Kosong: dibaca dari jabatan. Ditolak bila tidak cocok dengan jabatan."),
+    ),
+    Column(
+        "jabatan",
+        True,
+        _(
+            "Kepala Desa, Sekretaris Desa, Kaur TU dan Umum, Kaur Keuangan, Kaur Perencanaan, Kasi "
+            "Pemerintahan, Kasi Kesejahteraan, Kasi Pelayanan, Kepala Dusun, Ketua BPD, Wakil Ketua BPD, "
+            'Sekretaris BPD, Anggota BPD. Ditulis bebas: "KAUR TATA USAHA DAN UMUM", "Kadus II", '
+            '"Kepala Dusun Sungai Ringin", "Sekdes"; awalan Pj atau Plt untuk penjabat atau pelaksana '
+            'tugas. "Ketua"/"Anggota" saja hanya dengan kelompok BPD (atau dalam daftar anggota '
+            "lembaga dari OpenSID)."
+        ),
+        "Kepala Dusun Sungai Ringin",
+        _(
+            "Ditolak bila kosong atau bukan salah satu jabatan di atas (mis. Staf Desa, Operator Desa, "
+            "Ketua RT): pesannya menyebut daftar jabatan."
+        ),
+    ),
+    Column(
+        "nama_dusun",
+        False,
+        _('Untuk kepala dusun: nama dusunnya (atau ditulis dalam jabatan: "Kepala Dusun Sungai Ringin").'),
+        "Sungai Ringin",
+        _("Kosong untuk kepala dusun: lihat kebijakan baris."),
+    ),
+    Column(
+        "status_jabatan",
+        False,
+        _("Definitif (atau kosong), Pj, Plt (Plh dihitung Plt)."),
+        "Definitif",
+        _("Ditolak bila tidak dikenali."),
+    ),
+    Column(
+        "nomor_sk",
+        False,
+        _(
+            'Nomor SK pengangkatan. Kolom OpenSID "Nomor dan Tanggal Keputusan Pengangkatan" '
+            '("141/01/PEM/2019, 12-03-2019"; "-" untuk tanggal kosong) juga dibaca.'
+        ),
+        "141/01/PEM/2019",
+        _("Boleh kosong."),
+    ),
+    Column(
+        "tanggal_sk",
+        False,
+        _("Tanggal SK pengangkatan, HH/BB/TTTT."),
+        "12/03/2019",
+        _("Ditolak bila tidak dikenali."),
+    ),
+    Column(
+        "mulai_menjabat",
+        False,
+        _(
+            'Awal masa jabatan, HH/BB/TTTT. Kosong: tanggal SK dipakai; teks "2019 s/d 2027" dari '
+            "kolom masa jabatan OpenSID juga dibaca."
+        ),
+        "12/03/2019",
+        _("Ditolak bila tidak dikenali; kosong bersama tanggal SK: lihat kebijakan baris."),
+    ),
+    Column(
+        "akhir_menjabat",
+        False,
+        _(
+            "Akhir masa jabatan, HH/BB/TTTT; kosong bila belum ditetapkan. Tanggal SK pemberhentian "
+            "(OpenSID) mengakhiri masa jabatan."
+        ),
+        "11/03/2027",
+        _("Ditolak bila tidak dikenali, sebelum awal masa jabatan, atau melewati batas masa jabatan."),
+    ),
+    Column(
+        "penghasilan_bulanan",
+        False,
+        _("Rupiah sebulan: 2426640, 2.426.640, Rp 2.426.640,00."),
+        "2426640",
+        _("Kosong: dihitung 0. Ditolak bila tidak dikenali atau negatif."),
+    ),
+    Column(
+        "no_hp",
+        False,
+        _("Nomor HP Indonesia, 08… atau +62…"),
+        "081234567801",
+        _("Ditolak bila bukan nomor yang sah."),
+    ),
+)
+
+BPJS_FORMAT: tuple[Column, ...] = (
+    Column(
+        "nik",
+        True,
+        _("NIK peserta, 16 digit, kolom berformat Teks."),
+        "6103011203750003",
+        _("Ditolak bila kosong, salah bentuk, atau rusak karena tersimpan sebagai angka."),
+    ),
+    Column(
+        "nama",
+        True,
+        _("Nama peserta seperti tercatat di BPJS Ketenagakerjaan."),
+        "YOHANES ANTONIUS",
+        _("Ditolak bila kosong."),
+    ),
+    Column(
+        "kpj",
+        False,
+        _("Nomor KPJ (nomor kartu peserta), angka saja; spasi, titik dan tanda hubung dibuang."),
+        "19012345678",
+        _(
+            "Kosong: peserta dikenali dari NIK dan tanggal kepesertaan. Ditolak bila bukan angka atau rusak "
+            "(tersimpan sebagai angka). Peringatan bila panjangnya bukan 11 digit."
+        ),
+    ),
+    Column(
+        "tanggal_lahir",
+        False,
+        _("Tanggal lahir peserta, HH/BB/TTTT atau sel tanggal."),
+        "12/03/1975",
+        _(
+            "Boleh kosong; dipakai untuk mencocokkan peserta tanpa NIK yang sama. Ditolak bila tidak "
+            "dikenali."
+        ),
+    ),
+    Column(
+        "program",
+        True,
+        _("Program yang diikuti: JKK, JKM, JHT, JP, dipisah koma, spasi, garis miring atau +."),
+        "JKK,JKM",
+        _("Ditolak bila kosong, tidak dikenali, atau JKP (tidak berlaku bagi aparat desa dan BPD)."),
+    ),
+    Column(
+        "kategori",
+        False,
+        _("PU (penerima upah) atau BPU (bukan penerima upah); juga PPU, PBPU dan nama lengkapnya."),
+        "PU",
+        _("Kosong: PU. Ditolak bila tidak dikenali."),
+    ),
+    Column(
+        "upah",
+        False,
+        _("Upah yang dilaporkan sebulan, rupiah: 2426640, 2.426.640, Rp 2.426.640,00."),
+        "2426640",
+        _("Kosong: 0. Ditolak bila tidak dikenali atau negatif."),
+    ),
+    Column(
+        "tanggal_kepesertaan",
+        True,
+        _("Tanggal mulai menjadi peserta, HH/BB/TTTT atau sel tanggal."),
+        "01/01/2020",
+        _("Ditolak bila kosong, tidak dikenali, atau sesudah bulan ekstrak."),
+    ),
+    Column(
+        "bulan_iuran_terakhir",
+        True,
+        _(
+            'Bulan terakhir yang iurannya lunas: TTTT-BB (2026-10), BB-TTTT, "Okt 2026", 202610 atau sel '
+            "tanggal."
+        ),
+        "2026-10",
+        _("Kolom wajib ada; sel boleh kosong (belum pernah membayar). Ditolak bila melewati bulan ekstrak."),
+    ),
+    Column(
+        "status",
+        False,
+        _("AKTIF atau NONAKTIF (juga Aktif, Tidak Aktif, 1, 0)."),
+        "AKTIF",
+        _("Boleh kosong. Ditolak bila tidak dikenali."),
+    ),
+    Column(
+        "kode_desa",
+        False,
+        _("Kode Kemendagri desa tempat peserta bekerja, bila cabang mencatatnya."),
+        "61.03.01.2007",
+        _("Ditolak bila tidak dikenali atau di luar wilayah pengunggah."),
+    ),
+)
+
+# Rows of a BPJS extract: refused (the row is not taken, the others are) and warned (taken, with a note).
+BPJS_REFUSED = (
+    _("NIK, nama, program atau tanggal kepesertaan kosong atau tidak terbaca."),
+    _("Iuran lunas sampai bulan sesudah bulan ekstrak, atau kepesertaan dimulai sesudahnya."),
+    _("Peserta di luar wilayah pengunggah (menurut roster, kode desa, atau kecamatan pada NIK)."),
+    _("Baris yang sama (KPJ, atau NIK dan tanggal kepesertaan) dua kali dalam satu berkas."),
+)
+BPJS_WARNED = (_("Nomor KPJ yang panjangnya bukan 11 digit (panjang resminya belum dipastikan)."),)
+BPJS_NOTES = (
+    _("Satu baris per peserta; satu berkas untuk satu bulan, yang dipilih pada halaman impor (--as-of)."),
+    _(
+        "Judul di atas tabel, baris kosong dan beberapa lembar kerja boleh; judul kolom boleh memakai "
+        "sinonim."
+    ),
+    _("Ekstrak yang lebih lama dari yang sudah diimpor tidak menimpa data yang lebih baru (baris tetap)."),
+    _(
+        "Peserta yang NIK-nya ada di daftar aparat/BPD langsung dihubungkan; yang lain diusulkan menurut "
+        "nama dan tanggal lahir untuk dikonfirmasi."
+    ),
+)
+
+
+def bpjs_example_rows() -> list[list]:
+    """The example row of the template (not a real person: the NIK of the roster golden files)."""
+    import datetime
+
+    return [
+        [
+            "6103011203750003",
+            "YOHANES ANTONIUS",
+            "19012345678",
+            datetime.date(1975, 3, 12),
+            "JKK,JKM",
+            "PU",
+            2426640,
+            datetime.date(2020, 1, 1),
+            "2026-10",
+            "AKTIF",
+            "61.03.01.2007",
+        ]
+    ]
+
+
+def described(fields: tuple[Field, ...], columns: tuple[Column, ...]) -> list[dict]:
+    """Each column for a page: name, label, required, values, example, when wrong, synonyms."""
+    return [
+        {
+            "name": c.name,
+            "required": c.required,
+            "values": c.values,
+            "example": c.example,
+            "when_wrong": c.when_wrong,
+            "synonyms": c.synonyms(fields),
+        }
+        for c in columns
+    ]
+
+
+def roster_described() -> list[dict]:
+    return described(ROSTER_FIELDS, ROSTER_FORMAT)
+
+
+def bpjs_described() -> list[dict]:
+    return described(BPJS_FIELDS, BPJS_FORMAT)
