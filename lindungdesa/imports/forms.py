@@ -90,6 +90,7 @@ class UploadForm(forms.Form):
             self.fields["jenis"].choices[0][0] if self.fields["jenis"].choices else ""
         )
         self.own_desa = user.region if user.region_id and user.region.level == 4 else None
+        self.offers_bpjs = any(kind == ImportBatch.Kind.BPJS for kind, _label in self.fields["jenis"].choices)
         if self.own_desa is not None:
             # A village operator imports only for its own desa.
             self.fields["desa"] = forms.ChoiceField(
