@@ -54,7 +54,7 @@ ROSTER_FORMAT: tuple[Column, ...] = (
         "6103011203750003",
         _(
             "Ditolak bila salah bentuk, rusak, atau bertentangan dengan tanggal lahir atau jenis kelamin. "
-            "Kosong: lihat kebijakan baris (nama dan tanggal lahir cukup, dengan peringatan)."
+            "Kosong: diterima dengan peringatan bila nama dan tanggal lahir ada."
         ),
     ),
     Column(
@@ -110,7 +110,7 @@ ROSTER_FORMAT: tuple[Column, ...] = (
         False,
         _('Untuk kepala dusun: nama dusunnya (atau ditulis dalam jabatan: "Kepala Dusun Sungai Ringin").'),
         "Sungai Ringin",
-        _("Kosong untuk kepala dusun: lihat kebijakan baris."),
+        _("Kosong untuk kepala dusun: diterima dengan peringatan."),
     ),
     Column(
         "status_jabatan",
@@ -144,7 +144,7 @@ ROSTER_FORMAT: tuple[Column, ...] = (
             "kolom masa jabatan OpenSID juga dibaca."
         ),
         "12/03/2019",
-        _("Ditolak bila tidak dikenali; kosong bersama tanggal SK: lihat kebijakan baris."),
+        _("Ditolak bila tidak dikenali."),
     ),
     Column(
         "akhir_menjabat",
@@ -259,6 +259,34 @@ BPJS_FORMAT: tuple[Column, ...] = (
         "61.03.01.2007",
         _("Ditolak bila tidak dikenali atau di luar wilayah pengunggah."),
     ),
+)
+
+# Rows of a roster, by the row policy (docs/imports.md): refused only when the row cannot become a correct
+# record; what is merely incomplete is taken with a warning naming the row, the column and what to complete.
+ROSTER_REFUSED = (
+    _("Tanpa identitas: tidak ada NIK, dan tidak ada nama dengan tanggal lahir."),
+    _(
+        "NIK salah bentuk atau rusak (mis. tersimpan sebagai angka), atau bertentangan dengan tanggal lahir "
+        "atau jenis kelamin yang diisi."
+    ),
+    _("Jabatan di luar daftar (mis. Staf Desa, Operator Desa, Ketua RT)."),
+    _("Desa tidak dikenal, di luar wilayah Anda, atau sebuah kelurahan."),
+    _(
+        "Bertentangan dengan data yang ada: kursi satu orang sudah terisi pada masa yang sama, anggota BPD "
+        "yang juga perangkat desa, NIK yang tercatat dengan nama atau tanggal lahir lain."
+    ),
+    _("Baris yang sama dua kali dalam satu berkas."),
+    _("Sel yang terisi tetapi tidak terbaca (tanggal, jumlah, nomor HP, status jabatan, kelompok)."),
+)
+ROSTER_WARNED = (
+    _(
+        "NIK kosong, dengan nama dan tanggal lahir: orang itu tercatat menjabat, dengan tanda "
+        '"NIK belum ada".'
+    ),
+    _("Kepala dusun tanpa nama dusun."),
+    _("Data lain yang belum lengkap: peringatannya menyebut baris, kolom dan apa yang perlu dilengkapi."),
+    _("Nomor HP tidak diubah karena orang itu juga menjabat di wilayah lain."),
+    _("Unduhan OpenSID yang judulnya menyebut desa lain dari desa yang dipilih."),
 )
 
 # Rows of a BPJS extract: refused (the row is not taken, the others are) and warned (taken, with a note).

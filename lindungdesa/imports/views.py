@@ -25,7 +25,15 @@ from lindungdesa.lib.pii import mask_text
 
 from . import exports
 from .engine import batch_create
-from .formats import BPJS_NOTES, BPJS_REFUSED, BPJS_WARNED, bpjs_described, roster_described
+from .formats import (
+    BPJS_NOTES,
+    BPJS_REFUSED,
+    BPJS_WARNED,
+    ROSTER_REFUSED,
+    ROSTER_WARNED,
+    bpjs_described,
+    roster_described,
+)
 from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
 from .retention import kept_until, undo_expired, undo_expired_message
@@ -145,6 +153,8 @@ def formats(request: HttpRequest) -> HttpResponse:
     context = {
         "roster": roster_described(),
         "bpjs": bpjs_described(),
+        "roster_refused": ROSTER_REFUSED,
+        "roster_warned": ROSTER_WARNED,
         "bpjs_refused": BPJS_REFUSED,
         "bpjs_warned": BPJS_WARNED,
         "bpjs_notes": BPJS_NOTES,
