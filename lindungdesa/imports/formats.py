@@ -46,10 +46,11 @@ ROSTER_FORMAT: tuple[Column, ...] = (
     ),
     Column(
         "nik",
-        True,
+        False,
         _(
-            "16 digit, kolom berformat Teks. NIK yang disimpan Excel sebagai angka (digit terakhir "
-            "menjadi 0, atau 6,10301E+15) tidak ditebak."
+            "Kolomnya boleh tidak ada bila setiap baris punya nama dan tanggal lahir (mis. Buku Aparat "
+            "Pemerintah Desa dari OpenSID). 16 digit, kolom berformat Teks. NIK yang disimpan Excel sebagai "
+            "angka (digit terakhir menjadi 0, atau 6,10301E+15) tidak ditebak."
         ),
         "6103011203750003",
         _(
@@ -203,8 +204,8 @@ BPJS_FORMAT: tuple[Column, ...] = (
         _("Tanggal lahir peserta, HH/BB/TTTT atau sel tanggal."),
         "12/03/1975",
         _(
-            "Boleh kosong; dipakai untuk mencocokkan peserta tanpa NIK yang sama. Ditolak bila tidak "
-            "dikenali."
+            "Boleh kosong; dipakai untuk mengusulkan pasangan dengan aparat yang NIK-nya lain atau belum "
+            "ada. Ditolak bila tidak dikenali."
         ),
     ),
     Column(

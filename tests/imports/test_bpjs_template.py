@@ -143,3 +143,23 @@ def test_the_import_page_links_the_templates_and_the_format_page(client, role, r
 def test_the_format_page_needs_a_login(client):
     response = client.get("/impor/format/")
     assert response.status_code == 302 and response["Location"].startswith("/masuk/")
+
+
+def test_the_docs_say_what_the_page_says():
+    """docs/imports.md's format sections carry every column and every row rule of imports/formats.py."""
+    from lindungdesa.imports.formats import ROSTER_REFUSED, ROSTER_WARNED
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "imports.md").read_text()
+
+    def section(title: str) -> str:
+        return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+    for title, columns, lines in (
+        ("Roster format", ROSTER_FORMAT, (*ROSTER_REFUSED, *ROSTER_WARNED)),
+        ("BPJS extract format", BPJS_FORMAT, (*BPJS_REFUSED, *BPJS_WARNED)),
+    ):
+        body = " ".join(section(title).split())
+        for column in columns:
+            assert f"| `{column.name}` |" in body and " ".join(str(column.values).split()) in body
+        for line in lines:
+            assert f"- {line}" in body, line
