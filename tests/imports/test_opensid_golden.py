@@ -1,7 +1,7 @@
 """OpenSID's own downloads, as golden files with their expected results.
 
 - `opensid_a4_wilayah_2026-11-25.xls`: the Buku Aparat Pemerintah Desa (Model A.4), written from OpenSID
-  v2410's `resources/views/admin/pengurus/cetak.blade.php` by `make_opensid_a4.py` beside it;
+  v2410's `resources/views/admin/pengurus/cetak.blade.php` by `make_opensid.py` beside it;
 - `opensid_pamong.xls`: the older officials' download (with NIK, "Tanggal SK" apart);
 - `opensid_bpd.xls`: a lembaga's members list (the BPD).
 All three are for desa Penyeladi (61.03.01.2007, Kapuas, Sanggau), which OpenSID names only in its titles.
@@ -329,3 +329,22 @@ def test_the_lembaga_members_list_imports_as_the_bpd(penyeladi):
     ]
     batch = ImportBatch.objects.get(pk=summary.batch)
     assert (batch.accepted, batch.rejected) == (4, 0)
+
+
+def test_the_lembaga_members_list_of_opensid_v2410_imports_as_the_bpd(penyeladi):
+    """Written from OpenSID v2410's format_cetak.blade.php and kelompok/anggota/cetak.blade.php: no Alamat
+    column, " / -" for an SK pemberhentian not given, and one member who stopped."""
+    name = "opensid_laporan_data_lembaga_badan_permusyawaratan_desa_25_11_2026.xls"
+    table = read(name)
+    assert is_members_list(table) and not is_buku_aparat(table)
+    summary = roster_import_file(data=(FIXTURES / name).read_bytes(), file_name=name, default_desa=penyeladi)
+    assert (summary.total_rows, summary.accepted, summary.rejected, summary.warnings) == (5, 5, 0, [])
+    assert [(nik, office, start, end) for nik, _n, _b, office, _u, start, end, *_sk in positions()] == [
+        ("6103015708800005", "bpd_ketua", D(2021, 5, 10), None),
+        ("6103014112850009", "bpd_wakil_ketua", D(2021, 5, 10), None),
+        ("6103012506920010", "bpd_sekretaris", D(2021, 5, 10), None),
+        ("6103010909900006", "bpd_anggota", D(2021, 5, 10), None),
+        ("6103011401880011", "bpd_anggota", D(2021, 5, 10), D(2024, 3, 1)),  # "188.4/03/2024 / 01-03-2024"
+    ]
+    serving = Position.objects.filter(serving_on(PRINTED), desa=penyeladi)
+    assert serving.count() == 4
