@@ -3,8 +3,9 @@
 - `opensid_a4_wilayah_2026-11-25.xls`: the Buku Aparat Pemerintah Desa (Model A.4), written from OpenSID
   v2410's `resources/views/admin/pengurus/cetak.blade.php` by `make_opensid.py` beside it;
 - `opensid_pamong.xls`: the older officials' download (with NIK, "Tanggal SK" apart);
-- `opensid_bpd.xls`: a lembaga's members list (the BPD).
-All three are for desa Penyeladi (61.03.01.2007, Kapuas, Sanggau), which OpenSID names only in its titles.
+- `opensid_bpd.xls`: a lembaga's members list (the BPD), of an older OpenSID (with Alamat);
+- `opensid_laporan_data_lembaga_..._25_11_2026.xls`: the same list as OpenSID v2410 writes it.
+All are for desa Penyeladi (61.03.01.2007, Kapuas, Sanggau), which OpenSID names only in its titles.
 """
 
 import datetime
