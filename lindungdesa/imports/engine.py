@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.instances import build_from
+from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, read_table
 from lindungdesa.lib.values import CellError
 
@@ -302,6 +303,7 @@ def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[in
         table = read_table(data, file_name, header_hint=lambda cells: header_score(cells, handler.fields))
     except UnreadableFile as exc:
         raise ImportFailed(str(exc)) from exc
+    table = without_signature_block(table)
     match = match_headers(table.headers, handler.fields, overrides=overrides)
     present = set(match.mapping.values())
     missing = sorted(handler.required() - present)

@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 
 from lindungdesa.lib.headers import normalise_header
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.tabular import Table
+from lindungdesa.lib.tabular import Rows, Table
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -122,3 +122,29 @@ def same_place(named: str, region_name: str) -> bool:
     while words and words[0] in _DESA_WORDS:
         words = words[1:]
     return " ".join(words) == name_key(region_name)
+
+
+def without_signature_block(table: Table) -> Table:
+    """The Buku Aparat without OpenSID's signature block. As OpenSID serves it, the block is a table of its
+    own and never read; opened in Excel and saved as a workbook, it lands under the officials in the same
+    sheet (MENGETAHUI, the signers' offices, names and NIP, in other columns). Those last rows, with neither
+    a number (NO) nor a name (NAMA), are the block: they are dropped, and no official is."""
+    if table.kind == OPENSID_KIND or not is_buku_aparat(table):
+        return table
+    headers = [normalise_header(h) for h in table.headers]
+    columns = [headers.index(h) for h in ("no", "nama") if h in headers]
+    if len(columns) != 2:
+        return table
+    keep = len(table.rows)
+    while keep and all(_blank(table.rows[keep - 1][1][i]) for i in columns):
+        keep -= 1
+    if keep == len(table.rows):
+        return table
+    rows = Rows(len(table.headers))
+    for number, cells in table.rows[:keep]:
+        rows.append(number, cells)
+    return Table(table.source, table.header_row, table.headers, rows, table.kind)
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())

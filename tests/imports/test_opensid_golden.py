@@ -9,6 +9,7 @@ All are for desa Penyeladi (61.03.01.2007, Kapuas, Sanggau), which OpenSID names
 """
 
 import datetime
+import io
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +22,13 @@ from lindungdesa.imports.services import roster_import_file
 from lindungdesa.imports.summary import ImportFailed
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS, header_score, match_headers
-from lindungdesa.lib.opensid import is_buku_aparat, is_members_list, same_place, title_places
+from lindungdesa.lib.opensid import (
+    is_buku_aparat,
+    is_members_list,
+    same_place,
+    title_places,
+    without_signature_block,
+)
 from lindungdesa.lib.tabular import Table, read_table
 from lindungdesa.lib.values import OfficeValue
 from lindungdesa.officials.models import Position, serving_on
@@ -191,6 +198,46 @@ def test_the_title_rows_name_the_desa():
     assert title_places((FIXTURES / "roster_utf8.csv").read_bytes()) == {}
     assert same_place("Penyeladi", "Penyeladi") and same_place("DESA PENYELADI", "Penyeladi")
     assert not same_place("Sungai Ringin", "Penyeladi")
+
+
+def resaved_by_excel(data: bytes) -> bytes:
+    """The A.4 opened in Excel and saved as a workbook: the page's heading, then every table's rows in
+    document order in one sheet (title rows, header, numbering row, officials, signature block), a cell
+    spanning columns written in its first column."""
+    from openpyxl import Workbook
+
+    from lindungdesa.lib.readlimits import ReadLimits
+    from lindungdesa.lib.tabular import _HtmlTables
+
+    parser = _HtmlTables(ReadLimits.from_settings())
+    parser.feed(data.decode("utf-8"))
+    parser.close()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["BUKU PEMERINTAH DESA"])
+    for _order, rows in sorted(parser.tables):
+        for cells in rows:
+            kept, previous = [], None
+            for cell in cells:  # a spanned cell repeats its text over the span: keep the first
+                kept.append(None if cell == previous and cell else (cell or None))
+                previous = cell
+            sheet.append(kept)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_a4_resaved_by_excel_reads_without_its_signature_block():
+    table = read("wilayah.xlsx", resaved_by_excel((FIXTURES / A4).read_bytes()))
+    assert (table.kind, is_buku_aparat(table)) == ("xlsx", True)
+    dropped = without_signature_block(table)
+    # Heading, Model A.4, four title rows, a blank row: the header is row 8, the numbering row 9.
+    assert [number for number, _ in dropped.rows] == list(range(10, 18))
+    assert [cells[1] for _, cells in dropped.rows] == [cells[1] for _, cells in read(A4).rows]
+    signature = table.rows[len(dropped.rows) :]
+    assert signature and any("MENGETAHUI" in cells for _, cells in signature)
+    served = read(A4)
+    assert without_signature_block(served) is served  # as served, the block is a table of its own
 
 
 def a4_prepared(data: bytes) -> Prepared:
