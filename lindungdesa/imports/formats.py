@@ -70,7 +70,10 @@ ROSTER_FORMAT: tuple[Column, ...] = (
         False,
         _("L atau P; juga Laki-laki, Perempuan, Pria, Wanita, 1, 2."),
         "L",
-        _("Kosong: dibaca dari NIK. Ditolak bila tidak dikenali atau bertentangan dengan NIK."),
+        _(
+            "Kosong: dibaca dari NIK. Tidak terbaca: diabaikan dengan peringatan. Ditolak bila bertentangan "
+            "dengan NIK."
+        ),
     ),
     Column(
         "tanggal_lahir",
@@ -80,14 +83,21 @@ ROSTER_FORMAT: tuple[Column, ...] = (
             'lahir" ("Sanggau, 12-03-1975") juga dibaca.'
         ),
         "12/03/1975",
-        _("Kosong: dibaca dari NIK. Ditolak bila tidak dikenali atau bertentangan dengan NIK."),
+        _(
+            "Dengan NIK: kosong dibaca dari NIK, tidak terbaca diabaikan dengan peringatan, ditolak bila "
+            "bertentangan dengan NIK. Tanpa NIK, nama dan tanggal lahir mengenali orangnya: ditolak bila "
+            "kosong atau tidak terbaca."
+        ),
     ),
     Column(
         "kelompok",
         False,
         _("APARAT atau BPD (juga Perangkat Desa, Pemerintah Desa, Badan Permusyawaratan Desa)."),
         "APARAT",
-        _("Kosong: dibaca dari jabatan. Ditolak bila tidak cocok dengan jabatan."),
+        _(
+            "Kosong: dibaca dari jabatan. Tidak terbaca: diabaikan dengan peringatan. Ditolak bila tidak "
+            "cocok dengan jabatan."
+        ),
     ),
     Column(
         "jabatan",
@@ -111,14 +121,20 @@ ROSTER_FORMAT: tuple[Column, ...] = (
         False,
         _('Untuk kepala dusun: nama dusunnya (atau ditulis dalam jabatan: "Kepala Dusun Sungai Ringin").'),
         "Sungai Ringin",
-        _("Kosong untuk kepala dusun: diterima dengan peringatan."),
+        _(
+            "Kosong untuk kepala dusun: diterima dengan peringatan; setiap kepala dusun tanpa nama dusun "
+            "dihitung satu kursi sendiri."
+        ),
     ),
     Column(
         "status_jabatan",
         False,
         _("Definitif (atau kosong), Pj, Plt (Plh dihitung Plt)."),
         "Definitif",
-        _("Ditolak bila tidak dikenali."),
+        _(
+            "Tidak terbaca: diabaikan dengan peringatan (Definitif). Ditolak: Pj selain kepala desa, Pj atau "
+            "Plt di BPD."
+        ),
     ),
     Column(
         "nomor_sk",
@@ -128,14 +144,14 @@ ROSTER_FORMAT: tuple[Column, ...] = (
             '("141/01/PEM/2019, 12-03-2019"; "-" untuk tanggal kosong) juga dibaca.'
         ),
         "141/01/PEM/2019",
-        _("Boleh kosong."),
+        _("Boleh kosong. Tidak terbaca (terlalu panjang): diabaikan dengan peringatan."),
     ),
     Column(
         "tanggal_sk",
         False,
         _("Tanggal SK pengangkatan, HH/BB/TTTT."),
         "12/03/2019",
-        _("Ditolak bila tidak dikenali."),
+        _("Tidak terbaca: diabaikan dengan peringatan."),
     ),
     Column(
         "mulai_menjabat",
@@ -145,7 +161,7 @@ ROSTER_FORMAT: tuple[Column, ...] = (
             "kolom masa jabatan OpenSID juga dibaca."
         ),
         "12/03/2019",
-        _("Ditolak bila tidak dikenali."),
+        _("Ditolak bila tidak terbaca, atau bila kosong dan tanggal SK juga kosong."),
     ),
     Column(
         "akhir_menjabat",
@@ -162,14 +178,14 @@ ROSTER_FORMAT: tuple[Column, ...] = (
         False,
         _("Rupiah sebulan: 2426640, 2.426.640, Rp 2.426.640,00."),
         "2426640",
-        _("Kosong: dihitung 0. Ditolak bila tidak dikenali atau negatif."),
+        _("Kosong: dihitung 0. Tidak terbaca atau negatif: diabaikan dengan peringatan."),
     ),
     Column(
         "no_hp",
         False,
         _("Nomor HP Indonesia, 08… atau +62…"),
         "081234567801",
-        _("Ditolak bila bukan nomor yang sah."),
+        _("Bukan nomor yang sah: diabaikan dengan peringatan."),
     ),
 )
 
@@ -205,7 +221,7 @@ BPJS_FORMAT: tuple[Column, ...] = (
         "12/03/1975",
         _(
             "Boleh kosong; dipakai untuk mengusulkan pasangan dengan aparat yang NIK-nya lain atau belum "
-            "ada. Ditolak bila tidak dikenali."
+            "ada. Tidak terbaca: diabaikan dengan peringatan."
         ),
     ),
     Column(
@@ -220,14 +236,14 @@ BPJS_FORMAT: tuple[Column, ...] = (
         False,
         _("PU (penerima upah) atau BPU (bukan penerima upah); juga PPU, PBPU dan nama lengkapnya."),
         "PU",
-        _("Kosong: PU. Ditolak bila tidak dikenali."),
+        _("Kosong: PU. Tidak terbaca: diabaikan dengan peringatan (dihitung PU)."),
     ),
     Column(
         "upah",
         False,
         _("Upah yang dilaporkan sebulan, rupiah: 2426640, 2.426.640, Rp 2.426.640,00."),
         "2426640",
-        _("Kosong: 0. Ditolak bila tidak dikenali atau negatif."),
+        _("Kosong: 0. Tidak terbaca atau negatif: diabaikan dengan peringatan (0)."),
     ),
     Column(
         "tanggal_kepesertaan",
@@ -265,39 +281,57 @@ BPJS_FORMAT: tuple[Column, ...] = (
 # Rows of a roster, by the row policy (docs/imports.md): refused only when the row cannot become a correct
 # record; what is merely incomplete is taken with a warning naming the row, the column and what to complete.
 ROSTER_REFUSED = (
-    _("Tanpa identitas: tidak ada NIK, dan tidak ada nama dengan tanggal lahir."),
+    _(
+        "Tanpa identitas: nama kosong, atau tidak ada NIK dan tidak ada tanggal lahir yang terbaca (orangnya "
+        "tidak dapat dibedakan)."
+    ),
     _(
         "NIK salah bentuk atau rusak (mis. tersimpan sebagai angka), atau bertentangan dengan tanggal lahir "
         "atau jenis kelamin yang diisi."
     ),
-    _("Jabatan di luar daftar (mis. Staf Desa, Operator Desa, Ketua RT)."),
-    _("Desa tidak dikenal, di luar wilayah Anda, atau sebuah kelurahan."),
+    _("Jabatan kosong atau di luar daftar (mis. Staf Desa, Operator Desa, Camat); kelompok tidak cocok."),
+    _("Desa kosong, tidak dikenal, sebuah kelurahan, atau di luar wilayah Anda; nama desa tidak cocok."),
     _(
-        "Bertentangan dengan data yang ada: kursi satu orang sudah terisi pada masa yang sama, anggota BPD "
-        "yang juga perangkat desa, NIK yang tercatat dengan nama atau tanggal lahir lain."
+        "Masa jabatan tidak jelas: tanpa mulai menjabat maupun tanggal SK; akhir menjabat tidak terbaca atau "
+        "sebelum awalnya; melebihi batas masa jabatan; Pj selain kepala desa; Pj/Plt di BPD; tidak aktif "
+        "tanpa tanggal berhenti."
     ),
-    _("Baris yang sama dua kali dalam satu berkas."),
-    _("Sel yang terisi tetapi tidak terbaca (tanggal, jumlah, nomor HP, status jabatan, kelompok)."),
+    _(
+        "Bertentangan dengan data yang ada: NIK tercatat dengan nama, tanggal lahir atau jenis kelamin lain; "
+        "kursi satu orang masih dijabat; dua jabatan perangkat definitif sekaligus; anggota BPD yang juga "
+        "perangkat desa; NIK yang hanya tercatat di luar wilayah Anda."
+    ),
+    _("Orang, desa, jabatan dan dusun yang sama dua kali dalam satu berkas."),
 )
 ROSTER_WARNED = (
     _(
-        "NIK kosong, dengan nama dan tanggal lahir: orang itu tercatat menjabat, dengan tanda "
-        '"NIK belum ada".'
+        'NIK kosong (atau "-", "belum ada"), dengan nama dan tanggal lahir: orang itu tercatat menjabat, '
+        'dengan tanda "NIK belum ada".'
     ),
     _("Kepala dusun tanpa nama dusun."),
-    _("Data lain yang belum lengkap: peringatannya menyebut baris, kolom dan apa yang perlu dilengkapi."),
+    _(
+        "Jenis kelamin, tanggal lahir (bila NIK ada), kelompok, dusun, status jabatan, nomor atau tanggal "
+        "SK, penghasilan atau nomor HP yang tidak terbaca: nilainya diabaikan."
+    ),
     _("Nomor HP tidak diubah karena orang itu juga menjabat di wilayah lain."),
     _("Unduhan OpenSID yang judulnya menyebut desa lain dari desa yang dipilih."),
 )
 
 # Rows of a BPJS extract: refused (the row is not taken, the others are) and warned (taken, with a note).
 BPJS_REFUSED = (
-    _("NIK, nama, program atau tanggal kepesertaan kosong atau tidak terbaca."),
+    _("NIK kosong, salah bentuk atau rusak; nama kosong; program kosong, tidak dikenali, atau JKP."),
+    _("Tanggal kepesertaan kosong atau tidak terbaca; nomor KPJ bukan angka; status tidak dikenali."),
     _("Iuran lunas sampai bulan sesudah bulan ekstrak, atau kepesertaan dimulai sesudahnya."),
-    _("Peserta di luar wilayah pengunggah (menurut roster, kode desa, atau kecamatan pada NIK)."),
+    _(
+        "Peserta di luar wilayah pengunggah (menurut daftar aparat, kode desa, atau kecamatan pada NIK); "
+        "kode desa tidak dikenal."
+    ),
     _("Baris yang sama (KPJ, atau NIK dan tanggal kepesertaan) dua kali dalam satu berkas."),
 )
-BPJS_WARNED = (_("Nomor KPJ yang panjangnya bukan 11 digit (panjang resminya belum dipastikan)."),)
+BPJS_WARNED = (
+    _("Nomor KPJ yang panjangnya bukan 11 digit (panjang resminya belum dipastikan)."),
+    _("Tanggal lahir, kategori atau upah yang tidak terbaca: nilainya diabaikan."),
+)
 BPJS_NOTES = (
     _("Satu baris per peserta; satu berkas untuk satu bulan, yang dipilih pada halaman impor (--as-of)."),
     _(
