@@ -10,7 +10,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.officials.models import Office
 
-from .formats import BPJS_FORMAT, BPJS_NOTES, BPJS_REFUSED, BPJS_WARNED, bpjs_described, bpjs_example_rows
+from .formats import (
+    BPJS_FORMAT,
+    BPJS_NOTES,
+    BPJS_REFUSED,
+    BPJS_WARNED,
+    ROSTER_REFUSED,
+    ROSTER_WARNED,
+    bpjs_described,
+    bpjs_example_rows,
+)
 
 ROSTER_COLUMNS = [
     ("kode_desa", "Kode Kemendagri desa, mis. 61.03.01.2001", 16),
@@ -79,6 +88,18 @@ def roster_template() -> bytes:
     for offset, office in enumerate(Office, start=1):
         xlsx_value(help_sheet.cell(row=start + offset, column=2), str(office.label))
     assert start + 1 == 24, "the office list must stay where the Data sheet's validation points"
+    row = start + len(Office) + 1
+    for title, lines in (
+        ("Baris ditolak bila", ROSTER_REFUSED),
+        ("Baris diterima dengan peringatan bila", ROSTER_WARNED),
+    ):
+        row += 1
+        xlsx_value(help_sheet.cell(row=row, column=1), title).font = Font(bold=True)
+        for line in lines:
+            row += 1
+            xlsx_value(help_sheet.cell(row=row, column=1), "•")
+            cell = xlsx_value(help_sheet.cell(row=row, column=2), str(line))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     return _save(wb)
 
 

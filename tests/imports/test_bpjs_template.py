@@ -163,3 +163,13 @@ def test_the_docs_say_what_the_page_says():
             assert f"| `{column.name}` |" in body and " ".join(str(column.values).split()) in body
         for line in lines:
             assert f"- {line}" in body, line
+
+
+def test_the_roster_template_says_which_rows_are_refused_and_which_warned():
+    from lindungdesa.imports.formats import ROSTER_REFUSED, ROSTER_WARNED
+    from lindungdesa.imports.template import roster_template
+
+    sheet = load_workbook(io.BytesIO(roster_template()))["Petunjuk"]
+    texts = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert {str(line) for line in (*ROSTER_REFUSED, *ROSTER_WARNED)} <= texts
+    assert sheet["B24"].value == "Kepala Desa"  # the office list stays where the Data sheet's list points
