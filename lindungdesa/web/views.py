@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.permissions import PEOPLE_VIEW, REGION_VIEW, can, require
+from lindungdesa.accounts.permissions import (
+    PEOPLE_VIEW,
+    PERSONAL_VIEW,
+    REGION_VIEW,
+    ROSTER_EDIT,
+    can,
+    require,
+)
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
 from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
@@ -106,6 +113,11 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         # A read-only viewer sees the figures, not the people behind them.
         if can(request.user, PEOPLE_VIEW, desa.code):
             ctx["roster"] = desa_roster(desa, period)
+            ctx["last_day"] = period.last_day
+            ctx["today"] = timezone.localdate()
+            # Keeping the roster (web/registry.py), and a whole NIK shown on demand, audited.
+            ctx["can_edit"] = can(request.user, ROSTER_EDIT, desa.code)
+            ctx["can_reveal"] = can(request.user, PERSONAL_VIEW, desa.code)
         ctx["budget_summary"] = desa_summary(desa, request.user)
     return render(request, "web/desa.html", ctx)
 
