@@ -26,7 +26,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
 
-from . import tables
+from . import jobs, tables
 from .forms import RegionPageForm
 from .roster import desa_roster
 
@@ -75,6 +75,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "period_param": str(period) if form.cleaned_data.get("periode") else "",
         "breadcrumbs": breadcrumbs(request.user, region),
     }
+    # On the user's own region (their home) the page opens with what their role does there.
+    ctx["is_home"] = region.code == (
+        request.user.region_id or getattr(home_region(request.user), "code", None)
+    )
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
@@ -97,6 +101,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         map_legend=charts.legend(),
         table_id=TABLE_ID,
         child_label=CHILD_LABELS[region.level],
+        jobs=jobs.region_jobs(request.user, region, dash.total) if ctx["is_home"] else [],
     )
     template = "web/region.html"
     if request.htmx and request.htmx.target == TABLE_ID and not request.htmx.history_restore_request:
@@ -119,6 +124,8 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
             ctx["can_edit"] = can(request.user, ROSTER_EDIT, desa.code)
             ctx["can_reveal"] = can(request.user, PERSONAL_VIEW, desa.code)
         ctx["budget_summary"] = desa_summary(desa, request.user)
+        if ctx["is_home"]:
+            ctx["jobs"] = jobs.desa_jobs(request.user, desa, ctx["total"], period, ctx["budget_summary"])
     return render(request, "web/desa.html", ctx)
 
 

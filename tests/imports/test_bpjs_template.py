@@ -122,13 +122,21 @@ def test_the_template_filled_by_a_branch_officer():
 
 
 @pytest.mark.parametrize(
-    ("role", "region", "bpjs_link"),
-    [(User.Role.BPJS_OFFICER, "61.03", True), (User.Role.VILLAGE_OPERATOR, PENYELADI, False)],
+    ("role", "region", "roster_link", "bpjs_link"),
+    [
+        (User.Role.BPJS_OFFICER, "61.03", False, True),
+        (User.Role.VILLAGE_OPERATOR, PENYELADI, True, False),
+        (User.Role.REGENCY_OPERATOR, "61.03", True, True),
+    ],
 )
-def test_the_import_page_links_the_templates_and_the_format_page(client, role, region, bpjs_link):
+def test_the_import_page_links_the_templates_and_the_format_page(
+    client, role, region, roster_link, bpjs_link
+):
+    """Each uploader is offered the template of what they may import, and the format page."""
     client.force_login(make_user("pengguna", role, region, "Pengguna"))
     html = client.get("/impor/").content.decode()
-    assert 'href="/impor/templat-roster.xlsx"' in html and 'href="/impor/format/"' in html
+    assert 'href="/impor/format/"' in html
+    assert ('href="/impor/templat-roster.xlsx"' in html) is roster_link
     assert ('href="/impor/templat-bpjs.xlsx"' in html) is bpjs_link
     response = client.get("/impor/templat-bpjs.xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="templat-ekstrak-bpjs.xlsx"'
