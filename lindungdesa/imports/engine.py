@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.instances import build_from
+from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, read_table
 from lindungdesa.lib.values import CellError
 
@@ -310,15 +311,23 @@ def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[in
         table = read_table(data, file_name, header_hint=lambda cells: header_score(cells, handler.fields))
     except UnreadableFile as exc:
         raise ImportFailed(str(exc)) from exc
+    table = without_signature_block(table)
     match = match_headers(table.headers, handler.fields, overrides=overrides)
     present = set(match.mapping.values())
     missing = sorted(handler.required() - present)
     if missing:
         labels = {f.name: f.label for f in handler.fields}
+        hint = "Periksa judul kolom, atau pilih kolomnya pada langkah pemetaan."
+        if "kode_desa" in missing and table.kind == "opensid-html":
+            hint = (
+                "Unduhan OpenSID tidak memuat kode desa: pilih desanya pada kolom Desa di halaman impor "
+                "(atau --desa KODE pada perintah lindungdesa import)."
+            )
         raise ImportFailed(
             "Kolom wajib tidak ditemukan: "
             + ", ".join(f"{labels.get(m, m)} ({m})" for m in missing)
-            + ". Periksa judul kolom, atau pilih kolomnya pada langkah pemetaan.",
+            + ". "
+            + hint,
             headers=table.headers,
             missing=missing,
         )
@@ -344,6 +353,9 @@ def run_import(
     chunk_rows = chunk_rows or CHUNK_ROWS
     total = prepared.total
     summary = ImportSummary(total_rows=total)
+    begin = getattr(handler, "begin", None)  # what the file as a whole tells its rows (RosterRows.begin)
+    if begin is not None:
+        summary.warnings.extend(begin(data, prepared))
     # Rejected rows of a dry run are kept after its rollback; a real run writes them with each chunk.
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run

@@ -26,6 +26,7 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts, nik_agrees
+from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
@@ -45,6 +46,7 @@ from lindungdesa.regions.models import Region
 
 from .engine import (
     Memo,
+    Prepared,
     Reading,
     Recorder,
     cell_key,
@@ -59,6 +61,7 @@ from .engine import (
     snapshot,
     update,
 )
+from .summary import RowError
 
 POSITION_FIELDS = [
     "term_end",
@@ -313,12 +316,38 @@ class RosterRows:
         self._provinces: set[str] = set()
         self._all_loaded = False
         self._memo = Memo()
+        self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
         # A new position's verdict (`_checks`) by everything it depends on but its SK number: a national
         # roster has about 1,200 such shapes for 1.5 million positions.
         self._position_verdicts: dict[tuple, bool] = {}
+
+    def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
+        """What the file as a whole says, before its rows are read; the warnings it gives.
+
+        A lembaga's members list from OpenSID is the BPD's: its plain "KETUA" or "ANGGOTA" are BPD offices.
+        An OpenSID page names its desa in a title row, never by code: when the desa the rows go to (the
+        operator's own, or the one chosen) has another name, say so; the rows are still taken."""
+        self._default_group = default_group(prepared.table)
+        desa = self.default_desa
+        if desa is None or "kode_desa" in prepared.mapping.values() or prepared.table.kind != OPENSID_KIND:
+            return []
+        named = title_places(data).get("desa")
+        if not named or same_place(named, desa.name):
+            return []
+        return [
+            RowError(
+                prepared.table.header_row,
+                "nama_desa",
+                _(
+                    "Judul berkas menyebut desa %(named)s, tetapi data ini diimpor untuk desa %(desa)s "
+                    "(%(code)s). Pastikan berkasnya benar; bila salah, batalkan impor ini."
+                )
+                % {"named": named, "desa": desa.name, "code": desa.code},
+            )
+        ]
 
     def required(self) -> set[str]:
         # No NIK column is needed: a row may name its person by name and birth date (OpenSID's A.4 book).
@@ -433,7 +462,7 @@ class RosterRows:
         elif "nik" in out and out["nik"] is None:
             warnings.append(("nik", nik_missing_message()))
         take("kelompok", v.parse_group, optional=True, soft=True)
-        take("jabatan", v.parse_office, out.get("kelompok"))
+        take("jabatan", v.parse_office, out.get("kelompok") or self._default_group)
         take("nama_dusun", _dusun, optional=True, soft=True)
         take("status_jabatan", v.parse_acting, optional=True, soft=True)
         take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
@@ -454,6 +483,13 @@ class RosterRows:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
+        if not _blank(values.get("nomor_tanggal_henti")):
+            # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
+            # the end of their term, whatever the planned term said.
+            take("nomor_tanggal_henti", v.parse_sk_number_and_date, cached=False)
+            _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
+            if stopped is not None and _blank(values.get("akhir_menjabat")):
+                out["akhir_menjabat"] = stopped
         take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
         take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
         take("status_aktif", v.parse_active, optional=True)
@@ -593,7 +629,7 @@ class RosterRows:
         if nik is None:
             return None
         try:
-            office = self._memo(v.parse_office, values.get("jabatan"), None)
+            office = self._memo(v.parse_office, values.get("jabatan"), self._default_group)
             code = code or self._desa_code(values)
         except v.CellError:
             return None

@@ -1,4 +1,5 @@
-"""The canonical roster template: Indonesian headers, an instructions sheet, NIK typed as text."""
+"""The templates: the canonical roster and the BPJS TK extract; Indonesian headers, an instructions sheet,
+identifiers typed as text."""
 
 from io import BytesIO
 
@@ -8,6 +9,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.officials.models import Office
+
+from .formats import (
+    BPJS_FORMAT,
+    BPJS_NOTES,
+    BPJS_REFUSED,
+    BPJS_WARNED,
+    ROSTER_REFUSED,
+    ROSTER_WARNED,
+    bpjs_described,
+    bpjs_example_rows,
+)
 
 ROSTER_COLUMNS = [
     ("kode_desa", "Kode Kemendagri desa, mis. 61.03.01.2001", 16),
@@ -76,6 +88,18 @@ def roster_template() -> bytes:
     for offset, office in enumerate(Office, start=1):
         xlsx_value(help_sheet.cell(row=start + offset, column=2), str(office.label))
     assert start + 1 == 24, "the office list must stay where the Data sheet's validation points"
+    row = start + len(Office) + 1
+    for title, lines in (
+        ("Baris ditolak bila", ROSTER_REFUSED),
+        ("Baris diterima dengan peringatan bila", ROSTER_WARNED),
+    ):
+        row += 1
+        xlsx_value(help_sheet.cell(row=row, column=1), title).font = Font(bold=True)
+        for line in lines:
+            row += 1
+            xlsx_value(help_sheet.cell(row=row, column=1), "•")
+            cell = xlsx_value(help_sheet.cell(row=row, column=2), str(line))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     return _save(wb)
 
 
@@ -83,3 +107,83 @@ def _save(wb: Workbook) -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def bpjs_template() -> bytes:
+    """The BPJS TK participant extract as the importer reads it best: a Data sheet with the headers, one
+    example row, identifiers as text and dates as date cells; an instructions sheet with every column."""
+    wb = Workbook()
+    data = wb.active
+    data.title = "Data"
+    widths = {"nik": 20, "nama": 28, "kpj": 14, "program": 14, "bulan_iuran_terakhir": 14, "kode_desa": 16}
+    names = [c.name for c in BPJS_FORMAT]
+    for col, name in enumerate(names, start=1):
+        cell = xlsx_value(data.cell(row=1, column=col), name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+        data.column_dimensions[cell.column_letter].width = widths.get(name, 14)
+    data.freeze_panes = "A2"
+    for row, values in enumerate(bpjs_example_rows(), start=2):
+        for col, value in enumerate(values, start=1):
+            xlsx_value(data.cell(row=row, column=col), value)
+    for name in ("nik", "kpj", "bulan_iuran_terakhir", "kode_desa"):
+        letter = data.cell(row=1, column=names.index(name) + 1).column_letter
+        for row in range(2, 5001):
+            data[f"{letter}{row}"].number_format = "@"
+    for name in ("tanggal_lahir", "tanggal_kepesertaan"):
+        letter = data.cell(row=1, column=names.index(name) + 1).column_letter
+        for row in range(2, 5001):
+            data[f"{letter}{row}"].number_format = "DD/MM/YYYY"
+    letter = data.cell(row=1, column=names.index("upah") + 1).column_letter
+    for row in range(2, 5001):
+        data[f"{letter}{row}"].number_format = "#,##0"
+    for name, choices in (("kategori", "PU,BPU"), ("status", "AKTIF,NONAKTIF")):
+        rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        rule.error = f"Isi {choices.replace(',', ' atau ')}."
+        data.add_data_validation(rule)
+        letter = data.cell(row=1, column=names.index(name) + 1).column_letter
+        rule.add(f"{letter}2:{letter}5000")
+
+    guide = wb.create_sheet("Petunjuk")
+    for letter, width in zip("ABCDE", (22, 10, 60, 18, 60), strict=True):
+        guide.column_dimensions[letter].width = width
+    xlsx_value(
+        guide["A1"], "Templat ekstrak peserta BPJS Ketenagakerjaan (aparat desa dan BPD) — Lindung Desa"
+    )
+    guide["A1"].font = Font(bold=True, size=13)
+    row = 2
+    for note in BPJS_NOTES:
+        row += 1
+        xlsx_value(guide.cell(row=row, column=1), str(note))
+    row += 2
+    for col, title in enumerate(("Kolom", "Wajib", "Isi", "Contoh", "Bila kosong atau salah"), start=1):
+        xlsx_value(guide.cell(row=row, column=col), title).font = Font(bold=True)
+    for column in bpjs_described():
+        row += 1
+        values = (
+            column["name"],
+            "Ya" if column["required"] else "Tidak",
+            f"{column['values']} Judul lain yang dikenali: {', '.join(column['synonyms'])}.",
+            column["example"],
+            str(column["when_wrong"]),
+        )
+        for col, value in enumerate(values, start=1):
+            cell = xlsx_value(guide.cell(row=row, column=col), str(value))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for title, lines in (
+        ("Baris ditolak bila", BPJS_REFUSED),
+        ("Baris diterima dengan peringatan bila", BPJS_WARNED),
+    ):
+        row += 2
+        xlsx_value(guide.cell(row=row, column=1), title).font = Font(bold=True)
+        for line in lines:
+            row += 1
+            xlsx_value(guide.cell(row=row, column=1), "•")
+            xlsx_value(guide.cell(row=row, column=3), str(line))
+    row += 2
+    xlsx_value(
+        guide.cell(row=row, column=1),
+        "Contoh pada baris 2 lembar Data boleh ditimpa atau dihapus. Uraian lengkap: menu Impor data > "
+        "Format berkas.",
+    )
+    return _save(wb)

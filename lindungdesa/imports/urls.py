@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.imports, name="imports"),
     path("templat-roster.xlsx", views.roster_template_download, name="import-template"),
+    path("templat-bpjs.xlsx", views.bpjs_template_download, name="import-template-bpjs"),
+    path("format/", views.formats, name="import-formats"),
     path("<int:pk>/", views.detail, name="import-detail"),
     path("<int:pk>/progres/", views.progress, name="import-progress"),
     path("<int:pk>/pemetaan/", views.mapping, name="import-mapping"),

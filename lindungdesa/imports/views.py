@@ -27,13 +27,22 @@ from lindungdesa.lib.pii import mask_text
 
 from . import exports
 from .engine import batch_create
+from .formats import (
+    BPJS_NOTES,
+    BPJS_REFUSED,
+    BPJS_WARNED,
+    ROSTER_REFUSED,
+    ROSTER_WARNED,
+    bpjs_described,
+    roster_described,
+)
 from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
 from .retention import kept_until, undo_expired, undo_expired_message
 from .selectors import batches_for
 from .services import UndoRefused, batch_commit_preview, batch_retry, batch_undo, handler_for
 from .tasks import import_batch_run, progress_of
-from .template import roster_template
+from .template import bpjs_template, roster_template
 
 HISTORY_PAGE_SIZE = 25
 # The result page lists this many rejections; the XLSX download has them all.
@@ -129,6 +138,31 @@ def imports(request: HttpRequest) -> HttpResponse:
 def roster_template_download(request: HttpRequest) -> HttpResponse:
     _require_import_access(request)
     return _xlsx(roster_template(), "templat-roster.xlsx")
+
+
+@login_required
+@require_safe
+def bpjs_template_download(request: HttpRequest) -> HttpResponse:
+    _require_import_access(request)
+    return _xlsx(bpjs_template(), "templat-ekstrak-bpjs.xlsx")
+
+
+@login_required
+@require_safe
+def formats(request: HttpRequest) -> HttpResponse:
+    """Both import formats, column by column: what a cell may hold, what is refused, what is warned."""
+    _require_import_access(request)
+    context = {
+        "roster": roster_described(),
+        "bpjs": bpjs_described(),
+        "roster_refused": ROSTER_REFUSED,
+        "roster_warned": ROSTER_WARNED,
+        "bpjs_refused": BPJS_REFUSED,
+        "bpjs_warned": BPJS_WARNED,
+        "bpjs_notes": BPJS_NOTES,
+        "section": "impor",
+    }
+    return render(request, "imports/formats.html", context)
 
 
 def _needs_mapping(batch: ImportBatch) -> bool:

@@ -145,6 +145,16 @@ ROSTER_FIELDS: tuple[Field, ...] = (
         ),
     ),
     Field(
+        "nomor_tanggal_henti",
+        "Nomor dan tanggal SK pemberhentian",
+        False,
+        (
+            "nomor dan tanggal keputusan pemberhentian",
+            "nomor dan tanggal sk pemberhentian",
+            "nomor tanggal sk pemberhentian",
+        ),
+    ),
+    Field(
         "mulai_menjabat",
         "Mulai menjabat",
         False,
@@ -393,7 +403,6 @@ _IRRELEVANT = {
     "tempat lahir",
     "nomor sk pemberhentian",
     "tanggal sk pemberhentian",
-    "nomor dan tanggal keputusan pemberhentian",
     "nomor sk berhenti",
     "email",
 }

@@ -10,15 +10,25 @@ Columns and the fields they map to:
   (tempat_tanggal_lahir: values.parse_place_and_date), Jenis Kelamin, Pendidikan, Agama, Jabatan,
   Nomor SK, Tanggal SK, "Masa/Periode Jabatan" (masa_jabatan: values.parse_term_text), Status
   (status_aktif: values.parse_active).
-- Buku Aparat Pemerintah Desa (Model A.4): no NIK column; "Nomor dan Tanggal Keputusan Pengangkatan"
-  (nomor_tanggal_sk: values.parse_sk_number_and_date); a "1 2 3 ..." row under the header, dropped.
+- Buku Aparat Pemerintah Desa (Model A.4; `resources/views/admin/pengurus/cetak.blade.php`, served as
+  `wilayah_YYYY-MM-DD.xls`): No, Nama, NIPD, NIP, Jenis Kelamin ("Laki-laki"/"Perempuan"), "Tempat
+  Tanggal Lahir" ("Sanggau, 12-03-1975"; "Sanggau, -" without a date), Agama, Pangkat/Golongan, Jabatan
+  (as the village typed it), Pendidikan Terakhir, "Nomor dan Tanggal Keputusan Pengangkatan"
+  (nomor_tanggal_sk: values.parse_sk_number_and_date, "nomor, dd-mm-yyyy", "nomor, -", ", -"), the same
+  for the Pemberhentian (nomor_tanggal_henti: its date ends the term), "Keterangan (Periode/Masa Jabatan)"
+  (masa_jabatan). No NIK column. A "1 2 3 ... 13" row under the header (dropped by tabular), title rows
+  above it in a table of their own (Desa / Kecamatan / Kabupaten / Bulan-Tahun: `title_places`) and a
+  signature block below it, also a table of its own.
 - lembaga members (Kelompok/Lembaga > Anggota, "Unduh"): No., No. Anggota, NIK, Nama Lengkap, Jenis
   Kelamin, "Tempat / Tanggal Lahir", Agama, Alamat, Jabatan (KETUA, WAKIL KETUA, SEKRETARIS, BENDAHARA,
   ANGGOTA), Pendidikan Terakhir, "Nomor dan Tanggal Keputusan Pengangkatan", "... Pemberhentian", Ket.
 """
 
+from html.parser import HTMLParser
+
 from lindungdesa.lib.headers import normalise_header
-from lindungdesa.lib.tabular import Table
+from lindungdesa.lib.names import name_key
+from lindungdesa.lib.tabular import Rows, Table
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -35,3 +45,106 @@ def default_group(table: Table) -> str | None:
     """The kelompok to assume for rows without one: BPD for a members list, else None (officials'
     offices are written out in full, "Kepala Desa", "Ketua BPD")."""
     return Group.BPD.value if is_members_list(table) else None
+
+
+# The A.4's own columns, as normalise_header gives them: the SK columns and the term column together are
+# found in no other list (the lembaga members list has the SK columns, but "Ket." and a NIK).
+_A4_HEADERS = {
+    "nomor dan tanggal keputusan pengangkatan",
+    "nomor dan tanggal keputusan pemberhentian",
+    "keterangan periode masa jabatan",
+}
+# What OpenSID may call a desa (setting sebutan_desa), as the title row's label.
+_DESA_WORDS = {"desa", "kelurahan", "nagari", "kampung", "kampong", "gampong", "pekon", "lembang", "negeri"}
+_DESA_WORDS |= {"desa adat", "negeri adat", "marga", "kalurahan", "banjar"}
+
+
+def is_buku_aparat(table: Table) -> bool:
+    """OpenSID's Buku Aparat Pemerintah Desa (Model A.4), recognised by its headers (so also when it was
+    opened in Excel and saved as a workbook)."""
+    headers = {normalise_header(h) for h in table.headers}
+    return _A4_HEADERS <= headers and "nik" not in headers
+
+
+class _TitleCells(HTMLParser):
+    """The text of every table row of an HTML page, cell by cell (nested tables flattened)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append(" ".join("".join(self._cell).replace("\xa0", " ").split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def title_places(data: bytes, *, rows: int = 40) -> dict[str, str]:
+    """The places an OpenSID page names in its title rows ("Desa | : Penyeladi", "Kecamatan | : Kapuas"):
+    {"desa": "Penyeladi", "kecamatan": "Kapuas", "kabupaten": "Sanggau"}, those found among the first
+    `rows` table rows. Empty for a file that is not an HTML page."""
+    head = data[:200_000].decode("utf-8", errors="replace")
+    if "<t" not in head.lower():
+        return {}
+    parser = _TitleCells()
+    parser.feed(head)
+    found: dict[str, str] = {}
+    for cells in parser.rows[:rows]:
+        texts = [c for c in cells if c]
+        if len(texts) < 2 or not texts[1].startswith(":"):
+            continue
+        label, value = normalise_header(texts[0]), texts[1].lstrip(": ").strip()
+        if not value:
+            continue
+        if label in _DESA_WORDS:
+            found.setdefault("desa", value)
+        elif label in ("kecamatan", "distrik", "kapanewon", "kemantren"):
+            found.setdefault("kecamatan", value)
+        elif label in ("kabupaten", "kota", "kabupaten kota"):
+            found.setdefault("kabupaten", value)
+    return found
+
+
+def same_place(named: str, region_name: str) -> bool:
+    """Whether a desa name typed in a title is the region's name ("Desa Penyeladi", "PENYELADI")."""
+    words = name_key(named).split()
+    while words and words[0] in _DESA_WORDS:
+        words = words[1:]
+    return " ".join(words) == name_key(region_name)
+
+
+def without_signature_block(table: Table) -> Table:
+    """The Buku Aparat without OpenSID's signature block. As OpenSID serves it, the block is a table of its
+    own and never read; opened in Excel and saved as a workbook, it lands under the officials in the same
+    sheet (MENGETAHUI, the signers' offices, names and NIP, in other columns). Those last rows, with neither
+    a number (NO) nor a name (NAMA), are the block: they are dropped, and no official is."""
+    if table.kind == OPENSID_KIND or not is_buku_aparat(table):
+        return table
+    headers = [normalise_header(h) for h in table.headers]
+    columns = [headers.index(h) for h in ("no", "nama") if h in headers]
+    if len(columns) != 2:
+        return table
+    keep = len(table.rows)
+    while keep and all(_blank(table.rows[keep - 1][1][i]) for i in columns):
+        keep -= 1
+    if keep == len(table.rows):
+        return table
+    rows = Rows(len(table.headers))
+    for number, cells in table.rows[:keep]:
+        rows.append(number, cells)
+    return Table(table.source, table.header_row, table.headers, rows, table.kind)
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())

@@ -215,6 +215,10 @@ def parse_optional_date(cell: Cell) -> datetime.date | None:
     return None if is_blank(cell) else parse_date(cell)
 
 
+# What OpenSID (tgl_indo_out) and typists put for a date that is not known.
+_NO_DATE = frozenset({"-", "--", "—", "–"})
+
+
 def _split_place_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
     if isinstance(cell, datetime.date) or (isinstance(cell, int | float) and not isinstance(cell, bool)):
         return "", parse_date(cell)
@@ -227,7 +231,7 @@ def _split_place_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
     # the first comma or slash after which the rest reads as a date.
     for match in re.finditer(r"[,/]", text):
         place, rest = text[: match.start()].strip(" ,/"), text[match.end() :].strip(" ,/")
-        if not rest:
+        if not rest or rest in _NO_DATE:  # OpenSID prints "-" for an empty date: "Sanggau, -"
             return place, None
         if (day := _date_from_text(rest)) is not None:
             return place, day
@@ -668,6 +672,13 @@ _DUSUN = re.compile(
     r"\s*[:\-–]?\s*\(?\s*(?:(?:dusun|dsn|lingkungan)\b\.?)?\s*(.*?)\s*\)?\s*$",
     re.IGNORECASE,
 )
+# Who works at a village office without holding one of its offices (Permendagri 84/2015): OpenSID lists
+# them in its officials' book all the same.
+_NOT_AN_OFFICE = re.compile(
+    r"\b(?:staf+|operator|honorer|tenaga|pembantu|kader|linmas|hansip|satpam|penjaga|"
+    r"(?:ketua\s+)?rt|(?:ketua\s+)?rw|imam|marbot|guru|sopir|supir|cleaning)\b"
+)
+
 _OFFICE_HELP = (
     "Gunakan salah satu: Kepala Desa, Sekretaris Desa, Kaur TU dan Umum, Kaur Keuangan, Kaur Perencanaan, "
     "Kasi Pemerintahan, Kasi Kesejahteraan, Kasi Pelayanan, Kepala Dusun <nama dusun>, Ketua BPD, "
@@ -712,6 +723,11 @@ def parse_office(cell: Cell, group: str | None = None) -> OfficeValue:
             raise CellError(
                 f"Jabatan {_shown(cell)} tidak jelas tanpa kelompok: tulis misalnya Ketua BPD, "
                 "atau isi kolom kelompok dengan BPD."
+            )
+        if _NOT_AN_OFFICE.search(key):
+            raise CellError(
+                f"{_shown(cell)} bukan jabatan perangkat desa atau BPD (staf, operator, tenaga honorer, "
+                f"RT/RW dan linmas tidak didaftarkan). {_OFFICE_HELP}"
             )
         raise CellError(f"Jabatan tidak dikenali: {_shown(cell)}. {_OFFICE_HELP}")
     office_group = Group.BPD.value if office in {o.value for o in _BPD_OFFICES} else Group.APARAT.value
@@ -813,17 +829,20 @@ def parse_sk_number_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
     """OpenSID's "Nomor dan Tanggal Keputusan": "141/05/2019, 12-03-2019" or "141/2019 / 12-03-2019".
 
     The date is what follows the last comma or " / " when it reads as a date; the rest is the number.
+    OpenSID prints an empty date as "-" and leaves an empty number empty: "141/05/2019, -", ", 12-03-2019"
+    and ", -" (nothing at all) are read as such.
     """
     if is_blank(cell):
         return "", None
     text = parse_text(cell, max_length=200)
-    if not text.strip(" ,/"):
+    if not text.strip(" ,/-"):
         return "", None
     for match in reversed(list(re.finditer(r",|\s/(?=\s|$)", text))):
         tail = text[match.end() :].strip()
-        day = _date_from_text(tail) if tail else None
-        if day is not None or not tail:
+        day = _date_from_text(tail) if tail and tail not in _NO_DATE else None
+        if day is not None or not tail or tail in _NO_DATE:
             number = text[: match.start()].strip(" ,/")
+            number = "" if number in _NO_DATE else number
             if len(number) > 100:
                 raise CellError(f"Nomor SK terlalu panjang (paling banyak 100 karakter): {_shown(cell)}.")
             return number, day

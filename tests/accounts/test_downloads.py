@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 AGGREGATE_DOWNLOADS = {
     "monev-round-report",  # per regency
     "import-template",  # an empty roster
+    "import-template-bpjs",  # an empty extract with one made-up example row
     "ucj-template",  # per regency, no person
     "public-data-csv",
 }

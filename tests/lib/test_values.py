@@ -633,11 +633,20 @@ def test_an_office_of_the_other_group_is_refused():
         v.parse_office("Kepala Desa", "BPD")
 
 
-def test_an_unknown_office_lists_the_accepted_names():
+@pytest.mark.parametrize(
+    ("cell", "start"),
+    [
+        ("Staf Desa", "'Staf Desa' bukan jabatan perangkat desa atau BPD"),  # OpenSID's A.4 lists staff
+        ("Operator Desa", "'Operator Desa' bukan jabatan perangkat desa atau BPD"),
+        ("Ketua RT 01", "'Ketua RT 01' bukan jabatan perangkat desa atau BPD"),
+        ("Juru Kunci", "Jabatan tidak dikenali: 'Juru Kunci'."),
+    ],
+)
+def test_an_unknown_office_lists_the_accepted_names(cell, start):
     with pytest.raises(CellError) as caught:
-        v.parse_office("Staf Desa")
+        v.parse_office(cell)
     message = str(caught.value)
-    assert message.startswith("Jabatan tidak dikenali: 'Staf Desa'.")
+    assert message.startswith(start)
     for name in (
         "Kepala Desa",
         "Sekretaris Desa",
