@@ -166,11 +166,12 @@ class Holdings:
             if key not in carried and (key in keys or place[2] not in self.persons)
         }
         if wanted:
-            found = Position.objects.filter(
-                desa_id__in=sorted({desa for desa, _born, _nik in wanted.values()}),
-                person__birth_date__in=sorted({born for _desa, born, _nik in wanted.values()}),
-            ).select_related("person")
-            for position in found.order_by("person_id"):
+            days = sorted({born for _desa, born, _nik in wanted.values()})
+            found = Position.objects.select_related("person").order_by("person_id")
+            if len(days) <= 400:  # with a slice of desa, within the oldest SQLite limit (999 variables)
+                found = found.filter(person__birth_date__in=days)
+            desas = sorted({desa for desa, _born, _nik in wanted.values()})
+            for position in fetch_in(found, "desa_id__in", desas):
                 person = position.person
                 key = who_without_nik(position.desa_id, person.name, person.birth_date)
                 if key not in wanted or key in self.persons:
