@@ -27,16 +27,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from lindungdesa.accounts import permissions
 from lindungdesa.accounts.models import User
 from lindungdesa.api.auth import token_create
+from lindungdesa.budget.compute import CURRENT
+from lindungdesa.budget.models import Source
 from lindungdesa.imports.models import ImportBatch
+from lindungdesa.indicators.models import UcjFigure
 from lindungdesa.monev.models import Agency
 from tests.accounts.test_scope_matrix import ROUTES, Route, url_for
 from tests.factories import make_nik
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, to_csv
-from tests.web.conftest import roster_make
+from tests.web.conftest import PASSWORD, roster_make
 from tests.world import ROLE_USERS, World, build_world
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -44,7 +48,6 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # tests/accounts/test_totp.py try them).
 NOT_REGION_WRITES = {
     ("login", "POST"): "signing in",
-    ("login", "PUT"): "signing in (Django's LoginView takes PUT as POST)",
     ("login-code", "POST"): "the second step of signing in",
     ("logout", "POST"): "signing out",
     (
@@ -195,7 +198,7 @@ class Write:
     keeps: tuple[str, ...] = ()  # tables a refused write may still change (bookkeeping only)
     prepare: Callable[[Matrix], None] | None = None
     # Made for each request, in its savepoint, before the tables are dumped: (matrix, place aimed at).
-    setup: Callable[[Matrix, str], None] | None = None
+    setup: Callable[[Matrix, str, User], None] | None = None
     # Refused in the answer (4xx). An import answers 202 and refuses the rows (the batch says which).
     answer_refuses: bool = True
     # Who succeeds inside, when not everyone with the right: role key -> bool.
@@ -464,7 +467,7 @@ case(
         (*PEOPLE, "imports_importbatch"),
         lambda m, place, user: Req(at("import-undo")(m, place, user)),
         # Only the last saved import can be undone: one is made just before each request.
-        setup=lambda m, place: batches(m, state="done", only=place),
+        setup=lambda m, place, user: batches(m, state="done", only=place),
     ),
 )
 case(
@@ -487,6 +490,419 @@ case(
             at("import-mapping")(m, place, user), {"kolom_0": "nik", "kolom_1": "nama"}
         ),
         prepare=lambda m: batches(m, state="failed"),
+    ),
+)
+
+
+# Reconciliation: a match proposal confirmed or refused.
+for _name in ("proposal-confirm", "proposal-refuse"):
+    case(
+        _name,
+        "POST",
+        Write(
+            permissions.ENROLMENT_EDIT,
+            ("enrolment_matchproposal",),
+            lambda m, place, user, _n=_name: Req(at(_n)(m, place, user)),
+            # An outside proposal under the address of an inside desa.
+            across=lambda m, inside, outside, user, _n=_name: [
+                Req(url_for(route(_n), m.world, region_place=inside, object_place=outside))
+            ],
+        ),
+    )
+
+
+# People and positions through the API.
+def appoint(m: Matrix, place: str, user: User) -> Req:
+    code = m.place(place).code
+    body = {
+        "desa": code,
+        "nik": new_nik(code, 71),
+        "name": "Orang Baru Matriks",
+        "office": "kaur_perencanaan",
+    }
+    return Req("/api/positions/appoint/", {**body, "term_start": "2026-01-05"})
+
+
+def appoint_across(m: Matrix, inside: str, outside: str, user: User) -> list[Req]:
+    """Defect 1: the NIK of someone serving outside, into an inside desa, by name or not."""
+    person = m.place(outside).person
+    body = {"desa": m.place(inside).code, "office": "kaur_perencanaan", "term_start": "2026-01-05"}
+    return [
+        Req("/api/positions/appoint/", {**body, "nik": person.nik, "name": name, "acting": "plt"})
+        for name in (person.name, "Siapa Saja")
+    ]
+
+
+case(
+    "api-position-appoint",
+    "POST",
+    Write(permissions.ROSTER_EDIT, PEOPLE, appoint, appoint_across),
+)
+case(
+    "api-position-end",
+    "POST",
+    Write(
+        permissions.ROSTER_EDIT,
+        ("officials_position",),
+        lambda m, place, user: Req(
+            at("api-position-end")(m, place, user), {"last_day": "2026-02-28", "reason": "resigned"}
+        ),
+    ),
+)
+
+# Targets and UCJ figures, for a kabupaten (the place's) or the province.
+case(
+    "api-target-set",
+    "PUT",
+    Write(
+        permissions.TARGET_EDIT,
+        ("indicators_target",),
+        lambda m, place, user: Req(
+            "/api/targets/set/",
+            {"region_code": regency(m, place), "indicator": "aparat", "year": 2027, "value": "81.5"},
+            method="PUT",
+        ),
+    ),
+)
+case(
+    "targets",
+    "POST",
+    Write(
+        permissions.TARGET_EDIT,
+        ("indicators_target",),
+        lambda m, place, user: Req(
+            "/target/", {"region": regency(m, place), "indicator": "aparat", "year": 2027, "value": "81,5"}
+        ),
+    ),
+)
+case(
+    "ucj",
+    "POST",
+    Write(
+        permissions.UCJ_EDIT,
+        ("indicators_ucjfigure",),
+        lambda m, place, user: Req(
+            "/ucj/",
+            {
+                "region": regency(m, place),
+                "year": 2026,
+                "working_population": 120000,
+                "participants": 30000,
+                "numerator": UcjFigure.Numerator.ACTIVE,
+            },
+        ),
+    ),
+)
+case(
+    "snapshots",
+    "POST",
+    Write(
+        permissions.SNAPSHOT_TAKE,
+        ("indicators_snapshot",),
+        lambda m, place, user: Req("/potret/", {"period": "2026-02"}),
+        outside=False,  # the user's own region, whatever it sends
+    ),
+)
+
+# Budgets.
+case(
+    "budget-adopt",
+    "POST",
+    Write(
+        permissions.BUDGET_ADOPT,
+        ("budget_budget",),
+        lambda m, place, user: Req(
+            at("budget-adopt")(m, place, user), {"tahun": "2028", "skenario": CURRENT}
+        ),
+    ),
+)
+
+
+def settings_form(m: Matrix, place: str, user: User) -> Req:
+    from lindungdesa.budget.forms import RegencySettingsForm
+
+    data = {
+        "tahun": "2028",
+        "risiko": "2",
+        "kategori_bpd": "PU",
+        "penghasilan_bpd": "1500000",
+        "alasan": "Perbup",
+    }
+    for name in RegencySettingsForm(this_year=2026).fields:
+        data.setdefault(name, Source.APBDES)
+    return Req(reverse("budget-settings", args=[regency(m, place)]), data)
+
+
+case(
+    "budget-settings",
+    "POST",
+    Write(permissions.BUDGET_PAYERS, ("budget_budgetsetting",), settings_form),
+)
+
+# Monitoring: rounds, a regency's confirmation, cases moved, assigned, lettered, one by one and in bulk.
+MONEV_CASE = ("monev_case",)
+
+
+def agency_id() -> int:
+    return Agency.objects.get(region_id="61", kind=Agency.Kind.DPMPD).pk
+
+
+def case_page(form: str, data: Callable[[], dict]) -> Aim:
+    def aim(m: Matrix, place: str, user: User) -> Req:
+        return Req(at("monev-case")(m, place, user), {"form": form, **data()})
+
+    return aim
+
+
+MOVE = {"to_state": "terdaftar", "note": "KPJ terbit, ekstrak BPJS Februari"}
+case(
+    "monev-case",
+    "POST",
+    Write(permissions.CASE_EDIT, (*MONEV_CASE, "monev_caseevent"), case_page("", lambda: MOVE), label="move"),
+    Write(
+        permissions.CASE_ASSIGN,
+        MONEV_CASE,
+        case_page("tugaskan", lambda: {"agency": agency_id()}),
+        label="assign",
+    ),
+    Write(permissions.CASE_LETTER, MONEV_CASE, case_page("nomor-surat", dict), label="letter number"),
+)
+case(
+    "api-case-move",
+    "POST",
+    Write(
+        permissions.CASE_EDIT,
+        (*MONEV_CASE, "monev_caseevent"),
+        lambda m, place, user: Req(at("api-case-move")(m, place, user), MOVE),
+    ),
+)
+
+
+def bulk(action: str, data: Callable[[], dict]):
+    def aim(m: Matrix, place: str, user: User) -> Req:
+        body = {"action": action, "cases": [m.place(place).case.pk], **data()}
+        return Req(reverse("monev-round", args=[m.place(place).round.pk]), body)
+
+    def across(m: Matrix, inside: str, outside: str, user: User) -> list[Req]:
+        """The inside round, an outside case."""
+        body = {"action": action, "cases": [m.place(outside).case.pk], **data()}
+        return [Req(reverse("monev-round", args=[m.place(inside).round.pk]), body)]
+
+    return aim, across
+
+
+case(
+    "monev-round",
+    "POST",
+    Write(
+        permissions.CASE_EDIT,
+        (*MONEV_CASE, "monev_caseevent"),
+        *bulk("status", lambda: MOVE),
+        label="move",
+    ),
+    Write(
+        permissions.CASE_ASSIGN,
+        MONEV_CASE,
+        *bulk("tugaskan", lambda: {"agency": agency_id()}),
+        label="assign",
+    ),
+    Write(
+        permissions.CASE_LETTER,
+        MONEV_CASE,
+        *bulk("surat", dict),
+        keeps=("accounts_auditentry",),
+        label="letters",
+        who=lambda key, user: (
+            permissions.can(user, permissions.CASE_LETTER)
+            and permissions.can(user, permissions.PERSONAL_EXPORT)
+        ),
+    ),
+)
+
+
+def confirm_all(m: Matrix) -> None:
+    from lindungdesa.monev.services import regencies_to_confirm, round_confirm_regency
+
+    admin = m.world.users["admin_national"]
+    for place in ("penyeladi", "other"):
+        round_ = m.place(place).round
+        for regency_ in regencies_to_confirm(round_):
+            round_confirm_regency(round_=round_, regency=regency_, user=admin)
+
+
+def round_post(name: str, data: Callable[[Matrix, str], dict] = lambda m, place: {}) -> Aim:
+    def aim(m: Matrix, place: str, user: User) -> Req:
+        return Req(reverse(name, args=[m.place(place).round.pk]), data(m, place))
+
+    return aim
+
+
+case(
+    "monev-round-confirm",
+    "POST",
+    Write(
+        permissions.MONEV_CONFIRM,
+        ("monev_regencyconfirmation",),
+        round_post("monev-round-confirm", lambda m, place: {"kabupaten": regency(m, place)}),
+        # The inside round, an outside kabupaten.
+        across=lambda m, inside, outside, user: [
+            Req(
+                reverse("monev-round-confirm", args=[m.place(inside).round.pk]),
+                {"kabupaten": regency(m, outside)},
+            )
+        ],
+        # A regency confirms its own figures: its own users, or a national administrator.
+        who=lambda key, user: key in ("admin_national", "regency_admin", "regency_operator"),
+    ),
+)
+case(
+    "monev-round-accept",
+    "POST",
+    Write(
+        permissions.MONEV_MANAGE,
+        ("monev_round",),
+        round_post("monev-round-accept"),
+        prepare=confirm_all,
+    ),
+)
+case(
+    "monev-round-refreeze",
+    "POST",
+    Write(permissions.MONEV_MANAGE, ("monev_round",), round_post("monev-round-refreeze")),
+)
+case(
+    "monev-rounds",
+    "POST",
+    Write(
+        permissions.MONEV_MANAGE,
+        ("monev_round",),
+        lambda m, place, user: Req(
+            "/monev/", {"period": "2026-Q2", "criteria": ["nobody"], "threshold": "80"}
+        ),
+        outside=False,  # a round is opened for the user's own province
+        # A national administrator has no province to open one for.
+        who=lambda key, user: key in ("admin", "province_analyst"),
+    ),
+)
+
+# Users, by their administrators; one's own account.
+USER_FIELDS = {"first_name": "Diubah", "role": "village_operator", "is_active": "on"}
+
+
+def managed_user(m: Matrix, place: str):
+    return m.place(place).user
+
+
+def with_totp(m: Matrix, place: str, user: User) -> None:
+    User.objects.filter(pk=managed_user(m, place).pk).update(totp_secret="JBSWY3DPEHPK3PXP")
+
+
+case(
+    "user-new",
+    "POST",
+    Write(
+        permissions.USER_MANAGE,
+        ("accounts_user",),
+        lambda m, place, user: Req(
+            "/pengguna/baru/",
+            {
+                "username": "baru-matriks",
+                "role": "village_operator",
+                "region": m.place(place).code,
+                "password1": "Sandi-Baru-Matriks-2026",
+            },  # fmt: skip
+        ),
+    ),
+)
+case(
+    "user-edit",
+    "POST",
+    Write(
+        permissions.USER_MANAGE,
+        ("accounts_user",),
+        lambda m, place, user: Req(
+            reverse("user-edit", args=[managed_user(m, place).pk]),
+            {**USER_FIELDS, "username": managed_user(m, place).username, "region": m.place(place).code},
+        ),
+    ),
+)
+case(
+    "user-password",
+    "POST",
+    Write(
+        permissions.USER_MANAGE,
+        ("accounts_user",),
+        lambda m, place, user: Req(
+            reverse("user-password", args=[managed_user(m, place).pk]),
+            {"password1": "Sandi-Baru-Matriks-2026", "password2": "Sandi-Baru-Matriks-2026"},
+        ),
+    ),
+)
+case(
+    "user-totp-reset",
+    "POST",
+    Write(
+        permissions.USER_MANAGE,
+        ("accounts_user",),
+        lambda m, place, user: Req(reverse("user-totp-reset", args=[managed_user(m, place).pk])),
+        setup=with_totp,
+    ),
+)
+NEW_PASSWORD = {"old_password": PASSWORD, "new_password1": "Sandi-Baru-Matriks-2026"}
+case(
+    "password-change",
+    "POST",
+    Write(
+        None,
+        ("accounts_user",),
+        lambda m, place, user: Req(
+            "/akun/sandi/", {**NEW_PASSWORD, "new_password2": NEW_PASSWORD["new_password1"]}
+        ),
+        outside=False,
+    ),
+)
+case(
+    "token-new",
+    "POST",
+    Write(
+        None,
+        ("accounts_apitoken",),
+        lambda m, place, user: Req("/akun/token/", {"name": "baru"}),
+        outside=False,
+    ),
+)
+
+
+def inside_of(user: User) -> str:
+    return ROLE_USERS[user.first_name][2]  # the world's users are named after their role key
+
+
+def token_url(m: Matrix, place: str, user: User, *, own: bool) -> str:
+    return url_for(
+        route("token-delete"), m.world, region_place=place, object_place=place, user=user, inside=own
+    )
+
+
+case(
+    "token-delete",
+    "POST",
+    Write(
+        None,
+        ("accounts_apitoken",),
+        # Inside: one's own token; outside: the token of a user outside the region, and of one inside.
+        lambda m, place, user: Req(token_url(m, place, user, own=place == inside_of(user))),
+        across=lambda m, inside, outside, user: [Req(token_url(m, inside, user, own=False))],
+    ),
+)
+case(
+    "totp-off",
+    "POST",
+    Write(
+        None,
+        ("accounts_user",),
+        lambda m, place, user: Req("/akun/dua-langkah/matikan/"),
+        setup=lambda m, place, user: User.objects.filter(pk=user.pk).update(totp_secret="JBSWY3DPEHPK3PXP"),
+        outside=False,
     ),
 )
 
@@ -537,10 +953,9 @@ def check(m: Matrix, write: Write) -> list[str]:
                 for req in write.across(m, inside, outside, user):
                     attempts.append(("across", inside, lambda *_args, req=req: req))
         for label, place, aim in attempts:
-            setup = None if write.setup is None else lambda place=place: write.setup(m, place)
             sid = transaction.savepoint()
-            if setup is not None:
-                setup()
+            if write.setup is not None:
+                write.setup(m, place, user)
             req = aim(m, place, user)
             status, tables_changed, body = attempt(m, key, user, req)
             transaction.savepoint_rollback(sid)
