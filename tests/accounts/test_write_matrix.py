@@ -18,6 +18,7 @@ outside it), each case is sent once aimed inside the role's region and once (or 
 Every request runs in a savepoint that is rolled back, so the world is built once for the module.
 """
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -991,5 +994,84 @@ def test_write_matrix(m, key):
         if write.prepare is not None:
             write.prepare(m)
         problems += check(m, write)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+# The command line, on someone's behalf ---------------------------------------------------------------------
+
+
+def command(*args: str) -> tuple[bool, set[str], str]:
+    """Run a command in a savepoint rolled back after: whether it ran, and the tables it changed."""
+    sid = transaction.savepoint()
+    try:
+        before = dump()
+        out = io.StringIO()
+        try:
+            call_command(*args, stdout=out, stderr=io.StringIO())
+            ran = True
+        except CommandError as exc:
+            ran, out = False, io.StringIO(str(exc))
+        return ran, changed(before, dump()), out.getvalue()[:300]
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+IMPORT_ROWS = {
+    "roster": (roster_rows_at, roster_rows_across, roster_csv, permissions.ROSTER_IMPORT, PEOPLE),
+    "bpjs": (bpjs_rows_at, bpjs_across, bpjs_csv, permissions.BPJS_IMPORT, ENROLMENTS),
+}
+
+
+@pytest.mark.parametrize("kind", list(IMPORT_ROWS))
+def test_command_line_imports_stay_inside_the_users_region(m, kind, tmp_path):
+    rows_at, rows_across, to_file, right, tables = IMPORT_ROWS[kind]
+    problems = []
+    for key, user in m.world.users.items():
+        _role, _region, inside, outside = ROLE_USERS[key]
+        files = [("inside", rows_at(m, inside))]
+        if outside is not None:
+            files += [("outside", rows_at(m, outside)), ("across", rows_across(m, inside, outside))]
+        for label, rows in files:
+            path = tmp_path / f"{kind}-{key}-{label}.csv"
+            path.write_bytes(to_file(rows).read())
+            extra = ["--as-of", "2026-02"] if kind == "bpjs" else []
+            ran, tables_changed, out = command(
+                "import", kind, str(path), "--json", "--user", user.username, *extra
+            )
+            where = f"{key} {label}: {out}"
+            if label == "inside" and permissions.can(user, right, m.place(inside).code):
+                if not ran or not set(tables) <= tables_changed:
+                    problems.append(f"did not import inside: {where}")
+            elif tables_changed - set(IMPORT_BOOKKEEPING):
+                problems.append(f"changed {sorted(tables_changed - set(IMPORT_BOOKKEEPING))}: {where}")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def test_command_line_budget_adoption_stays_inside_the_users_region(m):
+    problems = []
+    for key, user in m.world.users.items():
+        _role, _region, inside, outside = ROLE_USERS[key]
+        for label, place in [("inside", inside), ("outside", outside)]:
+            if place is None:
+                continue
+            args = (
+                "budget",
+                "--year",
+                "2028",
+                "--region",
+                m.place(place).code,
+                "--json",
+                "--save",
+                user.username,
+            )
+            ran, tables_changed, out = command(*args)
+            where = f"{key} {label}: {out}"
+            if label == "inside" and permissions.can(user, permissions.BUDGET_ADOPT):
+                if not ran or "budget_budget" not in tables_changed:
+                    problems.append(f"did not adopt inside: {where}")
+            elif tables_changed:
+                problems.append(f"changed {sorted(tables_changed)}: {where}")
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
