@@ -553,6 +553,64 @@ case(
     ),
 )
 
+# People and positions through the pages (the registry forms).
+TERM = {"office": "kaur_perencanaan", "term_start": "2026-01-05"}
+
+
+def official_add(m: Matrix, place: str, user: User) -> Req:
+    code = m.place(place).code
+    return Req(
+        at("official-add")(m, place, user), {"nik": new_nik(code, 72), "name": "Orang Baru Matriks", **TERM}
+    )
+
+
+def official_add_across(m: Matrix, inside: str, outside: str, user: User) -> list[Req]:
+    """Defect 1 on the page: the NIK of someone serving outside, into an inside desa."""
+    person = m.place(outside).person
+    url = at("official-add")(m, inside, user)
+    return [
+        Req(url, {"nik": person.nik, "name": name, "acting": "plt", **TERM})
+        for name in (person.name, "Siapa Saja")
+    ]
+
+
+def person_edit(m: Matrix, place: str, user: User) -> Req:
+    p = m.place(place).person
+    data = {"nik": p.nik, "name": p.name, "birth_date": p.birth_date.isoformat(), "sex": p.sex}
+    return Req(at("person-edit")(m, place, user), {**data, "phone": "081299998888"})
+
+
+def hand_over(m: Matrix, place: str, user: User) -> Req:
+    code = m.place(place).code
+    body = {"nik": new_nik(code, 73), "name": "Pengganti Matriks", "term_start": "2026-03-01"}
+    return Req(at("position-replace")(m, place, user), {**body, "end_reason": "resigned"})
+
+
+case("official-add", "POST", Write(permissions.ROSTER_EDIT, PEOPLE, official_add, official_add_across))
+case(
+    "position-end",
+    "POST",
+    Write(
+        permissions.ROSTER_EDIT,
+        ("officials_position",),
+        lambda m, place, user: Req(
+            at("position-end")(m, place, user), {"term_end": "2026-02-28", "end_reason": "resigned"}
+        ),
+    ),
+)
+case("position-replace", "POST", Write(permissions.ROSTER_EDIT, PEOPLE, hand_over))
+case("person-edit", "POST", Write(permissions.ROSTER_EDIT, ("officials_person",), person_edit))
+case(
+    "person-nik",
+    "POST",
+    # A reveal of the whole NIK writes its audit entry, and nothing else.
+    Write(
+        permissions.PERSONAL_VIEW,
+        ("accounts_auditentry",),
+        lambda m, place, user: Req(at("person-nik")(m, place, user)),
+    ),
+)
+
 # Targets and UCJ figures, for a kabupaten (the place's) or the province.
 case(
     "api-target-set",
