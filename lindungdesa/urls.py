@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (files, the API's JSON)."""
     return HttpResponseRedirect(static("img/favicon.svg"))  # the file name changes with its content

@@ -70,6 +70,16 @@ def personal_download(
     )
 
 
+def command_export(
+    *, what: str, file_name: str, region_code: str, rows: int | None, masked: bool, user: User | None = None
+) -> AuditEntry:
+    """The audit entry of a person-level file written by the command line (`monev letters`, `budget --out`
+    for a desa): the same as a download's, by the command line (no user) unless it acts for one."""
+    return audit.record_export(
+        user=user, what=str(what), file_name=file_name, region_code=region_code, rows=rows, masked=masked
+    )
+
+
 def common_region(codes: list[str]) -> str:
     """The smallest region holding every code ("61.03.01.2007", "61.03.02.2001" -> "61.03"); "" for none."""
     if not codes:

@@ -62,6 +62,8 @@ class LoginView(auth_views.LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    # A form is sent by POST; Django's form views would take PUT as well (and then read no form).
+    http_method_names = ["get", "head", "post", "options"]
 
     def form_valid(self, form):
         user = form.get_user()
@@ -121,6 +123,7 @@ def account(request: HttpRequest) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     extra_context = {"section": "akun"}
+    http_method_names = ["get", "head", "post", "options"]
 
     def get_success_url(self) -> str:
         messages.success(self.request, _("Kata sandi Anda sudah diganti."))

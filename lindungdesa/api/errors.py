@@ -31,3 +31,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         # Never the exception's text: Django's names the address and the patterns it tried.
         return JsonResponse({"detail": _("Data tidak ditemukan.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+    """405 for an API address that is not a DRF view (the documentation page), as DRF's are answered."""
+    response = JsonResponse(
+        {"detail": _("Metode %(method)s tidak diizinkan di alamat ini.") % {"method": request.method}},
+        status=405,
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response

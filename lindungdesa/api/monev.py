@@ -69,10 +69,10 @@ class EventOut(serializers.ModelSerializer):
 
     # Notes and evidence may name people and quote KPJ numbers: as the case page shows them (note_for).
     def get_note(self, event) -> str | None:
-        return note_for(self.context["request"].user, event.case, event.note)
+        return note_for(self.context["request"].user, event.case, event.note, event.user_id)
 
     def get_evidence(self, event) -> str | None:
-        return note_for(self.context["request"].user, event.case, event.evidence)
+        return note_for(self.context["request"].user, event.case, event.evidence, event.user_id)
 
 
 class CaseOut(serializers.ModelSerializer):

@@ -30,14 +30,17 @@ from lindungdesa.regions.models import under
 from .models import Enrolment, MatchProposal, StatusRule, protected_q
 
 
-def enrolments_link_by_nik() -> int:
+def enrolments_link_by_nik(scope_code: str = "") -> int:
     """Give every unmatched participant whose NIK is now on the roster its person. Returns how many.
+
+    With `scope_code` (an import by a user with a region) only people serving or having served inside it
+    are linked: linking writes a person's memberships, which only their region may (officials/boundary.py).
 
     One UPDATE, whatever the number of rows: on PostgreSQL a join (it hashes both sides: linking every
     participant of a national extract took 83 s as a correlated subquery), elsewhere a correlated subquery
     (both sides are indexed by NIK).
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not scope_code:
         enrolment, person = Enrolment._meta.db_table, Person._meta.db_table
         with connection.cursor() as cursor:
             # As the queryset's update() below: updated_at is left as it is.
@@ -48,11 +51,16 @@ def enrolments_link_by_nik() -> int:
             )
             linked = cursor.rowcount
     else:
-        person_id = Person.objects.filter(nik=OuterRef("nik")).values("id")[:1]
+        people = Person.objects.all()
+        if scope_code:
+            people = people.filter(
+                pk__in=Position.objects.filter(under(scope_code, "desa__code")).values("person_id")
+            )
+        person_id = people.filter(nik=OuterRef("nik")).values("id")[:1]
         linked = (
             Enrolment.objects.filter(person__isnull=True)
             .exclude(nik="")
-            .filter(Exists(Person.objects.filter(nik=OuterRef("nik"))))
+            .filter(Exists(people.filter(nik=OuterRef("nik"))))
             .update(person_id=Subquery(person_id))
         )
     if linked:

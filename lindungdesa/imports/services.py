@@ -192,7 +192,7 @@ def batch_retry(batch: ImportBatch) -> ImportBatch:
 
 def reconcile_after_import(scope_code: str = "") -> None:
     """New people may be the participants BPJS already reported; new participants may be known people."""
-    enrolments_link_by_nik()
+    enrolments_link_by_nik(scope_code)
     match_proposals_refresh(nik_prefix=nik_prefix_of(scope_code))
 
 

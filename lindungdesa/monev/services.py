@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from lindungdesa.accounts.permissions import PERSONAL_EXPORT, can
 from lindungdesa.indicators.models import RegionFigure
 from lindungdesa.indicators.services import snapshot_freeze
 from lindungdesa.lib.months import Month
@@ -156,6 +157,10 @@ def case_move(
 ) -> CaseEvent:
     """Move one case to another state, by the rules (rules.check_move), recording who, when and why."""
     case = Case.objects.select_for_update().select_related("round").get(pk=case.pk)
+    attachments = list(attachments)
+    if attachments and user is not None and not can(user, PERSONAL_EXPORT, case.desa_id):
+        # An attachment is a person-level file (accounts/downloads.py): only who may download it adds one.
+        raise MonevError("Lampiran hanya dapat ditambahkan oleh peran yang dapat mengunduhnya.")
     try:
         rules.check_move(case.state, to_state, note=note, evidence=evidence)
     except rules.MoveRefused as exc:

@@ -68,3 +68,33 @@ def test_a_shared_person_is_matched_by_the_province(client, roster, proposal):  
     client.force_login(ani)
     client.post(f"/rekonsiliasi/61/usulan/{proposal.pk}/konfirmasi/")
     assert Enrolment.objects.get(kpj="61030000098").person == roster.zulkarnain
+
+
+def test_an_import_links_participants_to_people_of_its_own_region_only(roster, tmp_path):  # noqa: F811
+    """After an import, unmatched participants are linked to people by NIK: only people inside the
+    importer's region, so a village operator's roster never writes the memberships of someone elsewhere."""
+    from lindungdesa.imports.services import roster_import_file
+    from tests.imports.conftest import ROSTER_HEADER, to_csv
+    from tests.web.conftest import DALAM_KAUM
+
+    yanti = User.objects.create_user(
+        username="yanti", password="x", role=User.Role.VILLAGE_OPERATOR, region_id=PENYELADI
+    )
+    zul = roster.zulkarnain  # Sambas
+    unmatched = Enrolment.objects.create(
+        nik=zul.nik, bpjs_name="ZULKARNAIN SAMBAS", kpj="61010000077", programmes="JKK,JKM", category="PU",
+        start_date=date(2024, 1, 1), kode_desa=DALAM_KAUM,
+    )  # fmt: skip
+    row = dict.fromkeys(ROSTER_HEADER, "")
+    row.update(kode_desa=PENYELADI, nik=make_nik(KAPUAS, date(1992, 2, 2), serial=91), nama="Orang Baru",
+               kelompok="APARAT", jabatan="Kaur Perencanaan", mulai_menjabat="05/01/2026")  # fmt: skip
+    data = to_csv(ROSTER_HEADER, [row])
+    summary = roster_import_file(data=data, file_name="a.csv", user=yanti)
+    assert summary.accepted == 1
+    unmatched.refresh_from_db()
+    assert unmatched.person_id is None
+    # An import for the whole country (the command line without --user) links it.
+    row.update(nik=make_nik(KAPUAS, date(1992, 2, 2), serial=92))
+    roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="b.csv", user=None)
+    unmatched.refresh_from_db()
+    assert unmatched.person_id == zul.pk

@@ -64,6 +64,11 @@ def start(person: Person, desa: str, office: str, term_start: date, **kwargs) ->
 
 @pytest.fixture
 def roster(db) -> Roster:
+    return roster_make()
+
+
+def roster_make() -> Roster:
+    """The roster without a fixture (tests/accounts/test_write_matrix.py builds it once per module)."""
     # Penyeladi: aparat 1 of 4 protected, BPD 1 of 2: registered, not fully covered.
     budi = register(KAPUAS, date(1975, 4, 12), 1, "Budi Santoso")
     start(budi, PENYELADI, Office.KEPALA_DESA, date(2022, 1, 10), term_end=date(2029, 12, 31))

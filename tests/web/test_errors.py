@@ -41,3 +41,17 @@ def test_a_lost_postgresql_connection_answers_503():
         answer("/wilayah/61/", OperationalError("server closed the connection unexpectedly")).status_code
         == 503
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_to_the_api_documentation_page_is_refused_in_json(client, method):
+    """Like every other address under /api/: not an empty 405 (issue 18)."""
+    from lindungdesa.accounts.models import User
+
+    client.force_login(User.objects.create_user(username="baca", password="x", role=User.Role.VIEWER))
+    response = getattr(client, method)("/api/docs/")
+    assert response.status_code == 405
+    assert response.json() == {"detail": f"Metode {method.upper()} tidak diizinkan di alamat ini."}
+    assert response["Allow"] == "GET, HEAD"
+    assert client.get("/api/docs/").status_code == 200

