@@ -18,8 +18,10 @@ from openpyxl.utils import get_column_letter
 from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.lib.months import day_label_id, month_label_id
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.officials.models import Group
 
 from . import compute
+from .models import Source
 from .selectors import RegionBudget, village_head
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,12 +32,15 @@ _BOLD = Font(bold=True)
 RUPIAH_FORMAT = "#,##0"
 TEXT = "@"
 
-SOURCE_LABELS = {
-    "APBD": "APBD kabupaten",
-    "APBDES": "APBDes (bukan Dana Desa)",
-    "PESERTA": "Peserta (dipotong dari penghasilan)",
-}
-GROUP_LABELS = {compute.APARAT: "Aparat desa", compute.BPD: "BPD"}
+
+def source_label(source: str) -> str:
+    """ "APBD" → "APBD kabupaten": the label of the models' choices (`Source`)."""
+    return str(dict(Source.choices).get(source, source))
+
+
+def group_label(group: str) -> str:
+    """ "APARAT" → "Aparat desa": the label of the models' choices (`Group`)."""
+    return str(dict(Group.choices).get(group, group))
 
 
 def words(amount: int) -> str:
@@ -101,7 +106,7 @@ def _summary_sheet(wb: Workbook, budget: RegionBudget) -> None:
     sheet.header(["Sumber dana", "Jumlah (Rp)", "Terbilang"])
     for source in compute.SOURCES:
         amount = total.by_source[source]
-        sheet.row([SOURCE_LABELS[source], amount, words(amount)])
+        sheet.row([source_label(source), amount, words(amount)])
     sheet.row(["Jumlah", total.total, words(total.total)], bold=True)
     sheet.row([])
     sheet.header(["Program", "Jumlah (Rp)", ""])
@@ -152,12 +157,12 @@ def budget_xlsx(budget: RegionBudget, *, personal: bool) -> bytes:
                         line.name,
                         line.nik if personal else nik_mask(line.nik),
                         line.office_label,
-                        GROUP_LABELS.get(line.group, line.group),
+                        group_label(line.group),
                         line.category,
                         compute.rupiah(line.income),
                         line.programme,
                         compute.SHARE_LABELS[line.share],
-                        SOURCE_LABELS[line.source],
+                        source_label(line.source),
                         line.months_label,
                         line.months,
                         line.monthly,
@@ -237,7 +242,7 @@ def person_rows(budget: RegionBudget) -> list[PersonRow]:
     for number, person in enumerate(budget.budget.persons, start=1):
         first = person.first_line
         sources = [
-            f"{SOURCE_LABELS[s].split(' ')[0]} {compute.fmt_rupiah(person.amount_by_source(s))}"
+            f"{source_label(s).split(' ')[0]} {compute.fmt_rupiah(person.amount_by_source(s))}"
             for s in compute.SOURCES
             if person.amount_by_source(s)
         ]
@@ -273,7 +278,7 @@ def _context(budget: RegionBudget, today: date) -> dict:
         "total": total,
         "total_words": words(total.total),
         "sources": [
-            (SOURCE_LABELS[s], total.by_source[s], words(total.by_source[s])) for s in compute.SOURCES
+            (source_label(s), total.by_source[s], words(total.by_source[s])) for s in compute.SOURCES
         ],
         "programmes": [(p, total.by_programme[p]) for p in compute.PROGRAMMES],
         "legal_basis": budget.legal_basis(),

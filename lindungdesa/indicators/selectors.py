@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from lindungdesa.enrolment.models import StatusRule, person_protected
+from lindungdesa.enrolment.models import StatusRule
+from lindungdesa.enrolment.status import person_protected
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Position, serving_on
 from lindungdesa.regions.models import Region, under

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lindungdesa.budget.compute import ALL_SERVING, CURRENT, Scenario
 from lindungdesa.budget.selectors import region_budget, region_budgets
-from lindungdesa.demodata import demo_load
+from lindungdesa.dev.demodata import demo_load
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 

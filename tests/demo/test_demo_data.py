@@ -2,6 +2,7 @@ import hashlib
 import json
 import random
 import re
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -10,8 +11,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from lindungdesa.demodata import DemoDataError, demo_load
-from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.budget.models import BudgetSetting, OfficeClass, SiltapMinimum
+from lindungdesa.dev.demodata import DemoDataError, demo_load
+from lindungdesa.enrolment.models import Enrolment, StatusRule
+from lindungdesa.enrolment.status import Status, status_of
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_agrees, nik_check
@@ -262,3 +265,40 @@ def test_kelurahan_get_nobody_and_bpd_offices_are_bpd():
     demo_load(province_code="61", seed=1, as_of=AS_OF, regency_codes=["61.02"])
     assert not Position.objects.filter(desa__kind=Region.Kind.KELURAHAN).exists()
     assert set(Position.objects.filter(group=Group.BPD).values_list("office", flat=True)) == set(BPD_OFFICES)
+
+
+def test_it_follows_the_dated_rules_in_force():
+    """A shorter grace, a higher minimum siltap and BPD income: the demo obeys them as the product does."""
+    StatusRule.objects.create(valid_from=date(2026, 1, 1), grace_months=0, lapse_months=2)
+    SiltapMinimum.objects.create(
+        office_class=OfficeClass.KEPALA_DESA,
+        amount=Decimal(3_000_000),
+        valid_from=date(2026, 1, 1),
+        legal_basis="uji",
+    )
+    BudgetSetting.objects.create(from_year=2026, bpd_declared_income=Decimal(1_250_000), legal_basis="uji")
+    demo_load(province_code="61", seed=7, as_of=AS_OF, regency_codes=[KAYONG_UTARA])
+
+    serving = Position.objects.filter(term_start__lte=END).exclude(term_end__lt=END)
+    kades = serving.filter(office=Office.KEPALA_DESA).values_list("monthly_income", flat=True)
+    assert min(kades) >= Decimal(3_000_000)
+    wages = set(Enrolment.objects.filter(category="BPU").values_list("wage", flat=True))
+    assert wages in (set(), {Decimal(1_250_000)})
+    # Calibrated under the rule in force: with no grace month, the protected are paid through this month.
+    totals = region_indicators(Region.objects.get(code=KAYONG_UTARA), AS_OF).total
+    assert abs(totals.aparat_coverage_pct - 84) <= 3
+    rule = StatusRule.for_period(AS_OF)
+    statuses = Counter(
+        status_of(start, paid, AS_OF, rule)
+        for start, paid in Enrolment.objects.filter(person__positions__in=serving).values_list(
+            "start_date", "paid_through"
+        )
+    )
+    assert statuses[Status.ARREARS] > 0 and statuses[Status.INACTIVE] > 0
+
+
+def test_without_faker_the_command_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "faker", None)
+    monkeypatch.delitem(sys.modules, "lindungdesa.dev.demodata", raising=False)
+    with pytest.raises(CommandError, match=r"pip install 'lindungdesa\[demo\]'"):
+        run("--regency", KAYONG_UTARA)

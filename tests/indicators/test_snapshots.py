@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from lindungdesa.accounts.models import User
-from lindungdesa.demodata import demo_load
+from lindungdesa.dev.demodata import demo_load
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.models import RegionFigure, Snapshot, TargetChange, UcjFigure

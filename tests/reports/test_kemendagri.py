@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from lindungdesa.accounts.models import User
-from lindungdesa.demodata import demo_load
+from lindungdesa.dev.demodata import demo_load
 from lindungdesa.indicators.dashboard import dashboard
 from lindungdesa.indicators.models import Snapshot
 from lindungdesa.indicators.services import snapshot_take, target_set, ucj_set

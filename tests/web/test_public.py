@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from lindungdesa.demodata import demo_load
+from lindungdesa.dev.demodata import demo_load
 from lindungdesa.indicators.services import snapshot_take
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
