@@ -311,8 +311,8 @@ class Payer:
         }
 
 
-# docs/domain.md §2: JKK, JKM and JHT for village officials are charged to the APBD (Permendagri 15/2023); JP is
-# not in that list, so the desa pays it from APBDes funds other than Dana Desa; worker shares are the
+# docs/domain.md §2: JKK, JKM and JHT for village officials are charged to the APBD (Permendagri 15/2023);
+# JP is not in that list, so the desa pays it from APBDes funds other than Dana Desa; worker shares are the
 # official's own. Used only when the payer table (seeded with the same values) has no row.
 DEFAULT_PAYERS = {
     (group, programme): Payer(group, programme, "APBDES" if programme == "JP" else "APBD", "PESERTA")
