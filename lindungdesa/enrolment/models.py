@@ -81,7 +81,7 @@ class Enrolment(models.Model):
     as_of = models.DateField(_("keadaan data (bulan ekstrak)"), null=True, blank=True)
     # The batch that last wrote this row: a note for the import history, kept by Django (SET_NULL when a
     # batch goes), not by a constraint in the database, which would check it once for every row an extract
-    # writes (about 5 µs each on PostgreSQL: 6 s of a national extract's 1.2 million rows).
+    # writes (docs/benchmarks.md, "Figures from the code").
     batch = models.ForeignKey(
         "imports.ImportBatch",
         null=True,

@@ -34,9 +34,9 @@ from .status import Status, person_q, protected_q
 def enrolments_link_by_nik() -> int:
     """Give every unmatched participant whose NIK is now on the roster its person. Returns how many.
 
-    One UPDATE, whatever the number of rows: on PostgreSQL a join (it hashes both sides: linking every
-    participant of a national extract took 83 s as a correlated subquery), elsewhere a correlated subquery
-    (both sides are indexed by NIK).
+    One UPDATE, whatever the number of rows: on PostgreSQL a join (it hashes both sides; a correlated
+    subquery was far slower there, docs/benchmarks.md, "Figures from the code"), elsewhere a correlated
+    subquery (both sides are indexed by NIK).
     """
     if connection.vendor == "postgresql":
         enrolment, person = Enrolment._meta.db_table, Person._meta.db_table

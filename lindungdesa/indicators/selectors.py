@@ -83,7 +83,7 @@ def totals_of(figure: RegionFigure) -> Totals:
 
 
 # Above this many desa a page shows the month's last snapshot, marked stale, rather than compute live
-# (a province of 2,000 desa computes in about 0.1 s; the whole country would take seconds).
+# (a province of 2,000 desa computes in a blink; the whole country would take seconds: docs/benchmarks.md).
 LIVE_LIMIT = 5000
 
 
