@@ -55,8 +55,9 @@ run: $(DEMO_STAMP)
 	$(BIN)/lindungdesa runserver $(HOST):$(PORT) --noreload --skip-checks
 
 test: $(DEV_STAMP)
-	@# One test process per core (pytest-xdist); each has its own test database.
-	$(BIN)/pytest -n auto
+	@# One test process per core (pytest-xdist); each has its own test database. Tests marked with one
+	@# xdist_group run in one process: they share data made once (tests/shared.py).
+	$(BIN)/pytest -n auto --dist loadgroup
 
 test-browser: $(DEV_STAMP)
 	$(BIN)/pytest -m browser

@@ -1,6 +1,6 @@
 """Everything checked on the whole demo province (seed 1, November 2026), which is loaded once.
 
-Loading it takes seconds, so the tests here share one load (`tests/conftest.shared`): it is rolled back
+Loading it takes seconds, so the tests here share one load (`tests/shared.py`): it is rolled back
 after the last of them, and what a test writes is undone before the next.
 """
 
@@ -27,7 +27,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_agrees, nik_check
 from lindungdesa.officials.models import Acting, Group, Office, Person, Position
 from lindungdesa.regions.models import Region
-from tests.conftest import shared
+from tests.shared import shared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("whole-demo-province")]
 

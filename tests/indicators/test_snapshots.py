@@ -22,17 +22,26 @@ from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Office, Position
 from lindungdesa.regions.models import Region
 from tests.factories import make_position
+from tests.shared import shared
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("sanggau-snapshots")]
 
 NOV = Month(2026, 11)
 OCT = Month(2026, 10)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _sanggau_rosters(django_db_setup, django_db_blocker):
+    """Demo rosters for one kabupaten (Sanggau, 61.03), as of November 2026: loaded once for the module
+    (`tests/shared.py`), so every test here sees them."""
+    yield from shared(
+        django_db_blocker,
+        lambda: demo_load(province_code="61", seed=3, as_of=NOV, regency_codes=["61.03"]),
+    )
+
+
 @pytest.fixture
 def sanggau():
-    """Demo rosters for one kabupaten (Sanggau, 61.03), as of November 2026."""
-    demo_load(province_code="61", seed=3, as_of=NOV, regency_codes=["61.03"])
     return Region.objects.get(code="61.03")
 
 
