@@ -140,6 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Connection pooling (psycopg's pool, in each process), instead of persistent connections: at most
     # DATABASE_POOL_MAX_SIZE connections per process. 0 (the default): no pool, DB_CONN_MAX_AGE applies.
     # Behind PgBouncer, leave it at 0 (docs/scaling.md).
+    # A server that does not answer makes a request (and the readiness check) fail after this many seconds
+    # instead of hanging; a connect_timeout in DATABASE_URL's query string wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env_str("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
     _pool_max = int(env_str("DATABASE_POOL_MAX_SIZE", "0"))
     if _pool_max:
         DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -32,6 +32,8 @@ PK_MODELS = {
     "user-": "user",
     "token-": "token",
     "api-person": "person",
+    "person": "person",
+    "position-": "position",
     "api-position": "position",
     "api-enrolment": "enrolment",
     "monev-round": "round",
