@@ -1,6 +1,6 @@
 """What a user came to do, first on their home page: a few cards, each a figure and the page that acts on it.
 
-Each role's cards follow its job (docs/roles.md): the village operator keeps its roster, sees who is not
+Each role's cards follow its job: the village operator keeps its roster, sees who is not
 protected yet, answers its cases and budgets next year; the BPJS officer uploads the monthly extract and
 works the reconciliation lists; a regency acts on its villages and cases; the province follows its monev
 rounds and reports. Only cheap counts: the home page must stay light.
@@ -20,6 +20,7 @@ from lindungdesa.accounts.permissions import (
     MONEV_MANAGE,
     RECONCILE_VIEW,
     REPORT_KEMENDAGRI,
+    ROSTER_EDIT,
     ROSTER_IMPORT,
     can,
 )
@@ -134,11 +135,11 @@ def desa_jobs(user: User, desa: Region, total, period: Month, budget: dict | Non
             Job(
                 _("Aparat dan anggota BPD menjabat"),
                 _count(serving),
-                _("Daftar diimpor %(date)s. Perbarui bila ada yang berganti.")
+                _("Tambah, ubah atau akhiri jabatan di halaman ini, atau impor daftar (terakhir %(date)s).")
                 % {"date": last.created_at.strftime("%d-%m-%Y")}
                 if last
-                else _("Perbarui daftar bila ada yang berganti: impor templat atau unduhan OpenSID."),
-                reverse("imports"),
+                else _("Tambah, ubah atau akhiri jabatan di halaman ini, atau impor templat atau OpenSID."),
+                "#daftar-aparat" if can(user, ROSTER_EDIT, desa.code) else reverse("imports"),
                 _("Perbarui daftar"),
                 urgent=serving == 0,
             )

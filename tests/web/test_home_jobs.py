@@ -41,7 +41,8 @@ def test_the_village_operator_sees_its_roster_the_unprotected_its_cases_and_its_
     assert titles[1:3] == ["Belum terlindungi", "Kasus monev terbuka"]
     assert titles[3].startswith("Anggaran iuran ")
     links = [url for _title, _value, url in cards]
-    assert links[0] == "/impor/"
+    assert links[0] == "#daftar-aparat"  # the roster kept on the desa page itself
+    assert 'id="daftar-aparat"' in client.get(f"/wilayah/{PENYELADI}/").content.decode()
     assert links[1] == f"/rekonsiliasi/{PENYELADI}/#belum-terdaftar"
     assert links[3] == "#anggaran-tahun-depan"
     values = [value for _title, value, _url in cards]

@@ -150,6 +150,8 @@ def test_the_province_analyst_sets_a_target_and_the_change_is_kept(client, analy
     )
     html = get(client, "/target/").content.decode()
     assert "Kabupaten Sanggau" in html and "88,50" in html and "RPJMD" in html
+    # Years are written as years, in the table and in the form's year list.
+    assert '<option value="2030">2030</option>' in html and "2.030" not in html and "2.027" not in html
 
 
 @pytest.mark.parametrize(("typed", "value"), [("88.5", "88.50"), ("88,5 %", "88.50"), ("100", "100.00")])
