@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 # The test tools (pytest, Playwright, Schemathesis, ruff) come with the first `make test`: `make run` does
 # not wait for them (half of pip's time on a fresh clone, docs/benchmarks.md).
 DEV_STAMP := $(VENV)/.installed-dev-stamp
+# The demo generator's Faker (the `demo` extra) comes with `make run` only.
+DEMO_STAMP := $(VENV)/.installed-demo-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -27,6 +29,10 @@ $(DEV_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP)
 
+$(DEMO_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[demo]'
+	touch $(DEMO_STAMP)
+
 install: $(STAMP)  # the project alone, as a server needs it
 
 $(STATIC_STAMP): $(STAMP) $(STATIC_SOURCES)
@@ -37,7 +43,7 @@ $(STATIC_STAMP): $(STAMP) $(STATIC_SOURCES)
 
 static: $(STATIC_STAMP)
 
-run: $(STAMP)
+run: $(DEMO_STAMP)
 	@# collectstatic (when needed) beside the set-up: each keeps one core busy for a while.
 	@$(MAKE) -s --no-print-directory static & static=$$!; \
 	$(BIN)/lindungdesa setup --province 61 --demo; setup=$$?; \
@@ -49,8 +55,9 @@ run: $(STAMP)
 	$(BIN)/lindungdesa runserver $(HOST):$(PORT) --noreload --skip-checks
 
 test: $(DEV_STAMP)
-	@# One test process per core (pytest-xdist); each has its own test database.
-	$(BIN)/pytest -n auto
+	@# One test process per core (pytest-xdist); each has its own test database. Tests marked with one
+	@# xdist_group run in one process: they share data made once (tests/shared.py).
+	$(BIN)/pytest -n auto --dist loadgroup
 
 test-browser: $(DEV_STAMP)
 	$(BIN)/pytest -m browser

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lindungdesa.budget",
     "lindungdesa.web",
     "lindungdesa.api",
+    "lindungdesa.dev",  # the demo generator's command; it needs the `demo` extra (Faker) only when run
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Premiums and budgets (DOMAIN.md §2) as pure arithmetic on plain values.
+"""Premiums and budgets (docs/domain.md §2) as pure arithmetic on plain values.
 
 Nothing here reads the database: `selectors.py` turns rows into these values and every page, export and
 command goes through `budget_compute`. Amounts stay exact (`Decimal`) until a person's premium for one
@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from lokal import format_rupiah
 
-from lindungdesa.enrolment.status import Status, enrolment_status
+from lindungdesa.enrolment.status import PlainRule, Status, best_membership
 from lindungdesa.lib.months import Month, month_label_id
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
@@ -34,11 +34,6 @@ MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Ok
 # Offices with their own minimum siltap (PP 11/2019); every other aparat office is "perangkat".
 KEPALA_DESA, SEKRETARIS_DESA, PERANGKAT = "kepala_desa", "sekretaris_desa", "perangkat"
 OFFICE_CLASSES = (KEPALA_DESA, SEKRETARIS_DESA, PERANGKAT)
-SOURCE_LABELS = {
-    "APBD": "APBD",
-    "APBDES": "APBDes (bukan Dana Desa)",
-    "PESERTA": "Peserta (dipotong dari penghasilan)",
-}
 BELOW_MINIMUM = "di bawah siltap minimum"  # the words of the note, found again in stored budgets
 SHARE_LABELS = {EMPLOYER: "pemberi kerja", WORKER: "peserta"}
 APBDES = "APBDES"
@@ -324,8 +319,8 @@ class Payer:
         }
 
 
-# DOMAIN.md §2: JKK, JKM and JHT for village officials are charged to the APBD (Permendagri 15/2023); JP is
-# not in that list, so the desa pays it from APBDes funds other than Dana Desa; worker shares are the
+# docs/domain.md §2: JKK, JKM and JHT for village officials are charged to the APBD (Permendagri 15/2023);
+# JP is not in that list, so the desa pays it from APBDes funds other than Dana Desa; worker shares are the
 # official's own. Used only when the payer table (seeded with the same values) has no row.
 DEFAULT_PAYERS = {
     (group, programme): Payer(group, programme, "APBDES" if programme == "JP" else "APBD", "PESERTA")
@@ -558,23 +553,18 @@ def current_membership(
     membership counts when it is protected or in arrears (still to be paid for); a lapsed one does not.
     Protected beats in arrears; then the one paid furthest.
     """
-    best: tuple[int, date] | None = None
-    chosen = None
-    for category, programmes, wage, start, paid in enrolments:
-        status = enrolment_status(
-            start_date=start,
-            paid_through=Month.of(paid) if paid else None,
-            period=reference,
-            grace_months=grace_months,
-            lapse_months=lapse_months,
-        )
-        if status not in (Status.PROTECTED, Status.ARREARS):
-            continue
-        key = (0 if status == Status.PROTECTED else 1, -(paid.toordinal() if paid else 0))
-        if best is None or key < best:
-            best = key
-            chosen = Membership(category, programme_list(programmes), wage)
-    return chosen
+    status, best = best_membership(
+        (
+            ((category, programmes, wage), start, paid)
+            for category, programmes, wage, start, paid in enrolments
+        ),
+        reference,
+        PlainRule(grace_months, lapse_months),
+    )
+    if status not in (Status.PROTECTED, Status.ARREARS):
+        return None
+    category, programmes, wage = best
+    return Membership(category, programme_list(programmes), wage)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,10 @@ from openpyxl.utils import get_column_letter
 from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.lib.months import day_label_id, month_label_id
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.officials.models import Group
 
 from . import compute
+from .models import Source
 from .selectors import RegionBudget, village_head
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,12 +33,16 @@ _BOLD = Font(bold=True)
 RUPIAH_FORMAT = "#,##0"
 TEXT = "@"
 
-SOURCE_LABELS = {
-    "APBD": "APBD kabupaten",
-    "APBDES": "APBDes (bukan Dana Desa)",
-    "PESERTA": "Peserta (dipotong dari penghasilan)",
-}
-GROUP_LABELS = {compute.APARAT: "Aparat desa", compute.BPD: "BPD"}
+def source_label(source: str) -> str:
+    """ "APBD" → "APBD kabupaten": the label of the models' choices (`Source`)."""
+    return str(dict(Source.choices).get(source, source))
+
+
+def group_label(group: str) -> str:
+    """ "APARAT" → "Aparat desa": the label of the models' choices (`Group`)."""
+    return str(dict(Group.choices).get(group, group))
+
+
 RAB_UNIT = "OB"  # orang-bulan: a person's premium for one month, the unit Siskeudes RABs use for siltap
 
 
@@ -146,7 +152,7 @@ def _summary_sheet(wb: Workbook, budget: RegionBudget) -> None:
     sheet.header(["Sumber dana", "Jumlah (Rp)", "Terbilang"])
     for source in compute.SOURCES:
         amount = total.by_source[source]
-        sheet.row([SOURCE_LABELS[source], amount, words(amount)])
+        sheet.row([source_label(source), amount, words(amount)])
     sheet.row(["Jumlah", total.total, words(total.total)], bold=True)
     sheet.row([])
     sheet.header(["Program", "Jumlah (Rp)", ""])
@@ -207,12 +213,12 @@ def budget_xlsx(budget: RegionBudget, *, personal: bool) -> bytes:
                         line.name,
                         (line.nik if personal else None) or nik_mask(line.nik),
                         line.office_label,
-                        GROUP_LABELS.get(line.group, line.group),
+                        group_label(line.group),
                         line.category,
                         compute.rupiah(line.income),
                         line.programme,
                         compute.SHARE_LABELS[line.share],
-                        SOURCE_LABELS[line.source],
+                        source_label(line.source),
                         line.months_label,
                         line.months,
                         line.monthly,
@@ -361,7 +367,7 @@ def person_rows(budget: RegionBudget) -> list[PersonRow]:
         first = person.first_line
         accounts = sorted({line.account for line in person.lines if line.source == compute.APBDES})
         sources = [
-            f"{SOURCE_LABELS[s].split(' ')[0]}"
+            f"{source_label(s).split(' ')[0]}"
             + (f" {', '.join(accounts)}" if s == compute.APBDES and accounts else "")
             + f" {compute.fmt_rupiah(person.amount_by_source(s))}"
             for s in compute.SOURCES
@@ -399,7 +405,7 @@ def _context(budget: RegionBudget, today: date) -> dict:
         "total": total,
         "total_words": words(total.total),
         "sources": [
-            (SOURCE_LABELS[s], total.by_source[s], words(total.by_source[s])) for s in compute.SOURCES
+            (source_label(s), total.by_source[s], words(total.by_source[s])) for s in compute.SOURCES
         ],
         "programmes": [(p, total.by_programme[p]) for p in compute.PROGRAMMES],
         "accounts": budget.accounts(),

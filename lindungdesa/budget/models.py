@@ -1,7 +1,7 @@
 """Contribution rules as dated data, who pays from which budget, and budgets as they were adopted.
 
-Every rate and amount of DOMAIN.md §2 is a row here, with its legal basis; the province administrator edits
-them (Django admin, through `services.py`, which keeps every change in `RuleChange`). A stored `Budget`
+Every rate and amount of docs/domain.md §2 is a row here, with its legal basis; the province administrator
+edits them (Django admin, through `services.py`, which keeps every change in `RuleChange`). A stored `Budget`
 copies the values of the rules it used, so editing a rule later never changes it.
 """
 
@@ -249,7 +249,7 @@ class RegencyYearRule(models.Model):
 
 
 class PayerRule(RegencyYearRule):
-    """Who pays one programme for one group: the employer share and the worker share (DOMAIN.md §2)."""
+    """Who pays one programme for one group: the employer share and the worker share (docs/domain.md §2)."""
 
     group = models.CharField(_("kelompok"), max_length=6, choices=Group.choices)
     programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)

@@ -2,16 +2,18 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from lindungdesa.lib.months import Month
 
-from .status import Status, enrolment_status, protected_paid_through_floor
+from .status import DEFAULT_RULE, Status, status_of
 
 
 class StatusRule(models.Model):
-    """Dated setting for when a participant stops counting as protected (DOMAIN.md §3)."""
+    """Dated setting for when a participant stops counting as protected (docs/domain.md §3).
+
+    The rules that read it live in `status.py`, in Python and in SQL side by side.
+    """
 
     valid_from = models.DateField(_("berlaku mulai"), unique=True)
     grace_months = models.PositiveSmallIntegerField(
@@ -34,8 +36,12 @@ class StatusRule(models.Model):
     def for_period(cls, period: Month) -> "StatusRule":
         rule = cls.objects.filter(valid_from__lte=period.last_day).first()
         if rule is None:
-            # The rule as DOMAIN.md states it, for periods before the first row (or an empty table).
-            return cls(valid_from=date(1900, 1, 1), grace_months=1, lapse_months=3)
+            # The rule as docs/domain.md states it, for periods before the first row (or an empty table).
+            return cls(
+                valid_from=date(1900, 1, 1),
+                grace_months=DEFAULT_RULE.grace_months,
+                lapse_months=DEFAULT_RULE.lapse_months,
+            )
         return rule
 
 
@@ -75,7 +81,7 @@ class Enrolment(models.Model):
     as_of = models.DateField(_("keadaan data (bulan ekstrak)"), null=True, blank=True)
     # The batch that last wrote this row: a note for the import history, kept by Django (SET_NULL when a
     # batch goes), not by a constraint in the database, which would check it once for every row an extract
-    # writes (about 5 µs each on PostgreSQL: 6 s of a national extract's 1.2 million rows).
+    # writes (docs/benchmarks.md, "Figures from the code").
     batch = models.ForeignKey(
         "imports.ImportBatch",
         null=True,
@@ -113,25 +119,7 @@ class Enrolment(models.Model):
         return [p for p in self.programmes.split(",") if p]
 
     def status_in(self, period: Month, rule: StatusRule) -> Status:
-        return enrolment_status(
-            start_date=self.start_date,
-            paid_through=Month.of(self.paid_through) if self.paid_through else None,
-            period=period,
-            grace_months=rule.grace_months,
-            lapse_months=rule.lapse_months,
-        )
-
-
-def protected_q(period: Month, rule: StatusRule, prefix: str = "") -> Q:
-    """Enrolments that protect their person at the end of `period`."""
-    return Q(**{f"{prefix}start_date__lte": period.last_day}) & Q(
-        **{f"{prefix}paid_through__gte": protected_paid_through_floor(period, rule.grace_months)}
-    )
-
-
-def person_protected(period: Month, rule: StatusRule, person_ref: str = "person_id") -> Exists:
-    """Exists() for annotating rows that carry a person id."""
-    return Exists(Enrolment.objects.filter(protected_q(period, rule), person_id=OuterRef(person_ref)))
+        return status_of(self.start_date, self.paid_through, period, rule)
 
 
 class MatchProposal(models.Model):

@@ -27,7 +27,8 @@ from lindungdesa.officials.boundary import (
 from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import under
 
-from .models import Enrolment, MatchProposal, StatusRule, protected_q
+from .models import Enrolment, MatchProposal, StatusRule
+from .status import Status, person_q, protected_q
 
 
 def enrolments_link_by_nik(scope_code: str = "") -> int:
@@ -36,9 +37,9 @@ def enrolments_link_by_nik(scope_code: str = "") -> int:
     With `scope_code` (an import by a user with a region) only people serving or having served inside it
     are linked: linking writes a person's memberships, which only their region may (officials/boundary.py).
 
-    One UPDATE, whatever the number of rows: on PostgreSQL a join (it hashes both sides: linking every
-    participant of a national extract took 83 s as a correlated subquery), elsewhere a correlated subquery
-    (both sides are indexed by NIK).
+    One UPDATE, whatever the number of rows: on PostgreSQL a join (it hashes both sides; a correlated
+    subquery was far slower there, docs/benchmarks.md, "Figures from the code"), elsewhere a correlated
+    subquery (both sides are indexed by NIK).
     """
     if connection.vendor == "postgresql" and not scope_code:
         enrolment, person = Enrolment._meta.db_table, Person._meta.db_table
@@ -209,16 +210,19 @@ def _serving(code: str, period: Month) -> QuerySet[Position]:
 
 def serving_not_enrolled(code: str, period: Month) -> list[Finding]:
     """In office at the end of the period, with no BPJS TK membership started by then."""
-    started = Enrolment.objects.filter(person_id=OuterRef("person_id"), start_date__lte=period.last_day)
-    rows = _serving(code, period).filter(~Exists(started)).order_by("desa_id", "office")
+    rule = StatusRule.for_period(period)
+    rows = (
+        _serving(code, period)
+        .filter(person_q(Status.NOT_ENROLLED, period, rule))
+        .order_by("desa_id", "office")
+    )
     return [Finding(p.person, p.desa_id, p.desa.name, p.office_label) for p in rows]
 
 
 def serving_in_arrears(code: str, period: Month) -> list[Finding]:
-    """In office and enrolled, but no membership protects them at the end of the period."""
+    """In office and enrolled, but no membership protects them at the end of the period (in arrears or
+    inactive)."""
     rule = StatusRule.for_period(period)
-    started = Enrolment.objects.filter(person_id=OuterRef("person_id"), start_date__lte=period.last_day)
-    protecting = Enrolment.objects.filter(protected_q(period, rule), person_id=OuterRef("person_id"))
     last_paid = (
         Enrolment.objects.filter(person_id=OuterRef("person_id"))
         .values("person_id")
@@ -227,7 +231,7 @@ def serving_in_arrears(code: str, period: Month) -> list[Finding]:
     )
     rows = (
         _serving(code, period)
-        .filter(Exists(started), ~Exists(protecting))
+        .filter(~person_q(Status.NOT_ENROLLED, period, rule), ~person_q(Status.PROTECTED, period, rule))
         .annotate(last_paid=Subquery(last_paid))
         .order_by("desa_id", "office")
     )

@@ -55,11 +55,11 @@ CHUNK_ROWS = 2000
 # Below it, forking costs more than it saves. None: never (also where there is no fork).
 READER_PROCESS_ROWS: int | None = 20_000
 # Seconds between two switches of the interpreter's lock from thread to thread while an import may use its
-# writer thread (Python's own default: 5 ms). National roster on PostgreSQL: 81.0 s at 5 ms, 73.4 and 71.9 s
-# at 0.5 ms, 72.2 s at 1 ms, 71.6 and 71.5 s at 0.1 ms.
+# writer thread (Python's own default: 5 ms); measured in docs/benchmarks.md, "Figures from the code".
 WRITER_SWITCH_INTERVAL = 0.0005
 # Rows between two collections of the young objects (see _young_collections_only): each walks every object
-# made since the last one that is still alive, so collecting after every chunk cost about 8 µs a row.
+# made since the last one that is still alive, so collecting after every chunk cost a measurable share of
+# each row (docs/benchmarks.md, "Figures from the code").
 COLLECT_ROWS = 100_000
 
 
@@ -69,7 +69,7 @@ class Outcome:
     UNCHANGED = "unchanged"
 
 
-_CREATE = BatchChange.Action.CREATE  # twice a roster row: an enum member looked up by name costs 0.2 µs
+_CREATE = BatchChange.Action.CREATE  # twice a roster row: looking an enum member up by name costs time
 
 
 class Recorder:
@@ -627,7 +627,7 @@ class _Writer:
     def __enter__(self) -> "_Writer":
         # The writer thread needs the interpreter's lock for a moment at each step of its statements (a
         # COPY is sent in pieces, each waited for), and this thread, busy deciding rows, gives it up only
-        # every switch interval (5 ms): a chunk's statements waited for it about as long as they ran.
+        # every switch interval: a chunk's statements waited for it about as long as they ran.
         self.interval = sys.getswitchinterval()
         if connection.vendor == "postgresql":
             sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
@@ -652,9 +652,9 @@ def _copy_data(rows: list[list], types: list[int]) -> tuple[str, bytes]:
     this thread row by row, and leave the server waiting on both), with the COPY option that reads them.
 
     In COPY's binary format, each value dumped as its column's type (`types`): about a third of the text
-    format's time here (1.3 µs a position against 4.1), and a sixth less of the server's. A value that the
-    binary dumper of its column's type does not take (a text for a date, say) sends the rows as text, as
-    COPY's text format would read them: formatting only writes to memory, so nothing was sent yet."""
+    format's time here, and less of the server's (docs/benchmarks.md, "Figures from the code"). A value
+    that the binary dumper of its column's type does not take (a text for a date, say) sends the rows as
+    text, as COPY's text format would read them: formatting only writes to memory, so nothing was sent yet."""
     try:
         return " (FORMAT binary)", _formatted(rows, types)
     except Exception:  # noqa: BLE001 - whatever a dumper raises: the text format is tried instead
@@ -725,7 +725,7 @@ def _postgresql_import_settings() -> Iterator[None]:
     """Two settings for the import's own statements on PostgreSQL, put back as they were after it:
 
     - Foreign keys checked at the end of each statement (SET CONSTRAINTS ALL IMMEDIATE). A deferred key is
-      checked row by row at COMMIT: for a national roster 3 million checks (about 13 s) while both import
+      checked row by row at COMMIT: for a national roster 3 million checks while both import
       processes wait. Django makes its keys DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED afterwards
       gives the rest of the transaction the checking it had.
     - No parallel workers for the chunks' look-ups (max_parallel_workers_per_gather = 0): each look-up is
@@ -1004,7 +1004,8 @@ def _field_check(model: type[models.Model], name: str) -> Callable[[Any], bool]:
 def clean_fields(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """`obj.full_clean(exclude=…)` without the queries (uniqueness, constraints: the callers have checked
     those against what they hold) and, for values that plainly fit their field, without Django's per-field
-    machinery (about 30-50 µs an object). Anything else gets Django's own verdict and messages."""
+    machinery (docs/benchmarks.md, "Figures from the code"). Anything else gets Django's own verdict and
+    messages."""
     if not plainly_valid(obj, exclude=exclude):
         obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
 
@@ -1113,8 +1114,8 @@ class _Const:
 
 class _DateText(dict):
     """A date as SQLite stores it (the text Django's adapter makes of it), remembered: a chunk's dates are
-    few, and text binds at C speed where each date object went through the driver's adapter (about 0.7 µs
-    a value, five values a position)."""
+    few, and text binds at C speed where each date object went through the driver's adapter (five values
+    a position)."""
 
     def __missing__(self, day: Any) -> Any:
         text = self[day] = None if day is None else str(day)
@@ -1159,8 +1160,8 @@ def insert_rows(
     model: type[models.Model], names: list[str], rows: list[list], *, returning: bool = False
 ) -> list[Any]:
     """INSERT rows of database-ready values into the named columns; the new primary keys, in order, when
-    `returning`. What `bulk_create` does, without its per-value machinery (measured: 50-90 µs a row for
-    it, a few µs for this)."""
+    `returning`. What `bulk_create` does, without its per-value machinery (docs/benchmarks.md, "Figures
+    from the code")."""
     if not rows:
         return []
     meta = model._meta
@@ -1171,11 +1172,11 @@ def insert_rows(
     keys: list[Any] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY is the fastest way in (about 2.5 times an INSERT ... SELECT FROM UNNEST); it returns
+            # COPY is the fastest way in (faster than an INSERT ... SELECT FROM UNNEST); it returns
             # nothing, so the new keys are drawn from the table's sequence first.
             if returning:
-                # The sequence named once: pg_get_serial_sequence is a catalog look-up (about 3 µs), and
-                # called row by row it took ten times as long as the nextval itself.
+                # The sequence named once: pg_get_serial_sequence is a catalog look-up, and called row by
+                # row it took far longer than the nextval itself (docs/benchmarks.md).
                 cursor.execute(
                     "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
                     "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",

@@ -1,16 +1,30 @@
-"""Coverage indicators (DESIGN.md, "Indicators") as pure arithmetic on plain rows."""
+"""Coverage indicators (docs/indicators.md) as pure arithmetic on plain rows."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def round2(value: Decimal) -> Decimal:
+    """Half up to two decimals: every percentage and percentage point shown is rounded here, once."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def pct(part: int, whole: int) -> float | None:
     """Percentage rounded half up to two decimals; None when there is nothing to divide by."""
     if whole == 0:
         return None
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return float(value)
+    return float(round2(Decimal(part) * 100 / Decimal(whole)))
+
+
+def points(now: float, before: float) -> float:
+    """The change between two percentages (as `pct` gives them) in percentage points, half up.
+
+    Subtracted as decimals, not as floats: 50.15 - 50.1 is 0.05, where floats give 0.04999….
+    """
+    return float(round2(Decimal(str(now)) - Decimal(str(before))))
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from .models import Target, UcjFigure
 from .services import snapshot_take, target_set, ucj_set
 
 DEMO_SOURCE = "Data demo (bukan angka resmi)"
-# Kalimantan Barat's reported UCJ of July 2025 (DOMAIN.md): the demo kabupaten add up to it.
+# Kalimantan Barat's reported UCJ of July 2025 (docs/domain.md §4): the demo kabupaten add up to it.
 KALBAR_2025 = (575_504, 1_819_430)
 # Rough UCJ shares of other years, relative to 2025, for a plausible trend.
 YEAR_FACTORS = {2023: Decimal("0.86"), 2024: Decimal("0.93"), 2025: Decimal(1), 2026: Decimal("1.08")}

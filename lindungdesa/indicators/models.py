@@ -62,7 +62,7 @@ class UcjFigure(models.Model):
     """Working population and BPJS TK participants (all workers) of one region in one year."""
 
     class Numerator(models.TextChoices):
-        # DOMAIN.md: whether published figures count only active participants is unconfirmed, so every
+        # docs/domain.md §4: whether published figures count only active participants is unconfirmed, so every
         # figure says what its numerator is.
         ACTIVE = "aktif", _("peserta aktif")
         REGISTERED = "terdaftar", _("semua peserta terdaftar")

@@ -12,11 +12,12 @@ The method, stated so it can be explained to a reader of the report (docs/indica
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from lindungdesa.lib.months import Month
 
-CENT = Decimal("0.01")
+from .compute import round2
+
 HUNDRED = Decimal(100)
 MIN_POINTS = 3
 MAX_POINTS = 12
@@ -32,10 +33,6 @@ T95 = {
 
 def t95(df: int) -> Decimal:
     return Decimal(T95.get(df, "1.96"))
-
-
-def round2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from lindungdesa.enrolment.models import StatusRule, person_protected
+from lindungdesa.enrolment.models import StatusRule
+from lindungdesa.enrolment.status import person_protected
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import Region, under
@@ -93,7 +94,7 @@ def totals_of(figure: RegionFigure) -> Totals:
 
 
 # Above this many desa a page shows the month's last snapshot, marked stale, rather than compute live
-# (a province of 2,000 desa computes in about 0.1 s; the whole country would take seconds).
+# (a province of 2,000 desa computes in a blink; the whole country would take seconds: docs/benchmarks.md).
 LIVE_LIMIT = 5000
 
 

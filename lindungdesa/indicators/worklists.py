@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .compute import DesaCounts, pct
+from .compute import DesaCounts, pct, points
 
 NOBODY = "nobody"
 BELOW = "below"
@@ -46,7 +46,7 @@ class WorkRow:
     def change(self) -> float | None:
         if self.coverage is None or self.coverage_before is None:
             return None
-        return round(self.coverage - self.coverage_before, 2)
+        return points(self.coverage, self.coverage_before)
 
 
 def worklist(

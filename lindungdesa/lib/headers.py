@@ -28,7 +28,7 @@ class HeaderMatch:
     ignored: list[tuple[int, str]] = field(default_factory=list)
 
 
-# Canonical roster template (DOMAIN.md §7), plus what OpenSID's downloads carry.
+# Canonical roster template (docs/domain.md §7), plus what OpenSID's downloads carry.
 ROSTER_FIELDS: tuple[Field, ...] = (
     Field(
         "kode_desa",
@@ -251,7 +251,7 @@ ROSTER_FIELDS: tuple[Field, ...] = (
     Field("status_aktif", "Status (Aktif/Tidak Aktif)", False, ("status", "status aktif", "status pamong")),
 )
 
-# BPJS TK participant extract (DOMAIN.md §7); branch extracts vary.
+# BPJS TK participant extract (docs/domain.md §7); branch extracts vary.
 BPJS_FIELDS: tuple[Field, ...] = (
     Field(
         "nik",

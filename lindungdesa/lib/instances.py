@@ -2,7 +2,7 @@
 
 `build(Model, **values)` gives what `Model(**values)` gives (every field at its default unless given, a
 relation given as an object cached on the instance with its key copied) without the per-field machinery
-of `Model.__init__` (about 10-15 µs an instance with a dozen fields; this takes 2-3). A model with
+of `Model.__init__` (a fifth of its time: docs/benchmarks.md, "Figures from the code"). A model with
 `pre_init`/`post_init` receivers, or a value it does not know, goes through `Model(**values)` itself.
 """
 

@@ -1,4 +1,4 @@
-"""What an importer needs to know about OpenSID's downloads beyond reading them (DOMAIN.md §7).
+"""What an importer needs to know about OpenSID's downloads beyond reading them (docs/domain.md §7).
 
 OpenSID serves its lists as an HTML table named .xls; tabular.read_table reads them (kind
 "opensid-html") and headers.ROSTER_FIELDS maps their columns. Two things the table itself does not say:

@@ -50,7 +50,7 @@ HeaderHint = Callable[[list[str]], int]
 
 HEADER_SCAN_ROWS = 30  # rows searched for the header: title rows above it are common
 # Above this much worksheet XML an XLSX is streamed by our own reader: python-calamine holds the whole
-# sheet in memory (about 1.2 GB for a million rows of eleven columns).
+# sheet in memory (docs/benchmarks.md, "Figures from the code").
 CALAMINE_MAX_XML_BYTES = 32 * 1024 * 1024
 
 
@@ -190,7 +190,7 @@ def read_table(
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    # Millions of short-lived row lists otherwise trigger the cycle collector again and again (2x slower).
+    # Millions of short-lived row lists otherwise trigger the cycle collector again and again.
     enabled = gc.isenabled()
     gc.disable()
     try:

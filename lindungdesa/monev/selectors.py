@@ -4,12 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, can
 from lindungdesa.accounts.scope import scope_q
-from lindungdesa.enrolment.models import Enrolment, StatusRule, person_protected
+from lindungdesa.enrolment.models import StatusRule
+from lindungdesa.enrolment.status import Status, person_q
 from lindungdesa.indicators.compute import aggregate
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.pii import mask_text
@@ -20,29 +21,16 @@ from . import rules
 from .models import Case, Round
 
 
-def _in_arrears(period: Month, rule: StatusRule) -> Exists:
-    """A membership of the row's person unpaid for more than the grace and at most the lapse months."""
-    return Exists(
-        Enrolment.objects.filter(
-            person_id=OuterRef("person_id"),
-            start_date__lte=period.last_day,
-            paid_through__gte=period.add(-rule.lapse_months).first_day,
-            paid_through__lt=period.add(-rule.grace_months).first_day,
-        )
-    )
-
-
 def desa_states(code: str, period: Month) -> dict[str, rules.DesaState]:
     """Every desa under `code` in `period`: its counts (as the indicators count them) and its arrears."""
     rule = StatusRule.for_period(period)
     rows = (
         Position.objects.filter(serving_on(period.last_day), under(code, "desa__code"))
-        .annotate(is_protected=person_protected(period, rule), is_arrears=_in_arrears(period, rule))
         .values_list("desa_id", "group")
         .annotate(
             serving=Count("id"),
-            protected=Count("id", filter=Q(is_protected=True)),
-            arrears=Count("id", filter=Q(is_arrears=True, is_protected=False)),
+            protected=Count("id", filter=person_q(Status.PROTECTED, period, rule)),
+            arrears=Count("id", filter=person_q(Status.ARREARS, period, rule)),
         )
         .order_by()
     )

@@ -50,7 +50,7 @@ from .services import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-# A letter takes about 0.1 s to lay out; a page request should not run for minutes.
+# Each letter takes time to lay out (docs/benchmarks.md); a page request should not run for minutes.
 MAX_LETTERS_PER_FILE = 200
 
 

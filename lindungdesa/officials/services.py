@@ -62,8 +62,8 @@ def person_register(
 
 
 def position_check(position: Position, *, region: str | None) -> None:
-    """The rules of DOMAIN.md §5 on who may hold which office at once (`rules.position_problems`), checked
-    against the positions held in the database; raises ValidationError. `region`: the writer's, whose
+    """The rules of docs/domain.md §5 on who may hold which office at once (`rules.position_problems`),
+    checked against the positions held in the database; raises ValidationError. `region`: the writer's, whose
     messages name nothing outside it."""
     others = (
         Position.objects.filter(_overlapping(position.term_start, position.term_end))

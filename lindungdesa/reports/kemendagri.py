@@ -355,12 +355,17 @@ NOTES = [
 def report_pdf(report: Report) -> bytes:
     from weasyprint import HTML
 
+    return HTML(string=report_pdf_html(report)).write_pdf()
+
+
+def report_pdf_html(report: Report) -> str:
+    """The HTML the PDF is laid out from."""
     shapes = svg_shapes(report.province.code, width=480, height=380)
     values = report.dash.map_values("aparat")
     map_svg = (
         charts.map_svg(shapes, values, width=480, height=380, title="Cakupan aparat desa") if shapes else ""
     )
-    html = render_to_string(
+    return render_to_string(
         "reports/kemendagri_pdf.html",
         {
             "title": TITLE,
@@ -385,7 +390,6 @@ def report_pdf(report: Report) -> bytes:
             "notes": NOTES,
         },
     )
-    return HTML(string=html).write_pdf()
 
 
 def _formatted_totals(t: Totals) -> dict[str, str]:

@@ -7,14 +7,12 @@ from datetime import date
 from django.db.models import Prefetch
 
 from lindungdesa.enrolment.models import Enrolment, StatusRule
-from lindungdesa.enrolment.status import STATUS_LABELS, Status
+from lindungdesa.enrolment.status import STATUS_LABELS, Status, best_membership
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Group, Office, Position
 from lindungdesa.officials.rules import unit_key
 from lindungdesa.regions.models import Region
 
-# Best first: a person with one lapsed and one current membership is protected.
-STATUS_RANK = {Status.PROTECTED: 0, Status.ARREARS: 1, Status.INACTIVE: 2, Status.NOT_ENROLLED: 3}
 OFFICE_RANK = {office.value: i for i, office in enumerate(Office)}
 
 
@@ -72,17 +70,10 @@ def seat_history(positions: list[Position], last_day: date) -> list[Seat]:
 
 
 def best_status(enrolments: list[Enrolment], period: Month, rule: StatusRule) -> tuple[Status, Month | None]:
-    best: tuple[Status, Month | None] = (Status.NOT_ENROLLED, None)
-    best_key: tuple[int, date] | None = None
-    for enrolment in enrolments:
-        status = enrolment.status_in(period, rule)
-        paid = enrolment.paid_through if status != Status.NOT_ENROLLED else None
-        # Ties (two memberships in arrears) go to the one paid furthest.
-        key = (STATUS_RANK[status], -(paid.toordinal() if paid else 0))
-        if best_key is None or key < best_key:
-            best_key = key
-            best = (status, Month.of(paid) if paid else None)
-    return best
+    """The person's status and the paid-through month of the membership that gives it."""
+    status, best = best_membership(((e, e.start_date, e.paid_through) for e in enrolments), period, rule)
+    paid = best.paid_through if best is not None else None
+    return status, Month.of(paid) if paid else None
 
 
 def desa_roster(desa: Region, period: Month) -> Roster:

@@ -1,6 +1,6 @@
 """A hand-made roster in Desa Penyeladi (Sanggau) whose budget for next year is worked out below by hand.
 
-Seeded rules (DOMAIN.md §2), JKK risk group I, payers by default: JKK, JKM and the employer share of JHT
+Seeded rules (docs/domain.md §2), JKK risk group I, payers by default: JKK, JKM and the employer share of JHT
 from the APBD, the worker share of JHT from the official; BPD members not enrolled as BPU on Rp 1,000,000.
 
 | person  | office          | income    | membership          | months | a month | the year   |

@@ -1,4 +1,4 @@
-"""Premium arithmetic, worked by hand from DOMAIN.md §2 (no database)."""
+"""Premium arithmetic, worked by hand from docs/domain.md §2 (no database)."""
 
 from datetime import date
 from decimal import Decimal
@@ -54,7 +54,7 @@ def rule(pk, programme, category, *, risk=None, er="0", wr="0", ea="0", floor=No
     )
 
 
-# DOMAIN.md §2, as the seed migration has it.
+# docs/domain.md §2, as the seed migration has it.
 RULES = [
     *(rule(g, "JKK", PU, risk=g, er=r) for g, r in enumerate(("0.24", "0.54", "0.89", "1.27", "1.74"), 1)),
     rule(6, "JKM", PU, er="0.30"),

@@ -288,7 +288,7 @@ def test_the_rules_page_lists_rates_minimums_and_history(client, analyst):
     assert "JKK PU kelompok risiko I" in html and "0,24 % dari upah" in html
     assert "upah paling tinggi Rp10.547.400" in html
     assert "Rp2.426.640" in html
-    assert "Data awal dari DOMAIN.md" in html
+    assert "Data awal dari docs/domain.md" in html
 
 
 BUDGET_PAGES = [

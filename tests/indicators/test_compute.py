@@ -1,4 +1,6 @@
-from lindungdesa.indicators.compute import aggregate, child_code, pct
+from decimal import Decimal
+
+from lindungdesa.indicators.compute import aggregate, child_code, pct, points, round2
 
 
 def test_pct_rounds_half_up_to_two_decimals():
@@ -8,6 +10,14 @@ def test_pct_rounds_half_up_to_two_decimals():
     assert pct(1, 400) == 0.25
     assert pct(1, 1600) == 0.06  # 0.0625 rounds half up
     assert pct(0, 0) is None
+
+
+def test_one_rounding_for_percentages_and_points():
+    assert round2(Decimal("0.125")) == Decimal("0.13")  # half up, where round() gives 0.12
+    assert round2(Decimal("-0.125")) == Decimal("-0.13")
+    assert points(50.15, 50.1) == 0.05  # as floats: 0.04999…
+    assert points(33.33, 66.67) == -33.34
+    assert points(12.5, 12.5) == 0.0
 
 
 def test_child_code():

@@ -1,4 +1,4 @@
-"""The indicator definitions of DESIGN.md on a small hand-made roster, with exact expected numbers."""
+"""The indicator definitions of docs/indicators.md on a small hand-made roster, exact expected numbers."""
 
 from datetime import date
 

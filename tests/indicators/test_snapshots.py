@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from lindungdesa.accounts.models import User
-from lindungdesa.demodata import demo_load
+from lindungdesa.dev.demodata import demo_load
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.models import RegionFigure, Snapshot, TargetChange, UcjFigure
@@ -22,17 +22,26 @@ from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Office, Position
 from lindungdesa.regions.models import Region
 from tests.factories import make_position
+from tests.shared import shared
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("sanggau-snapshots")]
 
 NOV = Month(2026, 11)
 OCT = Month(2026, 10)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _sanggau_rosters(django_db_setup, django_db_blocker):
+    """Demo rosters for one kabupaten (Sanggau, 61.03), as of November 2026: loaded once for the module
+    (`tests/shared.py`), so every test here sees them."""
+    yield from shared(
+        django_db_blocker,
+        lambda: demo_load(province_code="61", seed=3, as_of=NOV, regency_codes=["61.03"]),
+    )
+
+
 @pytest.fixture
 def sanggau():
-    """Demo rosters for one kabupaten (Sanggau, 61.03), as of November 2026."""
-    demo_load(province_code="61", seed=3, as_of=NOV, regency_codes=["61.03"])
     return Region.objects.get(code="61.03")
 
 

@@ -1,4 +1,4 @@
-"""Who may hold which office at once (DOMAIN.md §5), and history that is never overwritten."""
+"""Who may hold which office at once (docs/domain.md §5), and history that is never overwritten."""
 
 from datetime import date
 

@@ -6,11 +6,12 @@ from decimal import Decimal as D  # noqa: N817
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from lindungdesa.accounts.models import User
-from lindungdesa.demodata import demo_load
+from lindungdesa.dev.demodata import demo_load
 from lindungdesa.indicators.dashboard import dashboard
 from lindungdesa.indicators.models import Snapshot
 from lindungdesa.indicators.services import snapshot_take, target_set, ucj_set
@@ -18,21 +19,58 @@ from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Person
 from lindungdesa.regions.models import Region
 from lindungdesa.reports.kemendagri import report_build, report_pdf, report_xlsx
+from tests.shared import shared
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("sanggau-kemendagri")]
 
 NOV = Month(2026, 11)
 
 
-@pytest.fixture
-def sanggau():
-    """Demo rosters in Kabupaten Sanggau, six months of snapshots, example targets and UCJ figures."""
+def _sanggau() -> None:
     demo_load(province_code="61", seed=3, as_of=NOV, regency_codes=["61.03"])
     for back in range(5, 0, -1):
         snapshot_take(period=NOV.add(-back))
     target_set(region_code="61", indicator="aparat", year=2030, value=D(100))
     ucj_set(region_code="61.03", year=2026, working_population=180_000, participants=54_000)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _sanggau_data(django_db_setup, django_db_blocker):
+    """Demo rosters in Kabupaten Sanggau, five months of snapshots, example targets and UCJ figures: made
+    once for the module (`tests/shared.py`), so every test here sees them."""
+    yield from shared(django_db_blocker, _sanggau)
+
+
+@pytest.fixture
+def sanggau():
     return Region.objects.get(code="61.03")
+
+
+@pytest.fixture(scope="module")
+def rendered(_sanggau_data, django_db_blocker):
+    """The province's report of November 2026 and its PDF, rendered once for the module (laying out
+    some 1,900 desa that registered nobody is the slow part). Building it takes the month's snapshot: that
+    is undone, so that each test starts without it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = report_build(province_code="61", period=NOV)
+        pdf = report_pdf(report)
+        transaction.set_rollback(True)
+    return report, pdf
+
+
+@pytest.fixture
+def pdf_calls(rendered, monkeypatch):
+    """The command and the page render through `report_pdf`, tested above on its own: here it hands out
+    the module's PDF and records the (province, period) of each report it is given."""
+    calls = []
+
+    def report_pdf_once(report):
+        calls.append((report.province.code, str(report.period)))
+        return rendered[1]
+
+    monkeypatch.setattr("lindungdesa.reports.management.commands.report.report_pdf", report_pdf_once)
+    monkeypatch.setattr("lindungdesa.reports.views.report_pdf", report_pdf_once)
+    return calls
 
 
 def pdf_text(data: bytes) -> str:
@@ -77,9 +115,9 @@ def test_the_xlsx_holds_the_dashboards_figures_on_every_level(sanggau):
         assert name not in cells
 
 
-def test_the_pdf_shows_the_headline_figures_in_indonesian_with_page_numbers(sanggau):
-    report = report_build(province_code="61", period=NOV)
-    text = pdf_text(report_pdf(report))
+def test_the_pdf_shows_the_headline_figures_in_indonesian_with_page_numbers(rendered):
+    report, pdf = rendered
+    text = pdf_text(pdf)
     t = report.dash.total
     pct = f"{t.aparat_coverage_pct:.2f}".replace(".", ",")
     assert "Kalimantan Barat" in text and "keadaan akhir November 2026" in text
@@ -98,11 +136,11 @@ def test_a_missing_or_stale_snapshot_is_taken_first(sanggau):
     assert again.snapshot.made_at == report.snapshot.made_at  # fresh: not taken twice
 
 
-def test_the_command_writes_xlsx_and_pdf(sanggau, tmp_path, capsys):
+def test_the_command_writes_xlsx_and_pdf(sanggau, tmp_path, capsys, rendered, pdf_calls):
     call_command("report", "kemendagri", "--period", "2026-11", "--out", str(tmp_path / "k.xlsx"))
     call_command("report", "kemendagri", "--period", "2026-11", "--out", str(tmp_path / "k.pdf"))
     assert load_workbook(tmp_path / "k.xlsx").sheetnames[0] == "Ringkasan"
-    assert (tmp_path / "k.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "k.pdf").read_bytes() == rendered[1] and pdf_calls == [("61", "2026-11")]
     assert "2046 desa" in capsys.readouterr().out
 
 
@@ -120,7 +158,7 @@ def test_the_command_explains_what_is_wrong(args, message):
     assert info.value.returncode == 2
 
 
-def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau):
+def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau, rendered, pdf_calls):
     analyst = User.objects.create_user(
         "analis", password="x", role=User.Role.PROVINCE_ANALYST, region_id="61"
     )
@@ -131,7 +169,8 @@ def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau):
     assert xlsx["Content-Disposition"] == 'attachment; filename="laporan-kemendagri-61-2026-11.xlsx"'
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Ringkasan"
     pdf = client.get("/laporan/kemendagri/?periode=2026-11&format=pdf")
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content == rendered[1]
+    assert pdf_calls == [("61", "2026-11")]
     operator = User.objects.create_user(
         "rudi", password="x", role=User.Role.REGENCY_OPERATOR, region_id="61.03"
     )

@@ -1,4 +1,4 @@
-"""The contribution rules, minimum siltap, payers and settings of DOMAIN.md §2, as the first rows.
+"""The contribution rules, minimum siltap, payers and settings of docs/domain.md §2, as the first rows.
 
 Values are frozen here on purpose: later changes are made as data (admin, `budget.services`), with history.
 """
@@ -15,7 +15,7 @@ START = date(2015, 7, 1)  # the three regulations took effect with the programme
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
 JKK_PU = {1: "0.24", 2: "0.54", 3: "0.89", 4: "1.27", 5: "1.74"}
 BPU_FLOOR = Decimal(1_000_000)
-SEED_REASON = "Data awal dari DOMAIN.md bagian 2."
+SEED_REASON = "Data awal dari docs/domain.md bagian 2."
 
 
 def _rules():

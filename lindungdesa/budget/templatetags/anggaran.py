@@ -3,7 +3,7 @@
 from django import template
 
 from lindungdesa.budget import compute
-from lindungdesa.budget.exports import SOURCE_LABELS, words
+from lindungdesa.budget.exports import source_label, words
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def terbilang(value: int) -> str:
 
 @register.filter
 def sumber(value: str) -> str:
-    return SOURCE_LABELS.get(value, value)
+    return source_label(value)
 
 
 @register.filter

@@ -1,11 +1,14 @@
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from lindungdesa.demodata import DemoDataError, DemoSummary, demo_load
 from lindungdesa.lib.months import Month, month_label_id
+
+if TYPE_CHECKING:
+    from lindungdesa.dev.demodata import DemoSummary
 
 
 def _number(value: int) -> str:
@@ -53,6 +56,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"\r  {done}/{total} desa", ending="")
 
         try:
+            from lindungdesa.dev.demodata import DemoDataError, demo_load
+        except ModuleNotFoundError as exc:  # Faker comes with the `demo` extra only
+            if exc.name != "faker":
+                raise
+            raise CommandError(
+                f"Data demo memerlukan paket {exc.name}: pasang dengan pip install 'lindungdesa[demo]' "
+                "(make run memasangnya)."
+            ) from exc
+        try:
             summary = demo_load(
                 province_code=options["province"],
                 seed=options["seed"],
@@ -70,7 +82,7 @@ class Command(BaseCommand):
         elif options["verbosity"] >= 1:
             self._print(summary)
 
-    def _print(self, s: DemoSummary) -> None:
+    def _print(self, s: "DemoSummary") -> None:
         where = f"{s.province_name} ({s.province_code})"
         if s.regency_codes:
             where += ", kabupaten " + ", ".join(s.regency_codes)

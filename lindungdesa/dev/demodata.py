@@ -1,7 +1,7 @@
 """The demo province: a realistic roster in every desa, calibrated to the published Kalimantan Barat picture.
 
 Everything is generated relative to one month (`as_of`) from one seed, so the same seed and month give the
-same data exactly. The figures it aims at (DESIGN.md, "Facts it starts from"), measured at the end of
+same data exactly. The figures it aims at (docs/domain.md §4), measured at the end of
 `as_of` with the binding definitions of `region_indicators`:
 
 - about 16 % of desa have registered nobody (no protected serving aparat or BPD member);
@@ -10,7 +10,10 @@ same data exactly. The figures it aims at (DESIGN.md, "Facts it starts from"), m
 
 Rows are built in memory and written with `bulk_create`; they obey the rules `position_check` enforces
 (one office per person at a time, one holder per seat, terms of at most 8 years, Pj only for kepala desa),
-which the tests verify on a sample.
+which the tests verify on a sample. What the law fixes comes from the dated rules in force at the end of
+`as_of`, as the product reads them: the minimum siltap of each office (`SiltapMinimum`), the BPD members'
+declared income (the default `BudgetSetting`) and when a membership is protected, in arrears or inactive
+(`StatusRule`, through `enrolment.status`).
 """
 
 import math
@@ -27,27 +30,22 @@ from faker import Faker
 
 from lindungdesa.accounts import audit
 from lindungdesa.accounts.models import AuditEntry
-from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.budget.compute import OFFICE_CLASSES, Setting, minimum_for, office_class
+from lindungdesa.budget.models import BudgetSetting, OfficeClass, SiltapMinimum
+from lindungdesa.enrolment.models import Enrolment, StatusRule
+from lindungdesa.enrolment.status import Rule, Status, status_of
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.indicators.services import data_changed
-from lindungdesa.lib.months import Month
+from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.officials.models import Acting, Group, Office, Person, Position, group_of
 from lindungdesa.regions.models import Region
 
-# The published picture (DESIGN.md). Each load aims at these, jittered a little by the seed.
+# The published picture (docs/domain.md §4). Each load aims at these, jittered a little by the seed.
 TARGET_UNREGISTERED = 0.16
 TARGET_APARAT = 0.84
 TARGET_BPD = 0.63
 HISTORY_MONTHS = 24
-
-# PP 11/2019: minimum siltap per office.
-SILTAP_MINIMUM = {
-    Office.KEPALA_DESA: Decimal("2426640"),
-    Office.SEKRETARIS_DESA: Decimal("2224420"),
-}
-SILTAP_MINIMUM_OTHER = Decimal("2022200")
-BPU_DECLARED_INCOME = Decimal("1000000")
 
 KAUR = (Office.KAUR_TU_UMUM, Office.KAUR_KEUANGAN, Office.KAUR_PERENCANAAN)
 KASI = (Office.KASI_PEMERINTAHAN, Office.KASI_KESEJAHTERAAN, Office.KASI_PELAYANAN)
@@ -188,8 +186,8 @@ _PHONE_PREFIXES = (
 )
 _DEGREES = ("S.Pd", "S.Sos", "S.E.", "S.H.", "S.IP", "S.Kom", "A.Md", "S.AP", "S.T.")
 
-# Status of a serving seat at the end of `as_of`.
-PROTECTED, ARREARS, INACTIVE, NONE = "protected", "arrears", "inactive", "none"
+# Status of a serving seat at the end of `as_of` (NONE: no membership).
+PROTECTED, ARREARS, INACTIVE, NONE = Status.PROTECTED, Status.ARREARS, Status.INACTIVE, "none"
 
 
 class DemoDataError(Exception):
@@ -280,7 +278,13 @@ def demo_load(
             .values_list("code", "regency_code", "district_code")
         )
         taken = set(Person.objects.filter(nik__startswith=province_code).values_list("nik", flat=True))
-        builder = _Builder(seed=seed, as_of=as_of, taken_niks=taken, progress=progress)
+        builder = _Builder(
+            seed=seed,
+            as_of=as_of,
+            taken_niks=taken,
+            progress=progress,
+            rules=_Rules.in_force(as_of),
+        )
         persons, positions, enrolments = builder.build(villages)
         Person.objects.bulk_create(persons, batch_size=1000)
         for position in positions:
@@ -369,6 +373,36 @@ def demo_indicators(province: Region, as_of: Month, regency_codes: list[str] | N
     return totals.as_dict()
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """The dated rules the generator obeys, as in force at the end of `as_of`."""
+
+    status: Rule
+    siltap_minimum: dict[str, Decimal]  # by office class (budget.compute.office_class)
+    bpu_declared_income: Decimal
+
+    @classmethod
+    def in_force(cls, as_of: Month) -> "_Rules":
+        day = as_of.last_day
+        minimums = [m.as_plain() for m in SiltapMinimum.objects.all()]
+        siltap = {}
+        for office_cls in OFFICE_CLASSES:
+            found = minimum_for(minimums, office_cls, day)
+            if found is None:
+                raise DemoDataError(
+                    f"Siltap minimum {OfficeClass(office_cls).label.lower()} yang berlaku pada "
+                    f"{month_label_id(as_of)} belum diatur (Admin, Siltap minimum)."
+                )
+            siltap[office_cls] = found.amount
+        setting = (
+            BudgetSetting.objects.filter(regency__isnull=True, from_year__lte=as_of.year)
+            .order_by("-from_year")
+            .first()
+        )
+        income = setting.bpd_declared_income if setting else Setting().bpd_declared_income
+        return cls(StatusRule.for_period(as_of), siltap, income)
+
+
 def _regencies(province: Region, regency_codes: Iterable[str] | None) -> list[str]:
     known = list(Region.objects.filter(parent=province).order_by("code").values_list("code", flat=True))
     if regency_codes is None:
@@ -449,7 +483,12 @@ class _Builder:
         as_of: Month,
         taken_niks: set[str],
         progress: Callable[[int, int], None] | None,
+        rules: _Rules,
     ) -> None:
+        self.rules = rules
+        # Months unpaid that leave a membership protected (up to `grace`), in arrears (up to `lapse`).
+        self.grace = rules.status.grace_months
+        self.lapse = max(rules.status.lapse_months, self.grace + 1)
         self.rng = random.Random(seed)
         self.fake = Faker("id_ID")
         self.fake.seed_instance(seed)
@@ -630,7 +669,7 @@ class _Builder:
         if village.unregistered:
             if rng.random() < 0.2:
                 # Enrolled once, then the budget stopped: everyone in arrears or inactive now.
-                village.lapsed_through = self.as_of.add(-rng.randint(2, 9))
+                village.lapsed_through = self.as_of.add(-rng.randint(self.grace + 1, self.grace + 8))
                 village.aparat_from = self._month_between(early_first, village.lapsed_through.add(-6))
                 if rng.random() < 0.4:
                     village.bpd_from = village.aparat_from
@@ -659,7 +698,7 @@ class _Builder:
         return self.window_start.add(self.rng.choices(months, weights=[12 + m for m in months])[0])
 
     def _income(self, village: _Village, office: str, extra: Decimal) -> Decimal:
-        minimum = SILTAP_MINIMUM.get(office, SILTAP_MINIMUM_OTHER)
+        minimum = self.rules.siltap_minimum[office_class(Group.APARAT, office)]
         factor = village.regency.siltap_factor
         base = minimum if factor == 1 else _round_up(minimum * factor, 5000)
         return base + extra
@@ -882,7 +921,12 @@ class _Builder:
                     continue
                 if village.lapsed_through is not None:
                     if seat.enrol_from <= village.lapsed_through:
-                        seat.status = ARREARS if self.as_of - village.lapsed_through <= 3 else INACTIVE
+                        seat.status = status_of(
+                            seat.enrol_from.first_day,
+                            village.lapsed_through.first_day,
+                            self.as_of,
+                            self.rules.status,
+                        )
                     continue
                 if (
                     group == Group.BPD
@@ -894,7 +938,7 @@ class _Builder:
                     continue  # newly appointed, not enrolled yet
                 roll = rng.random()
                 seat.status = PROTECTED if roll < 0.955 else ARREARS if roll < 0.985 else INACTIVE
-                if seat.status != PROTECTED and self.as_of - seat.enrol_from < 4:
+                if seat.status != PROTECTED and self.as_of - seat.enrol_from <= self.lapse:
                     seat.status = NONE
 
         for village in plan:
@@ -932,7 +976,8 @@ class _Builder:
                     break
                 if per_village[village.code] < 2:
                     continue  # a registered desa keeps at least one protected person
-                seat.status = ARREARS if rng.random() < 0.5 and self.as_of - seat.enrol_from >= 4 else NONE
+                enrolled_long_enough = self.as_of - seat.enrol_from > self.lapse
+                seat.status = ARREARS if rng.random() < 0.5 and enrolled_long_enough else NONE
                 per_village[village.code] -= 1
                 protected -= 1
         elif protected < target:
@@ -973,11 +1018,12 @@ class _Builder:
             start = seat.enrol_from or self._month_between(term_month, self.as_of)
             if seat.status == PROTECTED:
                 start = min(start, self.as_of)
-                paid = self.as_of if rng.random() < 0.7 or start == self.as_of else self.as_of.add(-1)
+                late = rng.random() >= 0.7 and start != self.as_of  # paid through the grace month only
+                paid = self.as_of.add(-self.grace) if late else self.as_of
             elif seat.status == ARREARS:
-                paid = village.lapsed_through or self.as_of.add(-rng.randint(2, 3))
+                paid = village.lapsed_through or self.as_of.add(-rng.randint(self.grace + 1, self.lapse))
             else:
-                paid = village.lapsed_through or self.as_of.add(-rng.randint(4, 14))
+                paid = village.lapsed_through or self.as_of.add(-rng.randint(self.lapse + 1, self.lapse + 11))
             start = max(min(start, paid), term_month)
         else:
             # A former official: enrolled while in office if the desa had enrolled by then.
@@ -995,7 +1041,7 @@ class _Builder:
         bpd = position.group == Group.BPD
         category = village.regency.bpd_category if bpd else Enrolment.Category.PU
         if category == Enrolment.Category.BPU:
-            wage = BPU_DECLARED_INCOME
+            wage = self.rules.bpu_declared_income
             programmes = "JKK,JKM"
         else:
             wage = position.monthly_income
