@@ -33,6 +33,7 @@ _BOLD = Font(bold=True)
 RUPIAH_FORMAT = "#,##0"
 TEXT = "@"
 
+
 def source_label(source: str) -> str:
     """ "APBD" → "APBD kabupaten": the label of the models' choices (`Source`)."""
     return str(dict(Source.choices).get(source, source))
