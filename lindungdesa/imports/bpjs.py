@@ -1,4 +1,4 @@
-"""BPJS TK participant extract rows (DOMAIN.md §7) into enrolments, matched to the roster by NIK."""
+"""BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
 # Objects' keys are read as `.id`, not `.pk`: the property costs about half a µs, and the holdings read a key
 # several times for every row.

@@ -1,4 +1,4 @@
-"""Roster rows (DOMAIN.md §7 template, OpenSID exports) into people and positions.
+"""Roster rows (docs/domain.md §7 template, OpenSID exports) into people and positions.
 
 Rows are decided a chunk at a time against what the chunk's people and desa already hold (`Holdings`),
 with the same rules as hand entry (`officials.rules`), then written in bulk.

@@ -1,4 +1,4 @@
-"""The rules of DOMAIN.md §5 as pure functions of plain objects, in one place.
+"""The rules of docs/domain.md §5 as pure functions of plain objects, in one place.
 
 The services (`officials.services`) query what a rule needs and call these; the bulk importer
 (`imports.roster`) passes the positions it already holds in memory. Nothing here touches the database,
@@ -125,7 +125,7 @@ def position_problems(
     region: str | None,
     own_checked: bool = False,
 ) -> Problems:
-    """Who may hold which office at once (DOMAIN.md §5): every reason `candidate` cannot be as it is.
+    """Who may hold which office at once (docs/domain.md §5): every reason `candidate` cannot be as it is.
 
     `same_person`: the other positions of the candidate's person; `same_seat`: the other positions in the
     candidate's seat. Either may hold more than that (other terms, other offices, the candidate itself):
