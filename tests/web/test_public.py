@@ -33,7 +33,7 @@ def test_the_public_pages_of_the_demo_province_hold_no_nik_name_or_phone(client)
         for _nik, name, _phone in people:
             assert name not in body, (url, name)
     html = client.get("/publik/61/").content.decode()
-    assert "Kabupaten Sanggau" in html and "Cakupan aparat desa" in html and "data-tren" in html
+    assert "Kabupaten Sanggau" in html and "Cakupan aparat desa" in html and 'class="trend-svg"' in html
 
 
 def test_open_data_has_one_row_per_region_and_snapshot(client):
