@@ -105,11 +105,13 @@ def visit(context, url: str, kbps: int, latency: int) -> dict:
     )
     sizes: dict[str, float] = {}
     encodings: dict[str, str] = {}
+    urls: dict[str, str] = {}
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
 
     def received(e):
         headers = {k.lower(): v for k, v in e["response"]["headers"].items()}
         encodings[e["response"]["url"]] = headers.get("content-encoding", "")
+        urls[e["requestId"]] = e["response"]["url"]
 
     cdp.on("Network.responseReceived", received)
     start = time.perf_counter()
@@ -129,11 +131,17 @@ def visit(context, url: str, kbps: int, latency: int) -> dict:
         "load": timing["load"],
         "map": map_ms,
         "bytes": sum(sizes.values()),
+        "each": sorted(
+            ((size, urls.get(rid, "?"), encodings.get(urls.get(rid, ""), "")) for rid, size in sizes.items()),
+            reverse=True,
+        ),
         "requests": len(sizes),
         "uncompressed": sorted(
             u.rsplit("/", 1)[-1]
             for u, enc in encodings.items()
-            if not enc and (u.endswith((".js", ".css", ".json")) or "/static/" not in u)
+            if not enc
+            and u.startswith("http")
+            and (u.endswith((".js", ".css", ".json")) or "/static/" not in u)
         ),
     }
     sizes.clear()
@@ -152,6 +160,7 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=400)
     parser.add_argument("--province", default="61")
     parser.add_argument("--role", action="append", help="only this role (repeatable)")
+    parser.add_argument("--detail", action="store_true", help="each request's bytes and encoding")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     from playwright.sync_api import sync_playwright
@@ -165,6 +174,8 @@ def main() -> None:
         print("| role | page | usable s | load s | map s | KB | requests | again s |")
         print("|---|---|---|---|---|---|---|---|")
         worst = 0.0
+        # Sessions are made before Playwright starts: Django refuses the database inside its event loop.
+        cookies = {r.username: session_cookie(r.username) for r in roles if r.username}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for role in roles:
@@ -175,7 +186,7 @@ def main() -> None:
                             [
                                 {
                                     "name": settings.SESSION_COOKIE_NAME,
-                                    "value": session_cookie(role.username),
+                                    "value": cookies[role.username],
                                     "url": base,
                                 }
                             ]
@@ -193,6 +204,9 @@ def main() -> None:
                         f"{r['bytes'] / 1024:.0f} | {r['requests']} | {again:.1f} |",
                         flush=True,
                     )
+                    if args.detail:
+                        for size, each, encoding in r["each"]:
+                            print(f"    {size / 1024:6.1f} KB {encoding or '-':7} {each.removeprefix(base)}")
             browser.close()
         print(f"\nslowest page: {worst / 1000:.1f} s")
     finally:
