@@ -139,6 +139,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Connection pooling (psycopg's pool, in each process), instead of persistent connections: at most
     # DATABASE_POOL_MAX_SIZE connections per process. 0 (the default): no pool, DB_CONN_MAX_AGE applies.
     # Behind PgBouncer, leave it at 0 (docs/scaling.md).
+    # A server that does not answer makes a request (and the readiness check) fail after this many seconds
+    # instead of hanging; a connect_timeout in DATABASE_URL's query string wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env_str("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
     _pool_max = int(env_str("DATABASE_POOL_MAX_SIZE", "0"))
     if _pool_max:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -310,8 +315,16 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "lindungdesa.lib.logging.MaskPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
+    "filters": {
+        "refusals_in_one_line": {"()": "lindungdesa.lib.logging.RefusalsInOneLine"},
+        "mask_personal_data": {"()": "lindungdesa.lib.logging.MaskPersonalData"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["refusals_in_one_line", "mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},

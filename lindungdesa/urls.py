@@ -1,8 +1,17 @@
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (files, the API's JSON)."""
+    return HttpResponseRedirect(static("img/favicon.svg"))  # the file name changes with its content
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
     path("health/", include("lindungdesa.ops.urls")),
     path("impor/", include("lindungdesa.imports.urls")),
     path("rekonsiliasi/", include("lindungdesa.enrolment.urls")),

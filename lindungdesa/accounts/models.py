@@ -82,6 +82,7 @@ class AuditEntry(models.Model):
         IMPORT = "import", _("Impor")
         UNDO = "undo", _("Impor dibatalkan")
         EXPORT = "export", _("Ekspor data pribadi")
+        REVEAL = "reveal", _("NIK utuh ditampilkan")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

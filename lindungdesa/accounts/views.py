@@ -24,7 +24,7 @@ from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.pii import mask_fields, mask_text
 from lindungdesa.officials.models import Person
 
-from . import totp
+from . import audit_display, totp
 from .downloads import personal_download
 from .forms import AuditSearchForm, CodeForm, PasswordResetForm, TokenForm, UserForm
 from .models import ApiToken, AuditEntry, User
@@ -358,7 +358,15 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                 "person": names.get(entry.person_id, ""),
                 "object": _shown_text(entry.object_repr, personal),
                 "note": _shown_text(entry.note, personal),
-                "changes": [((before or {}).get(k, ""), (after or {}).get(k, ""), k) for k in keys],
+                "model": audit_display.model_label(entry.model),
+                "changes": [
+                    (
+                        audit_display.value_text(entry.model, k, (before or {}).get(k, "")),
+                        audit_display.value_text(entry.model, k, (after or {}).get(k, "")),
+                        audit_display.field_label(entry.model, k),
+                    )
+                    for k in keys
+                ],
             }
         )
     query = request.GET.copy()

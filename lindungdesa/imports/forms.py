@@ -89,6 +89,10 @@ class UploadForm(forms.Form):
         self.fields["jenis"].initial = (
             self.fields["jenis"].choices[0][0] if self.fields["jenis"].choices else ""
         )
+        if not may_import_roster(user):
+            # Only BPJS extracts (the BPJS officer): their month is needed, their desa come from the file.
+            self.fields["bulan"].required = True
+            self.fields["bulan"].error_messages["required"] = _("Pilih bulan ekstrak BPJS.")
         self.own_desa = user.region if user.region_id and user.region.level == 4 else None
         if self.own_desa is not None:
             # A village operator imports only for its own desa.
@@ -102,6 +106,14 @@ class UploadForm(forms.Form):
             self.fields["desa"].widget.attrs.update(
                 {"list": "daftar-desa", "inputmode": "decimal", "autocomplete": "off"}
             )
+
+    @property
+    def offers_bpjs(self) -> bool:
+        return any(kind == ImportBatch.Kind.BPJS for kind, _label in self.fields["jenis"].choices)
+
+    @property
+    def offers_roster(self) -> bool:
+        return any(kind != ImportBatch.Kind.BPJS for kind, _label in self.fields["jenis"].choices)
 
     def desa_suggestions(self) -> list[Region]:
         """The desa of the user's region, for the field's datalist (none when too many to send)."""

@@ -30,7 +30,7 @@ def _region_choices(regions) -> list[tuple[str, str]]:
 class TargetForm(forms.Form):
     region = forms.ChoiceField(label="Wilayah")
     indicator = forms.ChoiceField(label="Indikator", choices=Target.Indicator.choices)
-    year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, y) for y in YEARS])
+    year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, str(y)) for y in YEARS])
     value = PercentField(
         label="Target (%)",
         required=False,
@@ -51,7 +51,7 @@ class TargetForm(forms.Form):
 
 class UcjForm(forms.Form):
     region = forms.ChoiceField(label="Wilayah")
-    year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, y) for y in YEARS])
+    year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, str(y)) for y in YEARS])
     working_population = forms.IntegerField(label="Penduduk bekerja", min_value=1)
     participants = forms.IntegerField(label="Peserta BPJS Ketenagakerjaan", min_value=0)
     numerator = forms.ChoiceField(

@@ -5,6 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, TARGET_EDIT, UCJ_EDIT, can, require
-from lindungdesa.accounts.scope import region_for_user, scoped
+from lindungdesa.accounts.scope import region_for_user, scope_q, scoped
 from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
@@ -55,6 +56,14 @@ def user_province(user: User) -> Region | None:
         return Region.objects.filter(code=user.region_id[:2]).first()
     provinces = list(Region.objects.filter(level=1)[:2])
     return provinces[0] if len(provinces) == 1 else None
+
+
+def target_regions(user: User):
+    """The province and regencies whose targets and UCJ figures the user reads: those in its region, and
+    the province and regency above it (aggregates, read-only): what a regency or desa is held to."""
+    own = user.region_id or ""
+    above = [code for code in {own[:2], own[:5]} if code and code != own and len(code) in (2, 5)]
+    return Region.objects.filter(level__lte=2).filter(scope_q(user) | Q(code__in=above)).order_by("code")
 
 
 # Map ------------------------------------------------------------------------------------------------------
@@ -204,13 +213,13 @@ def worklists_table(choice, rows, names) -> tuple[list[str], list[list]]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def targets(request: HttpRequest) -> HttpResponse:
     province = user_province(request.user)
-    regions = scoped(Region.objects.filter(level__lte=2), request.user).order_by("code")
+    regions = target_regions(request.user)
     codes = [r.code for r in regions]
     editable = can(request.user, TARGET_EDIT)
-    form = TargetForm(regions=regions)
+    form = TargetForm(regions=scoped(regions, request.user))
     if request.method == "POST":
         require(request.user, TARGET_EDIT)
-        form = TargetForm(request.POST, regions=regions)
+        form = TargetForm(request.POST, regions=scoped(regions, request.user))
         if form.is_valid():
             data = form.cleaned_data
             target_set(
@@ -249,7 +258,7 @@ def targets(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def ucj(request: HttpRequest) -> HttpResponse:
-    regions = scoped(Region.objects.filter(level__lte=2), request.user).order_by("code")
+    regions = target_regions(request.user)
     enterable = [r for r in regions if may_enter_ucj(request.user, r.code)]
     form = UcjForm(regions=enterable)
     upload = UcjUploadForm()

@@ -22,3 +22,23 @@ class MaskPersonalData(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_text(record.stack_info)
         return True
+
+
+class RefusalsInOneLine(logging.Filter):
+    """A refused request (403, 404) is the system working, not failing: one line with the path and the
+    reason, without the traceback Django attaches to it. Server errors (5xx) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.name == "django.request" and status is not None and 400 <= status < 500 and record.exc_info:
+            exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else record.exc_info
+            reason = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+            try:
+                message = record.getMessage()
+            except Exception:
+                message = str(record.msg)
+            record.msg = f"{message} ({reason})" if reason else message
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True

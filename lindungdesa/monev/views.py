@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from lindungdesa.accounts.permissions import (
     can,
     require,
 )
+from lindungdesa.accounts.scope import scope_q
 from lindungdesa.indicators.views import user_province
 from lindungdesa.regions.models import Region
 
@@ -86,7 +88,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Putaran {round_.period} dibuka: {round_.cases.count()} kasus.")
                 return redirect("monev-round", pk=round_.pk)
-    listed = rounds_for(request.user).select_related("province", "opened_by", "accepted_by")
+    # Each round counts the cases the user can open from it: those in the user's region.
+    listed = (
+        rounds_for(request.user)
+        .select_related("province", "opened_by", "accepted_by")
+        .annotate(case_count=Count("cases", filter=scope_q(request.user, "cases__desa__code")))
+    )
     return render(
         request,
         "monev/rounds.html",
@@ -148,7 +155,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "all_confirmed": all(c is not None for _, c in to_confirm),
             "may_accept": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_refreeze": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
-            "may_edit": can(request.user, CASE_EDIT),
+            "may_edit": can(request.user, CASE_EDIT) and page.count > 0,
+            "may_confirm": can(request.user, MONEV_CONFIRM) and round_.state == Round.State.OPEN,
+            # Regencies to filter by: only for users who see more than one.
+            "many_regencies": len(to_confirm) > 1,
             "may_assign": can(request.user, CASE_ASSIGN),
             "today": today,
             "section": "monev",

@@ -6,12 +6,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from lindungdesa.regions.models import Region
 
 from .boundary import Reach, participants_outside, person_reach_of, person_write_check
 from .models import Person, Position
-from .rules import fmt_day, person_disagreements, person_new, position_new, position_problems
+from .rules import (
+    fmt_day,
+    person_disagreements,
+    person_new,
+    person_values,
+    position_new,
+    position_problems,
+)
 
 
 def _overlapping(start: date, end: date | None) -> Q:
@@ -171,4 +179,80 @@ def position_appoint(
     person = person_register(region=region, nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
     return position_start(
         region=region, person=person, desa=desa, office=office, term_start=term_start, **term
+    )
+
+
+# What a writer may change of a person it owns (`boundary`: every position of the person lies under its
+# region). A person who also serves elsewhere is shared: none of these, only its positions in the region.
+PERSON_OWN_FIELDS = ("nik", "name", "sex", "birth_date", "phone")
+
+
+@transaction.atomic
+def person_update(
+    *,
+    region: str | None,
+    person: Person,
+    nik: str,
+    name: str,
+    sex: str,
+    birth_date: date,
+    phone: str = "",
+) -> Person:
+    """Correct a person's own fields (a mistyped NIK, name, birth date, sex or phone), for a writer whose
+    region is `region` (None: the whole country). The writer must own the person (`boundary`): a person who
+    also serves outside the region keeps the fields as they are. The values pass the checks a new person
+    passes (`rules.person_values`); a new NIK must be held by nobody, and a NIK held outside the region is
+    refused with a message that names nothing of its holder. Raises ValidationError; the change is audited
+    (`accounts.audited`)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person_write_check(region, person_reach_of(region, person), own_fields=True)
+    values = person_values(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
+    if values["nik"] != person.nik:
+        holder = Person.objects.filter(nik=values["nik"]).exclude(pk=person.pk).first()
+        if holder is not None:
+            if person_reach_of(region, holder) is Reach.OUTSIDE:
+                person_write_check(region, Reach.OUTSIDE)
+            raise ValidationError({"nik": [_("NIK ini sudah tercatat untuk orang lain; periksa NIK.")]})
+        if participants_outside(region, [values["nik"]]):
+            person_write_check(region, Reach.OUTSIDE)
+    for field in PERSON_OWN_FIELDS:
+        setattr(person, field, values[field])
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def position_hand_over(
+    *,
+    region: str | None,
+    position: Position,
+    nik: str,
+    name: str,
+    term_start: date,
+    sex: str | None = None,
+    birth_date: date | None = None,
+    phone: str = "",
+    **new_term,
+) -> Position:
+    """Replace the holder of `position` by the person with this NIK (registered if new, as
+    `position_appoint` does): the old term ends the day before `term_start`, the new one starts on it, in
+    one transaction (both or neither). History is kept: the old row stays, ended, with reason "Diganti"."""
+    person_write_check(region, Reach.NEW, desa=position.desa_id)
+    if term_start <= position.term_start:
+        raise ValidationError(
+            {
+                "term_start": [
+                    _("Pengganti mulai menjabat sesudah %(day)s, awal masa jabatan yang diganti.")
+                    % {"day": fmt_day(position.term_start)}
+                ]
+            }
+        )
+    successor = person_register(
+        region=region, nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone
+    )
+    if successor.pk == position.person_id:
+        raise ValidationError({"nik": [_("Pengganti adalah pemegang jabatan ini sendiri.")]})
+    return position_replace(
+        region=region, position=position, successor=successor, term_start=term_start, **new_term
     )

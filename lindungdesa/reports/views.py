@@ -29,7 +29,8 @@ def kemendagri(request: HttpRequest) -> HttpResponse:
     try:
         period = min(Month.parse(request.GET.get("periode", "")), current)
     except ValueError:
-        period = current.add(-1) if request.GET.get("periode") is None else current
+        # The same month as the dashboard opens on: the report says its figures are the dashboard's.
+        period = current
     fmt = request.GET.get("format", "")
     if fmt in ("xlsx", "pdf"):
         report = report_build(province_code=province.code, period=period, user=request.user)

@@ -1,6 +1,7 @@
-"""Who serves in one desa at the end of a month, with each person's enrolment status (read-only)."""
+"""Who serves in one desa at the end of a month, with each person's enrolment status; each seat's history."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
@@ -9,6 +10,7 @@ from lindungdesa.enrolment.models import Enrolment, StatusRule
 from lindungdesa.enrolment.status import STATUS_LABELS, Status
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Group, Office, Position
+from lindungdesa.officials.rules import unit_key
 from lindungdesa.regions.models import Region
 
 # Best first: a person with one lapsed and one current membership is protected.
@@ -29,10 +31,44 @@ class RosterEntry:
 
 
 @dataclass(frozen=True)
+class Seat:
+    """One seat of the desa (an office; for kepala dusun, one dusun) and all who held it, latest first."""
+
+    label: str
+    holders: list[Position]
+
+
+@dataclass(frozen=True)
 class Roster:
     aparat: list[RosterEntry]
     bpd: list[RosterEntry]
     past: list[Position]
+    # The seats of which a term ended before the end of the month, each with its whole history.
+    seats: list[Seat] = field(default_factory=list)
+
+
+def seat_key(position: Position) -> tuple[int, str]:
+    unit = unit_key(position.unit_name) if position.office == Office.KEPALA_DUSUN else ""
+    return OFFICE_RANK.get(position.office, 99), unit
+
+
+def seat_history(positions: list[Position], last_day: date) -> list[Seat]:
+    """The seats with a term ended on or before `last_day`, in office order, each with all its holders."""
+    seats: dict[tuple[int, str], list[Position]] = defaultdict(list)
+    for position in positions:
+        seats[seat_key(position)].append(position)
+    history = []
+    for key in sorted(seats):
+        holders = seats[key]
+        if not any(p.term_end is not None and p.term_end < last_day for p in holders):
+            continue
+        holders.sort(key=lambda p: (p.term_start, p.pk), reverse=True)
+        first = holders[0]
+        label = str(Office(first.office).label)
+        if key[1]:
+            label = f"{label} {first.unit_name.strip()}"
+        history.append(Seat(label, holders))
+    return history
 
 
 def best_status(enrolments: list[Enrolment], period: Month, rule: StatusRule) -> tuple[Status, Month | None]:
@@ -72,4 +108,5 @@ def desa_roster(desa: Region, period: Month) -> Roster:
         aparat=[e for e in entries if e.position.group == Group.APARAT],
         bpd=[e for e in entries if e.position.group == Group.BPD],
         past=past,
+        seats=seat_history(positions, last_day),
     )

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.permissions import PEOPLE_VIEW, REGION_VIEW, can, require
+from lindungdesa.accounts.permissions import (
+    PEOPLE_VIEW,
+    PERSONAL_VIEW,
+    REGION_VIEW,
+    ROSTER_EDIT,
+    can,
+    require,
+)
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
 from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
@@ -19,7 +26,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
 
-from . import tables
+from . import jobs, tables
 from .forms import RegionPageForm
 from .roster import desa_roster
 
@@ -68,6 +75,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "period_param": str(period) if form.cleaned_data.get("periode") else "",
         "breadcrumbs": breadcrumbs(request.user, region),
     }
+    # On the user's own region (their home) the page opens with what their role does there.
+    ctx["is_home"] = region.code == (
+        request.user.region_id or getattr(home_region(request.user), "code", None)
+    )
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
@@ -90,6 +101,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         map_legend=charts.legend(),
         table_id=TABLE_ID,
         child_label=CHILD_LABELS[region.level],
+        jobs=jobs.region_jobs(request.user, region, dash.total) if ctx["is_home"] else [],
     )
     template = "web/region.html"
     if request.htmx and request.htmx.target == TABLE_ID and not request.htmx.history_restore_request:
@@ -106,7 +118,14 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         # A read-only viewer sees the figures, not the people behind them.
         if can(request.user, PEOPLE_VIEW, desa.code):
             ctx["roster"] = desa_roster(desa, period)
+            ctx["last_day"] = period.last_day
+            ctx["today"] = timezone.localdate()
+            # Keeping the roster (web/registry.py), and a whole NIK shown on demand, audited.
+            ctx["can_edit"] = can(request.user, ROSTER_EDIT, desa.code)
+            ctx["can_reveal"] = can(request.user, PERSONAL_VIEW, desa.code)
         ctx["budget_summary"] = desa_summary(desa, request.user)
+        if ctx["is_home"]:
+            ctx["jobs"] = jobs.desa_jobs(request.user, desa, ctx["total"], period, ctx["budget_summary"])
     return render(request, "web/desa.html", ctx)
 
 

@@ -124,7 +124,8 @@ def test_the_audit_page_searches_by_person_desa_user_and_date(client, roster, ru
             reason=Position.EndReason.RESIGNED,
         )
     html = page(client, admin, "?orang=Siti")
-    assert "Siti Aminah" in html and "resigned" in html and "Budi Santoso" not in html
+    assert "Siti Aminah" in html and "Mengundurkan diri" in html and "Budi Santoso" not in html
+    assert "resigned" not in html  # the reason in words, not its code
     html = page(client, admin, f"?orang={roster.siti.nik}&pengguna=rudi")
     assert "Siti Aminah" in html
     assert "Tidak ada catatan" in page(client, admin, "?pengguna=orang-lain")
@@ -173,3 +174,29 @@ def test_a_search_by_number_is_only_for_those_who_see_numbers_whole(client, rost
     analyst = make_user("dewi", User.Role.PROVINCE_ANALYST, "61", "Dewi")
     assert "Tidak ada catatan" in page(client, analyst, f"?orang={roster.budi.nik}")
     assert "Budi Santoso" in page(client, analyst, "?orang=Budi")
+
+
+def test_the_audit_page_says_fields_and_values_in_words(client, roster):  # noqa: F811
+    from lindungdesa.accounts.services import user_create
+
+    admin = make_user("admin61", User.Role.ADMIN, "61", "Admin")
+    created = user_create(
+        by=admin,
+        username="yanti",
+        role=User.Role.VILLAGE_OPERATOR,
+        region=Region.objects.get(code=PENYELADI),
+        password="kata-sandi-yang-panjang-1",
+    )
+    AuditEntry.objects.filter(model="accounts.User", object_id=str(created.pk)).update(object_id="38474")
+    entry = AuditEntry.objects.get(model="accounts.User", object_id="38474")
+    entry.after["id"] = 38474
+    entry.save()
+    target_set(region_code="61", indicator="bpd", year=2027, value=50, user=admin)
+    html = page(client, admin)
+    for raw in ("is_superuser", "village_operator", "accounts.User", "region_id", "indicators.Target"):
+        assert raw not in html, raw
+    assert "Peran</span>: <ins>Operator desa</ins>" in html
+    assert "Status superuser</span>: <ins>tidak</ins>" in html
+    assert "Pengguna yanti" in html  # the kind of data and its name
+    assert "<ins>38474</ins>" in html and "38.474" not in html
+    assert "<ins>2027</ins>" in html and "2.027" not in html

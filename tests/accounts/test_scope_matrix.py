@@ -32,6 +32,8 @@ PK_MODELS = {
     "user-": "user",
     "token-": "token",
     "api-person": "person",
+    "person": "person",
+    "position-": "position",
     "api-position": "position",
     "api-enrolment": "enrolment",
     "monev-round": "round",
@@ -53,6 +55,7 @@ PUBLIC = {
     "public-region",
     "health-live",
     "health-ready",
+    "favicon",
 }
 # Not region-scoped, and refused to everyone but staff (see test_the_admin_site_is_for_staff_only).
 SKIPPED_NAMESPACES = {"admin"}

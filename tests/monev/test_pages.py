@@ -212,3 +212,46 @@ def test_the_round_report_downloads_as_xlsx(client, analyst, opened):
     total = rows[-1]
     assert total[1] == "Jumlah" and total[2] == 2044
     assert DALAM_KAUM not in str(rows)
+
+
+def _round_list_count(html: str, round_: Round) -> str:
+    row = html.split(f'href="/monev/{round_.pk}/"')[1].split("</tr>")[0]
+    return re.findall(r'<td class="num">([^<]*)</td>', row)[0]
+
+
+def _round_page_total(html: str) -> str:
+    return re.search(r"<h2>Kasus</h2><p class=\"figure-value\">([^<]*)</p>", html).group(1)
+
+
+@pytest.mark.parametrize("who", ["analyst", "sanggau_operator", "village_operator", "outsider"])
+def test_the_round_list_and_the_round_page_count_the_same_cases(client, request, opened, who):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    listed = _round_list_count(client.get("/monev/").content.decode(), opened)
+    total = _round_page_total(client.get(f"/monev/{opened.pk}/").content.decode())
+    assert listed == total
+    expected = Case.objects.filter(round=opened)
+    if user.region_id != "61":
+        expected = expected.filter(desa__code__startswith=user.region_id)
+    assert listed == f"{expected.count():,}".replace(",", ".")
+
+
+def test_no_bulk_action_or_confirm_button_for_a_desa_without_cases(client, village_operator, opened):
+    opened.cases.filter(desa_id=PENYELADI).delete()
+    client.force_login(village_operator)
+    html = client.get(f"/monev/{opened.pk}/").content.decode()
+    assert _round_page_total(html) == "0"
+    assert 'name="action"' not in html and "data-check-all" not in html
+    assert "Konfirmasi angka kami" not in html
+    assert 'name="kabupaten"' not in html  # one desa: nothing to filter by regency
+
+
+def test_a_viewer_gets_no_control_it_cannot_use(client, opened):
+    from lindungdesa.accounts.models import User
+    from tests.web.conftest import make_user
+
+    viewer = make_user("peninjau", User.Role.VIEWER, "61.03", "Peninjau")
+    client.force_login(viewer)
+    html = client.get(f"/monev/{opened.pk}/?antrean=semua").content.decode()
+    assert 'name="cases"' not in html and 'name="action"' not in html
+    assert "Konfirmasi angka kami" not in html  # viewers do not confirm a regency's figures

@@ -137,3 +137,19 @@ def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau):
     )
     client.force_login(operator)
     assert client.get("/laporan/kemendagri/?periode=2026-11&format=xlsx").status_code == 403
+
+
+def test_the_report_opens_on_the_dashboards_month(client, sanggau):
+    import re
+
+    analyst = User.objects.create_user(
+        "analis", password="x", role=User.Role.PROVINCE_ANALYST, region_id="61"
+    )
+    client.force_login(analyst)
+
+    def selected(html: str) -> str:
+        return re.search(r'<option value="([0-9-]+)" selected>', html).group(1)
+
+    report = selected(client.get("/laporan/kemendagri/").content.decode())
+    dashboard = selected(client.get("/wilayah/61/").content.decode())
+    assert report == dashboard

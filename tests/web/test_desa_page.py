@@ -30,7 +30,10 @@ def section(html: str, title: str) -> str:
 
 
 def row_of(html: str, name: str) -> str:
-    return html.split(f'<th scope="row">{name}</th>')[1].split("</tr>")[0]
+    """The cells of the row headed by `name` (a link to the person's page)."""
+    row = re.search(rf'<th scope="row">(?:<a href="/orang/\d+/">)?{re.escape(name)}(?:</a>)?</th>', html)
+    assert row, name
+    return html[row.end() :].split("</tr>")[0]
 
 
 def test_the_desa_page_shows_its_headline_figures(client, village_operator, roster):
@@ -63,7 +66,7 @@ def test_the_roster_is_grouped_with_each_persons_status(client, village_operator
 
 def test_the_roster_follows_the_order_of_offices(client, village_operator, roster):
     aparat = section(desa_page(client, village_operator), "Aparat desa")
-    names = re.findall(r'<th scope="row">([^<]+)</th>', aparat)
+    names = re.findall(r'<th scope="row"><a href="/orang/\d+/">([^<]+)</a></th>', aparat)
     assert names == ["Budi Santoso", "Siti Aminah", "Ahmad Fauzi", "Yohanes Apui"]
 
 

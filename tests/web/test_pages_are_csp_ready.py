@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/masuk/", "/wilayah/61/", "/wilayah/61.03/", f"/wilayah/{KAPUAS}/", f"/wilayah/{PENYELADI}/",
          f"/wilayah/{TANJUNG_KAPUAS}/", "/wilayah/61/?periode=salah", "/wilayah/61.99/",
          "/impor/", "/rekonsiliasi/61.03/", f"/rekonsiliasi/{PENYELADI}/", "/akun/", "/akun/sandi/",
-         "/akun/dua-langkah/", "/audit/", "/pengguna/", "/pengguna/baru/", "/api/docs/"]  # fmt: skip
+         "/akun/dua-langkah/", "/audit/", "/pengguna/", "/pengguna/baru/", "/api/docs/",
+         f"/wilayah/{PENYELADI}/aparat/tambah/"]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", PAGES)

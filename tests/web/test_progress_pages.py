@@ -151,6 +151,8 @@ def test_the_province_analyst_sets_a_target_and_the_change_is_kept(client, analy
     )
     html = get(client, "/target/").content.decode()
     assert "Kabupaten Sanggau" in html and "88,50" in html and "RPJMD" in html
+    # Years are written as years, in the table and in the form's year list.
+    assert '<option value="2030">2030</option>' in html and "2.030" not in html and "2.027" not in html
 
 
 @pytest.mark.parametrize(("typed", "value"), [("88.5", "88.50"), ("88,5 %", "88.50"), ("100", "100.00")])
@@ -177,6 +179,32 @@ def test_a_regency_operator_reads_targets_but_cannot_change_them(client, sanggau
     )
     assert response.status_code == 403
     assert not Target.objects.filter(indicator="aparat").exists()
+
+
+def test_regency_and_village_users_read_the_targets_and_ucj_of_their_province_and_regency(
+    client, analyst, sanggau_operator, village_operator, outsider
+):
+    from lindungdesa.indicators.services import target_set, ucj_set
+
+    target_set(region_code="61", indicator="aparat", year=2027, value=D("80"), user=analyst)
+    target_set(region_code="61.03", indicator="aparat", year=2027, value=D("85"), user=analyst)
+    target_set(region_code="61.01", indicator="aparat", year=2027, value=D("77"), user=analyst)
+    ucj_set(region_code="61", year=2026, working_population=2_500_000, participants=700_000, user=analyst)
+    ucj_set(region_code="61.01", year=2026, working_population=300_000, participants=91_234, user=analyst)
+    for user in (sanggau_operator, village_operator):
+        client.force_login(user)
+        targets = get(client, "/target/").content.decode()
+        assert "Belum ada target." not in targets
+        assert "Kalimantan Barat" in targets and "80,00" in targets
+        assert "Kabupaten Sanggau" in targets and "85,00" in targets
+        assert "77,00" not in targets  # another regency's target
+        assert '<form method="post"' not in targets
+        ucj = get(client, "/ucj/").content.decode()
+        assert "Belum ada angka UCJ." not in ucj and "700.000" in ucj and "91.234" not in ucj
+    # Sambas' operator reads the province's and its own, not Sanggau's.
+    client.force_login(outsider)
+    targets = get(client, "/target/").content.decode()
+    assert "80,00" in targets and "77,00" in targets and "85,00" not in targets
 
 
 # UCJ

@@ -23,6 +23,9 @@ def test_the_menu_shows_only_what_the_role_may_open(client, roster):
     nav = client.get("/wilayah/61.03/").content.decode().split('class="site-nav"')[1].split("</nav>")[0]
     assert "Dasbor" in nav and "Akun" in nav
     assert "Impor" not in nav and "Rekonsiliasi" not in nav and "Audit" not in nav and "Pengguna" not in nav
+    # Nor does the page itself link to what the role may not open (found by tests/browser/test_every_page.py).
+    for code in ("61", "61.03", "61.03.01"):
+        assert "/rekonsiliasi/" not in client.get(f"/wilayah/{code}/").content.decode(), code
 
 
 def test_an_analyst_sees_imports_but_may_not_upload(client, roster, analyst):

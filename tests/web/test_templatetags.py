@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.utils import translation
@@ -28,6 +29,10 @@ def test_counts_group_thousands_with_a_dot():
 def test_months_are_named_in_indonesian():
     assert bulan(Month(2026, 2)) == "Februari 2026"
     assert bulan(None) == "–"
+    # One month label everywhere: a stored "YYYY-MM" (monev rounds, snapshots) and a date.
+    assert bulan("2026-10") == "Oktober 2026"
+    assert bulan(date(2026, 10, 1)) == "Oktober 2026"
+    assert bulan("2026-Q4") == "2026-Q4"  # not a month: shown as it is
 
 
 def test_niks_are_masked():

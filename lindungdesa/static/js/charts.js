@@ -41,7 +41,12 @@
     var el = document.getElementById("peta");
     if (!el || !window.L) { return; }
     var select = document.getElementById("peta-indikator");
-    var leaflet = window.L.map(el, { zoomSnap: 0.25, scrollWheelZoom: false });
+    var leaflet = window.L.map(el, { zoomSnap: 0.25, scrollWheelZoom: false, zoomControl: false });
+    // The zoom buttons' titles in the page's language (data-zoom-in, data-zoom-out from the template).
+    window.L.control.zoom({
+      zoomInTitle: el.getAttribute("data-zoom-in") || "+",
+      zoomOutTitle: el.getAttribute("data-zoom-out") || "-"
+    }).addTo(leaflet);
     function json(url) {
       return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });

@@ -1,5 +1,6 @@
 """Display helpers: numbers, percentages, months and masked identifiers, formatted for the active locale."""
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
@@ -32,10 +33,17 @@ def angka(value: int | None) -> str:
 
 
 @register.filter
-def bulan(value: Month | None) -> str:
-    """Month(2026, 11) → "November 2026"."""
-    if value is None:
+def bulan(value: Month | date | str | None) -> str:
+    """Month(2026, 11), date(2026, 11, 1) or "2026-11" → "November 2026": one month label everywhere."""
+    if value is None or value == "":
         return DASH
+    if isinstance(value, str):
+        try:
+            value = Month.parse(value)
+        except ValueError:
+            return value
+    elif isinstance(value, date):
+        value = Month.of(value)
     return month_label_id(value)
 
 

@@ -41,6 +41,7 @@ class Worker(db_worker.Worker):
         super().__init__(**kwargs)
         self.recover_interval = recover_interval
         self.lease = WorkerLease(self.worker_id)
+        self.stopped = threading.Event()  # set when run() returns: the recovery thread ends with it
 
     def run(self) -> None:
         self._until_done(self.lease.hold, "taking the worker's lease")
@@ -48,7 +49,8 @@ class Worker(db_worker.Worker):
         self._until_done(
             lambda: tasks_recover_abandoned(starting_worker_id=self.worker_id), "recovering its own tasks"
         )
-        threading.Thread(target=self._recover_forever, name="task-recovery", daemon=True).start()
+        recovery = threading.Thread(target=self._recover_forever, name="task-recovery", daemon=True)
+        recovery.start()
         heartbeat = WorkerHeartbeatThread(self.worker_id)
         heartbeat.start()
         try:
@@ -61,6 +63,8 @@ class Worker(db_worker.Worker):
                     self._database_error(exc, "looking for a task")
                     self.startup_delay = False
         finally:
+            self.stopped.set()
+            recovery.join()
             heartbeat.stop()
             self.lease.release()
 
@@ -102,7 +106,7 @@ class Worker(db_worker.Worker):
                 self._database_error(exc, doing)
 
     def _recover_forever(self) -> None:
-        while True:
+        while not self.stopped.is_set():
             try:
                 close_old_connections()
                 self.lease.hold()  # again, if the connection that held it was lost
@@ -115,7 +119,8 @@ class Worker(db_worker.Worker):
                     self.recover_interval,
                 )
                 connections["default"].close()
-            time.sleep(self.recover_interval)
+            self.stopped.wait(self.recover_interval)
+        connections.close_all()  # this thread's own connections
 
 
 class Command(db_worker.Command):

@@ -1,0 +1,566 @@
+"""Load and fault figures for the production layout (issue 21, item 8). Loopback only, bounded in time.
+
+    .venv/bin/python bench/load.py [--users 1,10,50] [--seconds 60] [--saturate-seconds 30] [--faults]
+
+What it does, each step stopping by itself:
+1. A PostgreSQL cluster of its own (initdb, a free loopback port, a temporary folder), so that restarting
+   it as a fault touches nothing else; `lindungdesa setup --province 61 --demo` and collectstatic into a var
+   folder of its own; the demo users get a known password (this throwaway database only).
+2. `lindungdesa serve` (gunicorn, workers sized to the cores) and one `lindungdesa db_worker`.
+3. Mixed load of the pages each role uses, login included (GET the form, POST it): for each number of
+   users, every user waits 1-3 s between requests as a person does; then the saturation throughput with no
+   waiting, beside the same for `/health/live/` (the floor: a request that does nothing).
+4. With --faults, under 10 waiting users: kill -9 one gunicorn worker; restart PostgreSQL; kill -9 the
+   task worker mid-import (a 10,000-row roster) and start another: requests failed, seconds until all was
+   well, and the counts before and after (nothing lost: the killed import changed nothing, its retry
+   imported it whole).
+Prints Markdown tables for docs/benchmarks.md. The client runs on the same 2 cores as the server: its own
+CPU time is printed beside the figures.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = ROOT / ".venv" / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PG_PORT = free_port()  # both on loopback, each free when the run starts
+WEB_PORT = free_port()
+BASE = f"http://127.0.0.1:{WEB_PORT}"
+PASSWORD = "beban-uji-lokal-2026"  # set on the throwaway database's demo users only
+ROLES = ["analis", "operator.kab", "operator.desa", "bpjs", "peninjau", "admin.kab", None]  # None: public
+WEIGHTS = [2, 3, 5, 2, 1, 1, 2]  # village operators are the most numerous users
+
+
+# --- the database cluster ----------------------------------------------------------------------------------
+
+
+def as_postgres(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    if os.geteuid() == 0:
+        args = ["runuser", "-u", "postgres", "--", *args]
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
+
+
+class Cluster:
+    def __init__(self, folder: Path) -> None:
+        version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+        self.bin = Path(f"/usr/lib/postgresql/{version}/bin")
+        self.data = folder / "pgdata"
+
+    def create(self) -> None:
+        self.data.parent.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.data.parent, "postgres") if os.geteuid() == 0 else None
+        as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"])
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write(
+                "listen_addresses = '127.0.0.1'\n"
+                f"unix_socket_directories = '{self.data}'\nmax_connections = 200\n"
+            )
+        self.start()
+
+    def ctl(self, *args: str) -> None:
+        as_postgres(
+            [str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.data / "log"), "-w"]
+            + ["-o", f"-p {PG_PORT}", *args]
+        )
+
+    def start(self) -> None:
+        self.ctl("start")
+
+    def stop(self) -> None:
+        try:
+            self.ctl("-m", "fast", "stop")
+        except subprocess.CalledProcessError:
+            pass
+
+    def restart(self) -> None:
+        self.ctl("-m", "fast", "restart")
+
+
+# --- the project's processes -----------------------------------------------------------------------------
+
+
+def project_env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{PG_PORT}/lindungdesa",
+        LINDUNGDESA_VAR_DIR=str(var_dir),
+        SECRET_KEY="bench-load-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on loopback: in production a TLS proxy stands in front (README, Production).
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        WORKER_HEARTBEAT_SECONDS="2",
+    )
+    return env
+
+
+def manage(env: dict, *args: str, timeout: float = 1800) -> str:
+    done = subprocess.run(
+        [str(BIN / "lindungdesa"), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode:
+        sys.exit(f"lindungdesa {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def django(env: dict, code: str, timeout: float = 300):
+    """Run code in a process of its own on the bench database; what it binds to `result`, as JSON."""
+    script = f"import django, json\ndjango.setup()\nresult = None\n{code}\nprint(json.dumps(result))\n"
+    done = subprocess.run(
+        [str(BIN / "python"), "-c", script],
+        env={**env, "DJANGO_SETTINGS_MODULE": "lindungdesa.settings", "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        sys.exit(f"bench script failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+PLAN = """
+from lindungdesa.accounts.models import User
+from lindungdesa.monev.models import Round
+from lindungdesa.regions.models import Region
+users = {}
+for user in User.objects.filter(username__in=%(names)r):
+    user.set_password(%(password)r)
+    user.save(update_fields=["password"])
+    users[user.username] = user.region_id
+desa = users["operator.desa"]
+regency = users["operator.kab"]
+district = Region.objects.filter(parent_id=regency).order_by("code").first().code
+round_ = Round.objects.order_by("-pk").first()
+monev = ["/monev/"] + ([f"/monev/{round_.pk}/"] if round_ else [])
+result = {
+    "analis": ["/", "/wilayah/61/", f"/wilayah/{regency}/", "/target/", "/ucj/", "/laporan/kemendagri/",
+               "/anggaran/61/", *monev],
+    "operator.kab": ["/", f"/wilayah/{regency}/", f"/wilayah/{district}/", f"/rekonsiliasi/{regency}/",
+                     "/impor/", f"/anggaran/{regency}/", *monev],
+    "operator.desa": ["/", f"/wilayah/{desa}/", f"/anggaran/{desa}/", f"/rekonsiliasi/{desa}/", "/impor/",
+                      *monev],
+    "bpjs": ["/", "/rekonsiliasi/", f"/rekonsiliasi/{regency}/", "/impor/"],
+    "peninjau": ["/", "/wilayah/61/", f"/wilayah/{regency}/", "/target/"],
+    "admin.kab": ["/", f"/wilayah/{regency}/", "/pengguna/", "/audit/"],
+    "public": ["/publik/", "/publik/61/", f"/publik/{regency}/"],
+}
+"""
+
+
+def wait_until(check, seconds: float, what: str) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        try:
+            if check():
+                return time.monotonic() - start
+        except Exception:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"timed out after {seconds} s waiting for {what}")
+
+
+def http_ok(path: str) -> bool:
+    with urllib.request.urlopen(BASE + path, timeout=5) as response:
+        return response.status == 200
+
+
+# --- the simulated people --------------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    started: float  # monotonic
+    seconds: float
+    ok: bool
+    what: str
+
+
+@dataclass
+class Results:
+    records: list[Record] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, record: Record) -> None:
+        with self.lock:
+            self.records.append(record)
+
+
+class Person:
+    def __init__(self, role: str | None, pages: list[str], results: Results) -> None:
+        self.role, self.pages, self.results = role, pages, results
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def fetch(self, path: str, data: dict | None = None) -> str:
+        start = time.monotonic()
+        ok, body = False, ""
+        try:
+            encoded = urllib.parse.urlencode(data).encode() if data is not None else None
+            request = urllib.request.Request(BASE + path, data=encoded, headers={"Referer": BASE + path})
+            with self.opener.open(request, timeout=30) as response:
+                body = response.read().decode(errors="replace")
+                # A signed-in page that lands on the login form lost its session: an error too.
+                ok = response.status == 200 and ("/masuk/" not in response.url or path == "/masuk/")
+        except (urllib.error.URLError, OSError, TimeoutError):
+            ok = False
+        self.results.add(Record(start, time.monotonic() - start, ok, path))
+        return body
+
+    def login(self) -> bool:
+        if self.role is None:
+            return True
+        form = self.fetch("/masuk/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        if not token:
+            return False
+        self.fetch(
+            "/masuk/",
+            {"csrfmiddlewaretoken": token.group(1), "username": self.role, "password": PASSWORD, "next": "/"},
+        )
+        return any(cookie.name == "sessionid" for cookie in self.jar)
+
+    def run(self, until: float, think: bool) -> None:
+        logged_in = self.login()
+        while time.monotonic() < until:
+            if not logged_in:
+                logged_in = self.login()
+            else:
+                self.fetch(random.choice(self.pages))
+            if think:
+                time.sleep(random.uniform(1.0, 3.0))
+
+
+def crowd(plan: dict, users: int, seconds: float, think: bool, pages: list[str] | None = None) -> Results:
+    results = Results()
+    until = time.monotonic() + seconds
+    people = []
+    rng = random.Random(users)
+    for _ in range(users):
+        role = rng.choices(ROLES, WEIGHTS)[0] if pages is None else None
+        people.append(Person(role, pages or plan[role or "public"], results))
+    threads = [threading.Thread(target=p.run, args=(until, think), daemon=True) for p in people]
+    for thread in threads:
+        thread.start()
+        if think:
+            time.sleep(min(2.0 / max(users, 1), 0.1))  # people arrive over a moment, not in one instant
+    for thread in threads:
+        thread.join(seconds + 60)
+    return results
+
+
+def summary(results: Results, seconds: float) -> dict:
+    times = sorted(r.seconds * 1000 for r in results.records)
+    errors = sum(not r.ok for r in results.records)
+    q = statistics.quantiles(times, n=100) if len(times) >= 2 else times * 99 or [0] * 99
+    failing: dict[str, int] = {}
+    for r in results.records:
+        if not r.ok:
+            failing[r.what] = failing.get(r.what, 0) + 1
+    return {
+        "failing": failing,
+        "requests": len(times),
+        "rps": round(len(times) / seconds, 1),
+        "p50": round(q[49]),
+        "p95": round(q[94]),
+        "errors": errors,
+    }
+
+
+# --- faults ------------------------------------------------------------------------------------------------
+
+
+def gunicorn_workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def fault_window(results: Results, at: float, seconds: float) -> dict:
+    """Failed requests from the fault on, and how long after it the last one failed."""
+    after = [r for r in results.records if r.started >= at - 0.5 and r.started < at + seconds]
+    failed = [r for r in after if not r.ok]
+    last = max((r.started + r.seconds for r in failed), default=at)
+    return {"requests": len(after), "failed": len(failed), "well_after_s": round(max(0.0, last - at), 1)}
+
+
+def under_load(plan: dict, action, seconds: float = 40, fault_at: float = 8) -> tuple[dict, object]:
+    box: dict = {}
+
+    def load():
+        box["results"] = crowd(plan, 10, seconds, think=True)
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    time.sleep(fault_at)
+    at = time.monotonic()
+    outcome = action()
+    thread.join()
+    return fault_window(box["results"], at, seconds - fault_at), outcome
+
+
+COUNTS = """
+from lindungdesa.officials.models import Person, Position
+from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.imports.models import ImportBatch
+result = {"people": Person.objects.count(), "positions": Position.objects.count(),
+          "enrolments": Enrolment.objects.count(),
+          "batches_done": ImportBatch.objects.filter(state="done").count()}
+"""
+
+
+def counts(env: dict) -> dict:
+    return django(env, COUNTS)
+
+
+# --- the run ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", default="1,10,50")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--saturate-seconds", type=float, default=30)
+    parser.add_argument("--saturate-clients", type=int, default=8)
+    parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--folder", type=Path, default=None, help="kept between runs when given")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still stop what was started
+
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="lindungdesa-load-"))
+    cluster = Cluster(folder)
+    var_dir = folder / "var"
+    env = project_env(var_dir)
+    processes: list[subprocess.Popen] = []
+    fresh = not cluster.data.exists()
+    try:
+        if fresh:
+            cluster.create()
+            subprocess.run(
+                ["createdb", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "lindungdesa"],
+                check=True,
+            )
+        else:
+            cluster.start()
+        var_dir.mkdir(exist_ok=True)
+        t0 = time.monotonic()
+        if fresh:
+            manage(env, "setup", "--province", "61", "--demo")
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        names = [r for r in ROLES if r]
+        plan = django(env, PLAN % {"names": names, "password": PASSWORD})
+        print(f"prepared in {time.monotonic() - t0:.0f} s; cores: {os.cpu_count()}", flush=True)
+
+        log = open(folder / "server.log", "a")
+        server = subprocess.Popen(
+            [str(BIN / "lindungdesa"), "serve", "--bind", f"127.0.0.1:{WEB_PORT}"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
+        processes.append(server)
+        worker_log = open(folder / "worker.log", "a")
+
+        def start_worker(name: str) -> subprocess.Popen:
+            worker = subprocess.Popen(
+                [
+                    str(BIN / "lindungdesa"),
+                    "db_worker",
+                    "--queue-name",
+                    "*",
+                    "--worker-id",
+                    name,
+                    "--recover-interval",
+                    "5",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=worker_log,
+                stderr=worker_log,
+            )
+            processes.append(worker)
+            return worker
+
+        worker = start_worker("bench-1")
+        wait_until(lambda: http_ok("/health/live/"), 60, "the server")
+        if server.poll() is not None:
+            sys.exit(f"the server exited; see {folder / 'server.log'}")
+        workers = len(gunicorn_workers(server.pid))
+        print(f"gunicorn workers: {workers}", flush=True)
+
+        cpu0 = time.process_time()
+        print("\n| users | seconds | requests | req/s | p50 ms | p95 ms | errors |")
+        print("|---|---|---|---|---|---|---|")
+        for users in [int(u) for u in args.users.split(",")]:
+            s = summary(crowd(plan, users, args.seconds, think=True), args.seconds)
+            print(
+                f"| {users} | {args.seconds:.0f} | {s['requests']} | {s['rps']} | {s['p50']} | {s['p95']} "
+                f"| {s['errors']} |",
+                flush=True,
+            )
+
+        if args.saturate_seconds:
+            print(f"\nSaturation, {args.saturate_clients} clients without waiting:")
+            print("| what | requests | req/s | p50 ms | p95 ms | errors | ratio to floor |")
+            print("|---|---|---|---|---|---|---|")
+            floor = summary(
+                crowd(plan, args.saturate_clients, args.saturate_seconds, False, pages=["/health/live/"]),
+                args.saturate_seconds,
+            )
+            mixed = summary(
+                crowd(plan, args.saturate_clients, args.saturate_seconds, False), args.saturate_seconds
+            )
+            for what, s in (("floor: /health/live/", floor), ("mixed pages, login included", mixed)):
+                print(
+                    f"| {what} | {s['requests']} | {s['rps']} | {s['p50']} | {s['p95']} | {s['errors']} "
+                    f"| {s['rps'] / floor['rps']:.2f} |",
+                    flush=True,
+                )
+        print(f"\nclient CPU: {time.process_time() - cpu0:.0f} s", flush=True)
+
+        if args.faults:
+            print("\nFaults under 10 waiting users:")
+            print("| fault | requests after | failed | all well after s | detail |")
+            print("|---|---|---|---|---|")
+
+            def kill_web_worker():
+                victim = gunicorn_workers(server.pid)[0]
+                os.kill(victim, signal.SIGKILL)
+                return wait_until(
+                    lambda: victim not in (now := gunicorn_workers(server.pid)) and len(now) == workers,
+                    30,
+                    "a new web worker",
+                )
+
+            window, back = under_load(plan, kill_web_worker)
+            print(
+                f"| kill -9 a web worker | {window['requests']} | {window['failed']} | "
+                f"{window['well_after_s']} | replaced in {back:.1f} s |",
+                flush=True,
+            )
+
+            def restart_postgres():
+                start = time.monotonic()
+                cluster.restart()
+                return time.monotonic() - start
+
+            window, took = under_load(plan, restart_postgres)
+            print(
+                f"| restart PostgreSQL | {window['requests']} | {window['failed']} | "
+                f"{window['well_after_s']} | restart took {took:.1f} s |",
+                flush=True,
+            )
+
+            before = counts(env)
+            batch_id = django(env, ENQUEUE % {"root": str(ROOT)})
+
+            def kill_task_worker():
+                wait_until(lambda: django(env, PROGRESS % batch_id), 180, "the import under way")
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(10)
+                mid = counts(env)
+                start = time.monotonic()
+                start_worker("bench-2")
+                failed_after = wait_until(
+                    lambda: django(env, STATE % batch_id)[0] == "failed", 120, "the batch marked failed"
+                )
+                django(env, RETRY % batch_id)
+                wait_until(lambda: django(env, STATE % batch_id)[0] == "done", 600, "the retried import")
+                return mid, failed_after, time.monotonic() - start
+
+            window, (mid, failed_after, total) = under_load(plan, kill_task_worker, seconds=60)
+            after = counts(env)
+            result = django(env, RESULT % batch_id)
+            print(
+                f"| kill -9 the task worker mid-import | {window['requests']} | {window['failed']} | "
+                f"{window['well_after_s']} | batch failed after {failed_after:.1f} s, retried and done "
+                f"{total:.0f} s after the kill |",
+                flush=True,
+            )
+            print(
+                f"\ncounts before: {before}\nafter the kill: {mid}\nafter the retry: {after}\n"
+                f"the retried batch: {result}"
+            )
+            lost = mid != before or result["state"] != "done"
+            print("the killed import changed nothing and its retry finished" if not lost else "MISMATCH")
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        cluster.stop()
+        if not args.folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+ENQUEUE = """
+import sys
+sys.path.insert(0, %(root)r)
+from tests.workers.procs import province_roster
+from lindungdesa.imports.engine import batch_create
+from lindungdesa.imports.tasks import import_batch_run
+data = province_roster(10_000, desa_from=0, serial_from=5000)
+batch = batch_create(kind="roster", data=data, file_name="beban.csv", save=True)
+import_batch_run.enqueue(batch.pk)
+result = batch.pk
+"""
+PROGRESS = """
+from django.core.cache import cache
+from lindungdesa.imports.tasks import progress_key
+result = bool(cache.get(progress_key(%d)))
+"""
+STATE = """
+from lindungdesa.imports.models import ImportBatch
+b = ImportBatch.objects.get(pk=%d)
+result = [b.state, b.message]
+"""
+RETRY = """
+from lindungdesa.imports.models import ImportBatch
+from lindungdesa.imports.services import batch_retry
+from lindungdesa.imports.tasks import import_batch_run
+batch = batch_retry(ImportBatch.objects.get(pk=%d))
+import_batch_run.enqueue(batch.pk)
+result = batch.pk
+"""
+RESULT = """
+from lindungdesa.imports.models import ImportBatch
+b = ImportBatch.objects.get(pk=%d)
+result = {"state": b.state, "rows": b.total_rows, "accepted": b.accepted, "rejected": b.rejected,
+          "created": b.created, "updated": b.updated, "unchanged": b.unchanged}
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The audit page in words: a field's label and a value's meaning instead of column names and codes.
+
+"is_superuser: False" becomes "Status superuser: tidak", "role: village_operator" becomes "Peran: Operator
+desa", "enrolment.Enrolment" becomes "Kepesertaan". Labels and choices come from the models themselves, so
+a new field is shown by its own verbose name. The CSV export keeps the raw names and values for machines.
+"""
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import gettext as _
+
+DASH = "–"
+
+
+def _model(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def model_label(label: str) -> str:
+    """ "enrolment.Enrolment" → "Kepesertaan"."""
+    model = _model(label)
+    return capfirst(model._meta.verbose_name) if model is not None else label
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field | None:
+    if model is None:
+        return None
+    for name in (key, key.removesuffix("_id")):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def field_label(label: str, key: str) -> str:
+    if key == "id":
+        return "ID"
+    field = _field(_model(label), key)
+    if field is None or not getattr(field, "verbose_name", None):
+        return key
+    return capfirst(field.verbose_name)
+
+
+def value_text(label: str, key: str, value) -> str:
+    """A stored value as a person reads it; "" stays "" (the page shows "–" or leaves out the arrow)."""
+    if value == "" or value is None:
+        return "" if value == "" else DASH
+    field = _field(_model(label), key)
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, int | float):
+        return str(value)  # ids and years: no thousands separator
+    if isinstance(value, list):
+        return ", ".join(value_text(label, key, v) or DASH for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, str) and len(value) >= 20 and "T" in value:
+        moment = parse_datetime(value)
+        if moment is not None:
+            return (localtime(moment) if is_aware(moment) else moment).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, str) and len(value) == 10:
+        day = parse_date(value) if value[4:5] == "-" else None
+        if day is not None:
+            return day.strftime("%d-%m-%Y")
+    return str(value)

@@ -1,0 +1,221 @@
+"""The forms that keep a desa's roster in the pages: add an official, correct a person, end or hand over a
+term. Field names are the services' keyword arguments, so that a service's ValidationError (keyed by those
+names, `officials.rules`) lands beside its field (`add_service_errors`)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lindungdesa.lib.values import CellError, parse_phone
+from lindungdesa.officials.models import Acting, Office, Person, Position
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+# Why a term ends, as the end form offers it: a replacement is the hand-over form's work.
+END_REASONS = [(value, label) for value, label in Position.EndReason.choices if value not in ("", "replaced")]
+
+
+class DayField(forms.DateField):
+    """A day, from the browser's date picker (YYYY-MM-DD) or typed as on an SK (DD/MM/YYYY)."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = gettext_lazy("Tanggal tidak dikenali; tulis seperti 17/08/1980.")
+        self.error_messages["required"] = gettext_lazy("Tanggal ini wajib diisi.")
+
+
+def _text(
+    label, *, required: bool = True, max_length: int = 150, help_text: str = "", **attrs
+) -> forms.CharField:
+    field = forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs),
+    )
+    field.error_messages["required"] = gettext_lazy("Wajib diisi.")
+    field.error_messages["max_length"] = gettext_lazy(
+        "Terlalu panjang (paling banyak %(limit_value)d karakter)."
+    )
+    return field
+
+
+class PersonFields(forms.Form):
+    """Who: a NIK and what the KTP says. A NIK on record is the same person (its name must agree)."""
+
+    nik = _text(
+        gettext_lazy("NIK"),
+        max_length=20,
+        inputmode="numeric",
+        autocomplete="off",
+        help_text=gettext_lazy("16 angka, seperti di KTP."),
+    )
+    name = _text(gettext_lazy("Nama lengkap"), autocomplete="off")
+    birth_date = DayField(
+        label=gettext_lazy("Tanggal lahir"),
+        required=False,
+        help_text=gettext_lazy("Boleh kosong: dibaca dari NIK."),
+    )
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Jenis kelamin"),
+        choices=[("", gettext_lazy("(dibaca dari NIK)")), *Person.Sex.choices],
+        required=False,
+    )
+    phone = _text(
+        gettext_lazy("Nomor HP"), required=False, max_length=30, inputmode="tel", autocomplete="off"
+    )
+
+    def clean_nik(self) -> str:
+        return "".join(self.cleaned_data["nik"].split())
+
+    def clean_phone(self) -> str:
+        # The imports' parser: national form, digits only ("081234567890"), or empty.
+        try:
+            return parse_phone(self.cleaned_data["phone"])
+        except CellError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def person_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "nik": data["nik"],
+            "name": data["name"],
+            "sex": data.get("sex") or None,
+            "birth_date": data.get("birth_date"),
+            "phone": data.get("phone", ""),
+        }
+
+
+class TermFields(forms.Form):
+    """The term in the SK: acting status, start, planned end, SK number and date, income."""
+
+    acting = forms.ChoiceField(
+        label=gettext_lazy("Status jabatan"),
+        choices=Acting.choices,
+        required=False,
+        help_text=gettext_lazy("Pj hanya untuk kepala desa; BPD tidak mengenal Pj atau Plt."),
+    )
+    term_start = DayField(label=gettext_lazy("Mulai menjabat"))
+    term_end = DayField(
+        label=gettext_lazy("Akhir masa jabatan menurut SK"),
+        required=False,
+        help_text=gettext_lazy("Boleh kosong bila SK tidak menyebutnya."),
+    )
+    sk_number = _text(gettext_lazy("Nomor SK"), required=False, max_length=100, autocomplete="off")
+    sk_date = DayField(label=gettext_lazy("Tanggal SK"), required=False)
+    monthly_income = forms.DecimalField(
+        label=gettext_lazy("Penghasilan bulanan (Rp)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "step": "1"}),
+        help_text=gettext_lazy("Penghasilan tetap dan tunjangan; dasar iuran BPJS TK."),
+        error_messages={
+            "invalid": gettext_lazy("Tulis angka saja, tanpa titik, mis. 2500000."),
+            "min_value": gettext_lazy("Penghasilan tidak boleh negatif."),
+            "max_digits": gettext_lazy("Angka terlalu besar."),
+            "max_decimal_places": gettext_lazy("Paling banyak dua angka di belakang koma."),
+            "max_whole_digits": gettext_lazy("Angka terlalu besar."),
+        },
+    )
+
+    def term_values(self) -> dict:
+        data = self.cleaned_data
+        values = {
+            "acting": data.get("acting") or "",
+            "term_start": data["term_start"],
+            "term_end": data.get("term_end"),
+            "sk_number": data.get("sk_number", ""),
+            "sk_date": data.get("sk_date"),
+        }
+        if data.get("monthly_income") is not None:
+            values["monthly_income"] = data["monthly_income"]
+        return values
+
+
+class OfficialAddForm(PersonFields, TermFields):
+    """A person given an office in a desa: `officials.services.position_appoint`."""
+
+    field_order = ["nik", "name", "birth_date", "sex", "phone", "office", "unit_name"]
+
+    office = forms.ChoiceField(
+        label=gettext_lazy("Jabatan"), choices=[("", gettext_lazy("— pilih jabatan —")), *Office.choices]
+    )
+    unit_name = _text(
+        gettext_lazy("Nama dusun"),
+        required=False,
+        max_length=80,
+        help_text=gettext_lazy("Untuk kepala dusun: nama dusunnya."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].error_messages["required"] = _("Pilih jabatan.")
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **self.person_values(),
+            **self.term_values(),
+            "office": data["office"],
+            "unit_name": data.get("unit_name", ""),
+        }
+
+
+class HandOverForm(PersonFields, TermFields):
+    """The successor of a holder: `officials.services.position_hand_over`."""
+
+    field_order = ["nik", "name", "birth_date", "sex", "phone", "term_start"]
+
+    def values(self) -> dict:
+        return {**self.person_values(), **self.term_values()}
+
+
+class PersonEditForm(forms.Form):
+    """A person's own fields, corrected: `officials.services.person_update`."""
+
+    nik = PersonFields.base_fields["nik"]
+    name = PersonFields.base_fields["name"]
+    birth_date = DayField(label=gettext_lazy("Tanggal lahir"))
+    sex = forms.ChoiceField(label=gettext_lazy("Jenis kelamin"), choices=Person.Sex.choices)
+    phone = PersonFields.base_fields["phone"]
+
+    clean_nik = PersonFields.clean_nik
+    clean_phone = PersonFields.clean_phone
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].error_messages["required"] = _("Pilih jenis kelamin.")
+
+
+class PositionEndForm(forms.Form):
+    """The last day in office and why: `officials.services.position_end`."""
+
+    term_end = DayField(label=gettext_lazy("Hari terakhir menjabat"))
+    end_reason = forms.ChoiceField(
+        label=gettext_lazy("Alasan berakhir"), choices=[("", gettext_lazy("— pilih alasan —")), *END_REASONS]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_reason"].error_messages["required"] = _("Alasan berakhir wajib dipilih.")
+        self.fields["end_reason"].error_messages["invalid_choice"] = _("Pilih alasan dari daftar.")
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None
+) -> None:
+    """A service's ValidationError shown in the form: beside the field it names when the form has it, else
+    above the form."""
+    rename = rename or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        name = rename.get(field, field)
+        form.add_error(name if name in form.fields else None, messages)

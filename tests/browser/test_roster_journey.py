@@ -1,0 +1,160 @@
+"""The village operator keeps its roster in the browser, on a 360 x 740 phone: adds an official (a new
+person), corrects the phone number, checks the NIK against the KTP, ends a term, replaces a holder and reads
+each seat's history. No page scrolls sideways and the console stays free of errors."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from lindungdesa.accounts.models import User
+from lindungdesa.officials.models import Office
+from lindungdesa.regions.models import Region
+from tests.factories import make_nik, make_position
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "sandi-uji-12345"
+DESA = "61.03.01.2007"  # Penyeladi, Kecamatan Kapuas, Kabupaten Sanggau
+PHONE = {"width": 360, "height": 740}
+
+
+@dataclass(frozen=True)
+class Journey:
+    new_nik: str
+    successor_nik: str
+    first_of_month: date
+
+
+@pytest.fixture
+def journey(regions) -> Journey:
+    # Everything the test needs from the database is read now: once Playwright runs, this thread may not.
+    yanti = User(username="yanti", role=User.Role.VILLAGE_OPERATOR, region_id=DESA, first_name="Yanti")
+    yanti.set_password(PASSWORD)
+    yanti.save()
+    desa = Region.objects.get(code=DESA)
+    make_position(desa, Office.KEPALA_DESA, date(2022, 1, 10), date(2029, 12, 31), name="Budi Santoso")
+    make_position(desa, Office.KAUR_KEUANGAN, date(2021, 3, 1), name="Ahmad Fauzi")
+    return Journey(
+        new_nik=make_nik("61.03.01", date(1992, 8, 17), "P", serial=501),
+        successor_nik=make_nik("61.03.01", date(1985, 1, 20), "L", serial=502),
+        first_of_month=date.today().replace(day=1),
+    )
+
+
+def fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width} px"
+
+
+def roster_row(page, name: str):
+    return (
+        page.locator("section table tbody tr")
+        .filter(has=page.get_by_role("link", name=name, exact=True))
+        .first
+    )
+
+
+def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda msg: errors.append(f"{msg.text} ({msg.location.get('url')})") if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    start = journey.first_of_month.isoformat()
+
+    page.goto(live_server.url + "/masuk/")
+    page.fill("input[name=username]", "yanti")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    fits(page)
+
+    # Add an official: a new person. A first try without a name is answered beside the field, in place.
+    page.get_by_role("link", name="Tambah aparat atau anggota BPD").click()
+    page.wait_for_url("**/aparat/tambah/")
+    fits(page)
+    page.get_by_label("NIK").fill(journey.new_nik)
+    page.get_by_label("Tanggal lahir").fill("1992-08-17")
+    page.get_by_label("Jenis kelamin").select_option("P")
+    page.get_by_label("Nomor HP").fill("0812 3456 7890")
+    page.get_by_label("Jabatan", exact=True).select_option(Office.KASI_PELAYANAN)
+    page.get_by_label("Mulai menjabat").fill("2026-02-01")
+    page.get_by_label("Nomor SK").fill("141/07/2026")
+    page.get_by_role("button", name="Simpan").click()
+    page.locator("#id_name-galat").wait_for()
+    assert page.locator("#id_name-galat").inner_text() == "Wajib diisi."
+    assert page.get_by_label("NIK").input_value() == journey.new_nik  # nothing typed is lost
+    fits(page)
+    page.screenshot(path="test-results/roster-add-error.png", full_page=True)
+    page.get_by_label("Nama lengkap").fill("Theresia Wulan")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    page.get_by_text("Theresia Wulan dicatat sebagai Kasi Pelayanan.").wait_for()
+    assert roster_row(page, "Theresia Wulan").is_visible()
+    fits(page)
+    page.screenshot(path="test-results/roster-desa.png", full_page=True)
+
+    # Correct her phone number on her page; check her NIK against the KTP.
+    page.get_by_role("link", name="Theresia Wulan", exact=True).first.click()
+    page.wait_for_url(re.compile(r".*/orang/\d+/$"))
+    assert journey.new_nik not in page.content()
+    page.get_by_role("button", name="Tampilkan NIK utuh Theresia Wulan").click()
+    page.locator(".nik-whole").wait_for()
+    assert page.locator(".nik-whole").inner_text() == journey.new_nik
+    fits(page)
+    page.get_by_role("link", name="Ubah data diri").click()
+    page.wait_for_url("**/ubah/")
+    assert page.get_by_label("Nomor HP").input_value() == "081234567890"
+    page.get_by_label("Nomor HP").fill("0813-1111-2222")
+    fits(page)
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(re.compile(r".*/orang/\d+/$"))
+    page.get_by_text("Data diri Theresia Wulan disimpan.").wait_for()
+    assert "081311112222" in page.locator(".facts").inner_text()
+    fits(page)
+    page.screenshot(path="test-results/roster-person.png", full_page=True)
+
+    # End Ahmad's term: he resigned the last day of last month.
+    page.goto(live_server.url + f"/wilayah/{DESA}/")
+    roster_row(page, "Ahmad Fauzi").get_by_role("link", name="Akhiri").click()
+    page.wait_for_url("**/akhiri/")
+    fits(page)
+    page.get_by_label("Hari terakhir menjabat").fill((journey.first_of_month - timedelta(days=1)).isoformat())
+    page.get_by_label("Alasan berakhir").select_option("resigned")
+    page.screenshot(path="test-results/roster-end.png", full_page=True)
+    page.get_by_role("button", name="Akhiri masa jabatan").click()
+    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    page.get_by_text("Masa jabatan Ahmad Fauzi sebagai Kaur Keuangan diakhiri.").wait_for()
+
+    # Replace the kepala desa from the first of this month.
+    roster_row(page, "Budi Santoso").get_by_role("link", name="Ganti").click()
+    page.wait_for_url("**/ganti/")
+    fits(page)
+    page.get_by_label("NIK").fill(journey.successor_nik)
+    page.get_by_label("Nama lengkap").fill("Markus Lesek")
+    page.get_by_label("Status jabatan").select_option("pj")
+    page.get_by_label("Mulai menjabat").fill(start)
+    page.screenshot(path="test-results/roster-replace.png", full_page=True)
+    page.get_by_role("button", name="Simpan penggantian").click()
+    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    page.get_by_text("Markus Lesek menggantikan Budi Santoso sebagai Pj Kepala Desa.").wait_for()
+
+    # The roster and each seat's history.
+    aparat = page.locator("section:not(.figures)").filter(
+        has=page.get_by_role("heading", name=re.compile("^Aparat desa"))
+    )
+    assert "Markus Lesek" in aparat.inner_text() and "Budi Santoso" not in aparat.inner_text()
+    assert "Ahmad Fauzi" not in aparat.inner_text()
+    history = page.locator("section").filter(has=page.get_by_role("heading", name="Riwayat jabatan"))
+    kades = history.locator("h3:text-is('Kepala Desa') + table").inner_text()
+    assert kades.index("Markus Lesek") < kades.index("Budi Santoso")
+    assert "Diganti" in kades and "masih menjabat" in kades
+    assert "Mengundurkan diri" in history.locator("h3:text-is('Kaur Keuangan') + table").inner_text()
+    fits(page)
+    page.screenshot(path="test-results/roster-history.png", full_page=True)
+    assert errors == []
