@@ -3,6 +3,7 @@
 Usage (from the repository root, after `make run` or `lindungdesa setup --province 61 --demo`):
 
     .venv/bin/python bench/pages.py [--repeat 20] [--role "village operator"] [--url /monev/]
+        [--skip /anggaran/]
 
 It measures in-process with Django's test client (request → response, no network), on whatever database
 DATABASE_URL / LINDUNGDESA_VAR_DIR point at, as each demo user (bench/roles.py lists the pages). Each
@@ -57,6 +58,7 @@ def main() -> None:
     parser.add_argument("--province", default="61")
     parser.add_argument("--role", action="append", help="only this role (repeatable)")
     parser.add_argument("--url", action="append", help="only pages whose address starts so (repeatable)")
+    parser.add_argument("--skip", action="append", help="not the pages whose address starts so (repeatable)")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
 
@@ -76,6 +78,8 @@ def main() -> None:
             client.force_login(User.objects.get(username=role.username))
         for url in role.urls:
             if args.url and not url.startswith(tuple(args.url)):
+                continue
+            if args.skip and url.startswith(tuple(args.skip)):
                 continue
             client.get(url)  # warm-up
             floor_client.get(FLOOR)
