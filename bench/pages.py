@@ -1,11 +1,16 @@
-"""Server time of the dashboard pages on the demo province.
+"""Server time and query count of each role's main pages on the demo province.
 
 Usage (from the repository root, after `make run` or `lindungdesa setup --province 61 --demo`):
 
-    .venv/bin/python bench/pages.py [--repeat 30]
+    .venv/bin/python bench/pages.py [--repeat 20] [--role "village operator"] [--url /monev/]
+        [--skip /anggaran/]
 
 It measures in-process with Django's test client (request → response, no network), on whatever database
-DATABASE_URL / LINDUNGDESA_VAR_DIR point at, as the province analyst demo user.
+DATABASE_URL / LINDUNGDESA_VAR_DIR point at, as each demo user (bench/roles.py lists the pages). Each
+page's requests are interleaved with requests for a floor page (`/akun/` as the province analyst: the
+session, the user, the menu and a small template, what every page pays), so that a busy machine slows both
+alike: the ratio p95 / floor p50 is the figure to compare between runs; the milliseconds are this
+machine's at that moment.
 """
 
 import argparse
@@ -27,8 +32,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.roles import role_pages  # noqa: E402
 from lindungdesa.accounts.models import User  # noqa: E402
 from lindungdesa.officials.models import Position  # noqa: E402
+
+FLOOR = "/akun/"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -36,42 +44,62 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def timed(client: Client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--province", default="61")
+    parser.add_argument("--role", action="append", help="only this role (repeatable)")
+    parser.add_argument("--url", action="append", help="only pages whose address starts so (repeatable)")
+    parser.add_argument("--skip", action="append", help="not the pages whose address starts so (repeatable)")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
 
-    user = User.objects.filter(role=User.Role.PROVINCE_ANALYST, region_id=args.province).first()
-    if user is None:
-        sys.exit("No province analyst: run `lindungdesa setup --province 61 --demo` first.")
-    desa = Position.objects.filter(desa__province_code=args.province).order_by("desa_id").first().desa
-    pages = {
-        "province": args.province,
-        "kabupaten": desa.regency_code,
-        "kecamatan": desa.district_code,
-        "desa": desa.code,
-    }
-    client = Client()
-    client.force_login(user)
+    if not User.objects.filter(username="analis").exists():
+        sys.exit("No demo users: run `lindungdesa setup --province 61 --demo` first.")
     print(f"database: {connection.vendor}; positions: {Position.objects.count()}; repeat: {args.repeat}")
-    print("| page | p50 ms | p95 ms | max ms | queries | bytes |")
-    print("|---|---|---|---|---|---|")
-    for label, code in pages.items():
-        url = f"/wilayah/{code}/"
-        client.get(url)  # warm-up
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+    print("| role | page | p50 ms | p95 ms | p95 / floor p50 | queries | KB |")
+    print("|---|---|---|---|---|---|---|")
+    floors = []
+    floor_client = Client()
+    floor_client.force_login(User.objects.get(username="analis"))
+    for role in role_pages(args.province):
+        if args.role and role.role not in args.role:
+            continue
+        client = Client()
+        if role.username:
+            client.force_login(User.objects.get(username=role.username))
+        for url in role.urls:
+            if args.url and not url.startswith(tuple(args.url)):
+                continue
+            if args.skip and url.startswith(tuple(args.skip)):
+                continue
+            client.get(url)  # warm-up
+            floor_client.get(FLOOR)
+            times, floor = [], []
+            for _ in range(args.repeat):
+                floor.append(timed(floor_client, FLOOR))
+                times.append(timed(client, url))
+            floors.extend(floor)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            p95 = percentile(times, 95)
+            print(
+                f"| {role.role} | `{url}` | {statistics.median(times):.0f} | {p95:.0f} | "
+                f"{p95 / statistics.median(floor):.1f} | {len(queries)} | {len(response.content) // 1024} |",
+                flush=True,
+            )
+    if floors:
         print(
-            f"| {label} `{url}` | {statistics.median(times):.0f} | {percentile(times, 95):.0f} | "
-            f"{max(times):.0f} | {len(queries)} | {len(response.content)} |"
+            f"\nfloor `{FLOOR}` (province analyst): p50 {statistics.median(floors):.1f} ms, "
+            f"p95 {percentile(floors, 95):.1f} ms"
         )
 
 

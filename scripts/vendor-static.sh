@@ -4,18 +4,18 @@
 # The output is committed; nothing runs this during install or deploy (production has
 # no internet). Run it by hand to refresh or bump a library:
 #
-#   scripts/vendor-static.sh           # rewrite htmx/, echarts/, leaflet/, swagger-ui/ and VERSIONS.md
+#   scripts/vendor-static.sh           # rewrite htmx/, leaflet/, swagger-ui/ and VERSIONS.md
 #   scripts/vendor-static.sh --check   # rebuild in a temp dir, diff against the repo, change nothing
 #
 # Needs bash, npm (any registry/mirror set in your npm config is honoured), node, tar, diff.
 # To bump: change a version below, run once; the integrity check fails and prints the new
 # sha512 -- verify it (`npm view PKG@VER dist.integrity`), paste it in, run again.
 # Files are copied byte-for-byte from the tarballs (minified builds as shipped).
+# Trend charts are drawn on the server as SVG (lindungdesa/indicators/charts.py): no chart library here.
+# (ECharts was: even trimmed to a line chart it is 171 KB brotli, docs/benchmarks.md.)
 set -euo pipefail
 
 HTMX_VERSION=2.0.11      # stay on 2.0.x: `npm view htmx.org@2.0 version`
-ECHARTS_VERSION=6.1.0
-ZRENDER_VERSION=6.1.0    # bundled inside echarts.min.js; must match echarts' dependency; LICENSE only
 LEAFLET_VERSION=1.9.4
 SWAGGER_UI_VERSION=5.35.0  # the API documentation page (/api/docs/)
 
@@ -23,8 +23,6 @@ SWAGGER_UI_VERSION=5.35.0  # the API documentation page (/api/docs/)
 pinned_integrity() {
     case "$1" in
         "htmx.org@$HTMX_VERSION") echo "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==" ;;
-        "echarts@$ECHARTS_VERSION") echo "sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==" ;;
-        "zrender@$ZRENDER_VERSION") echo "sha512-oEGMDB6pOP2S6OwRR4PdVv610zrjnA3Bh+JnSG12fYJlBKjtNAoEb5fSUoCOOINlH96I2fU38/A2UpRKs67xYQ==" ;;
         "swagger-ui-dist@$SWAGGER_UI_VERSION") echo "sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXdGarTNNHC3sU8yVUQ==" ;;
         "leaflet@$LEAFLET_VERSION") echo "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==" ;;
         *) echo "none" ;;
@@ -72,27 +70,12 @@ put() {
 }
 
 fetch htmx.org "$HTMX_VERSION"
-fetch echarts "$ECHARTS_VERSION"
-fetch zrender "$ZRENDER_VERSION"
 fetch leaflet "$LEAFLET_VERSION"
 fetch swagger-ui-dist "$SWAGGER_UI_VERSION"
-
-bundled_zrender="$(node -p 'require(process.argv[1]).dependencies.zrender' "$work/echarts/package/package.json")"
-if [[ "$bundled_zrender" != "$ZRENDER_VERSION" ]]; then
-    echo "echarts@$ECHARTS_VERSION bundles zrender $bundled_zrender; set ZRENDER_VERSION to match" >&2
-    exit 1
-fi
 
 p="$work/htmx.org/package"
 put "$p/dist/htmx.min.js" htmx/htmx.min.js
 put "$p/LICENSE" htmx/LICENSE
-
-p="$work/echarts/package"
-put "$p/dist/echarts.min.js" echarts/echarts.min.js
-put "$p/LICENSE" echarts/LICENSE
-put "$p/NOTICE" echarts/NOTICE
-put "$p/licenses/LICENSE-d3" echarts/licenses/LICENSE-d3
-put "$work/zrender/package/LICENSE" echarts/licenses/LICENSE-zrender
 
 p="$work/leaflet/package"
 put "$p/dist/leaflet.js" leaflet/leaflet.js
@@ -123,8 +106,6 @@ npm tarballs. Regenerate with \`scripts/vendor-static.sh\` (check with \`--check
 | Library | Version | npm package | Licence | Files |
 |---|---|---|---|---|
 | htmx | $HTMX_VERSION | \`htmx.org@$HTMX_VERSION\` | 0BSD | \`htmx/htmx.min.js\`, \`htmx/LICENSE\` |
-| Apache ECharts | $ECHARTS_VERSION | \`echarts@$ECHARTS_VERSION\` | Apache-2.0 | \`echarts/echarts.min.js\`, \`echarts/LICENSE\`, \`echarts/NOTICE\`, \`echarts/licenses/LICENSE-d3\` |
-| ZRender (bundled in \`echarts.min.js\`) | $ZRENDER_VERSION | \`zrender@$ZRENDER_VERSION\` | BSD-3-Clause | \`echarts/licenses/LICENSE-zrender\` |
 | Swagger UI | $SWAGGER_UI_VERSION | \`swagger-ui-dist@$SWAGGER_UI_VERSION\` | Apache-2.0 | \`swagger-ui/swagger-ui-bundle.js\` (+ \`.map\`), \`swagger-ui/swagger-ui.css\` (+ \`.map\`), \`swagger-ui/LICENSE\`, \`swagger-ui/NOTICE\` |
 | Leaflet | $LEAFLET_VERSION | \`leaflet@$LEAFLET_VERSION\` | BSD-2-Clause | \`leaflet/leaflet.js\`, \`leaflet/leaflet.js.map\`, \`leaflet/leaflet.css\`, \`leaflet/images/\`, \`leaflet/LICENSE\` |
 
@@ -136,7 +117,7 @@ chmod 0644 "$out/VERSIONS.md"
 
 if (( check )); then
     if diff -r "$out" "$vendor_dir" >&2; then
-        echo "vendor files match htmx.org@$HTMX_VERSION echarts@$ECHARTS_VERSION leaflet@$LEAFLET_VERSION"
+        echo "vendor files match htmx.org@$HTMX_VERSION leaflet@$LEAFLET_VERSION"
     else
         echo "vendor files differ from npm; run $0 to refresh" >&2
         exit 1
@@ -144,11 +125,11 @@ if (( check )); then
     exit 0
 fi
 
-# This script owns htmx/, echarts/, leaflet/, swagger-ui/ and VERSIONS.md under the vendor directory.
+# This script owns htmx/, leaflet/, swagger-ui/ and VERSIONS.md under the vendor directory.
 mkdir -p "$vendor_dir"
-for lib in htmx echarts leaflet swagger-ui; do
+for lib in htmx leaflet swagger-ui; do
     rm -rf "${vendor_dir:?}/$lib"
     cp -R "$out/$lib" "$vendor_dir/$lib"
 done
 cp "$out/VERSIONS.md" "$vendor_dir/VERSIONS.md"
-echo "wrote $vendor_dir (htmx.org@$HTMX_VERSION echarts@$ECHARTS_VERSION leaflet@$LEAFLET_VERSION swagger-ui-dist@$SWAGGER_UI_VERSION)"
+echo "wrote $vendor_dir (htmx.org@$HTMX_VERSION leaflet@$LEAFLET_VERSION swagger-ui-dist@$SWAGGER_UI_VERSION)"

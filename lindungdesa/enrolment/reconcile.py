@@ -11,7 +11,9 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from lindungdesa.indicators.services import data_changed
@@ -28,7 +30,7 @@ from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import under
 
 from .models import Enrolment, MatchProposal, StatusRule
-from .status import Status, person_q, protected_q
+from .status import protected_q
 
 
 def enrolments_link_by_nik(scope_code: str = "") -> int:
@@ -208,64 +210,104 @@ def _serving(code: str, period: Month) -> QuerySet[Position]:
     )
 
 
+@dataclass(frozen=True)
+class Found:
+    """A list as a page shows it: how many there are, and the first rows."""
+
+    count: int
+    rows: list[Finding]
+
+
+def _serving_split(code: str, period: Month) -> tuple[list[int], list[int]]:
+    """The serving positions under `code` with no membership started by the end of the period, and those
+    enrolled but unprotected then: their ids, in the lists' order. One pass over the serving positions
+    (each one's two look-ups by the enrolment index), ids only: objects are made for the rows shown."""
+    rule = StatusRule.for_period(period)
+    started = Enrolment.objects.filter(person_id=OuterRef("person_id"), start_date__lte=period.last_day)
+    protecting = Enrolment.objects.filter(protected_q(period, rule), person_id=OuterRef("person_id"))
+    not_enrolled, arrears = [], []
+    # Unprotected: not enrolled (a membership started later protects nobody now) or in arrears.
+    for pid, has_started in (
+        Position.objects.filter(serving_on(period.last_day), under(code, "desa__code"))
+        .filter(~Exists(protecting))
+        .annotate(started=Exists(started))
+        .order_by("desa_id", "office")
+        .values_list("id", "started")
+    ):
+        (arrears if has_started else not_enrolled).append(pid)
+    return not_enrolled, arrears
+
+
+def _positions(ids: list[int]) -> list[Position]:
+    """The positions of `ids` with their person and desa, in the order of `ids`."""
+    by_id = Position.objects.select_related("person", "desa").in_bulk(ids)
+    return [by_id[i] for i in ids]
+
+
+def _not_enrolled_rows(positions: list[Position]) -> list[Finding]:
+    return [Finding(p.person, p.desa_id, p.desa.name, p.office_label) for p in positions]
+
+
+def _arrears_rows(positions: list[Position]) -> list[Finding]:
+    last_paid = dict(
+        Enrolment.objects.filter(person_id__in={p.person_id for p in positions})
+        .values("person_id")
+        .annotate(m=Max("paid_through"))
+        .values_list("person_id", "m")
+    )
+    out = []
+    for p in positions:
+        paid = last_paid.get(p.person_id)
+        detail = f"iuran lunas sampai {Month.of(paid)}" if paid else "belum pernah membayar iuran"
+        out.append(Finding(p.person, p.desa_id, p.desa.name, p.office_label, detail=detail))
+    return out
+
+
 def serving_not_enrolled(code: str, period: Month) -> list[Finding]:
     """In office at the end of the period, with no BPJS TK membership started by then."""
-    rule = StatusRule.for_period(period)
-    rows = (
-        _serving(code, period)
-        .filter(person_q(Status.NOT_ENROLLED, period, rule))
-        .order_by("desa_id", "office")
-    )
-    return [Finding(p.person, p.desa_id, p.desa.name, p.office_label) for p in rows]
+    return _not_enrolled_rows(_positions(_serving_split(code, period)[0]))
 
 
 def serving_in_arrears(code: str, period: Month) -> list[Finding]:
-    """In office and enrolled, but no membership protects them at the end of the period (in arrears or
-    inactive)."""
-    rule = StatusRule.for_period(period)
-    last_paid = (
-        Enrolment.objects.filter(person_id=OuterRef("person_id"))
-        .values("person_id")
-        .annotate(m=Max("paid_through"))
-        .values("m")
+    """In office and enrolled, but no membership protects them at the end of the period."""
+    return _arrears_rows(_positions(_serving_split(code, period)[1]))
+
+
+def serving_lists(code: str, period: Month, shown: int) -> tuple[Found, Found]:
+    """serving_not_enrolled and serving_in_arrears as a page shows them: counts, and `shown` rows each."""
+    not_enrolled, arrears = _serving_split(code, period)
+    first = _positions(not_enrolled[:shown] + arrears[:shown])
+    cut = min(len(not_enrolled), shown)
+    return (
+        Found(len(not_enrolled), _not_enrolled_rows(first[:cut])),
+        Found(len(arrears), _arrears_rows(first[cut:])),
     )
-    rows = (
-        _serving(code, period)
-        .filter(~person_q(Status.NOT_ENROLLED, period, rule), ~person_q(Status.PROTECTED, period, rule))
-        .annotate(last_paid=Subquery(last_paid))
-        .order_by("desa_id", "office")
-    )
-    out = []
-    for p in rows:
-        detail = (
-            f"iuran lunas sampai {Month.of(p.last_paid)}" if p.last_paid else "belum pernah membayar iuran"
-        )
-        out.append(Finding(p.person, p.desa_id, p.desa.name, p.office_label, detail=detail))
-    return out
 
 
 def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
     """Still paid up at the end of the period but holding no office then (last office under `code`)."""
     rule = StatusRule.for_period(period)
     serving = Position.objects.filter(serving_on(period.last_day), person_id=OuterRef("person_id"))
-    held_here = Position.objects.filter(
-        under(code, "desa__code"), person_id=OuterRef("person_id"), term_start__lte=period.last_day
-    )
-    enrolments = (
-        Enrolment.objects.filter(protected_q(period, rule), person__isnull=False)
-        # Only people who held an office under `code`: the rest of the country is not read.
-        .filter(Exists(held_here))
+    # Only people who held an office under `code`: looked up from their offices there (for a desa, a few
+    # people; their memberships by the enrolment index), the rest of the country is not read.
+    held_here = Position.objects.filter(under(code, "desa__code"), term_start__lte=period.last_day)
+    enrolments = list(
+        Enrolment.objects.filter(protected_q(period, rule), person_id__in=held_here.values("person_id"))
         .filter(~Exists(serving))
         .select_related("person")
     )
     last_positions = {}
+    # Their offices by the person index, those under `code` kept here (the region join would make the
+    # database walk the region's offices instead).
     for position in (
-        Position.objects.filter(person_id__in=enrolments.values("person_id"), term_start__lte=period.last_day)
-        .filter(under(code, "desa__code"))
+        Position.objects.filter(
+            person_id__in={e.person_id for e in enrolments}, term_start__lte=period.last_day
+        )
         .select_related("desa")
         .order_by("person_id", "term_start")
     ):
-        last_positions[position.person_id] = position
+        if region_contains(code, position.desa_id):
+            last_positions[position.person_id] = position
     out = []
     for enrolment in enrolments:
         position = last_positions.get(enrolment.person_id)
@@ -288,11 +330,18 @@ def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
 def data_differences(code: str, period: Month) -> list[Finding]:
     """Participants matched to a serving person whose name or birth date differs between the two sides."""
     serving = _serving(code, period)
-    # Compared as plain values; whole objects are made only for the few that differ.
+    # Compared as plain values; whole objects are made only for the few that differ. The database leaves
+    # out the pairs that cannot differ (most): no BPJS name or the same name but for capitals (then their
+    # name keys are the same too), and no BPJS birth date or the same one.
+    maybe = (~Q(bpjs_name="") & ~Q(Exact(Upper("bpjs_name"), Upper("person__name")))) | (
+        Q(bpjs_birth_date__isnull=False) & ~Q(bpjs_birth_date=F("person__birth_date"))
+    )
     differing: dict[int, str] = {}
-    for eid, bpjs_name, bpjs_born, name, born in Enrolment.objects.filter(
-        person_id__in=serving.values("person_id")
-    ).values_list("id", "bpjs_name", "bpjs_birth_date", "person__name", "person__birth_date"):
+    for eid, bpjs_name, bpjs_born, name, born in (
+        Enrolment.objects.filter(person_id__in=serving.values("person_id"))
+        .filter(maybe)
+        .values_list("id", "bpjs_name", "bpjs_birth_date", "person__name", "person__birth_date")
+    ):
         problems = []
         if bpjs_name and name_key(bpjs_name) != name_key(name):
             problems.append(f"nama di BPJS: {bpjs_name}")
@@ -349,6 +398,11 @@ def proposals_in(code: str) -> QuerySet[MatchProposal]:
         .select_related("enrolment", "person")
         .order_by("enrolment__bpjs_name")
     )
+
+
+def region_contains(code: str, region_code: str) -> bool:
+    """Whether `region_code` is `code` or lies beneath it (Kemendagri codes: "61.03" holds "61.03.01")."""
+    return region_code == code or region_code.startswith(code + ".")
 
 
 def nik_prefix_of(code: str | None) -> str:

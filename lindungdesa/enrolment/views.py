@@ -33,6 +33,7 @@ from lindungdesa.web.forms import RegionPageForm
 
 from .reconcile import (
     Finding,
+    Found,
     data_differences,
     enrolled_not_serving,
     match_confirm,
@@ -40,6 +41,7 @@ from .reconcile import (
     open_proposals_in,
     proposals_in,
     serving_in_arrears,
+    serving_lists,
     serving_not_enrolled,
 )
 
@@ -55,6 +57,7 @@ class FindingList:
     find: Callable[[str, Month], list[Finding]]
 
 
+# The first two are serving_lists' (the page reads them in one pass).
 LISTS = [
     FindingList(
         "belum-terdaftar",
@@ -108,11 +111,15 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
     personal = can(request.user, PERSONAL_VIEW)
-    sections = []
-    for item in LISTS:
+    # The first two lists come from one pass over the serving positions; objects only for the rows shown.
+    found = [*serving_lists(region.code, period, SHOWN)]
+    for item in LISTS[len(found) :]:
         findings = item.find(region.code, period)
-        shown = findings[:SHOWN] if personal else withhold_birth_dates(findings[:SHOWN])
-        sections.append({"list": item, "count": len(findings), "rows": shown})
+        found.append(Found(len(findings), findings[:SHOWN]))
+    sections = [
+        {"list": item, "count": f.count, "rows": f.rows if personal else withhold_birth_dates(f.rows)}
+        for item, f in zip(LISTS, found, strict=True)
+    ]
     proposals = open_proposals_in(region.code)
     ctx = {
         # Birth dates (match proposals) and the proposals' download only for roles with personal.view.

@@ -1,12 +1,15 @@
-"""What charts and maps show, as plain data: shared by the pages (ECharts, Leaflet) and printed reports (SVG).
+"""What charts and maps show, as plain data: shared by the pages and printed reports.
 
-Pure functions; the pages hand the data to `static/js/charts.js` as JSON, the reports draw it here as SVG
-(WeasyPrint runs no JavaScript).
+Pure functions. Trends are drawn here as SVG for both the pages and the reports (WeasyPrint runs no
+JavaScript; a village on a slow link need not fetch a chart library: docs/benchmarks.md); the pages' map
+data go to Leaflet (`static/js/charts.js`) as JSON.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
 
 from lindungdesa.lib.months import Month, month_label_id
 
@@ -71,6 +74,8 @@ class Trend:
             "target": self.target,
             "low": self.low,
             "high": self.high,
+            # Drawn on the server: styled by the page's stylesheet (.trend-svg), no inline style (CSP).
+            "svg": page_svg(self),
             # For the table beside the chart (screen readers, no JavaScript): months with a value.
             "table": [
                 {"month": month_label_id(m), "actual": a, "target": t}
@@ -132,8 +137,26 @@ def _polyline(points: list[tuple[float, float]], cls: str) -> str:
     return f'<path class="{cls}" d="{d}"/>'
 
 
-def trend_svg(trend: Trend, *, width: int = 640, height: int = 240) -> str:
-    """A line chart: measured values (solid), projection (dashed), targets (points on a dotted line)."""
+def _percent(v: float) -> str:
+    return f"{v:.2f}".replace(".", ",") + "\u00a0%"
+
+
+# Inside a report (WeasyPrint) the chart carries its own style; on a page the stylesheet styles
+# `.trend-svg` (the Content-Security-Policy allows no inline style).
+_REPORT_STYLE = (
+    "<style>.grid{stroke:#ccc;stroke-width:.5}.axis{font:9px sans-serif;fill:#333}"
+    ".actual{fill:none;stroke:#1f4e79;stroke-width:2}.proj{fill:none;stroke:#1f4e79;stroke-width:1.5;"
+    "stroke-dasharray:5 3}.target{fill:none;stroke:#c0392b;stroke-width:1;stroke-dasharray:2 2}"
+    ".tpoint{fill:#c0392b}.apoint{fill:#1f4e79}.band{stroke:#1f4e79;stroke-width:1}</style>"
+)
+
+
+def trend_svg(trend: Trend, *, width: int = 640, height: int = 240, styled: bool = True) -> str:
+    """A line chart: measured values (solid), projection (dashed), targets (points on a dotted line).
+
+    Each point carries its month and value as a <title> (shown on hover). `styled`: with its own <style>
+    (reports); without, for a page whose stylesheet styles `.trend-svg`.
+    """
     left, right, top, bottom = 40, 10, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(trend.months) - 1, 1)
@@ -144,13 +167,11 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240) -> str:
     def y(v: float) -> float:
         return top + plot_h * (1 - v / 100)
 
+    size = f'width="{width}" height="{height}" ' if styled else 'class="trend-svg" '
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(trend.label)}">',
-        "<style>.grid{stroke:#ccc;stroke-width:.5}.axis{font:9px sans-serif;fill:#333}"
-        ".actual{fill:none;stroke:#1f4e79;stroke-width:2}.proj{fill:none;stroke:#1f4e79;stroke-width:1.5;"
-        "stroke-dasharray:5 3}.target{fill:none;stroke:#c0392b;stroke-width:1;stroke-dasharray:2 2}"
-        ".tpoint{fill:#c0392b}.apoint{fill:#1f4e79}.band{stroke:#1f4e79;stroke-width:1}</style>",
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" {size}'
+        f'role="img" aria-label="{escape(trend.label)}">',
+        _REPORT_STYLE if styled else "",
     ]
     for v in (0, 25, 50, 75, 100):
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
@@ -168,13 +189,19 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240) -> str:
     # Missing months (no snapshot) and yearly series (UCJ) are drawn through: the line joins known values.
     for values, cls in ((trend.actual, "actual"), (trend.projection, "proj")):
         out.append(_polyline([(x(i), y(v)) for i, v in enumerate(values) if v is not None], cls))
-        for i, v in enumerate(values):
-            if cls == "actual" and v is not None:
-                out.append(f'<circle class="apoint" cx="{x(i):.1f}" cy="{y(v):.1f}" r="1.5"/>')
-    target_points = [(x(i), y(v)) for i, v in enumerate(trend.target) if v is not None]
-    out.append(_polyline(target_points, "target"))
-    for px, py in target_points:
-        out.append(f'<circle class="tpoint" cx="{px:.1f}" cy="{py:.1f}" r="3"/>')
+    for i, v in enumerate(trend.actual):
+        if v is not None:
+            out.append(
+                f'<circle class="apoint" cx="{x(i):.1f}" cy="{y(v):.1f}" r="{1.5 if styled else 2.5}">'
+                f"<title>{escape(short_month(trend.months[i]))}: {_percent(v)}</title></circle>"
+            )
+    target_points = [(i, x(i), y(v)) for i, v in enumerate(trend.target) if v is not None]
+    out.append(_polyline([(px, py) for _, px, py in target_points], "target"))
+    for i, px, py in target_points:
+        out.append(
+            f'<circle class="tpoint" cx="{px:.1f}" cy="{py:.1f}" r="3"><title>Target '
+            f"{escape(short_month(trend.months[i]))}: {_percent(trend.target[i])}</title></circle>"
+        )
     if trend.low is not None and trend.high is not None:
         px = x(len(trend.months) - 1)
         out.append(
@@ -183,6 +210,11 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240) -> str:
         )
     out.append("</svg>")
     return "".join(part for part in out if part)
+
+
+def page_svg(trend: Trend) -> SafeString:
+    """The trend as a page shows it (every value in it is escaped by trend_svg)."""
+    return mark_safe(trend_svg(trend, styled=False))  # noqa: S308
 
 
 def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int, title: str) -> str:

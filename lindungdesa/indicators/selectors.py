@@ -186,6 +186,8 @@ def desa_figures(region: Region, period: Month) -> tuple[dict[str, DesaCounts], 
 def history(codes: list[str], *, until: Month, months: int = 24) -> dict[str, list[tuple[Month, Totals]]]:
     """Each region's snapshot totals over the `months` months ending with `until`, oldest first."""
     start = until.add(-(months - 1))
+    # Plain values: a province page reads a figure per child and month (hundreds of rows), no objects.
+    counts = RegionFigure.COUNTS
     rows = (
         RegionFigure.objects.filter(
             region_code__in=codes,
@@ -193,10 +195,12 @@ def history(codes: list[str], *, until: Month, months: int = 24) -> dict[str, li
             snapshot__period__gte=str(start),
             snapshot__period__lte=str(until),
         )
-        .select_related("snapshot")
         .order_by("snapshot__period")
+        .values_list("region_code", "snapshot__period", *counts)
     )
     out: dict[str, list[tuple[Month, Totals]]] = {code: [] for code in codes}
-    for figure in rows:
-        out[figure.region_code].append((Month.parse(figure.snapshot.period), totals_of(figure)))
+    months: dict[str, Month] = {}
+    for code, period, *values in rows:
+        month = months.get(period) or months.setdefault(period, Month.parse(period))
+        out[code].append((month, Totals(**dict(zip(counts, values, strict=True)))))
     return out

@@ -11,7 +11,8 @@ from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, can
 from lindungdesa.accounts.scope import scope_q
 from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.enrolment.status import Status, person_q
-from lindungdesa.indicators.compute import aggregate
+from lindungdesa.indicators.compute import DesaCounts, aggregate
+from lindungdesa.indicators.selectors import desa_figures
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.pii import mask_text
 from lindungdesa.officials.models import Position, serving_on
@@ -121,13 +122,26 @@ class RegencyReport:
         return pct(self.protected_after, self.serving_after)
 
 
-def round_report(round_: Round, *, today: date, now: dict[str, rules.DesaState]) -> list[RegencyReport]:
+def counts_now(code: str, today: date) -> dict[str, DesaCounts]:
+    """Every desa's counts under `code` this month, as the dashboard reads them (a fresh snapshot of the
+    month when there is one, else computed live): what round_report calls "now"."""
+    counts, _snapshot = desa_figures(Region.objects.get(code=code), Month.of(today))
+    return counts
+
+
+def round_report(
+    round_: Round, *, today: date, now: dict[str, DesaCounts], region: str | None = None
+) -> list[RegencyReport]:
     """Per kabupaten/kota, then the province total (last): cases opened, closed, overdue, median days to
-    close, and the coverage of the case villages before (frozen at opening) and now (`now`)."""
+    close, and the coverage of the case villages before (frozen at opening) and now (`now`: counts_now of
+    the province, or of `region` when only its rows are wanted: the cases of the others are not read)."""
     names = dict(Region.objects.filter(parent_id=round_.province_id).values_list("code", "name"))
     out: dict[str, RegencyReport] = {code: RegencyReport(code, name) for code, name in names.items()}
     total = RegencyReport(round_.province_id, "Jumlah")
-    cases = round_.cases.values_list("desa_id", "state", "due_date", "opened_at", "closed_at", "figures")
+    cases = round_.cases.all()
+    if region and region != round_.province_id:
+        cases = cases.filter(under(region, "desa__code"))
+    cases = cases.values_list("desa_id", "state", "due_date", "opened_at", "closed_at", "figures")
     for desa, state, due, opened_at, closed_at, figures in cases:
         regency = ".".join(desa.split(".")[:2])
         for report in (out.setdefault(regency, RegencyReport(regency, regency)), total):
@@ -143,9 +157,8 @@ def round_report(round_: Round, *, today: date, now: dict[str, rules.DesaState])
                 report.overdue += 1
             report.protected_before += figures.get("aparat_protected", 0) + figures.get("bpd_protected", 0)
             report.serving_before += figures.get("aparat_serving", 0) + figures.get("bpd_serving", 0)
-            current = now.get(desa)
-            if current is not None:
-                c = current.counts
+            c = now.get(desa)
+            if c is not None:
                 report.protected_after += c.aparat_protected + c.bpd_protected
                 report.serving_after += c.aparat_serving + c.bpd_serving
     return [r for r in out.values() if r.opened] + [total]

@@ -34,7 +34,7 @@ from .exports import round_report_xlsx
 from .forms import AssignForm, BulkForm, MoveForm, QueueFilter, RoundOpenForm
 from .letters import letters_file, whatsapp_link, whatsapp_text
 from .models import Case, CaseAttachment, Round
-from .selectors import cases_for, desa_states, note_for, queue_for, round_report, rounds_for
+from .selectors import cases_for, counts_now, note_for, queue_for, round_report, rounds_for
 from .services import (
     MonevError,
     case_move,
@@ -103,6 +103,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_region(user, round_: Round) -> str:
+    """The region whose rows of the round report `user` sees: its own inside the round's province."""
+    own = user.region_id or ""
+    return own if own.startswith(round_.province_id + ".") else round_.province_id
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -120,8 +126,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for state, due in scope.values_list("state", "due_date"):
         by_state[state] += 1
         overdue += rules.is_overdue(state, due, today)
-    now = desa_states(round_.province_id, Month.of(today))
-    report = [r for r in round_report(round_, today=today, now=now) if request.user.can_see_region(r.code)]
+    # Only the rows the user may see are shown: "now" is counted for the user's own region alone.
+    region = _report_region(request.user, round_)
+    now = counts_now(region, today)
+    report = [
+        r
+        for r in round_report(round_, today=today, now=now, region=region)
+        if request.user.can_see_region(r.code)
+    ]
     confirmations = {c.regency_id: c for c in round_.confirmations.select_related("confirmed_by")}
     to_confirm = [
         (r, confirmations.get(r.code))
@@ -215,9 +227,11 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
 def round_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request.user, pk)
     today = timezone.localdate()
+    region = _report_region(request.user, round_)
+    now = counts_now(region, today)
     report = [
         r
-        for r in round_report(round_, today=today, now=desa_states(round_.province_id, Month.of(today)))
+        for r in round_report(round_, today=today, now=now, region=region)
         if request.user.can_see_region(r.code)
     ]
     response = HttpResponse(round_report_xlsx(round_, report), content_type=XLSX)

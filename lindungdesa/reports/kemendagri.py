@@ -64,7 +64,7 @@ def _who(user) -> str:
 
 def monev_section(province: Region, period: Month) -> MonevSection | None:
     from lindungdesa.monev.models import Round
-    from lindungdesa.monev.selectors import desa_states, round_report
+    from lindungdesa.monev.selectors import counts_now, round_report
 
     round_ = (
         Round.objects.filter(province=province, evaluated_month=str(period))
@@ -75,7 +75,7 @@ def monev_section(province: Region, period: Month) -> MonevSection | None:
     if round_ is None:
         return None
     today = timezone.localdate()
-    rows = round_report(round_, today=today, now=desa_states(province.code, Month.of(today)))
+    rows = round_report(round_, today=today, now=counts_now(province.code, today))
     names = dict(Region.objects.filter(parent=province).values_list("code", "name"))
     confirmations = [
         (

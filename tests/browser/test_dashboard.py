@@ -55,10 +55,13 @@ def test_the_dashboard_shows_progress_trend_map_and_a_report_with_the_same_figur
         r"(\d+,\d{2})\s%", page.locator(".progress-card .figure-value").first.inner_text()
     ).group(1)
 
-    # ECharts draws each trend as SVG; the target line is a series of its own.
-    page.wait_for_selector(".chart[data-trend='0'] svg")
-    assert page.locator(".chart svg").count() >= 2
-    assert "Target" in page.locator(".chart[data-trend='0']").inner_text()
+    # Each trend is an SVG drawn on the server, with the target points (their value on hover) and its size
+    # taken from the page's stylesheet (no inline style under the Content-Security-Policy).
+    assert page.locator(".chart svg.trend-svg").count() >= 2
+    assert page.locator(".chart svg.trend-svg").first.bounding_box()["width"] > 300
+    assert page.locator(".chart svg circle.tpoint title").first.text_content().startswith("Target Des ")
+    stroke = page.locator(".chart svg path.actual").first.evaluate("e => getComputedStyle(e).stroke")
+    assert stroke == "rgb(31, 78, 121)"
 
     # The map: one shape per kabupaten/kota, a tooltip on hover, a click drills down.
     page.wait_for_selector("#peta path.leaflet-interactive")

@@ -248,4 +248,4 @@ def test_the_public_pages_of_the_demo_province_hold_no_nik_name_or_phone(client)
         for _nik, name, _phone in people:
             assert name not in body, (url, name)
     html = client.get("/publik/61/").content.decode()
-    assert "Kabupaten Sanggau" in html and "Cakupan aparat desa" in html and "data-tren" in html
+    assert "Kabupaten Sanggau" in html and "Cakupan aparat desa" in html and 'class="trend-svg"' in html

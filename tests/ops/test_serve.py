@@ -102,7 +102,7 @@ def test_the_production_server_serves_pages_hashed_compressed_static_files_and_h
     )
     command = [sys.executable, "-m", "lindungdesa"]
     # The pages asked for here use only the project's own files and htmx: the rest would only cost time.
-    ignored = ["vendor/echarts/*", "vendor/leaflet/*", "vendor/swagger-ui/*", "admin"]
+    ignored = ["vendor/leaflet/*", "vendor/swagger-ui/*", "admin"]
     subprocess.run(
         [*command, "collectstatic", "--noinput", "-v0", *(f"--ignore={pattern}" for pattern in ignored)],
         env=env,

@@ -1,49 +1,12 @@
-// Trend charts (ECharts) and the choropleth map (Leaflet). The data come from the page (a JSON script
-// element) or a JSON address on the same site; the same figures are in the tables. No inline scripts (CSP).
+// The choropleth map (Leaflet). Its data come from JSON addresses on the same site; the same figures are
+// in the tables. No inline scripts (CSP). Trend charts are drawn on the server as SVG (indicators/charts.py).
+// Leaflet (about 45 KB compressed) and the shapes are fetched once the page has loaded: on a slow link the
+// page is read and used first, the map comes after (docs/benchmarks.md).
 (function () {
   "use strict";
   var pct = new Intl.NumberFormat("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var whole = new Intl.NumberFormat("id-ID");
   function percent(v) { return v === null || v === undefined ? "–" : pct.format(v) + "\u00a0%"; }
-
-  function trends() {
-    var source = document.getElementById("data-tren");
-    if (!source || !window.echarts) { return; }
-    var data = JSON.parse(source.textContent);
-    document.querySelectorAll(".chart[data-trend]").forEach(function (el) {
-      var t = data[Number(el.getAttribute("data-trend"))];
-      if (!t) { return; }
-      var last = t.months.length - 1;
-      var projection = {
-        name: "Proyeksi", type: "line", data: t.projection, connectNulls: true, symbol: "none",
-        lineStyle: { type: "dashed", width: 2 }, itemStyle: { color: "#1f4e79" }
-      };
-      if (t.low !== null && t.high !== null) {
-        projection.markLine = {
-          symbol: ["none", "none"], silent: true, label: { show: false },
-          lineStyle: { color: "#1f4e79", type: "solid", width: 2 },
-          data: [[{ coord: [last, t.low] }, { coord: [last, t.high] }]]
-        };
-      }
-      var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption({
-        animation: false,
-        grid: { left: 48, right: 16, top: 34, bottom: 34 },
-        legend: { top: 0, data: ["Nilai", "Proyeksi", "Target"] },
-        tooltip: { trigger: "axis", valueFormatter: percent },
-        xAxis: { type: "category", data: t.months, boundaryGap: false },
-        yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value} %" } },
-        series: [
-          { name: "Nilai", type: "line", data: t.actual, connectNulls: true, symbolSize: 5,
-            lineStyle: { width: 2.5 }, itemStyle: { color: "#1f4e79" } },
-          projection,
-          { name: "Target", type: "line", data: t.target, connectNulls: true, symbolSize: 8,
-            lineStyle: { type: "dotted", color: "#c0392b" }, itemStyle: { color: "#c0392b" } }
-        ]
-      });
-      window.addEventListener("resize", function () { chart.resize(); });
-    });
-  }
 
   function colourOf(classes, noData, value) {
     if (value === null || value === undefined) { return noData; }
@@ -52,12 +15,31 @@
     return colour;
   }
 
+  function failed(el) {
+    el.textContent = "Peta tidak dapat dimuat. Angka yang sama ada di tabel.";
+    el.classList.add("map-failed");
+  }
+
+  // Leaflet's stylesheet and script, added to the page; the map once both are there.
+  function withLeaflet(el, then) {
+    var waiting = 2;
+    function one() { waiting -= 1; if (!waiting) { then(); } }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = el.getAttribute("data-leaflet-css");
+    css.onload = one;
+    css.onerror = function () { failed(el); };
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = el.getAttribute("data-leaflet");
+    script.onload = one;
+    script.onerror = function () { failed(el); };
+    document.head.appendChild(script);
+  }
+
   function map() {
     var el = document.getElementById("peta");
     if (!el || !window.L) { return; }
-    document.querySelectorAll(".swatch[data-colour]").forEach(function (s) {
-      s.style.backgroundColor = s.getAttribute("data-colour");
-    });
     var select = document.getElementById("peta-indikator");
     var leaflet = window.L.map(el, { zoomSnap: 0.25, scrollWheelZoom: false, zoomControl: false });
     // The zoom buttons' titles in the page's language (data-zoom-in, data-zoom-out from the template).
@@ -108,12 +90,19 @@
           select.addEventListener("change", function () { indicator = select.value; layer.setStyle(style); });
         }
       })
-      .catch(function () {
-        el.textContent = "Peta tidak dapat dimuat. Angka yang sama ada di tabel.";
-        el.classList.add("map-failed");
-      });
+      .catch(function () { failed(el); });
   }
 
-  trends();
-  map();
+  // The legend's colours at once (inline style attributes are refused by the Content-Security-Policy).
+  document.querySelectorAll(".swatch[data-colour]").forEach(function (s) {
+    s.style.backgroundColor = s.getAttribute("data-colour");
+  });
+  var el = document.getElementById("peta");
+  if (el) {
+    if (document.readyState === "complete") {
+      withLeaflet(el, map);
+    } else {
+      window.addEventListener("load", function () { withLeaflet(el, map); });
+    }
+  }
 })();

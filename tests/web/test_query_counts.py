@@ -1,0 +1,98 @@
+"""The pages' query counts are pinned, and do not grow with the rows they show (no query per row).
+
+Each page is asked for twice: on the hand-made roster with a row in every list, then after more people
+are added in three desa (not enrolled, in arrears, enrolled but no longer serving, a BPJS name that
+differs). The count must be the same both times and within the pinned number. Server time is measured by
+bench/pages.py (docs/benchmarks.md), never here.
+"""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lindungdesa.enrolment.models import Enrolment
+from lindungdesa.monev.models import Case
+from lindungdesa.monev.services import round_open
+from lindungdesa.officials.models import Office, Position
+from lindungdesa.officials.services import position_end
+from lindungdesa.regions.models import Region
+from tests.factories import enrol
+from tests.web.conftest import DALAM_KAUM, KAPUAS, MUKOK_DESA, PENYELADI, PERIOD, register, start
+
+pytestmark = pytest.mark.django_db
+
+Q = f"?periode={PERIOD}"
+
+# (user fixture, address, most queries). "{round}" and "{case}" are the round and a case of Penyeladi.
+PAGES = [
+    ("analyst", f"/wilayah/61/{Q}", 13),
+    ("analyst", f"/wilayah/61.03/{Q}", 13),
+    ("analyst", f"/wilayah/{KAPUAS}/{Q}", 13),
+    ("analyst", f"/rekonsiliasi/61/{Q}", 16),
+    ("analyst", "/monev/", 5),
+    ("analyst", "/monev/{round}/", 20),
+    ("analyst", "/monev/kasus/{case}/", 22),
+    ("analyst", "/target/", 8),
+    ("analyst", "/ucj/", 6),
+    ("analyst", "/potret/", 5),
+    ("analyst", "/impor/", 4),
+    ("analyst", "/laporan/kemendagri/", 4),
+    ("sanggau_operator", f"/wilayah/61.03/{Q}", 13),
+    ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 17),
+    ("sanggau_operator", "/monev/{round}/", 20),
+    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 20),
+    ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 17),
+    ("village_operator", "/monev/{round}/", 18),
+    ("village_operator", "/monev/kasus/{case}/", 22),
+]
+
+
+def more_people(serial: int) -> None:
+    """In each of three desa: one not enrolled, one in arrears, one who left but is still paid up, and one
+    protected whose BPJS name and birth date differ from the roster's."""
+    for district, desa in ((KAPUAS, PENYELADI), ("61.03.02", MUKOK_DESA), ("61.01.01", DALAM_KAUM)):
+        born = date(1980, 1, 1)
+        new = register(district, born, serial, f"Belum Daftar {serial}")
+        start(new, desa, Office.KEPALA_DUSUN, date(2022, 1, 1), unit_name=f"A{serial}")
+        late = register(district, born, serial + 1, f"Menunggak {serial}")
+        start(late, desa, Office.KEPALA_DUSUN, date(2022, 1, 1), unit_name=f"B{serial}")
+        enrol(late, date(2023, 1, 1), date(2025, 6, 1))
+        gone = register(district, born, serial + 2, f"Sudah Berhenti {serial}")
+        position = start(gone, desa, Office.KEPALA_DUSUN, date(2019, 1, 1), unit_name=f"C{serial}")
+        position_end(
+            region=None, position=position, last_day=date(2025, 6, 30), reason=Position.EndReason.RETIRED
+        )
+        enrol(gone, date(2023, 1, 1), date(2026, 3, 1))
+        other = register(district, born, serial + 3, f"Nama Roster {serial}")
+        start(other, desa, Office.KEPALA_DUSUN, date(2022, 1, 1), unit_name=f"D{serial}")
+        e = enrol(other, date(2023, 1, 1), date(2026, 3, 1))
+        Enrolment.objects.filter(pk=e.pk).update(
+            bpjs_name="NAMA LAIN SEKALI", bpjs_birth_date=date(1999, 1, 1)
+        )
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+@pytest.mark.parametrize(("who", "url", "most"), PAGES)
+def test_a_page_asks_a_pinned_number_of_queries_whatever_its_rows(
+    client, request, roster, analyst, who, url, most, django_assert_max_num_queries
+):
+    round_ = round_open(province=Region.objects.get(code="61"), period="2026-Q1", user=analyst)
+    case = Case.objects.get(round=round_, desa_id=PENYELADI)
+    url = url.format(round=round_.pk, case=case.pk)
+    client.force_login(request.getfixturevalue(who))
+    more_people(100)
+    client.get(url)  # the first request of a session writes it: not what the page costs
+    before = count(client, url)
+    more_people(200)
+    more_people(300)
+    with django_assert_max_num_queries(most):
+        after = count(client, url)
+    assert after == before, f"{url}: {before} queries, then {after} with more rows"
