@@ -63,7 +63,10 @@ def target_regions(user: User):
     the province and regency above it (aggregates, read-only): what a regency or desa is held to."""
     own = user.region_id or ""
     above = [code for code in {own[:2], own[:5]} if code and code != own and len(code) in (2, 5)]
-    return Region.objects.filter(level__lte=2).filter(scope_q(user) | Q(code__in=above)).order_by("code")
+    scope = scope_q(user)
+    if scope and above:  # an empty Q() (a national user) is everything: OR-ing it keeps only the right side
+        scope = scope | Q(code__in=above)
+    return Region.objects.filter(level__lte=2).filter(scope).order_by("code")
 
 
 # Map ------------------------------------------------------------------------------------------------------
