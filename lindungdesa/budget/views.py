@@ -198,11 +198,11 @@ def budget_adopt(request: HttpRequest, code: str) -> HttpResponse:
     region = region_for_user(request.user, code)
     year, scenario, errors = BudgetForm(request.POST, this_year=_this_year()).values()
     if not can_adopt(request.user):
-        messages.error(request, "Peran Anda tidak dapat menetapkan anggaran.")
+        messages.error(request, _("Peran Anda tidak dapat menetapkan anggaran."))
     elif errors:
         messages.error(request, " ".join(errors))
     elif region.level == 4 and not region.is_village:
-        messages.error(request, "Kelurahan tidak mempunyai aparat desa maupun BPD.")
+        messages.error(request, _("Kelurahan tidak mempunyai aparat desa maupun BPD."))
     else:
         stored = budget_store(region=region, year=year, scenario=scenario, user=request.user)
         messages.success(

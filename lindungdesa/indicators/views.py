@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -234,9 +235,9 @@ def targets(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
             if data["value"] is None:
-                messages.success(request, "Target dihapus.")
+                messages.success(request, _("Target dihapus."))
             else:
-                messages.success(request, "Target disimpan.")
+                messages.success(request, _("Target disimpan."))
             return redirect("targets")
     rows = Target.objects.filter(region_code__in=codes).order_by("region_code", "indicator", "year")
     names = dict(regions.values_list("code", "name"))
@@ -297,7 +298,7 @@ def ucj(request: HttpRequest) -> HttpResponse:
                     source=data["source"],
                     user=request.user,
                 )
-                messages.success(request, "Angka UCJ disimpan.")
+                messages.success(request, _("Angka UCJ disimpan."))
                 return redirect("ucj")
     codes = [r.code for r in regions]
     names = dict(regions.values_list("code", "name"))

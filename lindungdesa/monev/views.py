@@ -187,7 +187,7 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
     cases = list(cases_for(request.user).filter(round=round_, pk__in=ids).select_related("round", "desa"))
     if action == "surat":
         if not cases:
-            messages.error(request, "Pilih kasus yang akan disurati.")
+            messages.error(request, _("Pilih kasus yang akan disurati."))
             return redirect("monev-round", pk=round_.pk)
         download = personal_download(
             request, common_region([c.desa_id for c in cases]), _("Surat monev (nama yang belum terlindungi)")
@@ -248,7 +248,7 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     # Each regency confirms its own figures: the regency's own users (or a national administrator).
     require(request.user, MONEV_CONFIRM)
     if regency is None:
-        messages.error(request, "Pilih kabupaten/kota yang mengonfirmasi angkanya.")
+        messages.error(request, _("Pilih kabupaten/kota yang mengonfirmasi angkanya."))
         return redirect("monev-round", pk=round_.pk)
     if not (request.user.region_id == regency.code or request.user.region_id is None):
         raise PermissionDenied("Angka kabupaten/kota dikonfirmasi oleh kabupaten/kota itu sendiri.")
@@ -273,7 +273,7 @@ def round_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     except MonevError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Angka putaran diterima dan dikunci untuk laporan Kemendagri.")
+        messages.success(request, _("Angka putaran diterima dan dikunci untuk laporan Kemendagri."))
     return redirect("monev-round", pk=round_.pk)
 
 
@@ -287,7 +287,7 @@ def round_refreeze_view(request: HttpRequest, pk: int) -> HttpResponse:
     except MonevError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Angka putaran diambil ulang; konfirmasi kabupaten/kota perlu diulang.")
+        messages.success(request, _("Angka putaran diambil ulang; konfirmasi kabupaten/kota perlu diulang."))
     return redirect("monev-round", pk=round_.pk)
 
 
@@ -322,7 +322,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except MonevError as exc:
                 assign.add_error(None, str(exc))
             else:
-                messages.success(request, "Penugasan disimpan.")
+                messages.success(request, _("Penugasan disimpan."))
                 return redirect("monev-case", pk=case.pk)
     elif request.method == "POST":
         move = MoveForm(request.POST, request.FILES, state=case.state, user=request.user)
