@@ -131,7 +131,7 @@ def worklist(request: HttpRequest, code: str) -> HttpResponse:
     form = WorklistForm(request.GET, current=this_month())
     choice = form.choice()
     now, snapshot = desa_figures(region, choice.period)
-    before, _unused = desa_figures(region, choice.period.add(-1)) if choice.kind == worklists.FELL else ({}, None)
+    before, _s = desa_figures(region, choice.period.add(-1)) if choice.kind == worklists.FELL else ({}, None)
     rows = worklists.worklist(now, before, kind=choice.kind, which=choice.which, threshold=choice.threshold)
     names = desa_places([r.code for r in rows])
     if choice.format in ("xlsx", "csv"):
