@@ -388,14 +388,16 @@ def region_budgets(
     # province's 2,000 desa × six scenarios take 0.4 s to unpickle), read only for the scenarios asked.
     wanted = set(scenarios) if desa is True else set(desa or ())
     key = (
-        "budget-totals:"
+        "budget-totals-2:"
         + hashlib.sha256(
             ":".join(
                 [region.code, str(year), str(reference), totals_version(), *(s.name for s in scenarios)]
             ).encode()
         ).hexdigest()
     )
-    budgets: list[compute.Budget] | None = cache.get(key)
+    # The totals, and how many serve without a NIK (said on the page beside them).
+    kept: tuple[list[compute.Budget], int] | None = cache.get(key)
+    budgets, without_nik = kept if kept is not None else (None, 0)
     per_desa = cache.get_many([f"{key}:desa:{s.name}" for s in scenarios if s in wanted]) if budgets else {}
     if budgets is None or len(per_desa) < len(wanted):
         inputs = budget_inputs(region, year, reference, people=False)
@@ -403,7 +405,11 @@ def region_budgets(
         cache.set_many(
             {f"{key}:desa:{b.scenario.name}": b.budget.desa for b in computed}, timeout=TOTALS_CACHE_SECONDS
         )
-        cache.set(key, [replace(b.budget, desa={}) for b in computed], timeout=TOTALS_CACHE_SECONDS)
+        cache.set(
+            key,
+            ([replace(b.budget, desa={}) for b in computed], computed[0].without_nik if computed else 0),
+            timeout=TOTALS_CACHE_SECONDS,
+        )
         return computed
     budgets = [
         replace(budget, desa=per_desa[f"{key}:desa:{budget.scenario.name}"])
@@ -421,6 +427,7 @@ def region_budgets(
             budget=budget,
             children=_with_totals(children, budget.children),
             names=names,
+            without_nik=without_nik,
         )
         for budget in budgets
     ]

@@ -687,6 +687,10 @@ def settings_form(m: Matrix, place: str, user: User) -> Req:
         "risiko": "2",
         "kategori_bpd": "PU",
         "penghasilan_bpd": "1500000",
+        "akun_bpd": "5.1.4.91",
+        "nama_akun_bpd": "Jaminan Ketenagakerjaan BPD",
+        "kegiatan_bpd": "01.01.05",
+        "nama_kegiatan_bpd": "Penyediaan Tunjangan BPD",
         "alasan": "Perbup",
     }
     for name in RegencySettingsForm(this_year=2026).fields:
