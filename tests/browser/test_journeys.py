@@ -52,7 +52,9 @@ class Guard:
     def __post_init__(self):
         self.page.on(
             "console",
-            lambda m: self.errors.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None,
+            lambda m: (
+                self.errors.append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None
+            ),
         )
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
@@ -100,7 +102,12 @@ def download(page, click) -> bytes:
 
 
 def count(page, label: str) -> str:
-    return page.locator("dl.counts div").filter(has=page.get_by_text(label, exact=True)).locator("dd").inner_text()
+    return (
+        page.locator("dl.counts div")
+        .filter(has=page.get_by_text(label, exact=True))
+        .locator("dd")
+        .inner_text()
+    )
 
 
 def upload(page, guard: Guard, kind_label: str, path: Path, **fields) -> str:
@@ -155,7 +162,7 @@ def village(regions) -> Village:
     analyst = make_user("analis", User.Role.PROVINCE_ANALYST, "61")
     make_user("yanti", User.Role.VILLAGE_OPERATOR, DESA)
     make_user("rudi", User.Role.REGENCY_OPERATOR, "61.03")
-    # A kepala desa not yet enrolled: the round opens a case for this desa, and the kabupaten sends its letter.
+    # A kepala desa not yet enrolled: the round opens a case for this desa; the kabupaten sends its letter.
     make_position(desa, Office.KEPALA_DESA, date(2022, 1, 10), name="Budi Santoso")
     open_round("61", analyst)
     case = Case.objects.get(desa_id=DESA)
@@ -248,7 +255,9 @@ def test_village_operator_imports_fixes_a_row_downloads_its_budget_and_answers_a
     sheet = wb.worksheets[0]
     header = [c.value for c in sheet[1]]
     nik_col = header.index("nik") + 1
-    fixed = [r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=nik_col).value == village.bad_nik]
+    fixed = [
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=nik_col).value == village.bad_nik
+    ]
     assert len(fixed) == 1, [[c.value for c in r] for r in sheet.iter_rows()]
     sheet.cell(row=fixed[0], column=nik_col, value=village.good_nik)
     again = tmp_path / "aparat-penyeladi-perbaikan.xlsx"
@@ -344,13 +353,14 @@ def branch(regions, tmp_path) -> Branch:
 def test_bpjs_officer_uploads_an_extract_and_confirms_a_proposed_match(branch, live_server, browser_page):
     page = browser_page
     guard = start(page, live_server.url, "bpjs", DESKTOP)
-    # Only the BPJS kind: the month field is shown, and an upload without it is answered beside the field.
+    # Only the BPJS kind: the month field is shown, and the browser holds an upload without it.
     page.get_by_role("link", name="Impor", exact=True).click()
     page.wait_for_url("**/impor/")
-    assert page.get_by_label("Bulan ekstrak BPJS").is_visible()
+    month = page.get_by_label("Bulan ekstrak BPJS")
+    assert month.is_visible()
     page.set_input_files("input[name=berkas]", str(branch.participants))
     page.get_by_role("button", name="Unggah dan periksa").click()
-    page.get_by_text("Pilih bulan ekstrak BPJS.").wait_for()
+    assert month.evaluate("e => e.validity.valueMissing") and page.url.endswith("/impor/")
     guard.check()
 
     upload(page, guard, "Ekstrak peserta BPJS", branch.participants, bulan=branch.month)
@@ -401,7 +411,9 @@ def test_regency_operator_imports_several_villages_and_follows_up_its_cases(
     # One workbook gathered from the villages' files: one row per official, several desa.
     wb = Workbook()
     sheet = wb.active
-    sheet.append(["kode_desa", "nama_desa", "nik", "nama", "tanggal_lahir", "kelompok", "jabatan", "mulai_menjabat"])
+    sheet.append(
+        ["kode_desa", "nama_desa", "nik", "nama", "tanggal_lahir", "kelompok", "jabatan", "mulai_menjabat"]
+    )
     names = []
     for i, (code, name) in enumerate(regency.villages):
         born = date(1975 + i, 1 + i, 10 + i)
@@ -409,8 +421,16 @@ def test_regency_operator_imports_several_villages_and_follows_up_its_cases(
         person = f"Aparat Desa {name.title()}"
         names.append(person)
         sheet.append(
-            [code, name, make_nik(district, born, "L", 700 + i), person, datetime(born.year, born.month, born.day),
-             "APARAT", "Sekretaris Desa", datetime(2024, 1, 2)]
+            [
+                code,
+                name,
+                make_nik(district, born, "L", 700 + i),
+                person,
+                datetime(born.year, born.month, born.day),
+                "APARAT",
+                "Sekretaris Desa",
+                datetime(2024, 1, 2),
+            ]
         )
     path = tmp_path / "rekap-aparat-sanggau.xlsx"
     wb.save(path)
@@ -516,19 +536,28 @@ def test_viewer_and_public_see_aggregates_only(secrets, live_server, browser_pag
     for path in ("/wilayah/61.03/", "/wilayah/61.03.01/", f"/wilayah/{DESA}/"):
         page.goto(base + path)
         text = guard.check()
-        assert "Cakupan" in text, (path, text)
+        assert "Aparat desa terlindungi" in text, (path, text)
         no_person(text)
+    assert "daftar nama aparat dan BPD tidak ditampilkan" in text
     response = page.goto(base + f"/orang/{secrets.person_pk}/")
     assert response.status in (403, 404)
-    no_person(page.locator("body").inner_text())
+    text = page.locator("body").inner_text()
+    assert "tidak mengizinkan" in text or "tidak ditemukan" in text.lower(), text
+    no_person(text)
+    guard.errors.clear()  # the refusal asked for above is the one resource error expected here
 
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
-    for path in ("/publik/", f"/publik/{DESA}/"):
+    for path in ("/publik/", "/publik/61.03/"):  # the public pages stop at the kabupaten
         page.goto(base + path)
         text = guard.check()
         assert "aparat" in text.lower(), (path, text)
         no_person(text)
+    open_data = page.request.get(base + "/publik/data.csv")
+    assert open_data.ok and "61.03" in open_data.text()
+    no_person(open_data.text())
     response = page.goto(base + f"/orang/{secrets.person_pk}/")
     assert response.status in (403, 404) or "/masuk/" in page.url
     no_person(page.locator("body").inner_text())
+    guard.errors.clear()
+    guard.check()
