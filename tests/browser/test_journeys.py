@@ -259,6 +259,9 @@ def test_village_operator_imports_fixes_a_row_downloads_its_budget_and_answers_a
         r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=nik_col).value == village.bad_nik
     ]
     assert len(fixed) == 1, [[c.value for c in r] for r in sheet.iter_rows()]
+    born = sheet.cell(row=fixed[0], column=header.index("tanggal_lahir") + 1)
+    # The date as the template writes it (DD/MM/YYYY), not ISO text (issue 20's polish list).
+    assert born.value == datetime(1991, 3, 9) or born.value == "09/03/1991", born.value
     sheet.cell(row=fixed[0], column=nik_col, value=village.good_nik)
     again = tmp_path / "aparat-penyeladi-perbaikan.xlsx"
     wb.save(again)
@@ -484,7 +487,8 @@ def test_province_analyst_opens_a_round_reads_the_trend_and_exports_the_report(
     page.wait_for_selector(".chart[data-trend='0'] svg")
     assert page.locator(".chart[data-trend='0']").is_visible()
     text = guard.check()
-    assert "Tren dan target" in text
+    assert "Tren dan target" in text and "Cakupan aparat desa" in text
+    dashboard_month = page.locator("select[name=periode]").input_value()
 
     page.get_by_role("link", name="Monev", exact=True).click()
     page.wait_for_url("**/monev/")
@@ -495,6 +499,8 @@ def test_province_analyst_opens_a_round_reads_the_trend_and_exports_the_report(
 
     page.goto(live_server.url + "/laporan/kemendagri/")
     assert "Laporan untuk Kemendagri" in guard.check()
+    # The report says its figures are the dashboard's: it opens on the dashboard's month.
+    assert page.locator("select[name=periode]").input_value() == dashboard_month
     report = download(page, lambda: page.get_by_role("button", name="Unduh XLSX").click())
     assert report[:2] == b"PK"
     assert load_workbook(BytesIO(report)).sheetnames
