@@ -273,20 +273,28 @@ def test_village_operator_imports_fixes_a_row_downloads_its_budget_and_answers_a
     text = guard.check()
     assert "Wulandari" in text and "Yosef Lejau" in text and "Paulus Ajan" in text
 
-    # Its budget: the sheet to put in the APBDes.
-    page.goto(base + f"/anggaran/{DESA}/")
+    # Its budget, from the job card on its home: the sheet to put in the APBDes.
+    page.get_by_role("link", name="Lihat anggaran").click()
+    page.wait_for_url(f"**/wilayah/{DESA}/#anggaran-tahun-depan")
     text = guard.check()
-    assert "Anggaran" in text
-    pdf = download(page, lambda: page.get_by_role("link", name="Unduh lembar anggaran (PDF)").click())
+    assert f"Anggaran iuran {village.desa_name}" in text
+    pdf = download(
+        page, lambda: page.get_by_role("link", name="Lembar anggaran PDF: peserta saat ini").click()
+    )
     assert pdf.startswith(b"%PDF")
+    # The detail, on the budget page: its own PDF and XLSX.
+    page.get_by_role("link", name="Rincian, skenario JHT/JP dan penetapan").click()
+    page.wait_for_url(f"**/anggaran/{DESA}/**")
+    guard.check()
+    sheet = download(page, lambda: page.get_by_role("link", name="Unduh rincian (XLSX)").click())
+    cells = [c.value for row in load_workbook(BytesIO(sheet)).active.iter_rows() for c in row]
+    assert f"{village.desa_name} ({DESA})" in cells and "Tahun anggaran" in cells
 
-    # Its case: the kabupaten's letter came; the desa answers that the iuran is in the APBDes.
-    page.goto(base + "/monev/")
-    guard.check()
-    page.locator("table a[href^='/monev/']").first.click()
-    page.wait_for_url(re.compile(r".*/monev/\d+/$"))
-    guard.check()
-    page.locator(f"a[href='/monev/kasus/{village.case_pk}/']").first.click()
+    # Its case, from the job card on its home: the kabupaten's letter came; the desa answers that the
+    # iuran is in the APBDes.
+    page.goto(base + f"/wilayah/{DESA}/")
+    assert "Kasus monev terbuka" in guard.check()
+    page.get_by_role("link", name="Tindak lanjuti kasus").click()
     page.wait_for_url(f"**/monev/kasus/{village.case_pk}/")
     text = guard.check()
     assert "Surat terkirim" in text
@@ -371,7 +379,11 @@ def test_bpjs_officer_uploads_an_extract_and_confirms_a_proposed_match(branch, l
     page.screenshot(path="test-results/journey-bpjs-preview.png", full_page=True)
     save_batch(page, guard)
 
-    page.goto(live_server.url + "/rekonsiliasi/")
+    # Home: the proposal waits on its job card, which leads to the reconciliation page.
+    page.goto(live_server.url + "/")
+    guard.check()
+    page.get_by_role("link", name="Periksa usulan").click()
+    page.wait_for_url("**/rekonsiliasi/61/**")
     text = guard.check()
     assert "Usulan pencocokan (1)" in text, text
     proposal = page.locator("li.proposal").filter(has_text="Siti Aminah")
@@ -445,10 +457,10 @@ def test_regency_operator_imports_several_villages_and_follows_up_its_cases(
         page.goto(live_server.url + f"/wilayah/{code}/")
         assert person in guard.check()
 
-    # Its cases: the round's list for its kabupaten, one case moved with a note.
-    page.goto(live_server.url + "/monev/")
+    # Its cases, from the job card on its home: the round's list, one case moved with a note.
+    page.goto(live_server.url + "/")
     guard.check()
-    page.locator("table a[href^='/monev/']").first.click()
+    page.get_by_role("link", name="Tindak lanjuti kasus").click()
     page.wait_for_url(re.compile(r".*/monev/\d+/$"))
     text = guard.check()
     assert regency.case_desa in text
