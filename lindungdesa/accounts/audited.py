@@ -8,10 +8,10 @@ from . import audit
 from .models import ApiToken, User
 
 
-def nik_district(nik: str) -> str:
+def nik_district(nik: str | None) -> str:
     """ "6103011204750001" -> "61.03.01", the kecamatan the NIK was issued in (where a person without an
-    office is audited)."""
-    if len(nik) < 6 or not nik[:6].isdigit():
+    office is audited); "" for an unknown NIK."""
+    if not nik or len(nik) < 6 or not nik[:6].isdigit():
         return ""
     return f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
 

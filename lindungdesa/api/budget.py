@@ -45,6 +45,10 @@ class AmountsOut(serializers.Serializer):
     total = serializers.IntegerField(help_text="rupiah penuh")
     by_source = serializers.DictField(child=serializers.IntegerField(), help_text="APBD, APBDES, PESERTA")
     by_programme = serializers.DictField(child=serializers.IntegerField(), help_text="JKK, JKM, JHT, JP")
+    by_account = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="The APBDes part by account code (kode rekening, Permendagri 20/2018), e.g. 5.1.3.03",
+    )
 
 
 class BudgetOut(AmountsOut):

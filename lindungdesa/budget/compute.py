@@ -41,6 +41,7 @@ SOURCE_LABELS = {
 }
 BELOW_MINIMUM = "di bawah siltap minimum"  # the words of the note, found again in stored budgets
 SHARE_LABELS = {EMPLOYER: "pemberi kerja", WORKER: "peserta"}
+APBDES = "APBDES"
 
 # The first fiscal year with payer rules (Permendagri 15/2023 is the APBD guideline for 2024), and how far
 # ahead a budget may be planned.
@@ -92,8 +93,15 @@ def parse_year(text: str | int, *, this_year: int) -> int:
 
 def programme_list(text: str | Iterable[str]) -> tuple[str, ...]:
     """ "JKK,JKM", "JKK JKM JHT" or ["JKM", "JKK"] → ("JKK", "JKM"): canonical order, others dropped."""
-    words = text.replace(",", " ").split() if isinstance(text, str) else list(text)
-    wanted = {w.strip().upper() for w in words}
+    if isinstance(text, str):
+        return _programme_text(text)  # a province's read parses the same few texts 30,000 times
+    wanted = {w.strip().upper() for w in text}
+    return tuple(p for p in PROGRAMMES if p in wanted)
+
+
+@lru_cache(maxsize=256)
+def _programme_text(text: str) -> tuple[str, ...]:
+    wanted = {w.strip().upper() for w in text.replace(",", " ").split()}
     return tuple(p for p in PROGRAMMES if p in wanted)
 
 
@@ -326,9 +334,44 @@ DEFAULT_PAYERS = {
 }
 
 
+# --- APBDes accounts (Permendagri 20/2018, as Siskeudes uses them) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Where an amount goes in the APBDes: the activity (kegiatan) and the account (kode rekening, objek)."""
+
+    code: str
+    name: str
+    activity: str
+    activity_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+ACTIVITY_SOCIAL_SECURITY = ("01.01.03", "Penyediaan Jaminan Sosial bagi Kepala Desa dan Perangkat Desa")
+ACCOUNT_KEPALA_DESA = Account("5.1.3.03", "Jaminan Ketenagakerjaan Kepala Desa", *ACTIVITY_SOCIAL_SECURITY)
+ACCOUNT_PERANGKAT = Account("5.1.3.04", "Jaminan Ketenagakerjaan Perangkat Desa", *ACTIVITY_SOCIAL_SECURITY)
+# The national chart has no object for BPD members' social security (5.1.3 is the kepala desa's and the
+# perangkat's; 5.1.4 Tunjangan BPD has only 01 Kedudukan and 02 Kinerja): regencies add a local object in the
+# 90-99 range. The default follows the local charts seen (5.1.4.91 under Tunjangan BPD, in the activity
+# 01.01.05); each regency sets its own (BudgetSetting), docs/budget.md.
+ACCOUNT_BPD_DEFAULT = Account(
+    "5.1.4.91", "Jaminan Ketenagakerjaan BPD", "01.01.05", "Penyediaan Tunjangan BPD"
+)
+ACCOUNT_BASIS = (
+    "Permendagri 20/2018 tentang Pengelolaan Keuangan Desa, Lampiran (klasifikasi belanja desa): kegiatan "
+    "01.01.03 Penyediaan Jaminan Sosial bagi Kepala Desa dan Perangkat Desa, rekening 5.1.3.03 Jaminan "
+    "Ketenagakerjaan Kepala Desa dan 5.1.3.04 Jaminan Ketenagakerjaan Perangkat Desa."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """What a regency budgets for officials who are not enrolled yet, and its JKK risk group."""
+    """What a regency budgets for officials who are not enrolled yet, its JKK risk group, and where BPD
+    members' premiums go in the APBDes (the national chart has no account for them)."""
 
     risk_group: int = 1
     programmes: tuple[str, ...] = ("JKK", "JKM")
@@ -338,6 +381,7 @@ class Setting:
     regency: str | None = None
     from_year: int | None = None
     legal_basis: str = ""
+    bpd_account: Account = ACCOUNT_BPD_DEFAULT
 
     def as_dict(self) -> dict:
         return {
@@ -349,7 +393,18 @@ class Setting:
             "bpd_category": self.bpd_category,
             "bpd_declared_income": _dec(self.bpd_declared_income),
             "legal_basis": self.legal_basis,
+            "bpd_account": self.bpd_account.code,
+            "bpd_account_name": self.bpd_account.name,
+            "bpd_activity": self.bpd_account.activity,
+            "bpd_activity_name": self.bpd_account.activity_name,
         }
+
+
+def account_for(group: str, office: str, setting: Setting) -> Account:
+    """The APBDes account of a seat's premium: the kepala desa's, the perangkat's, or the BPD one."""
+    if group != APARAT:
+        return setting.bpd_account
+    return ACCOUNT_KEPALA_DESA if office == KEPALA_DESA else ACCOUNT_PERANGKAT
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,6 +689,7 @@ class Line:
     last_month: int
     monthly: int
     rule_id: int | None
+    account: str = ""  # the APBDes account code (`account_for`); an APBDes amount is budgeted under it
 
     @property
     def months(self) -> int:
@@ -866,6 +922,7 @@ def person_year(seats: Sequence[Seat], membership: Membership | None, plan: Plan
     for seat, cover, pieces, seat_notes, below in _covered(seats, membership, plan):
         notes += seat_notes
         result.below_minimum = result.below_minimum or below
+        account = account_for(seat.group, seat.office, plan.setting_for(seat.regency)).code
         result.lines += [
             Line(
                 position_id=seat.position_id,
@@ -884,6 +941,7 @@ def person_year(seats: Sequence[Seat], membership: Membership | None, plan: Plan
                 last_month=piece.last_month,
                 monthly=piece.monthly,
                 rule_id=piece.rule_id,
+                account=account,
             )
             for piece in pieces
         ]
@@ -902,12 +960,17 @@ class Totals:
     total: int = 0
     by_source: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SOURCES, 0))
     by_programme: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROGRAMMES, 0))
+    # The APBDes part by account code (kode rekening): what the desa types into Siskeudes.
+    by_account: dict[str, int] = field(default_factory=dict)
 
-    def add_line(self, line: "Line | _Piece", times: int = 1) -> None:
+    def add_line(self, line: "Line | _Piece", times: int = 1, account: str = "") -> None:
         amount = line.monthly * (line.last_month - line.first_month + 1) * times
         self.total += amount
         self.by_source[line.source] += amount
         self.by_programme[line.programme] += amount
+        if line.source == APBDES:
+            code = account or getattr(line, "account", "")
+            self.by_account[code] = self.by_account.get(code, 0) + amount
 
     def add(self, other: "Totals") -> None:
         self.persons += other.persons
@@ -916,6 +979,8 @@ class Totals:
             self.by_source[key] += value
         for key, value in other.by_programme.items():
             self.by_programme[key] += value
+        for key, value in other.by_account.items():
+            self.by_account[key] = self.by_account.get(key, 0) + value
 
     def minus(self, other: "Totals") -> "Totals":
         return Totals(
@@ -923,6 +988,10 @@ class Totals:
             total=self.total - other.total,
             by_source={k: v - other.by_source[k] for k, v in self.by_source.items()},
             by_programme={k: v - other.by_programme[k] for k, v in self.by_programme.items()},
+            by_account={
+                k: self.by_account.get(k, 0) - other.by_account.get(k, 0)
+                for k in sorted({*self.by_account, *other.by_account})
+            },
         )
 
     def as_dict(self) -> dict:
@@ -931,6 +1000,7 @@ class Totals:
             "total": self.total,
             "by_source": dict(self.by_source),
             "by_programme": dict(self.by_programme),
+            "by_account": dict(sorted(self.by_account.items())),
         }
 
     @classmethod
@@ -940,6 +1010,8 @@ class Totals:
             total=int(data["total"]),
             by_source={k: int(data["by_source"].get(k, 0)) for k in SOURCES},
             by_programme={k: int(data["by_programme"].get(k, 0)) for k in PROGRAMMES},
+            # Budgets adopted before accounts were kept have none.
+            by_account={k: int(v) for k, v in data.get("by_account", {}).items()},
         )
 
 
@@ -1079,8 +1151,9 @@ def budget_compute(
                 totals = desa.get(seat.desa)
                 if totals is None:
                     totals = desa[seat.desa] = Totals()
+                account = account_for(seat.group, seat.office, plan.setting_for(seat.regency)).code
                 for piece in pieces:
-                    totals.add_line(piece, count)
+                    totals.add_line(piece, count, account)
                 if seat.desa not in seen:
                     seen.add(seat.desa)
                     totals.persons += count

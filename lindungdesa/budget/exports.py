@@ -4,6 +4,7 @@ Both are made from a `RegionBudget`, live or adopted, so a downloaded sheet show
 shows. NIK are masked unless the caller says the reader may see personal data.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -36,6 +37,50 @@ SOURCE_LABELS = {
     "PESERTA": "Peserta (dipotong dari penghasilan)",
 }
 GROUP_LABELS = {compute.APARAT: "Aparat desa", compute.BPD: "BPD"}
+RAB_UNIT = "OB"  # orang-bulan: a person's premium for one month, the unit Siskeudes RABs use for siltap
+
+
+@dataclass(frozen=True)
+class RabLine:
+    """One line of a Siskeudes RAB (rincian anggaran biaya): volume × harga satuan = jumlah, exactly."""
+
+    account: compute.Account
+    description: str
+    volume: int
+    price: int
+    unit: str = RAB_UNIT
+
+    @property
+    def amount(self) -> int:
+        return self.volume * self.price
+
+
+def rab_lines(budget: RegionBudget) -> list[RabLine]:
+    """The APBDes part of a desa's budget as RAB lines: per account, office and monthly amount, the number
+    of person-months (OB). No names: the RAB is part of the APBDes, a public document. The lines add up to
+    the APBDes total exactly (each is a rounded monthly amount × months, like the budget's lines)."""
+    accounts = {account.code: account for account, _amount in budget.accounts()}
+    volumes: dict[tuple[str, str, int], int] = defaultdict(int)
+    for person in budget.budget.persons:
+        months: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        programmes: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for line in person.lines:
+            if line.source != compute.APBDES:
+                continue
+            key = (line.account, line.office_label)
+            programmes[key].add(line.programme)
+            for month in range(line.first_month, line.last_month + 1):
+                months[key][month] += line.monthly
+        for (account, office), amounts in months.items():
+            names = ", ".join(compute.programme_list(programmes[(account, office)]))
+            description = f"Iuran BPJS Ketenagakerjaan {names} {office}"
+            for amount in amounts.values():
+                volumes[(account, description, amount)] += 1
+    lines = [
+        RabLine(accounts.get(code) or compute.Account(code, "", "", ""), description, volume, price)
+        for (code, description, price), volume in volumes.items()
+    ]
+    return sorted(lines, key=lambda r: (r.account.activity, r.account.code, r.description, r.price))
 
 
 def words(amount: int) -> str:
@@ -111,6 +156,13 @@ def _summary_sheet(wb: Workbook, budget: RegionBudget) -> None:
     if budget.budget.below_minimum:
         sheet.row(["Penghasilan di bawah siltap minimum", budget.budget.below_minimum, "orang"])
     sheet.row([])
+    sheet.header(["Bagian APBDes menurut kode rekening (Siskeudes)", "Jumlah (Rp)", "Kegiatan"])
+    for account, amount in budget.accounts():
+        sheet.row([account.label, amount, f"{account.activity} {account.activity_name}"])
+    sheet.row(["Jumlah APBDes", total.by_source[compute.APBDES], _outside_apbdes(budget)], bold=True)
+    for setting, account in budget.bpd_accounts():
+        sheet.row(["Rekening iuran BPD", account.label, _bpd_account_note(setting)])
+    sheet.row([])
     sheet.header(["Dasar hukum", "", ""])
     for text in budget.legal_basis():
         sheet.row([text])
@@ -140,8 +192,11 @@ def budget_xlsx(budget: RegionBudget, *, personal: bool) -> bytes:
                 "iuran_per_bulan",
                 "iuran_setahun",
                 "catatan",
+                "kode_kegiatan",
+                "kode_rekening",
             ]
         )
+        activities = {account.code: account.activity for account, _amount in budget.accounts()}
         for person in budget.budget.persons:
             note = " ".join(person.notes)
             for line in person.lines:
@@ -150,7 +205,7 @@ def budget_xlsx(budget: RegionBudget, *, personal: bool) -> bytes:
                         line.desa,
                         budget.region.name,
                         line.name,
-                        line.nik if personal else nik_mask(line.nik),
+                        (line.nik if personal else None) or nik_mask(line.nik),
                         line.office_label,
                         GROUP_LABELS.get(line.group, line.group),
                         line.category,
@@ -163,37 +218,105 @@ def budget_xlsx(budget: RegionBudget, *, personal: bool) -> bytes:
                         line.monthly,
                         line.amount,
                         note,
+                        *(
+                            (activities.get(line.account, ""), line.account)
+                            if line.source == compute.APBDES
+                            else ("", "")
+                        ),
                     ]
                 )
+        _rab_sheet(wb, budget)
         return _save(wb)
-    sheet = _Sheet(wb, "Per desa", [15, 26, 24, 9, 15, 15, 15, 15, 15, 15, 15, 16])
+    codes = [account.code for account, _amount in budget.accounts()]
+    account_heads = [f"APBDES {code}" for code in codes]
+    sheet = _Sheet(wb, "Per desa", [15, 26, 24, 9, 15, 15, 15, 15, 15, 15, 15, 16] + [16] * len(codes))
     sheet.header(
         ["kode_desa", "nama_desa", "kecamatan", "orang", "APBD", "APBDES", "PESERTA"]
         + list(compute.PROGRAMMES)
         + ["jumlah"]
+        + account_heads
     )
     for code, name, district, totals in budget.desa_rows():
-        sheet.row(_totals_row([code, name, district], totals))
-    sheet.row(_totals_row(["Jumlah", "", ""], budget.total), bold=True)
+        sheet.row(_totals_row([code, name, district], totals, codes))
+    sheet.row(_totals_row(["Jumlah", "", ""], budget.total, codes), bold=True)
     if budget.region.level < 3:
-        sheet = _Sheet(wb, "Per wilayah", [12, 30, 9, 15, 15, 15, 15, 15, 15, 15, 16])
+        sheet = _Sheet(wb, "Per wilayah", [12, 30, 9, 15, 15, 15, 15, 15, 15, 15, 16] + [16] * len(codes))
         sheet.header(
-            ["kode", "wilayah", "orang", "APBD", "APBDES", "PESERTA"] + list(compute.PROGRAMMES) + ["jumlah"]
+            ["kode", "wilayah", "orang", "APBD", "APBDES", "PESERTA"]
+            + list(compute.PROGRAMMES)
+            + ["jumlah"]
+            + account_heads
         )
         for child, totals in budget.children:
-            sheet.row(_totals_row([child.code, child.name], totals))
-        sheet.row(_totals_row(["Jumlah", ""], budget.total), bold=True)
+            sheet.row(_totals_row([child.code, child.name], totals, codes))
+        sheet.row(_totals_row(["Jumlah", ""], budget.total, codes), bold=True)
     return _save(wb)
 
 
-def _totals_row(head: list, totals: compute.Totals) -> list:
+def _totals_row(head: list, totals: compute.Totals, accounts: list[str]) -> list:
     return (
         head
         + [totals.persons]
         + [totals.by_source[s] for s in compute.SOURCES]
         + [totals.by_programme[p] for p in compute.PROGRAMMES]
         + [totals.total]
+        + [totals.by_account.get(code, 0) for code in accounts]
     )
+
+
+def _outside_apbdes(budget: RegionBudget) -> str:
+    """What is not in the APBDes, and why: the APBD's part and the officials' own."""
+    total = budget.total
+    return (
+        f"Tidak masuk APBDes: bagian APBD kabupaten {compute.fmt_rupiah(total.by_source['APBD'])} "
+        f"(dibayar kabupaten) dan bagian peserta {compute.fmt_rupiah(total.by_source['PESERTA'])} "
+        "(dipotong dari penghasilan)."
+    )
+
+
+def _bpd_account_note(setting: compute.Setting) -> str:
+    where = "pengaturan kabupaten" if setting.regency else "bawaan Lindung Desa"
+    return (
+        f"kegiatan {setting.bpd_account.activity} {setting.bpd_account.activity_name}; kode tambahan daerah "
+        f"(bagan akun Permendagri 20/2018 tidak memuat rekening jaminan sosial BPD), {where}."
+    )
+
+
+def _rab_sheet(wb: Workbook, budget: RegionBudget) -> None:
+    """The APBDes part in the row layout of a Siskeudes RAB: activity, account, then its lines."""
+    sheet = _Sheet(wb, "RAB Siskeudes", [14, 62, 9, 8, 15, 16])
+    title = f"RAB iuran BPJS Ketenagakerjaan {budget.region.name}, tahun anggaran {budget.year}"
+    sheet.row([title], bold=True)
+    sheet.row(
+        [
+            "Sumber dana: APBDes selain Dana Desa. Baris rincian (kode rekening sampai jumlah) dapat "
+            "disalin ke RAB kegiatannya di Siskeudes. OB = orang-bulan."
+        ]
+    )
+    sheet.row([])
+    sheet.header(["Kode Rekening", "Uraian", "Volume", "Satuan", "Harga Satuan", "Jumlah"])
+    lines = rab_lines(budget)
+    by_activity: dict[str, list[RabLine]] = defaultdict(list)
+    for line in lines:
+        by_activity[line.account.activity].append(line)
+    for activity, activity_lines in by_activity.items():
+        first = activity_lines[0].account
+        sheet.row(
+            [activity, first.activity_name, "", "", "", sum(r.amount for r in activity_lines)], bold=True
+        )
+        by_account: dict[str, list[RabLine]] = defaultdict(list)
+        for line in activity_lines:
+            by_account[line.account.code].append(line)
+        for code, account_lines in by_account.items():
+            account = account_lines[0].account
+            sheet.row([code, account.name, "", "", "", sum(r.amount for r in account_lines)], bold=True)
+            for line in account_lines:
+                sheet.row([code, line.description, line.volume, line.unit, line.price, line.amount])
+    if not lines:
+        sheet.row(["", "Tidak ada bagian APBDes dalam skenario ini.", "", "", "", 0])
+    sheet.row(["", "Jumlah", "", "", "", sum(r.amount for r in lines)], bold=True)
+    sheet.row([])
+    sheet.row(["", _outside_apbdes(budget)])
 
 
 def _save(wb: Workbook) -> bytes:
@@ -236,8 +359,11 @@ def person_rows(budget: RegionBudget) -> list[PersonRow]:
     rows = []
     for number, person in enumerate(budget.budget.persons, start=1):
         first = person.first_line
+        accounts = sorted({line.account for line in person.lines if line.source == compute.APBDES})
         sources = [
-            f"{SOURCE_LABELS[s].split(' ')[0]} {compute.fmt_rupiah(person.amount_by_source(s))}"
+            f"{SOURCE_LABELS[s].split(' ')[0]}"
+            + (f" {', '.join(accounts)}" if s == compute.APBDES and accounts else "")
+            + f" {compute.fmt_rupiah(person.amount_by_source(s))}"
             for s in compute.SOURCES
             if person.amount_by_source(s)
         ]
@@ -245,7 +371,7 @@ def person_rows(budget: RegionBudget) -> list[PersonRow]:
             PersonRow(
                 number=number,
                 name=person.name,
-                nik=person.nik,
+                nik=person.nik or "",
                 office=first.office_label,
                 category=first.category,
                 programmes=", ".join(person.programmes),
@@ -276,6 +402,11 @@ def _context(budget: RegionBudget, today: date) -> dict:
             (SOURCE_LABELS[s], total.by_source[s], words(total.by_source[s])) for s in compute.SOURCES
         ],
         "programmes": [(p, total.by_programme[p]) for p in compute.PROGRAMMES],
+        "accounts": budget.accounts(),
+        "apbdes": total.by_source[compute.APBDES],
+        "outside_apbdes": _outside_apbdes(budget),
+        "bpd_accounts": [(account, _bpd_account_note(s)) for s, account in budget.bpd_accounts()],
+        "rab": rab_lines(budget) if region.level == 4 else [],
         "legal_basis": budget.legal_basis(),
         "today": day_label_id(today),
         "reference": month_label_id(budget.reference),

@@ -76,6 +76,21 @@ class RegencySettingsForm(forms.Form):
     penghasilan_bpd = forms.DecimalField(
         min_value=0, max_digits=14, decimal_places=0, label=_("penghasilan yang dilaporkan anggota BPD (BPU)")
     )
+    # Where BPD members' premiums go in the APBDes: the national chart has no account for them.
+    akun_bpd = forms.RegexField(
+        regex=r"^5(\.\d{1,2}){3}$",
+        max_length=20,
+        label=_("kode rekening APBDes iuran anggota BPD"),
+        error_messages={"invalid": _("Tulis kode rekening objek, mis. 5.1.4.91.")},
+    )
+    nama_akun_bpd = forms.CharField(max_length=120, label=_("nama rekening iuran anggota BPD"))
+    kegiatan_bpd = forms.RegexField(
+        regex=r"^\d{2}\.\d{2}\.\d{2}$",
+        max_length=20,
+        label=_("kode kegiatan iuran anggota BPD"),
+        error_messages={"invalid": _("Tulis kode kegiatan, mis. 01.01.05.")},
+    )
+    nama_kegiatan_bpd = forms.CharField(max_length=200, label=_("nama kegiatan iuran anggota BPD"))
     alasan = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label=_("dasar hukum atau alasan perubahan"), required=True
     )

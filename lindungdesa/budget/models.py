@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -313,6 +313,26 @@ class BudgetSetting(RegencyYearRule):
         decimal_places=2,
         default=Decimal(1_000_000),
     )
+    # Where BPD members' premiums go in the APBDes: the national chart (Permendagri 20/2018) has no account
+    # for them, so each regency names its local one (compute.ACCOUNT_BPD_DEFAULT when it has not).
+    bpd_account = models.CharField(
+        _("kode rekening APBDes iuran BPD"),
+        max_length=20,
+        default=compute.ACCOUNT_BPD_DEFAULT.code,
+        validators=[RegexValidator(r"^5(\.\d{1,2}){3}$", _("Tulis kode rekening objek, mis. 5.1.4.91."))],
+    )
+    bpd_account_name = models.CharField(
+        _("nama rekening iuran BPD"), max_length=120, default=compute.ACCOUNT_BPD_DEFAULT.name
+    )
+    bpd_activity = models.CharField(
+        _("kode kegiatan iuran BPD"),
+        max_length=20,
+        default=compute.ACCOUNT_BPD_DEFAULT.activity,
+        validators=[RegexValidator(r"^\d{2}\.\d{2}\.\d{2}$", _("Tulis kode kegiatan, mis. 01.01.05."))],
+    )
+    bpd_activity_name = models.CharField(
+        _("nama kegiatan iuran BPD"), max_length=200, default=compute.ACCOUNT_BPD_DEFAULT.activity_name
+    )
 
     class Meta:
         ordering = ["regency", "from_year"]
@@ -346,6 +366,9 @@ class BudgetSetting(RegencyYearRule):
             regency=self.regency_id,
             from_year=self.from_year,
             legal_basis=self.legal_basis,
+            bpd_account=compute.Account(
+                self.bpd_account, self.bpd_account_name, self.bpd_activity, self.bpd_activity_name
+            ),
         )
 
 
@@ -442,6 +465,7 @@ class BudgetLine(models.Model):
     last_month = models.PositiveSmallIntegerField()
     monthly = models.BigIntegerField()
     rule_id = models.BigIntegerField(null=True)
+    account = models.CharField(max_length=20, blank=True, default="")  # APBDes kode rekening
 
     class Meta:
         ordering = ["id"]
@@ -467,4 +491,15 @@ class BudgetLine(models.Model):
             last_month=self.last_month,
             monthly=self.monthly,
             rule_id=self.rule_id,
+            account=self.account or self._account_before_kept(),
         )
+
+    def _account_before_kept(self) -> str:
+        """Lines adopted before accounts were kept: the kepala desa's or the perangkat's by the office
+        label, and the default BPD account (the regency's own was not kept with them)."""
+        if self.group != compute.APARAT:
+            return compute.ACCOUNT_BPD_DEFAULT.code
+        label = self.office_label.lower()
+        if "kepala desa" in label:
+            return compute.ACCOUNT_KEPALA_DESA.code
+        return compute.ACCOUNT_PERANGKAT.code

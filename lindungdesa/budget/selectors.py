@@ -5,12 +5,16 @@ Whatever the region (one desa or a whole province) the reads are the same seven 
 tell a live budget from an adopted one except by `stored`.
 """
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -86,6 +90,8 @@ class RegionBudget:
     children: list[tuple[Region, compute.Totals]]
     stored: Budget | None = None
     names: dict[str, str] = field(default_factory=dict)  # desa and kecamatan names, by code
+    # People of the roster whose NIK is not known yet: budgeted as anyone (their premium needs no NIK).
+    without_nik: int = 0
 
     @property
     def scenario(self) -> compute.Scenario:
@@ -113,13 +119,33 @@ class RegionBudget:
             for code, totals in sorted(self.budget.desa.items())
         ]
 
+    def accounts(self) -> list[tuple[compute.Account, int]]:
+        """The APBDes part by activity and account (kode rekening), as the desa types it into Siskeudes;
+        names from the settings used (each regency names its BPD account)."""
+        known = {a.code: a for a in (compute.ACCOUNT_KEPALA_DESA, compute.ACCOUNT_PERANGKAT)}
+        for setting in self.budget.settings:
+            known.setdefault(setting.bpd_account.code, setting.bpd_account)
+        known.setdefault(compute.ACCOUNT_BPD_DEFAULT.code, compute.ACCOUNT_BPD_DEFAULT)
+        rows = [
+            (known.get(code) or compute.Account(code, "", "", ""), amount)
+            for code, amount in self.total.by_account.items()
+            if amount
+        ]
+        return sorted(rows, key=lambda row: (row[0].activity, row[0].code))
+
+    def bpd_accounts(self) -> list[tuple[compute.Setting, compute.Account]]:
+        """Each regency's account for BPD premiums (a local code: the national chart has none)."""
+        return [(s, s.bpd_account) for s in self.budget.settings]
+
     def legal_basis(self) -> list[str]:
-        """Each legal basis text the budget rests on, once, in the order rules → payers → minimums."""
+        """Each legal basis text the budget rests on, once, in the order rules → payers → minimums, then
+        the chart of accounts the APBDes part is budgeted under."""
         texts = [r.legal_basis for r in self.budget.rules]
         texts += [p.legal_basis for p in self.budget.payers]
         texts += [s.legal_basis for s in self.budget.settings]
         if self.budget.below_minimum or self.region.level == 4:
             texts += [m.legal_basis for m in self.budget.minimums]
+        texts.append(compute.ACCOUNT_BASIS)
         return [t for t in dict.fromkeys(texts) if t]
 
 
@@ -134,8 +160,12 @@ def _office_label(office: str, acting: str, unit_name: str) -> str:
     return Position(office=office, acting=acting, unit_name=unit_name).office_label
 
 
-def budget_inputs(region: Region, year: int, reference: Month | None = None) -> Inputs:
-    """Three queries: the villages, the positions held in `year`, and their holders' memberships."""
+def budget_inputs(
+    region: Region, year: int, reference: Month | None = None, *, people: bool = True
+) -> Inputs:
+    """Three queries: the villages, the positions held in `year`, and their holders' memberships.
+    `people=False` leaves out what only the lines per person show (name, NIK, office label): totals need
+    none of it, and not joining the people saves a third of a province's read."""
     reference = reference or reference_for(year)
     first, last = date(year, 1, 1), date(year, 12, 31)
     villages = list(
@@ -149,6 +179,29 @@ def budget_inputs(region: Region, year: int, reference: Month | None = None) -> 
         desa__kind__in=Region.VILLAGE_KINDS,
         term_start__lte=last,
     )
+    ordered = positions.order_by("desa_id", "id")
+    if people:
+        rows = ordered.values_list(
+            "id",
+            "person_id",
+            "desa_id",
+            "group",
+            "office",
+            "acting",
+            "unit_name",
+            "person__name",
+            "person__nik",
+            "term_start",
+            "term_end",
+            "monthly_income",
+        )
+    else:
+        rows = (
+            (pk, person_id, desa, group, office, "", "", "", "", start, end, income)
+            for pk, person_id, desa, group, office, start, end, income in ordered.values_list(
+                "id", "person_id", "desa_id", "group", "office", "term_start", "term_end", "monthly_income"
+            )
+        )
     seats = [
         compute.Seat(
             position_id=pk,
@@ -156,29 +209,14 @@ def budget_inputs(region: Region, year: int, reference: Month | None = None) -> 
             desa=desa,
             group=group,
             office=office,
-            office_label=_office_label(office, acting, unit_name),
+            office_label=_office_label(office, acting, unit_name) if people else "",
             name=name,
             nik=nik,
             term_start=start,
             term_end=end,
             income=income,
         )
-        for pk, person_id, desa, group, office, acting, unit_name, name, nik, start, end, income in (
-            positions.order_by("desa_id", "id").values_list(
-                "id",
-                "person_id",
-                "desa_id",
-                "group",
-                "office",
-                "acting",
-                "unit_name",
-                "person__name",
-                "person__nik",
-                "term_start",
-                "term_end",
-                "monthly_income",
-            )
-        )
+        for pk, person_id, desa, group, office, acting, unit_name, name, nik, start, end, income in rows
     ]
     rule = StatusRule.for_period(reference)
     enrolments: dict[int, list] = defaultdict(list)
@@ -301,7 +339,9 @@ def region_budget(
 ) -> RegionBudget:
     """A region's live budget. Pass `inputs` to compute several scenarios from one read of the roster;
     `lines=False` gives the same totals without the per-person lines (for the pages of large regions)."""
-    inputs = inputs or budget_inputs(region, year, reference)
+    if inputs is None and not lines:
+        return region_budgets(region, year, [scenario], reference=reference, lines=False)[0]
+    inputs = inputs or budget_inputs(region, year, reference, people=lines)
     plan = inputs.rules.plan(scenario)
     budget = compute.budget_compute(
         plan=plan,
@@ -319,6 +359,7 @@ def region_budget(
         budget=budget,
         children=_with_totals(inputs.child_regions, budget.children),
         names=inputs.names,
+        without_nik=len({seat.person_id for seat in inputs.seats if not seat.nik}),
     )
 
 
@@ -329,10 +370,81 @@ def region_budgets(
     *,
     reference: Month | None = None,
     lines: bool = True,
+    desa: "bool | Collection[compute.Scenario]" = True,
 ) -> list[RegionBudget]:
-    """Several scenarios of one region and year, from one read of the roster."""
-    inputs = budget_inputs(region, year, reference)
-    return [region_budget(region, year, scenario, inputs=inputs, lines=lines) for scenario in scenarios]
+    """Several scenarios of one region and year, from one read of the roster.
+
+    Totals (`lines=False`, the pages and summaries of regions above a desa) are kept in the cache under the
+    data version: reading and computing a province (37,000 positions) takes seconds, and the answer only
+    changes when positions, memberships, status rules or budget rules do (`totals_version`). `desa` says
+    for which scenarios the totals per desa are wanted (True: all; False: none, `budget.desa` empty): a
+    province's page shows its regencies, and a regency's its desa for the chosen scenario only.
+    """
+    reference = reference or reference_for(year)
+    if lines:
+        inputs = budget_inputs(region, year, reference)
+        return [region_budget(region, year, s, inputs=inputs, lines=True) for s in scenarios]
+    # One entry for the totals and per child region (small), one per scenario for the totals per desa (a
+    # province's 2,000 desa × six scenarios take 0.4 s to unpickle), read only for the scenarios asked.
+    wanted = set(scenarios) if desa is True else set(desa or ())
+    key = (
+        "budget-totals:"
+        + hashlib.sha256(
+            ":".join(
+                [region.code, str(year), str(reference), totals_version(), *(s.name for s in scenarios)]
+            ).encode()
+        ).hexdigest()
+    )
+    budgets: list[compute.Budget] | None = cache.get(key)
+    per_desa = cache.get_many([f"{key}:desa:{s.name}" for s in scenarios if s in wanted]) if budgets else {}
+    if budgets is None or len(per_desa) < len(wanted):
+        inputs = budget_inputs(region, year, reference, people=False)
+        computed = [region_budget(region, year, s, inputs=inputs, lines=False) for s in scenarios]
+        cache.set_many(
+            {f"{key}:desa:{b.scenario.name}": b.budget.desa for b in computed}, timeout=TOTALS_CACHE_SECONDS
+        )
+        cache.set(key, [replace(b.budget, desa={}) for b in computed], timeout=TOTALS_CACHE_SECONDS)
+        return computed
+    budgets = [
+        replace(budget, desa=per_desa[f"{key}:desa:{budget.scenario.name}"])
+        if budget.scenario in wanted
+        else budget
+        for budget in budgets
+    ]
+    children = list(Region.objects.filter(parent=region).order_by("code")) if region.level < 4 else []
+    names = _names(region) if wanted else {}
+    return [
+        RegionBudget(
+            region=region,
+            year=year,
+            reference=reference,
+            budget=budget,
+            children=_with_totals(children, budget.children),
+            names=names,
+        )
+        for budget in budgets
+    ]
+
+
+TOTALS_CACHE_SECONDS = 24 * 3600
+
+
+def totals_version() -> str:
+    """What a region's budget totals depend on besides the region, year and month, in one query: the data
+    version (bumped by every change to positions, enrolments, status rules and imports; indicators'
+    `data_changed`) and the last change to each table of budget rules."""
+    from lindungdesa.indicators.models import DataVersion
+
+    tables = [m._meta.db_table for m in (ContributionRule, PayerRule, BudgetSetting, SiltapMinimum)]
+    parts = [f"(SELECT COUNT(*) || '/' || COALESCE(MAX(updated_at), '') FROM {t})" for t in tables]
+    version = DataVersion._meta.db_table
+    parts.append(
+        f"(SELECT version || '/' || COALESCE(changed_at, '') FROM {version} WHERE id = 1)"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 (table names from the models)
+        row = cursor.fetchone()
+    return "|".join(str(v) for v in row).replace(" ", "T")
 
 
 def stored_budgets(region: Region, year: int | None = None):
@@ -375,6 +487,7 @@ def stored_budget(stored: Budget) -> RegionBudget:
         children=_children(region, budget.children),
         stored=stored,
         names=_names(region),
+        without_nik=sum(1 for person in budget.persons if not person.nik),
     )
 
 
@@ -388,6 +501,13 @@ def _setting_from(data: dict) -> compute.Setting:
         regency=data.get("regency"),
         from_year=data.get("from_year"),
         legal_basis=data.get("legal_basis", ""),
+        # Settings copied before the BPD account was a setting used the default.
+        bpd_account=compute.Account(
+            data.get("bpd_account", compute.ACCOUNT_BPD_DEFAULT.code),
+            data.get("bpd_account_name", compute.ACCOUNT_BPD_DEFAULT.name),
+            data.get("bpd_activity", compute.ACCOUNT_BPD_DEFAULT.activity),
+            data.get("bpd_activity_name", compute.ACCOUNT_BPD_DEFAULT.activity_name),
+        ),
     )
 
 

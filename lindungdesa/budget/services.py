@@ -156,7 +156,7 @@ def budget_store(
                 person_id=line.person_id,
                 desa_code=line.desa,
                 name=line.name,
-                nik=line.nik,
+                nik=line.nik or "",  # "": the NIK is not known yet
                 office_label=line.office_label,
                 group=line.group,
                 category=line.category,
@@ -168,6 +168,7 @@ def budget_store(
                 last_month=line.last_month,
                 monthly=line.monthly,
                 rule_id=line.rule_id,
+                account=line.account,
             )
             for person in budget.persons
             for line in person.lines

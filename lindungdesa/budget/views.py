@@ -104,6 +104,8 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
         "query": scenario_query(year, scenario),
         "section": "anggaran",
         "years": range(_this_year() - 1, _this_year() + 3),
+        # A desa's page is budget_home + code + "/": one reverse() for a regency's hundreds of links.
+        "budget_home": reverse("budget-home"),
     }
     if region.level == 4 and not region.is_village:
         return render(request, "budget/region.html", ctx)
@@ -111,7 +113,11 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
     if scenario not in scenarios:
         scenarios.append(scenario)
     # A desa shows its people line by line; larger regions need only the totals, which are much quicker.
-    budgets = region_budgets(region, year, scenarios, lines=region.level == 4)
+    # A province shows its regencies, a regency or kecamatan its desa for the chosen scenario: the totals per
+    # desa of the other scenarios are not read (selectors.region_budgets).
+    budgets = region_budgets(
+        region, year, scenarios, lines=region.level == 4, desa=[scenario] if region.level > 1 else False
+    )
     by_scenario = {b.scenario: b for b in budgets}
     current, everyone = budgets[0], budgets[1]
     ctx.update(
@@ -226,6 +232,10 @@ def regency_settings(request: HttpRequest, code: str) -> HttpResponse:
         "risiko": setting.risk_group,
         "kategori_bpd": setting.bpd_category,
         "penghasilan_bpd": int(setting.bpd_declared_income),
+        "akun_bpd": setting.bpd_account.code,
+        "nama_akun_bpd": setting.bpd_account.name,
+        "kegiatan_bpd": setting.bpd_account.activity,
+        "nama_kegiatan_bpd": setting.bpd_account.activity_name,
     }
     for (group, programme), payer in payers.items():
         initial[RegencySettingsForm.field_name(group, programme, compute.EMPLOYER)] = payer.employer
@@ -277,12 +287,18 @@ def _settings_save(region: Region, form: RegencySettingsForm, user: User) -> int
     year, reason = data["tahun"], data["alasan"]
     changed = payer_rules_set(regency=region, from_year=year, payers=form.payers(), user=user, reason=reason)
     current = setting_in_force(region, year)
-    wanted = (data["risiko"], data["kategori_bpd"], data["penghasilan_bpd"])
-    if (current.risk_group, current.bpd_category, current.bpd_declared_income) != wanted:
+    account = compute.Account(
+        data["akun_bpd"], data["nama_akun_bpd"], data["kegiatan_bpd"], data["nama_kegiatan_bpd"]
+    )
+    wanted = (data["risiko"], data["kategori_bpd"], data["penghasilan_bpd"], account)
+    in_force = (current.risk_group, current.bpd_category, current.bpd_declared_income, current.bpd_account)
+    if in_force != wanted:
         row = BudgetSetting.objects.filter(regency=region, from_year=year).first() or BudgetSetting(
             regency=region, from_year=year, programmes=",".join(current.programmes)
         )
-        row.risk_group, row.bpd_category, row.bpd_declared_income = wanted
+        row.risk_group, row.bpd_category, row.bpd_declared_income = wanted[:3]
+        row.bpd_account, row.bpd_account_name = account.code, account.name
+        row.bpd_activity, row.bpd_activity_name = account.activity, account.activity_name
         row.legal_basis = reason
         budget_setting_save(setting=row, user=user, reason=reason)
         changed += 1

@@ -17,7 +17,7 @@ from django.utils import timezone
 from lindungdesa.indicators.services import data_changed
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import nik_check
+from lindungdesa.lib.nik import nik_agrees, nik_check
 from lindungdesa.officials.boundary import (
     foreign_participant_message,
     participant_inside,
@@ -141,6 +141,7 @@ def match_confirm(*, proposal: MatchProposal, region: str | None, user=None) -> 
         raise ValidationError({"kpj": [foreign_participant_message()]})
     enrolment.person_id = proposal.person_id
     enrolment.save(update_fields=["person", "updated_at"])
+    _complete_nik(proposal.person_id, enrolment.nik)
     now = timezone.now()
     proposal.state, proposal.decided_by, proposal.decided_at = MatchProposal.State.CONFIRMED, user, now
     proposal.save(update_fields=["state", "decided_by", "decided_at"])
@@ -149,6 +150,25 @@ def match_confirm(*, proposal: MatchProposal, region: str | None, user=None) -> 
         state=MatchProposal.State.REFUSED, decided_by=user, decided_at=now
     )
     return enrolment
+
+
+def _complete_nik(person_id: int, nik: str) -> None:
+    """A person held without a NIK takes the NIK of the participant confirmed as them, when it is a valid
+    NIK that agrees with what is held of them and no other person holds it."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    if person.nik is not None or not nik:
+        return
+    try:
+        facts = nik_check(nik)
+    except ValueError:
+        return
+    if nik_agrees(facts, birth_date=person.birth_date, sex=person.sex or None):
+        return
+    if Person.objects.filter(nik=facts.nik).exists():
+        return
+    person.nik = facts.nik
+    person.sex = person.sex or facts.sex
+    person.save(update_fields=["nik", "sex", "updated_at"])
 
 
 @transaction.atomic

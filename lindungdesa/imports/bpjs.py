@@ -43,6 +43,7 @@ from .engine import (
     fetch_values,
     insert,
     plainly_valid,
+    skipped_message,
     snapshot,
     update,
 )
@@ -200,8 +201,15 @@ class BpjsRows:
         columns = memo.columns
 
         def take(
-            name: str, parser: Callable[[Any], Any], *, optional: bool = False, cached: bool = True
+            name: str,
+            parser: Callable[[Any], Any],
+            *,
+            optional: bool = False,
+            cached: bool = True,
+            soft: bool = False,
         ) -> None:
+            """`soft`: a value the record can do without (docs/imports.md, "What is refused and what is
+            warned"): unreadable, it is left out with a warning instead of refusing the row."""
             cell = values.get(name)
             if _blank(cell):
                 out[name] = None
@@ -214,21 +222,28 @@ class BpjsRows:
                 ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, ())
                 if ok:
                     out[name] = result
+                elif soft:
+                    out[name] = None
+                    warnings.append((name, skipped_message(result)))
                 else:
                     problems.append((name, result))
                 return
             try:
                 out[name] = parser(cell)
             except v.CellError as exc:
-                problems.append((name, str(exc)))
+                if soft:
+                    out[name] = None
+                    warnings.append((name, skipped_message(str(exc))))
+                else:
+                    problems.append((name, str(exc)))
 
         take("nik", v.parse_nik_cell, cached=False)
         take("nama", _name, cached=False)
         take("kpj", v.parse_kpj, optional=True, cached=False)
-        take("tanggal_lahir", v.parse_date, optional=True)
+        take("tanggal_lahir", v.parse_date, optional=True, soft=True)  # the NIK tells it
         take("program", v.parse_programmes)
-        take("kategori", v.parse_category, optional=True)
-        take("upah", v.parse_amount, optional=True)
+        take("kategori", v.parse_category, optional=True, soft=True)
+        take("upah", v.parse_amount, optional=True, soft=True)
         take("tanggal_kepesertaan", v.parse_date)
         take("bulan_iuran_terakhir", v.parse_month, optional=True)
         take("status", v.parse_bpjs_status, optional=True)

@@ -33,6 +33,7 @@ from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.instances import build_from
@@ -200,6 +201,13 @@ SERVICE_FIELD_NAMES = {
     "kpj": "kpj",
     "__all__": "baris",
 }
+
+
+def skipped_message(problem: str) -> str:
+    """The warning of a cell the record can do without, left out because it cannot be read."""
+    return _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.") % {
+        "problem": problem
+    }
 
 
 def problems_of(exc: ValidationError) -> list[Problem]:
@@ -755,8 +763,6 @@ def _take(
     key = reading.key
     if key is not None and key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
-    for field_name, message in reading.warnings:
-        summary.warnings.append(RowError(row_number, field_name, message))
     if reading.problems or reading.row is None:
         return reading.problems
     recorder = Recorder()
@@ -770,10 +776,36 @@ def _take(
         seen[key] = row_number
     summary.accepted += 1
     setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
-    for field_name, message in recorder.warnings:
+    # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
+    if recorder.outcome != Outcome.UNCHANGED and len(summary.people) < PEOPLE_KEPT:
+        summary.people.append(row_person(row_number, recorder))
+    for field_name, message in (*reading.warnings, *recorder.warnings):
         summary.warnings.append(RowError(row_number, field_name, message))
     changes.extend(recorder.changes)
     return []
+
+
+PEOPLE_KEPT = 500  # rows named on a batch's page; the counts tell the rest
+
+
+def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
+    """Whom one accepted row creates or changes, as the preview names them: the person of the position it
+    made (else of the one it changed), the person, or the BPJS participant."""
+    from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
+
+    def rank(change: tuple) -> tuple[int, int]:
+        obj, action, _before = change
+        kind = 0 if isinstance(obj, Position) else 1 if isinstance(obj, Person) else 2
+        return (kind, 0 if action == _CREATE else 1)
+
+    obj = min(recorder.changes, key=rank)[0]
+    if isinstance(obj, Position):
+        name, nik, what = obj.person.name, obj.person.nik, obj.office_label
+    elif isinstance(obj, Person):
+        name, nik, what = obj.name, obj.nik, ""
+    else:
+        name, nik, what = getattr(obj, "bpjs_name", ""), getattr(obj, "nik", ""), getattr(obj, "kpj", "")
+    return {"row": row_number, "action": recorder.outcome, "name": name, "nik": nik or "", "what": what}
 
 
 def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
@@ -813,6 +845,7 @@ def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, di
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
     batch.headers = headers
     batch.warnings = [warning.as_dict() for warning in summary.warnings]
+    batch.people = summary.people
     for name in ("total_rows", "accepted", "rejected", "created", "updated", "unchanged"):
         setattr(batch, name, getattr(summary, name))
     batch.state = state

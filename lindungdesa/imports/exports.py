@@ -127,7 +127,7 @@ def findings_xlsx(title: str, findings: Iterable[Finding], *, personal: bool) ->
             [
                 f.desa_code,
                 f.desa_name,
-                f.person.nik if personal else nik_mask(f.person.nik),
+                (f.person.nik if personal else None) or nik_mask(f.person.nik),
                 f.person.name,
                 f.office,
                 kpj if personal else kpj_mask(kpj),
@@ -160,7 +160,7 @@ def proposals_xlsx(proposals: Iterable[MatchProposal], *, personal: bool) -> byt
                 e.bpjs_name,
                 e.bpjs_birth_date,
                 e.kpj if personal else kpj_mask(e.kpj),
-                p.person.nik if personal else nik_mask(p.person.nik),
+                (p.person.nik if personal else None) or nik_mask(p.person.nik),
                 p.person.name,
                 p.person.birth_date,
                 p.reason,

@@ -126,7 +126,7 @@ def uploads_prune(*, now: datetime.datetime | None = None, dry_run: bool = False
                 BatchChange.objects.filter(batch=batch).delete()
                 RejectedRow.objects.filter(batch=batch).delete()
                 # A warning may quote a value from the file (an odd KPJ): details go with the rows.
-                ImportBatch.objects.filter(pk=pk).update(file="", warnings=[], pruned_at=now)
+                ImportBatch.objects.filter(pk=pk).update(file="", warnings=[], people=[], pruned_at=now)
         _file_gone(summary, name, size, dry_run)
 
     _orphans_prune(summary, draft_cutoff, dry_run)

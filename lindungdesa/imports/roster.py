@@ -25,17 +25,21 @@ from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import NikFacts
+from lindungdesa.lib.nik import NikFacts, nik_agrees
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.officials.rules import (
-    has_one_holder,
+    ONE_HOLDER_OFFICES,
+    is_same_seat,
+    nik_missing_message,
+    no_identity_message,
     person_disagreements,
     person_values,
     position_new,
     position_own_problems,
     position_problems,
     unit_key,
+    unit_name_missing_message,
 )
 from lindungdesa.regions.models import Region
 
@@ -51,6 +55,7 @@ from .engine import (
     plainly_valid,
     plainly_valid_value,
     plainly_valid_values,
+    skipped_message,
     snapshot,
     update,
 )
@@ -64,7 +69,6 @@ POSITION_FIELDS = [
     "acting",
     "end_reason",
 ]
-ONE_HOLDER_OFFICES = frozenset(o.value for o in Office if has_one_holder(o))
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 _SET_BY_IMPORT = ("group", "person", "desa")  # a position's fields that no cell gives as such
 
@@ -79,6 +83,14 @@ def phone_kept_message() -> str:
         "Nomor HP tidak diubah: orang ini juga tercatat di wilayah lain, jadi nomornya diubah oleh operator "
         "kabupaten/provinsi."
     )
+
+
+_NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
+
+
+def _no_nik(cell: Any) -> bool:
+    """A NIK cell that says the NIK is not known: the row is read as having none."""
+    return type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK
 
 
 def _blank(cell: Any) -> bool:
@@ -113,21 +125,59 @@ def position_start(
     return position
 
 
+def who_without_nik(desa: str, name: str, birth_date) -> str:
+    """The key of a person without a NIK: within its desa, the normalised name and the birth date
+    (`name_key`: case, spacing, titles and degrees aside). A NIK is 16 digits: the two never meet."""
+    return f"~{desa}|{name_key(name)}|{birth_date.isoformat()}"
+
+
 class Holdings:
-    """What one chunk's rows may touch: their people by NIK, those people's positions, and the one-holder
-    seats of their desa. Kept up to date row by row; what changed is written after the next chunk's
-    holdings are fetched (`take_writes`).
+    """What one chunk's rows may touch: their people by who they are (the NIK, or for a person without one
+    `who_without_nik`), those people's positions, and the one-holder seats of their desa. Kept up to date
+    row by row; what changed is written after the next chunk's holdings are fetched (`take_writes`).
 
-    `previous`: the holdings of the chunk before, whose changes may not be in the database yet. What it
-    holds of a NIK or desa this chunk needs is taken over as it is (the database would give it as it was),
-    and any position it holds replaces the database's copy of the same position."""
+    `keys`: the rows' people (NIK or `who_without_nik`); `unnamed`: the `who_without_nik` of every row,
+    with its desa, birth date and NIK (None), to find a person without a NIK (or, for a row whose NIK is
+    new, the person the NIK completes). `previous`: the holdings of the chunk before, whose changes may
+    not be in the database yet. What it holds of a person or desa this chunk needs is taken over as it is (the
+    database would give it as it was), and any position it holds replaces the database's copy of it."""
 
-    def __init__(self, niks: set[str], desa_codes: set[str], previous: Holdings | None = None) -> None:
+    def __init__(
+        self,
+        keys: set[str],
+        desa_codes: set[str],
+        previous: Holdings | None = None,
+        unnamed: dict[str, tuple[str, Any, str | None]] | None = None,
+    ) -> None:
         earlier = previous.persons if previous is not None else {}
-        carried = {nik for nik in niks if nik in earlier}
-        self.persons: dict[str, Person] = {nik: earlier[nik] for nik in carried}
-        fetched = {p.id: p for p in fetch_objects(Person, "nik", niks - carried)}
+        unnamed = unnamed or {}
+        carried = {key for key in keys | unnamed.keys() if key in earlier}
+        self.persons: dict[str, Person] = {key: earlier[key] for key in carried}
+        niks = {key for key in keys - carried if not key.startswith("~")}
+        fetched = {p.id: p for p in fetch_objects(Person, "nik", niks)}
         self.persons.update((p.nik, p) for p in fetched.values())
+        # People by desa, name and birth date: only where a row has no NIK or a NIK new to the database.
+        wanted = {
+            key: place
+            for key, place in unnamed.items()
+            if key not in carried and (key in keys or place[2] not in self.persons)
+        }
+        if wanted:
+            found = Position.objects.filter(
+                desa_id__in=sorted({desa for desa, _born, _nik in wanted.values()}),
+                person__birth_date__in=sorted({born for _desa, born, _nik in wanted.values()}),
+            ).select_related("person")
+            for position in found.order_by("person_id"):
+                person = position.person
+                key = who_without_nik(position.desa_id, person.name, person.birth_date)
+                if key not in wanted or key in self.persons:
+                    continue
+                if key not in keys and person.nik is not None:
+                    continue  # a NIK completes only a person without one
+                person = fetched.setdefault(person.id, person)
+                self.persons[key] = person
+                if person.nik is not None:
+                    self.persons.setdefault(person.nik, person)
         known: dict[int, Position] = {}  # every saved position the chunk before holds, by key
         if previous is not None:
             known = {p.id: p for p in previous._positions() if p.id is not None}
@@ -140,7 +190,7 @@ class Holdings:
             else:
                 position.person = fetched[position.person_id]
             positions[position.id] = position
-        taken_over = [p for nik in carried for p in previous.by_person.get(nik, ())]
+        taken_over = [p for key in carried for p in previous.by_person.get(id(earlier[key]), ())]
         taken_over += [
             p
             for desa in desa_codes & loaded
@@ -157,17 +207,26 @@ class Holdings:
             if position.id in known:
                 position = known[position.id]
             elif position.id not in positions:
-                position.person = self.persons.get(position.person.nik, position.person)
+                held = fetched.get(position.person_id)
+                if held is None and position.person.nik is not None:
+                    held = self.persons.get(position.person.nik)
+                position.person = held or position.person
             positions.setdefault(position.id, position)
         self.desa_codes = desa_codes  # the desa whose one-holder seats are all held here
-        self.by_person: dict[str, list[Position]] = defaultdict(list)  # by NIK, in id order, new ones last
+        # Positions by their person (`id()` of the one object held for each), in id order, new ones last.
+        self.by_person: dict[int, list[Position]] = defaultdict(list)
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
+        # One object for each person: a position the chunk before held may carry another copy of them.
+        by_id = {p.id: p for p in self.persons.values() if p.id is not None}
         for position in sorted(positions.values(), key=lambda p: p.id):
-            self._index(position, position.person.nik)
+            person = by_id.get(position.person_id)
+            if person is not None and position.person is not person:
+                position.person = person
+            self._index(position, position.person)
         for position in previous.new_positions if new else ():  # in the order they were made
             if id(position) in new:
-                self._index(position, position.person.nik)
+                self._index(position, position.person)
         self.new_persons: list[Person] = []
         self.new_positions: list[Position] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
@@ -180,25 +239,30 @@ class Holdings:
         for held in self.by_seat.values():
             yield from held
 
-    def _index(self, position: Position, nik: str) -> None:
-        self.by_person[nik].append(position)
+    def _index(self, position: Position, person: Person) -> None:
+        self.by_person[id(person)].append(position)
         if position.office in ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
 
-    def add_person(self, person: Person) -> None:
-        self.persons[person.nik] = person
+    def of(self, person: Person) -> list[Position]:
+        """The positions held of this person (the one object held for them)."""
+        return self.by_person.get(id(person), [])
+
+    def add_person(self, person: Person, *keys: str) -> None:
+        for key in keys:
+            self.persons[key] = person
         self.new_persons.append(person)
 
-    def add_position(self, position: Position, nik: str) -> None:
-        """A new position of the person with this NIK (the caller has it at hand: `position.person.nik`
-        costs a descriptor and a cache look-up)."""
-        self._index(position, nik)
+    def add_position(self, position: Position, person: Person) -> None:
+        """A new position of this person (the caller has it at hand: `position.person` costs a descriptor
+        and a cache look-up)."""
+        self._index(position, person)
         self.new_positions.append(position)
 
-    def position_at(self, nik: str, desa: str, office: str, unit_name: str, start) -> Position | None:
+    def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start."""
         unit = unit_key(unit_name)
-        for position in self.by_person.get(nik, ()):
+        for position in self.by_person.get(id(person), ()):
             if (
                 position.desa_id == desa
                 and position.office == office
@@ -228,7 +292,7 @@ def _write(
     changed_persons = [p for p in changed_persons.values() if p.id is not None]
     changed_positions = [p for p in changed_positions.values() if p.id is not None]
     insert(Person, new_persons)
-    update(Person, changed_persons, ["phone"])
+    update(Person, changed_persons, ["phone", "nik", "sex"])
     for position in new_positions:
         # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
         # that would also drop the cached person, which is the very one the key now names.
@@ -257,7 +321,8 @@ class RosterRows:
         self._position_verdicts: dict[tuple, bool] = {}
 
     def required(self) -> set[str]:
-        needed = {"nik", "nama", "jabatan"}
+        # No NIK column is needed: a row may name its person by name and birth date (OpenSID's A.4 book).
+        needed = {"nama", "jabatan"}
         if self.default_desa is None:
             needed.add("kode_desa")
         return needed
@@ -288,29 +353,38 @@ class RosterRows:
             self._all_loaded = True
 
     def pack(self, row: dict[str, Any]) -> dict[str, Any]:
-        facts: NikFacts = row["nik_facts"]
+        facts: NikFacts | None = row["nik_facts"]
         return {
             **row,
             "desa": row["desa"].code,
-            "nik_facts": (facts.district_code, facts.birth_date, facts.sex),
+            "nik_facts": (facts.district_code, facts.birth_date, facts.sex) if facts is not None else None,
         }
 
     def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
         row["desa"] = self._regions[row["desa"]]
-        district, birth_date, sex = row["nik_facts"]
-        row["nik_facts"] = NikFacts(row["nik"], district, birth_date, sex)
+        if row["nik_facts"] is not None:
+            district, birth_date, sex = row["nik_facts"]
+            row["nik_facts"] = NikFacts(row["nik"], district, birth_date, sex)
         return row
 
     def read(self, values: dict[str, Any]) -> Reading:
         """Every cell parsed; all problems of the row reported together."""
         problems: list[tuple[str, str]] = []
+        warnings: list[tuple[str, str]] = []  # what the row lacks or has unreadable, kept without it
         out: dict[str, Any] = {}
         memo = self._memo
         columns = memo.columns
 
         def take(
-            name: str, parser: Callable[..., Any], *args: Any, optional: bool = False, cached: bool = True
+            name: str,
+            parser: Callable[..., Any],
+            *args: Any,
+            optional: bool = False,
+            cached: bool = True,
+            soft: bool = False,
         ) -> None:
+            """`soft`: a value the record can do without (docs/imports.md, "What is refused and what is
+            warned"): unreadable, it is left out with a warning instead of refusing the row."""
             cell = values.get(name)
             if cell is None or (isinstance(cell, str) and not cell.strip()):  # _blank, inline: 20 a row
                 if optional:
@@ -324,32 +398,48 @@ class RosterRows:
                 ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, args)
                 if ok:
                     out[name] = result
+                elif soft:
+                    out[name] = None
+                    warnings.append((name, skipped_message(result)))
                 else:
                     problems.append((name, result))
                 return
             try:
                 out[name] = parser(cell, *args)
             except v.CellError as exc:
-                problems.append((name, str(exc)))
+                if soft:
+                    out[name] = None
+                    warnings.append((name, skipped_message(str(exc))))
+                else:
+                    problems.append((name, str(exc)))
 
-        take("nik", v.parse_nik_facts, cached=False)
-        if "nik" in out:
-            facts = out["nik_facts"] = out["nik"]  # what the NIK says, for deciding the person
+        if _no_nik(values.get("nik")):
+            values = {**values, "nik": None}  # "-", "belum ada": as a village writes an unknown NIK
+        take("nik", v.parse_nik_facts, optional=True, cached=False)
+        facts = out["nik_facts"] = out.get("nik")  # what the NIK says, for deciding the person
+        if facts is not None:
             out["nik"] = facts.nik
         take("nama", _name, cached=False)
-        take("jenis_kelamin", v.parse_sex, optional=True)
-        take("tanggal_lahir", v.parse_date, optional=True)
+        # Birth date and sex are the person's identity only without a NIK (which tells both).
+        soft = facts is not None
+        take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
+        take("tanggal_lahir", v.parse_date, optional=True, soft=soft)
         if out.get("tanggal_lahir") is None and not _blank(values.get("tempat_tanggal_lahir")):
-            take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False)
+            take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
-        take("kelompok", v.parse_group, optional=True)
+        if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
+            if not any(name in ("tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
+                problems.append(("nik", no_identity_message()))
+        elif "nik" in out and out["nik"] is None:
+            warnings.append(("nik", nik_missing_message()))
+        take("kelompok", v.parse_group, optional=True, soft=True)
         take("jabatan", v.parse_office, out.get("kelompok"))
-        take("nama_dusun", _dusun, optional=True)
-        take("status_jabatan", v.parse_acting, optional=True)
-        take("nomor_sk", _sk_number, optional=True, cached=False)
-        take("tanggal_sk", v.parse_date, optional=True)
+        take("nama_dusun", _dusun, optional=True, soft=True)
+        take("status_jabatan", v.parse_acting, optional=True, soft=True)
+        take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
+        take("tanggal_sk", v.parse_date, optional=True, soft=True)
         if not _blank(values.get("nomor_tanggal_sk")):
-            take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False)
+            take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
             number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
             out["nomor_sk"] = out["nomor_sk"] or number or None
             out["tanggal_sk"] = out["tanggal_sk"] or day
@@ -364,8 +454,8 @@ class RosterRows:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
-        take("penghasilan_bulanan", v.parse_amount, optional=True)
-        take("no_hp", v.parse_phone, optional=True, cached=False)
+        take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
+        take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
         take("status_aktif", v.parse_active, optional=True)
         if out.get("status_aktif") is False and out.get("akhir_menjabat") is None:
             problems.append(
@@ -412,11 +502,18 @@ class RosterRows:
             ):
                 problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
         out["desa"] = desa
+        born = out.get("tanggal_lahir") or (facts.birth_date if facts is not None else None)
+        out["born"] = born  # given, or told by the NIK
+        if born is not None and code and out.get("nama"):
+            out["unnamed"] = who_without_nik(code, out["nama"], born)
         key = self._duplicate_key(values, out, code)
         if problems:
             return Reading(None, problems, key)
+        out["who"] = out["nik"] or out["unnamed"]
+        if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
+            warnings.append(("nama_dusun", unit_name_missing_message()))
         out["person_ok"], out["position_ok"] = self._checks(out)
-        return Reading(out, problems, key)
+        return Reading(out, problems, key, warnings)
 
     def _checks(self, row: dict[str, Any]) -> tuple[bool, bool]:
         """Whether a new person and a new position made of this row would pass the checks that depend on
@@ -490,8 +587,9 @@ class RosterRows:
         }
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any], code: str) -> tuple | None:
-        """The same person, desa, office and dusun (as the office cell names it) twice in one file."""
-        nik = out.get("nik")
+        """The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
+        names it) twice in one file."""
+        nik = out.get("nik") or out.get("unnamed")
         if nik is None:
             return None
         try:
@@ -503,9 +601,12 @@ class RosterRows:
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         previous = self._held
-        self._held = Holdings({row["nik"] for row in rows}, {row["desa"].code for row in rows}, previous)
+        unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
+        self._held = Holdings(
+            {row["who"] for row in rows}, {row["desa"].code for row in rows}, previous, unnamed
+        )
         if self.scope_code:
-            new = {row["nik"] for row in rows} - self._held.persons.keys()
+            new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
         if previous is not None:
             self._unwritten.append(previous.take_writes())
@@ -520,28 +621,41 @@ class RosterRows:
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        nik = row["nik"]
+        nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
         # Everything is checked before anything changes: a rejected row leaves no trace.
-        person = held.persons.get(nik)
+        person = held.persons.get(row["who"])
+        completed = None  # a person without a NIK whom this row's NIK completes
+        if person is None and nik is not None:
+            completed = held.persons.get(row["unnamed"])
+            if completed is not None and completed.nik is None:
+                person = completed
+            else:
+                completed = None
         new_person = person is None
         owned = True  # the importer's region holds every position of the person (`boundary`)
         if person is None:
-            if nik in self._held_elsewhere:  # by a BPJS participant placed outside the region
+            if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
             person = self._person_new(row, checked=row["person_ok"])
             if not row["person_ok"]:
-                clean_fields(person)  # the NIK is known to be new
+                clean_fields(person, exclude=("nik",) if nik is None else ())  # the NIK is known to be new
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
                 # row's desa is under the region: `read`). A NIK held only elsewhere is refused before
                 # anything is compared, so that the answer says nothing of the person.
-                reach = person_reach(self.scope_code, [p.desa_id for p in held.by_person.get(nik, ())])
+                reach = person_reach(self.scope_code, [p.desa_id for p in held.of(person)])
                 person_write_check(self.scope_code, reach)
                 owned = reach is not Reach.SHARED
+                if completed is not None and nik in self._held_elsewhere:
+                    person_write_check(self.scope_code, Reach.OUTSIDE)
             errors = person_disagreements(
                 person, name=row["nama"], birth_date=row["tanggal_lahir"], sex=row["jenis_kelamin"]
             )
+            if completed is not None:
+                # The NIK must agree with what is held of the person, as a new person's would.
+                facts = row["nik_facts"]
+                errors.update(problems_of_nik(facts, person))
             if errors:
                 raise ValidationError(errors)
         new_phone = not new_person and row["no_hp"] and row["no_hp"] != person.phone
@@ -549,18 +663,27 @@ class RosterRows:
             # The person also serves (or served) elsewhere: their phone is not this region's to change.
             recorder.warnings.append(("no_hp", phone_kept_message()))
             new_phone = False
+        if completed is not None:
+            before = snapshot(person, ["nik", "sex"])
+            person.nik = nik
+            person.sex = person.sex or row["nik_facts"].sex
+            held.persons[nik] = person
+            held.changed_persons[id(person)] = person
+            recorder.updated(person, before)
 
         office = row["jabatan"]
         desa: Region = row["desa"]
         fields = self._position_fields(row)
         acting, unit_name, income = fields["acting"], fields["unit_name"], fields["monthly_income"]
         start = row["mulai_menjabat"]
-        existing = None if new_person else held.position_at(nik, desa.code, office.office, unit_name, start)
+        existing = None
+        if not new_person:
+            existing = held.position_at(person, desa.code, office.office, unit_name, start)
         if existing is not None:
             changed = self._position_changes(existing, row, acting, income)
             if changed:
                 self._check_changes(
-                    existing, changed, held.by_person[nik], held.by_seat[(desa.code, office.office)]
+                    existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
             if new_phone:
                 self._phone(person, row["no_hp"], held, recorder)
@@ -576,13 +699,12 @@ class RosterRows:
         predecessors = []
         seat = held.by_seat.get((desa.code, office.office), ())
         if seat:
-            unit = unit_key(unit_name)
             predecessors = [
                 holder
                 for holder in seat
                 if holder.term_start < start
-                and holder.person.nik != nik
-                and (office.office != Office.KEPALA_DUSUN or unit_key(holder.unit_name) == unit)
+                and not _same_person(holder.person, person)
+                and is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
             ]
         position = position_start(
@@ -590,12 +712,12 @@ class RosterRows:
             person=person,
             region=self.scope_code,
             checked=row["position_ok"],
-            same_person=held.by_person.get(nik, []),
+            same_person=held.of(person),
             # The predecessors' terms end the day before this one starts: they no longer overlap it.
             same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,
         )
         if new_person:
-            held.add_person(person)
+            held.add_person(person, row["who"], row["unnamed"])
             recorder.created(person)
         elif new_phone:
             self._phone(person, row["no_hp"], held, recorder)
@@ -605,7 +727,7 @@ class RosterRows:
             holder.end_reason = Position.EndReason.REPLACED
             held.changed_positions[id(holder)] = holder
             recorder.updated(holder, before)
-        held.add_position(position, nik)
+        held.add_position(position, person)
         recorder.created(position)
 
     def _phone(self, person: Person, phone: str, held: Holdings, recorder: Recorder) -> None:
@@ -644,6 +766,16 @@ class RosterRows:
                 setattr(position, key, value)
         if errors:
             raise ValidationError(errors)
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    return a is b or (a.id is not None and a.id == b.id)
+
+
+def problems_of_nik(facts: NikFacts, person: Person) -> dict[str, list[str]]:
+    """What a NIK given to a person held without one contradicts of them (birth date, sex)."""
+    problems = nik_agrees(facts, birth_date=person.birth_date, sex=person.sex or None)
+    return {"nik": problems} if problems else {}
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):

@@ -22,6 +22,9 @@ class ImportSummary:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    # Who the accepted rows create or change (`engine.row_person`), the first rows only: personal data, so
+    # kept out of `as_dict` (which the command line prints).
+    people: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {

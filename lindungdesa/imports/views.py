@@ -13,6 +13,7 @@ from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import (
     BPJS_IMPORT,
     IMPORT_VIEW,
+    PEOPLE_VIEW,
     PERSONAL_VIEW,
     ROSTER_IMPORT,
     can,
@@ -21,6 +22,7 @@ from lindungdesa.accounts.permissions import (
 )
 from lindungdesa.accounts.scope import home_region
 from lindungdesa.lib.months import Month
+from lindungdesa.lib.nik import nik_mask
 from lindungdesa.lib.pii import mask_text
 
 from . import exports
@@ -187,7 +189,12 @@ def _detail(
         rejected = batch.rejected_rows.all()
         shown = list(rejected[:REJECTED_SHOWN])
         warnings = getattr(batch, "warnings", None) or []
+        # Names for roles that see the people of the rosters; NIKs whole only with the personal-data right.
+        people = (
+            [{**p, "nik": p["nik"] or None} for p in batch.people] if can(request.user, PEOPLE_VIEW) else []
+        )
         if not can(request.user, PERSONAL_VIEW):
+            people = [{**p, "nik": nik_mask(p["nik"])} for p in people]
             # A message may quote the value it is about (an odd KPJ, a birth date): masked, dates too.
             for row in shown:
                 row.message = mask_text(row.message, dates=True)
@@ -198,6 +205,8 @@ def _detail(
             rejected_shown=REJECTED_SHOWN,
             can_undo=_can_undo(batch),
             warnings=warnings,
+            people=people,
+            people_more=batch.created + batch.updated - len(people),
             reconcile=_reconcile_link(request.user, batch),
         )
     return render(request, "imports/detail.html", ctx)

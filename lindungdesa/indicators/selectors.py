@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from lindungdesa.enrolment.models import StatusRule, person_protected
 from lindungdesa.lib.months import Month
-from lindungdesa.officials.models import Position, serving_on
+from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import Region, under
 
 from .compute import Breakdown, DesaCounts, Totals, aggregate
@@ -48,6 +48,17 @@ def desa_rows(code: str, period: Month) -> list[tuple[str, str, int, int]]:
         .annotate(serving=Count("id"), protected=Count("id", filter=Q(is_protected=True)))
         .order_by()
     )
+
+
+def serving_without_nik(code: str, period: Month) -> int:
+    """How many people serving under `code` at the end of `period` have no NIK yet: counted in every figure
+    like anyone serving, and named so that their desa completes the NIK (docs/imports.md)."""
+    # From the people's side: those without a NIK are few (the NIK's unique index finds them), however
+    # large the region.
+    serving = Position.objects.filter(
+        serving_on(period.last_day), under(code, "desa__code"), person_id=OuterRef("pk")
+    )
+    return Person.objects.filter(Exists(serving), nik__isnull=True).count()
 
 
 def region_indicators(region: Region, period: Month) -> RegionIndicators:

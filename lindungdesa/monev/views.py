@@ -24,6 +24,7 @@ from lindungdesa.accounts.permissions import (
     require,
 )
 from lindungdesa.accounts.scope import scope_q
+from lindungdesa.indicators.selectors import serving_without_nik
 from lindungdesa.indicators.views import user_province
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
@@ -151,6 +152,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_assign": can(request.user, CASE_ASSIGN),
             "today": today,
             "section": "monev",
+            # Serving without a NIK in the user's part of the province: counted in the figures like anyone.
+            "without_nik": serving_without_nik(
+                request.user.region_id or round_.province_id, Month.parse(round_.evaluated_month)
+            ),
         },
     )
 

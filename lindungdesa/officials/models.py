@@ -29,8 +29,6 @@ class Office(models.TextChoices):
 
 
 BPD_OFFICES = frozenset({Office.BPD_KETUA, Office.BPD_WAKIL_KETUA, Office.BPD_SEKRETARIS, Office.BPD_ANGGOTA})
-# Offices with one holder per desa at a time; kepala dusun is one per dusun, anggota BPD many.
-SINGLE_HOLDER_OFFICES = frozenset(Office) - {Office.KEPALA_DUSUN, Office.BPD_ANGGOTA}
 # Kepala desa and BPD serve fixed terms (UU 3/2024 Pasal 39 and 56).
 MAX_TERM_YEARS = {Office.KEPALA_DESA: 8, **{o: 8 for o in BPD_OFFICES}}
 
@@ -56,10 +54,14 @@ class Person(models.Model):
     # Unique by a constraint rather than `unique=True`: on PostgreSQL that would add a second index on the
     # column (varchar_pattern_ops, for LIKE 'prefix%'), which only the demo generator's one look-up asks of
     # people's NIKs; every new person then costs one B-tree insert fewer at a random place. Validation gives
-    # the same message.
-    nik = models.CharField(_("NIK"), max_length=16)
+    # the same message. NULL while the NIK is not known yet (an OpenSID A.4 book, a typed roster without
+    # one): such a person is told apart within its desa by normalised name and birth date
+    # (`imports.roster.who_without_nik`) until a roster row or a confirmed BPJS match gives the NIK. NULL, not
+    # "", so that the unique constraint leaves every unknown NIK alone.
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)  # noqa: DJ001
     name = models.CharField(_("nama"), max_length=150)
-    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    # Blank only for a person without a NIK whose roster row gave no sex (a NIK tells it otherwise).
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +70,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("orang")
         verbose_name_plural = _("orang")
+        # NULLs are distinct in a unique constraint (SQLite and PostgreSQL alike): it binds known NIKs only,
+        # and validation still names the NIK field (a conditional constraint would report on no field).
         constraints = [models.UniqueConstraint(fields=["nik"], name="person_nik_unique")]
 
     def __str__(self) -> str:

@@ -22,7 +22,6 @@ from lindungdesa.regions.models import Region
 from .models import (
     BPD_OFFICES,
     MAX_TERM_YEARS,
-    SINGLE_HOLDER_OFFICES,
     Acting,
     Group,
     Office,
@@ -65,16 +64,25 @@ def unit_key(unit_name: str) -> str:
     return unit_name.strip().casefold()
 
 
-def has_one_holder(office: str) -> bool:
-    """One holder at a time: per desa, or per dusun for kepala dusun (anggota BPD are many)."""
-    return office in SINGLE_HOLDER_OFFICES or office == Office.KEPALA_DUSUN
+# The offices with one holder at a time (a "seat"): one per desa, and kepala dusun one per dusun; anggota
+# BPD are many. The one name for this rule: hand entry, the registry and imports all ask these.
+ONE_HOLDER_OFFICES = frozenset(o.value for o in Office) - {Office.BPD_ANGGOTA.value}
 
 
-def is_same_seat(a: Position, b: Position) -> bool:
-    """The same office in the same desa (and, for kepala dusun, the same dusun)."""
-    if a.desa_id != b.desa_id or a.office != b.office:
+def is_same_seat(desa: str, office: str, unit_name: str, other: Position) -> bool:
+    """Whether `other` sits in the one-holder seat of `office` in desa `desa` (code): for kepala dusun, of
+    the same dusun. A kepala dusun whose dusun is not named is a seat of their own: two unnamed kepala
+    dusun of one desa are two people, not a conflict (the dusun is completed later)."""
+    if office not in ONE_HOLDER_OFFICES or other.office != office or other.desa_id != desa:
         return False
-    return a.office != Office.KEPALA_DUSUN or unit_key(a.unit_name) == unit_key(b.unit_name)
+    if office != Office.KEPALA_DUSUN:
+        return True
+    unit = unit_key(unit_name)
+    return bool(unit) and unit_key(other.unit_name) == unit
+
+
+def unit_name_missing_message() -> str:
+    return _("Nama dusun belum diisi: lengkapi nama dusun kepala dusun ini (kolom nama_dusun).")
 
 
 def position_own_problems(candidate: Position) -> Problems:
@@ -104,8 +112,6 @@ def position_own_problems(candidate: Position) -> Problems:
         fail("acting", "Penjabat (Pj) hanya untuk jabatan kepala desa.")
     if candidate.acting and office in BPD_OFFICES:
         fail("acting", "Jabatan BPD tidak mengenal Pj atau Plt.")
-    if office == Office.KEPALA_DUSUN and not candidate.unit_name.strip():
-        fail("unit_name", "Nama dusun wajib diisi untuk kepala dusun.")
     if candidate.monthly_income is not None and candidate.monthly_income < 0:
         fail("monthly_income", "Penghasilan tidak boleh negatif.")
     return errors
@@ -164,8 +170,9 @@ def position_problems(
             # Held outside the writer's region: which office, where and when are not the writer's to know.
             fail("office", elsewhere_message())
 
-    if has_one_holder(office):
-        holders = others(p for p in same_seat if is_same_seat(p, candidate))
+    if office in ONE_HOLDER_OFFICES:
+        seat = (candidate.desa_id, office, candidate.unit_name)
+        holders = others(p for p in same_seat if is_same_seat(*seat, p))
         for other in sorted(holders, key=_by_term):
             fail(
                 "office",
@@ -227,7 +234,7 @@ def person_new(**arguments: Any) -> Person:
 
 def person_values(
     *,
-    nik: str,
+    nik: str | None,
     name: str,
     sex: str | None,
     birth_date: date | None,
@@ -241,21 +248,30 @@ def person_values(
     values, with these facts, have passed these checks already. `person_new` builds the person of them; an
     import's reader checks them without one.
 
+    `nik` None: the NIK is not known yet (`nik_missing_message`); the person is then told apart by name and
+    birth date, so both are required, and the sex stays blank when not given.
+
     Raises ValidationError; field checks (`full_clean`) are for the caller.
     """
-    if facts is None or facts.nik != nik:
+    if nik is None:
+        if birth_date is None:
+            raise ValidationError({"nik": no_identity_message()})
+        facts = None
+    elif facts is None or facts.nik != nik:
         checked = False
         try:
             facts = nik_check(nik)
         except NikError as exc:
             raise ValidationError({"nik": str(exc)}) from exc
-    if not checked:
+    if not checked and facts is not None:
         problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
         if problems:
             raise ValidationError({"nik": problems})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Nama wajib diisi."})
+    if facts is None:
+        return {"nik": None, "name": name, "sex": sex or "", "birth_date": birth_date, "phone": phone}
     return {
         "nik": facts.nik,
         "name": name,
@@ -263,6 +279,16 @@ def person_values(
         "birth_date": birth_date or facts.birth_date,
         "phone": phone,
     }
+
+
+def no_identity_message() -> str:
+    return _("NIK kosong: isi NIK, atau paling tidak nama dan tanggal lahir agar orang ini dapat dikenali.")
+
+
+def nik_missing_message() -> str:
+    return _(
+        "NIK belum ada: orang ini dicatat dengan nama dan tanggal lahir; lengkapi NIK-nya (dari KTP/KK)."
+    )
 
 
 def person_disagreements(person: Person, *, name: str, birth_date: date | None, sex: str | None) -> Problems:

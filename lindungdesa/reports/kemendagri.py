@@ -18,7 +18,7 @@ from lindungdesa.indicators.exports import write_sheet
 from lindungdesa.indicators.models import RegionFigure, Snapshot
 from lindungdesa.indicators.progress import STATUS_LABELS
 from lindungdesa.indicators.progress_selectors import IndicatorProgress
-from lindungdesa.indicators.selectors import fresh_snapshot, totals_of
+from lindungdesa.indicators.selectors import fresh_snapshot, serving_without_nik, totals_of
 from lindungdesa.indicators.services import snapshot_take
 from lindungdesa.lib.cells import xlsx_row
 from lindungdesa.lib.idformat import date_id, datetime_id, number_id, percent_id
@@ -101,6 +101,8 @@ class Report:
     desa: list[tuple[str, str, str, str, Totals]]  # code, desa, kecamatan, kabupaten, totals
     made_at: object
     monev: "MonevSection | None" = None
+    # People serving without a NIK yet, counted at the time of the report: they are in every figure above.
+    without_nik: int = 0
 
     @property
     def nobody(self) -> list[tuple[str, str, str, str, Totals]]:
@@ -146,7 +148,8 @@ def report_build(*, province_code: str, period: Month, user=None, snapshot: Snap
                     totals,
                 )
             )
-    return Report(province, period, snapshot, dash, kecamatan, desa, timezone.localtime(), monev)
+    without_nik = serving_without_nik(province.code, period)
+    return Report(province, period, snapshot, dash, kecamatan, desa, timezone.localtime(), monev, without_nik)
 
 
 # XLSX -----------------------------------------------------------------------------------------------------
@@ -237,6 +240,7 @@ def report_xlsx(report: Report) -> bytes:
         ["Anggota BPD menjabat", t.bpd_serving],
         ["Anggota BPD terlindungi", t.bpd_protected],
         ["Cakupan anggota BPD (%)", t.bpd_coverage_pct],
+        ["Menjabat tanpa NIK (ikut dihitung di atas; NIK belum ada)", report.without_nik],
         [],
         ["Indikator", *PROGRESS_HEADER, "perlu_tambahan_per_bulan"],
     ]

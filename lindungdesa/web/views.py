@@ -21,7 +21,7 @@ from lindungdesa.accounts.scope import home_region, region_for_user, scoped
 from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
 from lindungdesa.indicators.dashboard import dashboard
-from lindungdesa.indicators.selectors import region_indicators
+from lindungdesa.indicators.selectors import region_indicators, serving_without_nik
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
@@ -83,6 +83,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         return _desa(request, region, period, ctx)
 
     dash = dashboard(region, period)
+    ctx["without_nik"] = serving_without_nik(region.code, period)
     base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
     ctx.update(
         dashboard=dash,
@@ -115,6 +116,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpResponse:
     if desa.is_village:
         ctx["total"] = region_indicators(desa, period).total
+        ctx["without_nik"] = serving_without_nik(desa.code, period)
         # A read-only viewer sees the figures, not the people behind them.
         if can(request.user, PEOPLE_VIEW, desa.code):
             ctx["roster"] = desa_roster(desa, period)

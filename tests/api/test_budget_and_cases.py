@@ -36,6 +36,7 @@ def test_a_budget_has_the_command_s_fields_and_adds_up(operator, roster):  # noq
         "total",
         "by_source",
         "by_programme",
+        "by_account",
         "children",
     }
     assert (data["region"], data["year"], data["scenario"]) == ("61.03", 2027, "all-serving")

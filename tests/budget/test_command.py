@@ -22,7 +22,7 @@ from tests.budget.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = {"region", "year", "scenario", "persons", "total", "by_source", "by_programme"}
+FIELDS = {"region", "year", "scenario", "persons", "total", "by_source", "by_programme", "by_account"}
 
 
 def run(*args: str) -> str:

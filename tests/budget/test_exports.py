@@ -12,8 +12,18 @@ from lindungdesa.budget.compute import ALL_SERVING, CURRENT, Scenario
 from lindungdesa.budget.selectors import region_budget, stored_budget
 from lindungdesa.budget.services import budget_store
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
-from tests.budget.conftest import ALL_SERVING_TOTAL, CURRENT_BY_SOURCE, CURRENT_TOTAL, KAPUAS, NEXT, PENYELADI
+from tests.budget.conftest import (
+    ALL_SERVING_TOTAL,
+    CURRENT_BY_SOURCE,
+    CURRENT_TOTAL,
+    KAPUAS,
+    NEXT,
+    PENYELADI,
+    person,
+    serve,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 5, 5)
@@ -133,3 +143,40 @@ def test_an_adopted_budget_downloads_as_adopted(budget_roster, village_operator)
 def test_kapuas_pdf_is_about_the_kecamatan(budget_roster):
     text = pdf_text(exports.budget_pdf(budget(KAPUAS, lines=False), today=TODAY))
     assert "KECAMATAN KAPUAS" in text
+
+
+def _long_roster(count: int) -> None:
+    """`count` kepala dusun in Penyeladi besides the hand-made roster: enough rows for several pages."""
+    for n in range(1, count + 1):
+        who = person(KAPUAS, date(1970 + n % 30, 1 + n % 12, 1 + n % 28), 100 + n, f"Warga Uji Nomor{n:02d}")
+        serve(who, PENYELADI, Office.KEPALA_DUSUN, "2022200", unit_name=f"Lembah{n:02d}")
+
+
+def test_a_long_desa_sheet_never_splits_a_row_and_keeps_the_signature_with_the_text(budget_roster):
+    _long_roster(70)
+    content = exports.budget_pdf(budget(scenario=ALL_SERVING), today=TODAY)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(content)).pages]
+    assert len(pages) >= 3
+    for n in range(1, 71):
+        # The name and the office under it are one cell of one row, its amounts after: one page, whole.
+        row = f"Warga Uji Nomor{n:02d} Kepala Dusun Lembah{n:02d} PU: JKK, JKM Rp2.022.200 12 Rp10.920"
+        assert sum(row in text for text in pages) == 1, n
+    with_rows = [text for text in pages if "Kepala Dusun Lembah" in text]
+    assert len(with_rows) >= 2
+    assert all("Nama / jabatan" in text for text in with_rows)  # the header repeats on every page
+    last = pages[-1]
+    assert "( Budi Santoso )" in last
+    # The signature page holds the legal basis with it, never the signature alone.
+    assert "Dasar hukum dan aturan iuran yang dipakai" in last and "Permendagri 20/2018" in last
+
+
+def test_a_long_regency_summary_never_splits_a_row(budget_roster):
+    content = exports.budget_pdf(budget("61.03", lines=False), today=TODAY)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(content)).pages]
+    desa = Region.objects.filter(code__startswith="61.03.", kind__in=Region.VILLAGE_KINDS)
+    assert len(pages) >= 2 and desa.count() > 40
+    for name, district in desa.values_list("name", "parent__name"):
+        # Name and kecamatan are one cell of one row: on one page, together.
+        assert sum(f"{name} ({district})" in text for text in pages) >= 1, name
+    assert "Dasar hukum dan aturan iuran yang dipakai" in pages[-1]
+    assert "Kepala Dinas Pemberdayaan Masyarakat dan Desa" in pages[-1]

@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from lindungdesa.budget.models import Budget, PayerRule, RuleChange
+from lindungdesa.budget.models import Budget, BudgetSetting, PayerRule, RuleChange
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.regions.models import Region
 from tests.budget.conftest import (
@@ -211,6 +211,7 @@ def test_the_regency_operator_sets_who_pays(client, sanggau_operator, budget_ros
         "kategori_bpd": "BPU",
         "penghasilan_bpd": "1000000",
         "alasan": "Perbup 12/2026",
+        **BPD_ACCOUNT_DEFAULT,
     }
     for group in ("aparat", "bpd"):
         form.update({f"{group}_jkk_employer": "APBD", f"{group}_jkm_employer": "APBD"})
@@ -225,6 +226,41 @@ def test_the_regency_operator_sets_who_pays(client, sanggau_operator, budget_ros
     budget = client.get(f"/anggaran/{PENYELADI}/").content.decode()
     assert rp(12 * (5824 + 5339)) in budget.split("APBDes (bukan Dana Desa)</h2>")[1].split("</div>")[0]
     assert RuleChange.objects.filter(kind="payer", changed_by=sanggau_operator).count() == 1
+
+
+BPD_ACCOUNT_DEFAULT = {
+    "akun_bpd": "5.1.4.91",
+    "nama_akun_bpd": "Jaminan Ketenagakerjaan BPD",
+    "kegiatan_bpd": "01.01.05",
+    "nama_kegiatan_bpd": "Penyediaan Tunjangan BPD",
+}
+
+
+def test_the_regency_operator_names_its_account_for_bpd_premiums(client, sanggau_operator, budget_roster):
+    client.force_login(sanggau_operator)
+    html = client.get(f"/anggaran/61.03/pengaturan/?tahun={NEXT}").content.decode()
+    assert 'value="5.1.4.91"' in html and 'value="01.01.05"' in html  # the default, shown
+    form = {"tahun": NEXT, "risiko": 1, "kategori_bpd": "BPU", "penghasilan_bpd": "1000000"}
+    for group in ("aparat", "bpd"):  # the village pays everything
+        form.update({f"{group}_{p}_employer": "APBDES" for p in ("jkk", "jkm", "jht", "jp")})
+        form.update({f"{group}_jht_worker": "PESERTA", f"{group}_jp_worker": "PESERTA"})
+    bad = {**form, **BPD_ACCOUNT_DEFAULT, "akun_bpd": "5.1.4", "alasan": "Perbup 3/2026"}
+    html = client.post("/anggaran/61.03/pengaturan/", bad).content.decode()
+    assert "Tulis kode rekening objek, mis. 5.1.4.91." in html
+    form.update(
+        akun_bpd="5.1.5.02",
+        nama_akun_bpd="Jaminan Ketenagakerjaan Anggota BPD",
+        kegiatan_bpd="01.01.06",
+        nama_kegiatan_bpd="Penyediaan Operasional BPD",
+        alasan="Perbup 3/2026",
+    )
+    assert client.post("/anggaran/61.03/pengaturan/", form).status_code == 302
+    setting = BudgetSetting.objects.get(regency_id="61.03", from_year=NEXT)
+    assert (setting.bpd_account, setting.bpd_activity) == ("5.1.5.02", "01.01.06")
+    response = client.get(f"/anggaran/{PENYELADI}/anggaran.xlsx?tahun={NEXT}")
+    rows = list(load_workbook(BytesIO(response.content))["RAB Siskeudes"].iter_rows(values_only=True))
+    assert ("01.01.06", "Penyediaan Operasional BPD", None, None, None, 201_600) in rows
+    assert ("5.1.5.02", "Iuran BPJS Ketenagakerjaan JKK, JKM Ketua BPD", 12, "OB", 16_800, 201_600) in rows
 
 
 def test_bad_settings_are_refused_with_messages(client, sanggau_operator):
@@ -273,3 +309,28 @@ def test_budget_pages_have_no_inline_script_style_or_handler(client, analyst, bu
     assert re.findall(r"\sstyle=", html) == [] and re.findall(r"<style", html) == []
     assert re.findall(r"\son[a-z]+=", html) == []
     assert "https://" not in html
+
+
+def test_the_province_page_reads_its_totals_in_a_few_queries(
+    client, analyst, budget_roster, django_assert_max_num_queries
+):
+    client.force_login(analyst)
+    # The first read computes six scenarios from one read of the roster (selectors.region_budgets)...
+    with django_assert_max_num_queries(20):
+        first = client.get("/anggaran/61/")
+    # ...the next ones take them from the cache while the data version stands: the session and user, the
+    # version, the regencies, the adopted budgets.
+    with django_assert_max_num_queries(7):
+        again = client.get("/anggaran/61/")
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|<meta name="csrf-token"[^>]*>')
+    assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
+    assert rp(157_248 + 157_248 + 2_024_496) in again.content.decode()  # Sambas, Nanga Biang, Penyeladi
+
+
+def test_amounts_are_written_as_lokal_writes_them():
+    from lokal import format_rupiah
+
+    from lindungdesa.budget.templatetags.anggaran import rupiah
+
+    for amount in (0, 7, 999, 1_000, 2_426_640, 12_345_678_901, -300):
+        assert rupiah(amount) == format_rupiah(amount)

@@ -1,6 +1,7 @@
 """A region's budget read from the database: the hand-made roster of conftest.py, to the rupiah."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,7 +11,9 @@ from lindungdesa.budget import compute
 from lindungdesa.budget.compute import ALL_SERVING, CURRENT, Scenario
 from lindungdesa.budget.models import BudgetSetting, ContributionRule, PayerRule, SiltapMinimum
 from lindungdesa.budget.selectors import budget_inputs, region_budget, region_budgets
+from lindungdesa.budget.services import budget_setting_save
 from lindungdesa.lib.months import Month
+from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
 from tests.budget.conftest import (
     ALL_SERVING_TOTAL,
@@ -23,6 +26,8 @@ from tests.budget.conftest import (
     NEXT,
     PENYELADI,
     SAMBAS_TOTAL,
+    person,
+    serve,
 )
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +155,7 @@ def test_regency_and_province_totals_are_the_sums_of_their_children(budget_roste
         "total": SAMBAS_TOTAL,
         "by_source": {"APBD": SAMBAS_TOTAL, "APBDES": 0, "PESERTA": 0},
         "by_programme": {"JKK": 12 * 5824, "JKM": 12 * 7280, "JHT": 0, "JP": 0},
+        "by_account": {},  # nothing from the APBDes with the default payers
     }
 
 
@@ -177,7 +183,27 @@ def test_the_reads_are_a_few_grouped_queries_whatever_the_region(budget_roster):
         region = Region.objects.get(code=code)
         with CaptureQueriesContext(connection) as queries:
             region_budget(region, NEXT, Scenario(ALL_SERVING), lines=region.level == 4)
-        assert len(queries) <= 10, code
+        assert len(queries) <= 11, code  # ten reads and the version of the data (totals_version)
+
+
+def test_a_region_s_totals_are_read_from_the_cache_until_the_data_changes(budget_roster):
+    sanggau = Region.objects.get(code="61.03")
+    first = region_budget(sanggau, NEXT, Scenario(ALL_SERVING), lines=False)
+    with CaptureQueriesContext(connection) as queries:
+        again = region_budget(sanggau, NEXT, Scenario(ALL_SERVING), lines=False)
+    # The version of the data, the child regions, the desa and kecamatan names: no roster read.
+    assert len(queries) <= 3
+    assert again.total == first.total and again.budget.desa == first.budget.desa
+    assert [(r.code, t) for r, t in again.children] == [(r.code, t) for r, t in first.children]
+    # A new holder (a post_save: the data version moves) is in the next read.
+    serve(person(KAPUAS, date(1991, 2, 2), 21, "Paulus Baru"), PENYELADI, Office.KAUR_TU_UMUM, "2022200")
+    after = region_budget(sanggau, NEXT, Scenario(ALL_SERVING), lines=False)
+    assert after.total.persons == first.total.persons + 1
+    # A rule change (budget.services, or the admin through it) too.
+    row = BudgetSetting.objects.get(regency__isnull=True)
+    row.bpd_declared_income = Decimal(2_000_000)
+    budget_setting_save(setting=row, user=None, reason="uji")
+    assert region_budget(sanggau, NEXT, Scenario(ALL_SERVING), lines=False).total.total > after.total.total
 
 
 def test_a_past_reference_month_decides_who_is_a_current_participant(budget_roster):

@@ -22,3 +22,12 @@ def test_a_second_person_with_the_same_nik_is_refused_on_the_nik_field():
     assert "NIK" in caught.value.message_dict["nik"][0]
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
+
+
+def test_people_without_a_nik_are_many_and_a_known_nik_stays_unique():
+    # The NIK is not known yet for officials read from an OpenSID A.4 book or a typed roster without one.
+    for name in ("Ahmad Tanpa NIK", "Budi Tanpa NIK"):
+        person = Person(nik=None, name=name, sex="L", birth_date=date(1980, 5, 17))
+        person.full_clean()
+        person.save()
+    assert Person.objects.filter(nik__isnull=True).count() == 2

@@ -77,7 +77,6 @@ def test_the_checks_of_the_position_itself_come_first_and_alone():
         (Office.KEPALA_DESA, "term_end", "8 tahun", {"end": date(2030, 1, 2)}),
         (Office.KAUR_KEUANGAN, "term_end", "sebelum", {"end": date(2021, 12, 31)}),
         (Office.BPD_KETUA, "acting", "BPD", {"acting": Acting.PLT}),
-        (Office.KEPALA_DUSUN, "unit_name", "Nama dusun", {}),
         (Office.KASI_PELAYANAN, "monthly_income", "negatif", {"monthly_income": Decimal(-1)}),
     ],
 )

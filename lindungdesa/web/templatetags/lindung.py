@@ -48,7 +48,8 @@ def bulan(value: Month | date | str | None) -> str:
 
 
 @register.filter
-def nik_samar(nik: str) -> str:
+def nik_samar(nik: str | None) -> str:
+    """The NIK masked; "NIK belum ada" for a person whose NIK is not known yet (the village completes it)."""
     return nik_mask(nik)
 
 
