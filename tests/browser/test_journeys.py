@@ -265,8 +265,9 @@ def test_village_operator_imports_fixes_a_row_downloads_its_budget_and_answers_a
     sheet.cell(row=fixed[0], column=nik_col, value=village.good_nik)
     again = tmp_path / "aparat-penyeladi-perbaikan.xlsx"
     wb.save(again)
-    upload(page, guard, "Daftar aparat dan BPD", again)
+    text = upload(page, guard, "Daftar aparat dan BPD", again)
     assert (count(page, "Akan dibuat"), count(page, "Ditolak")) == ("1", "0")
+    assert "Wulandari" in text  # the preview names who the file will create
     save_batch(page, guard)
     assert count(page, "Baru") == "1"
     page.goto(base + f"/wilayah/{DESA}/")
