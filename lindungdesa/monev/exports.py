@@ -15,6 +15,7 @@ HEADER = [
     "median_hari_sampai_ditutup",
     "cakupan_sebelum_persen",
     "cakupan_sekarang_persen",
+    "menjabat_tanpa_nik",
     *[f"status_{state}" for state in rules.STATES],
 ]
 
@@ -31,6 +32,7 @@ def report_rows(report) -> list[list]:
             r.median_days,
             r.coverage_before,
             r.coverage_after,
+            r.without_nik,
             *[r.by_state.get(state, 0) for state in rules.STATES],
         ]
         for r in report

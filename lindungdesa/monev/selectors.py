@@ -103,6 +103,7 @@ class RegencyReport:
     serving_before: int = 0
     protected_after: int = 0
     serving_after: int = 0
+    without_nik: int = 0  # serving in the case villages at the evaluated month's end with no NIK yet
     by_state: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -129,6 +130,17 @@ def counts_now(code: str, today: date) -> dict[str, DesaCounts]:
     return counts
 
 
+def _serving_without_nik_by_desa(desa_codes: set[str], month: Month) -> dict[str, int]:
+    """Per desa, the people serving at the month's end whose NIK is not known yet (one query)."""
+    rows = (
+        Position.objects.filter(serving_on(month.last_day), desa_id__in=desa_codes, person__nik__isnull=True)
+        .values("desa_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("desa_id", "n")
+    )
+    return dict(rows)
+
+
 def round_report(
     round_: Round, *, today: date, now: dict[str, DesaCounts], region: str | None = None
 ) -> list[RegencyReport]:
@@ -141,7 +153,8 @@ def round_report(
     cases = round_.cases.all()
     if region and region != round_.province_id:
         cases = cases.filter(under(region, "desa__code"))
-    cases = cases.values_list("desa_id", "state", "due_date", "opened_at", "closed_at", "figures")
+    cases = list(cases.values_list("desa_id", "state", "due_date", "opened_at", "closed_at", "figures"))
+    no_nik = _serving_without_nik_by_desa({c[0] for c in cases}, Month.parse(str(round_.evaluated_month)))
     for desa, state, due, opened_at, closed_at, figures in cases:
         regency = ".".join(desa.split(".")[:2])
         for report in (out.setdefault(regency, RegencyReport(regency, regency)), total):
@@ -157,6 +170,7 @@ def round_report(
                 report.overdue += 1
             report.protected_before += figures.get("aparat_protected", 0) + figures.get("bpd_protected", 0)
             report.serving_before += figures.get("aparat_serving", 0) + figures.get("bpd_serving", 0)
+            report.without_nik += no_nik.get(desa, 0)
             c = now.get(desa)
             if c is not None:
                 report.protected_after += c.aparat_protected + c.bpd_protected

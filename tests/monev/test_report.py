@@ -68,3 +68,29 @@ def test_before_acceptance_the_report_uses_the_monthly_figures_and_says_so(roste
     report = report_build(province_code="61", period=MARCH)
     assert report.snapshot.kind == "monthly"
     assert "belum diterima provinsi" in report.monev.statement
+
+
+def test_the_round_report_counts_who_serves_in_a_case_village_without_a_nik(roster, analyst):
+    from lindungdesa.monev.exports import HEADER, report_rows
+    from lindungdesa.monev.selectors import round_report
+    from lindungdesa.officials.models import Office, Person
+    from tests.factories import make_position
+
+    round_ = round_open(
+        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
+    )
+    case = round_.cases.order_by("desa_id").first()
+    nobody = Person.objects.create(nik=None, name="Tanpa Nomor Induk", birth_date=date(1985, 2, 3))
+    desa = Region.objects.get(code=case.desa_id)
+    make_position(desa, Office.KEPALA_DUSUN, date(2022, 1, 1), person=nobody, unit_name="Tanpa NIK")
+    ended = Person.objects.create(nik=None, name="Sudah Berhenti", birth_date=date(1970, 1, 1))
+    make_position(
+        desa, Office.KEPALA_DUSUN, date(2020, 1, 1), date(2025, 12, 31), person=ended, unit_name="Lama"
+    )
+
+    report = round_report(round_, today=date(2026, 3, 16), now={})
+    total = report[-1]
+    regency = next(r for r in report if r.code == case.desa_id[:5])
+    assert (total.without_nik, regency.without_nik) == (1, 1)  # serving at the end of March; not the ended
+    column = HEADER.index("menjabat_tanpa_nik")
+    assert report_rows(report)[-1][column] == 1

@@ -35,7 +35,7 @@ PAGES = [
     ("analyst", f"/wilayah/{KAPUAS}/{Q}", 14),
     ("analyst", f"/rekonsiliasi/61/{Q}", 16),
     ("analyst", "/monev/", 5),
-    ("analyst", "/monev/{round}/", 21),
+    ("analyst", "/monev/{round}/", 22),
     ("analyst", "/monev/kasus/{case}/", 23),
     ("analyst", "/target/", 9),
     ("analyst", "/ucj/", 6),
@@ -44,10 +44,10 @@ PAGES = [
     ("analyst", "/laporan/kemendagri/", 4),
     ("sanggau_operator", f"/wilayah/61.03/{Q}", 17),
     ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 17),
-    ("sanggau_operator", "/monev/{round}/", 21),
+    ("sanggau_operator", "/monev/{round}/", 22),
     ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 25),
     ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 17),
-    ("village_operator", "/monev/{round}/", 19),
+    ("village_operator", "/monev/{round}/", 20),
     ("village_operator", "/monev/kasus/{case}/", 22),
 ]
 
