@@ -443,10 +443,12 @@ def totals_version() -> str:
     from lindungdesa.indicators.models import DataVersion
 
     tables = [m._meta.db_table for m in (ContributionRule, PayerRule, BudgetSetting, SiltapMinimum)]
-    parts = [f"(SELECT COUNT(*) || '/' || COALESCE(MAX(updated_at), '') FROM {t})" for t in tables]
+    # Timestamps as text: PostgreSQL refuses COALESCE of a timestamp with ''.
+    last = "COALESCE(CAST(MAX(updated_at) AS TEXT), '')"
+    parts = [f"(SELECT COUNT(*) || '/' || {last} FROM {t})" for t in tables]
     version = DataVersion._meta.db_table
     parts.append(
-        f"(SELECT version || '/' || COALESCE(changed_at, '') FROM {version} WHERE id = 1)"  # noqa: S608
+        f"(SELECT version || '/' || COALESCE(CAST(changed_at AS TEXT), '') FROM {version} WHERE id = 1)"  # noqa: S608
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 (table names from the models)

@@ -47,7 +47,7 @@ def _save_with_history(obj: models.Model, *, user: User | None, reason: str) -> 
     model = type(obj)
     before = None
     if obj.pk is not None:
-        old = model.objects.select_for_update().filter(pk=obj.pk).first()
+        old = model.objects.select_for_update(of=("self",)).filter(pk=obj.pk).first()
         before = rule_snapshot(old) if old is not None else None
     obj.full_clean()  # includes the check across rows (overlapping dates), see DatedRule.clean
     obj.save()
