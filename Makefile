@@ -60,7 +60,7 @@ test: $(DEV_STAMP)
 	$(BIN)/pytest -n auto --dist loadgroup
 
 test-browser: $(DEV_STAMP)
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m browser -n auto  # each process its own live server and database
 
 FUZZ_SECONDS ?= 120
 fuzz-api: $(DEV_STAMP)

@@ -67,6 +67,7 @@ class Enrolment(models.Model):
         on_delete=models.PROTECT,
         related_name="enrolments",
         db_index=False,
+        verbose_name=_("orang"),
     )
     # Looked up whole, never by its beginning: a plain index (PostgreSQL would add a pattern index to a
     # db_index one).

@@ -94,9 +94,10 @@ def test_changes_made_in_the_browser_show_on_the_audit_page(world, live_server, 
     rows = page.locator("table.audit tbody tr")
     text = rows.all_inner_texts()
     assert any("Dibuat" in r and "sari.desa" in r for r in text), text
-    assert any("Diubah" in r and "first_name" in r and "Sari Dewi" in r for r in text), text
-    matched = [r for r in text if "enrolment.Enrolment" in r and "Diubah" in r]
-    assert matched and "person_id" in matched[0] and "Yohanes Sanggau" in matched[0]
+    # In words: field labels and the kind of data by name, not column names (accounts/audit_display.py).
+    assert any("Diubah" in r and "Nama depan" in r and "Sari Dewi" in r for r in text), text
+    matched = [r for r in text if "Kepesertaan" in r and "Diubah" in r]
+    assert matched and "Orang" in matched[0] and "Yohanes Sanggau" in matched[0]
     assert any("Impor" in r and "aparat-baru.csv" in r for r in text), text
     assert all("agus" in r for r in text)
     page.screenshot(path="test-results/audit.png", full_page=True)

@@ -327,7 +327,8 @@ def branch(regions, tmp_path) -> Branch:
     month = str(Month.of(timezone.localdate()).add(-1))
     # The branch's monthly extract: Budi by his NIK; Siti registered under a NIK with two digits swapped, so
     # only her name and birth date tie her to the roster (a match for a person to confirm).
-    swapped = siti.nik[:-2] + siti.nik[-1] + siti.nik[-2]
+    i = next(i for i in range(len(siti.nik) - 1, 12, -1) if siti.nik[i] != siti.nik[i - 1])
+    swapped = siti.nik[: i - 1] + siti.nik[i] + siti.nik[i - 1] + siti.nik[i + 1 :]
     assert swapped != siti.nik
     rows = [
         {
@@ -497,8 +498,8 @@ def test_province_analyst_opens_a_round_reads_the_trend_and_exports_the_report(
     page = browser_page
     guard = start(page, live_server.url, "analis", DESKTOP)
     assert "/wilayah/61/" in page.url
-    page.wait_for_selector(".chart[data-trend='0'] svg")
-    assert page.locator(".chart[data-trend='0']").is_visible()
+    page.wait_for_selector("svg.trend-svg")  # drawn on the server (indicators' trend_svg)
+    assert page.locator("svg.trend-svg").first.is_visible()
     text = guard.check()
     assert "Tren dan target" in text and "Cakupan aparat desa" in text
     dashboard_month = page.locator("select[name=periode]").input_value()
