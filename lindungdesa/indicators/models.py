@@ -163,6 +163,10 @@ class RegionFigure(models.Model):
     aparat_protected = models.PositiveIntegerField(default=0)
     bpd_serving = models.PositiveIntegerField(default=0)
     bpd_protected = models.PositiveIntegerField(default=0)
+    # People serving at the month's end with no NIK yet, as the NIK stood when the figure was made: a NIK
+    # has no history, so a past month cannot be recounted. NULL in snapshots made before it was stored
+    # (read live instead: selectors.serving_without_nik).
+    serving_without_nik = models.PositiveIntegerField(null=True, blank=True)
 
     COUNTS = (
         "villages",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.enrolment.status import person_protected
@@ -51,15 +52,72 @@ def desa_rows(code: str, period: Month) -> list[tuple[str, str, int, int]]:
     )
 
 
-def serving_without_nik(code: str, period: Month) -> int:
-    """How many people serving under `code` at the end of `period` have no NIK yet: counted in every figure
-    like anyone serving, and named so that their desa completes the NIK (docs/imports.md)."""
+def closing_snapshot(period: Month) -> Snapshot | None:
+    """The monthly snapshot whose without-NIK counts hold for `period`: one made after the month ended
+    (its closing, when the NIKs stood as they did at the month's end), or one nothing has changed since.
+    None for the running month, whose count is read live."""
+    from .services import data_version
+
+    if period >= Month.of(timezone.localdate()):
+        return None
+    snapshot = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
+    if snapshot is None:
+        return None
+    closed = timezone.localtime(snapshot.made_at).date() > period.last_day
+    return snapshot if closed or snapshot.data_version == data_version() else None
+
+
+def _live_without_nik(code: str, period: Month) -> int:
     # From the people's side: those without a NIK are few (the NIK's unique index finds them), however
     # large the region.
     serving = Position.objects.filter(
         serving_on(period.last_day), under(code, "desa__code"), person_id=OuterRef("pk")
     )
     return Person.objects.filter(Exists(serving), nik__isnull=True).count()
+
+
+def serving_without_nik(code: str, period: Month, *, snapshot: Snapshot | None = None) -> int:
+    """How many people serving under `code` at the end of `period` have no NIK yet: counted in every figure
+    like anyone serving, and named so that their desa completes the NIK (docs/imports.md).
+
+    A NIK has no history, so a past month's count is the one its snapshot stored (`snapshot`, else the
+    month's `closing_snapshot`): completing a NIK today does not change it. The running month, and a month
+    whose snapshot predates this count being stored, are counted live."""
+    snapshot = snapshot or closing_snapshot(period)
+    if snapshot is not None:
+        stored = (
+            RegionFigure.objects.filter(snapshot=snapshot, region_code=code)
+            .values_list("serving_without_nik", flat=True)
+            .first()
+        )
+        if stored is not None:
+            return stored
+    return _live_without_nik(code, period)
+
+
+def serving_without_nik_by_desa(desa_codes: set[str], period: Month) -> dict[str, int]:
+    """Per desa, `serving_without_nik` (two queries at most: the closing snapshot's, then live for desa
+    it does not hold)."""
+    out: dict[str, int] = {}
+    snapshot = closing_snapshot(period)
+    if snapshot is not None:
+        out = dict(
+            RegionFigure.objects.filter(
+                snapshot=snapshot, region_code__in=desa_codes, serving_without_nik__isnull=False
+            ).values_list("region_code", "serving_without_nik")
+        )
+    missing = desa_codes - out.keys()
+    if missing:
+        rows = (
+            Position.objects.filter(
+                serving_on(period.last_day), desa_id__in=missing, person__nik__isnull=True
+            )
+            .values("desa_id")
+            .annotate(n=Count("person_id", distinct=True))
+            .values_list("desa_id", "n")
+        )
+        out.update(dict(rows))
+    return {code: n for code, n in out.items() if n}
 
 
 def region_indicators(region: Region, period: Month) -> RegionIndicators:

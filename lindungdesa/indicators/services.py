@@ -53,6 +53,27 @@ def _batches() -> list[dict]:
     ]
 
 
+def _without_nik_by_region(province: str, period: Month) -> dict[str, int]:
+    """Per region under `province` (each desa and its ancestors), the people serving at the end of `period`
+    with no NIK yet, each counted once however many seats they hold (as selectors.serving_without_nik)."""
+    from lindungdesa.officials.models import Position, serving_on
+
+    pairs = (
+        Position.objects.filter(
+            serving_on(period.last_day), under(province, "desa__code"), person__nik__isnull=True
+        )
+        .values_list("desa_id", "person_id")
+        .distinct()
+    )
+    people: dict[str, set[int]] = {}
+    for desa, person in pairs:
+        code = desa
+        while code:
+            people.setdefault(code, set()).add(person)
+            code = parent_of(code)
+    return {code: len(ids) for code, ids in people.items()}
+
+
 def _figures_of(period: Month, provinces: list[str], progress=None) -> list[RegionFigure]:
     """Every region's counts in `period`, each province computed as the dashboard computes it
     (selectors.desa_rows), so a snapshot made while nothing changes equals the live figures."""
@@ -65,6 +86,7 @@ def _figures_of(period: Month, provinces: list[str], progress=None) -> list[Regi
         breakdown = aggregate(villages=villages, rows=desa_rows(province, period), parent_level=1)
         totals = rollup(regions=[code for code, _, _ in regions], desa=breakdown.desa)
         levels = {code: level for code, level, _ in regions}
+        without_nik = _without_nik_by_region(province, period)
         for code, t in totals.items():
             figures.append(
                 RegionFigure(
@@ -78,6 +100,7 @@ def _figures_of(period: Month, provinces: list[str], progress=None) -> list[Regi
                     aparat_protected=t.aparat_protected,
                     bpd_serving=t.bpd_serving,
                     bpd_protected=t.bpd_protected,
+                    serving_without_nik=without_nik.get(code, 0),
                 )
             )
         if progress:
@@ -95,6 +118,23 @@ def _store(snapshot: Snapshot, figures: list[RegionFigure], started: float) -> S
     return snapshot
 
 
+def _keep_closing_without_nik(period: Month, figures: list[RegionFigure]) -> None:
+    """Taken again after `period` ended, a snapshot keeps the without-NIK counts of the one it replaces if
+    that one was also made after the month's end (the month's closing, tasks.snapshot_monthly): a NIK
+    completed since must not change a past month's count. Other figures are recomputed, as they can be."""
+    earlier = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
+    if earlier is None or timezone.localtime(earlier.made_at).date() <= period.last_day:
+        return
+    kept = dict(
+        RegionFigure.objects.filter(snapshot=earlier, serving_without_nik__isnull=False).values_list(
+            "region_code", "serving_without_nik"
+        )
+    )
+    for figure in figures:
+        if figure.region_code in kept:
+            figure.serving_without_nik = kept[figure.region_code]
+
+
 def snapshot_take(
     *, period: Month, user=None, progress: Callable[[int, int], None] | None = None
 ) -> Snapshot:
@@ -106,6 +146,7 @@ def snapshot_take(
     provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", flat=True))
     figures = _figures_of(period, provinces, progress)
     with transaction.atomic():
+        _keep_closing_without_nik(period, figures)
         snapshot, _ = Snapshot.objects.update_or_create(
             period=str(period),
             kind=Snapshot.Kind.MONTHLY,

@@ -12,7 +12,7 @@ from lindungdesa.accounts.scope import scope_q
 from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.enrolment.status import Status, person_q
 from lindungdesa.indicators.compute import DesaCounts, aggregate
-from lindungdesa.indicators.selectors import desa_figures
+from lindungdesa.indicators.selectors import desa_figures, serving_without_nik_by_desa
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.pii import mask_text
 from lindungdesa.officials.models import Position, serving_on
@@ -130,17 +130,6 @@ def counts_now(code: str, today: date) -> dict[str, DesaCounts]:
     return counts
 
 
-def _serving_without_nik_by_desa(desa_codes: set[str], month: Month) -> dict[str, int]:
-    """Per desa, the people serving at the month's end whose NIK is not known yet (one query)."""
-    rows = (
-        Position.objects.filter(serving_on(month.last_day), desa_id__in=desa_codes, person__nik__isnull=True)
-        .values("desa_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("desa_id", "n")
-    )
-    return dict(rows)
-
-
 def round_report(
     round_: Round, *, today: date, now: dict[str, DesaCounts], region: str | None = None
 ) -> list[RegencyReport]:
@@ -154,7 +143,7 @@ def round_report(
     if region and region != round_.province_id:
         cases = cases.filter(under(region, "desa__code"))
     cases = list(cases.values_list("desa_id", "state", "due_date", "opened_at", "closed_at", "figures"))
-    no_nik = _serving_without_nik_by_desa({c[0] for c in cases}, Month.parse(str(round_.evaluated_month)))
+    no_nik = serving_without_nik_by_desa({c[0] for c in cases}, Month.parse(str(round_.evaluated_month)))
     for desa, state, due, opened_at, closed_at, figures in cases:
         regency = ".".join(desa.split(".")[:2])
         for report in (out.setdefault(regency, RegencyReport(regency, regency)), total):

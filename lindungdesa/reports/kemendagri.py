@@ -148,7 +148,7 @@ def report_build(*, province_code: str, period: Month, user=None, snapshot: Snap
                     totals,
                 )
             )
-    without_nik = serving_without_nik(province.code, period)
+    without_nik = serving_without_nik(province.code, period, snapshot=snapshot)
     return Report(province, period, snapshot, dash, kecamatan, desa, timezone.localtime(), monev, without_nik)
 
 
