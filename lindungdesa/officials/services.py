@@ -31,22 +31,48 @@ def _overlapping(start: date, end: date | None) -> Q:
 
 
 @transaction.atomic
+def person_without_nik_in(desa: str, *, name: str, birth_date: date) -> Person | None:
+    """The person an import would take a row without a NIK for: one holding (or having held) an office in
+    `desa` with the same normalised name and birth date (`imports.roster.who_without_nik`)."""
+    from lindungdesa.imports.roster import who_without_nik
+
+    key = who_without_nik(desa, name, birth_date)
+    positions = Position.objects.filter(desa_id=desa, person__birth_date=birth_date).select_related("person")
+    for position in positions.order_by("person_id"):
+        if who_without_nik(desa, position.person.name, position.person.birth_date) == key:
+            return position.person
+    return None
+
+
 def person_register(
     *,
     region: str | None,
-    nik: str,
+    nik: str | None,
     name: str,
     sex: str | None = None,
     birth_date: date | None = None,
     phone: str = "",
+    desa: str | None = None,
 ) -> Person:
     """Create a person, or return the one already holding the NIK: when it is inside the writer's `region`
     (None: the whole country; `boundary`) and the name, birth date and sex given agree with it.
 
     A NIK held only outside the region (by a person, or by a BPJS participant matched to nobody that would
     then be linked to them) is refused before anything is compared, so that the answer says nothing of the
-    person; inside, a disagreement quotes only what the caller sent."""
-    person = person_new(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
+    person; inside, a disagreement quotes only what the caller sent.
+
+    Without a NIK (None or ""), name and birth date are required and tell the person apart within `desa`,
+    as imports do (`person_without_nik_in`): the person found there is the same one, else a new one is
+    kept with "NIK belum ada"."""
+    person = person_new(nik=nik or None, name=name, sex=sex, birth_date=birth_date, phone=phone)
+    if person.nik is None:
+        existing = desa and person_without_nik_in(desa, name=person.name, birth_date=person.birth_date)
+        if existing:
+            person_write_check(region, person_reach_of(region, existing))
+            return existing
+        person.full_clean()
+        person.save()
+        return person
     existing = Person.objects.filter(nik=person.nik).first()
     if existing is not None:
         person_write_check(region, person_reach_of(region, existing))
@@ -162,7 +188,7 @@ def position_replace(
 def position_appoint(
     *,
     region: str | None,
-    nik: str,
+    nik: str | None,
     name: str,
     desa: Region,
     office: str,
@@ -176,7 +202,9 @@ def position_appoint(
     API and forms that take a person and an office together. `region`: the writer's (None: the whole
     country); the desa is checked before the NIK, so that a desa outside says nothing of the NIK."""
     person_write_check(region, Reach.NEW, desa=desa.code)
-    person = person_register(region=region, nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
+    person = person_register(
+        region=region, nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone, desa=desa.code
+    )
     return position_start(
         region=region, person=person, desa=desa, office=office, term_start=term_start, **term
     )
@@ -227,7 +255,7 @@ def position_hand_over(
     *,
     region: str | None,
     position: Position,
-    nik: str,
+    nik: str | None,
     name: str,
     term_start: date,
     sex: str | None = None,
@@ -249,7 +277,13 @@ def position_hand_over(
             }
         )
     successor = person_register(
-        region=region, nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone
+        region=region,
+        nik=nik,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        phone=phone,
+        desa=position.desa_id,
     )
     if successor.pk == position.person_id:
         raise ValidationError({"nik": [_("Pengganti adalah pemegang jabatan ini sendiri.")]})

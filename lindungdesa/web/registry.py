@@ -63,6 +63,16 @@ def _form_page(request: HttpRequest, ctx: dict) -> HttpResponse:
     return render(request, template, ctx)
 
 
+def _nik_missing(request: HttpRequest, person: Person) -> None:
+    """A person kept without a NIK: said until it is completed (the desa page says "NIK belum ada")."""
+    if person.nik is None:
+        messages.warning(
+            request,
+            _("NIK belum ada — lengkapi NIK %(name)s dari KTP/KK lewat halaman orangnya.")
+            % {"name": person.name},
+        )
+
+
 def _desa_url(code: str) -> str:
     return reverse("region", kwargs={"code": code}) + "#daftar-aparat"
 
@@ -81,12 +91,14 @@ def official_add(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _done(
+            response = _done(
                 request,
                 _desa_url(desa.code),
                 _("%(name)s dicatat sebagai %(office)s.")
                 % {"name": position.person.name, "office": position.office_label},
             )
+            _nik_missing(request, position.person)
+            return response
     return _form_page(
         request,
         {
@@ -115,7 +127,8 @@ def official_add(request: HttpRequest, code: str) -> HttpResponse:
             ],  # fmt: skip
             "intro": _(
                 "NIK yang sudah tercatat di desa Anda dipakai untuk orang yang sama: nama harus sama dengan "
-                "yang tercatat. Ubah data dirinya lewat halaman orang itu."
+                "yang tercatat. Bila NIK belum ada, nama dan tanggal lahir mengenali orangnya di desa ini. "
+                "Ubah data dirinya lewat halaman orang itu."
             ),
         },
     )
@@ -186,7 +199,7 @@ def position_replace_page(request: HttpRequest, pk: int) -> HttpResponse:
             # Ending the old term is keyed by its own fields: said above the form.
             add_service_errors(form, error, rename={"end_reason": "__all__", "desa": "__all__"})
         else:
-            return _done(
+            response = _done(
                 request,
                 _desa_url(position.desa_id),
                 _("%(new)s menggantikan %(old)s sebagai %(office)s.")
@@ -196,6 +209,8 @@ def position_replace_page(request: HttpRequest, pk: int) -> HttpResponse:
                     "office": successor.office_label,
                 },
             )
+            _nik_missing(request, successor.person)
+            return response
     return _form_page(
         request,
         {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from lindungdesa.lib.values import CellError, parse_phone
 from lindungdesa.officials.models import Acting, Office, Person, Position
+from lindungdesa.officials.rules import no_identity_message
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 # Why a term ends, as the end form offers it: a replacement is the hand-over form's work.
@@ -44,21 +45,32 @@ def _text(
     return field
 
 
-class PersonFields(forms.Form):
-    """Who: a NIK and what the KTP says. A NIK on record is the same person (its name must agree)."""
-
-    nik = _text(
+def _nik(*, required: bool, help_text) -> forms.CharField:
+    return _text(
         gettext_lazy("NIK"),
+        required=required,
         max_length=20,
         inputmode="numeric",
         autocomplete="off",
-        help_text=gettext_lazy("16 angka, seperti di KTP."),
+        help_text=help_text,
+    )
+
+
+class PersonFields(forms.Form):
+    """Who: a NIK and what the KTP says. A NIK on record is the same person (its name must agree). Without a
+    NIK (not known yet), name and birth date tell the person apart within the desa, as imports do."""
+
+    nik = _nik(
+        required=False,
+        help_text=gettext_lazy(
+            "16 angka, seperti di KTP. Bila belum ada, kosongkan: nama dan tanggal lahir mengenali orangnya."
+        ),
     )
     name = _text(gettext_lazy("Nama lengkap"), autocomplete="off")
     birth_date = DayField(
         label=gettext_lazy("Tanggal lahir"),
         required=False,
-        help_text=gettext_lazy("Boleh kosong: dibaca dari NIK."),
+        help_text=gettext_lazy("Boleh kosong bila NIK diisi: dibaca dari NIK."),
     )
     sex = forms.ChoiceField(
         label=gettext_lazy("Jenis kelamin"),
@@ -79,10 +91,18 @@ class PersonFields(forms.Form):
         except CellError as exc:
             raise ValidationError(str(exc)) from None
 
+    def clean(self) -> dict:
+        data = super().clean()
+        # A person without a NIK needs a birth date beside the name (the imports' rule and message).
+        if not data.get("nik") and "nik" not in self.errors and not self.errors.get("birth_date"):
+            if not data.get("birth_date"):
+                self.add_error("nik", no_identity_message())
+        return data
+
     def person_values(self) -> dict:
         data = self.cleaned_data
         return {
-            "nik": data["nik"],
+            "nik": data["nik"] or None,
             "name": data["name"],
             "sex": data.get("sex") or None,
             "birth_date": data.get("birth_date"),
@@ -179,7 +199,7 @@ class HandOverForm(PersonFields, TermFields):
 class PersonEditForm(forms.Form):
     """A person's own fields, corrected: `officials.services.person_update`."""
 
-    nik = PersonFields.base_fields["nik"]
+    nik = _nik(required=True, help_text=gettext_lazy("16 angka, seperti di KTP."))
     name = PersonFields.base_fields["name"]
     birth_date = DayField(label=gettext_lazy("Tanggal lahir"))
     sex = forms.ChoiceField(label=gettext_lazy("Jenis kelamin"), choices=Person.Sex.choices)

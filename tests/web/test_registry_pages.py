@@ -104,7 +104,9 @@ def test_the_rules_of_imports_are_said_beside_their_fields(client, village_opera
     client.force_login(village_operator)
     before = snapshot()
     html = client.post(add_url(), {}).content.decode()
-    assert field_errors(html, "nik") == ["Wajib diisi."]
+    assert field_errors(html, "nik") == [
+        "NIK kosong: isi NIK, atau paling tidak nama dan tanggal lahir agar orang ini dapat dikenali."
+    ]
     assert field_errors(html, "name") == ["Wajib diisi."]
     assert field_errors(html, "office") == ["Pilih jabatan."]
     assert field_errors(html, "term_start") == ["Tanggal ini wajib diisi."]
