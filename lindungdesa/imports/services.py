@@ -6,10 +6,13 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, ProtectedError, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungdesa.accounts import audit
 from lindungdesa.accounts.models import AuditEntry
+from lindungdesa.accounts.scope import contains
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.enrolment.reconcile import enrolments_link_by_nik, match_proposals_refresh, nik_prefix_of
 from lindungdesa.lib.locks import NamedLock, named_lock
@@ -201,7 +204,8 @@ class UndoRefused(Exception):
 
 
 def batch_undo(*, batch: ImportBatch, user=None) -> int:
-    """Undo the last completed batch: delete what it created, restore what it changed. Returns a count.
+    """Undo a completed batch, the last of its region (`undo_blocked_by`) whose objects no later import
+    touched: delete what it created, restore what it changed. Returns a count.
 
     Set by set rather than row by row (a national import writes millions of rows), with the result of
     taking its changes back newest first. Refused while an import runs (a page does not wait for one).
@@ -220,16 +224,22 @@ def _batch_undo(*, batch: ImportBatch, user=None) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.DONE:
         raise UndoRefused("Hanya impor yang selesai yang dapat dibatalkan.")
-    if ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists():
+    if undo_blocked_by(batch) is not None:
         raise UndoRefused("Hanya impor terakhir yang dapat dibatalkan; batalkan dulu impor yang lebih baru.")
     if undo_expired(batch):
         raise UndoRefused(undo_expired_message())
     changes = batch.changes.all()
+    _refuse_when_touched_later(batch)
     # Rows are "changed since" when edited after this batch, or after a later batch was undone (undoing one
     # rewrites the rows it had touched, which must not block undoing the one before).
-    later_undo = ImportBatch.objects.filter(pk__gt=batch.pk, state=ImportBatch.State.UNDONE).aggregate(
-        at=Max("undone_at")
-    )["at"]
+    # Only the undos of later imports in an overlapping region, or that wrote our rows, count: another
+    # region's undo must not hide a page edit made here.
+    undone = ImportBatch.objects.filter(
+        pk__gt=batch.pk, state=ImportBatch.State.UNDONE, undone_at__isnull=False
+    )
+    ours = {pk for pk, scope in undone.values_list("pk", "scope_code") if _overlap(batch.scope_code, scope)}
+    ours |= _touching(batch, undone.exclude(pk__in=ours))
+    later_undo = undone.filter(pk__in=ours).aggregate(at=Max("undone_at"))["at"]
     cutoff = max(t for t in (batch.finished_at, later_undo) if t is not None) if batch.finished_at else None
     labels = list(changes.values_list("model", flat=True).distinct().order_by())
     if cutoff:
@@ -252,6 +262,53 @@ def _batch_undo(*, batch: ImportBatch, user=None) -> int:
     batch.save(update_fields=["state", "undone_at", "undone_by"])
     audit.record_batch(batch, action=AuditEntry.Action.UNDO, user=batch.undone_by)
     return change_count(changes)
+
+
+def _later_saved(batch: ImportBatch):
+    return ImportBatch.objects.filter(state=ImportBatch.State.DONE, dry_run=False, pk__gt=batch.pk)
+
+
+def _overlap(scope: str, other: str) -> bool:
+    # "" is the whole country: it overlaps every region.
+    return contains(scope, other or scope) or contains(other, scope or other)
+
+
+def undo_blocked_by(batch: ImportBatch) -> int | None:
+    """The id of a later saved import in a region overlapping this one's (either inside the other, or the
+    whole country), which must be undone first; None when there is none. A later import in another region
+    does not block: undoing this one leaves its rows alone (`_refuse_when_touched_later` makes sure)."""
+    for pk, scope in _later_saved(batch).order_by("-pk").values_list("pk", "scope_code"):
+        if _overlap(batch.scope_code, scope):
+            return pk
+    return None
+
+
+def _touching(batch: ImportBatch, others) -> set[int]:
+    """Which of the batches `others` wrote an object this batch created or changed (their logs compared,
+    runs of created objects as ranges of keys)."""
+    mine = (
+        batch.changes.filter(model=OuterRef("model"))
+        .alias(last=Coalesce("last_object_id", "object_id"))
+        .filter(object_id__lte=Coalesce(OuterRef("last_object_id"), OuterRef("object_id")))
+        .filter(last__gte=OuterRef("object_id"))
+    )
+    theirs = BatchChange.objects.filter(batch__in=others).filter(Exists(mine))
+    return set(theirs.values_list("batch_id", flat=True).distinct().order_by())
+
+
+def _refuse_when_touched_later(batch: ImportBatch) -> None:
+    """Refuse when a later saved import (of another region: the same region blocks already) wrote an object
+    this batch created or changed (a person serving in both regions): undoing this one would revert it."""
+    hit = min(_touching(batch, _later_saved(batch)), default=None)
+    if hit is not None:
+        raise UndoRefused(
+            _(
+                "Sebagian data dari impor ini sudah diubah oleh impor nomor %(id)s sesudahnya; pembatalan "
+                "akan menghapus perubahan itu. Batalkan dulu impor itu, atau perbaiki datanya secara "
+                "langsung."
+            )
+            % {"id": hit}
+        )
 
 
 def _refuse_when_changed_since(changes, labels: list[str], cutoff) -> None:

@@ -40,7 +40,14 @@ from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
 from .retention import kept_until, undo_expired, undo_expired_message
 from .selectors import batches_for
-from .services import UndoRefused, batch_commit_preview, batch_retry, batch_undo, handler_for
+from .services import (
+    UndoRefused,
+    batch_commit_preview,
+    batch_retry,
+    batch_undo,
+    handler_for,
+    undo_blocked_by,
+)
 from .tasks import import_batch_run, progress_of
 from .template import bpjs_template, roster_template
 
@@ -183,9 +190,7 @@ def _mapping_form(batch: ImportBatch, data=None) -> MappingForm:
 def _can_undo(batch: ImportBatch) -> bool:
     # batch_undo decides; this only spares the user a button that can only be refused.
     return (
-        batch.state == ImportBatch.State.DONE
-        and not undo_expired(batch)
-        and not ImportBatch.objects.filter(state=ImportBatch.State.DONE, pk__gt=batch.pk).exists()
+        batch.state == ImportBatch.State.DONE and not undo_expired(batch) and undo_blocked_by(batch) is None
     )
 
 
