@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindungdesa.enrolment.status import PlainRule, Status, best_membership
@@ -78,11 +79,17 @@ def parse_year(text: str | int, *, this_year: int) -> int:
     """A fiscal year from user input; ValueError with an Indonesian message."""
     value = str(text).strip()
     if not (len(value) == 4 and value.isdigit()):
-        raise ValueError(f"Tahun anggaran harus empat angka, mis. {this_year + 1}, bukan {value[:20]!r}.")
+        raise ValueError(
+            _("Tahun anggaran harus empat angka, mis. %(example)s, bukan %(value)r.")
+            % {"example": this_year + 1, "value": value[:20]}
+        )
     year = int(value)
     last = this_year + YEARS_AHEAD
     if not FIRST_YEAR <= year <= last:
-        raise ValueError(f"Tahun anggaran harus antara {FIRST_YEAR} dan {last}, bukan {year}.")
+        raise ValueError(
+            _("Tahun anggaran harus antara %(first)s dan %(last)s, bukan %(year)s.")
+            % {"first": FIRST_YEAR, "last": last, "year": year}
+        )
     return year
 
 

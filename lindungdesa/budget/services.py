@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.models import User
 from lindungdesa.lib.months import Month
@@ -97,7 +98,7 @@ def payer_rules_set(
     earlier rows or the default); returns the number of rows changed.
     """
     if regency.level != 2:
-        raise ValidationError("Sumber pembayaran diatur per kabupaten/kota.")
+        raise ValidationError(_("Sumber pembayaran diatur per kabupaten/kota."))
     in_force = payers_in_force(regency, from_year)
     changed = 0
     for (group, programme), (employer, worker) in payers.items():
@@ -112,7 +113,9 @@ def payer_rules_set(
         elif (row.employer_payer, row.worker_payer) == (employer, worker):
             continue
         row.employer_payer, row.worker_payer = employer, worker
-        row.legal_basis = reason or row.legal_basis or f"Diatur oleh {regency.name}."
+        row.legal_basis = (
+            reason or row.legal_basis or _("Diatur oleh %(regency)s.") % {"regency": regency.name}
+        )
         _save_with_history(row, user=user, reason=reason)
         changed += 1
     return changed

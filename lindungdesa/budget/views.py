@@ -207,8 +207,11 @@ def budget_adopt(request: HttpRequest, code: str) -> HttpResponse:
         stored = budget_store(region=region, year=year, scenario=scenario, user=request.user)
         messages.success(
             request,
-            f"Anggaran {year} ({scenario.label}) sebesar {compute.fmt_rupiah(stored.total)} ditetapkan. "
-            "Perubahan aturan iuran sesudah ini tidak mengubahnya.",
+            _(
+                "Anggaran %(year)s (%(scenario)s) sebesar %(total)s ditetapkan. Perubahan aturan iuran "
+                "sesudah ini tidak mengubahnya."
+            )
+            % {"year": year, "scenario": scenario.label, "total": compute.fmt_rupiah(stored.total)},
         )
     return redirect(reverse("budget", args=[region.code]) + scenario_query(year, scenario))
 
@@ -250,7 +253,11 @@ def regency_settings(request: HttpRequest, code: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"Pengaturan {region.name} disimpan ({changed} perubahan).")
+                messages.success(
+                    request,
+                    _("Pengaturan %(region)s disimpan (%(n)s perubahan).")
+                    % {"region": region.name, "n": changed},
+                )
                 return redirect(
                     reverse("budget-settings", args=[region.code]) + f"?tahun={form.cleaned_data['tahun']}"
                 )

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from lindungdesa.lib.months import Month
 from lindungdesa.web.forms import PeriodField, period_choices
@@ -69,7 +70,7 @@ class UcjForm(forms.Form):
         data = super().clean()
         population, participants = data.get("working_population"), data.get("participants")
         if population and participants is not None and participants > population:
-            raise ValidationError("Jumlah peserta melebihi penduduk bekerja. Periksa kedua angka.")
+            raise ValidationError(_("Jumlah peserta melebihi penduduk bekerja. Periksa kedua angka."))
         return data
 
 
@@ -87,9 +88,9 @@ class SnapshotForm(forms.Form):
     def clean_period(self) -> Month:
         period = self.cleaned_data["period"]
         if period is None:
-            raise ValidationError("Pilih bulan potret.")
+            raise ValidationError(_("Pilih bulan potret."))
         if period > self.current:
-            raise ValidationError(f"Periode {period} belum berjalan.")
+            raise ValidationError(_("Periode %(period)s belum berjalan.") % {"period": period})
         return period
 
 
@@ -121,7 +122,7 @@ class WorklistForm(forms.Form):
     def clean_periode(self) -> Month | None:
         period = self.cleaned_data["periode"]
         if period is not None and period > self.current:
-            raise ValidationError(f"Periode {period} belum berjalan.")
+            raise ValidationError(_("Periode %(period)s belum berjalan.") % {"period": period})
         return period
 
     def choice(self) -> WorklistChoice:

@@ -1,8 +1,10 @@
 """Reading indicators from the database; the arithmetic lives in compute.py."""
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lindungdesa.enrolment.models import StatusRule
@@ -12,7 +14,7 @@ from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import Region, under
 
 from .compute import Breakdown, DesaCounts, Totals, aggregate
-from .models import RegionFigure, Snapshot
+from .models import DataVersion, RegionFigure, Snapshot
 
 
 @dataclass
@@ -52,28 +54,23 @@ def desa_rows(code: str, period: Month) -> list[tuple[str, str, int, int]]:
     )
 
 
-def closing_snapshot(period: Month) -> Snapshot | None:
-    """The monthly snapshot whose without-NIK counts hold for `period`: one made after the month ended
-    (its closing, when the NIKs stood as they did at the month's end), or one nothing has changed since.
-    None for the running month, whose count is read live."""
-    from .services import data_version
-
+def _closing_figures(period: Month, snapshot: Snapshot | None = None):
+    """The figures (a query, not run) whose stored without-NIK counts hold for `period`: those of
+    `snapshot` when given, else of the month's snapshot if it was made after the month ended (its closing,
+    when the NIKs stood as they did at the month's end) or nothing has changed since. None for the running
+    month, which is counted live. Snapshots made before the count was stored hold none (NULL)."""
+    figures = RegionFigure.objects.filter(serving_without_nik__isnull=False)
+    if snapshot is not None:
+        return figures.filter(snapshot=snapshot)
     if period >= Month.of(timezone.localdate()):
         return None
-    snapshot = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
-    if snapshot is None:
-        return None
-    closed = timezone.localtime(snapshot.made_at).date() > period.last_day
-    return snapshot if closed or snapshot.data_version == data_version() else None
-
-
-def _live_without_nik(code: str, period: Month) -> int:
-    # From the people's side: those without a NIK are few (the NIK's unique index finds them), however
-    # large the region.
-    serving = Position.objects.filter(
-        serving_on(period.last_day), under(code, "desa__code"), person_id=OuterRef("pk")
+    month_end = timezone.make_aware(datetime.combine(period.last_day + timedelta(days=1), time()))
+    version = Coalesce(Subquery(DataVersion.objects.filter(pk=1).values("version")), Value(0))
+    return figures.filter(
+        Q(snapshot__made_at__gte=month_end) | Q(snapshot__data_version=version),
+        snapshot__period=str(period),
+        snapshot__kind=Snapshot.Kind.MONTHLY,
     )
-    return Person.objects.filter(Exists(serving), nik__isnull=True).count()
 
 
 def serving_without_nik(code: str, period: Month, *, snapshot: Snapshot | None = None) -> int:
@@ -81,42 +78,51 @@ def serving_without_nik(code: str, period: Month, *, snapshot: Snapshot | None =
     like anyone serving, and named so that their desa completes the NIK (docs/imports.md).
 
     A NIK has no history, so a past month's count is the one its snapshot stored (`snapshot`, else the
-    month's `closing_snapshot`): completing a NIK today does not change it. The running month, and a month
-    whose snapshot predates this count being stored, are counted live."""
-    snapshot = snapshot or closing_snapshot(period)
-    if snapshot is not None:
-        stored = (
-            RegionFigure.objects.filter(snapshot=snapshot, region_code=code)
-            .values_list("serving_without_nik", flat=True)
-            .first()
-        )
-        if stored is not None:
-            return stored
-    return _live_without_nik(code, period)
+    month's closing snapshot, `_closing_figures`): completing a NIK today does not change it. The running
+    month, and a month whose snapshot predates this count being stored, are counted live. One query."""
+    # From the people's side: those without a NIK are few (the NIK's unique index finds them), however
+    # large the region.
+    serving = Position.objects.filter(
+        serving_on(period.last_day), under(code, "desa__code"), person_id=OuterRef("pk")
+    )
+    live = Person.objects.filter(Exists(serving), nik__isnull=True)
+    figures = _closing_figures(period, snapshot)
+    if figures is None:
+        return live.count()
+    stored = figures.filter(region_code=code).values("serving_without_nik")[:1]
+    counted = live.annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    row = (
+        Region.objects.filter(code=code)
+        .annotate(stored=Subquery(stored), live=Subquery(counted))
+        .values_list("stored", "live")
+        .first()
+    )
+    if row is None:
+        return live.count()
+    return row[0] if row[0] is not None else row[1] or 0
 
 
 def serving_without_nik_by_desa(desa_codes: set[str], period: Month) -> dict[str, int]:
-    """Per desa, `serving_without_nik` (two queries at most: the closing snapshot's, then live for desa
-    it does not hold)."""
-    out: dict[str, int] = {}
-    snapshot = closing_snapshot(period)
-    if snapshot is not None:
-        out = dict(
-            RegionFigure.objects.filter(
-                snapshot=snapshot, region_code__in=desa_codes, serving_without_nik__isnull=False
-            ).values_list("region_code", "serving_without_nik")
+    """Per desa with any, `serving_without_nik` of `period` (one query: the closing snapshot's stored counts
+    beside the live ones, the stored one winning)."""
+    live = (
+        Position.objects.filter(serving_on(period.last_day), desa_id__in=desa_codes, person__nik__isnull=True)
+        .values("desa_id")
+        .annotate(n=Count("person_id", distinct=True), kind=Value(0))
+        .values_list("desa_id", "n", "kind")
+    )
+    figures = _closing_figures(period)
+    if figures is None:
+        rows = list(live)
+    else:
+        stored = (
+            figures.filter(region_code__in=desa_codes)
+            .annotate(kind=Value(1))
+            .values_list("region_code", "serving_without_nik", "kind")
         )
-    missing = desa_codes - out.keys()
-    if missing:
-        rows = (
-            Position.objects.filter(
-                serving_on(period.last_day), desa_id__in=missing, person__nik__isnull=True
-            )
-            .values("desa_id")
-            .annotate(n=Count("person_id", distinct=True))
-            .values_list("desa_id", "n")
-        )
-        out.update(dict(rows))
+        rows = list(stored.union(live, all=True))
+    out = {code: n for code, n, kind in rows if not kind}
+    out.update((code, n) for code, n, kind in rows if kind)
     return {code: n for code, n in out.items() if n}
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.lib.headers import Field, header_score, match_headers
@@ -191,9 +192,9 @@ def target_set(
 ) -> Target | None:
     """Set (or, with value None, remove) one target, keeping the change in the history."""
     if indicator not in Target.Indicator.values:
-        raise ValueError(f"Indikator tidak dikenal: {indicator!r}.")
+        raise ValueError(_("Indikator tidak dikenal: %(indicator)r.") % {"indicator": indicator})
     if value is not None and not Decimal(0) <= Decimal(value) <= Decimal(100):
-        raise ValueError("Target harus antara 0 dan 100 %.")
+        raise ValueError(_("Target harus antara 0 dan 100 %."))
     current = Target.objects.select_for_update().filter(
         region_code=region_code, indicator=indicator, year=year
     )
@@ -239,10 +240,10 @@ def ucj_set(
     user=None,
 ) -> UcjFigure:
     if working_population <= 0:
-        raise ValueError("Jumlah penduduk bekerja harus lebih dari 0.")
+        raise ValueError(_("Jumlah penduduk bekerja harus lebih dari 0."))
     if participants < 0:
-        raise ValueError("Jumlah peserta tidak boleh negatif.")
-    figure, _ = UcjFigure.objects.update_or_create(
+        raise ValueError(_("Jumlah peserta tidak boleh negatif."))
+    figure, _created = UcjFigure.objects.update_or_create(
         region_code=region_code,
         year=year,
         defaults={
@@ -314,9 +315,11 @@ def _whole_number(cell, label: str) -> int:
     try:
         amount = parse_amount(cell)
     except CellError as exc:
-        raise CellError(f"{label}: {exc}") from None
+        raise CellError(_("%(label)s: %(problem)s") % {"label": label, "problem": exc}) from None
     if amount != amount.to_integral_value():
-        raise CellError(f"{label} harus bilangan bulat, bukan {amount}.")
+        raise CellError(
+            _("%(label)s harus bilangan bulat, bukan %(amount)s.") % {"label": label, "amount": amount}
+        )
     return int(amount)
 
 
@@ -338,7 +341,7 @@ def ucj_import_file(
     match = match_headers(table.headers, UCJ_FIELDS)
     missing = sorted({f.name for f in UCJ_FIELDS if f.required} - set(match.mapping.values()))
     if missing:
-        result.failed = "Kolom wajib tidak ditemukan: " + ", ".join(missing) + "."
+        result.failed = _("Kolom wajib tidak ditemukan: %(missing)s.") % {"missing": ", ".join(missing)}
         return result
     known = set(Region.objects.filter(level__lte=2).values_list("code", flat=True))
     seen: dict[tuple[str, int], int] = {}
@@ -349,22 +352,27 @@ def ucj_import_file(
         code = str(values.get("kode_wilayah") or "").strip()
         if code not in known:
             problems.append(
-                ("kode_wilayah", f"Kode wilayah {code!r} tidak dikenal (provinsi atau kabupaten/kota).")
+                (
+                    "kode_wilayah",
+                    _("Kode wilayah %(code)r tidak dikenal (provinsi atau kabupaten/kota).") % {"code": code},
+                )
             )
         elif allowed is not None and not allowed(code):
-            problems.append(("kode_wilayah", f"Anda tidak berwenang mengisi angka UCJ {code}."))
+            problems.append(
+                ("kode_wilayah", _("Anda tidak berwenang mengisi angka UCJ %(code)s.") % {"code": code})
+            )
         year = population = participants = None
         try:
-            year = _whole_number(values.get("tahun"), "Tahun")
+            year = _whole_number(values.get("tahun"), _("Tahun"))
             if not 2000 <= year <= 2100:
-                raise CellError(f"Tahun {year} di luar 2000–2100.")
+                raise CellError(_("Tahun %(year)s di luar 2000–2100.") % {"year": year})
         except CellError as exc:
             problems.append(("tahun", str(exc)))
-        for name, label in (("penduduk_bekerja", "Penduduk bekerja"), ("peserta", "Peserta")):
+        for name, label in (("penduduk_bekerja", _("Penduduk bekerja")), ("peserta", _("Peserta"))):
             try:
                 number = _whole_number(values.get(name), label)
                 if number < 0 or (name == "penduduk_bekerja" and number == 0):
-                    raise CellError(f"{label} harus lebih dari 0.")
+                    raise CellError(_("%(label)s harus lebih dari 0.") % {"label": label})
             except CellError as exc:
                 problems.append((name, str(exc)))
             else:
@@ -373,14 +381,18 @@ def ucj_import_file(
                 else:
                     participants = number
         if population and participants is not None and participants > population:
-            problems.append(("peserta", "Peserta melebihi penduduk bekerja."))
+            problems.append(("peserta", _("Peserta melebihi penduduk bekerja.")))
         word = str(values.get("definisi") or "").strip().lower()
         numerator = NUMERATOR_WORDS.get(word)
         if numerator is None:
-            problems.append(("definisi", "Definisi peserta harus 'aktif', 'terdaftar' atau kosong."))
+            problems.append(("definisi", _("Definisi peserta harus 'aktif', 'terdaftar' atau kosong.")))
         if not problems and (code, year) in seen:
             problems.append(
-                ("baris", f"Wilayah dan tahun yang sama sudah ada di baris {seen[(code, year)]}.")
+                (
+                    "baris",
+                    _("Wilayah dan tahun yang sama sudah ada di baris %(row)s.")
+                    % {"row": seen[(code, year)]},
+                )
             )
         if problems:
             result.errors.extend((row_number, f, m) for f, m in problems)
@@ -407,7 +419,7 @@ def ucj_import_file(
             working_population=population,
             participants=participants,
             numerator=numerator,
-            source=source or (current.source if current else f"Impor {file_name}"),
+            source=source or (current.source if current else _("Impor %(file)s") % {"file": file_name}),
             user=user,
         )
         result.saved += 1

@@ -282,7 +282,9 @@ def ucj(request: HttpRequest) -> HttpResponse:
                 )
                 if result.failed is None and not result.errors:
                     messages.success(
-                        request, f"{result.saved} angka UCJ disimpan, {result.unchanged} tidak berubah."
+                        request,
+                        _("%(saved)s angka UCJ disimpan, %(unchanged)s tidak berubah.")
+                        % {"saved": result.saved, "unchanged": result.unchanged},
                     )
                     return redirect("ucj")
         else:
@@ -352,9 +354,11 @@ def snapshots(request: HttpRequest) -> HttpResponse:
             period = form.cleaned_data["period"]
             result = snapshot_run.enqueue(str(period), request.user.pk)
             if result.is_finished:
-                messages.success(request, f"Potret {period} selesai dihitung.")
+                messages.success(request, _("Potret %(period)s selesai dihitung.") % {"period": period})
             else:
-                messages.success(request, f"Potret {period} sedang dihitung di latar belakang.")
+                messages.success(
+                    request, _("Potret %(period)s sedang dihitung di latar belakang.") % {"period": period}
+                )
             return redirect("snapshots")
     version = data_version()
     rows = (

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungdesa.budget.compute import ALL_SERVING, Scenario, fmt_rupiah
 from lindungdesa.budget.exports import words
@@ -56,11 +57,11 @@ class Premium:
 
     @property
     def note(self) -> str:
-        parts = [f"APBDes {fmt_rupiah(self.apbdes)}"]
+        parts = [_("APBDes %(amount)s") % {"amount": fmt_rupiah(self.apbdes)}]
         if self.apbd:
-            parts.append(f"APBD {fmt_rupiah(self.apbd)}")
+            parts.append(_("APBD %(amount)s") % {"amount": fmt_rupiah(self.apbd)})
         if self.officials:
-            parts.append(f"iuran bagian peserta {fmt_rupiah(self.officials)}")
+            parts.append(_("iuran bagian peserta %(amount)s") % {"amount": fmt_rupiah(self.officials)})
         return "; ".join(parts)
 
 
@@ -178,8 +179,8 @@ def _letters_html(cases: list[Case], *, today: date | None, number: bool) -> tup
                     "due": date_id(d.case.due_date) if d.case.due_date else "",
                     "month": month_label_id(d.month),
                     "evaluated": month_label_id(Month.parse(d.case.round.evaluated_month)),
-                    "aparat": f"{number_id(d.aparat[0])} dari {number_id(d.aparat[1])}",
-                    "bpd": f"{number_id(d.bpd[0])} dari {number_id(d.bpd[1])}",
+                    "aparat": _of(*d.aparat),
+                    "bpd": _of(*d.bpd),
                 }
                 for d in data
             ],
@@ -189,6 +190,10 @@ def _letters_html(cases: list[Case], *, today: date | None, number: bool) -> tup
         },
     )
     return html, data
+
+
+def _of(part: int, whole: int) -> str:
+    return _("%(part)s dari %(whole)s") % {"part": number_id(part), "whole": number_id(whole)}
 
 
 def letters_file(cases: list[Case], *, today: date | None = None, number: bool = True) -> Letters:
@@ -207,20 +212,34 @@ def whatsapp_text(case: Case, *, today: date | None = None) -> str:
     [d] = letter_data([case])
     round_ = case.round
     lines = [
-        f"Yth. Bapak/Ibu Kepala Desa {d.desa.name}, Kec. {d.kecamatan}, {d.kabupaten}.",
-        f"Hasil monev jaminan sosial ketenagakerjaan {round_.period}: {d.aparat[0]} dari {d.aparat[1]} "
-        f"aparat desa dan {d.bpd[0]} dari {d.bpd[1]} anggota BPD sudah terlindungi BPJS Ketenagakerjaan; "
-        f"{d.missing} orang belum.",
+        _("Yth. Bapak/Ibu Kepala Desa %(desa)s, Kec. %(kecamatan)s, %(kabupaten)s.")
+        % {"desa": d.desa.name, "kecamatan": d.kecamatan, "kabupaten": d.kabupaten},
+        _(
+            "Hasil monev jaminan sosial ketenagakerjaan %(period)s: %(aparat)s dari %(aparat_all)s aparat "
+            "desa dan %(bpd)s dari %(bpd_all)s anggota BPD sudah terlindungi BPJS Ketenagakerjaan; "
+            "%(missing)s orang belum."
+        )
+        % {
+            "period": round_.period,
+            "aparat": d.aparat[0],
+            "aparat_all": d.aparat[1],
+            "bpd": d.bpd[0],
+            "bpd_all": d.bpd[1],
+            "missing": d.missing,
+        },
     ]
     lines.append(
-        f"Iuran {d.premium.year} untuk semua yang menjabat: {fmt_rupiah(d.premium.total)} setahun "
-        f"({d.premium.note}). Mohon bagian APBDes dianggarkan (bukan dari Dana Desa) dan semua didaftarkan."
+        _(
+            "Iuran %(year)s untuk semua yang menjabat: %(total)s setahun (%(note)s). Mohon bagian APBDes "
+            "dianggarkan (bukan dari Dana Desa) dan semua didaftarkan."
+        )
+        % {"year": d.premium.year, "total": fmt_rupiah(d.premium.total), "note": d.premium.note}
     )
     if case.due_date:
-        lines.append(f"Mohon kabar paling lambat {date_id(case.due_date)}.")
+        lines.append(_("Mohon kabar paling lambat %(day)s.") % {"day": date_id(case.due_date)})
     if case.letter_number:
-        lines.append(f"Surat resmi nomor {case.letter_number}.")
-    lines.append(f"Terima kasih. — DPMPD {round_.province.name}")
+        lines.append(_("Surat resmi nomor %(number)s.") % {"number": case.letter_number})
+    lines.append(_("Terima kasih. — DPMPD %(province)s") % {"province": round_.province.name})
     return "\n".join(lines)
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from lindungdesa.indicators.compute import DesaCounts, pct
 from lindungdesa.lib.months import Month
 
@@ -71,11 +73,14 @@ def check_move(current: str, target: str, *, note: str, evidence: str = "") -> N
     - back from *terdaftar*, and every escalation, with a note.
     """
     if target not in STATES:
-        raise MoveRefused(f"Status tujuan tidak dikenal: {target!r}.")
+        raise MoveRefused(_("Status tujuan tidak dikenal: %(target)r.") % {"target": target})
     if current == target:
-        raise MoveRefused(f"Kasus sudah berstatus {STATES[target]}.")
+        raise MoveRefused(_("Kasus sudah berstatus %(state)s.") % {"state": STATES[target]})
     if target not in MOVES[current]:
-        raise MoveRefused(f"Dari {STATES[current]} kasus tidak dapat langsung menjadi {STATES[target]}.")
+        raise MoveRefused(
+            _("Dari %(current)s kasus tidak dapat langsung menjadi %(target)s.")
+            % {"current": STATES[current], "target": STATES[target]}
+        )
     note = note.strip()
     if target == ENROLLED and not (note or evidence):
         raise MoveRefused("Sebutkan bukti pendaftaran (mis. nomor KPJ atau ekstrak BPJS) pada catatan.")
@@ -131,8 +136,11 @@ def parse_round_period(text: str) -> RoundPeriod:
         month = Month.parse(text)
     except ValueError:
         raise ValueError(
-            f"Periode putaran {text!r} tidak dikenal: tulis triwulan (2026-Q4), semester (2026-S2) "
-            "atau bulan (2026-11)."
+            _(
+                "Periode putaran %(text)r tidak dikenal: tulis triwulan (2026-Q4), semester (2026-S2) "
+                "atau bulan (2026-11)."
+            )
+            % {"text": text}
         ) from None
     return RoundPeriod(str(month), month, month)
 
@@ -189,7 +197,7 @@ def failing(state: DesaState, criteria: tuple[str, ...], threshold: Decimal = DE
         elif criterion == BPD:
             failed = c.bpd_serving > 0 and c.bpd_protected < c.bpd_serving
         else:
-            raise ValueError(f"Kriteria tidak dikenal: {criterion!r}.")
+            raise ValueError(_("Kriteria tidak dikenal: %(criterion)r.") % {"criterion": criterion})
         if failed:
             out.append(criterion)
     return out
@@ -202,7 +210,10 @@ def parse_criteria(text: str) -> tuple[str, ...]:
         return DEFAULT_CRITERIA
     unknown = [c for c in items if c not in CRITERIA]
     if unknown:
-        raise ValueError(f"Kriteria tidak dikenal: {', '.join(unknown)}. Pilih dari: {', '.join(CRITERIA)}.")
+        raise ValueError(
+            _("Kriteria tidak dikenal: %(unknown)s. Pilih dari: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(CRITERIA)}
+        )
     return tuple(dict.fromkeys(items))
 
 

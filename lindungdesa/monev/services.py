@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.permissions import PERSONAL_EXPORT, can
 from lindungdesa.indicators.models import RegionFigure
@@ -77,15 +78,18 @@ def round_open(
     except ValueError as exc:
         raise MonevError(str(exc)) from None
     if parsed.first > Month.of(today):
-        raise MonevError(f"Periode {parsed.label} belum dimulai.")
+        raise MonevError(_("Periode %(period)s belum dimulai.") % {"period": parsed.label})
     chosen = tuple(criteria) if criteria else rules.DEFAULT_CRITERIA
     unknown = [c for c in chosen if c not in rules.CRITERIA]
     if unknown:
-        raise MonevError(f"Kriteria tidak dikenal: {', '.join(unknown)}.")
+        raise MonevError(_("Kriteria tidak dikenal: %(unknown)s.") % {"unknown": ", ".join(unknown)})
     if not Decimal(0) <= Decimal(threshold) <= Decimal(100):
         raise MonevError("Ambang cakupan harus antara 0 dan 100 %.")
     if Round.objects.filter(province=province, period=parsed.label).exists():
-        raise MonevError(f"Putaran {parsed.label} untuk {province.name} sudah dibuka.")
+        raise MonevError(
+            _("Putaran %(period)s untuk %(province)s sudah dibuka.")
+            % {"period": parsed.label, "province": province.name}
+        )
     month = parsed.evaluation_month(Month.of(today))
     snapshot = snapshot_freeze(period=month, province=province.code, user=user)
     round_ = Round.objects.create(
@@ -132,9 +136,11 @@ def _save_attachments(event: CaseEvent, files: Iterable[UploadedFile]) -> None:
     for f in files:
         name = (f.name or "lampiran").rsplit("/", 1)[-1][:200]
         if not name.lower().endswith(ATTACHMENT_TYPES):
-            raise MonevError(f"Lampiran {name}: hanya PDF, gambar (JPG/PNG), Word atau Excel.")
+            raise MonevError(
+                _("Lampiran %(name)s: hanya PDF, gambar (JPG/PNG), Word atau Excel.") % {"name": name}
+            )
         if f.size > MAX_ATTACHMENT_BYTES:
-            raise MonevError(f"Lampiran {name} lebih dari 10 MB.")
+            raise MonevError(_("Lampiran %(name)s lebih dari 10 MB.") % {"name": name})
         CaseAttachment.objects.create(event=event, file=f, name=name, size=f.size)
 
 
@@ -210,14 +216,17 @@ def cases_assign(*, cases: Iterable[Case], agency: Agency | None, assignee=None,
     if assignee is not None:
         membership = getattr(assignee, "agency_membership", None)
         if agency is None or membership is None or membership.agency_id != agency.pk:
-            raise MonevError(f"{assignee} bukan petugas {agency or 'instansi itu'}.")
+            raise MonevError(
+                _("%(assignee)s bukan petugas %(agency)s.")
+                % {"assignee": assignee, "agency": agency or _("instansi itu")}
+            )
     count = 0
     for case in cases:
         case.agency = agency
         case.assignee = assignee
         case.save(update_fields=["agency", "assignee"])
         who = f"{agency}" + (f" / {assignee.get_full_name() or assignee.username}" if assignee else "")
-        CaseEvent.objects.create(case=case, user=user, note=f"Ditugaskan ke {who}.")
+        CaseEvent.objects.create(case=case, user=user, note=_("Ditugaskan ke %(who)s.") % {"who": who})
         count += 1
     return count
 
@@ -280,7 +289,8 @@ def cases_close_by_evidence(*, evidence: str, today: date | None = None) -> int:
             case_move(
                 case=case,
                 to_state=rules.ENROLLED,
-                note=f"Otomatis: keadaan {month} tidak lagi memenuhi kriteria kasus ini.",
+                note=_("Otomatis: keadaan %(month)s tidak lagi memenuhi kriteria kasus ini.")
+                % {"month": month},
                 evidence=evidence,
                 today=today,
             )
@@ -303,9 +313,11 @@ def round_confirm_regency(
     if round_.state == Round.State.ACCEPTED:
         raise MonevError("Angka putaran ini sudah diterima provinsi dan dikunci.")
     if regency.parent_id != round_.province_id:
-        raise MonevError(f"{regency.name} bukan kabupaten/kota dari provinsi putaran ini.")
+        raise MonevError(
+            _("%(regency)s bukan kabupaten/kota dari provinsi putaran ini.") % {"regency": regency.name}
+        )
     figure = RegionFigure.objects.filter(snapshot=round_.snapshot, region_code=regency.code).first()
-    confirmation, _ = RegencyConfirmation.objects.update_or_create(
+    confirmation, _created = RegencyConfirmation.objects.update_or_create(
         round=round_,
         regency=regency,
         defaults={"confirmed_by": user, "figures": _figure_dict(figure) if figure else {}, "note": note},

@@ -88,7 +88,11 @@ def rounds(request: HttpRequest) -> HttpResponse:
             except MonevError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Putaran {round_.period} dibuka: {round_.cases.count()} kasus.")
+                messages.success(
+                    request,
+                    _("Putaran %(period)s dibuka: %(n)s kasus.")
+                    % {"period": round_.period, "n": round_.cases.count()},
+                )
                 return redirect("monev-round", pk=round_.pk)
     # Each round counts the cases the user can open from it: those in the user's region.
     listed = (
@@ -195,9 +199,12 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
         if len(cases) > MAX_LETTERS_PER_FILE:
             messages.error(
                 request,
-                f"Paling banyak {MAX_LETTERS_PER_FILE} surat sekali unduh (dipilih {len(cases)}). Saring per "
-                f"kabupaten, atau cetak semuanya dengan perintah: lindungdesa monev letters "
-                f"--round {round_.pk} --out surat.pdf",
+                _(
+                    "Paling banyak %(most)s surat sekali unduh (dipilih %(chosen)s). Saring per kabupaten, "
+                    "atau cetak semuanya dengan perintah: lindungdesa monev letters --round %(round)s "
+                    "--out surat.pdf"
+                )
+                % {"most": MAX_LETTERS_PER_FILE, "chosen": len(cases), "round": round_.pk},
             )
             return redirect("monev-round", pk=round_.pk)
         # A POST with its CSRF token by a letter sender: the letters without a number are given one.
@@ -206,18 +213,25 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
         return download.respond(letters.pdf, file_name=name, content_type=PDF, rows=letters.named)
     if action == "tugaskan":
         cases_assign(cases=cases, agency=form.cleaned_data["agency"], user=request.user)
-        messages.success(request, f"{len(cases)} kasus ditugaskan ke {form.cleaned_data['agency']}.")
+        messages.success(
+            request,
+            _("%(n)s kasus ditugaskan ke %(agency)s.")
+            % {"n": len(cases), "agency": form.cleaned_data["agency"]},
+        )
         return redirect("monev-round", pk=round_.pk)
     target = form.cleaned_data["to_state"]
     if not rules.role_may_move(request.user.role, target):
-        raise PermissionDenied("Peran Anda tidak dapat memindahkan kasus ke status itu.")
+        raise PermissionDenied(_("Peran Anda tidak dapat memindahkan kasus ke status itu."))
     result = cases_move_bulk(cases=cases, to_state=target, user=request.user, note=form.cleaned_data["note"])
-    messages.success(request, f"{result.moved} kasus menjadi {rules.STATES[target]}.")
+    messages.success(
+        request, _("%(n)s kasus menjadi %(state)s.") % {"n": result.moved, "state": rules.STATES[target]}
+    )
     for case, reason in result.refused[:20]:
-        messages.error(request, f"{case.desa.name}: {reason}")
+        messages.error(request, _("%(desa)s: %(reason)s") % {"desa": case.desa.name, "reason": reason})
     if len(result.refused) > 20:
         messages.error(
-            request, f"… dan {len(result.refused) - 20} kasus lain ditolak dengan alasan yang sama."
+            request,
+            _("… dan %(n)s kasus lain ditolak dengan alasan yang sama.") % {"n": len(result.refused) - 20},
         )
     return redirect("monev-round", pk=round_.pk)
 
@@ -259,7 +273,7 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except MonevError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Angka {regency.name} dikonfirmasi.")
+        messages.success(request, _("Angka %(regency)s dikonfirmasi.") % {"regency": regency.name})
     return redirect("monev-round", pk=round_.pk)
 
 
@@ -304,10 +318,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         require(user, action, case.desa_id)
     if form_name == "nomor-surat":
         if case.letter_number:
-            messages.error(request, f"Surat kasus ini sudah bernomor {case.letter_number}.")
+            messages.error(
+                request, _("Surat kasus ini sudah bernomor %(number)s.") % {"number": case.letter_number}
+            )
         else:
             [case] = letters_number(cases=[case])
-            messages.success(request, f"Surat diberi nomor {case.letter_number}; unduh untuk mencetaknya.")
+            messages.success(
+                request,
+                _("Surat diberi nomor %(number)s; unduh untuk mencetaknya.") % {"number": case.letter_number},
+            )
         return redirect("monev-case", pk=case.pk)
     if form_name == "tugaskan":
         assign = AssignForm(request.POST, case=case)
@@ -329,7 +348,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if move.is_valid():
             target = move.cleaned_data["to_state"]
             if not rules.role_may_move(request.user.role, target):
-                raise PermissionDenied("Peran Anda tidak dapat memindahkan kasus ke status itu.")
+                raise PermissionDenied(_("Peran Anda tidak dapat memindahkan kasus ke status itu."))
             try:
                 case_move(
                     case=case,
@@ -341,7 +360,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except MonevError as exc:
                 move.add_error(None, str(exc))
             else:
-                messages.success(request, f"Kasus menjadi {rules.STATES[target]}.")
+                messages.success(request, _("Kasus menjadi %(state)s.") % {"state": rules.STATES[target]})
                 return redirect("monev-case", pk=case.pk)
     may_edit = can(user, CASE_EDIT, case.desa_id)
     may_download = can(user, PERSONAL_EXPORT, case.desa_id)

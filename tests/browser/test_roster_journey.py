@@ -1,6 +1,7 @@
 """The village operator keeps its roster in the browser, on a 360 x 740 phone: adds an official (a new
-person), corrects the phone number, checks the NIK against the KTP, ends a term, replaces a holder and reads
-each seat's history. No page scrolls sideways and the console stays free of errors."""
+person), corrects the phone number, checks the NIK against the KTP, ends a term, gives the seat to a person
+whose NIK is not known yet, replaces a holder and reads each seat's history. No page scrolls sideways and
+the console stays free of errors."""
 
 import re
 from dataclasses import dataclass
@@ -130,6 +131,21 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     page.get_by_role("button", name="Akhiri masa jabatan").click()
     page.wait_for_url(f"**/wilayah/{DESA}/**")
     page.get_by_text("Masa jabatan Ahmad Fauzi sebagai Kaur Keuangan diakhiri.").wait_for()
+
+    # His seat goes to someone whose NIK the village does not have yet: name and birth date will do.
+    page.get_by_role("link", name="Tambah aparat atau anggota BPD").click()
+    page.wait_for_url("**/aparat/tambah/")
+    page.get_by_label("Nama lengkap").fill("Agustinus Jemadu")
+    page.get_by_label("Tanggal lahir").fill("1983-09-21")
+    page.get_by_label("Jabatan", exact=True).select_option(Office.KAUR_KEUANGAN)
+    page.get_by_label("Mulai menjabat").fill(start)
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    page.get_by_text(
+        "NIK belum ada — lengkapi NIK Agustinus Jemadu dari KTP/KK lewat halaman orangnya."
+    ).wait_for()
+    assert "NIK belum ada" in roster_row(page, "Agustinus Jemadu").inner_text()
+    fits(page)
 
     # Replace the kepala desa from the first of this month.
     roster_row(page, "Budi Santoso").get_by_role("link", name="Ganti").click()
