@@ -586,10 +586,10 @@ class Scenario:
         if self.population not in POPULATIONS:
             raise ValueError(f"Skenario tidak dikenal: {self.population!r}. Pilih current atau all-serving.")
         if set(self.add) - set(OPTIONAL_PROGRAMMES):
-            raise ValueError("Program tambahan hanya JHT dan JP.")
+            raise ValueError(_("Program tambahan hanya JHT dan JP."))
         object.__setattr__(self, "add", programme_list(self.add))
         if self.risk_group is not None and self.risk_group not in RISK_GROUPS:
-            raise ValueError("Kelompok risiko JKK harus 1 sampai 5 (I–V).")
+            raise ValueError(_("Kelompok risiko JKK harus 1 sampai 5 (I–V)."))
 
     @property
     def name(self) -> str:

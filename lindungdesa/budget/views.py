@@ -151,7 +151,7 @@ def _access(request: HttpRequest, region: Region, fmt: str) -> PersonalDownload 
     """A desa's sheet lists its people (names, offices, wages; NIK in the XLSX): a person-level download,
     audited. A larger region's holds a row per desa or regency: aggregates, for everyone in the region."""
     if fmt not in CONTENT_TYPES:
-        raise Http404("Format tidak dikenal.")
+        raise Http404(_("Format tidak dikenal."))
     if region.level < 4:
         return None
     return personal_download(request, region.code, _("Anggaran iuran per orang (%(fmt)s)") % {"fmt": fmt})
@@ -178,7 +178,7 @@ def budget_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     region = region_for_user(request.user, code)
     download = _access(request, region, fmt)
     if region.level == 4 and not region.is_village:
-        raise Http404("Kelurahan tidak mempunyai aparat desa maupun BPD.")
+        raise Http404(_("Kelurahan tidak mempunyai aparat desa maupun BPD."))
     year, scenario, _errors = _form(request)
     return _download(region_budget(region, year, scenario, lines=region.level == 4), fmt, download)
 
@@ -224,7 +224,7 @@ def regency_settings(request: HttpRequest, code: str) -> HttpResponse:
         # Settings belong to the regency: a desa or kecamatan page links here on its behalf.
         return redirect("budget-settings", code=region.regency_code)
     if region.level != 2:
-        raise Http404("Sumber pembayaran diatur per kabupaten/kota.")
+        raise Http404(_("Sumber pembayaran diatur per kabupaten/kota."))
     editable = can_set_payers(request.user, region)
     this_year = _this_year()
     year = _settings_year(request, this_year)
@@ -245,7 +245,7 @@ def regency_settings(request: HttpRequest, code: str) -> HttpResponse:
         initial[RegencySettingsForm.field_name(group, programme, compute.WORKER)] = payer.worker
     if request.method == "POST":
         if not editable:
-            raise Http404("Halaman tidak ditemukan.")
+            raise Http404(_("Halaman tidak ditemukan."))
         form = RegencySettingsForm(request.POST, this_year=this_year)
         if form.is_valid():
             try:

@@ -269,7 +269,7 @@ def ucj(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST":
         if not enterable:
-            raise PermissionDenied("Anda tidak dapat mengisi angka UCJ.")
+            raise PermissionDenied(_("Anda tidak dapat mengisi angka UCJ."))
         if "berkas" in request.FILES:
             upload = UcjUploadForm(request.POST, request.FILES)
             if upload.is_valid():

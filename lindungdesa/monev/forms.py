@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.permissions import CASE_ASSIGN, CASE_EDIT, CASE_LETTER, PERSONAL_EXPORT, can
 from lindungdesa.indicators.forms import PercentField
@@ -104,11 +105,11 @@ class BulkForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("cases"):
-            raise ValidationError("Pilih sedikitnya satu kasus.")
+            raise ValidationError(_("Pilih sedikitnya satu kasus."))
         if data.get("action") == "status" and not data.get("to_state"):
-            raise ValidationError("Pilih status baru.")
+            raise ValidationError(_("Pilih status baru."))
         if data.get("action") == "tugaskan" and not data.get("agency"):
-            raise ValidationError("Pilih instansi.")
+            raise ValidationError(_("Pilih instansi."))
         return data
 
 

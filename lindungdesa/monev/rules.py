@@ -83,15 +83,15 @@ def check_move(current: str, target: str, *, note: str, evidence: str = "") -> N
         )
     note = note.strip()
     if target == ENROLLED and not (note or evidence):
-        raise MoveRefused("Sebutkan bukti pendaftaran (mis. nomor KPJ atau ekstrak BPJS) pada catatan.")
+        raise MoveRefused(_("Sebutkan bukti pendaftaran (mis. nomor KPJ atau ekstrak BPJS) pada catatan."))
     if target == CLOSED and current != ENROLLED and not note:
         raise MoveRefused(
             "Kasus yang belum terbukti terdaftar hanya dapat ditutup dengan alasan tertulis pada catatan."
         )
     if target in (ESCALATED_REGENT, ESCALATED_KEMENDAGRI) and not note:
-        raise MoveRefused("Tuliskan alasan eskalasi pada catatan.")
+        raise MoveRefused(_("Tuliskan alasan eskalasi pada catatan."))
     if current == ENROLLED and target == BUDGETED and not note:
-        raise MoveRefused("Tuliskan mengapa kasus dibuka kembali.")
+        raise MoveRefused(_("Tuliskan mengapa kasus dibuka kembali."))
 
 
 # Deadlines in working days after entering each state (a round may set its own).

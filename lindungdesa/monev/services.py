@@ -71,7 +71,7 @@ def round_open(
     Each case is assigned to the DPMD of its kabupaten/kota and carries the figures that made it fail.
     """
     if province.level != 1:
-        raise MonevError("Putaran monev dibuka untuk satu provinsi.")
+        raise MonevError(_("Putaran monev dibuka untuk satu provinsi."))
     today = today or today_local()
     try:
         parsed = rules.parse_round_period(period)
@@ -84,7 +84,7 @@ def round_open(
     if unknown:
         raise MonevError(_("Kriteria tidak dikenal: %(unknown)s.") % {"unknown": ", ".join(unknown)})
     if not Decimal(0) <= Decimal(threshold) <= Decimal(100):
-        raise MonevError("Ambang cakupan harus antara 0 dan 100 %.")
+        raise MonevError(_("Ambang cakupan harus antara 0 dan 100 %."))
     if Round.objects.filter(province=province, period=parsed.label).exists():
         raise MonevError(
             _("Putaran %(period)s untuk %(province)s sudah dibuka.")
@@ -166,7 +166,7 @@ def case_move(
     attachments = list(attachments)
     if attachments and user is not None and not can(user, PERSONAL_EXPORT, case.desa_id):
         # An attachment is a person-level file (accounts/downloads.py): only who may download it adds one.
-        raise MonevError("Lampiran hanya dapat ditambahkan oleh peran yang dapat mengunduhnya.")
+        raise MonevError(_("Lampiran hanya dapat ditambahkan oleh peran yang dapat mengunduhnya."))
     try:
         rules.check_move(case.state, to_state, note=note, evidence=evidence)
     except rules.MoveRefused as exc:
@@ -311,7 +311,7 @@ def round_confirm_regency(
 ) -> RegencyConfirmation:
     """A regency confirms its own figures in the round's frozen snapshot."""
     if round_.state == Round.State.ACCEPTED:
-        raise MonevError("Angka putaran ini sudah diterima provinsi dan dikunci.")
+        raise MonevError(_("Angka putaran ini sudah diterima provinsi dan dikunci."))
     if regency.parent_id != round_.province_id:
         raise MonevError(
             _("%(regency)s bukan kabupaten/kota dari provinsi putaran ini.") % {"regency": regency.name}
@@ -344,11 +344,11 @@ def round_accept(*, round_: Round, user=None) -> Round:
     """The province accepts the round's figures once every regency has confirmed them; they are locked."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.state == Round.State.ACCEPTED:
-        raise MonevError("Angka putaran ini sudah diterima.")
+        raise MonevError(_("Angka putaran ini sudah diterima."))
     confirmed = set(round_.confirmations.values_list("regency_id", flat=True))
     missing = [r.name for r in regencies_to_confirm(round_) if r.code not in confirmed]
     if missing:
-        raise MonevError("Belum dikonfirmasi: " + ", ".join(missing) + ".")
+        raise MonevError(_("Belum dikonfirmasi: %(missing)s.") % {"missing": ", ".join(missing)})
     round_.state = Round.State.ACCEPTED
     round_.accepted_by = user
     round_.accepted_at = timezone.now()
@@ -361,7 +361,7 @@ def round_refreeze(*, round_: Round, user=None) -> Round:
     """Take the round's figures again (after data were corrected); earlier confirmations no longer hold."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.state == Round.State.ACCEPTED:
-        raise MonevError("Angka putaran ini sudah diterima dan dikunci.")
+        raise MonevError(_("Angka putaran ini sudah diterima dan dikunci."))
     old = round_.snapshot
     round_.snapshot = snapshot_freeze(
         period=Month.parse(round_.evaluated_month), province=round_.province_id, user=user

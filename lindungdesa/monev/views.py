@@ -57,14 +57,14 @@ MAX_LETTERS_PER_FILE = 200
 def _round_for(user: User, pk: int) -> Round:
     round_ = rounds_for(user).filter(pk=pk).select_related("province", "snapshot").first()
     if round_ is None:
-        raise Http404("Putaran tidak ditemukan.")
+        raise Http404(_("Putaran tidak ditemukan."))
     return round_
 
 
 def _case_for(user: User, pk: int) -> Case:
     case = cases_for(user).filter(pk=pk).select_related("round", "round__province", "desa", "agency").first()
     if case is None:
-        raise Http404("Kasus tidak ditemukan.")
+        raise Http404(_("Kasus tidak ditemukan."))
     return case
 
 
@@ -265,7 +265,7 @@ def round_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Pilih kabupaten/kota yang mengonfirmasi angkanya."))
         return redirect("monev-round", pk=round_.pk)
     if not (request.user.region_id == regency.code or request.user.region_id is None):
-        raise PermissionDenied("Angka kabupaten/kota dikonfirmasi oleh kabupaten/kota itu sendiri.")
+        raise PermissionDenied(_("Angka kabupaten/kota dikonfirmasi oleh kabupaten/kota itu sendiri."))
     try:
         round_confirm_regency(
             round_=round_, regency=regency, user=request.user, note=request.POST.get("catatan", "")
