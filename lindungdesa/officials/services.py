@@ -220,9 +220,9 @@ def person_update(
     *,
     region: str | None,
     person: Person,
-    nik: str,
+    nik: str | None,
     name: str,
-    sex: str,
+    sex: str | None,
     birth_date: date,
     phone: str = "",
 ) -> Person:
@@ -234,8 +234,11 @@ def person_update(
     (`accounts.audited`)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     person_write_check(region, person_reach_of(region, person), own_fields=True)
+    if nik is None and person.nik is not None:
+        # A NIK once known is corrected, never taken away (the person would lose who they are).
+        raise ValidationError({"nik": [_("NIK wajib diisi.")]})
     values = person_values(nik=nik, name=name, sex=sex, birth_date=birth_date, phone=phone)
-    if values["nik"] != person.nik:
+    if values["nik"] is not None and values["nik"] != person.nik:
         holder = Person.objects.filter(nik=values["nik"]).exclude(pk=person.pk).first()
         if holder is not None:
             if person_reach_of(region, holder) is Reach.OUTSIDE:

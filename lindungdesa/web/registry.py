@@ -272,12 +272,14 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, ROSTER_EDIT)
     initial = {f: getattr(person, f) for f in ("nik", "name", "birth_date", "sex", "phone")}
-    form = PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PersonEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, nik_known=person.nik is not None
+    )
     # Someone who also serves outside the region keeps their details (`boundary`): no form, the reason why.
     locked = person_reach_of(request.user.region_id, person) is not Reach.OWNED
     if request.method == "POST" and not locked and form.is_valid():
         try:
-            person_update(region=request.user.region_id, person=person, **form.cleaned_data)
+            person_update(region=request.user.region_id, person=person, **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

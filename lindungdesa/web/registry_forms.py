@@ -208,9 +208,19 @@ class PersonEditForm(forms.Form):
     clean_nik = PersonFields.clean_nik
     clean_phone = PersonFields.clean_phone
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, nik_known: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sex"].error_messages["required"] = _("Pilih jenis kelamin.")
+        if not nik_known:
+            # A person without a NIK yet: the NIK may stay empty (name and birth date tell them apart, as
+            # imports do) and the sex may stay blank, as a roster row without one leaves it.
+            self.fields["nik"].required = False
+            self.fields["nik"].help_text = PersonFields.base_fields["nik"].help_text
+            self.fields["sex"].required = False
+            self.fields["sex"].choices = [("", _("(belum diketahui)")), *Person.Sex.choices]
+
+    def values(self) -> dict:
+        return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or None}
 
 
 class PositionEndForm(forms.Form):

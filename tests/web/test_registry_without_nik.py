@@ -92,3 +92,36 @@ def test_a_holder_is_replaced_by_a_person_without_a_nik(client, village_operator
     assert (successor.person.name, successor.person.nik) == ("Agustinus Jemadu", None)
     page = client.get(response["Location"]).content.decode()
     assert "Agustinus Jemadu menggantikan Siti Aminah" in page and WARNING in page
+
+
+def edit(client, person: Person, **fields) -> "HttpResponse":  # noqa: F821
+    data = {"nik": "", "name": person.name, "birth_date": "21/09/1983", "sex": "", "phone": ""}
+    return client.post(f"/orang/{person.pk}/ubah/", {**data, **fields})
+
+
+def test_a_person_without_a_nik_can_be_corrected_and_completed_in_the_page(client, village_operator, roster):
+    """'Ubah data diri' keeps the NIK optional while none is known (a phone, a name can be corrected), takes
+    a NIK that agrees with the birth date, and never takes a known NIK away."""
+    client.force_login(village_operator)
+    assert client.post(add_url(), without_nik()).status_code == 302
+    person = Person.objects.get(name="Agustinus Jemadu")
+    form = client.get(f"/orang/{person.pk}/ubah/").content.decode()
+    assert "Bila belum ada, kosongkan" in form
+
+    assert edit(client, person, phone="0812 3456 7890").status_code == 302
+    person.refresh_from_db()
+    assert (person.nik, person.phone, person.sex) == (None, "081234567890", "")
+
+    wrong = edit(client, person, nik="6103012209830003").content.decode()  # says born on the 22nd
+    assert field_errors(wrong, "nik")
+    person.refresh_from_db()
+    assert person.nik is None
+
+    assert edit(client, person, nik="6103012109830003", sex="L").status_code == 302
+    person.refresh_from_db()
+    assert (person.nik, person.sex) == ("6103012109830003", "L")
+
+    html = edit(client, person, nik="").content.decode()
+    assert field_errors(html, "nik") == ["Wajib diisi."]
+    person.refresh_from_db()
+    assert person.nik == "6103012109830003"
