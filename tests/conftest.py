@@ -1,6 +1,31 @@
+import hypothesis
 import pytest
+from django.core.cache import cache
 
 from lindungdesa.regions.services import regions_load
+
+# Property tests judge their examples, not the machine's speed: on a busy machine (two test processes
+# beside other work) a draw can take seconds, and Hypothesis' timing checks (a deadline per example, a
+# health check on slow data generation) then failed tests that were right. A test's own `@settings` still
+# wins for what it names.
+hypothesis.settings.register_profile(
+    "lindungdesa", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("lindungdesa")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs `--dist loadgroup`: the tests of one `xdist_group` share data made once
+    (tests/shared.py) only if pytest-xdist really sends them to one process. It marks them by adding
+    `@group` to their ids, which some pytest versions silently undo (pytest 9.2, pytest-xdist issue #1386):
+    then every process would build the shared data, and the suite would take minutes longer."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    grouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group")]
+    lost = [nodeid for nodeid in grouped if "@" not in nodeid]
+    if lost:
+        raise pytest.UsageError(f"--dist loadgroup does not group {lost[0]} (pytest-xdist issue #1386)")
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +39,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. The database is rolled back after every test, but the cache
+    (one per test process) is not: totals cached under a data version (the budget's, keyed on counts and
+    timestamps that a rolled-back test may repeat) would otherwise reach the next test in that process,
+    which then passes or fails according to what ran before it."""
+    cache.clear()
+    yield
+    cache.clear()
