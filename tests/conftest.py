@@ -1,8 +1,14 @@
+from collections.abc import Iterator
+
 import hypothesis
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from lindungdesa.regions.services import regions_load
+from tests.shared import shared
+from tests.web.conftest import roster_make
+from tests.world import World, build_world
 
 # Property tests judge their examples, not the machine's speed: on a busy machine (two test processes
 # beside other work) a draw can take seconds, and Hypothesis' timing checks (a deadline per example, a
@@ -50,3 +56,28 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The world of the hand-made roster, with every lazy object made, once for a module
+    (`tests/shared.py`: each test's writes are undone; mark the module with an `xdist_group`)."""
+    media = tmp_path_factory.mktemp("world-media")
+
+    def build() -> World:
+        with override_settings(MEDIA_ROOT=media):
+            world = build_world(roster_make())
+            for place in world.places.values():
+                for attr in list(place.lazy):
+                    place.object(attr)
+        world.media = media
+        return world
+
+    yield from shared(django_db_blocker, build)
+
+
+@pytest.fixture
+def world(shared_world, db, settings) -> World:
+    """The module's world (`shared_world`), its attachments where this test reads files from."""
+    settings.MEDIA_ROOT = shared_world.media
+    return shared_world
