@@ -34,6 +34,16 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(f"--dist loadgroup does not group {lost[0]} (pytest-xdist issue #1386)")
 
 
+def pytest_make_parametrize_id(config, val, argname):
+    """A file given as a test parameter (bytes) is named by its length, not its bytes. Files such as ZIP
+    archives are made while the tests are collected and hold the time they were made: two test processes
+    collecting a second apart gave the same test different ids, and pytest-xdist then refused to run the
+    suite ("Different tests were collected"), a failure that went away when run again."""
+    if isinstance(val, bytes) and len(val) > 40:
+        return f"{argname}-{len(val)}-bytes"
+    return None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Kalimantan Barat's regions, loaded once for the whole session (2,334 rows, about a second)."""
