@@ -1,6 +1,47 @@
+from collections.abc import Iterator
+
+import hypothesis
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 
 from lindungdesa.regions.services import regions_load
+from tests.shared import shared
+from tests.web.conftest import roster_make
+from tests.world import World, build_world
+
+# Property tests judge their examples, not the machine's speed: on a busy machine (two test processes
+# beside other work) a draw can take seconds, and Hypothesis' timing checks (a deadline per example, a
+# health check on slow data generation) then failed tests that were right. A test's own `@settings` still
+# wins for what it names.
+hypothesis.settings.register_profile(
+    "lindungdesa", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("lindungdesa")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs `--dist loadgroup`: the tests of one `xdist_group` share data made once
+    (tests/shared.py) only if pytest-xdist really sends them to one process. It marks them by adding
+    `@group` to their ids, which some pytest versions silently undo (pytest 9.2, pytest-xdist issue #1386):
+    then every process would build the shared data, and the suite would take minutes longer."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    grouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group")]
+    lost = [nodeid for nodeid in grouped if "@" not in nodeid]
+    if lost:
+        raise pytest.UsageError(f"--dist loadgroup does not group {lost[0]} (pytest-xdist issue #1386)")
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """A file given as a test parameter (bytes) is named by its length, not its bytes. Files such as ZIP
+    archives are made while the tests are collected and hold the time they were made: two test processes
+    collecting a second apart gave the same test different ids, and pytest-xdist then refused to run the
+    suite ("Different tests were collected"), a failure that went away when run again."""
+    if isinstance(val, bytes) and len(val) > 40:
+        return f"{argname}-{len(val)}-bytes"
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +55,39 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. The database is rolled back after every test, but the cache
+    (one per test process) is not: totals cached under a data version (the budget's, keyed on counts and
+    timestamps that a rolled-back test may repeat) would otherwise reach the next test in that process,
+    which then passes or fails according to what ran before it."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The world of the hand-made roster, with every lazy object made, once for a module
+    (`tests/shared.py`: each test's writes are undone; mark the module with an `xdist_group`)."""
+    media = tmp_path_factory.mktemp("world-media")
+
+    def build() -> World:
+        with override_settings(MEDIA_ROOT=media):
+            world = build_world(roster_make())
+            for place in world.places.values():
+                for attr in list(place.lazy):
+                    place.object(attr)
+        world.media = media
+        return world
+
+    yield from shared(django_db_blocker, build)
+
+
+@pytest.fixture
+def world(shared_world, db, settings) -> World:
+    """The module's world (`shared_world`), its attachments where this test reads files from."""
+    settings.MEDIA_ROOT = shared_world.media
+    return shared_world

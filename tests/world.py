@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -72,6 +73,7 @@ class Place:
 class World:
     places: dict[str, Place]
     users: dict[str, User]
+    media: Path | None = None  # where its attachments are, when made once for a module (tests/conftest.py)
 
 
 def other_province() -> None:

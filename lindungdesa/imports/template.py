@@ -1,6 +1,7 @@
 """The templates: the canonical roster and the BPJS TK extract; Indonesian headers, an instructions sheet,
 identifiers typed as text."""
 
+from functools import cache
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -43,6 +44,9 @@ ROSTER_COLUMNS = [
 _HEADER_FILL = PatternFill("solid", fgColor="1B6B47")
 
 
+# Each template is the same file for everyone (no data, no date in it) and formats thousands of cells: it
+# is made once per process.
+@cache
 def roster_template() -> bytes:
     wb = Workbook()
     data = wb.active
@@ -109,6 +113,7 @@ def _save(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+@cache
 def bpjs_template() -> bytes:
     """The BPJS TK participant extract as the importer reads it best: a Data sheet with the headers, one
     example row, identifiers as text and dates as date cells; an instructions sheet with every column."""

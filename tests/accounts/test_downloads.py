@@ -8,10 +8,11 @@ from django.urls import reverse
 from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.accounts.permissions import PERSONAL_EXPORT, PERSONAL_VIEW, role_allows
 from tests.accounts.test_scope_matrix import ROUTES, request, url_for
-from tests.web.conftest import PENYELADI, roster  # noqa: F401  (fixture)
-from tests.world import ROLE_USERS, build_world
+from tests.web.conftest import PENYELADI
+from tests.world import ROLE_USERS
 
-pytestmark = pytest.mark.django_db
+# The world is made once for the module (`world`, tests/conftest.py), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("downloads")]
 
 # Files of aggregated figures (a row per region or desa, counts only) or of no data at all: not audited.
 AGGREGATE_DOWNLOADS = {
@@ -32,9 +33,8 @@ def is_file(response) -> bool:
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
-def test_every_file_of_the_project_is_audited_or_aggregate(client, roster, route):  # noqa: F811
+def test_every_file_of_the_project_is_audited_or_aggregate(client, world, route):
     """Built from the URL configuration: a new download view that forgets the helper fails here."""
-    world = build_world(roster)
     admin = world.users["admin"]
     url = url_for(route, world, region_place="penyeladi", object_place="penyeladi", user=admin)
     before = len(exports())
@@ -66,8 +66,7 @@ WHOLE = {"proposals", "rejected-rows"}  # files that cannot be masked: personal.
 
 
 @pytest.mark.parametrize("role_key", [key for key in ROLE_USERS if key != "admin_national"])
-def test_each_download_is_refused_without_the_right_and_audited_with_it(client, roster, role_key):  # noqa: F811
-    world = build_world(roster)
+def test_each_download_is_refused_without_the_right_and_audited_with_it(client, world, role_key):  # noqa: F811
     user = world.users[role_key]
     role = ROLE_USERS[role_key][0]
     for name, url in downloads(world).items():
@@ -101,8 +100,7 @@ def test_each_download_is_refused_without_the_right_and_audited_with_it(client, 
             assert isinstance(entry.after["rows"], int), name
 
 
-def test_the_rows_are_counted(client, roster):  # noqa: F811
-    world = build_world(roster)
+def test_the_rows_are_counted(client, world):
     operator = world.users["regency_operator"]
     client.force_login(operator)
     urls = downloads(world)
@@ -114,8 +112,7 @@ def test_the_rows_are_counted(client, roster):  # noqa: F811
     assert reconcile.after["rows"] >= 1 and reconcile.after["file_name"].endswith("belum-terdaftar.xlsx")
 
 
-def test_a_regencys_budget_is_aggregate_and_open_to_a_viewer(client, roster):  # noqa: F811
-    world = build_world(roster)
+def test_a_regencys_budget_is_aggregate_and_open_to_a_viewer(client, world):
     viewer = world.users["viewer"]
     client.force_login(viewer)
     response = client.get(reverse("budget-download", args=["61.03", "xlsx"]))

@@ -12,10 +12,10 @@ import pytest
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_EXPORT, PERSONAL_VIEW, role_allows
 from tests.accounts.test_scope_matrix import ROUTES, _text_of_download, request, url_for
-from tests.web.conftest import roster  # noqa: F401  (fixture)
-from tests.world import PLACES, ROLE_USERS, build_world
+from tests.world import PLACES, ROLE_USERS
 
-pytestmark = pytest.mark.django_db
+# The world is made once for the module (`world`, tests/conftest.py), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("personal-matrix")]
 
 # "association officer, viewer: aggregated figures and the follow-up's progress, no personal data".
 AGGREGATE_ROLES = ["viewer", "association_officer"]
@@ -51,8 +51,7 @@ def person_markers(world, place: str) -> list[str]:
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if not r.name.startswith("public-")], ids=str)
-def test_aggregate_roles_receive_nobody(client, roster, route):  # noqa: F811
-    world = build_world(roster)
+def test_aggregate_roles_receive_nobody(client, world, route):
     problems = []
     for key in AGGREGATE_ROLES:
         _role, region, inside, _outside = ROLE_USERS[key]

@@ -19,10 +19,10 @@ from django.urls.converters import IntConverter
 
 from lindungdesa.api.auth import token_create
 from lindungdesa.regions.converters import RegionCodeConverter
-from tests.web.conftest import roster  # noqa: F401  (fixture)
-from tests.world import ROLE_USERS, SNAPSHOT_PERIOD, build_world
+from tests.world import ROLE_USERS, SNAPSHOT_PERIOD
 
-pytestmark = pytest.mark.django_db
+# The world is made once for the module (`world`, tests/conftest.py), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("scope-matrix")]
 
 # URL-name prefix -> the attribute of a Place holding the object an `<int:pk>` names (longest match wins).
 PK_MODELS = {
@@ -184,8 +184,7 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.mark.parametrize("route", SCOPED_ROUTES, ids=str)
-def test_no_role_reaches_outside_its_region(client, roster, route):  # noqa: F811
-    world = build_world(roster)
+def test_no_role_reaches_outside_its_region(client, world, route):
     problems = []
     reached = []  # requests the view got past its access check with: some role must be allowed
     # Only a region or an object can be outside; other parameters (a period) name the same thing for all.
@@ -225,8 +224,7 @@ def test_no_role_reaches_outside_its_region(client, roster, route):  # noqa: F81
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
-def test_anonymous_visitors_get_nothing(client, roster, route):  # noqa: F811
-    world = build_world(roster)
+def test_anonymous_visitors_get_nothing(client, world, route):
     url = url_for(route, world, region_place="penyeladi", object_place="penyeladi")
     _method, response = request(client, None, url)
     if route.name in ("login", "logout", "login-code"):
@@ -244,8 +242,7 @@ def test_anonymous_visitors_get_nothing(client, roster, route):  # noqa: F811
     assert leaks(response, world, list(world.places)) == []
 
 
-def test_the_admin_site_is_for_staff_only(client, roster):  # noqa: F811
-    world = build_world(roster)
+def test_the_admin_site_is_for_staff_only(client, world):
     for user in world.users.values():
         client.force_login(user)
         response = client.get("/admin/accounts/user/")

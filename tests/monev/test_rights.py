@@ -10,35 +10,75 @@ from django.test import Client
 from lindungdesa.accounts.models import AuditEntry, User
 from lindungdesa.monev import rules
 from lindungdesa.monev.letters import letter_data
-from lindungdesa.monev.models import Agency, Case, CaseAttachment, CaseEvent
+from lindungdesa.monev.models import Agency, Case, CaseAttachment, CaseEvent, Round
 from lindungdesa.monev.services import round_open
 from lindungdesa.regions.models import Region
 from tests.monev.test_pages import pdf_text
-from tests.web.conftest import PENYELADI, make_user
+from tests.shared import shared
+from tests.web.conftest import PENYELADI, make_user, roster_make
 
-pytestmark = pytest.mark.django_db
+# The roster, the users and the round are made once for the module (`_round`), in one test process; each
+# test gets them fresh from the database, and what it writes is undone.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("monev-rights")]
 
 TODAY = date(2026, 3, 16)
+USERS = {
+    "analyst": ("dewi", User.Role.PROVINCE_ANALYST, "61", "Dewi"),
+    "sanggau_operator": ("rudi", User.Role.REGENCY_OPERATOR, "61.03", "Rudi"),
+    "village_operator": ("yanti", User.Role.VILLAGE_OPERATOR, PENYELADI, "Yanti"),
+    "viewer": ("peninjau", User.Role.VIEWER, "61.03", "Peninjau"),
+    "association": ("asosiasi", User.Role.ASSOCIATION_OFFICER, "61", "Asosiasi"),
+}
+
+
+@pytest.fixture(scope="module")
+def _round(django_db_setup, django_db_blocker):
+    """The hand-made roster (tests/web/conftest.py), the users above and the analyst's round of 2026-Q1:
+    (user ids by fixture name, round id)."""
+
+    def build():
+        roster_make()
+        users = {name: make_user(*values) for name, values in USERS.items()}
+        province = Region.objects.get(code="61")
+        round_ = round_open(province=province, period="2026-Q1", user=users["analyst"], today=TODAY)
+        return {name: user.pk for name, user in users.items()}, round_.pk
+
+    yield from shared(django_db_blocker, build)
 
 
 @pytest.fixture
-def opened(roster, analyst):
-    return round_open(province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=TODAY)
+def analyst(_round) -> User:
+    return User.objects.get(pk=_round[0]["analyst"])
+
+
+@pytest.fixture
+def sanggau_operator(_round) -> User:
+    return User.objects.get(pk=_round[0]["sanggau_operator"])
+
+
+@pytest.fixture
+def village_operator(_round) -> User:
+    return User.objects.get(pk=_round[0]["village_operator"])
+
+
+@pytest.fixture
+def viewer(_round) -> User:
+    return User.objects.get(pk=_round[0]["viewer"])
+
+
+@pytest.fixture
+def association(_round) -> User:
+    return User.objects.get(pk=_round[0]["association"])
+
+
+@pytest.fixture
+def opened(_round) -> Round:
+    return Round.objects.get(pk=_round[1])
 
 
 @pytest.fixture
 def case(opened) -> Case:
     return opened.cases.select_related("round").get(desa_id=PENYELADI)
-
-
-@pytest.fixture
-def viewer(db) -> User:
-    return make_user("peninjau", User.Role.VIEWER, "61.03", "Peninjau")
-
-
-@pytest.fixture
-def association(db) -> User:
-    return make_user("asosiasi", User.Role.ASSOCIATION_OFFICER, "61", "Asosiasi")
 
 
 def exports_of(user: User) -> list[AuditEntry]:

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lindungdesa.accounts.models import User
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.monev.models import Case
 from lindungdesa.monev.services import round_open
@@ -20,9 +21,21 @@ from lindungdesa.officials.models import Office, Position
 from lindungdesa.officials.services import position_end
 from lindungdesa.regions.models import Region
 from tests.factories import enrol
-from tests.web.conftest import DALAM_KAUM, KAPUAS, MUKOK_DESA, PENYELADI, PERIOD, register, start
+from tests.shared import shared
+from tests.web.conftest import (
+    DALAM_KAUM,
+    KAPUAS,
+    MUKOK_DESA,
+    PENYELADI,
+    PERIOD,
+    make_user,
+    register,
+    roster_make,
+    start,
+)
 
-pytestmark = pytest.mark.django_db
+# The roster, its users and an open round are made once for the module (`opened`), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query-counts")]
 
 Q = f"?periode={PERIOD}"
 
@@ -86,14 +99,31 @@ def count(client, url: str) -> int:
     return len(queries)
 
 
+@pytest.fixture(scope="module")
+def opened(django_db_setup, django_db_blocker):
+    """The hand-made roster, the users of the pages and a round of the province opened by the analyst (what
+    the pages show), made once for the module (tests/shared.py): (users by name, round id, case id)."""
+
+    def build():
+        roster_make()
+        users = {
+            "analyst": make_user("dewi", User.Role.PROVINCE_ANALYST, "61", "Dewi"),
+            "sanggau_operator": make_user("rudi", User.Role.REGENCY_OPERATOR, "61.03", "Rudi"),
+            "village_operator": make_user("yanti", User.Role.VILLAGE_OPERATOR, PENYELADI, "Yanti"),
+        }
+        round_ = round_open(province=Region.objects.get(code="61"), period="2026-Q1", user=users["analyst"])
+        return users, round_.pk, Case.objects.get(round=round_, desa_id=PENYELADI).pk
+
+    yield from shared(django_db_blocker, build)
+
+
 @pytest.mark.parametrize(("who", "url", "most"), PAGES)
 def test_a_page_asks_a_pinned_number_of_queries_whatever_its_rows(
-    client, request, roster, analyst, who, url, most, django_assert_max_num_queries
+    client, opened, who, url, most, django_assert_max_num_queries
 ):
-    round_ = round_open(province=Region.objects.get(code="61"), period="2026-Q1", user=analyst)
-    case = Case.objects.get(round=round_, desa_id=PENYELADI)
-    url = url.format(round=round_.pk, case=case.pk)
-    client.force_login(request.getfixturevalue(who))
+    users, round_id, case_id = opened
+    url = url.format(round=round_id, case=case_id)
+    client.force_login(users[who])
     more_people(100)
     client.get(url)  # the first request of a session writes it: not what the page costs
     before = count(client, url)

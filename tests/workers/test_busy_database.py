@@ -7,6 +7,9 @@ import time
 
 import pytest
 
+# One test process runs the tests of the side database (tests/workers/conftest.py), so it is migrated once.
+pytestmark = pytest.mark.xdist_group("side-database")
+
 REQUESTS = """
 from django.test import Client
 body = {"region_code": "61.03", "indicator": "aparat", "year": 2027, "value": "70.5", "note": "sibuk"}

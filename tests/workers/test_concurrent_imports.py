@@ -5,7 +5,12 @@ later one waits for the first and finds its rows unchanged."""
 import json
 import subprocess
 
+import pytest
+
 from tests.workers.procs import CLI, ROOT, province_roster
+
+# One test process runs the tests of the side database (tests/workers/conftest.py), so it is migrated once.
+pytestmark = pytest.mark.xdist_group("side-database")
 
 ROWS = 6_000
 

@@ -2,7 +2,12 @@
 
 from collections import Counter
 
+import pytest
+
 from tests.workers.procs import log_text
+
+# One test process runs the tests of the side database (tests/workers/conftest.py), so it is migrated once.
+pytestmark = pytest.mark.xdist_group("side-database")
 
 TASKS = 300
 

@@ -2,10 +2,14 @@
 
 import signal
 
+import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 
 from lindungdesa.imports.tasks import WORKER_DIED, progress_key
 from tests.workers.procs import log_text, province_roster, wait_for
+
+# One test process runs the tests of the side database (tests/workers/conftest.py), so it is migrated once.
+pytestmark = pytest.mark.xdist_group("side-database")
 
 ROWS = 10_000  # five chunks: the worker is killed after the first
 
