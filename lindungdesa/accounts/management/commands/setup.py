@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from lindungdesa.accounts.models import User
@@ -56,6 +57,12 @@ class Command(BaseCommand):
                 paying = budget_demo(province=province, seed=options["seed"])
                 if verbosity and paying:
                     self.stdout.write(f"Sumber pembayaran demo: {len(paying)} kabupaten/kota memakai APBDes.")
+        if connection.vendor == "postgresql":
+            # The rows just loaded have no planner statistics until autovacuum comes round (never, where
+            # it is off): the province's pages were planned for a near-empty region table, 3-8 times
+            # slower (docs/benchmarks.md). A few hundred ms for a province.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if snapshot_schedule() and verbosity:
             self.stdout.write("Potret bulanan dijadwalkan (tanggal 1 setiap bulan).")
         if uploads_prune_schedule() and verbosity:
