@@ -296,6 +296,20 @@ def summary(results: Results, seconds: float) -> dict:
     }
 
 
+def by_page(results: Results, top: int = 8) -> str:
+    """The pages that took the most of the server's time in a run: where to look next."""
+    times: dict[str, list[float]] = {}
+    for r in results.records:
+        times.setdefault(r.what, []).append(r.seconds * 1000)
+    rows = sorted(times.items(), key=lambda item: -sum(item[1]))[:top]
+    lines = ["| page | requests | p50 ms | p95 ms | share of time |", "|---|---|---|---|---|"]
+    whole = sum(sum(t) for t in times.values()) or 1
+    for what, t in rows:
+        q = statistics.quantiles(t, n=100) if len(t) >= 2 else t * 99
+        lines.append(f"| `{what}` | {len(t)} | {q[49]:.0f} | {q[94]:.0f} | {sum(t) / whole:.0%} |")
+    return "\n".join(lines)
+
+
 # --- faults ------------------------------------------------------------------------------------------------
 
 
@@ -377,7 +391,11 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         names = [r for r in ROLES if r]
         plan = django(env, PLAN % {"names": names, "password": PASSWORD})
-        print(f"prepared in {time.monotonic() - t0:.0f} s; cores: {os.cpu_count()}", flush=True)
+        print(
+            f"prepared in {time.monotonic() - t0:.0f} s; cores: {os.cpu_count()}; "
+            f"load average {os.getloadavg()}",
+            flush=True,
+        )
 
         log = open(folder / "server.log", "a")
         server = subprocess.Popen(
@@ -420,13 +438,17 @@ def main() -> None:
         cpu0 = time.process_time()
         print("\n| users | seconds | requests | req/s | p50 ms | p95 ms | errors |")
         print("|---|---|---|---|---|---|---|")
+        largest = None
         for users in [int(u) for u in args.users.split(",")]:
-            s = summary(crowd(plan, users, args.seconds, think=True), args.seconds)
+            largest = crowd(plan, users, args.seconds, think=True)
+            s = summary(largest, args.seconds)
             print(
                 f"| {users} | {args.seconds:.0f} | {s['requests']} | {s['rps']} | {s['p50']} | {s['p95']} "
                 f"| {s['errors']} |",
                 flush=True,
             )
+        if largest is not None:
+            print(f"\nThe pages that took the most time at {users} users:\n{by_page(largest)}", flush=True)
 
         if args.saturate_seconds:
             print(f"\nSaturation, {args.saturate_clients} clients without waiting:")
@@ -436,16 +458,16 @@ def main() -> None:
                 crowd(plan, args.saturate_clients, args.saturate_seconds, False, pages=["/health/live/"]),
                 args.saturate_seconds,
             )
-            mixed = summary(
-                crowd(plan, args.saturate_clients, args.saturate_seconds, False), args.saturate_seconds
-            )
+            saturated = crowd(plan, args.saturate_clients, args.saturate_seconds, False)
+            mixed = summary(saturated, args.saturate_seconds)
             for what, s in (("floor: /health/live/", floor), ("mixed pages, login included", mixed)):
                 print(
                     f"| {what} | {s['requests']} | {s['rps']} | {s['p50']} | {s['p95']} | {s['errors']} "
                     f"| {s['rps'] / floor['rps']:.2f} |",
                     flush=True,
                 )
-        print(f"\nclient CPU: {time.process_time() - cpu0:.0f} s", flush=True)
+            print(f"\nThe pages that took the most time at saturation:\n{by_page(saturated)}", flush=True)
+        print(f"\nclient CPU: {time.process_time() - cpu0:.0f} s; load average {os.getloadavg()}", flush=True)
 
         if args.faults:
             print("\nFaults under 10 waiting users:")

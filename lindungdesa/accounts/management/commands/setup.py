@@ -7,6 +7,7 @@ from django.utils import timezone
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.services import user_ensure
 from lindungdesa.budget.demo import budget_demo
+from lindungdesa.budget.tasks import budget_totals_warm_soon
 from lindungdesa.imports.tasks import uploads_prune_schedule
 from lindungdesa.indicators.demo import demo_progress
 from lindungdesa.indicators.tasks import snapshot_schedule
@@ -63,6 +64,10 @@ class Command(BaseCommand):
             # slower (docs/benchmarks.md). A few hundred ms for a province.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        if options["demo"]:
+            # The demo's budget pages open without the seconds a province's totals take to compute
+            # (the task worker started beside the server computes them; not with the immediate backend).
+            budget_totals_warm_soon()
         if snapshot_schedule() and verbosity:
             self.stdout.write("Potret bulanan dijadwalkan (tanggal 1 setiap bulan).")
         if uploads_prune_schedule() and verbosity:
