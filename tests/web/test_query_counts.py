@@ -31,10 +31,11 @@ Q = f"?periode={PERIOD}"
 # serving without a NIK and the budget's cached totals landed together: constant per page, not per row.
 # Reconciliation +3 the same day: its lists' ids are cached by data version (one query for the version; a
 # cold read then reads the rows shown by id, two more), and a warm read skips the four largest reads.
+# Dashboards above a desa +2: the versions their kept figures are under (indicators.dashboard.page_dashboard).
 PAGES = [
-    ("analyst", f"/wilayah/61/{Q}", 15),
-    ("analyst", f"/wilayah/61.03/{Q}", 14),
-    ("analyst", f"/wilayah/{KAPUAS}/{Q}", 14),
+    ("analyst", f"/wilayah/61/{Q}", 17),
+    ("analyst", f"/wilayah/61.03/{Q}", 16),
+    ("analyst", f"/wilayah/{KAPUAS}/{Q}", 16),
     ("analyst", f"/rekonsiliasi/61/{Q}", 19),
     ("analyst", "/monev/", 5),
     ("analyst", "/monev/{round}/", 22),
@@ -44,7 +45,7 @@ PAGES = [
     ("analyst", "/potret/", 5),
     ("analyst", "/impor/", 4),
     ("analyst", "/laporan/kemendagri/", 4),
-    ("sanggau_operator", f"/wilayah/61.03/{Q}", 17),
+    ("sanggau_operator", f"/wilayah/61.03/{Q}", 19),
     ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 20),
     ("sanggau_operator", "/monev/{round}/", 22),
     ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 25),
