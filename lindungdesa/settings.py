@@ -354,13 +354,17 @@ TASKS = {
     }
 }
 
-# Progress of running jobs is written here, outside the job's own database transaction.
+# Progress of running jobs is written here, outside the job's own database transaction; and results kept
+# per region and data version (budget totals, reconciliation lists). Django's default of 300 entries would
+# drop a third of them at random whenever a province's regions passed it, and the province's budget totals
+# (seconds to compute) with them.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
         if TESTING
         else "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
 

@@ -436,6 +436,27 @@ def region_budgets(
 TOTALS_CACHE_SECONDS = 24 * 3600
 
 
+def comparison_scenarios(chosen: compute.Scenario) -> list[compute.Scenario]:
+    """Current participants; everyone serving (the gap); everyone serving with JHT, JP, both, another JKK
+    risk group. The chosen scenario's risk group is kept, so that each row differs by one choice."""
+    risk = chosen.risk_group
+    other_risk = 2 if risk in (None, 1) else 1
+    return [
+        compute.Scenario(compute.CURRENT, (), risk),
+        compute.Scenario(compute.ALL_SERVING, (), risk),
+        compute.Scenario(compute.ALL_SERVING, ("JHT",), risk),
+        compute.Scenario(compute.ALL_SERVING, ("JP",), risk),
+        compute.Scenario(compute.ALL_SERVING, ("JHT", "JP"), risk),
+        compute.Scenario(compute.ALL_SERVING, (), other_risk),
+    ]
+
+
+def page_budgets_warm(region: Region, year: int) -> None:
+    """Compute the totals a region's budget page opens with (its default scenario and the comparisons), so
+    that they are in the cache under the current data version before anyone asks (budget/tasks.py)."""
+    region_budgets(region, year, comparison_scenarios(compute.Scenario(compute.CURRENT)), lines=False)
+
+
 def totals_version() -> str:
     """What a region's budget totals depend on besides the region, year and month, in one query: the data
     version (bumped by every change to positions, enrolments, status rules and imports; indicators'

@@ -23,6 +23,7 @@ from .forms import BudgetForm, RegencySettingsForm, scenario_query
 from .models import Budget, BudgetSetting, ContributionRule, PayerRule, RuleChange, SiltapMinimum
 from .selectors import (
     RegionBudget,
+    comparison_scenarios,
     payers_in_force,
     region_budget,
     region_budgets,
@@ -51,21 +52,6 @@ class Comparison:
     @property
     def difference(self) -> compute.Totals | None:
         return self.budget.total.minus(self.against.total) if self.against else None
-
-
-def comparison_scenarios(chosen: compute.Scenario) -> list[compute.Scenario]:
-    """Current participants; everyone serving (the gap); everyone serving with JHT, JP, both, another JKK
-    risk group. The chosen scenario's risk group is kept, so that each row differs by one choice."""
-    risk = chosen.risk_group
-    other_risk = 2 if risk in (None, 1) else 1
-    return [
-        compute.Scenario(compute.CURRENT, (), risk),
-        compute.Scenario(compute.ALL_SERVING, (), risk),
-        compute.Scenario(compute.ALL_SERVING, ("JHT",), risk),
-        compute.Scenario(compute.ALL_SERVING, ("JP",), risk),
-        compute.Scenario(compute.ALL_SERVING, ("JHT", "JP"), risk),
-        compute.Scenario(compute.ALL_SERVING, (), other_risk),
-    ]
 
 
 def _this_year() -> int:

@@ -17,6 +17,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from lindungdesa.indicators.services import data_changed
+from lindungdesa.indicators.versioned import region_cached
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_agrees, nik_check
@@ -273,19 +274,36 @@ def serving_in_arrears(code: str, period: Month) -> list[Finding]:
     return _arrears_rows(_positions(_serving_split(code, period)[1]))
 
 
-def serving_lists(code: str, period: Month, shown: int) -> tuple[Found, Found]:
-    """serving_not_enrolled and serving_in_arrears as a page shows them: counts, and `shown` rows each."""
-    not_enrolled, arrears = _serving_split(code, period)
-    first = _positions(not_enrolled[:shown] + arrears[:shown])
-    cut = min(len(not_enrolled), shown)
+def _serving_found(not_enrolled: list[int], arrears: list[int], shown: int) -> tuple[Found, Found]:
+    by_id = Position.objects.select_related("person", "desa").in_bulk(not_enrolled[:shown] + arrears[:shown])
+
+    def shown_of(ids: list[int]) -> list[Position]:
+        # A kept id whose row has gone (a deletion no data version counted) is left out, not an error.
+        return [by_id[i] for i in ids[:shown] if i in by_id]
+
     return (
-        Found(len(not_enrolled), _not_enrolled_rows(first[:cut])),
-        Found(len(arrears), _arrears_rows(first[cut:])),
+        Found(len(not_enrolled), _not_enrolled_rows(shown_of(not_enrolled))),
+        Found(len(arrears), _arrears_rows(shown_of(arrears))),
     )
 
 
-def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
-    """Still paid up at the end of the period but holding no office then (last office under `code`)."""
+def page_lists(code: str, period: Month, shown: int) -> tuple[Found, Found, Found]:
+    """serving_not_enrolled, serving_in_arrears and enrolled_not_serving as the page shows them. Their ids
+    are kept per region, month and data version (a province's passes over its serving positions and its
+    participants are the page's largest reads); the rows shown, with the people, are read each time."""
+
+    def ids() -> tuple[list[int], list[int], list[tuple[int, int]]]:
+        return (*_serving_split(code, period), _not_serving_pairs(code, period))
+
+    not_enrolled, arrears, not_serving = region_cached("reconcile-lists", code, period, compute=ids)
+    return (
+        *_serving_found(not_enrolled, arrears, shown),
+        Found(len(not_serving), _not_serving_rows(not_serving[:shown])),
+    )
+
+
+def _not_serving_pairs(code: str, period: Month) -> list[tuple[int, int]]:
+    """(enrolment id, id of the person's last office under `code`) of enrolled_not_serving, in its order."""
     rule = StatusRule.for_period(period)
     serving = Position.objects.filter(serving_on(period.last_day), person_id=OuterRef("person_id"))
     # Only people who held an office under `code`: looked up from their offices there (for a desa, a few
@@ -294,24 +312,33 @@ def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
     enrolments = list(
         Enrolment.objects.filter(protected_q(period, rule), person_id__in=held_here.values("person_id"))
         .filter(~Exists(serving))
-        .select_related("person")
+        .values_list("id", "person_id")
     )
-    last_positions = {}
+    last_positions: dict[int, tuple[int, str, str]] = {}  # person: (position, desa, office label)
     # Their offices by the person index, those under `code` kept here (the region join would make the
     # database walk the region's offices instead).
-    for position in (
+    for pid, person_id, desa_id, office, acting, unit_name in (
         Position.objects.filter(
-            person_id__in={e.person_id for e in enrolments}, term_start__lte=period.last_day
+            person_id__in={person_id for _, person_id in enrolments}, term_start__lte=period.last_day
         )
-        .select_related("desa")
         .order_by("person_id", "term_start")
+        .values_list("id", "person_id", "desa_id", "office", "acting", "unit_name")
     ):
-        if region_contains(code, position.desa_id):
-            last_positions[position.person_id] = position
+        if region_contains(code, desa_id):
+            label = Position(office=office, acting=acting, unit_name=unit_name).office_label
+            last_positions[person_id] = (pid, desa_id, label)
+    pairs = [(eid, last_positions[person_id]) for eid, person_id in enrolments if person_id in last_positions]
+    # The order of the findings: desa, then office as shown.
+    return [(eid, pid) for eid, (pid, _desa, _label) in sorted(pairs, key=lambda p: (p[1][1], p[1][2]))]
+
+
+def _not_serving_rows(pairs: list[tuple[int, int]]) -> list[Finding]:
+    enrolments = Enrolment.objects.select_related("person").in_bulk([eid for eid, _ in pairs])
+    positions = Position.objects.select_related("desa").in_bulk([pid for _, pid in pairs])
     out = []
-    for enrolment in enrolments:
-        position = last_positions.get(enrolment.person_id)
-        if position is None:
+    for eid, pid in pairs:
+        enrolment, position = enrolments.get(eid), positions.get(pid)
+        if enrolment is None or position is None:  # gone since the ids were kept
             continue
         ended = position.term_end.strftime("%d-%m-%Y") if position.term_end else "-"
         out.append(
@@ -324,7 +351,12 @@ def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
                 detail=f"jabatan berakhir {ended}",
             )
         )
-    return sorted(out, key=lambda f: (f.desa_code, f.office))
+    return out
+
+
+def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
+    """Still paid up at the end of the period but holding no office then (last office under `code`)."""
+    return _not_serving_rows(_not_serving_pairs(code, period))
 
 
 def data_differences(code: str, period: Month) -> list[Finding]:

@@ -39,9 +39,9 @@ from .reconcile import (
     match_confirm,
     match_refuse,
     open_proposals_in,
+    page_lists,
     proposals_in,
     serving_in_arrears,
-    serving_lists,
     serving_not_enrolled,
 )
 
@@ -57,7 +57,7 @@ class FindingList:
     find: Callable[[str, Month], list[Finding]]
 
 
-# The first two are serving_lists' (the page reads them in one pass).
+# The page reads the first three together (reconcile.page_lists).
 LISTS = [
     FindingList(
         "belum-terdaftar",
@@ -111,8 +111,8 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
     personal = can(request.user, PERSONAL_VIEW)
-    # The first two lists come from one pass over the serving positions; objects only for the rows shown.
-    found = [*serving_lists(region.code, period, SHOWN)]
+    # The first three lists' ids are kept between requests (page_lists); objects only for the rows shown.
+    found = [*page_lists(region.code, period, SHOWN)]
     for item in LISTS[len(found) :]:
         findings = item.find(region.code, period)
         found.append(Found(len(findings), findings[:SHOWN]))

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 
 from django.apps import apps
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.accounts import audit
 from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.accounts.scope import contains
+from lindungdesa.budget.tasks import budget_totals_warm_soon
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.enrolment.reconcile import enrolments_link_by_nik, match_proposals_refresh, nik_prefix_of
 from lindungdesa.lib.locks import NamedLock, named_lock
@@ -166,6 +168,7 @@ def _batch_process(batch: ImportBatch, *, data: bytes | None, progress: Progress
         raise
     if not batch.dry_run:
         reconcile_after_import(batch.scope_code)
+        transaction.on_commit(partial(budget_totals_warm_soon, batch.scope_code))
         if saved:
             batch.refresh_from_db()
             audit.record_batch(batch, action=AuditEntry.Action.IMPORT)
@@ -214,9 +217,11 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
     if not lock.acquire(wait=False):
         raise UndoRefused("Impor lain sedang berjalan; batalkan impor ini lagi sesudah impor itu selesai.")
     try:
-        return _batch_undo(batch=batch, user=user)
+        changed = _batch_undo(batch=batch, user=user)
     finally:
         lock.release()
+    transaction.on_commit(partial(budget_totals_warm_soon, batch.scope_code))
+    return changed
 
 
 @transaction.atomic

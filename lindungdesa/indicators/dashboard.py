@@ -6,14 +6,18 @@ the same figures.
 
 from dataclasses import dataclass
 
+from django.db import connection
+from django.utils import timezone
+
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
 from . import charts
 from .compute import Totals
-from .models import Snapshot
+from .models import Snapshot, Target, TargetChange, UcjFigure
 from .progress_selectors import IndicatorProgress, progress_of
 from .selectors import RegionIndicators, region_figures
+from .versioned import data_version_key, region_cached
 
 # Months of history drawn in a trend chart.
 TREND_MONTHS = 24
@@ -87,3 +91,42 @@ def dashboard(
             )
         )
     return Dashboard(indicators=indicators, progress=progress, trends=trends)
+
+
+def dashboard_version() -> str:
+    """What a dashboard depends on besides its region, month and day, in one query: the data version
+    (the figures), the snapshots (the history, and the figures while fresh), the targets and the UCJ figures
+    (progress). Each table by its count and its last change (targets, which keep no time of their own, by
+    their values' sum and largest id, beside the log of their changes)."""
+    snapshot, change, ucj, target = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Snapshot, TargetChange, UcjFigure, Target)
+    )
+
+    def last(column: str) -> str:
+        return f"COALESCE(CAST(MAX({column}) AS TEXT), '')"
+
+    parts = [
+        f"(SELECT COUNT(*) || '/' || {last('made_at')} || '/' || {last('id')} FROM {snapshot})",
+        f"(SELECT COUNT(*) || '/' || {last('changed_at')} FROM {change})",
+        f"(SELECT COUNT(*) || '/' || {last('updated_at')} FROM {ucj})",
+        f"(SELECT COUNT(*) || '/' || {last('id')} || '/' || COALESCE(CAST(SUM(value) AS TEXT), '')"
+        f" FROM {target})",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 (table names from the models)
+        row = cursor.fetchone()
+    return "|".join([data_version_key(), *(str(v) for v in row)]).replace(" ", "T")
+
+
+def page_dashboard(region: Region, period: Month) -> Dashboard:
+    """`dashboard(region, period)` for the region and public pages, kept per region, month and day under
+    `dashboard_version()`: the same for every reader (no user goes in), and the page checks its reader's
+    access to the region before it asks. What is personal (the desa roster) is never part of it."""
+    return region_cached(
+        "dashboard",
+        region.code,
+        period,
+        timezone.localdate(),
+        version=dashboard_version(),
+        compute=lambda: dashboard(region, period),
+    )

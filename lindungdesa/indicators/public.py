@@ -16,7 +16,7 @@ from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
-from .dashboard import dashboard
+from .dashboard import page_dashboard
 from .models import RegionFigure, Snapshot
 from .selectors import totals_of
 
@@ -58,7 +58,7 @@ def public_region(request: HttpRequest, code: str) -> HttpResponse:
     if region is None:
         raise Http404("Wilayah tidak ditemukan.")
     period = _this_month()
-    dash = dashboard(region, period)
+    dash = page_dashboard(region, period)
     return render(
         request,
         "public/region.html",

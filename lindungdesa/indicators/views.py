@@ -24,7 +24,7 @@ from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.views import Crumb, breadcrumbs
 
 from . import charts, worklists
-from .dashboard import dashboard, map_value
+from .dashboard import map_value, page_dashboard
 from .exports import worklist_xlsx
 from .forms import SnapshotForm, TargetForm, UcjForm, UcjUploadForm, WorklistForm
 from .models import Snapshot, Target, TargetChange, UcjFigure
@@ -88,7 +88,7 @@ def region_map(request: HttpRequest, code: str) -> JsonResponse:
     """The figures of a region's children for the map (aggregates only), keyed by region code."""
     region = region_for_user(request.user, code)
     period = _period(request)
-    dash = dashboard(region, period)
+    dash = page_dashboard(region, period)
     params = f"?periode={period}"
     figures = {}
     for child, totals, progress in dash.child_rows():

@@ -20,7 +20,7 @@ from lindungdesa.accounts.permissions import (
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
 from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
-from lindungdesa.indicators.dashboard import dashboard
+from lindungdesa.indicators.dashboard import page_dashboard
 from lindungdesa.indicators.selectors import region_indicators, serving_without_nik
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
@@ -82,7 +82,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
-    dash = dashboard(region, period)
+    dash = page_dashboard(region, period)
     ctx["without_nik"] = serving_without_nik(region.code, period)
     base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
     ctx.update(
