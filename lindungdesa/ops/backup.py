@@ -295,6 +295,11 @@ def _restore_postgresql(alias: str, dump: Path, tables: list[str]) -> None:
             psql_errors.seek(0)
             message = psql_errors.read().decode(errors="replace").strip()
             raise BackupError(f"psql gagal, basis data tidak diubah: {message or psql.returncode}")
+    # The restored rows have no planner statistics until autovacuum comes round (never, where it is off):
+    # the province's pages would be planned for empty tables, 3-8 times slower (docs/benchmarks.md), as
+    # after `setup`, which analyses too.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def backup_restore(*, path: Path, force: bool = False, alias: str = DEFAULT_DB_ALIAS) -> RestoreResult:
