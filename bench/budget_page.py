@@ -16,7 +16,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,22 +30,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.timing import percentile, timed  # noqa: E402
 from lindungdesa.accounts.models import User  # noqa: E402
 from lindungdesa.indicators.services import data_changed  # noqa: E402
 from lindungdesa.officials.models import Position  # noqa: E402
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def timed(client: Client, url: str) -> float:
-    start = time.perf_counter()
-    response = client.get(url)
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
 
 
 def main() -> None:

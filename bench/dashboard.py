@@ -34,16 +34,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.timing import percentile  # noqa: E402
 from lindungdesa.accounts.models import User  # noqa: E402
 from lindungdesa.indicators.services import data_changed, snapshot_take  # noqa: E402
 from lindungdesa.lib.months import Month  # noqa: E402
 from lindungdesa.officials.models import Position  # noqa: E402
 from lindungdesa.regions.models import Region  # noqa: E402
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def peak_mb() -> int:

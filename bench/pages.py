@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,23 +32,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.roles import role_pages  # noqa: E402
+from bench.timing import percentile, timed  # noqa: E402
 from lindungdesa.accounts.models import User  # noqa: E402
 from lindungdesa.officials.models import Position  # noqa: E402
 
 FLOOR = "/akun/"
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def timed(client: Client, url: str) -> float:
-    start = time.perf_counter()
-    response = client.get(url)
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
 
 
 def main() -> None:
