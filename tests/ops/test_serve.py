@@ -153,3 +153,12 @@ def test_the_production_server_serves_pages_hashed_compressed_static_files_and_h
         output = server.communicate(timeout=60)[0].decode()
     assert server.returncode == 0, output
     assert '"GET /masuk/" 200' in output and "next=" not in output
+
+
+def test_the_server_process_keeps_what_it_loaded_at_start_out_of_full_collections():
+    """`lindungdesa.wsgi` (what gunicorn loads in each worker) freezes what the process holds once the
+    application is loaded, so that full garbage collections do not walk it again every few requests."""
+    script = "import gc, lindungdesa.wsgi; print(gc.get_freeze_count())"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
+    assert int(out.stdout.strip()) > 10_000, out.stdout
