@@ -25,12 +25,15 @@ class MaskPersonalData(logging.Filter):
 
 
 class RefusalsInOneLine(logging.Filter):
-    """A refused request (403, 404) is the system working, not failing: one line with the path and the
-    reason, without the traceback Django attaches to it. Server errors (5xx) keep theirs."""
+    """A refused request (400, 403, 404) is the system working, not failing: one line with the path and the
+    reason, without the traceback Django attaches to it. That includes Django's security refusals (a
+    request for a host not in ALLOWED_HOSTS, a bad session cookie: loggers `django.security.*`, 400).
+    Server errors (5xx) keep theirs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if record.name == "django.request" and status is not None and 400 <= status < 500 and record.exc_info:
+        refusal = record.name == "django.request" or record.name.startswith("django.security")
+        if refusal and status is not None and 400 <= status < 500 and record.exc_info:
             exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else record.exc_info
             reason = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
             try:

@@ -33,6 +33,15 @@ def test_a_403_is_one_line_with_its_reason(client, village_operator, console):  
     assert "Traceback" not in console.getvalue()
 
 
+def test_a_request_for_an_unknown_host_is_one_line(client, console, settings):
+    settings.ALLOWED_HOSTS = ["lindungdesa.example"]
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    lines = [line for line in console.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 1, console.getvalue()
+    assert "Invalid HTTP_HOST header: 'evil.example'" in lines[0]
+    assert "Traceback" not in console.getvalue()
+
+
 def test_a_server_error_keeps_its_traceback():
     record = logging.LogRecord(
         "django.request", logging.ERROR, __file__, 1, "Internal Server Error: /", (), None
