@@ -188,7 +188,17 @@ class PositionDetail(generics.RetrieveAPIView):
 
 
 class AppointIn(serializers.Serializer):
-    nik = serializers.CharField(max_length=20)
+    nik = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "NIK 16 digit. Boleh kosong bila belum ada: nama dan tanggal lahir lalu wajib, dan orangnya "
+            'dikenali di desa itu dari nama dan tanggal lahir, seperti pada impor ("NIK belum ada").'
+        ),
+    )
     name = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False)
     birth_date = day_field(required=False)
@@ -221,6 +231,10 @@ class AppointIn(serializers.Serializer):
         if desa is None or not desa.is_village:
             raise serializers.ValidationError("Desa dengan kode ini tidak ada.")
         return desa
+
+    def validate_nik(self, text: str | None) -> str | None:
+        # Blank is no NIK: the service then asks for the birth date (the imports' rule and message).
+        return (text or "").strip() or None
 
 
 class PositionCreate(APIView):

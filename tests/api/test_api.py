@@ -11,7 +11,7 @@ from lindungdesa.api.auth import token_create
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.indicators.models import Target, TargetChange
 from lindungdesa.lib.nik import nik_mask
-from lindungdesa.officials.models import Position
+from lindungdesa.officials.models import Person, Position
 from tests.web.conftest import DALAM_KAUM, PENYELADI, roster  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +277,35 @@ def test_ids_too_large_for_the_database_are_refused_or_not_found(roster, people)
         f"/api/imports/{huge}/",
     ]:
         assert c.get(url).status_code == 404, url
+
+
+def test_an_official_without_a_nik_is_appointed_by_name_and_birth_date(roster, people):  # noqa: F811
+    c = api(people["operator"])
+    body = {
+        "name": "Yakobus Tanpa NIK",
+        "desa": PENYELADI,
+        "office": "kaur_perencanaan",
+        "term_start": "2026-01-05",
+    }
+    refused = c.post("/api/positions/appoint/", {**body, "nik": ""}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "tanggal lahir" in refused.json()["errors"]["nik"][0]
+    assert not Position.objects.filter(desa_id=PENYELADI, office="kaur_perencanaan").exists()
+
+    response = c.post(
+        "/api/positions/appoint/", {**body, "birth_date": "1985-03-02"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    person = Position.objects.get(pk=response.json()["id"]).person
+    assert person.nik is None and person.birth_date.isoformat() == "1985-03-02"
+    # The same name and birth date in the same desa is the same person (as an import would take it): a
+    # second office of the aparat is refused for that person, and no second person is kept.
+    people_before = Person.objects.count()
+    again = c.post(
+        "/api/positions/appoint/",
+        {**body, "name": "YAKOBUS  tanpa nik", "birth_date": "1985-03-02", "office": "kasi_pelayanan"},
+        content_type="application/json",
+    )
+    assert again.status_code == 400
+    assert "sudah Kaur Perencanaan di Penyeladi" in again.json()["errors"]["office"][0]
+    assert Person.objects.count() == people_before
