@@ -1,7 +1,7 @@
 """The village operator keeps its roster in the browser, on a 360 x 740 phone: adds an official (a new
 person), corrects the phone number, checks the NIK against the KTP, ends a term, gives the seat to a person
-whose NIK is not known yet, replaces a holder and reads each seat's history. No page scrolls sideways and
-the console stays free of errors."""
+whose NIK is not known yet and completes it later, replaces a holder and reads each seat's history. No page
+scrolls sideways and the console stays free of errors."""
 
 import re
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ PHONE = {"width": 360, "height": 740}
 class Journey:
     new_nik: str
     successor_nik: str
+    jemadu_nik: str
     first_of_month: date
 
 
@@ -40,6 +41,7 @@ def journey(regions) -> Journey:
     return Journey(
         new_nik=make_nik("61.03.01", date(1992, 8, 17), "P", serial=501),
         successor_nik=make_nik("61.03.01", date(1985, 1, 20), "L", serial=502),
+        jemadu_nik=make_nik("61.03.01", date(1983, 9, 21), "L", serial=503),
         first_of_month=date.today().replace(day=1),
     )
 
@@ -146,6 +148,26 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     ).wait_for()
     assert "NIK belum ada" in roster_row(page, "Agustinus Jemadu").inner_text()
     fits(page)
+
+    # A week later his KTP is at hand: the NIK is completed on his page (a wrong birth date is caught first).
+    page.get_by_role("link", name="Agustinus Jemadu", exact=True).first.click()
+    page.wait_for_url(re.compile(r".*/orang/\d+/$"))
+    page.get_by_role("link", name="Ubah data diri").click()
+    page.wait_for_url("**/ubah/")
+    fits(page)
+    assert page.get_by_label("NIK").input_value() == ""
+    page.get_by_label("NIK").fill(journey.jemadu_nik)
+    page.get_by_label("Tanggal lahir").fill("1983-09-12")
+    page.get_by_role("button", name="Simpan").click()
+    page.locator("#id_birth_date-galat, #id_nik-galat").first.wait_for()
+    fits(page)
+    page.get_by_label("Tanggal lahir").fill("1983-09-21")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(re.compile(r".*/orang/\d+/$"))
+    page.get_by_text("Data diri Agustinus Jemadu disimpan.").wait_for()
+    assert "NIK belum ada" not in page.locator(".facts").inner_text()
+    page.goto(live_server.url + f"/wilayah/{DESA}/")
+    assert "NIK belum ada" not in roster_row(page, "Agustinus Jemadu").inner_text()
 
     # Replace the kepala desa from the first of this month.
     roster_row(page, "Budi Santoso").get_by_role("link", name="Ganti").click()
