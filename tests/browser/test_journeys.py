@@ -34,6 +34,7 @@ PASSWORD = "sandi-uji-12345"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
 DESA = "61.03.01.2007"  # Penyeladi, Kecamatan Kapuas, Kabupaten Sanggau
+SAMBAS_DESA = "61.01.01.2001"  # Kabupaten Sambas
 NIK_LIKE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 # English our templates, forms and error pages could leak (Django's defaults, untranslated buttons).
 ENGLISH = re.compile(
@@ -411,6 +412,7 @@ class Regency:
 def regency(regions) -> Regency:
     analyst = make_user("analis", User.Role.PROVINCE_ANALYST, "61")
     make_user("rudi", User.Role.REGENCY_OPERATOR, "61.03")
+    make_user("sari", User.Role.REGENCY_OPERATOR, "61.01")  # Sambas: imports after Rudi, below
     villages = list(Region.objects.filter(regency_code="61.03", kind=Region.Kind.DESA).order_by("code")[:3])
     make_position(villages[0], Office.KEPALA_DESA, date(2021, 5, 3), name="Kepala Belum Terdaftar")
     open_round("61", analyst)
@@ -476,6 +478,36 @@ def test_regency_operator_imports_several_villages_and_follows_up_its_cases(
     text = guard.check()
     assert "Surat 800/27/DPMD dikirim lewat camat" in text
     page.screenshot(path="test-results/journey-regency-case.png", full_page=True)
+
+    # Meanwhile Sambas's operator imports its own roster, on another computer.
+    sambas = page.context.browser.new_context(viewport=DESKTOP, locale="id-ID")
+    other = sambas.new_page()
+    other_guard = start(other, live_server.url, "sari", DESKTOP)
+    sambas_file = tmp_path / "aparat-sambas.csv"
+    sambas_file.write_text(
+        "kode_desa,nik,nama,tanggal_lahir,kelompok,jabatan,mulai_menjabat\n"
+        f"{SAMBAS_DESA},{make_nik('61.01.01', date(1981, 4, 4), 'L', 731)},Bahrun Sambas,04/04/1981,"
+        "APARAT,Sekretaris Desa,02/01/2024\n",
+        encoding="utf-8",
+    )
+    upload(other, other_guard, "Daftar aparat dan BPD", sambas_file)
+    save_batch(other, other_guard)
+    sambas.close()
+
+    # Rudi's recap held last year's start dates: he undoes his import, which Sambas's later one does not
+    # block (another regency, other rows).
+    page.goto(live_server.url + "/impor/")
+    page.get_by_role("link", name="rekap-aparat-sanggau.xlsx").first.click()
+    page.wait_for_url(re.compile(r".*/impor/\d+/$"))
+    page.get_by_role("link", name="Batalkan impor ini").click()
+    page.wait_for_url("**/batalkan/")
+    assert "3 baris baru akan dihapus" in guard.check()
+    page.get_by_role("button", name="Ya, batalkan impor").click()
+    page.get_by_text("Impor dibatalkan").first.wait_for()
+    assert "Impor ini dibatalkan pada" in guard.check()
+    for (code, _name), person in zip(regency.villages, names, strict=True):
+        page.goto(live_server.url + f"/wilayah/{code}/")
+        assert person not in guard.check()
 
 
 # 4. The province analyst, at 1366 x 768 -----------------------------------------------------------------
