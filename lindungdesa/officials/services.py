@@ -69,6 +69,24 @@ def person_register(
         existing = desa and person_without_nik_in(desa, name=person.name, birth_date=person.birth_date)
         if existing:
             person_write_check(region, person_reach_of(region, existing))
+            if sex and existing.sex and sex != existing.sex:
+                # The same name and birth date in the desa, but not the sex kept for them: a slip to check,
+                # not a second person (the imports' rule knows no sex either).
+                raise ValidationError(
+                    {
+                        "sex": [
+                            _(
+                                "Jenis kelamin %(sex)s tidak sama dengan yang tercatat untuk %(name)s (lahir "
+                                "%(day)s) di desa ini; periksa jenis kelamin."
+                            )
+                            % {
+                                "sex": Person.Sex(sex).label,
+                                "name": " ".join(name.split()),
+                                "day": fmt_day(person.birth_date),
+                            }
+                        ]
+                    }
+                )
             return existing
         person.full_clean()
         person.save()

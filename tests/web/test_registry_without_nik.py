@@ -125,3 +125,26 @@ def test_a_person_without_a_nik_can_be_corrected_and_completed_in_the_page(clien
     assert field_errors(html, "nik") == ["Wajib diisi."]
     person.refresh_from_db()
     assert person.nik == "6103012109830003"
+
+
+def test_the_same_name_and_birth_date_with_another_sex_is_a_slip_to_check(client, village_operator, roster):
+    client.force_login(village_operator)
+    assert client.post(add_url(), without_nik(sex="L")).status_code == 302
+    first = Person.objects.get(name="Agustinus Jemadu")
+    position_end(region=None, position=first.positions.get(), last_day=date(2026, 2, 28), reason="resigned")
+    before = snapshot()
+    again = without_nik(sex="P", office=Office.KAUR_PERENCANAAN, term_start="2026-03-01")
+    html = client.post(add_url(), again).content.decode()
+    assert field_errors(html, "sex") == [
+        "Jenis kelamin Perempuan tidak sama dengan yang tercatat untuk Agustinus Jemadu (lahir 21-09-1983) "
+        "di desa ini; periksa jenis kelamin."
+    ]
+    assert snapshot() == before
+    # Without a sex, or with the one kept, it is the same person.
+    assert (
+        client.post(
+            add_url(), without_nik(sex="", office=Office.KAUR_PERENCANAAN, term_start="2026-03-01")
+        ).status_code
+        == 302
+    )
+    assert Person.objects.filter(name="Agustinus Jemadu").count() == 1
