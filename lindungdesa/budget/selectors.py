@@ -37,6 +37,7 @@ class Inputs:
     seats: list[compute.Seat]
     memberships: dict[int, compute.Membership]
     villages: list[str]
+    without_nik: int = 0  # people holding a seat in the year with no NIK yet, each once
     _classes: list | None = None
     _rules: "Rules | None" = None
     _children: list[Region] | None = None
@@ -233,7 +234,11 @@ def budget_inputs(
         )
         if membership is not None:
             memberships[person_id] = membership
-    return Inputs(region, year, reference, seats, memberships, villages)
+    if people:
+        without_nik = len({seat.person_id for seat in seats if not seat.nik})
+    else:  # the seats carry no NIK then: ask the database for the few without one
+        without_nik = positions.filter(person__nik__isnull=True).values("person_id").distinct().count()
+    return Inputs(region, year, reference, seats, memberships, villages, without_nik)
 
 
 def _in_force(rows, regencies: list[str], year: int) -> dict[str | None, dict]:
@@ -359,7 +364,7 @@ def region_budget(
         budget=budget,
         children=_with_totals(inputs.child_regions, budget.children),
         names=inputs.names,
-        without_nik=len({seat.person_id for seat in inputs.seats if not seat.nik}),
+        without_nik=inputs.without_nik,
     )
 
 

@@ -183,7 +183,8 @@ def test_the_reads_are_a_few_grouped_queries_whatever_the_region(budget_roster):
         region = Region.objects.get(code=code)
         with CaptureQueriesContext(connection) as queries:
             region_budget(region, NEXT, Scenario(ALL_SERVING), lines=region.level == 4)
-        assert len(queries) <= 11, code  # ten reads and the version of the data (totals_version)
+        # Ten reads, who has no NIK yet (totals only) and the version of the data (totals_version).
+        assert len(queries) <= 12, code
 
 
 def test_a_region_s_totals_are_read_from_the_cache_until_the_data_changes(budget_roster):
@@ -219,3 +220,24 @@ def test_legal_basis_comes_with_the_budget(budget_roster):
     assert any("Permendagri 15/2023" in t for t in texts)
     assert any("PP 11/2019" in t for t in texts)
     assert not any("PP 45/2015" in t for t in texts)  # nobody has JP
+
+
+def test_who_serves_without_a_nik_is_counted_alike_with_and_without_the_lines(budget_roster):
+    """The totals of a large region are read without the people's names and NIKs: the count of people with
+    no NIK yet must not take every NIK for missing then."""
+    from lindungdesa.officials.models import Person
+    from lindungdesa.officials.services import position_start
+
+    for code in (PENYELADI, "61.03", "61"):
+        assert budget(code, ALL_SERVING, lines=False).without_nik == 0, code
+    nameless = Person.objects.create(name="Agustinus Jemadu", birth_date=date(1983, 9, 21))
+    position_start(
+        region=None,
+        person=nameless,
+        desa=Region.objects.get(code=PENYELADI),
+        office=Office.KAUR_PERENCANAAN,
+        term_start=date(NEXT - 1, 3, 1),
+    )
+    for code in (PENYELADI, "61.03", "61"):
+        assert budget(code, ALL_SERVING, lines=False).without_nik == 1, code
+        assert budget(code, ALL_SERVING, lines=code == PENYELADI).without_nik == 1, code

@@ -45,6 +45,8 @@ Q = f"?periode={PERIOD}"
 # Reconciliation +3 the same day: its lists' ids are cached by data version (one query for the version; a
 # cold read then reads the rows shown by id, two more), and a warm read skips the four largest reads.
 # Dashboards above a desa +2: the versions their kept figures are under (indicators.dashboard.page_dashboard).
+# A desa's budget totals read without the people +1 (6 December 2026, later): who holds a seat
+# with no NIK yet is asked of the database (the totals' rows carry no NIK).
 PAGES = [
     ("analyst", f"/wilayah/61/{Q}", 17),
     ("analyst", f"/wilayah/61.03/{Q}", 16),
@@ -52,7 +54,7 @@ PAGES = [
     ("analyst", f"/rekonsiliasi/61/{Q}", 19),
     ("analyst", "/monev/", 5),
     ("analyst", "/monev/{round}/", 22),
-    ("analyst", "/monev/kasus/{case}/", 23),
+    ("analyst", "/monev/kasus/{case}/", 24),
     ("analyst", "/target/", 9),
     ("analyst", "/ucj/", 6),
     ("analyst", "/potret/", 5),
@@ -61,7 +63,7 @@ PAGES = [
     ("sanggau_operator", f"/wilayah/61.03/{Q}", 19),
     ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 20),
     ("sanggau_operator", "/monev/{round}/", 22),
-    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 25),
+    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 26),
     ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 20),
     ("village_operator", "/monev/{round}/", 20),
     ("village_operator", "/monev/kasus/{case}/", 22),
