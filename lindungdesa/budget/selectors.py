@@ -393,7 +393,7 @@ def region_budgets(
     # province's 2,000 desa × six scenarios take 0.4 s to unpickle), read only for the scenarios asked.
     wanted = set(scenarios) if desa is True else set(desa or ())
     key = (
-        "budget-totals-2:"
+        "budget-totals-3:"
         + hashlib.sha256(
             ":".join(
                 [region.code, str(year), str(reference), totals_version(), *(s.name for s in scenarios)]
