@@ -89,6 +89,14 @@ class Round(models.Model):
     def __str__(self) -> str:
         return f"Monev {self.period} {self.province_id}"
 
+    @property
+    def period_name(self) -> str:
+        """The period as people say it ("Triwulan IV 2026", "November 2026"); `period` is its code."""
+        try:
+            return rules.parse_round_period(self.period).name
+        except ValueError:
+            return self.period
+
     def deadline_days(self, state: str) -> int | None:
         value = (self.deadlines or {}).get(state, rules.DEFAULT_DEADLINES.get(state))
         return int(value) if value is not None else None

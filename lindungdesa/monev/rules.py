@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from lindungdesa.indicators.compute import DesaCounts, pct
-from lindungdesa.lib.months import Month
+from lindungdesa.lib.months import Month, month_label_id
 
 # States --------------------------------------------------------------------------------------------------
 
@@ -116,6 +116,22 @@ class RoundPeriod:
     label: str  # "2026-Q4", "2026-S2" or "2026-11"
     first: Month
     last: Month
+
+    @property
+    def name(self) -> str:
+        """As people say it: "Triwulan IV 2026", "Semester II 2026", "November 2026"."""
+        if self.first == self.last:
+            return month_label_id(self.first)
+        roman = ("I", "II", "III", "IV")
+        if self.first.add(2) == self.last:
+            return _("Triwulan %(n)s %(year)s") % {
+                "n": roman[(self.first.month - 1) // 3],
+                "year": self.first.year,
+            }
+        return _("Semester %(n)s %(year)s") % {
+            "n": roman[(self.first.month - 1) // 6],
+            "year": self.first.year,
+        }
 
     def evaluation_month(self, today: Month) -> Month:
         """The month whose figures a round looks at: the period's last month, or this month if earlier."""

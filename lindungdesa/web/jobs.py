@@ -96,7 +96,7 @@ def _rounds_job(user: User) -> Job:
             _("Buka putaran"),
         )
     return Job(
-        _("Kasus terbuka putaran %(period)s") % {"period": latest.period},
+        _("Kasus terbuka putaran %(period)s") % {"period": latest.period_name},
         _count(latest.open_cases),
         _("Terima angka kabupaten/kota, buka putaran baru, kirim surat."),
         reverse("monev-round", args=[latest.pk]),

@@ -61,7 +61,7 @@ def test_a_regency_operator_cannot_open_a_round(client, sanggau_operator, roster
 def test_the_round_page_shows_counts_the_report_and_the_queue(client, analyst, opened):
     client.force_login(analyst)
     html = client.get(f"/monev/{opened.pk}/").content.decode()
-    assert "Putaran 2026-Q1" in html and "2.044" in html  # cases
+    assert "Putaran Triwulan I 2026" in html and "2.044" in html  # cases
     assert "Laporan putaran" in html and "Kabupaten Sanggau" in html
     assert (
         f'href="/monev/kasus/{opened.cases.get(desa_id=PENYELADI).pk}/"' in html or "halaman 1 dari" in html

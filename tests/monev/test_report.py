@@ -57,7 +57,7 @@ def test_the_report_says_who_approved_when_and_carries_the_round_report(accepted
     # What the PDF is laid out from (laying it out, some 2,000 desa that registered nobody, is tested on
     # its own in tests/reports/test_kemendagri.py).
     text = " ".join(strip_tags(report_pdf_html(report)).split())
-    assert "Monitoring dan evaluasi 2026-Q1" in text and "diterima provinsi oleh Dewi" in text
+    assert "Monitoring dan evaluasi Triwulan I 2026" in text and "diterima provinsi oleh Dewi" in text
     assert "Kabupaten Sanggau (Rudi," in text
 
 

@@ -115,3 +115,16 @@ def test_overdue_and_median():
     assert not rules.is_overdue(rules.NEW, date(2026, 12, 2), date(2026, 12, 2))
     assert not rules.is_overdue(rules.CLOSED, date(2026, 12, 1), date(2026, 12, 2))
     assert rules.median_days([3, 10, 5, 7]) == 6.0 and rules.median_days([]) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("2026-Q4", "Triwulan IV 2026"),
+        ("2026-q1", "Triwulan I 2026"),
+        ("2026-S2", "Semester II 2026"),
+        ("2026-11", "November 2026"),
+    ],
+)
+def test_a_round_period_is_named_as_people_say_it(code, name):
+    assert rules.parse_round_period(code).name == name
