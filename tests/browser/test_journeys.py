@@ -143,7 +143,7 @@ def open_round(province_code: str, analyst: User) -> str:
     round_ = round_open(
         province=Region.objects.get(code=province_code), period=str(today.add(-1)), user=analyst
     )
-    return round_.period
+    return round_.period_name  # "November 2026", as the pages name it
 
 
 # 1. The village operator, on a 360 x 740 phone ------------------------------------------------------------
