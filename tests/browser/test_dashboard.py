@@ -40,7 +40,7 @@ def test_the_dashboard_shows_progress_trend_map_and_a_report_with_the_same_figur
     province, live_server, browser_page, tmp_path
 ):
     page = browser_page
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(live_server.url + "/masuk/")
     page.fill("input[name=username]", "analis")
     page.fill("input[name=password]", "sandi-uji-12345")
@@ -68,6 +68,16 @@ def test_the_dashboard_shows_progress_trend_map_and_a_report_with_the_same_figur
     shapes = page.locator("#peta path.leaflet-interactive")
     assert shapes.count() == 14
     assert "BPS" in page.locator(".leaflet-control-attribution").inner_text()
+    # Leaflet's own controls speak Indonesian.
+    assert page.locator("a.leaflet-control-zoom-in").get_attribute("title") == "Perbesar"
+    assert page.locator("a.leaflet-control-zoom-out").get_attribute("title") == "Perkecil"
+    # The progress per kabupaten/kota shows every column at 1366 px: nothing cut, nothing to scroll.
+    assert page.get_by_role("heading", name=re.compile("^Kemajuan per Kabupaten")).is_visible()
+    table = page.locator("table.progress-table")
+    inner, outer = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert inner <= outer, f"the progress table is {inner} px in {outer} px"
+    right = table.evaluate("t => t.getBoundingClientRect().right")
+    assert right <= 1366
     page.select_option("#peta-indikator", "bpd")
     shapes.nth(2).hover(force=True)
     page.wait_for_selector(".leaflet-tooltip")
