@@ -151,6 +151,9 @@ _REPORT_STYLE = (
 )
 
 
+AXIS_LABEL_PX = 40
+
+
 def trend_svg(trend: Trend, *, width: int = 640, height: int = 240, styled: bool = True) -> str:
     """A line chart: measured values (solid), projection (dashed), targets (points on a dotted line).
 
@@ -179,8 +182,9 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240, styled: bool
     step = max(1, len(trend.months) // 8)
     last = len(trend.months) - 1
     for i, m in enumerate(trend.months):
-        # Every step-th month, and the last one unless a label already stands close to it.
-        if (i % step == 0 and last - i >= step / 2) or i == last:
+        # Every step-th month, and the last one (anchored at its end); a label that would run into the last
+        # one is left out (a month's label is about 40 px wide in the axis' 9 px font).
+        if (i % step == 0 and x(last) - x(i) >= 1.5 * AXIS_LABEL_PX) or i == last:
             anchor = "end" if i == last else "start" if i == 0 else "middle"
             out.append(
                 f'<text class="axis" x="{x(i):.1f}" y="{height - 10}" text-anchor="{anchor}">'

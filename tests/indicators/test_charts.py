@@ -71,3 +71,21 @@ def test_colours_follow_the_classes_and_say_when_there_is_no_figure():
     assert charts.colour_of(25) == "#a1dab4"
     assert charts.colour_of(90) == charts.colour_of(100) == "#253494"
     assert [item["label"] for item in charts.legend()][-1] == "tidak ada data"
+
+
+def test_the_month_labels_under_the_chart_never_run_into_each_other():
+    ns = "{http://www.w3.org/2000/svg}"
+    for months_back in range(1, 40):  # every length of history up to the 2030 horizon
+        series = [(NOV.add(-months_back), D(40)), (NOV, D(42))]
+        svg = charts.trend_svg(charts.trend_of(progress_with(series), NOV, target_points=POINTS))
+        spans = []
+        for text in ET.fromstring(svg).iter(f"{ns}text"):
+            if text.get("y") != str(240 - 10):  # the month axis, not the percentages
+                continue
+            x, width = float(text.get("x")), charts.AXIS_LABEL_PX
+            start = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor")]
+            spans.append((start, start + width, text.text))
+        spans.sort()
+        assert spans[-1][2] == "Des 2030"
+        for (_, end, a), (start, _, b) in zip(spans, spans[1:], strict=False):
+            assert end <= start, f"{months_back} months back: {a!r} runs into {b!r}"
