@@ -12,10 +12,11 @@ session, the user, the menu and a small template, what every page pays), so that
 alike: the ratio p95 / floor p50 is the figure to compare between runs; the milliseconds are this
 machine's at that moment.
 
-"first ms" is each page's first request in the run (not in p50/p95): the cold time when the results the
-page keeps (`indicators/versioned.py`, the budget totals) are not kept yet, e.g. after emptying the cache
-folder (LINDUNGDESA_VAR_DIR/cache) or a data change. Like a server process (lindungdesa/wsgi.py), the run
-freezes what it loaded before measuring (`gc.freeze()`; `--no-freeze` to compare).
+"first ms" is each page's first request of its measurement (not in p50/p95; bench/roles.py has opened
+every page once before, to find them). With `--cold` the cache is emptied just before it, so that it is
+the page's time when nothing it keeps is kept yet (`indicators/versioned.py`, the budget totals), as after
+a change to the data. Like a server process (lindungdesa/wsgi.py), the run freezes what it loaded before
+measuring (`gc.freeze()`; `--no-freeze` to compare).
 """
 
 import argparse
@@ -33,6 +34,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -52,6 +54,9 @@ def main() -> None:
     parser.add_argument("--role", action="append", help="only this role (repeatable)")
     parser.add_argument("--url", action="append", help="only pages whose address starts so (repeatable)")
     parser.add_argument("--skip", action="append", help="not the pages whose address starts so (repeatable)")
+    parser.add_argument(
+        "--cold", action="store_true", help="empty the cache before each page's first request"
+    )
     parser.add_argument(
         "--no-freeze", action="store_true", help="leave what the process loaded in the collector's reach"
     )
@@ -85,7 +90,9 @@ def main() -> None:
                 continue
             if args.skip and url.startswith(tuple(args.skip)):
                 continue
-            first = timed(client, url)  # warm-up; cold if nothing it reads is kept yet (see the docstring)
+            if args.cold:
+                cache.clear()
+            first = timed(client, url)  # warm-up (see the docstring)
             floor_client.get(FLOOR)
             times, floor = [], []
             for _ in range(args.repeat):
