@@ -8,6 +8,7 @@ desa. Needs Django set up (DJANGO_SETTINGS_MODULE) and the demo province (`lindu
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +18,9 @@ from lindungdesa.monev.models import Case, Round
 from lindungdesa.monev.services import round_open
 from lindungdesa.regions.models import Region
 
+# A national deployment's administrator (no region): not made by `setup --demo` (one province), made by
+# bench/national_pages.sh. Skipped where it does not exist.
+NATIONAL_ADMIN = "admin.nasional"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
 
@@ -56,6 +60,7 @@ def role_pages(province: str = "61") -> list[RolePages]:
     latest_round = round_ensure(province)
     out = []
     for role, username, viewport in (
+        ("national administrator", NATIONAL_ADMIN, DESKTOP),
         ("province analyst", "analis", DESKTOP),
         ("regency operator", "operator.kab", DESKTOP),
         ("regency admin", "admin.kab", DESKTOP),
@@ -78,8 +83,15 @@ def role_pages(province: str = "61") -> list[RolePages]:
                 urls.append(final)
         home = urls[0]
         region = home.strip("/").split("/")[-1]
-        # One step down from the home region: its first child's page (a kecamatan under a kabupaten...).
-        if region.count(".") < 3:
+        if user.region_id is None:
+            # The national home lists the provinces: one step down is the largest of them (most desa),
+            # with its reconciliation and budget pages, the heaviest pages a province has.
+            largest = _largest_province()
+            for url in (f"/wilayah/{largest}/", f"/rekonsiliasi/{largest}/", f"/anggaran/{largest}/"):
+                if client.get(url).status_code == 200 and url not in urls:
+                    urls.append(url)
+        elif region.count(".") < 3:
+            # One step down from the home region: its first child's page (a kecamatan under a kabupaten...).
             child = f"/wilayah/{_first_child(region)}/"
             if client.get(child).status_code == 200:
                 urls.insert(1, child)
@@ -95,6 +107,17 @@ def role_pages(province: str = "61") -> list[RolePages]:
         out.append(RolePages(role, username, viewport, urls))
     out.append(RolePages("public", None, PHONE, [f"/publik/{province}/", f"/publik/{province}.03/"]))
     return out
+
+
+def _largest_province() -> str:
+    return (
+        Region.objects.filter(kind__in=Region.VILLAGE_KINDS)
+        .values("province_code")
+        .annotate(desa=Count("code"))
+        .order_by("-desa", "province_code")
+        .values_list("province_code", flat=True)
+        .first()
+    )
 
 
 def _first_child(code: str) -> str:

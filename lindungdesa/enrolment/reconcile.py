@@ -287,18 +287,21 @@ def _serving_found(not_enrolled: list[int], arrears: list[int], shown: int) -> t
     )
 
 
-def page_lists(code: str, period: Month, shown: int) -> tuple[Found, Found, Found]:
-    """serving_not_enrolled, serving_in_arrears and enrolled_not_serving as the page shows them. Their ids
-    are kept per region, month and data version (a province's passes over its serving positions and its
-    participants are the page's largest reads); the rows shown, with the people, are read each time."""
+def page_lists(code: str, period: Month, shown: int) -> tuple[Found, Found, Found, Found]:
+    """serving_not_enrolled, serving_in_arrears, enrolled_not_serving and data_differences as the page shows
+    them. Their ids are kept per region, month and data version (a province's passes over its serving
+    positions and its participants are the page's largest reads); the rows shown, with the people and
+    what differs, are read each time."""
 
-    def ids() -> tuple[list[int], list[int], list[tuple[int, int]]]:
-        return (*_serving_split(code, period), _not_serving_pairs(code, period))
+    def ids() -> tuple[list[int], list[int], list[tuple[int, int]], list[int]]:
+        differing = [f.enrolment.pk for f in data_differences(code, period)]
+        return (*_serving_split(code, period), _not_serving_pairs(code, period), differing)
 
-    not_enrolled, arrears, not_serving = region_cached("reconcile-lists", code, period, compute=ids)
+    not_enrolled, arrears, not_serving, differing = region_cached("reconcile-ids", code, period, compute=ids)
     return (
         *_serving_found(not_enrolled, arrears, shown),
         Found(len(not_serving), _not_serving_rows(not_serving[:shown])),
+        Found(len(differing), _differences(code, period, among=differing[:shown])),
     )
 
 
@@ -361,7 +364,16 @@ def enrolled_not_serving(code: str, period: Month) -> list[Finding]:
 
 def data_differences(code: str, period: Month) -> list[Finding]:
     """Participants matched to a serving person whose name or birth date differs between the two sides."""
+    return _differences(code, period)
+
+
+def _differences(code: str, period: Month, among: list[int] | None = None) -> list[Finding]:
+    """data_differences, or those of it among the enrolments `among` (ids kept by page_lists)."""
     serving = _serving(code, period)
+    if among is None:
+        candidates = Enrolment.objects.filter(person_id__in=serving.values("person_id"))
+    else:
+        candidates = Enrolment.objects.filter(pk__in=among)
     # Compared as plain values; whole objects are made only for the few that differ. The database leaves
     # out the pairs that cannot differ (most): no BPJS name or the same name but for capitals (then their
     # name keys are the same too), and no BPJS birth date or the same one.
@@ -369,10 +381,8 @@ def data_differences(code: str, period: Month) -> list[Finding]:
         Q(bpjs_birth_date__isnull=False) & ~Q(bpjs_birth_date=F("person__birth_date"))
     )
     differing: dict[int, str] = {}
-    for eid, bpjs_name, bpjs_born, name, born in (
-        Enrolment.objects.filter(person_id__in=serving.values("person_id"))
-        .filter(maybe)
-        .values_list("id", "bpjs_name", "bpjs_birth_date", "person__name", "person__birth_date")
+    for eid, bpjs_name, bpjs_born, name, born in candidates.filter(maybe).values_list(
+        "id", "bpjs_name", "bpjs_birth_date", "person__name", "person__birth_date"
     ):
         problems = []
         if bpjs_name and name_key(bpjs_name) != name_key(name):
@@ -390,7 +400,9 @@ def data_differences(code: str, period: Month) -> list[Finding]:
         )
         places = {p.person_id: p for p in serving.filter(person_id__in={e.person_id for e in enrolments})}
         for enrolment in enrolments:
-            p = places[enrolment.person_id]
+            p = places.get(enrolment.person_id)
+            if p is None:  # a kept id whose person no longer serves here (a change no data version counted)
+                continue
             out.append(
                 Finding(
                     enrolment.person,
@@ -401,7 +413,7 @@ def data_differences(code: str, period: Month) -> list[Finding]:
                     differing[enrolment.pk],
                 )
             )
-    return sorted(out, key=lambda f: (f.desa_code, f.office))
+    return sorted(out, key=lambda f: (f.desa_code, f.office, f.enrolment.pk))
 
 
 def open_proposals(nik_prefix: str = "") -> QuerySet[MatchProposal]:

@@ -33,7 +33,6 @@ from lindungdesa.web.forms import RegionPageForm
 
 from .reconcile import (
     Finding,
-    Found,
     data_differences,
     enrolled_not_serving,
     match_confirm,
@@ -57,7 +56,7 @@ class FindingList:
     find: Callable[[str, Month], list[Finding]]
 
 
-# The page reads the first three together (reconcile.page_lists).
+# The page reads them together (reconcile.page_lists).
 LISTS = [
     FindingList(
         "belum-terdaftar",
@@ -111,11 +110,8 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
     personal = can(request.user, PERSONAL_VIEW)
-    # The first three lists' ids are kept between requests (page_lists); objects only for the rows shown.
-    found = [*page_lists(region.code, period, SHOWN)]
-    for item in LISTS[len(found) :]:
-        findings = item.find(region.code, period)
-        found.append(Found(len(findings), findings[:SHOWN]))
+    # The lists' ids are kept between requests (page_lists); objects only for the rows shown.
+    found = page_lists(region.code, period, SHOWN)
     sections = [
         {"list": item, "count": f.count, "rows": f.rows if personal else withhold_birth_dates(f.rows)}
         for item, f in zip(LISTS, found, strict=True)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.enrolment.reconcile import (
+    data_differences,
     enrolled_not_serving,
     page_lists,
     serving_in_arrears,
@@ -42,7 +43,7 @@ def rows(found) -> list[tuple]:
 
 
 def lists_of(code: str) -> list[tuple]:
-    """The three lists as the page gets them: (count, rows) each."""
+    """The four lists as the page gets them: (count, rows) each."""
     return [(found.count, rows(found)) for found in page_lists(code, NOV, 100)]
 
 
@@ -52,6 +53,11 @@ def fill(desa: Region, tag: str) -> None:
     enrol(arrears.person, START, date(2026, 8, 1))
     left = make_position(desa, Office.KASI_PELAYANAN, START, date(2026, 6, 30), name=f"Berhenti {tag}")
     enrol(left.person, START, date(2026, 11, 1))
+    differs = make_position(desa, Office.KAUR_PERENCANAAN, START, name=f"Nama Roster {tag}")
+    enrolment = enrol(differs.person, START, date(2026, 11, 1))
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        bpjs_name=f"Nama Lain {tag}", bpjs_birth_date=date(1999, 1, 1)
+    )
 
 
 def test_the_page_s_lists_are_the_lists(sanggau_desa, sambas_desa):
@@ -62,6 +68,7 @@ def test_the_page_s_lists_are_the_lists(sanggau_desa, sambas_desa):
             serving_not_enrolled(code, NOV),
             serving_in_arrears(code, NOV),
             enrolled_not_serving(code, NOV),
+            data_differences(code, NOV),
         ]
         expected = [
             (len(found), [(f.person.pk, f.desa_code, f.office, f.detail) for f in found]) for found in whole
@@ -107,7 +114,7 @@ def test_one_region_s_lists_are_never_another_s(sanggau_desa, sambas_desa):
 def test_what_is_kept_names_nobody(sanggau_desa):
     fill(sanggau_desa, "A")
     page_lists("61.03", NOV, 100)
-    kept = cache.get(region_cache_key("reconcile-lists", "61.03", NOV))
+    kept = cache.get(region_cache_key("reconcile-ids", "61.03", NOV))
     assert kept is not None
 
     def plain(value) -> bool:
@@ -122,6 +129,18 @@ def test_a_kept_id_whose_row_has_gone_is_left_out(sanggau_desa):
     # Deleted without a signal (no data version counted it): the kept ids still name it.
     Position.objects.filter(person__name="Belum Daftar A").delete()
     Enrolment.objects.filter(person__name="Berhenti A").delete()
-    not_enrolled, arrears, not_serving = page_lists("61.03", NOV, 100)
+    not_enrolled, arrears, not_serving, _differing = page_lists("61.03", NOV, 100)
     assert not_enrolled.rows == [] and not_serving.rows == []
     assert [f.person.name for f in arrears.rows] == ["Menunggak A"]
+
+
+def test_the_differences_are_read_again_for_the_rows_shown(sanggau_desa):
+    fill(sanggau_desa, "A")
+    differing = lists_of("61.03")[3]
+    assert differing[0] == 1 and "Nama Lain A" in differing[1][0][3]
+    # Only their ids were kept: what differs is read again, so a correction shows at once...
+    Enrolment.objects.filter(bpjs_name="Nama Lain A").update(bpjs_name="Nama Lain Lagi")
+    assert "Nama Lain Lagi" in lists_of("61.03")[3][1][0][3]
+    # ...and a person no longer serving there (a change no data version counted) is left out.
+    Position.objects.filter(person__name="Nama Roster A").update(term_end=date(2026, 1, 31))
+    assert lists_of("61.03")[3][1] == []

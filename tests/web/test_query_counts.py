@@ -47,11 +47,13 @@ Q = f"?periode={PERIOD}"
 # Dashboards above a desa +2: the versions their kept figures are under (indicators.dashboard.page_dashboard).
 # A desa's budget totals read without the people +1 (6 December 2026, later): who holds a seat
 # with no NIK yet is asked of the database (the totals' rows carry no NIK).
+# Reconciliation +3 again: the data differences' ids are kept too (a cold read computes the list, then reads
+# the rows shown by id, three more; a warm read skips the list's pass over the participants).
 PAGES = [
     ("analyst", f"/wilayah/61/{Q}", 17),
     ("analyst", f"/wilayah/61.03/{Q}", 16),
     ("analyst", f"/wilayah/{KAPUAS}/{Q}", 16),
-    ("analyst", f"/rekonsiliasi/61/{Q}", 19),
+    ("analyst", f"/rekonsiliasi/61/{Q}", 22),
     ("analyst", "/monev/", 5),
     ("analyst", "/monev/{round}/", 22),
     ("analyst", "/monev/kasus/{case}/", 24),
@@ -61,10 +63,10 @@ PAGES = [
     ("analyst", "/impor/", 4),
     ("analyst", "/laporan/kemendagri/", 4),
     ("sanggau_operator", f"/wilayah/61.03/{Q}", 19),
-    ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 20),
+    ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 23),
     ("sanggau_operator", "/monev/{round}/", 22),
     ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 26),
-    ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 20),
+    ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 23),
     ("village_operator", "/monev/{round}/", 20),
     ("village_operator", "/monev/kasus/{case}/", 22),
 ]
