@@ -9,7 +9,13 @@ What it does, each step stopping by itself:
 2. `lindungdesa serve` (gunicorn, workers sized to the cores) and one `lindungdesa db_worker`.
 3. Mixed load of the pages each role uses, login included (GET the form, POST it): for each number of
    users, every user waits 1-3 s between requests as a person does; then the saturation throughput with no
-   waiting, beside the same for `/health/live/` (the floor: a request that does nothing).
+   waiting, beside the same for `/health/live/` (the floor: a request that does nothing). The saturation
+   is driven by `wrk` (bench/mix.lua: the same people, weights, pages and sign-ins, from C) when it is
+   installed: the Python client spends more of the 2 shared cores than the server's lighter pages do.
+   `--saturate-client python` keeps the Python client. The CPU time of the server (gunicorn's processes),
+   of PostgreSQL and of the client is measured from /proc around each saturation run, per response.
+   With --profile, the same for each page of each role alone (a session signed in beforehand) and for a
+   sign-in: where the saturation time goes.
 4. With --faults, under 10 waiting users: kill -9 one gunicorn worker; restart PostgreSQL; kill -9 the
    task worker mid-import (a 10,000-row roster) and start another: requests failed, seconds until all was
    well, and the counts before and after (nothing lost: the killed import changed nothing, its retry
@@ -24,6 +30,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -42,6 +49,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of a process, its threads and its children (those alive, and those it has reaped)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    own = sum(int(f) for f in fields[11:15]) / CLOCK_TICKS  # utime, stime, cutime, cstime
+    return own + sum(process_cpu(int(child)) for child in children)
 
 
 def free_port() -> int:
@@ -101,6 +122,9 @@ class Cluster:
 
     def restart(self) -> None:
         self.ctl("-m", "fast", "restart")
+
+    def pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
 
 # --- the project's processes -----------------------------------------------------------------------------
@@ -315,6 +339,145 @@ def by_page(results: Results, top: int = 8) -> str:
     return "\n".join(lines)
 
 
+# --- the same people driven by wrk (bench/mix.lua) ---------------------------------------------------------
+
+
+@dataclass
+class Meters:
+    """What a run cost each part of the machine, read from /proc around it."""
+
+    server: int  # gunicorn's master (its workers are its children)
+    database: int  # the postmaster (its backends are its children)
+
+
+def plan_lines(plan: dict, only: tuple[str | None, list[str]] | None = None) -> str:
+    """bench/mix.lua's plan: username ("-" for the public), weight, pages; tab-separated."""
+    if only is not None:
+        return "\t".join([only[0] or "-", "1", *only[1]]) + "\n"
+    return "".join(
+        "\t".join([role or "-", str(weight), *plan[role or "public"]]) + "\n"
+        for role, weight in zip(ROLES, WEIGHTS, strict=True)
+    )
+
+
+def wrk(
+    lines: str,
+    *,
+    connections: int,
+    seconds: float,
+    meters: Meters,
+    cookie: str = "",
+    pages_per_sign_in: int = 0,
+) -> dict:
+    """One wrk run of bench/mix.lua; its summary with the CPU seconds per response of server, database
+    and client (wrk itself)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as plan_file:
+        plan_file.write(lines)
+    env = {
+        **os.environ,
+        "MIX_PLAN": plan_file.name,
+        "MIX_PASSWORD": PASSWORD,
+        "MIX_COOKIE": cookie,
+        "MIX_PAGES_PER_SIGN_IN": str(pages_per_sign_in),
+    }
+    argv = [
+        "wrk",
+        "-t",
+        str(connections),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds:.0f}s",
+        "--timeout",
+        "30s",
+    ]
+    argv += ["-s", str(ROOT / "bench" / "mix.lua"), BASE + "/"]
+    server0, database0 = process_cpu(meters.server), process_cpu(meters.database)
+    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = client.communicate(timeout=seconds + 120)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # includes wrk's, now reaped
+    server1, database1 = process_cpu(meters.server), process_cpu(meters.database)
+    os.unlink(plan_file.name)
+    found = [line for line in out.splitlines() if line.startswith("MIX ")]
+    if client.returncode or not found:
+        sys.exit(f"wrk failed ({client.returncode}):\n{out[-2000:]}\n{err[-2000:]}")
+    result = json.loads(found[0][4:])
+    responses = max(result["responses"], 1)
+    client_cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
+    result.update(
+        rps=result["responses"] / result["seconds"],
+        # What the Python client counts as a request: a page with its redirects, a form, a sign-in POST.
+        requests_rps=(result["pages"] + result["forms"] + result["sign_ins"]) / result["seconds"],
+        server_ms=1000 * (server1 - server0) / responses,
+        database_ms=1000 * (database1 - database0) / responses,
+        client_ms=1000 * client_cpu / responses,
+    )
+    return result
+
+
+def wrk_row(what: str, r: dict, floor: dict | None) -> str:
+    ratio = r["rps"] / floor["rps"] if floor else 1.0
+    cpu = r["server_ms"] + r["database_ms"]
+    floor_cpu = (floor["server_ms"] + floor["database_ms"]) if floor else cpu
+    return (
+        f"| {what} | {r['responses']} | {r['rps']:.1f} | {r['requests_rps']:.1f} | {r['p50_ms']:.0f} "
+        f"| {r['p95_ms']:.0f} | {r['errors'] + r['socket_errors']} | {ratio:.2f} | {r['server_ms']:.1f} "
+        f"| {r['database_ms']:.1f} | {r['client_ms']:.2f} | {cpu / max(floor_cpu, 1e-9):.1f} |"
+    )
+
+
+WRK_HEADER = (
+    "| what | responses | responses/s | requests/s (as the Python client counts) | p50 ms | p95 ms | errors "
+    "| req/s ÷ floor | server CPU ms/response | PostgreSQL CPU ms/response | client CPU ms/response "
+    "| server+db CPU ÷ floor's |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def session_cookie(role: str) -> str:
+    person = Person(role, [], Results())
+    if not person.login():
+        sys.exit(f"could not sign in as {role}")
+    return "sessionid=" + next(c.value for c in person.jar if c.name == "sessionid")
+
+
+def profile(plan: dict, meters: Meters, seconds: float, connections: int = 4) -> None:
+    """Each role's pages alone, then a sign-in: server, database and client CPU per response."""
+    print(f"\nEach page alone ({connections} connections, {seconds:.0f} s each, wrk):\n{WRK_HEADER}")
+    floor = wrk(
+        plan_lines(plan, (None, ["/health/live/"])), connections=connections, seconds=seconds, meters=meters
+    )
+    print(wrk_row("floor: `/health/live/`", floor, None), flush=True)
+    for role in ROLES:
+        cookie = session_cookie(role) if role else ""
+        for page in plan[role or "public"]:
+            r = wrk(
+                plan_lines(plan, (role, [page])),
+                connections=connections,
+                seconds=seconds,
+                meters=meters,
+                cookie=cookie,
+            )
+            print(wrk_row(f"{role or 'public'} `{page}`", r, floor), flush=True)
+    # A sign-in: the form, the POST, then one floor page; per sign-in, the floor page taken off.
+    r = wrk(
+        plan_lines(plan, ("operator.desa", ["/health/live/"])),
+        connections=connections,
+        seconds=seconds,
+        meters=meters,
+        pages_per_sign_in=1,
+    )
+    sign_ins = max(r["sign_ins"], 1)
+    per = {
+        k: (r[k] * r["responses"] - floor[k] * r["pages"]) / sign_ins for k in ("server_ms", "database_ms")
+    }
+    print(
+        f"\nA sign-in (GET the form, POST it; {r['sign_ins']} in {r['seconds']:.0f} s, {r['errors']} "
+        f"errors): server CPU {per['server_ms']:.0f} ms, PostgreSQL {per['database_ms']:.1f} ms per sign-in",
+        flush=True,
+    )
+
+
 # --- faults ------------------------------------------------------------------------------------------------
 
 
@@ -390,7 +553,20 @@ def main() -> None:
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--saturate-seconds", type=float, default=30)
-    parser.add_argument("--saturate-clients", type=int, default=8)
+    parser.add_argument(
+        "--saturate-clients",
+        type=int,
+        default=None,
+        help="8 Python clients, or 16 wrk people (the weights' sum)",
+    )
+    parser.add_argument(
+        "--saturate-client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python"
+    )
+    parser.add_argument(
+        "--pages-per-sign-in", type=int, default=0, help="wrk's people sign in again after so many"
+    )
+    parser.add_argument("--profile", action="store_true", help="each page alone, with wrk: CPU per response")
+    parser.add_argument("--profile-seconds", type=float, default=5)
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--folder", type=Path, default=None, help="kept between runs when given")
     args = parser.parse_args()
@@ -477,7 +653,38 @@ def main() -> None:
         if largest is not None:
             print(f"\nThe pages that took the most time at {users} users:\n{by_page(largest)}", flush=True)
 
-        if args.saturate_seconds:
+        meters = Meters(server=server.pid, database=cluster.pid())
+        if args.profile:
+            profile(plan, meters, args.profile_seconds)
+        if args.saturate_seconds and args.saturate_client == "wrk":
+            clients = args.saturate_clients or sum(WEIGHTS)
+            print(
+                f"\nSaturation, {clients} people without waiting (wrk, bench/mix.lua; sign-in again after "
+                f"{args.pages_per_sign_in or 'no'} pages), {args.saturate_seconds:.0f} s each:\n{WRK_HEADER}"
+            )
+            floor = wrk(
+                plan_lines(plan, (None, ["/health/live/"])),
+                connections=clients,
+                seconds=args.saturate_seconds,
+                meters=meters,
+            )
+            print(wrk_row("floor: `/health/live/`", floor, None), flush=True)
+            mixed = wrk(
+                plan_lines(plan),
+                connections=clients,
+                seconds=args.saturate_seconds,
+                meters=meters,
+                pages_per_sign_in=args.pages_per_sign_in,
+            )
+            print(wrk_row("mixed pages, sign-in included", mixed, floor), flush=True)
+            print(
+                f"(mixed: {mixed['pages']} pages, {mixed['redirects']} redirects followed, "
+                f"{mixed['sign_ins']} sign-ins, {mixed['errors']} errors, "
+                f"{mixed['socket_errors']} socket errors)",
+                flush=True,
+            )
+        elif args.saturate_seconds:
+            args.saturate_clients = args.saturate_clients or 8
             print(f"\nSaturation, {args.saturate_clients} clients without waiting:")
             print("| what | requests | req/s | p50 ms | p95 ms | errors | ratio to floor |")
             print("|---|---|---|---|---|---|---|")

@@ -18,6 +18,7 @@ from lindungdesa.regions.models import Region
 
 from .dashboard import page_dashboard
 from .models import RegionFigure, Snapshot
+from .pagecache import public_page_kept
 from .selectors import totals_of
 
 FIELDS = [
@@ -52,7 +53,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
+@public_page_kept()  # kept whole for readers not signed in; private for those who are
 def public_region(request: HttpRequest, code: str) -> HttpResponse:
     region = Region.objects.filter(code=code, level__lte=2).first()
     if region is None:

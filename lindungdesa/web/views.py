@@ -20,7 +20,7 @@ from lindungdesa.accounts.permissions import (
 from lindungdesa.accounts.scope import home_region, region_for_user, scoped
 from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
-from lindungdesa.indicators.dashboard import page_dashboard
+from lindungdesa.indicators.dashboard import dashboard_version, page_dashboard
 from lindungdesa.indicators.selectors import region_indicators, serving_without_nik
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
@@ -82,8 +82,12 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
-    dash = page_dashboard(region, period)
+    version = dashboard_version()
+    dash = page_dashboard(region, period, version=version)
     ctx["without_nik"] = serving_without_nik(region.code, period)
+    # The figures' part of the page is the same for every reader of the region (no name, no right asked):
+    # the template keeps it rendered under what it depends on (web/region.html).
+    ctx["figures_version"] = f"{version}|{timezone.localdate()}"
     base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
     ctx.update(
         dashboard=dash,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.utils.module_loading import import_string
 
 from tests.web.conftest import PASSWORD
 
@@ -59,7 +61,11 @@ def test_production_refuses_the_development_key(tmp_path):
 def test_argon2_hashes_passwords_outside_the_tests():
     # The suite swaps in a fast hasher; the list the application uses starts with Argon2.
     source = (ROOT / "lindungdesa" / "settings.py").read_text()
-    assert re.search(r'PASSWORD_HASHERS = \[\s*"django.contrib.auth.hashers.Argon2PasswordHasher"', source)
+    first = re.search(r'PASSWORD_HASHERS = \[\s*(?:#[^\n]*\n\s*)*"([\w.]+)"', source).group(1)
+    hasher = import_string(first)
+    assert issubclass(hasher, Argon2PasswordHasher)
+    # OWASP's minimum for Argon2id (accounts/hashers.py), never less.
+    assert hasher.memory_cost >= 19 * 1024 and hasher.time_cost >= 2 and hasher.parallelism >= 1
 
 
 def test_every_page_sends_a_strict_content_security_policy(client, analyst):
