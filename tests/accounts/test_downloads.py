@@ -38,7 +38,7 @@ def test_every_file_of_the_project_is_audited_or_aggregate(client, world, route)
     admin = world.users["admin"]
     url = url_for(route, world, region_place="penyeladi", object_place="penyeladi", user=admin)
     before = len(exports())
-    _method, response = request(client, admin, url)
+    _method, response = request(client, world, admin, url)
     if not is_file(response) or route.name in AGGREGATE_DOWNLOADS:
         return
     written = exports()[before:]
@@ -79,7 +79,7 @@ def test_each_download_is_refused_without_the_right_and_audited_with_it(client, 
         whole_ok = name not in WHOLE or role_allows(role, PERSONAL_VIEW)
         allowed = role_allows(role, PERSONAL_EXPORT) and whole_ok
         before = len(exports())
-        client.force_login(user)
+        world.sign_in(client, user)
         response = client.get(url)
         written = exports()[before:]
         if not allowed:
@@ -102,7 +102,7 @@ def test_each_download_is_refused_without_the_right_and_audited_with_it(client, 
 
 def test_the_rows_are_counted(client, world):
     operator = world.users["regency_operator"]
-    client.force_login(operator)
+    world.sign_in(client, operator)
     urls = downloads(world)
     client.get(urls["budget-xlsx"])
     client.get(urls["reconcile-list"])
@@ -114,7 +114,7 @@ def test_the_rows_are_counted(client, world):
 
 def test_a_regencys_budget_is_aggregate_and_open_to_a_viewer(client, world):
     viewer = world.users["viewer"]
-    client.force_login(viewer)
+    world.sign_in(client, viewer)
     response = client.get(reverse("budget-download", args=["61.03", "xlsx"]))
     assert response.status_code == 200 and exports() == []
     html = client.get(reverse("budget", args=["61.03"])).content.decode()

@@ -60,7 +60,7 @@ def test_aggregate_roles_receive_nobody(client, world, route):
         url = url_for(route, world, region_place=inside, object_place=inside, user=user)
         if route.name.startswith("budget"):
             url += "?skenario=all-serving"  # a budget with everyone serving, so with people in it
-        method, response = request(client, user, url)
+        method, response = request(client, world, user, url)
         # The readiness URL answers 503 by design when no task worker has reported (as in tests).
         if response.status_code >= 500 and not (route.name == "health-ready" and response.status_code == 503):
             problems.append(f"server error: {key} {method} {url}")

@@ -119,7 +119,7 @@ def url_for(route: Route, world, *, region_place: str, object_place: str, user=N
     return reverse(route.name, kwargs=kwargs)
 
 
-def request(client, user, url: str):
+def request(client, world, user, url: str):
     """GET; else POST with nothing, else PUT with an empty JSON object, whichever the URL takes. Signed in
     again each time (a logout page or a password change would otherwise sign the user out)."""
     attempts = [
@@ -129,7 +129,7 @@ def request(client, user, url: str):
     ]
     for method, send in attempts:  # noqa: B007  (the method that answered is returned)
         if user is not None:
-            client.force_login(user)
+            world.sign_in(client, user)
         response = send()
         if response.status_code != 405:
             break
@@ -208,7 +208,7 @@ def test_no_role_reaches_outside_its_region(client, world, route):
                 user=user,
                 inside=label == "inside",
             )
-            method, response = request(client, user, url)
+            method, response = request(client, world, user, url)
             where = f"{key} {label} {method} {url} -> {response.status_code}"
             if response.status_code >= 500:
                 problems.append(f"server error: {where}")
@@ -226,7 +226,7 @@ def test_no_role_reaches_outside_its_region(client, world, route):
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_anonymous_visitors_get_nothing(client, world, route):
     url = url_for(route, world, region_place="penyeladi", object_place="penyeladi")
-    _method, response = request(client, None, url)
+    _method, response = request(client, world, None, url)
     if route.name in ("login", "logout", "login-code"):
         assert response.status_code < 500
         return
@@ -244,6 +244,6 @@ def test_anonymous_visitors_get_nothing(client, world, route):
 
 def test_the_admin_site_is_for_staff_only(client, world):
     for user in world.users.values():
-        client.force_login(user)
+        world.sign_in(client, user)
         response = client.get("/admin/accounts/user/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -142,7 +142,7 @@ def write_methods(m: Matrix, route: Route) -> set[str]:
     require_http_methods answers it 405 with the list; class views and DRF answer it with the list)."""
     user = m.world.users["admin_national"]
     client = Client()
-    client.force_login(user)
+    m.world.sign_in(client, user)
     url = inside_url(m, route, user)
     response = client.options(url)
     if "Allow" not in response:  # the sign-in pages send a signed-in user on
@@ -979,7 +979,7 @@ def client_for(m: Matrix, key: str, user: User, req: Req) -> Client:
     if req.api:
         return Client(headers={"Authorization": f"Token {m.keys[key]}"})
     client = Client()
-    client.force_login(user)
+    m.world.sign_in(client, user)
     return client
 
 

@@ -1,8 +1,10 @@
-"""Monev pages: opening a round, the queue and its bulk actions, a case, letters, approval, scope."""
+"""Monev pages of an opened round: the queue and its bulk actions, a case, letters, approval, scope.
+
+Opening a round from its page is in test_opening_pages.py: the round here is opened once for the module
+(tests/monev/rounds.py)."""
 
 import io
 import re
-from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,50 +14,22 @@ from pypdf import PdfReader
 from lindungdesa.monev import rules
 from lindungdesa.monev.letters import whatsapp_text
 from lindungdesa.monev.models import AgencyMember, Case, Round
-from lindungdesa.monev.services import round_confirm_regency, round_open
+from lindungdesa.monev.services import round_confirm_regency
 from lindungdesa.regions.models import Region
+from tests.monev.rounds import (  # noqa: F401  (fixtures)
+    TODAY,
+    shared_analyst,
+    shared_opened,
+    shared_roster,
+    shared_round,
+)
 from tests.web.conftest import DALAM_KAUM, MUKOK_DESA, PENYELADI
 
-pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 3, 16)
-
-
-@pytest.fixture
-def opened(roster, analyst):
-    return round_open(province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("monev-pages-round")]
 
 
 def pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\xa0", " ")
-
-
-def test_the_province_opens_a_round_from_the_page(client, analyst, roster):
-    client.force_login(analyst)
-    response = client.post(
-        "/monev/", {"period": "2026-q1", "criteria": ["nobody", "arrears"], "threshold": "50"}
-    )
-    round_ = Round.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/monev/{round_.pk}/"
-    assert round_.period == "2026-Q1" and round_.criteria == ["nobody", "arrears"]
-    html = client.get("/monev/").content.decode()
-    assert "2026-Q1" in html and "Kalimantan Barat" in html
-
-
-def test_a_bad_period_is_explained_and_nothing_opens(client, analyst, roster):
-    client.force_login(analyst)
-    html = client.post(
-        "/monev/", {"period": "Q1", "criteria": ["nobody"], "threshold": "50"}
-    ).content.decode()
-    assert "tidak dikenal" in html and not Round.objects.exists()
-
-
-def test_a_regency_operator_cannot_open_a_round(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    assert (
-        client.post("/monev/", {"period": "2026-Q1", "criteria": ["nobody"], "threshold": "50"}).status_code
-        == 403
-    )
 
 
 def test_the_round_page_shows_counts_the_report_and_the_queue(client, analyst, opened):

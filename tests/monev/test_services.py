@@ -1,12 +1,12 @@
-"""Opening a round, moving cases by the rules, closing them by evidence, approving the figures."""
+"""An opened round: moving cases by the rules, closing them by evidence, approving the figures.
 
-import json
+The round is opened once for the module (tests/monev/rounds.py); opening rounds of other criteria and the
+command line are in test_opening.py."""
+
 from datetime import date
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 
 from lindungdesa.imports.services import bpjs_import_file
 from lindungdesa.indicators.models import RegionFigure, Snapshot
@@ -28,23 +28,23 @@ from lindungdesa.monev.services import (
 )
 from lindungdesa.regions.models import Region
 from tests.imports.conftest import BPJS_HEADER, to_csv
+from tests.monev.rounds import (  # noqa: F401  (fixtures)
+    TODAY,
+    VILLAGES,
+    shared_analyst,
+    shared_opened,
+    shared_roster,
+    shared_round,
+)
 from tests.web.conftest import DALAM_KAUM, MUKOK_DESA, NANGA_BIANG, PENYELADI
 
-pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 3, 16)  # a Monday; the round looks at March 2026
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("monev-services-round")]
 NOW = Month.of(date.today())  # evidence is looked at in the current month
-VILLAGES = 2046
 
 
 @pytest.fixture
 def province():
     return Region.objects.get(code="61")
-
-
-@pytest.fixture
-def opened(roster, province, analyst):
-    return round_open(province=province, period="2026-Q1", user=analyst, today=TODAY)
 
 
 def case_of(round_, desa) -> Case:
@@ -85,11 +85,6 @@ def test_a_period_is_opened_once_and_criteria_are_checked(opened, province):
         round_open(province=province, period="2026-Q2", criteria=["rt"], today=date(2026, 4, 1))
     with pytest.raises(MonevError, match="belum dimulai"):
         round_open(province=province, period="2026-Q3", today=TODAY)
-
-
-def test_only_the_chosen_criteria_open_cases(roster, province):
-    round_ = round_open(province=province, period="2026-03", criteria=["arrears"], today=TODAY)
-    assert list(round_.cases.values_list("desa_id", flat=True)) == [PENYELADI]
 
 
 def test_a_case_moves_along_its_track_recording_each_step(opened, analyst):
@@ -247,36 +242,3 @@ def test_refreezing_takes_the_figures_again_and_asks_for_new_confirmations(opene
     assert opened.snapshot_id != old and not Snapshot.objects.filter(pk=old).exists()
     assert not opened.confirmations.exists()
     assert RegionFigure.objects.get(snapshot=opened.snapshot, region_code="61").aparat_protected == 4
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command("monev", *args, stdout=out)
-    return out.getvalue()
-
-
-def test_the_command_opens_a_round_and_reports_its_status(roster):
-    opened = json.loads(run("open", "--period", "2026-Q1", "--criteria", "nobody,arrears", "--json"))
-    assert opened["period"] == "2026-Q1" and opened["cases"] == VILLAGES - 2
-    status = json.loads(run("status", "--round", str(opened["round"]), "--json"))
-    assert set(status) == {"round", "period", "cases", "by_state", "overdue", "villages_registered_nobody"}
-    assert status["by_state"]["baru"] == opened["cases"]
-    # Counted now, not in March: every membership of the hand-made roster has lapsed since.
-    assert status["villages_registered_nobody"] == VILLAGES
-    assert "Putaran" in run("status")
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["open", "--period", "2026-Q9"], "tidak dikenal"),
-        (["open", "--period", "2026-Q1", "--criteria", "rt"], "Kriteria tidak dikenal"),
-        (["open", "--period", "2026-Q1", "--threshold", "lima puluh"], "angka"),
-        (["status", "--round", "999"], "tidak ditemukan"),
-        (["letters", "--round", "999", "--out", "x.pdf"], "tidak ditemukan"),
-    ],
-)
-def test_the_command_explains_what_is_wrong(roster, args, message):
-    with pytest.raises(CommandError, match=message) as info:
-        run(*args)
-    assert info.value.returncode == 2
