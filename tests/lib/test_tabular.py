@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lindungdesa.lib import tabular
@@ -775,6 +775,7 @@ def read_by_both(data: bytes):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.lists(typed_cells, min_size=3, max_size=3), min_size=1, max_size=5))
+@example(rows=[["\x85", "Yohanes", None], [" ", 1, "\u2000"]])
 def test_workbook_cells_keep_their_type_in_both_readers(rows):
     def fill(workbook):
         sheet = workbook.active
