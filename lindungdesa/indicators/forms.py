@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from lindungdesa.lib.months import Month
@@ -24,12 +26,31 @@ class PercentField(forms.DecimalField):
         return super().to_python(value)
 
 
+class RegionSelect(forms.Select):
+    """A select of regions written in one pass: Django's renders every option through the template engine,
+    and a national administrator's list holds every province and regency (552 options: 17 ms against 3 ms in
+    this one on a quiet machine, docs/benchmarks.md). The same HTML as Django's, without option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((code, " selected" if str(code) in chosen else "", label) for code, label in self.choices),
+        )
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})),
+            options,
+        )
+
+
 def _region_choices(regions) -> list[tuple[str, str]]:
     return [(r.code, f"{r.code} {r.name}") for r in regions]
 
 
 class TargetForm(forms.Form):
-    region = forms.ChoiceField(label="Wilayah")
+    region = forms.ChoiceField(label="Wilayah", widget=RegionSelect)
     indicator = forms.ChoiceField(label="Indikator", choices=Target.Indicator.choices)
     year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, str(y)) for y in YEARS])
     value = PercentField(
@@ -51,7 +72,7 @@ class TargetForm(forms.Form):
 
 
 class UcjForm(forms.Form):
-    region = forms.ChoiceField(label="Wilayah")
+    region = forms.ChoiceField(label="Wilayah", widget=RegionSelect)
     year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, str(y)) for y in YEARS])
     working_population = forms.IntegerField(label="Penduduk bekerja", min_value=1)
     participants = forms.IntegerField(label="Peserta BPJS Ketenagakerjaan", min_value=0)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, can
@@ -13,13 +13,14 @@ from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.enrolment.status import Status, person_q
 from lindungdesa.indicators.compute import DesaCounts, aggregate
 from lindungdesa.indicators.selectors import desa_figures, serving_without_nik_by_desa
+from lindungdesa.indicators.versioned import data_version_key, region_cached
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.pii import mask_text
-from lindungdesa.officials.models import Position, serving_on
+from lindungdesa.officials.models import Person, Position, serving_on
 from lindungdesa.regions.models import Region, under
 
 from . import rules
-from .models import Case, Round
+from .models import Case, CaseEvent, Round
 
 
 def desa_states(code: str, period: Month) -> dict[str, rules.DesaState]:
@@ -165,3 +166,29 @@ def round_report(
                 report.protected_after += c.aparat_protected + c.bpd_protected
                 report.serving_after += c.aparat_serving + c.bpd_serving
     return [r for r in out.values() if r.opened] + [total]
+
+
+def round_report_version(round_: Round) -> str:
+    """What the round report of `round_` is computed from, as part of a cache key: the data version (the
+    counts "now"), the round's case events (every change of a case's state, deadline or closing goes through
+    `services.case_move`, which records one) and the people without a NIK (a NIK completed on a person's
+    page moves no data version, and the report counts who has none). Three small reads, each on an index."""
+    events = CaseEvent.objects.filter(case__round=round_).aggregate(n=Count("id"), last=Max("id"))
+    no_nik = Person.objects.filter(nik__isnull=True).aggregate(n=Count("id"), last=Max("updated_at"))
+    last_change = no_nik["last"].timestamp() if no_nik["last"] else ""
+    return f"{data_version_key()}:e{events['n']}.{events['last']}:p{no_nik['n']}.{last_change}"
+
+
+def round_report_kept(round_: Round, *, today: date, region: str) -> list[RegencyReport]:
+    """`round_report` of `region` (the province or a regency inside it: `views._report_region`), kept while
+    nothing it is computed from has changed (`round_report_version`) and for `today` only (what is overdue
+    changes with the day). The key holds the round and the region: one region's rows are never another's,
+    and they hold only counts, the same for every role; each page still keeps the rows its reader may see."""
+    return region_cached(
+        "monev-report",
+        region,
+        round_.pk,
+        today.isoformat(),
+        compute=lambda: round_report(round_, today=today, now=counts_now(region, today), region=region),
+        version=round_report_version(round_),
+    )

@@ -34,7 +34,7 @@ from .exports import round_report_xlsx
 from .forms import AssignForm, BulkForm, MoveForm, QueueFilter, RoundOpenForm
 from .letters import letters_file, whatsapp_link, whatsapp_text
 from .models import Case, CaseAttachment, Round
-from .selectors import cases_for, counts_now, note_for, queue_for, round_report, rounds_for
+from .selectors import cases_for, note_for, queue_for, round_report_kept, rounds_for
 from .services import (
     MonevError,
     case_move,
@@ -131,11 +131,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by_state[state] += 1
         overdue += rules.is_overdue(state, due, today)
     # Only the rows the user may see are shown: "now" is counted for the user's own region alone.
-    region = _report_region(request.user, round_)
-    now = counts_now(region, today)
     report = [
         r
-        for r in round_report(round_, today=today, now=now, region=region)
+        for r in round_report_kept(round_, today=today, region=_report_region(request.user, round_))
         if request.user.can_see_region(r.code)
     ]
     confirmations = {c.regency_id: c for c in round_.confirmations.select_related("confirmed_by")}
@@ -241,11 +239,9 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
 def round_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request.user, pk)
     today = timezone.localdate()
-    region = _report_region(request.user, round_)
-    now = counts_now(region, today)
     report = [
         r
-        for r in round_report(round_, today=today, now=now, region=region)
+        for r in round_report_kept(round_, today=today, region=_report_region(request.user, round_))
         if request.user.can_see_region(r.code)
     ]
     response = HttpResponse(round_report_xlsx(round_, report), content_type=XLSX)
