@@ -17,7 +17,7 @@ What it does, each step stopping by itself:
    With --profile, the same for each page of each role alone (a session signed in beforehand) and for a
    sign-in: where the saturation time goes.
 4. With --faults, under 10 waiting users: kill -9 one gunicorn worker; restart PostgreSQL; kill -9 the
-   task worker mid-import (a 10,000-row roster) and start another: requests failed, seconds until all was
+   task worker mid-import (a 20,000-row roster) and start another: requests failed, seconds until all was
    well, and the counts before and after (nothing lost: the killed import changed nothing, its retry
    imported it whole).
 Prints Markdown tables for docs/benchmarks.md. The client runs on the same 2 cores as the server: its own
@@ -244,6 +244,7 @@ class Person:
         self.role, self.pages, self.results = role, pages, results
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.signed_out = False  # a page landed on the sign-in form: the person signs in again, as one would
 
     def fetch(self, path: str, data: dict | None = None) -> str:
         start = time.monotonic()
@@ -255,6 +256,7 @@ class Person:
                 body = response.read().decode(errors="replace")
                 # A signed-in page that lands on the login form lost its session: an error too.
                 ok = response.status == 200 and ("/masuk/" not in response.url or path == "/masuk/")
+                self.signed_out = self.signed_out or ("/masuk/" in response.url and path != "/masuk/")
         except (urllib.error.URLError, OSError, TimeoutError):
             ok = False
         self.results.add(Record(start, time.monotonic() - start, ok, path))
@@ -276,7 +278,8 @@ class Person:
     def run(self, until: float, think: bool) -> None:
         logged_in = self.login()
         while time.monotonic() < until:
-            if not logged_in:
+            if not logged_in or self.signed_out:
+                self.signed_out = False
                 logged_in = self.login()
             else:
                 self.fetch(random.choice(self.pages))
@@ -737,11 +740,14 @@ def main() -> None:
             )
 
             before = counts(env)
-            batch_id = django(env, ENQUEUE % {"root": str(ROOT)})
+            batch_ids = []
 
             def kill_task_worker():
-                # Polled with psql, not a Django process: under load one takes seconds to start, and a
-                # 10,000-row import may be over by then (two runs on 6 December missed it so).
+                # Enqueued now, under the load (enqueued before it, the import was over by the time the
+                # load's first seconds had passed on a quiet machine); polled with psql, not a Django process:
+                # under load one takes seconds to start, and a small import may be over by then (runs on 6
+                # December missed it so: hence 20,000 rows).
+                batch_ids.append(batch_id := django(env, ENQUEUE % {"root": str(ROOT)}))
                 wait_until(lambda: batch_state(batch_id) == "running", 180, "the import under way")
                 worker.send_signal(signal.SIGKILL)
                 worker.wait(10)
@@ -756,6 +762,7 @@ def main() -> None:
                 return mid, failed_after, time.monotonic() - start
 
             window, (mid, failed_after, total) = under_load(plan, kill_task_worker, seconds=60)
+            [batch_id] = batch_ids
             after = counts(env)
             result = django(env, RESULT % batch_id)
             print(
@@ -789,7 +796,7 @@ sys.path.insert(0, %(root)r)
 from tests.workers.procs import province_roster
 from lindungdesa.imports.engine import batch_create
 from lindungdesa.imports.tasks import import_batch_run
-data = province_roster(10_000, desa_from=0, serial_from=5000)
+data = province_roster(20_000, desa_from=0, serial_from=5000)
 batch = batch_create(kind="roster", data=data, file_name="beban.csv", save=True)
 import_batch_run.enqueue(batch.pk)
 result = batch.pk
