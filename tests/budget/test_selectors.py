@@ -29,6 +29,7 @@ from tests.budget.conftest import (
     person,
     serve,
 )
+from tests.factories import make_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,27 @@ def test_who_serves_without_a_nik_is_counted_alike_with_and_without_the_lines(bu
     for code in (PENYELADI, "61.03", "61"):
         assert budget(code, ALL_SERVING, lines=False).without_nik == 1, code
         assert budget(code, ALL_SERVING, lines=code == PENYELADI).without_nik == 1, code
+
+
+def test_a_nik_completed_on_the_persons_page_shows_in_the_kept_totals(budget_roster):
+    from lindungdesa.officials.models import Person
+    from lindungdesa.officials.services import person_update, position_start
+
+    nameless = Person.objects.create(name="Agustinus Jemadu", birth_date=date(1983, 9, 21))
+    position_start(
+        region=None,
+        person=nameless,
+        desa=Region.objects.get(code=PENYELADI),
+        office=Office.KAUR_PERENCANAAN,
+        term_start=date(NEXT - 1, 3, 1),
+    )
+    assert budget("61.03", ALL_SERVING, lines=False).without_nik == 1  # now kept
+    person_update(
+        region=None,
+        person=nameless,
+        nik=make_nik(KAPUAS, date(1983, 9, 21), "L", serial=31),
+        name="Agustinus Jemadu",
+        sex=None,
+        birth_date=date(1983, 9, 21),
+    )
+    assert budget("61.03", ALL_SERVING, lines=False).without_nik == 0
