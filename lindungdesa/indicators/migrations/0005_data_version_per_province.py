@@ -1,3 +1,4 @@
+from django.core.management.color import no_style
 from django.db import migrations, models
 
 
@@ -6,6 +7,13 @@ def province_rows(apps, schema_editor):
     is read again once, then a change in one province leaves the others' kept results in use."""
     DataVersion = apps.get_model("indicators", "DataVersion")
     Region = apps.get_model("regions", "Region")
+    if schema_editor is not None:
+        # The one row was made with its key given (pk=1): PostgreSQL's sequence has not moved past it, and
+        # the first row made now would collide with it (and be dropped, ignore_conflicts).
+        connection = schema_editor.connection
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [DataVersion]):
+                cursor.execute(sql)
     national = DataVersion.objects.filter(province="").first()
     if national is None:
         return
@@ -16,6 +24,10 @@ def province_rows(apps, schema_editor):
         ],
         ignore_conflicts=True,
     )
+
+
+def province_rows_back(apps, schema_editor):
+    apps.get_model("indicators", "DataVersion").objects.exclude(province="").delete()
 
 
 class Migration(migrations.Migration):
@@ -39,5 +51,5 @@ class Migration(migrations.Migration):
             name="province_versions",
             field=models.JSONField(blank=True, default=dict),
         ),
-        migrations.RunPython(province_rows, migrations.RunPython.noop),
+        migrations.RunPython(province_rows, province_rows_back),
     ]
