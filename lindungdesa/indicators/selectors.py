@@ -146,10 +146,14 @@ def region_indicators(region: Region, period: Month) -> RegionIndicators:
     return RegionIndicators(region=region, period=period, breakdown=breakdown, children=children)
 
 
-def fresh_snapshot(period: Month) -> Snapshot | None:
-    """The snapshot of `period` if nothing it was computed from has changed since it was made."""
+def fresh_snapshot(period: Month, region_code: str | None = None) -> Snapshot | None:
+    """The snapshot of `period` if nothing it was computed from has changed since it was made: anywhere,
+    or with `region_code` in that region's province (`fresh_for`)."""
     from .services import data_version
 
+    if region_code:
+        snapshot = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
+        return snapshot if snapshot is not None and fresh_for(snapshot, region_code) else None
     return Snapshot.objects.filter(
         period=str(period), kind=Snapshot.Kind.MONTHLY, data_version=data_version()
     ).first()

@@ -213,3 +213,16 @@ def test_the_migration_starts_every_loaded_province_from_the_national_version(ja
     rows = dict(DataVersion.objects.values_list("province", "version"))
     assert rows == {"": national.version, "33": national.version, "61": national.version}
     assert data_version_key("33") == f"p33:{data_version_key()}"
+
+
+def test_a_province_s_report_retakes_the_snapshot_only_after_a_change_in_that_province(jateng):
+    from lindungdesa.reports.kemendagri import report_build
+
+    serve_in("61")
+    made = snapshot_take(period=NOV).made_at
+    serve_in("33")
+    report_build(province_code="61", period=NOV)
+    assert Snapshot.objects.get(period=str(NOV), kind=Snapshot.Kind.MONTHLY).made_at == made
+    serve_in("61", Office.KAUR_KEUANGAN)
+    report_build(province_code="61", period=NOV)
+    assert Snapshot.objects.get(period=str(NOV), kind=Snapshot.Kind.MONTHLY).made_at > made
