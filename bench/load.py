@@ -1,6 +1,8 @@
 """Load and fault figures for the production layout (issue 21, item 8). Loopback only, bounded in time.
 
     .venv/bin/python bench/load.py [--users 1,10,50] [--seconds 60] [--saturate-seconds 30] [--faults]
+    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/nat_db \
+        --var-dir /tmp/nat/var [--change-every 20 --change-province 11]   # an existing database
 
 What it does, each step stopping by itself:
 1. A PostgreSQL cluster of its own (initdb, a free loopback port, a temporary folder), so that restarting
@@ -20,6 +22,14 @@ What it does, each step stopping by itself:
    task worker mid-import (a 20,000-row roster) and start another: requests failed, seconds until all was
    well, and the counts before and after (nothing lost: the killed import changed nothing, its retry
    imported it whole).
+With --database-url, an existing PostgreSQL database instead of step 1 (nothing set up: the national one of
+bench/national_pages.sh, say; its demo users' passwords are set as in step 1, so never a database anyone
+signs in to); its backends' CPU is read from /proc by their process ids (pg_stat_activity), as the server
+is shared; --faults is refused (it would restart someone else's PostgreSQL). The national administrator
+(bench/roles.py's `admin.nasional`) is among the people when the database has one: the national home, the
+largest province's region, reconciliation and budget pages. --change-every N: every N seconds during the
+runs, one person serving in --change-province is saved (a change as a person's page makes it), in a
+process of its own: what a change elsewhere costs the pages read (the data version, issue 21).
 Prints Markdown tables for docs/benchmarks.md. The client runs on the same 2 cores as the server: its own
 CPU time is printed beside the figures.
 """
@@ -43,6 +53,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +88,17 @@ BASE = f"http://127.0.0.1:{WEB_PORT}"
 PASSWORD = "beban-uji-lokal-2026"  # set on the throwaway database's demo users only
 ROLES = ["analis", "operator.kab", "operator.desa", "bpjs", "peninjau", "admin.kab", None]  # None: public
 WEIGHTS = [2, 3, 5, 2, 1, 1, 2]  # village operators are the most numerous users
+NATIONAL_ADMIN = "admin.nasional"  # bench/roles.py: on a national database (bench/national_pages.sh) only
+NATIONAL_WEIGHT = 1
+DATABASE_URL = f"postgres://postgres@127.0.0.1:{PG_PORT}/lindungdesa"  # --database-url replaces it
+
+
+def people_of(plan: dict) -> list[tuple[str | None, int]]:
+    """(username, weight) of each kind of person the plan has pages for."""
+    kinds = list(zip(ROLES, WEIGHTS, strict=True))
+    if NATIONAL_ADMIN in plan:
+        kinds.append((NATIONAL_ADMIN, NATIONAL_WEIGHT))
+    return kinds
 
 
 # --- the database cluster ----------------------------------------------------------------------------------
@@ -133,7 +155,7 @@ class Cluster:
 def project_env(var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
     env.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:{PG_PORT}/lindungdesa",
+        DATABASE_URL=DATABASE_URL,
         LINDUNGDESA_VAR_DIR=str(var_dir),
         SECRET_KEY="bench-load-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1",
@@ -173,6 +195,7 @@ def django(env: dict, code: str, timeout: float = 300):
 
 
 PLAN = """
+import sys
 from lindungdesa.accounts.models import User
 from lindungdesa.monev.models import Round
 from lindungdesa.regions.models import Region
@@ -198,6 +221,15 @@ result = {
     "admin.kab": ["/", f"/wilayah/{regency}/", "/pengguna/", "/audit/"],
     "public": ["/publik/", "/publik/61/", f"/publik/{regency}/"],
 }
+national = User.objects.filter(username=%(national)r).first()
+if national is not None:
+    national.set_password(%(password)r)
+    national.save(update_fields=["password"])
+    # As bench/roles.py: the national home, then the largest province's pages (the heaviest a province has).
+    sys.path.insert(0, %(root)r)
+    from bench.roles import _largest_province
+    largest = _largest_province()
+    result[%(national)r] = ["/", f"/wilayah/{largest}/", f"/rekonsiliasi/{largest}/", f"/anggaran/{largest}/"]
 """
 
 
@@ -292,8 +324,9 @@ def crowd(plan: dict, users: int, seconds: float, think: bool, pages: list[str] 
     until = time.monotonic() + seconds
     people = []
     rng = random.Random(users)
+    kinds = people_of(plan)
     for _ in range(users):
-        role = rng.choices(ROLES, WEIGHTS)[0] if pages is None else None
+        role = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0] if pages is None else None
         people.append(Person(role, pages or plan[role or "public"], results))
     threads = [threading.Thread(target=p.run, args=(until, think), daemon=True) for p in people]
     for thread in threads:
@@ -350,7 +383,25 @@ class Meters:
     """What a run cost each part of the machine, read from /proc around it."""
 
     server: int  # gunicorn's master (its workers are its children)
-    database: int  # the postmaster (its backends are its children)
+    # CPU seconds by process: the postmaster's (its backends are its children) when the cluster is the
+    # bench's own; each backend connected to the database when the server is shared (--database-url).
+    database: Callable[[], dict[int, float]]
+
+
+def database_cpu(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings (a backend that started between them counts whole)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def backends_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each backend connected to the database of `url`, from /proc."""
+    done = subprocess.run(
+        ["psql", url, "-Atc", "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return {int(pid): process_cpu(int(pid)) for pid in done.stdout.split()}
 
 
 def plan_lines(plan: dict, only: tuple[str | None, list[str]] | None = None) -> str:
@@ -359,7 +410,7 @@ def plan_lines(plan: dict, only: tuple[str | None, list[str]] | None = None) -> 
         return "\t".join([only[0] or "-", "1", *only[1]]) + "\n"
     return "".join(
         "\t".join([role or "-", str(weight), *plan[role or "public"]]) + "\n"
-        for role, weight in zip(ROLES, WEIGHTS, strict=True)
+        for role, weight in people_of(plan)
     )
 
 
@@ -395,12 +446,12 @@ def wrk(
         "30s",
     ]
     argv += ["-s", str(ROOT / "bench" / "mix.lua"), BASE + "/"]
-    server0, database0 = process_cpu(meters.server), process_cpu(meters.database)
+    server0, database0 = process_cpu(meters.server), meters.database()
     usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     client = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = client.communicate(timeout=seconds + 120)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # includes wrk's, now reaped
-    server1, database1 = process_cpu(meters.server), process_cpu(meters.database)
+    server1, database1 = process_cpu(meters.server), meters.database()
     os.unlink(plan_file.name)
     found = [line for line in out.splitlines() if line.startswith("MIX ")]
     if client.returncode or not found:
@@ -413,7 +464,7 @@ def wrk(
         # What the Python client counts as a request: a page with its redirects, a form, a sign-in POST.
         requests_rps=(result["pages"] + result["forms"] + result["sign_ins"]) / result["seconds"],
         server_ms=1000 * (server1 - server0) / responses,
-        database_ms=1000 * (database1 - database0) / responses,
+        database_ms=1000 * database_cpu(database0, database1) / responses,
         client_ms=1000 * client_cpu / responses,
     )
     return result
@@ -451,7 +502,7 @@ def profile(plan: dict, meters: Meters, seconds: float, connections: int = 4) ->
         plan_lines(plan, (None, ["/health/live/"])), connections=connections, seconds=seconds, meters=meters
     )
     print(wrk_row("floor: `/health/live/`", floor, None), flush=True)
-    for role in ROLES:
+    for role, _weight in people_of(plan):
         cookie = session_cookie(role) if role else ""
         for page in plan[role or "public"]:
             r = wrk(
@@ -477,6 +528,25 @@ def profile(plan: dict, meters: Meters, seconds: float, connections: int = 4) ->
     print(
         f"\nA sign-in (GET the form, POST it; {r['sign_ins']} in {r['seconds']:.0f} s, {r['errors']} "
         f"errors): server CPU {per['server_ms']:.0f} ms, PostgreSQL {per['database_ms']:.1f} ms per sign-in",
+        flush=True,
+    )
+
+
+def warm(plan: dict) -> None:
+    """Each kind of person signs in and opens each of their pages once, in turn: what the cache lacks is
+    computed before the timed runs. The slowest of these first requests are printed."""
+    results = Results()
+    start = time.monotonic()
+    for role, _weight in people_of(plan):
+        person = Person(role, plan[role or "public"], results)
+        person.login()
+        for page in person.pages:
+            person.fetch(page)
+    slowest = sorted(results.records, key=lambda r: -r.seconds)[:6]
+    print(
+        f"\nwarmed in {time.monotonic() - start:.0f} s ({len(results.records)} requests, "
+        f"{sum(not r.ok for r in results.records)} errors); slowest first requests: "
+        + ", ".join(f"`{r.what}` {r.seconds:.1f} s" for r in slowest),
         flush=True,
     )
 
@@ -572,17 +642,33 @@ def main() -> None:
     parser.add_argument("--profile-seconds", type=float, default=5)
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--folder", type=Path, default=None, help="kept between runs when given")
+    parser.add_argument(
+        "--database-url", default=None, help="an existing PostgreSQL database, used as it is (no setup)"
+    )
+    parser.add_argument(
+        "--var-dir", type=Path, default=None, help="LINDUNGDESA_VAR_DIR (default: in --folder)"
+    )
+    parser.add_argument("--change-every", type=float, default=0, help="seconds between changes (0: none)")
+    parser.add_argument("--change-province", default="11", help="where the changes are made")
+    parser.add_argument("--warm", action="store_true", help="each person kind's pages once before the runs")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still stop what was started
+    if args.database_url and args.faults:
+        parser.error("--faults restarts PostgreSQL: only on the bench's own cluster, not with --database-url")
+    global DATABASE_URL
+    DATABASE_URL = args.database_url or DATABASE_URL
 
     folder = args.folder or Path(tempfile.mkdtemp(prefix="lindungdesa-load-"))
-    cluster = Cluster(folder)
-    var_dir = folder / "var"
+    folder.mkdir(parents=True, exist_ok=True)
+    cluster = None if args.database_url else Cluster(folder)
+    var_dir = args.var_dir or folder / "var"
     env = project_env(var_dir)
     processes: list[subprocess.Popen] = []
-    fresh = not cluster.data.exists()
+    fresh = cluster is not None and not cluster.data.exists()
     try:
-        if fresh:
+        if cluster is None:
+            pass
+        elif fresh:
             cluster.create()
             subprocess.run(
                 ["createdb", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "lindungdesa"],
@@ -590,18 +676,34 @@ def main() -> None:
             )
         else:
             cluster.start()
-        var_dir.mkdir(exist_ok=True)
+        var_dir.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         if fresh:
             manage(env, "setup", "--province", "61", "--demo")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         names = [r for r in ROLES if r]
-        plan = django(env, PLAN % {"names": names, "password": PASSWORD})
+        plan = django(
+            env, PLAN % {"names": names, "password": PASSWORD, "national": NATIONAL_ADMIN, "root": str(ROOT)}
+        )
         print(
             f"prepared in {time.monotonic() - t0:.0f} s; cores: {os.cpu_count()}; "
-            f"load average {os.getloadavg()}",
+            f"load average {os.getloadavg()}; people: {people_of(plan)}",
             flush=True,
         )
+        if args.change_every:
+            changes = subprocess.Popen(
+                [
+                    str(BIN / "python"),
+                    "-c",
+                    CHANGES % {"province": args.change_province, "every": args.change_every},
+                ],
+                env={**env, "DJANGO_SETTINGS_MODULE": "lindungdesa.settings", "PYTHONPATH": str(ROOT)},
+                cwd=ROOT,
+                stdout=open(folder / "changes.log", "a"),
+                stderr=subprocess.STDOUT,
+            )
+            processes.append(changes)
+            print(f"a change in province {args.change_province} every {args.change_every:.0f} s", flush=True)
 
         log = open(folder / "server.log", "a")
         server = subprocess.Popen(
@@ -641,6 +743,8 @@ def main() -> None:
         workers = len(gunicorn_workers(server.pid))
         print(f"gunicorn workers: {workers}", flush=True)
 
+        if args.warm:
+            warm(plan)
         cpu0 = time.process_time()
         print("\n| users | seconds | requests | req/s | p50 ms | p95 ms | p95 ms without sign-in | errors |")
         print("|---|---|---|---|---|---|---|---|")
@@ -656,7 +760,11 @@ def main() -> None:
         if largest is not None:
             print(f"\nThe pages that took the most time at {users} users:\n{by_page(largest)}", flush=True)
 
-        meters = Meters(server=server.pid, database=cluster.pid())
+        if cluster is not None:
+            postmaster = cluster.pid()
+            meters = Meters(server=server.pid, database=lambda: {postmaster: process_cpu(postmaster)})
+        else:
+            meters = Meters(server=server.pid, database=lambda: backends_cpu(DATABASE_URL))
         if args.profile:
             profile(plan, meters, args.profile_seconds)
         if args.saturate_seconds and args.saturate_client == "wrk":
@@ -785,11 +893,25 @@ def main() -> None:
                     process.wait(20)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        cluster.stop()
+        if cluster is not None:
+            cluster.stop()
         if not args.folder:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+CHANGES = """
+import time, django
+django.setup()
+from lindungdesa.officials.models import Person
+# A person serving in the province, saved as their page saves them: the change moves the data version.
+person = Person.objects.filter(positions__desa__province_code=%(province)r).order_by("pk").first()
+print("changing", person.pk, flush=True)
+while True:
+    time.sleep(%(every)r)
+    started = time.monotonic()
+    person.save()
+    print(f"changed at {time.time():.0f} in {time.monotonic() - started:.2f} s", flush=True)
+"""
 ENQUEUE = """
 import sys
 sys.path.insert(0, %(root)r)

@@ -396,7 +396,13 @@ def region_budgets(
         "budget-totals-3:"
         + hashlib.sha256(
             ":".join(
-                [region.code, str(year), str(reference), totals_version(), *(s.name for s in scenarios)]
+                [
+                    region.code,
+                    str(year),
+                    str(reference),
+                    totals_version(region.code),
+                    *(s.name for s in scenarios),
+                ]
             ).encode()
         ).hexdigest()
     )
@@ -462,22 +468,24 @@ def page_budgets_warm(region: Region, year: int) -> None:
     region_budgets(region, year, comparison_scenarios(compute.Scenario(compute.CURRENT)), lines=False)
 
 
-def totals_version() -> str:
-    """What a region's budget totals depend on besides the region, year and month, in one query: the data
-    version (bumped by every change to positions, enrolments, status rules and imports; indicators'
-    `data_changed`) and the last change to each table of budget rules."""
+def totals_version(region_code: str | None = None) -> str:
+    """What the budget totals of `region_code` depend on besides the region, year and month, in one query:
+    the data version of its province (bumped by every change to positions, enrolments, people, status
+    rules and imports there; indicators' `data_changed` and `versioned.data_version_key`, whose national
+    version stands in for a province no change has touched yet) and the last change to each table of
+    budget rules."""
     from lindungdesa.indicators.models import DataVersion
+    from lindungdesa.indicators.versioned import province_of
 
     tables = [m._meta.db_table for m in (ContributionRule, PayerRule, BudgetSetting, SiltapMinimum)]
     # Timestamps as text: PostgreSQL refuses COALESCE of a timestamp with ''.
     last = "COALESCE(CAST(MAX(updated_at) AS TEXT), '')"
     parts = [f"(SELECT COUNT(*) || '/' || {last} FROM {t})" for t in tables]
     version = DataVersion._meta.db_table
-    parts.append(
-        f"(SELECT version || '/' || COALESCE(CAST(changed_at AS TEXT), '') FROM {version} WHERE id = 1)"  # noqa: S608
-    )
+    row_of = "version || '/' || COALESCE(CAST(changed_at AS TEXT), '') FROM " + version + " WHERE province = "
+    parts.append(f"COALESCE((SELECT 'p' || {row_of} %s), (SELECT {row_of} ''))")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 (table names from the models)
+        cursor.execute("SELECT " + ", ".join(parts), [province_of(region_code)])  # noqa: S608 (table names from the models)
         row = cursor.fetchone()
     return "|".join(str(v) for v in row).replace(" ", "T")
 

@@ -293,7 +293,7 @@ def demo_load(
         for enrolment in enrolments:
             enrolment.person_id = enrolment.person.pk
         Enrolment.objects.bulk_create(enrolments, batch_size=1000)
-        data_changed()
+        data_changed([province_code])
         if progress:
             progress(len(villages), len(villages))
 
@@ -343,7 +343,7 @@ def demo_clear(*, province_code: str, regency_codes: Iterable[str] | None = None
             chunk = person_ids[start : start + 500]
             enrolments += Enrolment.objects.filter(person_id__in=chunk).delete()[0]
             persons += Person.objects.filter(pk__in=chunk).delete()[0]
-        data_changed()
+        data_changed([province_code])  # a person kept for a position elsewhere keeps their enrolments
         if positions or persons or enrolments:
             audit.record(
                 action=AuditEntry.Action.DELETE,

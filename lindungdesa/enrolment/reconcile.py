@@ -44,6 +44,7 @@ def enrolments_link_by_nik(scope_code: str = "") -> int:
     subquery was far slower there, docs/benchmarks.md, "Figures from the code"), elsewhere a correlated
     subquery (both sides are indexed by NIK).
     """
+    provinces: list[str] | None = None  # everywhere, for a link with no scope
     if connection.vendor == "postgresql" and not scope_code:
         enrolment, person = Enrolment._meta.db_table, Person._meta.db_table
         with connection.cursor() as cursor:
@@ -61,14 +62,20 @@ def enrolments_link_by_nik(scope_code: str = "") -> int:
                 pk__in=Position.objects.filter(under(scope_code, "desa__code")).values("person_id")
             )
         person_id = people.filter(nik=OuterRef("nik")).values("id")[:1]
-        linked = (
-            Enrolment.objects.filter(person__isnull=True)
-            .exclude(nik="")
-            .filter(Exists(people.filter(nik=OuterRef("nik"))))
-            .update(person_id=Subquery(person_id))
+        unmatched = Enrolment.objects.filter(person__isnull=True).exclude(nik="")
+        if scope_code:
+            # Those linked may serve outside the scope too: their positions' provinces change with them.
+            linking = people.filter(Exists(unmatched.filter(nik=OuterRef("nik"))))
+            provinces = list(
+                Position.objects.filter(person__in=linking)
+                .values_list("desa__province_code", flat=True)
+                .distinct()
+            )
+        linked = unmatched.filter(Exists(people.filter(nik=OuterRef("nik")))).update(
+            person_id=Subquery(person_id)
         )
     if linked:
-        data_changed()
+        data_changed(provinces)
     return linked
 
 

@@ -93,11 +93,12 @@ def dashboard(
     return Dashboard(indicators=indicators, progress=progress, trends=trends)
 
 
-def dashboard_version() -> str:
-    """What a dashboard depends on besides its region, month and day, in one query: the data version
-    (the figures), the snapshots (the history, and the figures while fresh), the targets and the UCJ figures
-    (progress). Each table by its count and its last change (targets, which keep no time of their own, by
-    their values' sum and largest id, beside the log of their changes)."""
+def dashboard_version(region_code: str | None = None) -> str:
+    """What a dashboard of `region_code` depends on besides its region, month and day, in two queries: the
+    data version of its province (the figures; by default, or for no region, the national version, which
+    every change moves), the snapshots (the history, and the figures while fresh), the targets and the UCJ
+    figures (progress). Each table by its count and its last change (targets, which keep no time of their
+    own, by their values' sum and largest id, beside the log of their changes)."""
     snapshot, change, ucj, target = (
         connection.ops.quote_name(m._meta.db_table) for m in (Snapshot, TargetChange, UcjFigure, Target)
     )
@@ -115,18 +116,18 @@ def dashboard_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 (table names from the models)
         row = cursor.fetchone()
-    return "|".join([data_version_key(), *(str(v) for v in row)]).replace(" ", "T")
+    return "|".join([data_version_key(region_code), *(str(v) for v in row)]).replace(" ", "T")
 
 
 def page_dashboard(region: Region, period: Month, *, version: str | None = None) -> Dashboard:
     """`dashboard(region, period)` for the region and public pages, kept per region, month and day under
-    `dashboard_version()`: the same for every reader (no user goes in), and the page checks its reader's
-    access to the region before it asks. What is personal (the desa roster) is never part of it."""
+    `dashboard_version(region.code)`: the same for every reader (no user goes in), and the page checks its
+    reader's access to the region before it asks. What is personal (the desa roster) is never part of it."""
     return region_cached(
         "dashboard",
         region.code,
         period,
         timezone.localdate(),
-        version=dashboard_version() if version is None else version,  # a page that asked already
+        version=dashboard_version(region.code) if version is None else version,  # a page that asked already
         compute=lambda: dashboard(region, period),
     )

@@ -98,17 +98,27 @@ class UcjFigure(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row counting changes to the data indicators are computed from.
+    """Counting changes to the data indicators are computed from: one row per province (`province`, its
+    code) counting the changes that touched it, and the national row (`province` empty) counting every
+    change anywhere (services.data_changed moves it with the provinces').
 
-    A snapshot remembers the version it was made from; while the version has not moved, the snapshot is
-    exactly what a live computation would give, so pages can read it instead of recomputing.
+    What is kept about a region is kept under its province's version (versioned.data_version_key): a change
+    in one province leaves the others' kept results in use. A snapshot (all provinces) remembers the
+    national version it was made from; while that has not moved, the snapshot is exactly what a live
+    computation would give, so pages can read it instead of recomputing.
     """
 
+    NATIONAL = ""
+
+    province = models.CharField(max_length=2, blank=True, default=NATIONAL)
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province"], name="data_version_per_province")]
+
     def __str__(self) -> str:
-        return f"versi data {self.version}"
+        return f"versi data {self.province or 'nasional'} {self.version}"
 
 
 class Snapshot(models.Model):
@@ -129,6 +139,9 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     data_version = models.BigIntegerField(default=0)
+    # Each province's data version when it was made (versioned.data_version_key): the figures of a province
+    # whose version has not moved since are still what a live computation would give.
+    province_versions = models.JSONField(default=dict, blank=True)
     # The imports whose data it was made from: [{"id", "kind", "file_name", "as_of", "finished_at"}].
     batches = models.JSONField(default=list, blank=True)
     grace_months = models.PositiveSmallIntegerField(default=1)

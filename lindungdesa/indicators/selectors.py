@@ -65,7 +65,9 @@ def _closing_figures(period: Month, snapshot: Snapshot | None = None):
     if period >= Month.of(timezone.localdate()):
         return None
     month_end = timezone.make_aware(datetime.combine(period.last_day + timedelta(days=1), time()))
-    version = Coalesce(Subquery(DataVersion.objects.filter(pk=1).values("version")), Value(0))
+    version = Coalesce(
+        Subquery(DataVersion.objects.filter(province=DataVersion.NATIONAL).values("version")), Value(0)
+    )
     return figures.filter(
         Q(snapshot__made_at__gte=month_end) | Q(snapshot__data_version=version),
         snapshot__period=str(period),
@@ -144,10 +146,14 @@ def region_indicators(region: Region, period: Month) -> RegionIndicators:
     return RegionIndicators(region=region, period=period, breakdown=breakdown, children=children)
 
 
-def fresh_snapshot(period: Month) -> Snapshot | None:
-    """The snapshot of `period` if nothing it was computed from has changed since it was made."""
+def fresh_snapshot(period: Month, region_code: str | None = None) -> Snapshot | None:
+    """The snapshot of `period` if nothing it was computed from has changed since it was made: anywhere,
+    or with `region_code` in that region's province (`fresh_for`)."""
     from .services import data_version
 
+    if region_code:
+        snapshot = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
+        return snapshot if snapshot is not None and fresh_for(snapshot, region_code) else None
     return Snapshot.objects.filter(
         period=str(period), kind=Snapshot.Kind.MONTHLY, data_version=data_version()
     ).first()
@@ -166,18 +172,30 @@ def _villages_under(code: str) -> int:
     return Region.objects.filter(under(code), kind__in=Region.VILLAGE_KINDS).count()
 
 
+def fresh_for(snapshot: Snapshot, region_code: str) -> bool:
+    """Whether nothing the figures of `region_code` are computed from has changed since `snapshot` was made:
+    its province's data version has not moved (versioned.data_version_key), however much others have. A
+    snapshot made before versions were kept per province goes by the national one. One query."""
+    from .services import data_version
+    from .versioned import data_version_key, province_of
+
+    kept = snapshot.province_versions.get(province_of(region_code))
+    if kept is None:
+        return snapshot.data_version == data_version()
+    return kept == data_version_key(region_code)
+
+
 def usable_snapshot(region: Region, period: Month) -> tuple[Snapshot | None, bool]:
     """(snapshot, stale): the snapshot a page of `region` should read for `period`, if any.
 
-    A fresh snapshot always; a stale one only when the region is too large to compute live."""
-    from .services import data_version
-
+    A fresh snapshot (for the region's province: `fresh_for`) always; a stale one only when the region is
+    too large to compute live."""
     if region.level >= 4:
         return None, False
     snapshot = Snapshot.objects.filter(period=str(period), kind=Snapshot.Kind.MONTHLY).first()
     if snapshot is None:
         return None, False
-    if snapshot.data_version == data_version():
+    if fresh_for(snapshot, region.code):
         return snapshot, False
     if region.level < 3 and _villages_under(region.code) > LIVE_LIMIT:
         return snapshot, True

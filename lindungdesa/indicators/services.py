@@ -1,7 +1,7 @@
 """Writing indicator data: snapshots, targets, UCJ figures, and the data version snapshots rely on."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -21,21 +21,45 @@ from lindungdesa.regions.models import Region, under
 
 from .compute import aggregate, parent_of, rollup
 from .models import DataVersion, RegionFigure, Snapshot, Target, TargetChange, UcjFigure
+from .versioned import province_of, province_version_keys
 
 # Sent after a monthly snapshot is taken (keyword argument `snapshot`).
 snapshot_taken = Signal()
 
 
 def data_version() -> int:
-    row = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    """The national data version: moved by every change anywhere (what a snapshot of the whole country
+    remembers)."""
+    row = DataVersion.objects.filter(province=DataVersion.NATIONAL).values_list("version", flat=True).first()
     return row or 0
 
 
-def data_changed() -> None:
-    """Record that the data indicators are computed from has changed (snapshots made before are stale)."""
+def data_changed(regions: Iterable[str] | None = None) -> None:
+    """Record that the data indicators are computed from has changed (snapshots made before are stale):
+    in the provinces of `regions` (codes of any level), or everywhere when None (a status rule, regions
+    loaded, an import with no region). The national version moves either way.
+
+    Every loaded province gets its row with a change everywhere (loading regions is one); until then a
+    province goes by the national version (versioned.data_version_key), so a province without a row is
+    never warmer than it should be. Each row moves at least once per call, even when two calls make it at
+    once."""
     now = timezone.now()
-    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
-        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    if regions is None:
+        provinces = {DataVersion.NATIONAL, *Region.objects.filter(level=1).values_list("code", flat=True)}
+        DataVersion.objects.bulk_create(
+            [DataVersion(province=p) for p in sorted(provinces)], ignore_conflicts=True
+        )
+        DataVersion.objects.update(version=F("version") + 1, changed_at=now)
+        return
+    wanted = {DataVersion.NATIONAL, *(p for p in map(province_of, regions) if p)}
+    rows = DataVersion.objects.filter(province__in=wanted)
+    if rows.update(version=F("version") + 1, changed_at=now) < len(wanted):
+        # A row missing: made, then all moved again (one moved twice is as good as once; one that another
+        # change made meanwhile must still be moved by this one).
+        DataVersion.objects.bulk_create(
+            [DataVersion(province=p) for p in sorted(wanted)], ignore_conflicts=True
+        )
+        rows.update(version=F("version") + 1, changed_at=now)
 
 
 def _batches() -> list[dict]:
@@ -143,6 +167,8 @@ def snapshot_take(
     earlier one of the same month."""
     started = time.monotonic()
     version = data_version()
+    # Read before computing, as the national one: a change committed meanwhile leaves its province stale.
+    province_versions = province_version_keys()
     rule = StatusRule.for_period(period)
     provinces = list(Region.objects.filter(level=1).order_by("code").values_list("code", flat=True))
     figures = _figures_of(period, provinces, progress)
@@ -155,6 +181,7 @@ def snapshot_take(
                 "made_at": timezone.now(),
                 "made_by": user,
                 "data_version": version,
+                "province_versions": {p: province_versions.get(p, province_versions[""]) for p in provinces},
                 "batches": _batches(),
                 "grace_months": rule.grace_months,
                 "regions": len(figures),

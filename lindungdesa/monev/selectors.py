@@ -176,7 +176,9 @@ def round_report_version(round_: Round) -> str:
     events = CaseEvent.objects.filter(case__round=round_).aggregate(n=Count("id"), last=Max("id"))
     no_nik = Person.objects.filter(nik__isnull=True).aggregate(n=Count("id"), last=Max("updated_at"))
     last_change = no_nik["last"].timestamp() if no_nik["last"] else ""
-    return f"{data_version_key()}:e{events['n']}.{events['last']}:p{no_nik['n']}.{last_change}"
+    return (
+        f"{data_version_key(round_.province_id)}:e{events['n']}.{events['last']}:p{no_nik['n']}.{last_change}"
+    )
 
 
 def round_report_kept(round_: Round, *, today: date, region: str) -> list[RegencyReport]:

@@ -110,7 +110,8 @@ class Report:
 
 
 def report_build(*, province_code: str, period: Month, user=None, snapshot: Snapshot | None = None) -> Report:
-    """The report's figures; takes (or retakes) the month's snapshot first when it is missing or stale,
+    """The report's figures; takes (or retakes) the month's snapshot first when it is missing or stale for
+    the province (a change in another province leaves it fresh here: indicators' `fresh_for`),
     so that what is sent equals what the dashboard shows at that moment. With `snapshot` (the frozen
     figures a monitoring round accepted) those figures are reported as they are."""
     province = Region.objects.filter(code=province_code, level=1).first()
@@ -121,7 +122,7 @@ def report_build(*, province_code: str, period: Month, user=None, snapshot: Snap
         # The round's accepted figures are locked: a later import changes the dashboard, not this report.
         snapshot = monev.round.snapshot
     if snapshot is None:
-        snapshot = fresh_snapshot(period) or snapshot_take(period=period, user=user)
+        snapshot = fresh_snapshot(period, province.code) or snapshot_take(period=period, user=user)
         dash = dashboard(province, period)
     else:
         dash = dashboard(province, period, snapshot=snapshot)

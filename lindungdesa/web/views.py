@@ -82,7 +82,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     if region.level == 4:
         return _desa(request, region, period, ctx)
 
-    version = dashboard_version()
+    version = dashboard_version(region.code)
     dash = page_dashboard(region, period, version=version)
     ctx["without_nik"] = serving_without_nik(region.code, period)
     # The figures' part of the page is the same for every reader of the region (no name, no right asked):
