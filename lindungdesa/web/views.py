@@ -22,6 +22,7 @@ from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
 from lindungdesa.indicators.dashboard import dashboard_version, page_dashboard
 from lindungdesa.indicators.selectors import region_indicators, serving_without_nik
+from lindungdesa.indicators.versioned import region_cached
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
@@ -119,8 +120,17 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpResponse:
     if desa.is_village:
-        ctx["total"] = region_indicators(desa, period).total
-        ctx["without_nik"] = serving_without_nik(desa.code, period)
+        # The desa's figures (counts only, the same for every reader) kept per month and day under what they
+        # depend on, like the region page's: a fifth of the page's own work (docs/benchmarks.md,
+        # "Saturation, second pass"). The reader's access to the desa was checked above.
+        ctx["total"], ctx["without_nik"] = region_cached(
+            "desa-figures",
+            desa.code,
+            period,
+            timezone.localdate(),  # the running month counts those without a NIK live, a past one not
+            version=dashboard_version(),  # the data version, and the snapshots the past counts come from
+            compute=lambda: desa_figures(desa, period),
+        )
         # A read-only viewer sees the figures, not the people behind them.
         if can(request.user, PEOPLE_VIEW, desa.code):
             ctx["roster"] = desa_roster(desa, period)
@@ -133,6 +143,11 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         if ctx["is_home"]:
             ctx["jobs"] = jobs.desa_jobs(request.user, desa, ctx["total"], period, ctx["budget_summary"])
     return render(request, "web/desa.html", ctx)
+
+
+def desa_figures(desa: Region, period: Month) -> tuple:
+    """The desa page's figures: its totals, and how many serve there without a NIK."""
+    return region_indicators(desa, period).total, serving_without_nik(desa.code, period)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
