@@ -1,4 +1,7 @@
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +33,8 @@ from lindungdesa.regions.models import Region
 from . import jobs, tables
 from .forms import RegionPageForm
 from .roster import desa_roster
+
+T = TypeVar("T")
 
 TABLE_ID = "tabel-wilayah"
 # What the rows of a region's table are; a kecamatan holds kelurahan as well as desa.
@@ -84,30 +89,31 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         return _desa(request, region, period, ctx)
 
     version = dashboard_version()
-    dash = page_dashboard(region, period, version=version)
-    ctx["without_nik"] = serving_without_nik(region.code, period)
     # The figures' part of the page is the same for every reader of the region (no name, no right asked):
-    # the template keeps it rendered under what it depends on (web/region.html).
+    # the template keeps it rendered under what it depends on (web/region.html). What only that part shows
+    # is computed when it is rendered, not when it was kept: functions called once, by the template (the
+    # kept dashboard's unpickling and the count of those without a NIK were a third of the page's time).
+    dash = _once(lambda: page_dashboard(region, period, version=version))
     ctx["figures_version"] = f"{version}|{timezone.localdate()}"
     base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
     ctx.update(
-        dashboard=dash,
-        total=dash.total,
-        snapshot=dash.indicators.snapshot,
-        stale=dash.indicators.stale,
-        rows=tables.sort_rows(dash.indicators.children, sort, direction),
+        without_nik=_once(lambda: serving_without_nik(region.code, period)),
+        total=_once(lambda: dash().total),
+        snapshot=_once(lambda: dash().indicators.snapshot),
+        stale=_once(lambda: dash().indicators.stale),
+        rows=_once(lambda: tables.sort_rows(dash().indicators.children, sort, direction)),
         headers=tables.headers(base_params=base_params, key=sort, direction=direction),
         sort=sort,
         direction=direction,
-        progress=dash.own_progress,
-        child_progress=dash.child_rows(),
-        trends=[t.as_dict() for t in dash.trends],
+        progress=_once(lambda: dash().own_progress),
+        child_progress=_once(lambda: dash().child_rows()),
+        trends=_once(lambda: [t.as_dict() for t in dash().trends]),
         has_map=has_map(region.code),
         map_indicators=charts.MAP_INDICATORS,
         map_legend=charts.legend(),
         table_id=TABLE_ID,
         child_label=CHILD_LABELS[region.level],
-        jobs=jobs.region_jobs(request.user, region, dash.total) if ctx["is_home"] else [],
+        jobs=jobs.region_jobs(request.user, region, dash().total) if ctx["is_home"] else [],
     )
     template = "web/region.html"
     if request.htmx and request.htmx.target == TABLE_ID and not request.htmx.history_restore_request:
@@ -116,6 +122,11 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     # The same address answers with a whole page or only the table: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def _once(compute: Callable[[], T]) -> Callable[[], T]:
+    """`compute`, called at most once: for a template, which calls what it is given when it shows it."""
+    return functools.cache(compute)
 
 
 def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpResponse:

@@ -53,6 +53,8 @@ Q = f"?periode={PERIOD}"
 # version, the round's case events, the people without a NIK: monev.selectors.round_report_version); a warm
 # read skips the report's seven (the counts now, the cases, who has no NIK, the regencies' names: 21 → 17
 # warm for the province analyst at national scale).
+# A desa's page +2 cold: its figures are kept under dashboard_version() (its two reads); warm, the figures'
+# four reads are skipped (web/views.py, sat2's session of 6 December 2026).
 PAGES = [
     ("analyst", f"/wilayah/61/{Q}", 17),
     ("analyst", f"/wilayah/61.03/{Q}", 16),
@@ -69,7 +71,7 @@ PAGES = [
     ("sanggau_operator", f"/wilayah/61.03/{Q}", 19),
     ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 23),
     ("sanggau_operator", "/monev/{round}/", 25),
-    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 26),
+    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 28),
     ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 23),
     ("village_operator", "/monev/{round}/", 23),
     ("village_operator", "/monev/kasus/{case}/", 22),
