@@ -113,7 +113,7 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     # The lists' ids are kept between requests (page_lists); objects only for the rows shown.
     found = page_lists(region.code, period, SHOWN)
     sections = [
-        {"list": item, "count": f.count, "rows": f.rows if personal else withhold_birth_dates(f.rows)}
+        {"list": item, "count": f.count, "rows": _shown(f.rows if personal else withhold_birth_dates(f.rows))}
         for item, f in zip(LISTS, found, strict=True)
     ]
     proposals = open_proposals_in(region.code)
@@ -170,6 +170,29 @@ def reconcile_download(request: HttpRequest, code: str, name: str) -> HttpRespon
 
 # "tanggal lahir di BPJS: 12-04-1975" in a finding's detail (reconcile.data_differences).
 _BIRTH_DATE_NOTE = re.compile(r"tanggal lahir di BPJS: [^;]*")
+
+
+def _shown(findings: list[Finding]) -> list[dict]:
+    """The findings as reconcile/_findings.html shows them: plain values, the NIK masked, one link per desa.
+    The template engine finds a dict's keys at once, where each attribute of an object costs it a failed
+    item lookup first; with a link reversed per row, that was two thirds of rendering the page's 200-400
+    rows (docs/benchmarks.md, "Saturation, second pass")."""
+    links: dict[str, str] = {}
+    rows = []
+    for f in findings:
+        if f.desa_code not in links:
+            links[f.desa_code] = reverse("region", args=[f.desa_code])
+        rows.append(
+            {
+                "name": f.person.name,
+                "nik": nik_mask(f.person.nik),
+                "desa_link": links[f.desa_code],
+                "desa_name": f.desa_name,
+                "office": f.office,
+                "detail": f.detail,
+            }
+        )
+    return rows
 
 
 def withhold_birth_dates(findings: list[Finding]) -> list[Finding]:

@@ -1,7 +1,8 @@
 """Whole public pages kept for readers who are not signed in.
 
 A public page (`/publik/<code>/`) shows a region's aggregates only, the same for every reader who is not
-signed in: its answer is kept whole per region, day and version (by default `dashboard_version()`) and
+signed in: its answer is kept whole per region, day and version (by default `dashboard_version(code)`:
+its province's data version, so a change elsewhere leaves it kept) and
 served again without rendering it. A signed-in reader's copy names them in the header and carries their
 CSRF token: it is never kept nor served from what is kept, and it is marked private, so that no shared
 cache (the reverse proxy, deploy/nginx) keeps it either. Figures: docs/benchmarks.md.
@@ -36,9 +37,9 @@ def _same_for_everyone(request: HttpRequest) -> bool:
     )
 
 
-def public_page_kept(version: Callable[[], str] = dashboard_version):
-    """For a view `(request, code)` whose answer depends only on the region `code`, the day and `version()`
-    (not on the query string, which is left out of the key so that made-up ones cannot fill the cache)."""
+def public_page_kept(version: Callable[[str], str] = dashboard_version):
+    """For a view `(request, code)` whose answer depends only on the region `code`, the day and
+    `version(code)` (not on the query string, which is left out of the key so that made-up ones cannot fill the cache)."""
 
     def decorator(view):
         @wraps(view)
@@ -49,7 +50,7 @@ def public_page_kept(version: Callable[[], str] = dashboard_version):
                 patch_vary_headers(response, ("Cookie",))
                 return response
             key = region_cache_key(
-                "public-page", code, get_language(), timezone.localdate(), version=version()
+                "public-page", code, get_language(), timezone.localdate(), version=version(code)
             )
             kept = cache.get(key)
             if kept is not None:

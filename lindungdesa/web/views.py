@@ -1,4 +1,7 @@
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +25,7 @@ from lindungdesa.budget.views import desa_summary
 from lindungdesa.indicators import charts
 from lindungdesa.indicators.dashboard import dashboard_version, page_dashboard
 from lindungdesa.indicators.selectors import region_indicators, serving_without_nik
+from lindungdesa.indicators.versioned import region_cached
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
@@ -29,6 +33,8 @@ from lindungdesa.regions.models import Region
 from . import jobs, tables
 from .forms import RegionPageForm
 from .roster import desa_roster
+
+T = TypeVar("T")
 
 TABLE_ID = "tabel-wilayah"
 # What the rows of a region's table are; a kecamatan holds kelurahan as well as desa.
@@ -83,30 +89,31 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         return _desa(request, region, period, ctx)
 
     version = dashboard_version(region.code)
-    dash = page_dashboard(region, period, version=version)
-    ctx["without_nik"] = serving_without_nik(region.code, period)
     # The figures' part of the page is the same for every reader of the region (no name, no right asked):
-    # the template keeps it rendered under what it depends on (web/region.html).
+    # the template keeps it rendered under what it depends on (web/region.html). What only that part shows
+    # is computed when it is rendered, not when it was kept: functions called once, by the template (the
+    # kept dashboard's unpickling and the count of those without a NIK were a third of the page's time).
+    dash = _once(lambda: page_dashboard(region, period, version=version))
     ctx["figures_version"] = f"{version}|{timezone.localdate()}"
     base_params = {"periode": ctx["period_param"]} if ctx["period_param"] else {}
     ctx.update(
-        dashboard=dash,
-        total=dash.total,
-        snapshot=dash.indicators.snapshot,
-        stale=dash.indicators.stale,
-        rows=tables.sort_rows(dash.indicators.children, sort, direction),
+        without_nik=_once(lambda: serving_without_nik(region.code, period)),
+        total=_once(lambda: dash().total),
+        snapshot=_once(lambda: dash().indicators.snapshot),
+        stale=_once(lambda: dash().indicators.stale),
+        rows=_once(lambda: tables.sort_rows(dash().indicators.children, sort, direction)),
         headers=tables.headers(base_params=base_params, key=sort, direction=direction),
         sort=sort,
         direction=direction,
-        progress=dash.own_progress,
-        child_progress=dash.child_rows(),
-        trends=[t.as_dict() for t in dash.trends],
+        progress=_once(lambda: dash().own_progress),
+        child_progress=_once(lambda: dash().child_rows()),
+        trends=_once(lambda: [t.as_dict() for t in dash().trends]),
         has_map=has_map(region.code),
         map_indicators=charts.MAP_INDICATORS,
         map_legend=charts.legend(),
         table_id=TABLE_ID,
         child_label=CHILD_LABELS[region.level],
-        jobs=jobs.region_jobs(request.user, region, dash.total) if ctx["is_home"] else [],
+        jobs=jobs.region_jobs(request.user, region, dash().total) if ctx["is_home"] else [],
     )
     template = "web/region.html"
     if request.htmx and request.htmx.target == TABLE_ID and not request.htmx.history_restore_request:
@@ -117,10 +124,26 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def _once(compute: Callable[[], T]) -> Callable[[], T]:
+    """`compute`, called at most once: for a template, which calls what it is given when it shows it."""
+    return functools.cache(compute)
+
+
 def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpResponse:
     if desa.is_village:
-        ctx["total"] = region_indicators(desa, period).total
-        ctx["without_nik"] = serving_without_nik(desa.code, period)
+        # The desa's figures (counts only, the same for every reader) kept per month and day under what they
+        # depend on, like the region page's: a fifth of the page's own work (docs/benchmarks.md,
+        # "Saturation, second pass"). The reader's access to the desa was checked above.
+        ctx["total"], ctx["without_nik"] = region_cached(
+            "desa-figures",
+            desa.code,
+            period,
+            timezone.localdate(),  # the running month counts those without a NIK live, a past one not
+            version=dashboard_version(
+                desa.code
+            ),  # its province's data version, and the snapshots the past counts come from
+            compute=lambda: desa_figures(desa, period),
+        )
         # A read-only viewer sees the figures, not the people behind them.
         if can(request.user, PEOPLE_VIEW, desa.code):
             ctx["roster"] = desa_roster(desa, period)
@@ -133,6 +156,11 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         if ctx["is_home"]:
             ctx["jobs"] = jobs.desa_jobs(request.user, desa, ctx["total"], period, ctx["budget_summary"])
     return render(request, "web/desa.html", ctx)
+
+
+def desa_figures(desa: Region, period: Month) -> tuple:
+    """The desa page's figures: its totals, and how many serve there without a NIK."""
+    return region_indicators(desa, period).total, serving_without_nik(desa.code, period)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -226,3 +226,18 @@ def test_a_province_s_report_retakes_the_snapshot_only_after_a_change_in_that_pr
     serve_in("61", Office.KAUR_KEUANGAN)
     report_build(province_code="61", period=NOV)
     assert Snapshot.objects.get(period=str(NOV), kind=Snapshot.Kind.MONTHLY).made_at > made
+
+
+def test_a_public_page_of_the_other_province_stays_kept_and_the_changed_one_is_rendered_again(jateng):
+    from django.test import Client
+
+    def queries_for(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == 200
+        return len(queries)
+
+    queries_for("/publik/33/")
+    queries_for("/publik/61/")
+    serve_in("61")
+    assert queries_for("/publik/33/") == 2  # the versions the key is made of: served as kept
+    assert queries_for("/publik/61/") > 2  # rendered again with the change

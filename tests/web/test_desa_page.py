@@ -4,11 +4,14 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from lindungdesa.officials.models import Office, Person
 from lindungdesa.regions.models import Region
 from tests.factories import enrol, make_position
 from tests.web.conftest import NANGA_BIANG, PENYELADI, PERIOD, TANJUNG_KAPUAS
+
+THIS_MONTH = timezone.localdate().strftime("%Y-%m")  # without a NIK: counted live this month
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,23 @@ def test_the_desa_page_makes_no_query_per_person(client, village_operator, roste
         html = client.get(url).content.decode()
     assert "Anggota 5" in html
     assert len(many) == len(few)
+
+
+def test_the_desa_figures_kept_change_at_once_and_stay_with_their_desa(
+    client, village_operator, sanggau_operator, roster
+):
+    """The desa's headline figures are kept under the data version (web/views.py): a new position, or a
+    NIK taken away, shows at the next request; another desa's page never shows this desa's kept figures."""
+    before = desa_page(client, village_operator)
+    assert "1 dari 2 yang menjabat" in before  # BPD
+    position = make_position(
+        Region.objects.get(code=PENYELADI), Office.BPD_ANGGOTA, date(2024, 2, 1), name="Baru"
+    )
+    enrol(position.person, date(2024, 3, 1), date(2026, 3, 1))
+    assert "2 dari 3 yang menjabat" in desa_page(client, village_operator)
+    assert "belum punya NIK" not in desa_page(client, village_operator, period=THIS_MONTH)
+    position.person.nik = None
+    position.person.save()
+    assert "1 orang yang menjabat belum punya NIK" in desa_page(client, village_operator, period=THIS_MONTH)
+    other = desa_page(client, sanggau_operator, NANGA_BIANG)
+    assert "2 dari 3 yang menjabat" not in other and "1 dari 2 yang menjabat" not in other

@@ -53,11 +53,15 @@ Q = f"?periode={PERIOD}"
 # version, the round's case events, the people without a NIK: monev.selectors.round_report_version); a warm
 # read skips the report's seven (the counts now, the cases, who has no NIK, the regencies' names: 21 → 17
 # warm for the province analyst at national scale).
+# A desa's page +2 cold: its figures are kept under dashboard_version() (its two reads); warm, the figures'
+# four reads are skipped (web/views.py, sat2's session of 6 December 2026).
+# Reconciliation +2: the rows' people read by id in queries of their own (joined, PostgreSQL read the whole
+# person table: enrolment/reconcile.py, _people).
 PAGES = [
     ("analyst", f"/wilayah/61/{Q}", 17),
     ("analyst", f"/wilayah/61.03/{Q}", 16),
     ("analyst", f"/wilayah/{KAPUAS}/{Q}", 16),
-    ("analyst", f"/rekonsiliasi/61/{Q}", 22),
+    ("analyst", f"/rekonsiliasi/61/{Q}", 24),
     ("analyst", "/monev/", 5),
     ("analyst", "/monev/{round}/", 25),
     ("analyst", "/monev/kasus/{case}/", 24),
@@ -67,10 +71,10 @@ PAGES = [
     ("analyst", "/impor/", 4),
     ("analyst", "/laporan/kemendagri/", 4),
     ("sanggau_operator", f"/wilayah/61.03/{Q}", 19),
-    ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 23),
+    ("sanggau_operator", f"/rekonsiliasi/61.03/{Q}", 25),
     ("sanggau_operator", "/monev/{round}/", 25),
-    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 26),
-    ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 23),
+    ("village_operator", f"/wilayah/{PENYELADI}/{Q}", 28),
+    ("village_operator", f"/rekonsiliasi/{PENYELADI}/{Q}", 25),
     ("village_operator", "/monev/{round}/", 23),
     ("village_operator", "/monev/kasus/{case}/", 22),
 ]

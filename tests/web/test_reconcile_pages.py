@@ -89,6 +89,14 @@ def test_each_list_has_its_count(client, analyst, findings):
     assert '<span class="count">(1)</span>' in section(html, "usulan")
 
 
+def test_each_row_names_its_desa_with_a_link_that_keeps_the_period(client, analyst, findings):
+    html = section(page(client, analyst), "tidak-menjabat")
+    row = html.split("<tbody>")[1].split("</tr>")[0]
+    desa = findings.paulus.positions.get().desa
+    assert f'<a href="/wilayah/{desa.code}/?periode={PERIOD}">{desa.name}</a>' in row
+    assert "Paulus Jimbun" in row and masked(findings.paulus.nik) in row
+
+
 def test_niks_are_masked_on_the_page(client, sanggau_operator, findings):
     html = page(client, sanggau_operator)
     for person in (findings.yohanes, findings.antonius, findings.siti):
