@@ -39,7 +39,8 @@ def _same_for_everyone(request: HttpRequest) -> bool:
 
 def public_page_kept(version: Callable[[str], str] = dashboard_version):
     """For a view `(request, code)` whose answer depends only on the region `code`, the day and
-    `version(code)` (not on the query string, which is left out of the key so that made-up ones cannot fill the cache)."""
+    `version(code)` (not on the query string, which is left out of the key so that made-up ones cannot
+    fill the cache)."""
 
     def decorator(view):
         @wraps(view)
