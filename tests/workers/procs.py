@@ -153,6 +153,9 @@ def side_database(base_url: str, folder: Path, suffix: str, *, migrated: Path | 
     side = SideDatabase(url=url, var_dir=folder / "var")
     if side.vendor == "sqlite" and migrated is not None and migrated.exists():
         shutil.copyfile(migrated, folder / "side.sqlite3")
+        # In WAL mode from the start, as the migration's first connection left it (lindungdesa/settings.py).
+        with contextlib.closing(sqlite3.connect(folder / "side.sqlite3")) as db:
+            assert db.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
         return side
     done = side.run("migrate", "-v0")
     assert done.returncode == 0, done.stderr
