@@ -1,12 +1,14 @@
+import sqlite3
 from collections.abc import Iterator
 
 import hypothesis
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
 
 from lindungdesa.regions.services import regions_load
-from tests.shared import shared
+from tests.shared import migrated_copy, shared
 from tests.web.conftest import roster_make
 from tests.world import World, build_world
 
@@ -45,10 +47,20 @@ def pytest_make_parametrize_id(config, val, argname):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Kalimantan Barat's regions, loaded once for the whole session (2,334 rows, about a second)."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Kalimantan Barat's regions, loaded once for the whole session (2,334 rows, about a second). On
+    SQLite, the database as it then is (migrated, with the regions) is also copied to a file
+    (`migrated_copy`): the worker tests' side database starts from it instead of migrating anew in a
+    process of its own (tests/workers/procs.py)."""
     with django_db_blocker.unblock():
         regions_load(province_codes=["61"])
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            copy = sqlite3.connect(migrated_copy(tmp_path_factory))
+            try:
+                connection.connection.backup(copy)
+            finally:
+                copy.close()
 
 
 @pytest.fixture(autouse=True)

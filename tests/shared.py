@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
 from django.db import transaction
@@ -34,3 +35,8 @@ def shared(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def migrated_copy(tmp_path_factory) -> Path:
+    """Where `django_db_setup` (tests/conftest.py) copies the test database on SQLite (one per process)."""
+    return tmp_path_factory.getbasetemp() / "migrated.sqlite3"

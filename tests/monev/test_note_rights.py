@@ -1,26 +1,26 @@
 """An association officer follows cases up without the right to their people (docs/security.md): it reads
 back the notes it wrote itself, not the others'; it attaches no file, since it could not download one."""
 
-from datetime import date
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lindungdesa.accounts.models import User
 from lindungdesa.monev import rules
 from lindungdesa.monev.models import Case, CaseAttachment, CaseEvent
-from lindungdesa.monev.services import round_open
-from lindungdesa.regions.models import Region
-from tests.web.conftest import PENYELADI, analyst, make_user, roster, sanggau_operator  # noqa: F401
+from tests.monev.rounds import (  # noqa: F401  (fixtures)
+    shared_analyst,
+    shared_opened,
+    shared_roster,
+    shared_round,
+)
+from tests.web.conftest import PENYELADI, make_user, sanggau_operator  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+# The round of 2026-Q1 opened once for the module (tests/monev/rounds.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("monev-note-rights-round")]
 
 
 @pytest.fixture
-def case(roster, analyst) -> Case:  # noqa: F811
-    opened = round_open(
-        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
-    )
+def case(opened) -> Case:
     return opened.cases.get(desa_id=PENYELADI)
 
 

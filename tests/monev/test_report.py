@@ -9,23 +9,27 @@ from openpyxl import load_workbook
 
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib.months import Month
-from lindungdesa.monev.services import round_accept, round_confirm_regency, round_open
+from lindungdesa.monev.services import round_accept, round_confirm_regency
 from lindungdesa.regions.models import Region
 from lindungdesa.reports.kemendagri import report_build, report_pdf_html, report_xlsx
+from tests.monev.rounds import (  # noqa: F401  (fixtures)
+    shared_analyst,
+    shared_opened,
+    shared_roster,
+    shared_round,
+)
 
-pytestmark = pytest.mark.django_db
+# The round of 2026-Q1 opened once for the module (tests/monev/rounds.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("monev-report-round")]
 
 MARCH = Month(2026, 3)
 
 
 @pytest.fixture
-def accepted(roster, analyst, sanggau_operator):
-    round_ = round_open(
-        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
-    )
+def accepted(opened, analyst, sanggau_operator):
     for regency in Region.objects.filter(parent_id="61"):
-        round_confirm_regency(round_=round_, regency=regency, user=sanggau_operator)
-    return round_accept(round_=round_, user=analyst)
+        round_confirm_regency(round_=opened, regency=regency, user=sanggau_operator)
+    return round_accept(round_=opened, user=analyst)
 
 
 def test_a_later_change_moves_the_dashboard_but_not_the_accepted_report(accepted, roster):
@@ -61,24 +65,19 @@ def test_the_report_says_who_approved_when_and_carries_the_round_report(accepted
     assert "Kabupaten Sanggau (Rudi," in text
 
 
-def test_before_acceptance_the_report_uses_the_monthly_figures_and_says_so(roster, analyst):
-    round_open(
-        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
-    )
+def test_before_acceptance_the_report_uses_the_monthly_figures_and_says_so(opened):
     report = report_build(province_code="61", period=MARCH)
     assert report.snapshot.kind == "monthly"
     assert "belum diterima provinsi" in report.monev.statement
 
 
-def test_the_round_report_counts_who_serves_in_a_case_village_without_a_nik(roster, analyst):
+def test_the_round_report_counts_who_serves_in_a_case_village_without_a_nik(opened, analyst):
     from lindungdesa.monev.exports import HEADER, report_rows
     from lindungdesa.monev.selectors import round_report
     from lindungdesa.officials.models import Office, Person
     from tests.factories import make_position
 
-    round_ = round_open(
-        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
-    )
+    round_ = opened
     case = round_.cases.order_by("desa_id").first()
     nobody = Person.objects.create(nik=None, name="Tanpa Nomor Induk", birth_date=date(1985, 2, 3))
     desa = Region.objects.get(code=case.desa_id)

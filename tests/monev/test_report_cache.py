@@ -9,21 +9,21 @@ from django.utils import timezone
 
 from lindungdesa.monev import rules
 from lindungdesa.monev.selectors import counts_now, round_report
-from lindungdesa.monev.services import case_move, round_open
+from lindungdesa.monev.services import case_move
 from lindungdesa.monev.views import _report_region
 from lindungdesa.officials.models import Office, Person
 from lindungdesa.regions.models import Region
 from tests.factories import make_position
+from tests.monev.rounds import (  # noqa: F401  (fixtures)
+    shared_analyst,
+    shared_opened,
+    shared_roster,
+    shared_round,
+)
 from tests.web.conftest import SAMBAS
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def opened(roster, analyst):
-    return round_open(
-        province=Region.objects.get(code="61"), period="2026-Q1", user=analyst, today=date(2026, 3, 16)
-    )
+# The round of 2026-Q1 opened once for the module (tests/monev/rounds.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("monev-report-cache-round")]
 
 
 def shown(client, user, round_) -> list:

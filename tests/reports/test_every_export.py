@@ -413,7 +413,9 @@ def test_every_download_of_the_url_configuration_is_walked(client, seeded):
         for region in regions:
             url = url_for(route, world, region_place=region, object_place="penyeladi", user=admin)
             for query in ({}, {"format": "xlsx"}, {"format": "csv"}):
-                client.force_login(admin)  # a logout or a password change page signs the user out
+                # The world's session of the administrator, or a new one when a page (a logout, a password
+                # change) signed them out.
+                world.sign_in(client, admin)
                 response = client.get(url, query)
                 if response.get("Content-Type", "").startswith((XLSX, CSV)):
                     found.add(route.name)

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -135,8 +136,11 @@ with transaction.atomic():
 """
 
 
-def side_database(base_url: str, folder: Path, suffix: str) -> SideDatabase:
-    """Make and migrate it (an SQLite file in `folder`, or a PostgreSQL database beside `base_url`'s)."""
+def side_database(base_url: str, folder: Path, suffix: str, *, migrated: Path | None = None) -> SideDatabase:
+    """Make and migrate it (an SQLite file in `folder`, or a PostgreSQL database beside `base_url`'s). On
+    SQLite, a copy of `migrated` when given: the suite's own test database as it was made (migrated, with
+    Kalimantan Barat's regions, tests/conftest.py), what the migration and the loading below would make
+    in processes of their own."""
     config = dj_database_url.parse(base_url) if base_url else {"ENGINE": "sqlite3"}
     if config["ENGINE"].endswith("postgresql"):
         name = f"{config['NAME']}_side_{suffix}"
@@ -147,6 +151,12 @@ def side_database(base_url: str, folder: Path, suffix: str) -> SideDatabase:
     else:
         url = f"sqlite:///{folder / 'side.sqlite3'}"
     side = SideDatabase(url=url, var_dir=folder / "var")
+    if side.vendor == "sqlite" and migrated is not None and migrated.exists():
+        shutil.copyfile(migrated, folder / "side.sqlite3")
+        # In WAL mode from the start, as the migration's first connection left it (lindungdesa/settings.py).
+        with contextlib.closing(sqlite3.connect(folder / "side.sqlite3")) as db:
+            assert db.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+        return side
     done = side.run("migrate", "-v0")
     assert done.returncode == 0, done.stderr
     side.django("from lindungdesa.regions.services import regions_load\nregions_load(province_codes=['61'])")

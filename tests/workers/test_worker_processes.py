@@ -142,4 +142,4 @@ def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_
     if side_db.vendor == "sqlite":
         errors = [line for line in log_text(log).splitlines() if "database error" in line]
         assert errors and all("database is locked" in line for line in errors), log_text(log)
-    assert "Traceback" not in log_text(log)
+    assert "Traceback" not in log_text(log), log_text(log)
