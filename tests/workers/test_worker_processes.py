@@ -120,7 +120,7 @@ def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_
     try:
         with side_db.import_transaction():
             wait_for(
-                lambda: "database" in log_text(log) or side_db.vendor == "postgresql",
+                lambda: "database error" in log_text(log) or side_db.vendor == "postgresql",
                 seconds=30,
                 what="the error logged",
             )
