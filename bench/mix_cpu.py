@@ -10,7 +10,8 @@ test client as that role's demo user (a redirect followed, as a browser does), a
 them; the median CPU time of this process per page (`time.process_time()`: the server's own work and the
 database client's, not PostgreSQL's) and the queries of one request. The last line is the mix's mean, the
 pages weighted as bench/load.py's people open them. CPU time, not wall time: on a machine shared with other
-work, compare two commits only in turn (A/B/A/B, e.g. with `git stash` or a worktree and PYTHONPATH).
+work, compare two commits only in turn (A/B/A/B, e.g. each from a `git archive` copy with PYTHONPATH
+on it; not `git stash`, which every worktree of the repository shares).
 `--profile FILE` keeps a cProfile of the measured requests (CPU time) in FILE and prints its top.
 """
 

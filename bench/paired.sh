@@ -10,9 +10,12 @@
 set -eu
 a=$1 b=$2 kind=${3:-roster} file=$(realpath "${4:-bench/data/roster.csv}") rounds=${5:-2}
 root=$(pwd) python="$(pwd)/.venv/bin/python" work=$(mktemp -d)
-trap 'git -C "$root" worktree remove --force "$work/A" 2>/dev/null; git -C "$root" worktree remove --force "$work/B" 2>/dev/null; rm -rf "$work"' EXIT
-git worktree add -q --detach "$work/A" "$a"
-git worktree add -q --detach "$work/B" "$b"
+trap 'rm -rf "$work"' EXIT
+# Each commit exported (git archive), not checked out as a worktree: nothing is written into the
+# repository, which other people's worktrees share.
+mkdir -p "$work/A" "$work/B"
+git -C "$root" archive "$a" | tar -x -C "$work/A"
+git -C "$root" archive "$b" | tar -x -C "$work/B"
 for side in A B; do  # each side's own schema, in case the two commits' migrations differ
     mkdir -p "$work/clean$side"
     (cd "$work/$side" && LINDUNGDESA_VAR_DIR="$work/clean$side" "$python" -m lindungdesa migrate -v0 &&

@@ -11,9 +11,12 @@ set -eu
 a=$1 b=$2 rounds=${3:-2}
 shift 2; [ $# -gt 0 ] && shift
 root=$(pwd) python="$(pwd)/.venv/bin/python" work=$(mktemp -d)
-trap 'git -C "$root" worktree remove --force "$work/A" 2>/dev/null; git -C "$root" worktree remove --force "$work/B" 2>/dev/null; rm -rf "$work"' EXIT
-git worktree add -q --detach "$work/A" "$a"
-git worktree add -q --detach "$work/B" "$b"
+trap 'rm -rf "$work"' EXIT
+# Each commit exported (git archive), not checked out as a worktree: nothing is written into the
+# repository, which other people's worktrees share.
+mkdir -p "$work/A" "$work/B"
+git -C "$root" archive "$a" | tar -x -C "$work/A"
+git -C "$root" archive "$b" | tar -x -C "$work/B"
 i=0
 while [ $i -lt "$rounds" ]; do
     for side in A B; do
