@@ -139,9 +139,8 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
             desa.code,
             period,
             timezone.localdate(),  # the running month counts those without a NIK live, a past one not
-            version=dashboard_version(
-                desa.code
-            ),  # its province's data version, and the snapshots the past counts come from
+            # Its province's data version, and the snapshots the past counts come from.
+            version=dashboard_version(desa.code),
             compute=lambda: desa_figures(desa, period),
         )
         # A read-only viewer sees the figures, not the people behind them.
