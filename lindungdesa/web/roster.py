@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lindungdesa.enrolment.models import Enrolment, StatusRule
 from lindungdesa.enrolment.status import STATUS_LABELS, Status, best_membership
-from lindungdesa.lib.months import Month
+from lindungdesa.lib.months import Month, month_label_id
+from lindungdesa.lib.nik import nik_mask
 from lindungdesa.officials.models import Group, Office, Position
 from lindungdesa.officials.rules import unit_key
 from lindungdesa.regions.models import Region
@@ -101,3 +104,35 @@ def desa_roster(desa: Region, period: Month) -> Roster:
         past=past,
         seats=seat_history(positions, last_day),
     )
+
+
+def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool, today: date) -> list[dict]:
+    """The entries as web/_roster_table.html shows them: plain values, the NIK masked, the links reversed.
+    The template engine finds a dict's keys at once, where each attribute of an object costs it a failed item
+    lookup first; with five links, a CSRF token and two includes per row, the roster's rows were a third of
+    the desa page (docs/benchmarks.md, "Saturation, third pass"). As enrolment/views.py's `_shown`."""
+    open_term = _("belum ditetapkan")
+    rows = []
+    for entry in entries:
+        position, person = entry.position, entry.position.person
+        end = f"{position.term_end:%d-%m-%Y}" if position.term_end else open_term
+        reveal = can_reveal and bool(person.nik)
+        rows.append(
+            {
+                "name": person.name,
+                "link": reverse("person", args=[position.person_id]),
+                "office": position.office_label,
+                "term": f"{position.term_start:%d-%m-%Y} – {end}",
+                "nik": nik_mask(person.nik),
+                "reveal": reverse("person-nik", args=[person.pk]) if reveal else "",
+                "reveal_label": _("Tampilkan NIK utuh %(name)s") % {"name": person.name} if reveal else "",
+                "status": entry.status,
+                "status_label": entry.status_label,
+                "paid": month_label_id(entry.paid_through) if entry.paid_through else "–",
+                # Only a term still running (or ending today or later) can be ended or handed over.
+                "actions": can_edit and (not position.term_end or position.term_end >= today),
+                "end": reverse("position-end", args=[position.pk]) if can_edit else "",
+                "replace": reverse("position-replace", args=[position.pk]) if can_edit else "",
+            }
+        )
+    return rows

@@ -32,7 +32,7 @@ from lindungdesa.regions.models import Region
 
 from . import jobs, tables
 from .forms import RegionPageForm
-from .roster import desa_roster
+from .roster import desa_roster, roster_rows
 
 T = TypeVar("T")
 
@@ -151,6 +151,9 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
             # Keeping the roster (web/registry.py), and a whole NIK shown on demand, audited.
             ctx["can_edit"] = can(request.user, ROSTER_EDIT, desa.code)
             ctx["can_reveal"] = can(request.user, PERSONAL_VIEW, desa.code)
+            rights = {"can_reveal": ctx["can_reveal"], "can_edit": ctx["can_edit"], "today": ctx["today"]}
+            ctx["aparat_rows"] = roster_rows(ctx["roster"].aparat, **rights)
+            ctx["bpd_rows"] = roster_rows(ctx["roster"].bpd, **rights)
         ctx["budget_summary"] = desa_summary(desa, request.user)
         if ctx["is_home"]:
             ctx["jobs"] = jobs.desa_jobs(request.user, desa, ctx["total"], period, ctx["budget_summary"])
