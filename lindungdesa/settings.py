@@ -97,7 +97,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses a locked-out username from the same address (django-axes).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user read with their region (accounts/backends.py).
+    "lindungdesa.accounts.backends.UserRegionBackend",
 ]
 
 ROOT_URLCONF = "lindungdesa.urls"
