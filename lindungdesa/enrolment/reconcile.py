@@ -27,7 +27,7 @@ from lindungdesa.officials.boundary import (
     person_reach_of,
     person_write_check,
 )
-from lindungdesa.officials.models import Person, Position, serving_on
+from lindungdesa.officials.models import Person, Position, office_label, serving_on
 from lindungdesa.regions.models import under
 
 from .models import Enrolment, MatchProposal, StatusRule
@@ -257,18 +257,27 @@ def _not_enrolled_rows(positions: list[Position]) -> list[Finding]:
 
 
 def _arrears_rows(positions: list[Position]) -> list[Finding]:
+    details = _arrears_details({p.person_id for p in positions})
+    return [
+        Finding(p.person, p.desa_id, p.desa.name, p.office_label, detail=details[p.person_id])
+        for p in positions
+    ]
+
+
+def _arrears_details(person_ids: set[int]) -> dict[int, str]:
+    """What an arrears row says of each person: the last month paid for."""
     last_paid = dict(
-        Enrolment.objects.filter(person_id__in={p.person_id for p in positions})
+        Enrolment.objects.filter(person_id__in=person_ids)
         .values("person_id")
         .annotate(m=Max("paid_through"))
         .values_list("person_id", "m")
     )
-    out = []
-    for p in positions:
-        paid = last_paid.get(p.person_id)
-        detail = f"iuran lunas sampai {Month.of(paid)}" if paid else "belum pernah membayar iuran"
-        out.append(Finding(p.person, p.desa_id, p.desa.name, p.office_label, detail=detail))
-    return out
+    return {
+        pid: f"iuran lunas sampai {Month.of(last_paid[pid])}"
+        if last_paid.get(pid)
+        else "belum pernah membayar iuran"
+        for pid in person_ids
+    }
 
 
 def serving_not_enrolled(code: str, period: Month) -> list[Finding]:
@@ -281,11 +290,6 @@ def serving_in_arrears(code: str, period: Month) -> list[Finding]:
     return _arrears_rows(_positions(_serving_split(code, period)[1]))
 
 
-# What the page's rows show of a position, its person and its desa (_findings.html); the rest of their columns
-# (SK, income, phone, timestamps: two thirds of the reading and object making) is not read for the page.
-_ROW_FIELDS = ("person_id", "desa_id", "office", "acting", "unit_name", "desa__name")
-
-
 def _people(*fields: str) -> Prefetch:
     """The rows' people (only `fields` of them, when given) read by their ids, in a query of their own:
     joined to a few hundred positions or memberships by id, PostgreSQL's planner reads the whole person
@@ -295,20 +299,26 @@ def _people(*fields: str) -> Prefetch:
 
 
 def _serving_found(not_enrolled: list[int], arrears: list[int], shown: int) -> tuple[Found, Found]:
-    by_id = (
-        Position.objects.select_related("desa")
-        .only(*_ROW_FIELDS)
-        .prefetch_related(_people("name", "nik"))
-        .in_bulk(not_enrolled[:shown] + arrears[:shown])
-    )
+    """The rows shown of the first two lists, from plain values: what the page shows of a position and its
+    desa, and its person's name and NIK read by id (see `_people`); no position or desa objects (making them
+    and prefetching was a fifth of a regency's page, docs/benchmarks.md, "Saturation, third pass")."""
+    rows = {
+        pk: (person_id, desa_id, desa_name, office_label(office, acting, unit_name))
+        for pk, person_id, desa_id, desa_name, office, acting, unit_name in Position.objects.filter(
+            pk__in=not_enrolled[:shown] + arrears[:shown]
+        ).values_list("id", "person_id", "desa_id", "desa__name", "office", "acting", "unit_name")
+    }
+    people = Person.objects.only("name", "nik").in_bulk({person_id for person_id, *_ in rows.values()})
 
-    def shown_of(ids: list[int]) -> list[Position]:
+    def shown_of(ids: list[int]) -> list[tuple]:
         # A kept id whose row has gone (a deletion no data version counted) is left out, not an error.
-        return [by_id[i] for i in ids[:shown] if i in by_id]
+        return [rows[i] for i in ids[:shown] if i in rows]
 
+    late = shown_of(arrears)
+    details = _arrears_details({person_id for person_id, *_ in late})
     return (
-        Found(len(not_enrolled), _not_enrolled_rows(shown_of(not_enrolled))),
-        Found(len(arrears), _arrears_rows(shown_of(arrears))),
+        Found(len(not_enrolled), [Finding(people[pid], *rest) for pid, *rest in shown_of(not_enrolled)]),
+        Found(len(arrears), [Finding(people[pid], *rest, detail=details[pid]) for pid, *rest in late]),
     )
 
 

@@ -89,6 +89,17 @@ def serving_on(day: date, prefix: str = "") -> Q:
     )
 
 
+def office_label(office: str, acting: str = "", unit_name: str = "") -> str:
+    """A position's office as shown: "Plt. Sekretaris Desa", "Kepala Dusun Sukamaju" (`Position.office_label`,
+    for the lists read as plain values)."""
+    label = str(Office(office).label)
+    if acting:
+        label = f"{Acting(acting).label.split('(')[1].rstrip(')')} {label}"
+    if unit_name:
+        label = f"{label} {unit_name}"
+    return label
+
+
 class Position(models.Model):
     """One office held by one person in one desa for one term. Never overwritten: a successor is a new row."""
 
@@ -146,12 +157,7 @@ class Position(models.Model):
 
     @property
     def office_label(self) -> str:
-        label = str(Office(self.office).label)
-        if self.acting:
-            label = f"{Acting(self.acting).label.split('(')[1].rstrip(')')} {label}"
-        if self.unit_name:
-            label = f"{label} {self.unit_name}"
-        return label
+        return office_label(self.office, self.acting, self.unit_name)
 
     def is_serving_on(self, day: date) -> bool:
         return self.term_start <= day and (self.term_end is None or self.term_end >= day)
