@@ -21,17 +21,17 @@ What it does, each step stopping by itself:
    sign-in: where the saturation time goes.
 4. With --faults, under 10 waiting users: kill -9 one gunicorn worker; restart PostgreSQL; kill -9 the
    task worker mid-import (a 20,000-row roster) and start another: requests failed, seconds until all was
-   well, and the counts before and after (nothing lost: the killed import changed nothing, its retry
-   imported it whole).
+   well, and the counts and province 61's indicators before and after (nothing lost: the killed import
+   changed nothing, its retry imported it whole).
 With --national DATA_DIR, step 1 builds the national database of bench/national_pages.sh into the bench's
 own cluster instead of the demo province (the whole country, 1.5 million positions, the demo province 61
 with its users, the national administrator): bench/national_data.py's files are read from DATA_DIR, and
 written there first when absent (about a minute). Building took 18-26 minutes on the shared 2 cores
 (roster import, BPJS, setup, snapshot; docs/benchmarks.md), bounded at 90 minutes; the cluster's folder
 is marked built at the end. Give --folder to keep it: a later run with the same --folder (and --national)
-starts that cluster as it is, with no build (a run of 1, 10 and 50 waiting users of 60 s each then takes
-about 5 minutes, the faults about 3 more). The faults change the data (the import they kill and retry adds
-its rows; the second run's import finds them there and changes nothing): copy the folder first
+starts that cluster as it is, with no build (a run of 1, 10 and 50 waiting users of 60 s each then took
+4 minutes, the faults 3.5 more). The faults change the data (the import they kill and retry stays, and a
+second fault run on the folder would import the same file onto it): copy the folder first
 (`cp -a`, the cluster stopped) to keep a clean one. A folder whose build did not finish is refused.
 Before the timed runs, the task queue is left to empty (the budget warming the build or setup queued),
 bounded at 15 minutes, so that the runs and the import killed in step 4 do not wait behind it.
