@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py [--users 1,10,50] [--seconds 60] [--saturate-seconds 30] [--faults]
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/nat_db \
         --var-dir /tmp/nat/var [--change-every 20 --change-province 11]   # an existing database
+    .venv/bin/python bench/load.py --national /tmp/nat/data --folder /tmp/nat/load [--warm] [--faults]
 
 What it does, each step stopping by itself:
 1. A PostgreSQL cluster of its own (initdb, a free loopback port, a temporary folder), so that restarting
@@ -20,8 +21,20 @@ What it does, each step stopping by itself:
    sign-in: where the saturation time goes.
 4. With --faults, under 10 waiting users: kill -9 one gunicorn worker; restart PostgreSQL; kill -9 the
    task worker mid-import (a 20,000-row roster) and start another: requests failed, seconds until all was
-   well, and the counts before and after (nothing lost: the killed import changed nothing, its retry
-   imported it whole).
+   well, and the counts and province 61's indicators before and after (nothing lost: the killed import
+   changed nothing, its retry imported it whole).
+With --national DATA_DIR, step 1 builds the national database of bench/national_pages.sh into the bench's
+own cluster instead of the demo province (the whole country, 1.5 million positions, the demo province 61
+with its users, the national administrator): bench/national_data.py's files are read from DATA_DIR, and
+written there first when absent (about a minute). Building took 18-26 minutes on the shared 2 cores
+(roster import, BPJS, setup, snapshot; docs/benchmarks.md), bounded at 90 minutes; the cluster's folder
+is marked built at the end. Give --folder to keep it: a later run with the same --folder (and --national)
+starts that cluster as it is, with no build (a run of 1, 10 and 50 waiting users of 60 s each then took
+4 minutes, the faults 3.5 more). The faults change the data (the import they kill and retry stays, and a
+second fault run on the folder would import the same file onto it): copy the folder first
+(`cp -a`, the cluster stopped) to keep a clean one. A folder whose build did not finish is refused.
+Before the timed runs, the task queue is left to empty (the budget warming the build or setup queued),
+bounded at 15 minutes, so that the runs and the import killed in step 4 do not wait behind it.
 With --database-url, an existing PostgreSQL database instead of step 1 (nothing set up: the national one of
 bench/national_pages.sh, say; its demo users' passwords are set as in step 1, so never a database anyone
 signs in to); its backends' CPU is read from /proc by their process ids (pg_stat_activity), as the server
@@ -583,12 +596,20 @@ def under_load(plan: dict, action, seconds: float = 40, fault_at: float = 8) -> 
 
 
 COUNTS = """
+from datetime import date
 from lindungdesa.officials.models import Person, Position
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.imports.models import ImportBatch
+from lindungdesa.indicators.selectors import region_indicators
+from lindungdesa.lib.months import Month
+from lindungdesa.regions.models import Region
+# The indicators of the province the killed import writes to (61), computed live from the rows.
+total = region_indicators(Region.objects.get(code="61"), Month.of(date.today())).total
 result = {"people": Person.objects.count(), "positions": Position.objects.count(),
           "enrolments": Enrolment.objects.count(),
-          "batches_done": ImportBatch.objects.filter(state="done").count()}
+          "batches_done": ImportBatch.objects.filter(state="done").count(),
+          "61": {k: total.as_dict()[k] for k in ("villages_registered", "aparat_serving", "aparat_protected",
+                                                 "bpd_serving", "bpd_protected")}}
 """
 
 
@@ -616,6 +637,49 @@ def batch_state(batch_id: int) -> str:
 
 def counts(env: dict) -> dict:
     return django(env, COUNTS)
+
+
+def psql_value(sql: str) -> str:
+    done = subprocess.run(["psql", DATABASE_URL, "-Atc", sql], capture_output=True, text=True, timeout=30)
+    if done.returncode:
+        raise RuntimeError(done.stderr)
+    return done.stdout.strip()
+
+
+QUEUED = (
+    "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+    "OR (status = 'READY' AND run_after <= now())"
+)
+
+
+def drain_queue(seconds: float = 900) -> None:
+    """Wait until the task worker has run what is due (what the build or setup queued), bounded."""
+    first = psql_value(QUEUED)  # an error here stops the run (wait_until would retry it to its end)
+    took = wait_until(lambda: psql_value(QUEUED) == "0", seconds, "the task queue to empty")
+    print(f"task queue: {first or '?'} due at the start, empty after {took:.0f} s", flush=True)
+
+
+def build_national(env: dict, data: Path, folder: Path) -> None:
+    """The national database of bench/national_pages.sh in the bench's own (empty) database."""
+    if not (data / "roster.csv").exists() or not (data / "bpjs.csv").exists():
+        subprocess.run(
+            [str(BIN / "python"), str(ROOT / "bench" / "national_data.py"), "--out", str(data)],
+            check=True,
+            cwd=ROOT,
+            timeout=1200,
+        )
+    with open(folder / "national-build.log", "a") as log:
+        done = subprocess.run(
+            ["sh", str(ROOT / "bench" / "national_pages.sh"), str(data)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+            timeout=5400,
+        )
+    if done.returncode:
+        sys.exit(f"building the national database failed; see {folder / 'national-build.log'}")
+    (folder / "national.built").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ\n", time.gmtime()))
 
 
 # --- the run ---------------------------------------------------------------------------------------------
@@ -651,10 +715,20 @@ def main() -> None:
     parser.add_argument("--change-every", type=float, default=0, help="seconds between changes (0: none)")
     parser.add_argument("--change-province", default="11", help="where the changes are made")
     parser.add_argument("--warm", action="store_true", help="each person kind's pages once before the runs")
+    parser.add_argument(
+        "--national",
+        type=Path,
+        default=None,
+        metavar="DATA_DIR",
+        help="the national database in the bench's own cluster (bench/national_pages.sh; files of "
+        "bench/national_data.py in DATA_DIR, made there when absent); kept in --folder for later runs",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still stop what was started
     if args.database_url and args.faults:
         parser.error("--faults restarts PostgreSQL: only on the bench's own cluster, not with --database-url")
+    if args.database_url and args.national:
+        parser.error("--national builds into the bench's own cluster: not with --database-url")
     global DATABASE_URL
     DATABASE_URL = args.database_url or DATABASE_URL
 
@@ -665,6 +739,8 @@ def main() -> None:
     env = project_env(var_dir)
     processes: list[subprocess.Popen] = []
     fresh = cluster is not None and not cluster.data.exists()
+    if args.national and not fresh and not (folder / "national.built").exists():
+        sys.exit(f"{folder} holds a cluster whose national build did not finish (or a demo one): remove it")
     try:
         if cluster is None:
             pass
@@ -678,7 +754,9 @@ def main() -> None:
             cluster.start()
         var_dir.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
-        if fresh:
+        if fresh and args.national:
+            build_national(env, args.national.resolve(), folder)
+        elif fresh:
             manage(env, "setup", "--province", "61", "--demo")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         names = [r for r in ROLES if r]
@@ -742,6 +820,7 @@ def main() -> None:
             sys.exit(f"the server exited; see {folder / 'server.log'}")
         workers = len(gunicorn_workers(server.pid))
         print(f"gunicorn workers: {workers}", flush=True)
+        drain_queue()
 
         if args.warm:
             warm(plan)
@@ -749,7 +828,7 @@ def main() -> None:
         print("\n| users | seconds | requests | req/s | p50 ms | p95 ms | p95 ms without sign-in | errors |")
         print("|---|---|---|---|---|---|---|---|")
         largest = None
-        for users in [int(u) for u in args.users.split(",")]:
+        for users in [int(u) for u in args.users.split(",") if u]:  # --users "": none (the faults alone)
             largest = crowd(plan, users, args.seconds, think=True)
             s = summary(largest, args.seconds)
             print(

@@ -324,11 +324,12 @@ LOGGING = {
     "filters": {
         "refusals_in_one_line": {"()": "lindungdesa.lib.logging.RefusalsInOneLine"},
         "mask_personal_data": {"()": "lindungdesa.lib.logging.MaskPersonalData"},
+        "no_empty_traceback": {"()": "lindungdesa.lib.logging.NoEmptyTraceback"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["refusals_in_one_line", "mask_personal_data"],
+            "filters": ["refusals_in_one_line", "no_empty_traceback", "mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -45,3 +45,14 @@ class RefusalsInOneLine(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class NoEmptyTraceback(logging.Filter):
+    """`logger.exception` called with no exception at hand leaves exc_info (None, None, None), which the
+    formatter writes as a line "NoneType: None". django-tasks logs every failed task's end so, including a
+    task the recovery marks failed for a dead worker (workers/services.py), outside any exception."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.exc_info, tuple) and record.exc_info[0] is None:
+            record.exc_info = None
+        return True

@@ -1,3 +1,6 @@
+import io
+import logging
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +11,7 @@ from lindungdesa.accounts.models import User
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.imports.services import batch_retry
 from lindungdesa.imports.tasks import WORKER_DIED, import_batch_run
+from lindungdesa.lib.logging import NoEmptyTraceback
 from lindungdesa.workers.lease import WorkerLease
 from lindungdesa.workers.services import tasks_recover_abandoned
 from tests.imports.conftest import ROSTER_HEADER, to_csv
@@ -50,6 +54,26 @@ def test_a_dead_workers_task_fails_and_its_batch_says_why(running_batch):
     assert running_batch.state == ImportBatch.State.FAILED
     assert running_batch.message == WORKER_DIED
     assert tasks_recover_abandoned() == []  # once
+
+
+def test_the_failed_tasks_log_line_has_no_empty_traceback_under_it(running_batch):
+    # django-tasks logs a failed task's end with logger.exception; the recovery is outside any exception,
+    # and the console handler (settings.LOGGING) wrote "NoneType: None" under the line (seen in the worker's
+    # log of bench/load.py --faults on national data).
+    [handler] = [
+        h for h in logging.getLogger().handlers if any(isinstance(f, NoEmptyTraceback) for f in h.filters)
+    ]
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    try:
+        task = running_task(running_batch, "gone-worker")
+        tasks_recover_abandoned()
+    finally:
+        handler.setStream(old)
+    lines = stream.getvalue().splitlines()
+    assert f"Task id={task.pk} path={import_batch_run.module_path} state=FAILED" in lines
+    assert "NoneType: None" not in lines
+    assert "Traceback" not in stream.getvalue()
 
 
 def test_a_live_workers_task_is_left_running(running_batch):
