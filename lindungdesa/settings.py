@@ -97,8 +97,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses a locked-out username from the same address (django-axes).
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, the user read with their region (accounts/backends.py).
-    "lindungdesa.accounts.backends.UserRegionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "lindungdesa.urls"

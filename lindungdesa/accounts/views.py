@@ -85,7 +85,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if user_totp_check(user=user, code=form.cleaned_data["code"]):
             del request.session[PENDING]
-            auth_login(request, user, backend="lindungdesa.accounts.backends.UserRegionBackend")
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             next_url = request.POST.get("next", "")
             safe = url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
             return redirect(next_url if next_url and safe else settings.LOGIN_REDIRECT_URL)

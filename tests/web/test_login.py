@@ -1,9 +1,4 @@
-from importlib import import_module
-
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user
-from django.http import HttpRequest
 
 from tests.web.conftest import PASSWORD, PENYELADI
 
@@ -59,14 +54,3 @@ def test_the_header_shows_name_role_region_and_a_logout_button(client, sanggau_o
     assert "Operator kabupaten (DPMD)" in html
     assert "Kabupaten Sanggau" in html
     assert 'action="/keluar/"' in html and 'method="post"' in html
-
-
-def test_a_signed_in_request_reads_the_user_with_their_region_in_one_query(
-    client, village_operator, django_assert_num_queries
-):
-    client.post("/masuk/", {"username": "yanti", "password": PASSWORD})
-    request = HttpRequest()
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore(client.session.session_key)
-    with django_assert_num_queries(2):  # the session, then the user joined to their region
-        user = get_user(request)
-        assert user == village_operator and user.region.code == PENYELADI
