@@ -9,7 +9,8 @@ from lindungdesa.monev import rules
 from lindungdesa.monev.services import round_open
 from lindungdesa.regions.models import Region
 from tests.api.test_api import api
-from tests.web.conftest import DALAM_KAUM, PENYELADI, roster  # noqa: F401  (fixture)
+from tests.web.conftest import DALAM_KAUM, PENYELADI
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from lindungdesa.officials.models import Office, Person
 from lindungdesa.regions.models import Region
 from tests.api.test_api import api, people  # noqa: F401  (fixture)
 from tests.factories import enrol, make_position
-from tests.web.conftest import PENYELADI, roster  # noqa: F401  (fixture)
+from tests.web.conftest import PENYELADI
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 
