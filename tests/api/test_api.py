@@ -12,7 +12,8 @@ from lindungdesa.imports.models import ImportBatch
 from lindungdesa.indicators.models import Target, TargetChange
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.officials.models import Person, Position
-from tests.web.conftest import DALAM_KAUM, PENYELADI, roster  # noqa: F401  (fixture)
+from tests.web.conftest import DALAM_KAUM, PENYELADI
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from lindungdesa.accounts.models import User
 from lindungdesa.api.auth import token_create
 from lindungdesa.officials.models import Position
 from tests.factories import make_nik
-from tests.web.conftest import DALAM_KAUM, NANGA_BIANG, PENYELADI, roster  # noqa: F401  (fixture)
+from tests.web.conftest import NANGA_BIANG, PENYELADI
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 from tests.world import OTHER_DESA, other_province
 
 pytestmark = pytest.mark.django_db

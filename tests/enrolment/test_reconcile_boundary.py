@@ -15,7 +15,8 @@ from lindungdesa.enrolment.models import Enrolment, MatchProposal
 from lindungdesa.enrolment.reconcile import match_confirm, match_proposals_refresh, proposals_in
 from lindungdesa.officials.models import Office
 from tests.factories import make_nik
-from tests.web.conftest import KAPUAS, PENYELADI, roster, start  # noqa: F401  (fixture)
+from tests.web.conftest import KAPUAS, PENYELADI, start
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

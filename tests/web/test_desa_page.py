@@ -10,6 +10,7 @@ from lindungdesa.officials.models import Office, Person
 from lindungdesa.regions.models import Region
 from tests.factories import enrol, make_position
 from tests.web.conftest import NANGA_BIANG, PENYELADI, PERIOD, TANJUNG_KAPUAS
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 THIS_MONTH = timezone.localdate().strftime("%Y-%m")  # without a NIK: counted live this month
 

@@ -10,6 +10,7 @@ from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 from tests.web.conftest import PENYELADI, make_user
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

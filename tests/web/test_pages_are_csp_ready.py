@@ -7,6 +7,7 @@ from django.urls import URLPattern, get_resolver
 
 from lindungdesa.accounts.models import User
 from tests.web.conftest import KAPUAS, PENYELADI, PERIOD, TANJUNG_KAPUAS
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

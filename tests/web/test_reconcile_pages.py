@@ -12,6 +12,7 @@ from lindungdesa.enrolment.reconcile import match_proposals_refresh
 from lindungdesa.officials.models import Person
 from tests.factories import make_nik
 from tests.web.conftest import KAPUAS, NANGA_BIANG, PENYELADI, PERIOD
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

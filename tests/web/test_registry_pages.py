@@ -12,6 +12,7 @@ from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.regions.models import Region
 from tests.factories import make_nik
 from tests.web.conftest import KAPUAS, NANGA_BIANG, PENYELADI, make_user, start
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

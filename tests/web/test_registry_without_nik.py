@@ -11,6 +11,7 @@ from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.officials.services import position_end
 from tests.imports.conftest import ROSTER_HEADER, to_csv
 from tests.web.conftest import MUKOK_DESA, PENYELADI
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 from tests.web.test_registry_pages import add_url, field_errors, new_official, snapshot
 
 pytestmark = pytest.mark.django_db

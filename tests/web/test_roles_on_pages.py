@@ -5,6 +5,7 @@ import pytest
 from lindungdesa.accounts.models import AuditEntry, User
 from lindungdesa.lib.nik import nik_mask
 from tests.web.conftest import PENYELADI, PERIOD, make_user
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 
