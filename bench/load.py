@@ -134,16 +134,15 @@ class Cluster:
         shutil.chown(self.data.parent, "postgres") if os.geteuid() == 0 else None
         as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"])
         with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(
-                "listen_addresses = '127.0.0.1'\n"
-                f"unix_socket_directories = '{self.data}'\nmax_connections = 200\n"
-            )
+            conf.write("listen_addresses = '127.0.0.1'\nmax_connections = 200\n")
         self.start()
 
     def ctl(self, *args: str) -> None:
+        # The socket in the cluster's own folder, given at each start: a copy of a built folder (cp -a) runs
+        # where it is.
         as_postgres(
             [str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.data / "log"), "-w"]
-            + ["-o", f"-p {PG_PORT}", *args]
+            + ["-o", f"-p {PG_PORT} -k {self.data}", *args]
         )
 
     def start(self) -> None:
