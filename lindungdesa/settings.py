@@ -123,6 +123,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lindungdesa.sqlite3'}"),
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it: after the database restarted, each web
+        # process opens a new one instead of answering 500 once on the broken one (docs/scaling.md).
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -161,7 +164,9 @@ DATABASE_REPLICA_CHECK_SECONDS = float(env_str("DATABASE_REPLICA_CHECK_SECONDS",
 if env_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = {
         **dj_database_url.parse(
-            env_str("DATABASE_REPLICA_URL", ""), conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+            env_str("DATABASE_REPLICA_URL", ""),
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
         ),
         "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
         # Tests make no database of their own for it; the router's tests point it at the real replica.
