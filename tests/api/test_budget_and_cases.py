@@ -1,18 +1,17 @@
 """The API for budgets and monitoring cases: same scope and rules as the pages."""
 
-from datetime import date
-
 import pytest
 
 from lindungdesa.accounts.models import User
 from lindungdesa.monev import rules
-from lindungdesa.monev.models import Round
-from lindungdesa.monev.services import round_open
-from lindungdesa.regions.models import Region
 from tests.api.test_api import api
-from tests.shared import shared
 from tests.web.conftest import DALAM_KAUM, PENYELADI
-from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
+from tests.web.roster_once import (  # noqa: F401  (fixtures: made once)
+    fresh_roster,
+    fresh_round,
+    module_roster,
+    module_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,21 +21,6 @@ def operator(db):
     return User.objects.create_user(
         username="rudi", password="x", role=User.Role.REGENCY_OPERATOR, region_id="61.03"
     )
-
-
-@pytest.fixture(scope="module")
-def module_round(module_roster, django_db_blocker):  # noqa: F811
-    """The round of 2026-Q1 on the module's roster, opened once (about a second: a case for each desa of the
-    province that fails) for the module's last tests, which ask for `opened`; no test after them."""
-    yield from shared(
-        django_db_blocker,
-        lambda: round_open(province=Region.objects.get(code="61"), period="2026-Q1", today=date(2026, 3, 16)),
-    )
-
-
-@pytest.fixture
-def opened(module_round, roster) -> Round:  # noqa: F811
-    return Round.objects.get(pk=module_round.pk)
 
 
 def test_a_budget_has_the_command_s_fields_and_adds_up(operator, roster):  # noqa: F811

@@ -8,15 +8,17 @@ import pytest
 
 from lindungdesa.accounts.models import AuditEntry, User
 from lindungdesa.api.base import AUDITED_PAGE_ROWS
-from lindungdesa.monev.models import Round
-from lindungdesa.monev.services import round_open
 from lindungdesa.officials.models import Office, Person
 from lindungdesa.regions.models import Region
 from tests.api.test_api import api, people  # noqa: F401  (fixture)
 from tests.factories import enrol, make_position
-from tests.shared import shared
 from tests.web.conftest import PENYELADI
-from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
+from tests.web.roster_once import (  # noqa: F401  (fixtures: made once)
+    fresh_roster,
+    fresh_round,
+    module_roster,
+    module_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,21 +104,6 @@ def test_a_large_page_of_a_person_list_is_an_audited_download(many, people, url)
 
 
 # ?region= on the cases ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def module_round(module_roster, django_db_blocker):  # noqa: F811
-    """The round of 2026-Q1 on the module's roster, opened once (about a second: a case for each desa of the
-    province that fails) for the module's last tests, which ask for `opened`; no test after them."""
-    yield from shared(
-        django_db_blocker,
-        lambda: round_open(province=Region.objects.get(code="61"), period="2026-Q1", today=date(2026, 3, 16)),
-    )
-
-
-@pytest.fixture
-def opened(module_round, roster) -> Round:  # noqa: F811
-    return Round.objects.get(pk=module_round.pk)
 
 
 def test_cases_filter_by_region_inside_the_users_own(opened, people):  # noqa: F811

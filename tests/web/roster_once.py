@@ -10,10 +10,14 @@ roster (a test that does not ask for it still sees it once another has).
 
 from collections.abc import Iterator
 from dataclasses import fields
+from datetime import date
 
 import pytest
 
+from lindungdesa.monev.models import Round
+from lindungdesa.monev.services import round_open
 from lindungdesa.officials.models import Person
+from lindungdesa.regions.models import Region
 from tests.shared import shared
 from tests.web.conftest import Roster, roster_make
 
@@ -27,3 +31,18 @@ def module_roster(django_db_setup, django_db_blocker) -> Iterator[Roster]:
 def fresh_roster(module_roster, db) -> Roster:
     people = Person.objects.in_bulk([getattr(module_roster, f.name).pk for f in fields(Roster)])
     return Roster(**{f.name: people[getattr(module_roster, f.name).pk] for f in fields(Roster)})
+
+
+@pytest.fixture(scope="module")
+def module_round(module_roster, django_db_blocker) -> Iterator[Round]:
+    """The round of 2026-Q1 on the module's roster, opened once (about a second: a case for each desa of the
+    province that fails) for a module's last tests, which ask for `opened`; no test after them."""
+    yield from shared(
+        django_db_blocker,
+        lambda: round_open(province=Region.objects.get(code="61"), period="2026-Q1", today=date(2026, 3, 16)),
+    )
+
+
+@pytest.fixture(name="opened")
+def fresh_round(module_round, roster) -> Round:
+    return Round.objects.get(pk=module_round.pk)
