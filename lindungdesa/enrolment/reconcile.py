@@ -5,13 +5,14 @@ birth date, for a person to confirm or refuse.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -248,7 +249,8 @@ def _serving_split(code: str, period: Month) -> tuple[list[int], list[int]]:
 
 def _positions(ids: list[int]) -> list[Position]:
     """The positions of `ids` with their person and desa, in the order of `ids`."""
-    by_id = Position.objects.select_related("desa").prefetch_related(_people()).in_bulk(ids)
+    by_id = Position.objects.select_related("desa").in_bulk(ids)
+    _attach_people(by_id.values())
     return [by_id[i] for i in ids]
 
 
@@ -290,18 +292,23 @@ def serving_in_arrears(code: str, period: Month) -> list[Finding]:
     return _arrears_rows(_positions(_serving_split(code, period)[1]))
 
 
-def _people(*fields: str) -> Prefetch:
-    """The rows' people (only `fields` of them, when given) read by their ids, in a query of their own:
-    joined to a few hundred positions or memberships by id, PostgreSQL's planner reads the whole person
-    table instead (a sequential scan of a province's 38,000 people, 10-20 ms of its CPU per page; by id,
-    under 1 ms)."""
-    return Prefetch("person", queryset=Person.objects.only(*fields) if fields else Person.objects.all())
+def _attach_people(rows: Iterable[Position | Enrolment]) -> None:
+    """The rows' people read by their ids, in a query of their own: joined to a few hundred positions or
+    memberships by id, PostgreSQL's planner reads the whole person table instead (a sequential scan of a
+    province's 38,000 people, 10-20 ms of its CPU per page; by id, under 1 ms). Not a prefetch: Django 5.2
+    prefetches a foreign key with a tuple IN, which SQLite writes as one OR per row and refuses past 1,000
+    rows (a province's download of its unenrolled officials failed); in_bulk reads them in batches."""
+    rows = list(rows)
+    people = Person.objects.in_bulk({row.person_id for row in rows})
+    for row in rows:
+        row.person = people[row.person_id]
 
 
 def _serving_found(not_enrolled: list[int], arrears: list[int], shown: int) -> tuple[Found, Found]:
     """The rows shown of the first two lists, from plain values: what the page shows of a position and its
-    desa, and its person's name and NIK read by id (see `_people`); no position or desa objects (making them
-    and prefetching was a fifth of a regency's page, docs/benchmarks.md, "Saturation, third pass")."""
+    desa, and its person's name and NIK read by id (see `_attach_people`); no position or desa objects
+    (making them and prefetching was a fifth of a regency's page, docs/benchmarks.md, "Saturation, third
+    pass")."""
     rows = {
         pk: (person_id, desa_id, desa_name, office_label(office, acting, unit_name))
         for pk, person_id, desa_id, desa_name, office, acting, unit_name in Position.objects.filter(
@@ -371,7 +378,8 @@ def _not_serving_pairs(code: str, period: Month) -> list[tuple[int, int]]:
 
 
 def _not_serving_rows(pairs: list[tuple[int, int]]) -> list[Finding]:
-    enrolments = Enrolment.objects.prefetch_related(_people()).in_bulk([eid for eid, _ in pairs])
+    enrolments = Enrolment.objects.in_bulk([eid for eid, _ in pairs])
+    _attach_people(enrolments.values())
     positions = Position.objects.select_related("desa").in_bulk([pid for _, pid in pairs])
     out = []
     for eid, pid in pairs:
