@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import SNAPSHOT_TAKE, TARGET_EDIT, UCJ_EDIT, can, require
 from lindungdesa.accounts.scope import region_for_user, scope_q, scoped
+from lindungdesa.imports.selectors import batches_for
 from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
@@ -361,9 +362,18 @@ def snapshots(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("snapshots")
     version = data_version()
-    rows = (
+    rows = list(
         Snapshot.objects.filter(kind=Snapshot.Kind.MONTHLY).select_related("made_by").order_by("-period")[:60]
     )
+    # A snapshot is the whole country's, its imports are not: only those the reader may open are named (a
+    # file name is user text, often a desa's or a person's name, and the link would be a 404).
+    visible = set(
+        batches_for(request.user)
+        .filter(pk__in={b["id"] for s in rows for b in s.batches})
+        .values_list("pk", flat=True)
+    )
+    for s in rows:
+        s.batches = [b for b in s.batches if b["id"] in visible]
     return render(
         request,
         "indicators/snapshots.html",
