@@ -1,6 +1,7 @@
 from datetime import datetime, time
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,17 @@ from lindungdesa.regions.models import Region
 
 from .models import User
 from .permissions import grantable_roles
+
+
+class LoginForm(AuthenticationForm):
+    # Django's Indonesian catalogue writes "nama pengguna %(username)s", and the field's name is "nama
+    # pengguna" too: the page said "Masukkan nama pengguna nama pengguna dan sandi yang benar".
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan pada keduanya."
+        ),
+    }
 
 
 class RegionCodeField(forms.CharField):

@@ -26,7 +26,7 @@ from lindungdesa.officials.models import Person
 
 from . import audit_display, totp
 from .downloads import personal_download
-from .forms import AuditSearchForm, CodeForm, PasswordResetForm, TokenForm, UserForm
+from .forms import AuditSearchForm, CodeForm, LoginForm, PasswordResetForm, TokenForm, UserForm
 from .models import ApiToken, AuditEntry, User
 from .permissions import AUDIT_VIEW, PERSONAL_VIEW, TOTP_USE, USER_MANAGE, can, require
 from .selectors import audit_entries, users_for
@@ -61,6 +61,7 @@ class LoginView(auth_views.LoginView):
     """Password first; an account with a second factor then asks for the code (`login_code`)."""
 
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
     # A form is sent by POST; Django's form views would take PUT as well (and then read no form).
     http_method_names = ["get", "head", "post", "options"]

@@ -25,7 +25,10 @@ def test_it_rejects_a_wrong_password_with_a_message(client, village_operator):
     response = client.post("/masuk/", {"username": "yanti", "password": "salah"})
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
-    assert 'role="alert"' in response.content.decode()
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Nama pengguna atau kata sandi salah." in html
+    assert "nama pengguna nama pengguna" not in html.lower()
 
 
 @pytest.mark.parametrize("url", ["/", "/wilayah/61/", "/wilayah/61.03/", f"/wilayah/{PENYELADI}/"])
