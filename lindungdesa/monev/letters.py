@@ -215,12 +215,14 @@ def whatsapp_text(case: Case, *, today: date | None = None) -> str:
         _("Yth. Bapak/Ibu Kepala Desa %(desa)s, Kec. %(kecamatan)s, %(kabupaten)s.")
         % {"desa": d.desa.name, "kecamatan": d.kecamatan, "kabupaten": d.kabupaten},
         _(
-            "Hasil monev jaminan sosial ketenagakerjaan %(period)s: %(aparat)s dari %(aparat_all)s aparat "
-            "desa dan %(bpd)s dari %(bpd_all)s anggota BPD sudah terlindungi BPJS Ketenagakerjaan; "
-            "%(missing)s orang belum."
+            "Hasil monev jaminan sosial ketenagakerjaan %(period)s. Menurut data per akhir %(month)s, "
+            "%(aparat)s dari %(aparat_all)s aparat desa dan %(bpd)s dari %(bpd_all)s anggota BPD sudah "
+            "terlindungi BPJS Ketenagakerjaan; %(missing)s orang belum."
         )
         % {
+            # The counts are this month's, as in the letter; the round's own figures may differ.
             "period": round_.period,
+            "month": month_label_id(d.month),
             "aparat": d.aparat[0],
             "aparat_all": d.aparat[1],
             "bpd": d.bpd[0],

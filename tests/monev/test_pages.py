@@ -8,9 +8,11 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.monev import rules
 from lindungdesa.monev.letters import whatsapp_text
 from lindungdesa.monev.models import AgencyMember, Case, Round
@@ -153,6 +155,8 @@ def test_the_whatsapp_text_counts_but_names_nobody(opened, roster):
     case = opened.cases.get(desa_id=PENYELADI)
     text = whatsapp_text(case)
     assert "Kepala Desa Penyeladi" in text and "anggota BPD" in text and "Rp" in text
+    # Its counts are this month's (as the letter's), not the round's: it says which month they are.
+    assert f"Menurut data per akhir {month_label_id(Month.of(timezone.localdate()))}, " in text
     for person in (roster.siti, roster.ahmad, roster.budi):
         assert person.name not in text and person.nik not in text
 
