@@ -89,8 +89,8 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     page.get_by_label("Mulai menjabat").fill("2026-02-01")
     page.get_by_label("Nomor SK").fill("141/07/2026")
     page.get_by_role("button", name="Simpan").click()
-    page.locator("#id_name-galat").wait_for()
-    assert page.locator("#id_name-galat").inner_text() == "Wajib diisi."
+    page.locator("#id_name_error").wait_for()
+    assert page.locator("#id_name_error").inner_text() == "Wajib diisi."
     assert page.get_by_label("NIK").input_value() == journey.new_nik  # nothing typed is lost
     fits(page)
     page.screenshot(path="test-results/roster-add-error.png", full_page=True)
@@ -159,7 +159,7 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     page.get_by_label("NIK").fill(journey.jemadu_nik)
     page.get_by_label("Tanggal lahir").fill("1983-09-12")
     page.get_by_role("button", name="Simpan").click()
-    page.locator("#id_birth_date-galat, #id_nik-galat").first.wait_for()
+    page.locator("#id_birth_date_error, #id_nik_error").first.wait_for()
     fits(page)
     page.get_by_label("Tanggal lahir").fill("1983-09-21")
     page.get_by_role("button", name="Simpan").click()

@@ -29,8 +29,10 @@ def snapshot() -> tuple:
 
 
 def field_errors(html: str, field: str) -> list[str]:
-    """The messages shown beside one field (`<p class="field-error" id="id_<field>-galat">`)."""
-    return re.findall(rf'<p class="field-error" id="id_{field}-galat">([^<]*)</p>', html)
+    """The messages shown beside one field (in `<span class="field-errors" id="id_<field>_error">`, the id
+    the field's `aria-describedby` names)."""
+    found = re.search(rf'<span class="field-errors" id="id_{field}_error">(.*?)</span></span>', html)
+    return re.findall(r'<span class="field-error">([^<]*)', found.group(1) + "</span>") if found else []
 
 
 def new_official(**overrides) -> dict:
@@ -99,6 +101,19 @@ def test_an_existing_person_is_taken_by_nik_and_a_bpd_member_is_added(client, sa
     response = client.post(add_url(), new_official(office="bpd_anggota"))
     assert response.status_code == 302
     assert Position.objects.filter(desa=PENYELADI, office="bpd_anggota").count() == 2
+
+
+def test_each_field_names_the_element_that_says_its_errors(client, village_operator, roster):
+    """A screen reader reads a field's errors from the element its `aria-describedby` names: every id named
+    on the refused form is on the page, and each invalid field names its errors."""
+    client.force_login(village_operator)
+    html = client.post(
+        add_url(), new_official(name="", phone="=1+1", birth_date="31/02/1992")
+    ).content.decode()
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    named = {name for names in re.findall(r'aria-describedby="([^"]+)"', html) for name in names.split()}
+    assert {"id_name_error", "id_phone_error", "id_birth_date_error"} <= named
+    assert named <= ids, named - ids
 
 
 def test_the_rules_of_imports_are_said_beside_their_fields(client, village_operator, roster):
