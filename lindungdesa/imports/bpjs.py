@@ -1,14 +1,7 @@
 """BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
-# Objects' keys are read as `.id`, not `.pk`: the property costs about half a µs, and the holdings read a key
-# several times for every row.
-
-# Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
-from __future__ import annotations
-
-import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -20,7 +13,6 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.boundary import (
     Reach,
@@ -33,20 +25,7 @@ from lindungdesa.officials.boundary import (
 )
 from lindungdesa.officials.models import Person
 
-from .engine import (
-    Memo,
-    Reading,
-    Recorder,
-    cell_key,
-    clean_fields,
-    fetch_objects,
-    fetch_values,
-    insert,
-    plainly_valid,
-    skipped_message,
-    snapshot,
-    update,
-)
+from .engine import Cells, FieldCheck, Memo, Reading, Recorder, fetch_in, insert, snapshot, update
 
 ENROLMENT_FIELDS = [
     "person",
@@ -73,52 +52,28 @@ def _blank(cell: Any) -> bool:
 
 
 class Participants:
-    """What one chunk's rows may touch: enrolments by KPJ and by NIK + membership date, and roster people
-    by NIK. Kept up to date row by row: a row finds what an earlier row made or changed, and, of several
-    that fit, the first made (as a look-up ordered by id would)."""
+    """What one chunk's rows may touch, as the database holds it (every chunk before is written):
+    enrolments by KPJ and by NIK + membership date, and roster people by NIK. Kept up to date row by row:
+    a row finds what an earlier row made or changed, and, of several that fit, the first made (as a
+    look-up ordered by id would)."""
 
-    def __init__(self, kpjs: set[str], niks: set[str], previous: Participants | None = None) -> None:
-        # What the chunk before holds of these keys is taken over as it is: its changes may not be in the
-        # database yet. Any enrolment it holds replaces the database's copy.
-        carried_kpjs = kpjs & previous.kpjs if previous is not None else set()
-        carried_niks = niks & previous.niks if previous is not None else set()
-        known: dict[int, Enrolment] = {}
-        taken_over: list[Enrolment] = []
-        if previous is not None:
-            known = {e.id: e for e in previous._held() if e.id is not None}
-            taken_over = [e for kpj in carried_kpjs for e in previous.by_kpj.get(kpj, ())]
-            taken_over += [
-                e for (nik, _), held in previous.by_start.items() if nik in carried_niks for e in held
-            ]
-        self.kpjs, self.niks = kpjs, niks  # whose enrolments are all held here
-        found: dict[int, Enrolment] = {}
-        for enrolment in fetch_objects(Enrolment, "kpj", kpjs - carried_kpjs):
-            found[enrolment.id] = known.get(enrolment.id, enrolment)
-        for enrolment in fetch_objects(Enrolment, "nik", niks - carried_niks):
-            found.setdefault(enrolment.id, known.get(enrolment.id, enrolment))
-        made: set[int] = set()  # new enrolments of the chunk before, by id()
-        for enrolment in taken_over:
-            if enrolment.id is None:
-                made.add(id(enrolment))
-            else:
-                found[enrolment.id] = enrolment
+    def __init__(self, kpjs: set[str], niks: set[str]) -> None:
+        found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
+        for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
+            found.setdefault(enrolment.id, enrolment)
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
         self._order: dict[int, tuple[int, int]] = {}  # id() -> (saved ? 0 : 1, key or creation number)
-        self._made = previous._made if previous is not None else itertools.count()  # creation numbers
         for enrolment in sorted(found.values(), key=lambda e: e.id):
             self._order[id(enrolment)] = (0, enrolment.id)
             self.index(enrolment)
-        for enrolment in previous.new if made else ():  # in the order they were made
-            if id(enrolment) in made:
-                self._order[id(enrolment)] = previous._order[id(enrolment)]
-                self.index(enrolment)
-        self.person_ids: dict[str, int] = dict(fetch_values(Person, ["nik", "id"], "nik", niks))
+        people = fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
+        self.person_ids: dict[str, int] = dict(people)
         self.new: list[Enrolment] = []
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
 
-    def _held(self) -> Iterator[Enrolment]:
+    def held(self) -> Iterator[Enrolment]:
         """Every enrolment held, some more than once."""
         for held in self.by_kpj.values():
             yield from held
@@ -148,24 +103,18 @@ class Participants:
         return None
 
     def add(self, enrolment: Enrolment) -> None:
-        self._order[id(enrolment)] = (1, next(self._made))
+        self._order[id(enrolment)] = (1, len(self.new))
         self.new.append(enrolment)
         # Filed last under its keys: a new enrolment comes after every one held or made before it.
         if enrolment.kpj:
             self.by_kpj[enrolment.kpj].append(enrolment)
         self.by_start[(enrolment.nik, enrolment.start_date)].append(enrolment)
 
-    def take_writes(self) -> Callable[[], None]:
-        """What the rows decided so far, to be written later; nothing is left to write."""
-        writes = partial(_write, self.new, self.changed)
-        self.new, self.changed = [], {}
-        return writes
-
-
-def _write(new: list[Enrolment], changed: dict[int, Enrolment]) -> None:
-    insert(Enrolment, new)
-    # What was made and then changed by the same chunk is inserted as it is now, not updated.
-    update(Enrolment, [e for e in changed.values() if e.id is not None], ENROLMENT_FIELDS)
+    def write(self) -> None:
+        # What was made and then changed by the same chunk is inserted as it is now, not updated.
+        changed = [e for e in self.changed.values() if e.id is not None]
+        insert(Enrolment, self.new)
+        update(Enrolment, changed, ENROLMENT_FIELDS)
 
 
 class BpjsRows:
@@ -182,7 +131,7 @@ class BpjsRows:
         self._held: Participants | None = None
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, Reach] = {}
-        self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
+        self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
             "as_of": self._first_day,
@@ -194,49 +143,8 @@ class BpjsRows:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
     def read(self, values: dict[str, Any]) -> Reading:
-        problems: list[tuple[str, str]] = []
-        warnings: list[tuple[str, str]] = []
-        out: dict[str, Any] = {}
-        memo = self._memo
-        columns = memo.columns
-
-        def take(
-            name: str,
-            parser: Callable[[Any], Any],
-            *,
-            optional: bool = False,
-            cached: bool = True,
-            soft: bool = False,
-        ) -> None:
-            """`soft`: a value the record can do without (docs/imports.md, "What is refused and what is
-            warned"): unreadable, it is left out with a warning instead of refusing the row."""
-            cell = values.get(name)
-            if _blank(cell):
-                out[name] = None
-                if not optional:
-                    problems.append((name, "Wajib diisi."))
-                return
-            if cached:  # columns that repeat few values are parsed once per value; NIK, names, KPJ not
-                seen = columns[name]
-                key = cell if type(cell) is str else cell_key(cell, ())
-                ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, ())
-                if ok:
-                    out[name] = result
-                elif soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(result)))
-                else:
-                    problems.append((name, result))
-                return
-            try:
-                out[name] = parser(cell)
-            except v.CellError as exc:
-                if soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(str(exc))))
-                else:
-                    problems.append((name, str(exc)))
-
+        cells = Cells(values, self._memo)
+        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
         take("nik", v.parse_nik_cell, cached=False)
         take("nama", _name, cached=False)
         take("kpj", v.parse_kpj, optional=True, cached=False)
@@ -273,11 +181,7 @@ class BpjsRows:
         key = self._duplicate_key(values, out)
         if problems:
             return Reading(None, problems, key, warnings)
-        wanted = self._wanted(out)
-        # The field checks of a new enrolment of this row, done here: `read` may run in the reader process
-        # (the two processes then share the work), and `apply` checks again only what is not plainly valid.
-        plain = plainly_valid(self._new(wanted, None), exclude=_UNCHECKED)
-        return Reading({"wanted": wanted, "plain": plain}, problems, key, warnings)
+        return Reading({"wanted": self._wanted(out)}, problems, key, warnings)
 
     def _wanted(self, out: dict[str, Any]) -> dict[str, Any]:
         """The enrolment's values as the row gives them: what a newer extract may change (and `person`,
@@ -300,7 +204,7 @@ class BpjsRows:
         values = self._made_by_import.copy()
         values["person_id"] = person_id
         values.update(wanted)
-        return build_from(Enrolment, values)
+        return Enrolment(**values)
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
@@ -310,34 +214,17 @@ class BpjsRows:
             return None
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
-    def warm(self) -> None:
-        pass  # reading an extract's row looks nothing up
-
-    def pack(self, row: dict[str, Any]) -> dict[str, Any]:
-        return row
-
-    def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
-        return row
-
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         wanted = [row["wanted"] for row in rows]
-        previous = self._held
-        self._held = Participants(
-            {w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted}, previous
-        )
+        self._held = Participants({w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted})
         if self.scope_code:
             people = set(self._held.person_ids.values())
-            people.update(e.person_id for e in self._held._held() if e.person_id is not None)
+            people.update(e.person_id for e in self._held.held() if e.person_id is not None)
             self._reach = people_reach(self.scope_code, people)
-        if previous is not None:
-            self._unwritten.append(previous.take_writes())
 
     def write(self) -> None:
         if self._held is not None:
-            self._unwritten.append(self._held.take_writes())
-        for writes in self._unwritten:
-            writes()
-        self._unwritten = []
+            self._held.write()
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
@@ -349,8 +236,7 @@ class BpjsRows:
         as_of_day: date = self._first_day
         if existing is None:
             enrolment = self._new(wanted, held.person_ids.get(wanted["nik"]))
-            if not row["plain"]:
-                clean_fields(enrolment, exclude=_UNCHECKED)  # Django's verdict and messages
+            self._check(enrolment)
             held.add(enrolment)
             recorder.created(enrolment)
             return
@@ -368,7 +254,7 @@ class BpjsRows:
         for key, value in changed.items():
             setattr(existing, key, value)
         try:
-            clean_fields(existing, exclude=_UNCHECKED)
+            self._check(existing)
         except ValidationError:
             for key, value in kept.items():  # a rejected row leaves no trace
                 setattr(existing, key, value)

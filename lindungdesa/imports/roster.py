@@ -4,14 +4,8 @@ Rows are decided a chunk at a time against what the chunk's people and desa alre
 with the same rules as hand entry (`officials.rules`), then written in bulk.
 """
 
-# Objects' keys are read as `.id`, not `.pk`: the property costs about half a µs, and the holdings read a key
-# several times for every row.
-
-# Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
-from __future__ import annotations
-
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -23,7 +17,6 @@ from django.utils.translation import gettext as _
 from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts, nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
@@ -37,7 +30,6 @@ from lindungdesa.officials.rules import (
     person_disagreements,
     person_values,
     position_new,
-    position_own_problems,
     position_problems,
     unit_key,
     unit_name_missing_message,
@@ -45,19 +37,14 @@ from lindungdesa.officials.rules import (
 from lindungdesa.regions.models import Region
 
 from .engine import (
+    Cells,
+    FieldCheck,
     Memo,
     Prepared,
     Reading,
     Recorder,
-    cell_key,
-    clean_fields,
     fetch_in,
-    fetch_objects,
     insert,
-    plainly_valid,
-    plainly_valid_value,
-    plainly_valid_values,
-    skipped_message,
     snapshot,
     update,
 )
@@ -107,24 +94,17 @@ def position_start(
     same_person: list[Position],
     same_seat: Sequence[Position],
     region: str,
-    checked: bool = False,
+    check: FieldCheck,
 ) -> Position:
     """What `officials.services.position_start` does, for a row of a chunk: the new position built and
     checked by the same rules against the positions the chunk holds; written later, with the chunk.
-    `fields`: `position_new`'s other arguments. `checked`: the same fields have no problems of their own
-    and plainly fit the model (`_checks`). `region`: the importer's ("" the whole country); the row's desa
-    and person have been checked against it (`boundary`)."""
+    `fields`: `position_new`'s other arguments. `region`: the importer's ("" the whole country); the row's
+    desa and person have been checked against it (`boundary`). `check`: the position's field checks."""
     position = position_new(person=person, **fields)
-    if checked and not same_person and not same_seat:
-        errors = None  # its own checks passed, and no other position can be held against it
-    else:
-        errors = position_problems(
-            position, same_person=same_person, same_seat=same_seat, region=region, own_checked=checked
-        )
+    errors = position_problems(position, same_person=same_person, same_seat=same_seat, region=region)
     if errors:
         raise ValidationError(errors)
-    if not checked:
-        clean_fields(position, exclude=_SET_BY_IMPORT)
+    check(position)
     return position
 
 
@@ -135,36 +115,22 @@ def who_without_nik(desa: str, name: str, birth_date) -> str:
 
 
 class Holdings:
-    """What one chunk's rows may touch: their people by who they are (the NIK, or for a person without one
-    `who_without_nik`), those people's positions, and the one-holder seats of their desa. Kept up to date
-    row by row; what changed is written after the next chunk's holdings are fetched (`take_writes`).
+    """What one chunk's rows may touch, as the database holds it (every chunk before is written): their
+    people by who they are (the NIK, or for a person without one `who_without_nik`), those people's
+    positions, and the one-holder seats of their desa. Kept up to date row by row; `write` writes it.
 
     `keys`: the rows' people (NIK or `who_without_nik`); `unnamed`: the `who_without_nik` of every row,
     with its desa, birth date and NIK (None), to find a person without a NIK (or, for a row whose NIK is
-    new, the person the NIK completes). `previous`: the holdings of the chunk before, whose changes may
-    not be in the database yet. What it holds of a person or desa this chunk needs is taken over as it is (the
-    database would give it as it was), and any position it holds replaces the database's copy of it."""
+    new, the person the NIK completes)."""
 
     def __init__(
-        self,
-        keys: set[str],
-        desa_codes: set[str],
-        previous: Holdings | None = None,
-        unnamed: dict[str, tuple[str, Any, str | None]] | None = None,
+        self, keys: set[str], desa_codes: set[str], unnamed: dict[str, tuple[str, Any, str | None]]
     ) -> None:
-        earlier = previous.persons if previous is not None else {}
-        unnamed = unnamed or {}
-        carried = {key for key in keys | unnamed.keys() if key in earlier}
-        self.persons: dict[str, Person] = {key: earlier[key] for key in carried}
-        niks = {key for key in keys - carried if not key.startswith("~")}
-        fetched = {p.id: p for p in fetch_objects(Person, "nik", niks)}
-        self.persons.update((p.nik, p) for p in fetched.values())
+        niks = {key for key in keys if not key.startswith("~")}
+        people = {p.id: p for p in fetch_in(Person.objects.all(), "nik__in", niks)}
+        self.persons: dict[str, Person] = {p.nik: p for p in people.values()}
         # People by desa, name and birth date: only where a row has no NIK or a NIK new to the database.
-        wanted = {
-            key: place
-            for key, place in unnamed.items()
-            if key not in carried and (key in keys or place[2] not in self.persons)
-        }
+        wanted = {key: place for key, place in unnamed.items() if key in keys or place[2] not in self.persons}
         if wanted:
             days = sorted({born for _desa, born, _nik in wanted.values()})
             found = Position.objects.select_related("person").order_by("person_id")
@@ -178,70 +144,29 @@ class Holdings:
                     continue
                 if key not in keys and person.nik is not None:
                     continue  # a NIK completes only a person without one
-                person = fetched.setdefault(person.id, person)
+                person = people.setdefault(person.id, person)
                 self.persons[key] = person
                 if person.nik is not None:
                     self.persons.setdefault(person.nik, person)
-        known: dict[int, Position] = {}  # every saved position the chunk before holds, by key
-        if previous is not None:
-            known = {p.id: p for p in previous._positions() if p.id is not None}
-        loaded = previous.desa_codes if previous is not None else set()
-        positions: dict[int, Position] = {}  # saved ones, by key
-        new: set[int] = set()  # new ones (made by the chunk before), by id()
-        for position in fetch_objects(Position, "person", fetched):
-            if position.id in known:
-                position = known[position.id]
-            else:
-                position.person = fetched[position.person_id]
+        positions: dict[int, Position] = {}
+        for position in fetch_in(Position.objects.all(), "person_id__in", list(people)):
+            position.person = people[position.person_id]  # one object for each person
             positions[position.id] = position
-        taken_over = [p for key in carried for p in previous.by_person.get(id(earlier[key]), ())]
-        taken_over += [
-            p
-            for desa in desa_codes & loaded
-            for office in ONE_HOLDER_OFFICES
-            for p in previous.by_seat.get((desa, office), ())
-        ]
-        for position in taken_over:
-            if position.id is None:
-                new.add(id(position))
-            else:
-                positions[position.id] = position
         seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
-        for position in fetch_in(seats, "desa_id__in", sorted(desa_codes - loaded)):
-            if position.id in known:
-                position = known[position.id]
-            elif position.id not in positions:
-                held = fetched.get(position.person_id)
-                if held is None and position.person.nik is not None:
-                    held = self.persons.get(position.person.nik)
-                position.person = held or position.person
-            positions.setdefault(position.id, position)
-        self.desa_codes = desa_codes  # the desa whose one-holder seats are all held here
+        for position in fetch_in(seats, "desa_id__in", sorted(desa_codes)):
+            if position.id not in positions:
+                position.person = people.get(position.person_id, position.person)
+                positions[position.id] = position
         # Positions by their person (`id()` of the one object held for each), in id order, new ones last.
         self.by_person: dict[int, list[Position]] = defaultdict(list)
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
-        # One object for each person: a position the chunk before held may carry another copy of them.
-        by_id = {p.id: p for p in self.persons.values() if p.id is not None}
         for position in sorted(positions.values(), key=lambda p: p.id):
-            person = by_id.get(position.person_id)
-            if person is not None and position.person is not person:
-                position.person = person
             self._index(position, position.person)
-        for position in previous.new_positions if new else ():  # in the order they were made
-            if id(position) in new:
-                self._index(position, position.person)
         self.new_persons: list[Person] = []
         self.new_positions: list[Position] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
         self.changed_positions: dict[int, Position] = {}
-
-    def _positions(self) -> Iterator[Position]:
-        """Every position held, some more than once."""
-        for held in self.by_person.values():
-            yield from held
-        for held in self.by_seat.values():
-            yield from held
 
     def _index(self, position: Position, person: Person) -> None:
         self.by_person[id(person)].append(position)
@@ -258,8 +183,6 @@ class Holdings:
         self.new_persons.append(person)
 
     def add_position(self, position: Position, person: Person) -> None:
-        """A new position of this person (the caller has it at hand: `position.person` costs a descriptor
-        and a cache look-up)."""
         self._index(position, person)
         self.new_positions.append(position)
 
@@ -276,33 +199,14 @@ class Holdings:
                 return position
         return None
 
-    def take_writes(self) -> Callable[[], None]:
-        """What the rows decided so far, to be written later; the holdings then have nothing to write."""
-        writes = partial(
-            _write, self.new_persons, self.changed_persons, self.new_positions, self.changed_positions
-        )
-        self.new_persons, self.new_positions = [], []
-        self.changed_persons, self.changed_positions = {}, {}
-        return writes
-
-
-def _write(
-    new_persons: list[Person],
-    changed_persons: dict[int, Person],
-    new_positions: list[Position],
-    changed_positions: dict[int, Position],
-) -> None:
-    # What was made and then changed by the same chunk is inserted as it is now, not updated.
-    changed_persons = [p for p in changed_persons.values() if p.id is not None]
-    changed_positions = [p for p in changed_positions.values() if p.id is not None]
-    insert(Person, new_persons)
-    update(Person, changed_persons, ["phone", "nik", "sex"])
-    for position in new_positions:
-        # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
-        # that would also drop the cached person, which is the very one the key now names.
-        position.__dict__["person_id"] = position._state.fields_cache["person"].id
-    insert(Position, new_positions)
-    update(Position, changed_positions, POSITION_FIELDS)
+    def write(self) -> None:
+        # What was made and then changed by the same chunk is inserted as it is now, not updated.
+        changed_persons = [p for p in self.changed_persons.values() if p.id is not None]
+        changed_positions = [p for p in self.changed_positions.values() if p.id is not None]
+        insert(Person, self.new_persons)
+        update(Person, changed_persons, ["phone", "nik", "sex"])
+        insert(Position, self.new_positions)  # bulk_create takes each person's new key
+        update(Position, changed_positions, POSITION_FIELDS)
 
 
 class RosterRows:
@@ -315,15 +219,13 @@ class RosterRows:
         self.default_desa = default_desa
         self._regions: dict[str, Region] = {}
         self._provinces: set[str] = set()
-        self._all_loaded = False
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
-        self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
-        # A new position's verdict (`_checks`) by everything it depends on but its SK number: a national
-        # roster has about 1,200 such shapes for 1.5 million positions.
-        self._position_verdicts: dict[tuple, bool] = {}
+        self._person_check = FieldCheck(Person)
+        self._unnamed_check = FieldCheck(Person, exclude=("nik",))
+        self._position_check = FieldCheck(Position, exclude=_SET_BY_IMPORT)
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
         """What the file as a whole says, before its rows are read; the warnings it gives.
@@ -366,7 +268,7 @@ class RosterRows:
     def _desa(self, code: str) -> Region | None:
         # Every desa and kelurahan of a province at once: a national file needs 38 queries, not 75,000.
         province = code[:2]
-        if province not in self._provinces and not self._all_loaded:
+        if province not in self._provinces:
             self._provinces.add(province)
             self._load(Region.objects.filter(province_code=province))
         return self._regions.get(code)
@@ -375,76 +277,12 @@ class RosterRows:
         for region in regions.filter(kind__in=_DESA_KINDS).only("code", "name", "kind"):
             self._regions[region.code] = region
 
-    def warm(self) -> None:
-        # Every desa of the country (83,762 of them: about 0.6 s and 45 MB): a row's code is then looked up
-        # in memory only, and a code not among them is unknown.
-        if not self._all_loaded:
-            self._load(Region.objects.all())
-            self._all_loaded = True
-
-    def pack(self, row: dict[str, Any]) -> dict[str, Any]:
-        facts: NikFacts | None = row["nik_facts"]
-        return {
-            **row,
-            "desa": row["desa"].code,
-            "nik_facts": (facts.district_code, facts.birth_date, facts.sex) if facts is not None else None,
-        }
-
-    def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
-        row["desa"] = self._regions[row["desa"]]
-        if row["nik_facts"] is not None:
-            district, birth_date, sex = row["nik_facts"]
-            row["nik_facts"] = NikFacts(row["nik"], district, birth_date, sex)
-        return row
-
     def read(self, values: dict[str, Any]) -> Reading:
         """Every cell parsed; all problems of the row reported together."""
-        problems: list[tuple[str, str]] = []
-        warnings: list[tuple[str, str]] = []  # what the row lacks or has unreadable, kept without it
-        out: dict[str, Any] = {}
-        memo = self._memo
-        columns = memo.columns
-
-        def take(
-            name: str,
-            parser: Callable[..., Any],
-            *args: Any,
-            optional: bool = False,
-            cached: bool = True,
-            soft: bool = False,
-        ) -> None:
-            """`soft`: a value the record can do without (docs/imports.md, "What is refused and what is
-            warned"): unreadable, it is left out with a warning instead of refusing the row."""
-            cell = values.get(name)
-            if cell is None or (isinstance(cell, str) and not cell.strip()):  # _blank, inline: 20 a row
-                if optional:
-                    out[name] = None
-                else:
-                    problems.append((name, "Wajib diisi."))
-                return
-            if cached:  # columns that repeat few values are parsed once per value; NIK, names, phones not
-                seen = columns[name]
-                key = cell if type(cell) is str and not args else cell_key(cell, args)
-                ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, args)
-                if ok:
-                    out[name] = result
-                elif soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(result)))
-                else:
-                    problems.append((name, result))
-                return
-            try:
-                out[name] = parser(cell, *args)
-            except v.CellError as exc:
-                if soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(str(exc))))
-                else:
-                    problems.append((name, str(exc)))
-
         if _no_nik(values.get("nik")):
             values = {**values, "nik": None}  # "-", "belum ada": as a village writes an unknown NIK
+        cells = Cells(values, self._memo)
+        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
         take("nik", v.parse_nik_facts, optional=True, cached=False)
         facts = out["nik_facts"] = out.get("nik")  # what the NIK says, for deciding the person
         if facts is not None:
@@ -477,7 +315,7 @@ class RosterRows:
         take("akhir_menjabat", v.parse_date, optional=True)
         if out.get("mulai_menjabat") is None and not _blank(values.get("masa_jabatan")):
             try:
-                start, end = memo(v.parse_term_text, values.get("masa_jabatan"))
+                start, end = self._memo(v.parse_term_text, values.get("masa_jabatan"))
             except v.CellError as exc:
                 problems.append(("masa_jabatan", str(exc)))
             else:
@@ -549,55 +387,12 @@ class RosterRows:
         out["who"] = out["nik"] or out["unnamed"]
         if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
             warnings.append(("nama_dusun", unit_name_missing_message()))
-        out["person_ok"], out["position_ok"] = self._checks(out)
         return Reading(out, problems, key, warnings)
 
-    def _checks(self, row: dict[str, Any]) -> tuple[bool, bool]:
-        """Whether a new person and a new position made of this row would pass the checks that depend on
-        the row alone: done in `read`, which may run in the reader process (the two processes then share
-        the work), so that `apply` repeats only the checks of a row that does not plainly pass (and so gets
-        Django's messages)."""
-        try:
-            values = self._person_values(row, checked=False)
-        except ValidationError:
-            person_ok = False
-        else:
-            person_ok = plainly_valid_values(Person, values)  # the person itself is not needed here
-        fields = self._position_fields(row)
-        income = fields["monthly_income"]
-        # Every value that the position's own problems and its fields' checks depend on, each as exactly as
-        # they tell it apart (2 and 2.000 are equal amounts, but not to a field of two decimal places).
-        key = (
-            fields["desa"].is_village,
-            fields["office"],
-            fields["acting"],
-            fields["unit_name"],
-            fields["term_start"],
-            fields["term_end"],
-            fields["sk_date"],
-            income.as_tuple() if type(income) is Decimal else (type(income), income),
-        )
-        verdict = self._position_verdicts.get(key)
-        if verdict is None:
-            position = position_new(person=None, **fields)
-            verdict = not position_own_problems(position) and plainly_valid(
-                position, exclude=(*_SET_BY_IMPORT, "sk_number")
-            )
-            if len(self._position_verdicts) >= Memo.LIMIT:
-                self._position_verdicts.clear()
-            self._position_verdicts[key] = verdict
-        # The SK number is checked apart: it is nearly one a desa, and its check depends on nothing else.
-        return person_ok, verdict and plainly_valid_value(Position, "sk_number", fields["sk_number"].strip())
-
-    @classmethod
-    def _person_new(cls, row: dict[str, Any], *, checked: bool) -> Person:
-        return build_from(Person, cls._person_values(row, checked=checked))  # what person_new builds
-
     @staticmethod
-    def _person_values(row: dict[str, Any], *, checked: bool) -> dict[str, Any]:
+    def _person_values(row: dict[str, Any]) -> dict[str, Any]:
         return person_values(
             facts=row["nik_facts"],
-            checked=checked,
             nik=row["nik"],
             name=row["nama"],
             sex=row["jenis_kelamin"],
@@ -637,23 +432,15 @@ class RosterRows:
         return (nik, code, office.office, office.unit_name.lower())
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        previous = self._held
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
-        self._held = Holdings(
-            {row["who"] for row in rows}, {row["desa"].code for row in rows}, previous, unnamed
-        )
+        self._held = Holdings({row["who"] for row in rows}, {row["desa"].code for row in rows}, unnamed)
         if self.scope_code:
             new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
-        if previous is not None:
-            self._unwritten.append(previous.take_writes())
 
     def write(self) -> None:
         if self._held is not None:
-            self._unwritten.append(self._held.take_writes())
-        for writes in self._unwritten:
-            writes()
-        self._unwritten = []
+            self._held.write()
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
@@ -673,9 +460,8 @@ class RosterRows:
         if person is None:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
-            person = self._person_new(row, checked=row["person_ok"])
-            if not row["person_ok"]:
-                clean_fields(person, exclude=("nik",) if nik is None else ())  # the NIK is known to be new
+            person = Person(**self._person_values(row))
+            (self._person_check if nik is not None else self._unnamed_check)(person)
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
@@ -748,7 +534,7 @@ class RosterRows:
             fields,
             person=person,
             region=self.scope_code,
-            checked=row["position_ok"],
+            check=self._position_check,
             same_person=held.of(person),
             # The predecessors' terms end the day before this one starts: they no longer overlap it.
             same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,

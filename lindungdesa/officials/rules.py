@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.scope import contains
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikError, NikFacts, nik_agrees, nik_check
 from lindungdesa.regions.models import Region
@@ -197,22 +196,19 @@ def position_new(
     monthly_income: Decimal = Decimal(0),
 ) -> Position:
     """An unsaved position as every way in builds it: the SK's end of term is also the planned end."""
-    return build_from(
-        Position,
-        {
-            "person": person,
-            "desa": desa,
-            "office": office,
-            "group": group_of(office),
-            "acting": acting,
-            "unit_name": unit_name.strip(),
-            "term_start": term_start,
-            "term_end": term_end,
-            "planned_term_end": term_end,
-            "sk_number": sk_number.strip(),
-            "sk_date": sk_date,
-            "monthly_income": monthly_income,
-        },
+    return Position(
+        person=person,
+        desa=desa,
+        office=office,
+        group=group_of(office),
+        acting=acting,
+        unit_name=unit_name.strip(),
+        term_start=term_start,
+        term_end=term_end,
+        planned_term_end=term_end,
+        sk_number=sk_number.strip(),
+        sk_date=sk_date,
+        monthly_income=monthly_income,
     )
 
 
@@ -229,7 +225,7 @@ def _by_term(position: Position) -> tuple:
 
 def person_new(**arguments: Any) -> Person:
     """An unsaved person after the checks every way in must pass: `person_values` (same arguments), built."""
-    return build_from(Person, person_values(**arguments))
+    return Person(**person_values(**arguments))
 
 
 def person_values(
