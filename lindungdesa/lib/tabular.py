@@ -12,18 +12,13 @@ that went through a number cell can be recognised as damaged instead of silently
 import codecs
 import csv
 import datetime
-import gc
-import html
 import io
 import logging
-import math
 import os
 import re
-import xml.etree.ElementTree as ET
 import zipfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import overload
@@ -32,7 +27,6 @@ from .readlimits import (
     CSV_RECORD_MAX_CHARS,
     LimitExceeded,
     ReadLimits,
-    UnpackBudget,
     beyond_columns,
     check_member_count,
     check_zip_contents,
@@ -49,8 +43,8 @@ Cell = str | int | float | bool | datetime.date | datetime.datetime | None
 HeaderHint = Callable[[list[str]], int]
 
 HEADER_SCAN_ROWS = 30  # rows searched for the header: title rows above it are common
-# Above this much worksheet XML an XLSX is streamed by our own reader: python-calamine holds the whole
-# sheet in memory (docs/benchmarks.md, "Figures from the code").
+# Above this much worksheet XML an XLSX is streamed by openpyxl: python-calamine holds the whole sheet in
+# memory.
 CALAMINE_MAX_XML_BYTES = 32 * 1024 * 1024
 
 
@@ -173,8 +167,7 @@ def read_table(
     name = os.path.basename(filename or "") or "file"
     limits = limits or ReadLimits.from_settings()
     try:
-        with _gc_paused():
-            return _read(data if isinstance(data, bytes) else bytes(data), name, header_hint, limits)
+        return _read(data if isinstance(data, bytes) else bytes(data), name, header_hint, limits)
     except UnreadableFile:
         raise
     except LimitExceeded as exc:
@@ -186,18 +179,6 @@ def read_table(
     except BaseException as exc:  # python-calamine can raise pyo3's PanicException, a BaseException
         logger.warning("Unreadable file %r: %s: %s", name, type(exc).__name__, exc, exc_info=True)
         raise UnreadableFile(f"File {name} tidak dapat dibaca sebagai tabel. {_SAVE_AS}") from exc
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Millions of short-lived row lists otherwise trigger the cycle collector again and again.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
@@ -497,7 +478,7 @@ def _read_zip(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> T
     if "xl/workbook.xml" in names:
         sheet_xml = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
         if sheet_xml > CALAMINE_MAX_XML_BYTES:
-            return _XlsxStream(archive, name, limits).read(hint)
+            return _read_openpyxl(data, name, hint, limits, archive)
         return _read_calamine(data, name, hint, "xlsx", limits, archive)
     if "xl/workbook.bin" in names:
         return _read_calamine(data, name, hint, "xlsb", limits, archive)
@@ -616,394 +597,76 @@ def _read_calamine_here(data: bytes, name: str, hint: HeaderHint, kind: str, lim
     return _finish(f"{name} [{sheet_name}]", kind, rows, hint, limits)
 
 
-# Built-in number formats that show dates or times (ECMA-376 §18.8.30, plus the CJK date ids).
-_BUILTIN_DATE_FORMATS = {
-    **dict.fromkeys((14, 15, 16, 17, 27, 28, 29, 30, 31, 34, 35, 36, 50, 51, 52, 53, 54, 57, 58), "date"),
-    **dict.fromkeys((18, 19, 20, 21, 32, 33, 45, 46, 47, 55, 56), "time"),
-    22: "datetime",
-}
+def _openpyxl_cell(value: object) -> Cell:
+    """A cell as openpyxl gives it, made what python-calamine gives (`_calamine_cell`): a date at
+    midnight is a date."""
+    if type(value) is datetime.datetime and value.time() == datetime.time():
+        return value.date()
+    return _calamine_cell(value)
 
 
-def _format_kind(code: str) -> str | None:
-    """ "date", "datetime", "time" or None for a custom number format code."""
-    text = re.sub(r'"[^"]*"|\\.|_.|\*.', "", code.split(";")[0])
-    elapsed = re.search(r"\[(?:h+|m+|s+)\]", text, re.IGNORECASE)
-    text = re.sub(r"\[[^\]]*\]", "", text).lower()
-    if text.strip() in ("general", "@", ""):
-        return "time" if elapsed else None
-    has_date = (
-        "y" in text
-        or "d" in text
-        or ("m" in text and "h" not in text and "s" not in text and "0" not in text)
-    )
-    has_time = "h" in text or "s" in text or bool(elapsed)
-    if has_date and has_time:
-        return "datetime"
-    if has_date:
-        return "date"
-    if has_time:
-        return "time"
-    return None
+def _read_openpyxl(
+    data: bytes, name: str, hint: HeaderHint, limits: ReadLimits, archive: zipfile.ZipFile
+) -> Table:
+    """A workbook too large for python-calamine's in-memory range, streamed by openpyxl's read-only mode
+    (formulas as their cached values). A sheet's merged ranges come after its cells: openpyxl's sheet
+    parser collects them on its way, and they are filled into the kept rows at the end."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
 
+    check_zip_contents(data, archive, limits)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
 
-def _serial_to_datetime(value: float, date1904: bool) -> datetime.datetime | None:
-    if not math.isfinite(value) or value < 0 or value > 2958466:
-        return None
-    if date1904:
-        base = datetime.datetime(1904, 1, 1)
-    elif value < 60:
-        base = datetime.datetime(1899, 12, 31)
-    else:
-        base = datetime.datetime(1899, 12, 30)
-    # Rounded to the millisecond as Excel shows it.
-    return base + datetime.timedelta(milliseconds=round(value * 86400000))
-
-
-def _ooxml_text(text: str) -> str:
-    if "&" in text:
-        text = html.unescape(text)
-    if "_x" in text:
-        text = re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), text)
-    return text
-
-
-_SI = re.compile(r"<si><t(?:\s[^>]*)?>([^<]*)</t></si>|<si>(.*?)</si>|<si\s*/>", re.S)
-_T = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>", re.S)
-_RPH = re.compile(r"<rPh\b.*?</rPh>", re.S)
-# Row starts and cells: (row tag, row attributes, column letters, style, type, value, inline string).
-_CELL_BODY = r"(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v\s*/>)?(?:<is>(.*?)</is>)?"
-# Every writer we know puts a cell's attributes in schema order (r, s, t): one fast pattern ...
-_TOKEN_FAST = re.compile(
-    r"(<row\b)([^>]*)>"
-    r'|<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|>' + _CELL_BODY + r"</c>)",
-    re.S,
-)
-# ... and a slower one for any order and extra attributes or elements, used when the fast one misses a cell.
-_TOKEN = re.compile(
-    r"(<row\b)([^>]*)>"
-    r'|<c\b(?:(?=[^>]*?\sr="([A-Z]{1,3}))|)(?:(?=[^>]*?\ss="(\d+)")|)(?:(?=[^>]*?\st="(\w+)")|)[^>]*?'
-    r"(?:/>|>" + _CELL_BODY + r".*?</c>)",
-    re.S,
-)
-_ROW_NUMBER = re.compile(r'\sr="(\d+)"')
-_MERGE = re.compile(r'<mergeCell\b[^>]*?\sref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_PREFIX = re.compile(r"<(\w+):worksheet\b")
-
-
-def _column_index(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number - 1
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-class _XlsxStream:
-    """A streaming XLSX reader for sheets too large for python-calamine's in-memory range.
-
-    It reads the sheet XML in chunks with regular expressions: the cell grammar of SpreadsheetML is
-    regular, and this is several times faster than an XML parser building elements. Merged ranges come
-    after the cells in the XML, so they are applied to the kept rows at the end.
-    """
-
-    def __init__(self, archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
-        self.archive = archive
-        self.name = name
-        self.limits = limits
-        # Every member is read through this: what the directory promised is held while reading.
-        self.members = UnpackBudget(archive, limits)
-        self.date1904 = False
-        self.sheets: list[tuple[str, str, bool]] = []  # (name, path, visible)
-        self._load_workbook()
-        self.styles = self._load_styles()
-        self._strings: list[str] | None = None
-
-    def _xml(self, path: str) -> ET.Element | None:
-        try:
-            return ET.fromstring(self.members.read(path))
-        except KeyError:
-            return None
-
-    def _load_workbook(self) -> None:
-        workbook = self._xml("xl/workbook.xml")
-        rels = self._xml("xl/_rels/workbook.xml.rels")
-        if workbook is None:
-            raise UnreadableFile(f"File {self.name} rusak. {_SAVE_AS}")
-        targets = {}
-        for rel in rels if rels is not None else []:
-            if rel.get("Type", "").endswith("/worksheet"):
-                target = rel.get("Target", "")
-                target = target.lstrip("/") if target.startswith("/") else os.path.normpath("xl/" + target)
-                targets[rel.get("Id")] = target.replace(os.sep, "/")
-        for element in workbook.iter():
-            tag = _local(element.tag)
-            if tag == "workbookPr" and element.get("date1904") in ("1", "true"):
-                self.date1904 = True
-            elif tag == "sheet":
-                # r:id, whatever the namespace (transitional or strict OOXML)
-                rel = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
-                if rel in targets:
-                    visible = element.get("state", "visible") == "visible"
-                    self.sheets.append((element.get("name", ""), targets[rel], visible))
-
-    def _load_styles(self) -> list[str | None]:
-        styles = self._xml("xl/styles.xml")
-        if styles is None:
-            return []
-        custom = {}
-        kinds: list[str | None] = []
-        for element in styles.iter():
-            if _local(element.tag) == "numFmt":
-                custom[int(element.get("numFmtId", "0"))] = _format_kind(element.get("formatCode", ""))
-        for element in styles.iter():
-            if _local(element.tag) == "cellXfs":
-                for xf in element:
-                    number = int(xf.get("numFmtId", "0"))
-                    kinds.append(custom[number] if number in custom else _BUILTIN_DATE_FORMATS.get(number))
-        return kinds
-
-    @property
-    def strings(self) -> list[str]:
-        if self._strings is None:
-            self._strings = [_non_blank(text) for text in self._load_strings()]
-        return self._strings
-
-    def _load_strings(self) -> list[str]:
-        # Read in pieces cut after a complete <si>: a million-row sheet has millions of shared strings.
-        strings: list[str] = []
-        append = strings.append
-        try:
-            stream = self.members.open("xl/sharedStrings.xml")
-        except KeyError:
-            return strings
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        pending = ""
-        prefix: str | None = None
-        with stream:
-            while True:
-                chunk = stream.read(1 << 22)
-                text = pending + decoder.decode(chunk, final=not chunk)
-                if prefix is None:
-                    found = re.search(r"<(\w+):sst\b", text[:4096])
-                    prefix = found[1] if found else ""
-                if prefix:
-                    text = text.replace(f"<{prefix}:", "<").replace(f"</{prefix}:", "</")
-                cut = text.rfind("</si>") + len("</si>") if chunk else len(text)
-                if chunk and cut < len("</si>"):
-                    pending = text
-                    continue
-                pending, text = text[cut:], text[:cut]
-                for plain, inner in _SI.findall(text):
-                    if plain or not inner:  # <si><t>text</t></si>: nearly all of them
-                        append(_ooxml_text(plain) if "&" in plain or "_x" in plain else plain)
-                        continue
-                    if "<rPh" in inner:
-                        inner = _RPH.sub("", inner)
-                    append(_ooxml_text("".join(_T.findall(inner))))
-                if not chunk:
-                    break
-        return strings
-
-    def _value(self, kind: str, style: str, value: str, inline: str) -> Cell:
-        """A cell's value; "" stands for empty while a row is being read. Text of white space only is
-        empty, as python-calamine reads it (`_calamine_cell`): both readers give a file the same cells
-        (shared strings are made so once, when they are loaded)."""
-        if kind == "s":
-            try:
-                return self.strings[int(value)]
-            except (ValueError, IndexError):
-                return ""
-        if kind == "inlineStr":
-            if "<rPh" in inline:
-                inline = _RPH.sub("", inline)
-            return _non_blank(_ooxml_text("".join(_T.findall(inline))))
-        if kind in ("str", "e"):
-            return _non_blank(_ooxml_text(value))
-        if kind == "b":
-            return value.strip() in ("1", "true")
-        if kind == "d":
-            try:
-                moment = datetime.datetime.fromisoformat(value.strip().rstrip("Z"))
-            except ValueError:
-                return value
-            return moment.date() if moment.time() == datetime.time() else moment
-        if not value:
-            return ""
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        fmt = self.styles[int(style)] if style and int(style) < len(self.styles) else None
-        if fmt is not None:
-            moment = _serial_to_datetime(number, self.date1904)
-            if moment is not None:
-                if fmt == "date":
-                    return moment.date() if moment.time() == datetime.time() else moment
-                if fmt == "datetime":
-                    return moment
-                return moment.time().isoformat()
-        if number.is_integer() and abs(number) < 2**53:
-            return int(number)
-        return number
-
-    def rows(self, path: str, limit: int | None = None) -> tuple[Rows, list[tuple[int, int, int, int]]]:
-        """Non-blank rows of one sheet (up to `limit` rows), and its merged ranges (0-based, inclusive)."""
-        rows = Rows(max_rows=self.limits.rows)
-        max_columns = self.limits.columns
-        merges: list[tuple[int, int, int, int]] = []
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        columns: dict[str, int] = {}
-        value_of = self._value
-        strings = self.strings
-        date_styles = {str(i) for i, kind in enumerate(self.styles) if kind}
-        moments: dict = {}
-        pending = ""
-        prefix: str | None = None
-        number = 0
-        cells: list[Cell] = []
-        tail: list[str] = []
-        in_tail = False
-        with self.members.open(path) as stream:
-            while True:
-                chunk = stream.read(1 << 22)
-                text = pending + decoder.decode(chunk, final=not chunk)
-                if prefix is None:
-                    found = _PREFIX.search(text[:4096])
-                    prefix = found[1] if found else ""
-                if prefix:
-                    text = text.replace(f"<{prefix}:", "<").replace(f"</{prefix}:", "</")
-                if in_tail:
-                    tail.append(text)
-                    pending = ""
-                    if not chunk:
-                        break
-                    continue
-                if chunk:
-                    cut = text.rfind("</row>")
-                    end_data = text.find("</sheetData>")
-                    if end_data >= 0:
-                        cut = end_data
-                    elif cut < 0:
-                        pending = text  # no complete row yet
-                        continue
-                    else:
-                        cut += len("</row>")
-                    pending, text = text[cut:], text[:cut]
-                    if end_data >= 0:
-                        in_tail = True
-                        tail.append(pending)
-                        pending = ""
-                tokens = _TOKEN_FAST.findall(text)
-                expected = text.count("<row ") + text.count("<row>") + text.count("<c ") + text.count("<c>")
-                if len(tokens) != expected:
-                    tokens = _TOKEN.findall(text)
-                for row_tag, row_attrs, letters, style, kind, value, inline in tokens:
-                    if row_tag:
-                        if cells:
-                            _keep_row(rows, number, cells)
-                            if limit is not None and len(rows) >= limit:
-                                return rows, merges
-                        found = _ROW_NUMBER.search(row_attrs)
-                        number = int(found[1]) if found else number + 1
-                        cells = []  # a self-closing <row r="5"/> simply stays empty
-                        continue
-                    if letters:
-                        column = columns.get(letters)
-                        if column is None:
-                            column = columns[letters] = _column_index(letters)
-                    else:
-                        column = len(cells)
-                    if column >= max_columns:
-                        if _non_blank(str(value_of(kind, style, value, inline))):
-                            raise beyond_columns(number, column + 1, max_columns)
+    def sheet_rows(sheet, limit: int | None = None) -> tuple[Rows, list[tuple[int, int, int, int]]]:
+        rows = Rows(max_rows=limits.rows)
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, parsed in parser.parse():
+                cells: list[Cell] = []
+                for cell in parsed:
+                    column, value = cell["column"] - 1, _openpyxl_cell(cell["value"])
+                    if column >= limits.columns:
+                        if value is not None:
+                            raise beyond_columns(number, column + 1, limits.columns)
                         continue  # an empty cell far to the right (formatting): dropped
-                    # The common cases inline: shared strings and plain numbers.
-                    if kind == "s":
-                        try:
-                            cell = strings[int(value)]
-                        except (ValueError, IndexError):
-                            cell = ""
-                    elif (not kind or kind == "n") and style not in date_styles:
-                        if not value:
-                            cell = ""
-                        else:
-                            try:
-                                cell = float(value)
-                            except ValueError:
-                                cell = value
-                            else:
-                                if cell.is_integer() and abs(cell) < 2**53:
-                                    cell = int(cell)
-                    elif kind or not value:
-                        cell = value_of(kind, style, value, inline)
-                    else:  # a number in a date format: birth dates and months repeat, convert each once
-                        key = (style, value)
-                        cell = moments.get(key, moments)
-                        if cell is moments:
-                            if len(moments) > 100_000:
-                                moments.clear()
-                            cell = moments[key] = value_of(kind, style, value, inline)
-                    if column == len(cells):
-                        cells.append(cell)
-                    elif column > len(cells):
-                        cells.extend([""] * (column - len(cells)))
-                        cells.append(cell)
-                    else:
-                        cells[column] = cell
-                if not chunk:
-                    break
-        if cells:
-            _keep_row(rows, number, cells)
-        for match in _MERGE.finditer("".join(tail)):
-            r1, c1 = int(match[2]) - 1, _column_index(match[1])
-            r2, c2 = (int(match[4]) - 1, _column_index(match[3])) if match[3] else (r1, c1)
-            merges.append((r1, c1, r2, c2))
-        return rows, merges
+                    cells.extend([None] * (column + 1 - len(cells)))
+                    cells[column] = value
+                if not _is_blank_cells(cells):
+                    while cells[-1] is None:
+                        cells.pop()
+                    rows.append(number, cells)
+                    if limit is not None and len(rows) >= limit:
+                        return rows, []
+        found = getattr(parser, "merged_cells", None)
+        ranges = [range_boundaries(m.ref) for m in (found.mergeCell if found else [])]
+        return rows, [(r1 - 1, c1 - 1, r2 - 1, c2 - 1) for c1, r1, c2, r2 in ranges]
 
-    def read(self, hint: HeaderHint) -> Table:
-        best: tuple[int, str, str] | None = None
-        for want_visible in (True, False):
-            for sheet_name, path, visible in self.sheets:
-                if visible != want_visible:
-                    continue
-                try:
-                    head, _ = self.rows(path, limit=HEADER_SCAN_ROWS)
-                except KeyError:
-                    continue
-                if not len(head):
-                    continue
+    best = None
+    for want_visible in (True, False):
+        for sheet in workbook.worksheets:
+            if (sheet.sheet_state == "visible") != want_visible:
+                continue
+            head, _ = sheet_rows(sheet, limit=HEADER_SCAN_ROWS)
+            if len(head):
                 _, score = _best_header(head[:], hint)
                 if best is None or score > best[0]:
-                    best = (score, sheet_name, path)
-            if best is not None:
-                break
-        if best is None:
-            raise UnreadableFile(f"Tidak ada data dalam {self.name}.")
-        _, sheet_name, path = best
-        rows, merges = self.rows(path)
-        if merges:
-            rows = _apply_merges(rows, merges, self.limits)
-        return _finish(f"{self.name} [{sheet_name}]", "xlsx", rows, hint, self.limits)
-
-
-def _keep_row(rows: Rows, number: int, cells: list[Cell]) -> None:
-    """Store a streamed row ("" marks empty cells) unless it is blank: as one string when all text."""
-    try:
-        joined = Rows._SEP.join(cells)  # type: ignore[arg-type]
-    except TypeError:  # typed cells (numbers, dates)
-        typed = [None if c == "" else c for c in cells]
-        if not _is_blank_cells(typed):
-            rows.append(number, typed)
-        return
-    if not joined.strip():
-        return
-    if joined.count(Rows._SEP) == len(cells) - 1:
-        rows._append_text(number, joined)
-    else:
-        rows.append(number, [c or None for c in cells])
+                    best = (score, sheet)
+        if best is not None:
+            break  # hidden sheets only count when no visible sheet has data
+    if best is None:
+        raise UnreadableFile(f"Tidak ada data dalam {name}.")
+    rows, merges = sheet_rows(best[1])
+    if merges:
+        rows = _apply_merges(rows, merges, limits)
+    return _finish(f"{name} [{best[1].title}]", "xlsx", rows, hint, limits)
 
 
 def _apply_merges(rows: Rows, merges: list[tuple[int, int, int, int]], limits: ReadLimits) -> Rows:
