@@ -36,18 +36,7 @@ from lindungdesa.officials.rules import (
 )
 from lindungdesa.regions.models import Region
 
-from .engine import (
-    Cells,
-    FieldCheck,
-    Memo,
-    Prepared,
-    Reading,
-    Recorder,
-    fetch_in,
-    insert,
-    snapshot,
-    update,
-)
+from .engine import Cells, FieldCheck, Memo, Prepared, Reading, Recorder, fetch_in, insert, snapshot, update
 from .summary import RowError
 
 POSITION_FIELDS = [
