@@ -605,12 +605,27 @@ def copy_in(model: type[models.Model], objs: list[models.Model]) -> None:
         )
         for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = key
-        columns = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
+        columns = [_prepared(f, [f.pre_save(obj, True) for obj in objs]) for f in fields]
         with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
+    """`f.get_db_prep_save` of a column's values, once for each value (dates, codes and amounts repeat)."""
+    done: dict[tuple, Any] = {}
+    out = []
+    for value in values:
+        try:
+            key = _value_key(value)
+            out.append(done[key])
+        except KeyError:
+            out.append(done.setdefault(key, f.get_db_prep_save(value, connection)))
+        except TypeError:  # unhashable (a JSON value)
+            out.append(f.get_db_prep_save(value, connection))
+    return out
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
