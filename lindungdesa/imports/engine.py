@@ -10,7 +10,8 @@ One roster row, from upload to database:
     (by NIK, or by desa, name and birth date), those people's positions, their desa's one-holder seats.
  6. `RosterRows.apply` decides the row in memory by `officials.rules` and Django's field checks
     (`FieldCheck`); a `Recorder` notes what it creates and what it changes (with the values before).
- 7. `RosterRows.write`: `bulk_create` of the chunk's new people and positions, `bulk_update` of the rest.
+ 7. `RosterRows.write`: new people and positions by `bulk_create` (PostgreSQL: `copy_in`), the rest by
+    `bulk_update`.
  8. `record_changes` writes the undo log (BatchChange) and the rejected rows, also with `bulk_create`.
  9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
 10. The transaction commits: the file is in, or (on any error) nothing of it is.
