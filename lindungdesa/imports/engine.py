@@ -606,12 +606,23 @@ def copy_in(model: type[models.Model], objs: list[models.Model]) -> None:
         )
         for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = key
-        columns = [_prepared(f, [f.pre_save(obj, True) for obj in objs]) for f in fields]
+        now = timezone.now()
+        columns = [_prepared(f, _pre_save(f, objs, now)) for f in fields]
         with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _pre_save(f: models.Field, objs: list[models.Model], now: datetime.datetime) -> list[Any]:
+    """`f.pre_save` of each object, but one time for all in an auto_now(_add) field (`bulk_create` takes
+    the time again for each object: microseconds apart, each one prepared for the database again)."""
+    if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+        for obj in objs:
+            setattr(obj, f.attname, now)
+        return [now] * len(objs)
+    return [f.pre_save(obj, True) for obj in objs]
 
 
 def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
