@@ -10,7 +10,7 @@ One roster row, from upload to database:
     (by NIK, or by desa, name and birth date), those people's positions, their desa's one-holder seats.
  6. `RosterRows.apply` decides the row in memory by `officials.rules` and Django's field checks
     (`FieldCheck`); a `Recorder` notes what it creates and what it changes (with the values before).
- 7. `RosterRows.write`: new people and positions by `bulk_create` (PostgreSQL: `copy_in`), the rest by
+ 7. `RosterRows.write`: new people and positions by `insert` (COPY, or INSERT ... RETURNING), the rest by
     `bulk_update`.
  8. `record_changes` writes the undo log (BatchChange) and the rejected rows, also with `bulk_create`.
  9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
@@ -580,37 +580,46 @@ def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator
 
 
 def insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """`bulk_create`, which gives the objects their primary keys; on PostgreSQL `copy_in`."""
-    if connection.vendor == "postgresql":
-        copy_in(model, objs)
-    else:
-        model.objects.bulk_create(objs, batch_size=WRITE_BATCH)
-
-
-def copy_in(model: type[models.Model], objs: list[models.Model]) -> None:
-    """What `bulk_create` does, through psycopg's COPY (docs/benchmarks.md, "Issue 22"): the objects take
-    their keys from the table's sequence, and each field's value is made as `save()` makes it
-    (`pre_save`, `get_db_prep_save`), a column at a time."""
+    """What `bulk_create` does, giving the objects their primary keys, with each field's value made as
+    `save()` makes it (`pre_save`, then `get_db_prep_save` once for each distinct value of a column: dates,
+    codes and amounts repeat) instead of value by value (docs/benchmarks.md, "Issue 22"). PostgreSQL takes
+    the rows by psycopg's COPY, the keys drawn from the table's sequence first; SQLite by INSERT ...
+    RETURNING, as many rows a statement as its 999 variables allow."""
     if not objs:
         return
     meta = model._meta
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
-    fields = [f for f in meta.concrete_fields if not f.generated]
+    postgresql = connection.vendor == "postgresql"
+    fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
     quote = connection.ops.quote_name
-    statement = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    into = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = key
+        if postgresql:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = key
         now = timezone.now()
-        columns = [_prepared(f, _pre_save(f, objs, now)) for f in fields]
-        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-            for row in zip(*columns, strict=True):
-                copy.write_row(row)
+        rows = list(zip(*[_prepared(f, _pre_save(f, objs, now)) for f in fields], strict=True))
+        if postgresql:
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            size = connection.features.max_query_params // len(fields)
+            one = f"({', '.join(['%s'] * len(fields))})"
+            for start in range(0, len(rows), size):
+                part = rows[start : start + size]
+                values = ", ".join([one] * len(part))
+                cursor.execute(
+                    f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
+                    [value for row in part for value in row],
+                )
+                for obj, (key,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
+                    obj.pk = key
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
