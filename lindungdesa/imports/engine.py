@@ -279,18 +279,18 @@ class FieldCheck:
     goes to Django; a failure gets Django's own messages. (Uniqueness and constraints are left to the
     callers, who check them against what they hold.)"""
 
-    LIMIT = 200_000
+    LIMIT = 100_000  # values a field remembers; beyond this it starts again
 
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
         self.exclude = list(exclude)
-        self.fields = [f for f in model._meta.fields if f.name not in self.exclude and not f.generated]
-        self.passed: set[tuple] = set()
+        fields = [f for f in model._meta.fields if f.name not in self.exclude and not f.generated]
+        # Each field with the values it has passed.
+        self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
 
     def passes(self, obj: models.Model) -> bool:
-        passed = self.passed
-        for f in self.fields:
+        for f, passed in self.fields:
             value = getattr(obj, f.attname)
-            key = (f.attname, _value_key(value))
+            key = _value_key(value)
             if key in passed:
                 continue
             if not (f.blank and value in f.empty_values):
@@ -309,9 +309,13 @@ class FieldCheck:
             obj.clean_fields(exclude=self.exclude)
 
 
-def _value_key(value: Any) -> tuple:
-    # Equal values that a field tells apart: 1, 1.0 and True; Decimal("2") and Decimal("2.000").
-    return (type(value), value.as_tuple() if type(value) is Decimal else value)
+def _value_key(value: Any) -> Any:
+    """A value's key among others of its column: text as itself; other values with their type, because
+    equal values may differ to a field (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
+    kind = type(value)
+    if kind is str:
+        return value
+    return (kind, value.as_tuple() if kind is Decimal else value)
 
 
 class _DryRun(Exception):
@@ -588,8 +592,9 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
     if not objs:
         return
     meta = model._meta
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
+    if any(f.is_relation for f in meta.concrete_fields):
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
     postgresql = connection.vendor == "postgresql"
     fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
     quote = connection.ops.quote_name
@@ -635,18 +640,15 @@ def _pre_save(f: models.Field, objs: list[models.Model], now: datetime.datetime)
 
 
 def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
-    """`f.get_db_prep_save` of a column's values, once for each value (dates, codes and amounts repeat)."""
-    done: dict[tuple, Any] = {}
-    out = []
-    for value in values:
-        try:
-            key = _value_key(value)
-            out.append(done[key])
-        except KeyError:
-            out.append(done.setdefault(key, f.get_db_prep_save(value, connection)))
-        except TypeError:  # unhashable (a JSON value)
-            out.append(f.get_db_prep_save(value, connection))
-    return out
+    """`f.get_db_prep_save` of a column's values, once for each distinct value (dates, codes and amounts
+    repeat)."""
+    try:
+        keys = list(map(_value_key, values))
+        distinct = dict(zip(keys, values, strict=True))
+        done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
+    except TypeError:  # unhashable (a JSON value)
+        return [f.get_db_prep_save(value, connection) for value in values]
+    return list(map(done.__getitem__, keys))
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
