@@ -625,8 +625,9 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
                 )
                 for obj, (key,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
                     obj.pk = key
+    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
     for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, alias
 
 
 def _pre_save(f: models.Field, objs: list[models.Model], now: datetime.datetime) -> list[Any]:
