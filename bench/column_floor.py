@@ -6,6 +6,7 @@ prototype of issue 22's design, timed beside the series' row-by-row path on the 
         .venv/bin/python bench/column_floor.py roster rows FILE.csv &&
         .venv/bin/python bench/column_floor.py roster columns FILE.csv'
     .venv/bin/python bench/column_floor.py bpjs rows|columns EXTRACT.csv    # as of 2026-10
+    .venv/bin/python bench/column_floor.py roster read-rows|read-columns FILE.csv
 
 Both ways read the file with `RosterRows.read` (not timed) and write inside a transaction that is rolled
 back. "rows" is the series' path (`prefetch`, `apply` for each row, `write`); "columns" looks up the
@@ -37,6 +38,7 @@ from django.utils import timezone  # noqa: E402
 
 from lindungdesa.enrolment.models import Enrolment  # noqa: E402
 from lindungdesa.imports import bpjs, engine, roster  # noqa: E402
+from lindungdesa.lib import values as v  # noqa: E402
 from lindungdesa.lib.months import Month  # noqa: E402
 from lindungdesa.officials.models import Person, Position, group_of  # noqa: E402
 from lindungdesa.officials.rules import ONE_HOLDER_OFFICES, position_own_problems  # noqa: E402
@@ -194,8 +196,66 @@ def decide_extract_columns(handler: bpjs.BpjsRows, rows: list[dict]) -> tuple[in
     return len(new), len(rows) - len(new)
 
 
+# Each roster column's parser, as `RosterRows.read` takes it (the office with the row's kelompok).
+READERS = {
+    "kode_desa": v.parse_desa_code,
+    "nik": v.parse_nik_facts,
+    "nama": roster._name,
+    "jenis_kelamin": v.parse_sex,
+    "kelompok": v.parse_group,
+    "nama_dusun": roster._dusun,
+    "nomor_sk": roster._sk_number,
+    "tanggal_sk": v.parse_date,
+    "mulai_menjabat": v.parse_date,
+    "akhir_menjabat": v.parse_date,
+    "penghasilan_bulanan": v.parse_amount,
+}
+
+
+def read_columns(prepared, chunk) -> list[dict]:
+    """A chunk's cells parsed column by column, each column's distinct cells once: a floor for reading
+    (the combining of columns that `RosterRows.read` does after parsing, and the desa look-up, left out)."""
+    columns = {}
+    for index, name in prepared.mapping.items():
+        cells = [cells[index] if index < len(cells) else None for _number, cells in chunk]
+        parser, results = READERS.get(name), {}
+        for cell in dict.fromkeys(cells):
+            if cell is None or parser is None:
+                results[cell] = cell
+                continue
+            try:
+                results[cell] = parser(cell)
+            except v.CellError as exc:
+                results[cell] = exc
+        columns[name] = [results[cell] for cell in cells]
+    if "jabatan" in columns:  # the office is read with the row's kelompok
+        pairs = list(zip(columns["jabatan"], columns.get("kelompok", [None] * len(chunk)), strict=True))
+        offices = {}
+        for cell, group in dict.fromkeys(pairs):
+            try:
+                offices[(cell, group)] = v.parse_office(cell, group)
+            except v.CellError as exc:
+                offices[(cell, group)] = exc
+        columns["jabatan"] = [offices[pair] for pair in pairs]
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
 def main() -> None:
     kind, how, path = sys.argv[1], sys.argv[2], sys.argv[3]
+    if how.startswith("read"):
+        handler = roster.RosterRows(scope_code=None, default_desa=None)
+        prepared = engine.prepare(Path(path).read_bytes(), Path(path).name, handler, None)
+        handler._desa("11")  # the regions' look-up of the first province outside the time
+        began = time.process_time()
+        for start in range(0, len(prepared.table.rows), engine.CHUNK_ROWS):
+            chunk = prepared.table.rows[start : start + engine.CHUNK_ROWS]
+            if how == "read-rows":
+                [handler.read(prepared.values(cells)) for _number, cells in chunk]
+            else:
+                read_columns(prepared, chunk)
+        print(f"{how}: {len(prepared.table.rows):,} rows read in {time.process_time() - began:.2f} s CPU")
+        return
     if kind == "roster":
         handler = roster.RosterRows(scope_code=None, default_desa=None)
         decide = decide_columns
