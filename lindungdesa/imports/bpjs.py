@@ -1,6 +1,6 @@
 """BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,7 +25,8 @@ from lindungdesa.officials.boundary import (
 )
 from lindungdesa.officials.models import Person
 
-from .engine import Cells, FieldCheck, Memo, Reading, Recorder, fetch_in, insert, snapshot, update
+from .engine import Cells, FieldCheck, Memo, NewRow, Reading, Recorder, fetch_in, insert, snapshot, update
+from .summary import RowRejected
 
 ENROLMENT_FIELDS = [
     "person",
@@ -70,7 +71,7 @@ class Participants:
             self.index(enrolment)
         people = fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
         self.person_ids: dict[str, int] = dict(people)
-        self.new: list[Enrolment] = []
+        self.new: list[Enrolment | NewRow] = []  # NewRow: decided by columns (`BpjsRows._decide_by_columns`)
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
 
     def held(self) -> Iterator[Enrolment]:
@@ -129,6 +130,7 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
+        self._by_columns: dict[int, NewRow] = {}
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, Reach] = {}
         self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
@@ -221,6 +223,42 @@ class BpjsRows:
             people = set(self._held.person_ids.values())
             people.update(e.person_id for e in self._held.held() if e.person_id is not None)
             self._reach = people_reach(self.scope_code, people)
+        self._by_columns = self._decide_by_columns(rows)
+
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, NewRow]:
+        """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
+        one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
+        date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
+        checks, made here column by column (`FieldCheck.refused`). Every other row, and one these checks
+        refuse (for its messages), is decided row by row."""
+        held = self._held
+        assert held is not None
+        named: Counter = Counter()
+        for row in rows:
+            wanted = row["wanted"]
+            named[("start", wanted["nik"], wanted["start_date"])] += 1
+            if wanted["kpj"]:
+                named[("kpj", wanted["kpj"])] += 1
+        chosen = []
+        for row in rows:
+            wanted = row["wanted"]
+            if (
+                named[("start", wanted["nik"], wanted["start_date"])] > 1
+                or (wanted["kpj"] and named[("kpj", wanted["kpj"])] > 1)
+                or held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"]) is not None
+            ):
+                continue
+            if self.scope_code:
+                try:
+                    self._check_boundary(wanted, None, held)
+                except (ValidationError, RowRejected):
+                    continue
+            values = {**self._made_by_import, "person_id": held.person_ids.get(wanted["nik"]), **wanted}
+            chosen.append((row, values))
+        refused = self._check.refused([values for _row, values in chosen])
+        return {
+            id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused
+        }
 
     def write(self) -> None:
         if self._held is not None:
@@ -229,6 +267,11 @@ class BpjsRows:
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
+        made = self._by_columns.get(id(row))
+        if made is not None:  # decided with the chunk (`_decide_by_columns`)
+            held.new.append(made)
+            recorder.created(made)
+            return
         wanted: dict[str, Any] = row["wanted"]
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:

@@ -20,6 +20,7 @@ One roster row, from upload to database:
 import datetime
 import functools
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,6 +78,21 @@ class Recorder:
         self.changes.append((obj, BatchChange.Action.UPDATE, _json_safe(before)))
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
+
+
+class NewRow:
+    """A new row a chunk writes from its values, without a model object: what a row of new data becomes
+    when it needs no object to be decided (`RosterRows.prefetch`). `pk` once written; `_meta` as a
+    model object's, for the undo log."""
+
+    __slots__ = ("model", "pk", "values")
+
+    def __init__(self, model: type[models.Model], values: dict[str, Any]) -> None:
+        self.model, self.values, self.pk = model, values, None
+
+    @property
+    def _meta(self) -> Any:
+        return self.model._meta
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -288,25 +304,44 @@ class FieldCheck:
         self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
 
     def passes(self, obj: models.Model) -> bool:
-        for f, passed in self.fields:
-            value = getattr(obj, f.attname)
-            key = _value_key(value)
-            if key in passed:
-                continue
-            if not (f.blank and value in f.empty_values):
-                try:
-                    if f.clean(value, obj) != value:
-                        return False  # Django would change it: let clean_fields do so
-                except ValidationError:
-                    return False
-            if len(passed) >= self.LIMIT:
-                passed.clear()
-            passed.add(key)
-        return True
+        return all(self._passes(f, passed, getattr(obj, f.attname), obj) for f, passed in self.fields)
 
     def __call__(self, obj: models.Model) -> None:
         if not self.passes(obj):
             obj.clean_fields(exclude=self.exclude)
+
+    def refused(self, rows: list[dict[str, Any]]) -> set[int]:
+        """Which of these new objects' values (by field name, a field's default where a row has none)
+        `passes` would refuse: each field's distinct values checked once, without an object (no field
+        checked here reads its model instance: relations are set by the import and excluded)."""
+        out: set[int] = set()
+        for f, passed in self.fields:
+            default = f.get_default()
+            column = [row.get(f.name, default) for row in rows]
+            keys = list(map(_value_key, column))
+            bad = {
+                k
+                for k, value in dict(zip(keys, column, strict=True)).items()
+                if not self._passes(f, passed, value)
+            }
+            if bad:
+                out.update(i for i, key in enumerate(keys) if key in bad)
+        return out
+
+    def _passes(self, f: models.Field, passed: set, value: Any, obj: models.Model | None = None) -> bool:
+        key = _value_key(value)
+        if key in passed:
+            return True
+        if not (f.blank and value in f.empty_values):
+            try:
+                if f.clean(value, obj) != value:
+                    return False  # Django would change it: let clean_fields do so
+            except ValidationError:
+                return False
+        if len(passed) >= self.LIMIT:
+            passed.clear()
+        passed.add(key)
+        return True
 
 
 def _value_key(value: Any) -> Any:
@@ -530,11 +565,22 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
 
     def rank(change: tuple) -> tuple[int, int]:
         obj, action, _before = change
-        kind = 0 if isinstance(obj, Position) else 1 if isinstance(obj, Person) else 2
+        model = obj.model if isinstance(obj, NewRow) else type(obj)
+        kind = 0 if model is Position else 1 if model is Person else 2
         return (kind, 0 if action == BatchChange.Action.CREATE else 1)
 
     obj = min(recorder.changes, key=rank)[0]
-    if isinstance(obj, Position):
+    if isinstance(obj, NewRow) and obj.model is Position:  # made from values, as its person
+        person = obj.values["person"]
+        values = person.values if isinstance(person, NewRow) else vars(person)
+        what = Position(**{k: obj.values[k] for k in ("office", "acting", "unit_name")}).office_label
+        name, nik = values["name"], values["nik"]
+    elif isinstance(obj, NewRow) and obj.model is Person:
+        name, nik, what = obj.values["name"], obj.values["nik"], ""
+    elif isinstance(obj, NewRow):
+        values = obj.values
+        name, nik, what = values.get("bpjs_name", ""), values.get("nik", ""), values.get("kpj", "")
+    elif isinstance(obj, Position):
         name, nik, what = obj.person.name, obj.person.nik, obj.office_label
     elif isinstance(obj, Person):
         name, nik, what = obj.name, obj.nik, ""
@@ -583,18 +629,65 @@ def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator
         yield from queryset.filter(**{lookup: values[start : start + IN_BATCH]})
 
 
-def insert(model: type[models.Model], objs: list[models.Model]) -> None:
+def insert(model: type[models.Model], objs: list[Any]) -> None:
     """What `bulk_create` does, giving the objects their primary keys, with each field's value made as
     `save()` makes it (`pre_save`, then `get_db_prep_save` once for each distinct value of a column: dates,
-    codes and amounts repeat) instead of value by value (docs/benchmarks.md, "Issue 22"). PostgreSQL takes
-    the rows by psycopg's COPY, the keys drawn from the table's sequence first; SQLite by INSERT ...
-    RETURNING, as many rows a statement as its 999 variables allow."""
-    if not objs:
-        return
-    meta = model._meta
-    if any(f.is_relation for f in meta.concrete_fields):
+    codes and amounts repeat) instead of value by value (docs/benchmarks.md, "Issue 22"). Model objects
+    and NewRows (`insert_rows`) may be mixed: they are written in their order, so their keys follow it."""
+    for made, run in itertools.groupby(objs, key=lambda obj: isinstance(obj, NewRow)):
+        (insert_rows if made else _insert_objects)(model, list(run))
+
+
+def _insert_objects(model: type[models.Model], objs: list[models.Model]) -> None:
+    if any(f.is_relation for f in model._meta.concrete_fields):
         for obj in objs:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
+    now = timezone.now()
+    keys = _write_new(model, len(objs), lambda f: _pre_save(f, objs, now))
+    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, alias
+
+
+def insert_rows(model: type[models.Model], rows: list[NewRow]) -> None:
+    """`insert` of rows given by their values (by field name; a relation by its object, NewRow or model
+    object, once that has its key), each field's default where a row has none, the time of
+    `auto_now(_add)` once for all."""
+    if not rows:
+        return
+    now = timezone.now()
+
+    def column(f: models.Field) -> list[Any]:
+        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+            return [now] * len(rows)
+        default = f.get_default()
+        if f.attname != f.name and any(f.attname in row.values for row in rows):  # a relation by its key
+            return [row.values.get(f.attname, default) for row in rows]
+        if f.is_relation:  # the related object's key (a NewRow's, or the field the key points to)
+            to = f.target_field.attname
+            return [
+                default
+                if (obj := row.values.get(f.name)) is None
+                else obj.pk
+                if isinstance(obj, NewRow)
+                else getattr(obj, to)
+                for row in rows
+            ]
+        return [row.values.get(f.name, default) for row in rows]
+
+    for row, key in zip(rows, _write_new(model, len(rows), column), strict=True):
+        row.pk = key
+
+
+def _write_new(
+    model: type[models.Model], count: int, column: Callable[[models.Field], list[Any]]
+) -> list[Any]:
+    """Write `count` new rows, each field's values given by `column` (not the primary key's), prepared by
+    `get_db_prep_save` once for each distinct value; their keys, in order. PostgreSQL takes the rows by
+    psycopg's COPY, the keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as
+    many rows a statement as its 999 variables allow."""
+    meta = model._meta
     postgresql = connection.vendor == "postgresql"
     fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
     quote = connection.ops.quote_name
@@ -603,31 +696,27 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
         if postgresql:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
+                [meta.db_table, meta.pk.column, count],
             )
-            for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = key
-        now = timezone.now()
-        rows = list(zip(*[_prepared(f, _pre_save(f, objs, now)) for f in fields], strict=True))
-        if postgresql:
+            keys = [key for (key,) in cursor.fetchall()]
+            columns = [keys if f.primary_key else _prepared(f, column(f)) for f in fields]
             with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
-                for row in rows:
+                for row in zip(*columns, strict=True):
                     copy.write_row(row)
-        else:
-            size = connection.features.max_query_params // len(fields)
-            one = f"({', '.join(['%s'] * len(fields))})"
-            for start in range(0, len(rows), size):
-                part = rows[start : start + size]
-                values = ", ".join([one] * len(part))
-                cursor.execute(
-                    f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
-                    [value for row in part for value in row],
-                )
-                for obj, (key,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
-                    obj.pk = key
-    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, alias
+            return keys
+        rows = list(zip(*[_prepared(f, column(f)) for f in fields], strict=True))
+        keys = []
+        size = connection.features.max_query_params // len(fields)
+        one = f"({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            values = ", ".join([one] * len(part))
+            cursor.execute(
+                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
+                [value for row in part for value in row],
+            )
+            keys.extend(key for (key,) in cursor.fetchall())
+        return keys
 
 
 def _pre_save(f: models.Field, objs: list[models.Model], now: datetime.datetime) -> list[Any]:

@@ -4,7 +4,7 @@ Rows are decided a chunk at a time against what the chunk's people and desa alre
 with the same rules as hand entry (`officials.rules`), then written in bulk.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -30,13 +30,27 @@ from lindungdesa.officials.rules import (
     person_disagreements,
     person_values,
     position_new,
+    position_own_problems,
     position_problems,
+    position_values,
     unit_key,
     unit_name_missing_message,
 )
 from lindungdesa.regions.models import Region
 
-from .engine import Cells, FieldCheck, Memo, Prepared, Reading, Recorder, fetch_in, insert, snapshot, update
+from .engine import (
+    Cells,
+    FieldCheck,
+    Memo,
+    NewRow,
+    Prepared,
+    Reading,
+    Recorder,
+    fetch_in,
+    insert,
+    snapshot,
+    update,
+)
 from .summary import RowError
 
 POSITION_FIELDS = [
@@ -152,8 +166,8 @@ class Holdings:
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.id):
             self._index(position, position.person)
-        self.new_persons: list[Person] = []
-        self.new_positions: list[Position] = []
+        self.new_persons: list[Person | NewRow] = []  # NewRow: decided by columns (`_decide_by_columns`)
+        self.new_positions: list[Position | NewRow] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
         self.changed_positions: dict[int, Position] = {}
 
@@ -211,6 +225,7 @@ class RosterRows:
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
+        self._by_columns: dict[int, tuple[NewRow, NewRow]] = {}
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._person_check = FieldCheck(Person)
         self._unnamed_check = FieldCheck(Person, exclude=("nik",))
@@ -426,6 +441,67 @@ class RosterRows:
         if self.scope_code:
             new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
+        self._by_columns = self._decide_by_columns(rows)
+
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, tuple[NewRow, NewRow]]:
+        """The chunk's rows that need no object to be decided, by `id()`, with the person and position each
+        makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
+        region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
+        checked here column by column: the person's values (`person_values`), each field's distinct values
+        (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every other
+        row, and one these checks refuse (for its messages), is decided row by row."""
+        held = self._held
+        assert held is not None
+        fields = [self._position_fields(row) for row in rows]
+        seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in fields]
+        named: Counter = Counter(seat for seat in seats if seat is not None)
+        for row in rows:
+            named.update({row["who"], row["unnamed"]})
+        chosen, people, positions = [], [], []
+        for row, f, seat in zip(rows, fields, seats, strict=True):
+            if (
+                named[row["who"]] > 1
+                or named[row["unnamed"]] > 1
+                or row["who"] in held.persons
+                or row["unnamed"] in held.persons
+                or row["nik"] in self._held_elsewhere
+                or (
+                    seat is not None
+                    and (
+                        named[seat] > 1
+                        or any(
+                            is_same_seat(*seat[:2], f["unit_name"], p) for p in held.by_seat.get(seat[:2], ())
+                        )
+                    )
+                )
+            ):
+                continue
+            try:
+                people.append(self._person_values(row))
+            except ValidationError:
+                continue
+            chosen.append(row)
+            positions.append(position_values(person=None, **f))
+        with_nik = [i for i, person in enumerate(people) if person["nik"] is not None]
+        without = [i for i, person in enumerate(people) if person["nik"] is None]
+        refused = {with_nik[i] for i in self._person_check.refused([people[i] for i in with_nik])}
+        refused.update(without[i] for i in self._unnamed_check.refused([people[i] for i in without]))
+        refused.update(self._position_check.refused(positions))
+        # The position's own office rules read only these: once for each distinct set, on one candidate.
+        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
+        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
+        candidate = Position()
+        decided = {}
+        for i, (row, person, position) in enumerate(zip(chosen, people, positions, strict=True)):
+            term = (position["desa"].code, *(position[k] for k in read[1:]))
+            if term not in own:
+                for key in (*read, "planned_term_end"):
+                    setattr(candidate, key, position[key])
+                own[term] = bool(position_own_problems(candidate))
+            if i not in refused and not own[term]:
+                made = NewRow(Person, person)
+                decided[id(row)] = (made, NewRow(Position, {**position, "person": made}))
+        return decided
 
     def write(self) -> None:
         if self._held is not None:
@@ -434,6 +510,13 @@ class RosterRows:
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
+        made = self._by_columns.get(id(row))
+        if made is not None:  # decided with the chunk (`_decide_by_columns`)
+            held.new_persons.append(made[0])
+            held.new_positions.append(made[1])
+            recorder.created(made[0])
+            recorder.created(made[1])
+            return
         nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(row["who"])
@@ -578,6 +661,17 @@ class RosterRows:
                 setattr(position, key, value)
         if errors:
             raise ValidationError(errors)
+
+
+def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:
+    """The one-holder seat a new position takes (`is_same_seat`), None for an office of many holders and
+    for a kepala dusun whose dusun is not named (a seat of their own)."""
+    if office not in ONE_HOLDER_OFFICES:
+        return None
+    if office != Office.KEPALA_DUSUN:
+        return (desa, office, "")
+    unit = unit_key(unit_name)
+    return (desa, office, unit) if unit else None
 
 
 def _same_person(a: Person, b: Person) -> bool:

@@ -182,9 +182,9 @@ def position_problems(
     return errors
 
 
-def position_new(
+def position_values(
     *,
-    person: Person,
+    person: Person | None,
     desa: Region,
     office: str,
     term_start: date,
@@ -194,22 +194,28 @@ def position_new(
     sk_number: str = "",
     sk_date: date | None = None,
     monthly_income: Decimal = Decimal(0),
-) -> Position:
-    """An unsaved position as every way in builds it: the SK's end of term is also the planned end."""
-    return Position(
-        person=person,
-        desa=desa,
-        office=office,
-        group=group_of(office),
-        acting=acting,
-        unit_name=unit_name.strip(),
-        term_start=term_start,
-        term_end=term_end,
-        planned_term_end=term_end,
-        sk_number=sk_number.strip(),
-        sk_date=sk_date,
-        monthly_income=monthly_income,
-    )
+) -> dict[str, Any]:
+    """A new position's field values as every way in gives them: the SK's end of term is also the planned
+    end. `position_new` builds the position of them; an import writes a chunk's from their columns."""
+    return {
+        "person": person,
+        "desa": desa,
+        "office": office,
+        "group": group_of(office),
+        "acting": acting,
+        "unit_name": unit_name.strip(),
+        "term_start": term_start,
+        "term_end": term_end,
+        "planned_term_end": term_end,
+        "sk_number": sk_number.strip(),
+        "sk_date": sk_date,
+        "monthly_income": monthly_income,
+    }
+
+
+def position_new(*, person: Person, **arguments: Any) -> Position:
+    """An unsaved position as every way in builds it (`position_values`, same arguments)."""
+    return Position(**position_values(person=person, **arguments))
 
 
 def _by_term(position: Position) -> tuple:
