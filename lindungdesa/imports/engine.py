@@ -6,12 +6,14 @@ One roster row, from upload to database:
     Table; `lib.headers.match_headers` says which column is which field.
  3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
  4. `RosterRows.read` parses the row's cells with `lib.values` (repeating cells once per value: `Memo`).
- 5. `RosterRows.prefetch` fetches with a few `filter(__in=…)` what the chunk's rows name: their people
-    (by NIK, or by desa, name and birth date), those people's positions, their desa's one-holder seats.
- 6. `RosterRows.apply` decides the row in memory by `officials.rules` and Django's field checks
-    (`FieldCheck`); a `Recorder` notes what it creates and what it changes (with the values before).
- 7. `RosterRows.write`: new people and positions by `insert` (COPY, or INSERT ... RETURNING), the rest by
-    `bulk_update`.
+ 5. `RosterRows.prefetch` fetches with a few `filter(__in=…)` what the chunk's rows name (their people,
+    those people's positions, their desa's one-holder seats), then decides by columns the rows of new
+    people in free seats: each field's distinct values checked once (`FieldCheck.refused`, Django's own
+    field checks), the office rules once for each distinct term; each such row becomes two `NewRow`s.
+ 6. `RosterRows.apply` takes the row's `NewRow`s, or (any other row) decides it alone in memory by
+    `officials.rules` and `FieldCheck`; a `Recorder` notes what it creates and changes (with the before).
+ 7. `RosterRows.write`: new people and positions by `insert` in file order (COPY, or INSERT ...
+    RETURNING), the rest by `bulk_update`.
  8. `record_changes` writes the undo log (BatchChange) and the rejected rows, also with `bulk_create`.
  9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
 10. The transaction commits: the file is in, or (on any error) nothing of it is.
