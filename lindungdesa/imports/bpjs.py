@@ -138,7 +138,7 @@ class BpjsRows:
         self._made_by_import = {
             "as_of": self._first_day,
             "batch_id": batch_id,
-            "source": Enrolment.Source.IMPORT,
+            "source": Enrolment.Source.IMPORT.value,  # plain text: a dict of such values is no GC object
         }
 
     def required(self) -> set[str]:
@@ -183,7 +183,7 @@ class BpjsRows:
         key = self._duplicate_key(values, out)
         if problems:
             return Reading(None, problems, key, warnings)
-        return Reading({"wanted": self._wanted(out)}, problems, key, warnings)
+        return Reading(self._wanted(out), (), key, tuple(warnings))
 
     def _wanted(self, out: dict[str, Any]) -> dict[str, Any]:
         """The enrolment's values as the row gives them: what a newer extract may change (and `person`,
@@ -217,8 +217,7 @@ class BpjsRows:
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        wanted = [row["wanted"] for row in rows]
-        self._held = Participants({w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted})
+        self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
             people = set(self._held.person_ids.values())
             people.update(e.person_id for e in self._held.held() if e.person_id is not None)
@@ -235,13 +234,13 @@ class BpjsRows:
         assert held is not None
         named: Counter = Counter()
         for row in rows:
-            wanted = row["wanted"]
+            wanted = row
             named[("start", wanted["nik"], wanted["start_date"])] += 1
             if wanted["kpj"]:
                 named[("kpj", wanted["kpj"])] += 1
         chosen = []
         for row in rows:
-            wanted = row["wanted"]
+            wanted = row
             if (
                 named[("start", wanted["nik"], wanted["start_date"])] > 1
                 or (wanted["kpj"] and named[("kpj", wanted["kpj"])] > 1)
@@ -272,7 +271,7 @@ class BpjsRows:
             held.new.append(made)
             recorder.created(made)
             return
-        wanted: dict[str, Any] = row["wanted"]
+        wanted = row
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
             self._check_boundary(wanted, existing, held)

@@ -23,11 +23,11 @@ import datetime
 import functools
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -136,15 +136,16 @@ def cell_text(cell: Any) -> str:
     return str(cell)
 
 
-@dataclass(slots=True)
-class Reading:
+class Reading(NamedTuple):
     """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
-    one file the same row (None when it cannot be told), and warnings that do not reject it."""
+    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, and a
+    good row's empty lists given as (): what a chunk's rows hold for the chunk is then no object that
+    Python's cyclic garbage collector must walk again and again (docs/benchmarks.md, "Issue 22")."""
 
     row: dict[str, Any] | None
-    problems: list[Problem]
+    problems: Sequence[Problem]
     key: tuple | None = None
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: Sequence[Problem] = ()
 
 
 class RowHandler(Protocol):
@@ -320,7 +321,7 @@ class FieldCheck:
         for f, passed in self.fields:
             default = f.get_default()
             column = [row.get(f.name, default) for row in rows]
-            keys = list(map(_value_key, column))
+            keys = _keys(column)
             bad = {
                 k
                 for k, value in dict(zip(keys, column, strict=True)).items()
@@ -353,6 +354,17 @@ def _value_key(value: Any) -> Any:
     if kind is str:
         return value
     return (kind, value.as_tuple() if kind is Decimal else value)
+
+
+def _keys(values: list[Any]) -> list[Any]:
+    """Each value's `_value_key`: the values themselves when each kind among them is its own key and no two
+    kinds can be equal (not 1 and True, nor Decimal)."""
+    if set(map(type, values)) <= _OWN_KEYS:
+        return values
+    return list(map(_value_key, values))
+
+
+_OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
 
 
 class _DryRun(Exception):
@@ -441,16 +453,19 @@ def run_import(
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
             for start in range(0, total, size):
-                chunk = rows[start : start + size]
-                readings = [handler.read(prepared.values(cells)) for _, cells in chunk]
+                # Each row's cells are made again from the table when needed, not kept for the chunk.
+                numbers = rows.numbers(start, start + size)
+                readings = [
+                    handler.read(prepared.values(rows[i][1])) for i in range(start, start + len(numbers))
+                ]
                 handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []
-                for (row_number, cells), reading in zip(chunk, readings, strict=True):
+                for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
                     problems = _take(handler, row_number, reading, seen, summary, changes)
                     if problems:
                         summary.rejected += 1
-                        raw = prepared.raw(cells)
+                        raw = prepared.raw(rows[i][1])
                         for field_name, message in problems:
                             summary.errors.append(RowError(row_number, field_name, message))
                             rejects.append(
@@ -466,7 +481,7 @@ def run_import(
                     RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
                 else:
                     kept_rejects.extend(rejects)
-                done = start + len(chunk)
+                done = start + len(numbers)
                 statistics.refresh(done)
                 if progress:
                     progress(done, total)
@@ -536,7 +551,7 @@ def _take(
     if key is not None and key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if reading.problems or reading.row is None:
-        return reading.problems
+        return list(reading.problems)
     recorder = Recorder()
     try:
         handler.apply(reading.row, recorder)
@@ -735,7 +750,7 @@ def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
     """`f.get_db_prep_save` of a column's values, once for each distinct value (dates, codes and amounts
     repeat)."""
     try:
-        keys = list(map(_value_key, values))
+        keys = _keys(values)
         distinct = dict(zip(keys, values, strict=True))
         done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
     except TypeError:  # unhashable (a JSON value)

@@ -391,7 +391,7 @@ class RosterRows:
         out["who"] = out["nik"] or out["unnamed"]
         if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
             warnings.append(("nama_dusun", unit_name_missing_message()))
-        return Reading(out, problems, key, warnings)
+        return Reading(out, (), key, tuple(warnings))
 
     @staticmethod
     def _person_values(row: dict[str, Any]) -> dict[str, Any]:
