@@ -232,19 +232,15 @@ class BpjsRows:
         refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
-        named: Counter = Counter()
-        for row in rows:
-            wanted = row
-            named[("start", wanted["nik"], wanted["start_date"])] += 1
-            if wanted["kpj"]:
-                named[("kpj", wanted["kpj"])] += 1
+        starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
+        kpjs = Counter(wanted["kpj"] for wanted in rows)
         chosen = []
-        for row in rows:
-            wanted = row
+        for wanted in rows:
+            kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
             if (
-                named[("start", wanted["nik"], wanted["start_date"])] > 1
-                or (wanted["kpj"] and named[("kpj", wanted["kpj"])] > 1)
-                or held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"]) is not None
+                starts[(nik, start)] > 1
+                or (kpj and kpjs[kpj] > 1)
+                or held.existing(kpj, nik, start) is not None
             ):
                 continue
             if self.scope_code:
@@ -252,8 +248,8 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            values = {**self._made_by_import, "person_id": held.person_ids.get(wanted["nik"]), **wanted}
-            chosen.append((row, values))
+            values = {**self._made_by_import, "person_id": held.person_ids.get(nik), **wanted}
+            chosen.append((wanted, values))
         refused = self._check.refused([values for _row, values in chosen])
         return {
             id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused

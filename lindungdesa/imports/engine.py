@@ -642,8 +642,10 @@ def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: lis
 def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator[Any]:
     """`queryset.filter(**{lookup: values})`, in slices that every database accepts."""
     values = list(values)
-    for start in range(0, len(values), IN_BATCH):
-        yield from queryset.filter(**{lookup: values[start : start + IN_BATCH]})
+    # As many values a statement as the database allows (SQLite: 999 variables), less room for the others.
+    size = (connection.features.max_query_params or 100_000) - 99
+    for start in range(0, len(values), size):
+        yield from queryset.filter(**{lookup: values[start : start + size]})
 
 
 def insert(model: type[models.Model], objs: list[Any]) -> None:
