@@ -1,13 +1,17 @@
 """`engine.insert` (COPY on PostgreSQL, INSERT ... RETURNING on SQLite) stores what `bulk_create` stores
-and gives the objects their keys as it does, a new person's key included in their positions."""
+and gives the objects their keys as it does, a new person's key included in their positions; `AnyOf`
+(`fetch_in` on PostgreSQL) finds what `__in` finds."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.models import F
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
-from lindungdesa.imports.engine import insert
+from lindungdesa.imports.engine import AnyOf, fetch_in, insert
 from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.officials.rules import position_new
 from tests.factories import make_nik
@@ -80,3 +84,24 @@ def test_it_stores_what_bulk_create_stores(desa):
 def test_it_inserts_nothing_for_no_objects():
     insert(Person, [])
     assert not Person.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an array parameter is PostgreSQL's")
+def test_any_of_finds_what_in_finds(desa):
+    people = _people(desa, 1, 5)
+    insert(Person, people)
+    insert(Position, _positions(desa, people))
+    niks = [p.nik for p in people[:3]] + ["3201010101800009", None]
+    ids = [p.pk for p in people[1:]] + [10**9]
+    for queryset, field, values in (
+        (Person.objects.all(), "nik", niks),  # text, one value that matches nothing, a None
+        (Position.objects.all(), "person_id", ids),  # integer keys
+        (Position.objects.all(), "desa_id", [desa.code, "61.03.01.9999"]),  # a key that is text
+    ):
+        expected = sorted(queryset.filter(**{f"{field}__in": values}).values_list("pk", flat=True))
+        assert expected
+        with CaptureQueriesContext(connection) as queries:
+            found = sorted(queryset.filter(AnyOf(F(field), values)).values_list("pk", flat=True))
+        assert found == expected
+        assert "= ANY(" in queries[0]["sql"]
+    assert list(fetch_in(Person.objects.all(), "nik__in", [])) == []
