@@ -9,9 +9,12 @@ a=$1 b=$2 kind=$3 file=$(realpath "$4") rounds=${5:-2}
 pg=${PG:-postgres://postgres@127.0.0.1:5432} prefix=${PREFIX:-bench}
 root=$(pwd) python="$(pwd)/.venv/bin/python" work=$(mktemp -d)
 sql() { psql -q "$pg/postgres" -c "$1" 2> /dev/null; }
-trap 'git -C "$root" worktree remove --force "$work/A" 2>/dev/null; git -C "$root" worktree remove --force "$work/B" 2>/dev/null; rm -rf "$work"; for d in run sidea sideb; do sql "DROP DATABASE IF EXISTS ${prefix}_$d"; done' EXIT
-git worktree add -q --detach "$work/A" "$a"
-git worktree add -q --detach "$work/B" "$b"
+trap 'rm -rf "$work"; for d in run sidea sideb; do sql "DROP DATABASE IF EXISTS ${prefix}_$d"; done' EXIT
+# Each commit exported (git archive), not checked out as a worktree: nothing is written into the
+# repository, which other people's worktrees share (as bench/paired.sh).
+mkdir -p "$work/A" "$work/B"
+git -C "$root" archive "$a" | tar -x -C "$work/A"
+git -C "$root" archive "$b" | tar -x -C "$work/B"
 for side in A B; do  # each side's own schema, in case the two commits' migrations differ
     sql "DROP DATABASE IF EXISTS ${prefix}_side$(echo $side | tr AB ab)" && sql "CREATE DATABASE ${prefix}_side$(echo $side | tr AB ab)"
     (cd "$work/$side" && DATABASE_URL="$pg/${prefix}_side$(echo $side | tr AB ab)" "$python" -m lindungdesa migrate -v0 &&
