@@ -9,6 +9,7 @@ like a list of (row number, cells). Cells keep their type: an XLSX number stays 
 that went through a number cell can be recognised as damaged instead of silently accepted.
 """
 
+import bisect
 import codecs
 import csv
 import datetime
@@ -71,29 +72,18 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         self._width = width  # None while a sheet is being read: cells as stored
         self._max = max_rows  # while a file is read: more rows than this refuse it
 
-    def append(self, number: int, cells: Sequence[Cell]) -> None:
+    def append(self, number: int, cells: Sequence[Cell] | str) -> None:
+        """A row of cells, or of text cells joined by `_SEP` (empty text for an empty cell)."""
         self._numbers.append(number)
-        self._rows.append(tuple(cells))
-        if self._max is not None and len(self._rows) > self._max:
-            raise too_many_rows(self._max)
-
-    def _append_text(self, number: int, joined: str) -> None:
-        self._numbers.append(number)
-        self._rows.append(joined)
+        self._rows.append(cells if type(cells) is str else tuple(cells))
         if self._max is not None and len(self._rows) > self._max:
             raise too_many_rows(self._max)
 
     def _cells(self, stored: str | tuple[Cell, ...]) -> list[Cell]:
-        if type(stored) is str:
-            cells: list[Cell] = [c or None for c in stored.split(self._SEP)]
-        else:
-            cells = list(stored)
+        cells = _unpack(stored)
         width = self._width
-        if width is None:
-            return cells
-        if len(cells) < width:
+        if width is not None:
             cells.extend([None] * (width - len(cells)))
-        elif len(cells) > width:
             del cells[width:]
         return cells
 
@@ -114,9 +104,7 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         return self._numbers[start:stop].tolist()
 
     def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
-        cells = self._cells
-        for number, stored in zip(self._numbers, self._rows, strict=True):
-            yield number, cells(stored)
+        return map(lambda number, stored: (number, self._cells(stored)), self._numbers, self._rows)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
@@ -126,27 +114,11 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        shown = ", ".join(repr(row) for row in self[:3])
-        return f"Rows([{shown}{', ...' if len(self) > 3 else ''}], {len(self)} rows)"
+        return f"Rows({self[:3]!r}{', ...' if len(self) > 3 else ''}, {len(self)} rows)"
 
-    def _max_stored_width(self) -> int:
-        sep = self._SEP
-        return max(
-            (s.count(sep) + 1 if type(s) is str else len(s) for s in self._rows),
-            default=0,
-        )
 
-    def _extent_beyond(self, width: int) -> int:
-        """How far right a non-empty cell lies in rows wider than `width`."""
-        extent = width
-        for stored in self._rows:
-            cells = stored.split(self._SEP) if type(stored) is str else stored
-            if len(cells) > extent:
-                for i in range(len(cells) - 1, extent - 1, -1):
-                    if cells[i] is not None and cells[i] != "":
-                        extent = i + 1
-                        break
-        return extent
+def _unpack(stored: str | tuple[Cell, ...]) -> list[Cell]:
+    return [c or None for c in stored.split(Rows._SEP)] if type(stored) is str else list(stored)
 
 
 @dataclass
@@ -208,16 +180,17 @@ def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table
 
 
 def _header_text(cell: Cell) -> str:
+    return " ".join(cell.split()) if isinstance(cell, str) else cell_text(cell)
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as text, as a header or a rejected row shows it."""
     if cell is None:
         return ""
-    if isinstance(cell, str):
-        return " ".join(cell.split())
-    if isinstance(cell, bool):
-        return str(cell)
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
     if isinstance(cell, datetime.datetime | datetime.date):
         return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))
     return str(cell)
 
 
@@ -238,35 +211,28 @@ def _is_numbering_row(cells: list[Cell]) -> bool:
 
 
 def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLimits) -> Table:
-    """Turn the non-blank rows of a sheet into a Table: header chosen, rows aligned to it."""
+    """Turn the non-blank rows of a sheet into a Table: header chosen, rows aligned to it, as wide as the
+    header or as the rightmost cell with data (within the column limit)."""
     if not len(rows):
         raise UnreadableFile(f"Tidak ada data dalam {source}.")
-    scan = rows._rows[:HEADER_SCAN_ROWS]
-    candidates = [(0, _raw_cells(rows, s)) for s in scan]
-    index, _ = _best_header(candidates, hint)
-    header_cells = candidates[index][1]
-    header_row = rows._numbers[index]
+    index, _ = _best_header(rows[:HEADER_SCAN_ROWS], hint)
     start = index + 1
-    if start < len(rows) and _is_numbering_row(_raw_cells(rows, rows._rows[start])):
+    if start < len(rows) and _is_numbering_row(rows[start][1]):
         start += 1
-    data = Rows()
-    data._numbers = rows._numbers[start:]
-    data._rows = rows._rows[start:]
-    headers = [_header_text(c) for c in header_cells]
+    headers = [_header_text(c) for c in rows[index][1]]
     while headers and not headers[-1]:
         headers.pop()
+    data = Rows()
+    data._numbers, data._rows = rows._numbers[start:], rows._rows[start:]
     width = len(headers)
-    if data._rows and data._max_stored_width() > width:
-        width = min(data._extent_beyond(width), limits.columns)
+    for stored in data._rows:
+        cells = _unpack(stored)
+        while len(cells) > width and cells[-1] in (None, ""):
+            cells.pop()
+        width = max(width, min(len(cells), limits.columns))
     headers.extend([""] * (width - len(headers)))
     data._width = width
-    return Table(source=source, header_row=header_row, headers=headers, rows=data, kind=kind)
-
-
-def _raw_cells(rows: Rows, stored: str | tuple[Cell, ...]) -> list[Cell]:
-    if type(stored) is str:
-        return [c or None for c in stored.split(Rows._SEP)]
-    return list(stored)
+    return Table(source=source, header_row=rows._numbers[index], headers=headers, rows=data, kind=kind)
 
 
 def _is_blank_cells(cells: Iterable[Cell]) -> bool:
@@ -284,42 +250,36 @@ def _within_columns(number: int, cells: list[Cell], limits: ReadLimits) -> list[
     return cells[: limits.columns]
 
 
-def _rows_from_grid(grid: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Rows:
-    rows = Rows(max_rows=limits.rows)
-    for number, cells in grid:
-        if not _is_blank_cells(cells):
-            rows.append(number, _within_columns(number, cells, limits))
-    return rows
-
-
-def _fill_merged(
-    grid: list[list[Cell]],
-    blank: list[bool],
-    ranges: Iterable[tuple[int, int, int, int]],
-    limits: ReadLimits,
-) -> None:
-    """A merged range shows its top-left value in every cell it covers (rows blank before stay blank)."""
+def _sheet_rows(
+    numbered: Iterable[tuple[int, list[Cell]]], merges: Iterable[tuple], limits: ReadLimits
+) -> Rows:
+    """A sheet's non-blank rows, each merged range (0-based: first row, column, last row, column) showing
+    its top-left value in every cell it covers (rows blank before stay blank), empty cells at the end
+    dropped."""
+    kept = [(number, cells) for number, cells in numbered if not _is_blank_cells(cells)]
+    numbers = [number for number, _ in kept]
     filled = 0
-    for r1, c1, r2, c2 in ranges:
-        if r1 >= len(grid) or c1 >= limits.columns:
+    for r1, c1, r2, c2 in merges:
+        start = bisect.bisect_left(numbers, r1 + 1)
+        if c1 >= limits.columns or start == len(numbers) or numbers[start] != r1 + 1:
             continue
-        top = grid[r1]
+        top = kept[start][1]
         value = top[c1] if c1 < len(top) else None
         if value is None:
             continue
-        last = min(c2, limits.columns - 1)
-        covered = range(r1, min(r2, len(grid) - 1) + 1)
-        filled += (last + 1) * sum(not blank[r] for r in covered)  # counted before: the rows become this wide
+        last, stop = min(c2, limits.columns - 1), bisect.bisect_right(numbers, r2 + 1)
+        filled += (stop - start) * (last + 1)  # counted before: the rows become this wide
         if filled > limits.cells:
             raise too_many_cells(limits.cells)
-        for r in covered:
-            if blank[r]:
-                continue
-            row = grid[r]
-            if len(row) <= last:
-                row.extend([None] * (last + 1 - len(row)))
-            for c in range(c1, last + 1):
-                row[c] = value
+        for _, cells in kept[start:stop]:
+            cells.extend([None] * (last + 1 - len(cells)))
+            cells[c1 : last + 1] = [value] * (last + 1 - c1)
+    rows = Rows(max_rows=limits.rows)
+    for number, cells in kept:
+        while cells[-1] is None:
+            cells.pop()
+        rows.append(number, _within_columns(number, cells, limits))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -392,7 +352,7 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: R
     rows = Rows(max_rows=limits.rows)
     sep = Rows._SEP
     join = sep.join
-    append_text = rows._append_text
+    append = rows.append
     columns = limits.columns
     number = 0
     fed = [0]  # characters given to the csv module since its last record
@@ -405,10 +365,7 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: R
             joined = join(record)
             if not joined.strip():  # the separator counts as white space too
                 continue
-            if joined.count(sep) != len(record) - 1:
-                rows.append(number, [c or None for c in record])
-            else:
-                append_text(number, joined)
+            append(number, joined if joined.count(sep) == len(record) - 1 else [c or None for c in record])
     except csv.Error as exc:
         raise UnreadableFile(_csv_problem(str(exc), number + 1, name)) from None
     except _RecordTooLong:
@@ -502,11 +459,6 @@ def _read_ole(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> T
     return _read_calamine(data, name, hint, "xls", limits)
 
 
-def _non_blank(text: str) -> str:
-    """The text, or "" (empty) when it is white space only."""
-    return text if text.strip() else ""
-
-
 def _calamine_cell(value: object) -> Cell:
     kind = type(value)
     if kind is str:
@@ -523,6 +475,22 @@ def _calamine_cell(value: object) -> Cell:
     if kind is datetime.timedelta:
         return str(value)
     return None if value is None else str(value)
+
+
+def _best_sheet(
+    name: str, sheets: list[tuple[str, bool]], head: Callable[[str], Rows], hint: HeaderHint
+) -> str:
+    """The sheet whose first rows look most like a header, among the visible sheets with data (hidden
+    sheets only count when no visible sheet has data)."""
+    for visible in (True, False):
+        scored = [
+            (_best_header(rows[:HEADER_SCAN_ROWS], hint)[1], -order, title)
+            for order, (title, shown) in enumerate(sheets)
+            if shown == visible and len(rows := head(title))
+        ]
+        if scored:
+            return max(scored)[2]
+    raise UnreadableFile(f"Tidak ada data dalam {name}.")
 
 
 def _read_calamine(
@@ -559,42 +527,31 @@ def _read_calamine_here(data: bytes, name: str, hint: HeaderHint, kind: str, lim
                 "atau .csv, kemudian unggah ulang."
             ) from None
         raise UnreadableFile(f"File {name} rusak atau tidak dapat dibaca. {_SAVE_AS}") from None
-    sheets = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-    visible = [m.name for m in sheets if m.visible == SheetVisibleEnum.Visible]
-    hidden = [m.name for m in sheets if m.visible != SheetVisibleEnum.Visible]
-    best: tuple[int, str, Rows] | None = None
-    for group in (visible, hidden):
-        for sheet_name in group:
+    read: dict[str, Rows] = {}  # each sheet read whole, once
+
+    def rows_of(sheet_name: str) -> Rows:
+        if sheet_name not in read:
             try:
                 sheet = workbook.get_sheet_by_name(sheet_name)
                 if sheet.height * sheet.width > limits.cells:
                     raise too_many_cells(limits.cells)
                 grid = [[_calamine_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-                merged = sheet.merged_cell_ranges or []
+                merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
+                read[sheet_name] = _sheet_rows(enumerate(grid, 1), merged, limits)
             except (KeyboardInterrupt, SystemExit, MemoryError, LimitExceeded):
                 raise
             except BaseException:
                 logger.info("Sheet %r of %r unreadable", sheet_name, name, exc_info=True)
-                continue
-            blank = [_is_blank_cells(row) for row in grid]
-            _fill_merged(grid, blank, ((r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged), limits)
-            rows = Rows(max_rows=limits.rows)
-            for number, (cells, empty) in enumerate(zip(grid, blank, strict=True), 1):
-                if not empty:
-                    while cells and cells[-1] is None:
-                        cells.pop()
-                    rows.append(number, _within_columns(number, cells, limits))
-            if not len(rows):
-                continue
-            _, score = _best_header(rows[:HEADER_SCAN_ROWS], hint)
-            if best is None or score > best[0]:
-                best = (score, sheet_name, rows)
-        if best is not None:
-            break  # hidden sheets only count when no visible sheet has data
-    if best is None:
-        raise UnreadableFile(f"Tidak ada data dalam {name}.")
-    _, sheet_name, rows = best
-    return _finish(f"{name} [{sheet_name}]", kind, rows, hint, limits)
+                read[sheet_name] = Rows()
+        return read[sheet_name]
+
+    sheets = [
+        (m.name, m.visible == SheetVisibleEnum.Visible)
+        for m in workbook.sheets_metadata
+        if m.typ == SheetTypeEnum.WorkSheet
+    ]
+    sheet_name = _best_sheet(name, sheets, rows_of, hint)
+    return _finish(f"{name} [{sheet_name}]", kind, rows_of(sheet_name), hint, limits)
 
 
 def _openpyxl_cell(value: object) -> Cell:
@@ -617,13 +574,14 @@ def _read_openpyxl(
 
     check_zip_contents(data, archive, limits)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
 
-    def sheet_rows(sheet, limit: int | None = None) -> tuple[Rows, list[tuple[int, int, int, int]]]:
-        rows = Rows(max_rows=limits.rows)
-        with sheet._get_source() as source:
+    def rows_of(title: str, limit: int | None = None) -> Rows:
+        kept: list[tuple[int, list[Cell]]] = []
+        with sheets[title]._get_source() as source:
             parser = WorkSheetParser(
                 source,
-                sheet._shared_strings,
+                sheets[title]._shared_strings,
                 data_only=True,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
@@ -640,65 +598,18 @@ def _read_openpyxl(
                     cells.extend([None] * (column + 1 - len(cells)))
                     cells[column] = value
                 if not _is_blank_cells(cells):
-                    while cells[-1] is None:
-                        cells.pop()
-                    rows.append(number, cells)
-                    if limit is not None and len(rows) >= limit:
-                        return rows, []
+                    kept.append((number, cells))
+                    if len(kept) == limit:
+                        return _sheet_rows(kept, (), limits)
+                    if len(kept) > limits.rows:
+                        raise too_many_rows(limits.rows)
         found = getattr(parser, "merged_cells", None)
         ranges = [range_boundaries(m.ref) for m in (found.mergeCell if found else [])]
-        return rows, [(r1 - 1, c1 - 1, r2 - 1, c2 - 1) for c1, r1, c2, r2 in ranges]
+        return _sheet_rows(kept, [(r1 - 1, c1 - 1, r2 - 1, c2 - 1) for c1, r1, c2, r2 in ranges], limits)
 
-    best = None
-    for want_visible in (True, False):
-        for sheet in workbook.worksheets:
-            if (sheet.sheet_state == "visible") != want_visible:
-                continue
-            head, _ = sheet_rows(sheet, limit=HEADER_SCAN_ROWS)
-            if len(head):
-                _, score = _best_header(head[:], hint)
-                if best is None or score > best[0]:
-                    best = (score, sheet)
-        if best is not None:
-            break  # hidden sheets only count when no visible sheet has data
-    if best is None:
-        raise UnreadableFile(f"Tidak ada data dalam {name}.")
-    rows, merges = sheet_rows(best[1])
-    if merges:
-        rows = _apply_merges(rows, merges, limits)
-    return _finish(f"{name} [{best[1].title}]", "xlsx", rows, hint, limits)
-
-
-def _apply_merges(rows: Rows, merges: list[tuple[int, int, int, int]], limits: ReadLimits) -> Rows:
-    """Fill merged ranges into kept rows (row numbers are 1-based, ranges 0-based)."""
-    import bisect
-
-    numbers = rows._numbers
-    stored = rows._rows
-    filled = 0
-    values: dict[tuple[int, int], Cell] = {}
-    for r1, c1, _, _ in merges:
-        i = bisect.bisect_left(numbers, r1 + 1)
-        if i < len(numbers) and numbers[i] == r1 + 1:
-            cells = _raw_cells(rows, stored[i])
-            values[(r1, c1)] = cells[c1] if c1 < len(cells) else None
-    for r1, c1, r2, c2 in merges:
-        value = values.get((r1, c1))
-        if value is None or c1 >= limits.columns:
-            continue
-        start, stop = bisect.bisect_left(numbers, r1 + 1), bisect.bisect_right(numbers, r2 + 1)
-        last = min(c2, limits.columns - 1)
-        filled += (stop - start) * (last + 1)  # the rows become this wide
-        if filled > limits.cells:
-            raise too_many_cells(limits.cells)
-        for i in range(start, stop):
-            cells = _raw_cells(rows, stored[i])
-            if len(cells) <= last:
-                cells.extend([None] * (last + 1 - len(cells)))
-            for c in range(c1, last + 1):
-                cells[c] = value
-            stored[i] = tuple(cells)
-    return rows
+    visible = [(sheet.title, sheet.sheet_state == "visible") for sheet in workbook.worksheets]
+    title = _best_sheet(name, visible, lambda title: rows_of(title, HEADER_SCAN_ROWS), hint)
+    return _finish(f"{name} [{title}]", "xlsx", rows_of(title), hint, limits)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -837,16 +748,13 @@ def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> 
     parser = _HtmlTables(limits)
     parser.feed(data.decode(_html_encoding(data), errors="replace"))
     parser.close()
-    best: tuple[int, int, Rows] | None = None
-    for order, table_rows in sorted(parser.tables):
-        rows = _rows_from_grid(
-            ((number, [c or None for c in cells]) for number, cells in enumerate(table_rows, 1)), limits
+    tables = {
+        str(order): _sheet_rows(
+            ((n, [c or None for c in cells]) for n, cells in enumerate(rows, 1)), (), limits
         )
-        if not len(rows):
-            continue
-        _, score = _best_header(rows[:HEADER_SCAN_ROWS], hint)
-        if best is None or score > best[0]:
-            best = (score, order, rows)
-    if best is None:
+        for order, rows in sorted(parser.tables)
+    }
+    if not any(tables.values()):
         raise UnreadableFile(f"File {name} berupa halaman HTML tanpa tabel data. {_SAVE_AS}")
-    return _finish(name, "opensid-html", best[2], hint, limits)
+    best = _best_sheet(name, [(order, True) for order in tables], tables.__getitem__, hint)
+    return _finish(name, "opensid-html", tables[best], hint, limits)
