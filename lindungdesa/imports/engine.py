@@ -22,7 +22,6 @@ One roster row, from upload to database:
 import datetime
 import functools
 import hashlib
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.opensid import without_signature_block
-from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, read_table
+from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError
 
 from .models import BatchChange, ImportBatch, RejectedRow
@@ -77,7 +76,7 @@ class Recorder:
         self.outcome = Outcome.CREATED
 
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
-        self.changes.append((obj, BatchChange.Action.UPDATE, _json_safe(before)))
+        self.changes.append((obj, BatchChange.Action.UPDATE, before))
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
 
@@ -98,42 +97,21 @@ class NewRow:
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The fields' values as undo restores them (a relation by its key), in the model's field order, as
-    the database gives them back (an amount made earlier in the chunk has not been there yet)."""
+    """The fields' values as undo restores them, as JSON (a relation by its key, dates and amounts as
+    text), in the model's field order, as the database gives them back (an amount made earlier in the
+    chunk has not been there yet)."""
     values = {}
     for f in _in_model_order(type(obj), tuple(fields)):
         value = getattr(obj, f.attname)
         if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
             value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
-        values[f.name] = value
+        values[f.name] = str(value) if isinstance(value, datetime.date | Decimal) else value
     return values
 
 
 @functools.cache
 def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name in names]
-
-
-def _json_safe(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, datetime.date | Decimal):
-            out[key] = str(value)
-        elif isinstance(value, models.Model):
-            out[key] = value.pk
-        else:
-            out[key] = value
-    return out
-
-
-def cell_text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.datetime | datetime.date):
-        return cell.isoformat()
-    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
-        return str(int(cell))
-    return str(cell)
 
 
 class Reading(NamedTuple):
@@ -580,30 +558,28 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
 
+    def model(obj: Any) -> type[models.Model]:
+        return obj.model if type(obj) is NewRow else type(obj)
+
     def rank(change: tuple) -> tuple[int, int]:
         obj, action, _before = change
-        model = obj.model if isinstance(obj, NewRow) else type(obj)
-        kind = 0 if model is Position else 1 if model is Person else 2
-        return (kind, 0 if action == BatchChange.Action.CREATE else 1)
+        return ({Position: 0, Person: 1}.get(model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
 
     obj = min(recorder.changes, key=rank)[0]
-    if isinstance(obj, NewRow) and obj.model is Position:  # made from values, as its person
-        person = obj.values["person"]
-        values = person.values if isinstance(person, NewRow) else vars(person)
-        what = Position(**{k: obj.values[k] for k in ("office", "acting", "unit_name")}).office_label
-        name, nik = values["name"], values["nik"]
-    elif isinstance(obj, NewRow) and obj.model is Person:
-        name, nik, what = obj.values["name"], obj.values["nik"], ""
-    elif isinstance(obj, NewRow):
-        values = obj.values
-        name, nik, what = values.get("bpjs_name", ""), values.get("nik", ""), values.get("kpj", "")
-    elif isinstance(obj, Position):
-        name, nik, what = obj.person.name, obj.person.nik, obj.office_label
-    elif isinstance(obj, Person):
-        name, nik, what = obj.name, obj.nik, ""
-    else:
-        name, nik, what = getattr(obj, "bpjs_name", ""), getattr(obj, "nik", ""), getattr(obj, "kpj", "")
-    return {"row": row_number, "action": recorder.outcome, "name": name, "nik": nik or "", "what": what}
+    values = obj.values if type(obj) is NewRow else vars(obj)
+    what = values.get("kpj", "")
+    if model(obj) is Position:  # as its person
+        what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
+        person = values["person"] if type(obj) is NewRow else obj.person
+        values = person.values if type(person) is NewRow else vars(person)
+    name = values.get("name", values.get("bpjs_name", ""))
+    return {
+        "row": row_number,
+        "action": recorder.outcome,
+        "name": name,
+        "nik": values.get("nik") or "",
+        "what": what,
+    }
 
 
 def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
@@ -668,53 +644,45 @@ class AnyOf(Lookup):
 
 def insert(model: type[models.Model], objs: list[Any]) -> None:
     """What `bulk_create` does, giving the objects their primary keys, with each field's value made as
-    `save()` makes it (`pre_save`, then `get_db_prep_save` once for each distinct value of a column: dates,
-    codes and amounts repeat) instead of value by value (docs/benchmarks.md, "Issue 22"). Model objects
-    and NewRows (`insert_rows`) may be mixed: they are written in their order, so their keys follow it."""
-    for made, run in itertools.groupby(objs, key=lambda obj: isinstance(obj, NewRow)):
-        (insert_rows if made else _insert_objects)(model, list(run))
-
-
-def _insert_objects(model: type[models.Model], objs: list[models.Model]) -> None:
-    if any(f.is_relation for f in model._meta.concrete_fields):
-        for obj in objs:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
-    now = timezone.now()
-    keys = _write_new(model, len(objs), lambda f: _pre_save(f, objs, now))
-    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding, obj._state.db = False, alias
-
-
-def insert_rows(model: type[models.Model], rows: list[NewRow]) -> None:
-    """`insert` of rows given by their values (by field name; a relation by its object, NewRow or model
-    object, once that has its key), each field's default where a row has none, the time of
-    `auto_now(_add)` once for all."""
-    if not rows:
+    `save()` makes it (the time of `auto_now(_add)` once for all, `get_db_prep_save` once for each
+    distinct value of a column: dates, codes and amounts repeat) instead of value by value
+    (docs/benchmarks.md, "Issue 22"). Model objects and NewRows (values by field name, a relation by its
+    object, NewRow or model object, once that has its key; a field's default where a row has none) may
+    be mixed: they are written in their order, so their keys follow it."""
+    if not objs:
         return
     now = timezone.now()
+    objects = [obj for obj in objs if type(obj) is not NewRow]
+    if any(f.is_relation for f in model._meta.concrete_fields):
+        for obj in objects:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
+    rows = [obj.values if type(obj) is NewRow else obj.__dict__ for obj in objs]
 
     def column(f: models.Field) -> list[Any]:
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+            for obj in objects:
+                setattr(obj, f.attname, now)
             return [now] * len(rows)
         default = f.get_default()
-        if f.attname != f.name and any(f.attname in row.values for row in rows):  # a relation by its key
-            return [row.values.get(f.attname, default) for row in rows]
-        if f.is_relation:  # the related object's key (a NewRow's, or the field the key points to)
-            to = f.target_field.attname
-            return [
-                default
-                if (obj := row.values.get(f.name)) is None
-                else obj.pk
-                if isinstance(obj, NewRow)
-                else getattr(obj, to)
-                for row in rows
-            ]
-        return [row.values.get(f.name, default) for row in rows]
+        if not f.is_relation:
+            return [values.get(f.name, default) for values in rows]
+        to = f.target_field.attname  # the related object's key: a NewRow's, or the field the key points to
+        return [
+            values[f.attname]
+            if f.attname in values
+            else default
+            if (obj := values.get(f.name)) is None
+            else obj.pk
+            if type(obj) is NewRow
+            else getattr(obj, to)
+            for values in rows
+        ]
 
-    for row, key in zip(rows, _write_new(model, len(rows), column), strict=True):
-        row.pk = key
+    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
+    for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
+        obj.pk = key
+        if type(obj) is not NewRow:
+            obj._state.adding, obj._state.db = False, alias
 
 
 def _write_new(
@@ -754,16 +722,6 @@ def _write_new(
             )
             keys.extend(key for (key,) in cursor.fetchall())
         return keys
-
-
-def _pre_save(f: models.Field, objs: list[models.Model], now: datetime.datetime) -> list[Any]:
-    """`f.pre_save` of each object, but one time for all in an auto_now(_add) field (`bulk_create` takes
-    the time again for each object: microseconds apart, each one prepared for the database again)."""
-    if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-        for obj in objs:
-            setattr(obj, f.attname, now)
-        return [now] * len(objs)
-    return [f.pre_save(obj, True) for obj in objs]
 
 
 def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
