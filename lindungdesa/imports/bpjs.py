@@ -25,7 +25,19 @@ from lindungdesa.officials.boundary import (
 )
 from lindungdesa.officials.models import Person
 
-from .engine import Cells, FieldCheck, Memo, NewRow, Reading, Recorder, fetch_in, insert, snapshot, update
+from .engine import (
+    Cells,
+    FieldCheck,
+    Memo,
+    NewRow,
+    Reading,
+    Recorder,
+    blank,
+    fetch_in,
+    insert,
+    snapshot,
+    update,
+)
 from .summary import RowRejected
 
 ENROLMENT_FIELDS = [
@@ -46,10 +58,6 @@ ENROLMENT_FIELDS = [
 ]
 _name = partial(v.parse_text, max_length=150)
 _UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
-
-
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 class Participants:
@@ -210,7 +218,7 @@ class BpjsRows:
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
-        if not _blank(values.get("kpj")):
+        if not blank(values.get("kpj")):
             return ("kpj", out["kpj"]) if out.get("kpj") else None
         if out.get("nik") is None or out.get("tanggal_kepesertaan") is None:
             return None

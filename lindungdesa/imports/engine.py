@@ -22,6 +22,7 @@ One roster row, from upload to database:
 import datetime
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -244,7 +245,7 @@ class Cells:
         and what is warned"): unreadable, it is left out with a warning instead of refusing the row."""
         cell = self.values.get(name)
         self.out[name] = None
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
+        if cell is None or (type(cell) is str and not cell.strip()):
             if not optional:
                 self.problems.append((name, "Wajib diisi."))
             return
@@ -261,6 +262,10 @@ class Cells:
             self.warnings.append((name, skipped_message(result)))
         else:
             self.problems.append((name, result))
+
+
+def blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def cell_key(cell: Cell, args: tuple) -> Any:
@@ -615,31 +620,28 @@ def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: lis
     batch.save()
 
 
-def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator[Any]:
-    """`queryset.filter(**{lookup: values})`, in slices that every database accepts; on PostgreSQL as one
-    array (`AnyOf`)."""
+def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> QuerySet:
+    """`queryset.filter(**{lookup: values})`, the values as one parameter (`AnyOf`)."""
     values = list(values)
-    if connection.vendor == "postgresql":
-        if values:
-            yield from queryset.filter(AnyOf(F(lookup.removesuffix("__in")), values))
-        return
-    # As many values a statement as the database allows (SQLite: 999 variables), less room for the others.
-    size = (connection.features.max_query_params or 100_000) - 99
-    for start in range(0, len(values), size):
-        yield from queryset.filter(**{lookup: values[start : start + size]})
+    return queryset.filter(AnyOf(F(lookup.removesuffix("__in")), values)) if values else queryset.none()
 
 
 class AnyOf(Lookup):
-    """`field__in=values` as one array parameter, `field = ANY(%s)` (PostgreSQL): Django's IN prepares,
-    compiles and binds each of a chunk's 2,000 values as a parameter of its own (a third of the CPU time of
-    an extract's look-ups, docs/benchmarks.md, "Issue 22")."""
+    """`field__in=values` with the values as one parameter: an array on PostgreSQL (`field = ANY(%s)`), a
+    JSON array on SQLite (`field IN (SELECT value FROM json_each(%s))`). Django's IN prepares, compiles and
+    binds each of a chunk's 2,000 values as a parameter of its own (a third of the CPU time of an
+    extract's look-ups), and SQLite takes at most 999 of them a statement (docs/benchmarks.md, "Issue
+    22")."""
 
     prepare_rhs = False
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         lhs, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        return f"{lhs} = ANY(%s)", (*params, [field.get_db_prep_value(v, connection) for v in self.rhs])
+        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, values)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
 
 
 def insert(model: type[models.Model], objs: list[Any]) -> None:

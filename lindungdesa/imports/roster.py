@@ -46,6 +46,7 @@ from .engine import (
     Prepared,
     Reading,
     Recorder,
+    blank,
     fetch_in,
     insert,
     snapshot,
@@ -84,31 +85,6 @@ _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "td
 def _no_nik(cell: Any) -> bool:
     """A NIK cell that says the NIK is not known: the row is read as having none."""
     return type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK
-
-
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def position_start(
-    fields: dict[str, Any],
-    *,
-    person: Person,
-    same_person: list[Position],
-    same_seat: Sequence[Position],
-    region: str,
-    check: FieldCheck,
-) -> Position:
-    """What `officials.services.position_start` does, for a row of a chunk: the new position built and
-    checked by the same rules against the positions the chunk holds; written later, with the chunk.
-    `fields`: `position_new`'s other arguments. `region`: the importer's ("" the whole country); the row's
-    desa and person have been checked against it (`boundary`). `check`: the position's field checks."""
-    position = position_new(person=person, **fields)
-    errors = position_problems(position, same_person=same_person, same_seat=same_seat, region=region)
-    if errors:
-        raise ValidationError(errors)
-    check(position)
-    return position
 
 
 def who_without_nik(desa: str, name: str, birth_date) -> str:
@@ -265,7 +241,7 @@ class RosterRows:
 
     def _desa_code(self, values: dict[str, Any]) -> str:
         cell = values.get("kode_desa")
-        if _blank(cell):
+        if blank(cell):
             return self.default_desa.code if self.default_desa else ""
         return self._memo(v.parse_desa_code, cell)
 
@@ -274,12 +250,9 @@ class RosterRows:
         province = code[:2]
         if province not in self._provinces:
             self._provinces.add(province)
-            self._load(Region.objects.filter(province_code=province))
+            regions = Region.objects.filter(province_code=province, kind__in=_DESA_KINDS)
+            self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
-
-    def _load(self, regions) -> None:
-        for region in regions.filter(kind__in=_DESA_KINDS).only("code", "name", "kind"):
-            self._regions[region.code] = region
 
     def read(self, values: dict[str, Any]) -> Reading:
         """Every cell parsed; all problems of the row reported together."""
@@ -296,7 +269,7 @@ class RosterRows:
         soft = facts is not None
         take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
         take("tanggal_lahir", v.parse_date, optional=True, soft=soft)
-        if out.get("tanggal_lahir") is None and not _blank(values.get("tempat_tanggal_lahir")):
+        if out.get("tanggal_lahir") is None and not blank(values.get("tempat_tanggal_lahir")):
             take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
         if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
@@ -310,14 +283,14 @@ class RosterRows:
         take("status_jabatan", v.parse_acting, optional=True, soft=True)
         take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
         take("tanggal_sk", v.parse_date, optional=True, soft=True)
-        if not _blank(values.get("nomor_tanggal_sk")):
+        if not blank(values.get("nomor_tanggal_sk")):
             take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
             number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
             out["nomor_sk"] = out["nomor_sk"] or number or None
             out["tanggal_sk"] = out["tanggal_sk"] or day
         take("mulai_menjabat", v.parse_date, optional=True)
         take("akhir_menjabat", v.parse_date, optional=True)
-        if out.get("mulai_menjabat") is None and not _blank(values.get("masa_jabatan")):
+        if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
             try:
                 start, end = self._memo(v.parse_term_text, values.get("masa_jabatan"))
             except v.CellError as exc:
@@ -326,12 +299,12 @@ class RosterRows:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
-        if not _blank(values.get("nomor_tanggal_henti")):
+        if not blank(values.get("nomor_tanggal_henti")):
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
             # the end of their term, whatever the planned term said.
             take("nomor_tanggal_henti", v.parse_sk_number_and_date, cached=False)
             _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
-            if stopped is not None and _blank(values.get("akhir_menjabat")):
+            if stopped is not None and blank(values.get("akhir_menjabat")):
                 out["akhir_menjabat"] = stopped
         take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
         take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
@@ -376,9 +349,7 @@ class RosterRows:
                     ("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD.")
                 )
             name_cell = values.get("nama_desa")
-            if not _blank(name_cell) and name_key(str(name_cell)).removeprefix("desa ") != name_key(
-                desa.name
-            ):
+            if not blank(name_cell) and name_key(str(name_cell)).removeprefix("desa ") != name_key(desa.name):
                 problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
         out["desa"] = desa
         born = out.get("tanggal_lahir") or (facts.birth_date if facts is not None else None)
@@ -577,7 +548,7 @@ class RosterRows:
         if existing is not None:
             changed = self._position_changes(existing, row, acting, income)
             if changed:
-                self._check_changes(
+                self._check_rules(
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
             if new_phone:
@@ -602,15 +573,12 @@ class RosterRows:
                 and is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
             ]
-        position = position_start(
-            fields,
-            person=person,
-            region=self.scope_code,
-            check=self._position_check,
-            same_person=held.of(person),
-            # The predecessors' terms end the day before this one starts: they no longer overlap it.
-            same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,
-        )
+        # What `officials.services.position_start` does, against the positions the chunk holds. The
+        # predecessors' terms end the day before this one starts: they no longer overlap it.
+        position = position_new(person=person, **fields)
+        same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
+        self._check_rules(position, {}, held.of(person), same_seat)
+        self._position_check(position)
         if new_person:
             held.add_person(person, row["who"], row["unnamed"])
             recorder.created(person)
@@ -645,10 +613,10 @@ class RosterRows:
             wanted["planned_term_end"] = row["akhir_menjabat"]
         return {k: val for k, val in wanted.items() if getattr(position, k) != val}
 
-    def _check_changes(
-        self, position: Position, changed: dict[str, Any], same_person: list, same_seat: list
+    def _check_rules(
+        self, position: Position, changed: dict[str, Any], same_person: list, same_seat: Sequence[Position]
     ) -> None:
-        """The office rules on the position as it would be; it is left as it was."""
+        """The office rules on the position as it would be with `changed`; it is left as it was."""
         kept = {key: getattr(position, key) for key in changed}
         for key, value in changed.items():
             setattr(position, key, value)
