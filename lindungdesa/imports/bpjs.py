@@ -70,54 +70,48 @@ class Participants:
         found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
         for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
             found.setdefault(enrolment.id, enrolment)
+        self.person_ids: dict[str, int] = dict(
+            fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
+        )
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
-        self._order: dict[int, tuple[int, int]] = {}  # id() -> (saved ? 0 : 1, key or creation number)
-        for enrolment in sorted(found.values(), key=lambda e: e.id):
-            self._order[id(enrolment)] = (0, enrolment.id)
-            self.index(enrolment)
-        people = fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
-        self.person_ids: dict[str, int] = dict(people)
+        self._order: dict[int, int] = {}  # id() -> place: held by key, then made in turn
         self.new: list[Enrolment | NewRow] = []  # NewRow: decided by columns (`BpjsRows._decide_by_columns`)
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
+        for enrolment in sorted(found.values(), key=lambda e: e.id):
+            self.add(enrolment, new=False)
 
     def held(self) -> Iterator[Enrolment]:
         """Every enrolment held, some more than once."""
-        for held in self.by_kpj.values():
-            yield from held
-        for held in self.by_start.values():
-            yield from held
+        for filed in (*self.by_kpj.values(), *self.by_start.values()):
+            yield from filed
 
     def index(self, enrolment: Enrolment) -> None:
         """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
+        filed_under = [self.by_start[(enrolment.nik, enrolment.start_date)]]
         if enrolment.kpj:
-            self._file(self.by_kpj[enrolment.kpj], enrolment)
-        self._file(self.by_start[(enrolment.nik, enrolment.start_date)], enrolment)
-
-    def _file(self, filed: list[Enrolment], enrolment: Enrolment) -> None:
-        if any(e is enrolment for e in filed):
-            return
-        filed.append(enrolment)
-        filed.sort(key=lambda e: self._order[id(e)])
+            filed_under.append(self.by_kpj[enrolment.kpj])
+        for filed in filed_under:
+            if all(e is not enrolment for e in filed):
+                filed.append(enrolment)
+                filed.sort(key=lambda e: self._order[id(e)])
 
     def existing(self, kpj: str, nik: str, start: date) -> Enrolment | None:
-        if kpj:
-            for enrolment in self.by_kpj.get(kpj, ()):
-                if enrolment.kpj == kpj:
-                    return enrolment
+        for enrolment in self.by_kpj.get(kpj, ()) if kpj else ():
+            if enrolment.kpj == kpj:
+                return enrolment
         for enrolment in self.by_start.get((nik, start), ()):
             if enrolment.nik == nik and enrolment.start_date == start:
                 return enrolment
         return None
 
-    def add(self, enrolment: Enrolment) -> None:
-        self._order[id(enrolment)] = (1, len(self.new))
-        self.new.append(enrolment)
-        # Filed last under its keys: a new enrolment comes after every one held or made before it.
-        if enrolment.kpj:
-            self.by_kpj[enrolment.kpj].append(enrolment)
-        self.by_start[(enrolment.nik, enrolment.start_date)].append(enrolment)
+    def add(self, enrolment: Enrolment, new: bool = True) -> None:
+        """A held enrolment (in id order), or a new one: filed after every one held or made before it."""
+        self._order[id(enrolment)] = len(self._order)
+        if new:
+            self.new.append(enrolment)
+        self.index(enrolment)
 
     def write(self) -> None:
         # What was made and then changed by the same chunk is inserted as it is now, not updated.
