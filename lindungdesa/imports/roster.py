@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.scope import contains
@@ -39,6 +40,7 @@ from lindungdesa.officials.rules import (
 from lindungdesa.regions.models import Region
 
 from .engine import (
+    AnyOf,
     Cells,
     FieldCheck,
     Memo,
@@ -113,8 +115,7 @@ class Holdings:
         if wanted:
             days = sorted({born for _desa, born, _nik in wanted.values()})
             found = Position.objects.select_related("person").order_by("person_id")
-            if len(days) <= 400:  # with a slice of desa, within the oldest SQLite limit (999 variables)
-                found = found.filter(person__birth_date__in=days)
+            found = found.filter(AnyOf(F("person__birth_date"), days))
             desas = sorted({desa for desa, _born, _nik in wanted.values()})
             for position in fetch_in(found, "desa_id__in", desas):
                 person = position.person
@@ -141,13 +142,13 @@ class Holdings:
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.id):
-            self._index(position, position.person)
+            self.index(position, position.person)
         self.new_persons: list[Person | NewRow] = []  # NewRow: decided by columns (`_decide_by_columns`)
         self.new_positions: list[Position | NewRow] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
         self.changed_positions: dict[int, Position] = {}
 
-    def _index(self, position: Position, person: Person) -> None:
+    def index(self, position: Position, person: Person) -> None:
         self.by_person[id(person)].append(position)
         if position.office in ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
@@ -155,15 +156,6 @@ class Holdings:
     def of(self, person: Person) -> list[Position]:
         """The positions held of this person (the one object held for them)."""
         return self.by_person.get(id(person), [])
-
-    def add_person(self, person: Person, *keys: str) -> None:
-        for key in keys:
-            self.persons[key] = person
-        self.new_persons.append(person)
-
-    def add_position(self, position: Position, person: Person) -> None:
-        self._index(position, person)
-        self.new_positions.append(position)
 
     def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start."""
@@ -580,7 +572,8 @@ class RosterRows:
         self._check_rules(position, {}, held.of(person), same_seat)
         self._position_check(position)
         if new_person:
-            held.add_person(person, row["who"], row["unnamed"])
+            held.persons[row["who"]] = held.persons[row["unnamed"]] = person
+            held.new_persons.append(person)
             recorder.created(person)
         elif new_phone:
             self._phone(person, row["no_hp"], held, recorder)
@@ -590,7 +583,8 @@ class RosterRows:
             holder.end_reason = Position.EndReason.REPLACED
             held.changed_positions[id(holder)] = holder
             recorder.updated(holder, before)
-        held.add_position(position, person)
+        held.index(position, person)
+        held.new_positions.append(position)
         recorder.created(position)
 
     def _phone(self, person: Person, phone: str, held: Holdings, recorder: Recorder) -> None:
