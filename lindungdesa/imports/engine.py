@@ -290,7 +290,7 @@ class FieldCheck:
         self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
 
     def passes(self, obj: models.Model) -> bool:
-        return all(self._passes(f, passed, getattr(obj, f.attname), obj) for f, passed in self.fields)
+        return all(self._passes(f, passed, getattr(obj, f.attname), None, obj) for f, passed in self.fields)
 
     def __call__(self, obj: models.Model) -> None:
         if not self.passes(obj):
@@ -305,17 +305,19 @@ class FieldCheck:
             default = f.get_default()
             column = [row.get(f.name, default) for row in rows]
             keys = _keys(column)
+            distinct = dict(zip(keys, column, strict=True))
             bad = {
                 k
-                for k, value in dict(zip(keys, column, strict=True)).items()
-                if not self._passes(f, passed, value)
+                for k, value in distinct.items()
+                if k not in passed and not self._passes(f, passed, value, k)
             }
             if bad:
                 out.update(i for i, key in enumerate(keys) if key in bad)
         return out
 
-    def _passes(self, f: models.Field, passed: set, value: Any, obj: models.Model | None = None) -> bool:
-        key = _value_key(value)
+    def _passes(self, f: models.Field, passed: set, value: Any, key: Any = None, obj: Any = None) -> bool:
+        if key is None:
+            key = _value_key(value)
         if key in passed:
             return True
         if not (f.blank and value in f.empty_values):
@@ -331,20 +333,18 @@ class FieldCheck:
 
 
 def _value_key(value: Any) -> Any:
-    """A value's key among others of its column: text as itself; other values with their type, because
-    equal values may differ to a field (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
+    """A value's key among others of its column: text, None, dates, times and integers as themselves (no
+    two of these kinds are equal); other values with their type, because equal values may differ to a field
+    (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
     kind = type(value)
-    if kind is str:
+    if kind in _OWN_KEYS:
         return value
     return (kind, value.as_tuple() if kind is Decimal else value)
 
 
 def _keys(values: list[Any]) -> list[Any]:
-    """Each value's `_value_key`: the values themselves when each kind among them is its own key and no two
-    kinds can be equal (not 1 and True, nor Decimal)."""
-    if set(map(type, values)) <= _OWN_KEYS:
-        return values
-    return list(map(_value_key, values))
+    """Each value's `_value_key`: the values themselves when each is its own key."""
+    return values if set(map(type, values)) <= _OWN_KEYS else list(map(_value_key, values))
 
 
 _OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
