@@ -2,14 +2,16 @@
 
 One roster row, from upload to database:
  1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
- 2. `prepare`: `lib.tabular.read_table` reads the bytes (csv, python-calamine, OpenSID's HTML) into a
-    Table; `lib.headers.match_headers` says which column is which field.
+ 2. `prepare`: `lib.tabular.read_table` reads the bytes (csv, python-calamine or for a large XLSX
+    openpyxl's streaming parser, OpenSID's HTML) into a Table; `lib.headers.match_headers` says which
+    column is which field.
  3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
  4. `RosterRows.read` parses the row's cells with `lib.values` (repeating cells once per value: `Memo`).
- 5. `RosterRows.prefetch` fetches with a few `filter(__in=…)` what the chunk's rows name (their people,
-    those people's positions, their desa's one-holder seats), then decides by columns the rows of new
-    people in free seats: each field's distinct values checked once (`FieldCheck.refused`, Django's own
-    field checks), the office rules once for each distinct term; each such row becomes two `NewRow`s.
+ 5. `RosterRows.prefetch` fetches with a few queries (`fetch_in`: the chunk's values as one parameter)
+    what its rows name (their people, those people's positions, their desa's one-holder seats), then
+    decides by columns the rows of new people in free seats: each field's distinct values checked once
+    (`FieldCheck.refused`, Django's own field checks), the office rules once for each distinct term;
+    each such row becomes two `NewRow`s.
  6. `RosterRows.apply` takes the row's `NewRow`s, or (any other row) decides it alone in memory by
     `officials.rules` and `FieldCheck`; a `Recorder` notes what it creates and changes (with the before).
  7. `RosterRows.write`: new people and positions by `insert` in file order (COPY, or INSERT ...
