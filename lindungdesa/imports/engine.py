@@ -207,10 +207,7 @@ class Memo:
         key = cell_key(cell, args)
         result = seen.get(key)
         if result is None:
-            try:
-                result = (True, parser(cell, *args))
-            except CellError as exc:
-                result = (False, str(exc))
+            result = _parsed(parser, cell, args)
             if len(seen) >= self.LIMIT:
                 seen.clear()
             seen[key] = result
@@ -251,19 +248,21 @@ class Cells:
             if not optional:
                 self.problems.append((name, "Wajib diisi."))
             return
-        if cached:
-            ok, result = self.memo.parse(name, parser, cell, *args)
-        else:
-            try:
-                ok, result = True, parser(cell, *args)
-            except CellError as exc:
-                ok, result = False, str(exc)
+        ok, result = self.memo.parse(name, parser, cell, *args) if cached else _parsed(parser, cell, args)
         if ok:
             self.out[name] = result
         elif soft:
             self.warnings.append((name, skipped_message(result)))
         else:
             self.problems.append((name, result))
+
+
+def _parsed(parser: Callable[..., Any], cell: Cell, args: tuple) -> tuple[bool, Any]:
+    """(True, value) or (False, message) of `parser(cell, *args)`."""
+    try:
+        return True, parser(cell, *args)
+    except CellError as exc:
+        return False, str(exc)
 
 
 def blank(cell: Cell) -> bool:

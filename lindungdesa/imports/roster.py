@@ -422,21 +422,15 @@ class RosterRows:
             named.update({row["who"], row["unnamed"]})
         chosen, people, positions = [], [], []
         for row, f, seat in zip(rows, fields, seats, strict=True):
+            who = (row["who"], row["unnamed"])
             if (
-                named[row["who"]] > 1
-                or named[row["unnamed"]] > 1
-                or row["who"] in held.persons
-                or row["unnamed"] in held.persons
+                any(named[key] > 1 or key in held.persons for key in who)
                 or row["nik"] in self._held_elsewhere
-                or (
-                    seat is not None
-                    and (
-                        named[seat] > 1
-                        or any(
-                            is_same_seat(*seat[:2], f["unit_name"], p) for p in held.by_seat.get(seat[:2], ())
-                        )
-                    )
-                )
+            ):
+                continue
+            holders = held.by_seat.get(seat[:2], ()) if seat is not None else ()
+            if seat is not None and (
+                named[seat] > 1 or any(is_same_seat(*seat[:2], f["unit_name"], p) for p in holders)
             ):
                 continue
             try:
