@@ -78,6 +78,15 @@ class Recorder:
         self.changes.append((obj, BatchChange.Action.CREATE, {}))
         self.outcome = Outcome.CREATED
 
+    def change(self, obj: models.Model, values: dict[str, Any], fields: list[str], changed: dict) -> None:
+        """Set `values` on `obj` and note it changed, with `fields` as they were for undo; `changed`: the
+        chunk's changed objects of its model, by `id()` (a new object has no key yet)."""
+        before = snapshot(obj, fields)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        changed[id(obj)] = obj
+        self.updated(obj, before)
+
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
         self.changes.append((obj, BatchChange.Action.UPDATE, before))
         if self.outcome != Outcome.CREATED:

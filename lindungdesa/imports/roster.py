@@ -51,7 +51,6 @@ from .engine import (
     blank,
     fetch_in,
     insert,
-    snapshot,
     update,
 )
 from .summary import RowError
@@ -516,12 +515,9 @@ class RosterRows:
             recorder.warnings.append(("no_hp", phone_kept_message()))
             new_phone = False
         if completed is not None:
-            before = snapshot(person, ["nik", "sex"])
-            person.nik = nik
-            person.sex = person.sex or row["nik_facts"].sex
+            completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
+            recorder.change(person, completed_nik, ["nik", "sex"], held.changed_persons)
             held.persons[nik] = person
-            held.changed_persons[id(person)] = person
-            recorder.updated(person, before)
 
         office = row["jabatan"]
         desa: Region = row["desa"]
@@ -538,13 +534,9 @@ class RosterRows:
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
             if new_phone:
-                self._phone(person, row["no_hp"], held, recorder)
+                recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
             if changed:
-                before = snapshot(existing, POSITION_FIELDS)
-                for key, value in changed.items():
-                    setattr(existing, key, value)
-                held.changed_positions[id(existing)] = existing
-                recorder.updated(existing, before)
+                recorder.change(existing, changed, POSITION_FIELDS, held.changed_positions)
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
@@ -570,22 +562,13 @@ class RosterRows:
             held.new_persons.append(person)
             recorder.created(person)
         elif new_phone:
-            self._phone(person, row["no_hp"], held, recorder)
+            recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
+        ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
-            before = snapshot(holder, POSITION_FIELDS)
-            holder.term_end = start - timedelta(days=1)
-            holder.end_reason = Position.EndReason.REPLACED
-            held.changed_positions[id(holder)] = holder
-            recorder.updated(holder, before)
+            recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)
         held.index(position, person)
         held.new_positions.append(position)
         recorder.created(position)
-
-    def _phone(self, person: Person, phone: str, held: Holdings, recorder: Recorder) -> None:
-        before = snapshot(person, ["phone"])
-        person.phone = phone
-        held.changed_persons[id(person)] = person
-        recorder.updated(person, before)
 
     def _position_changes(
         self, position: Position, row: dict[str, Any], acting: str, income: Decimal
