@@ -294,17 +294,13 @@ def _text_encoding(data: bytes) -> str:
     head = data[:1024]
     if len(head) >= 8 and head[1::2].count(0) > len(head) * 0.45 and head[0::2].count(0) < len(head) * 0.05:
         return "utf-16-le"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"  # cp1252 leaves five bytes undefined; latin-1 reads every byte
-    return "cp1252"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            pass
+    return "latin-1"  # cp1252 leaves five bytes undefined; latin-1 reads every byte
 
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -322,20 +318,16 @@ def _sample_records(sample: str, delimiter: str) -> list[list[str]]:
 
 def _choose_delimiter(sample: str, hint: HeaderHint) -> str:
     """The delimiter under which a row reads best as a header, then under which rows agree in width."""
-    best, best_key = ",", None
+    keys = []
     for order, delimiter in enumerate(_DELIMITERS):
-        records = _sample_records(sample, delimiter)
-        widths = [len(r) for r in records if any(c.strip() for c in r)]
-        if not widths:
-            continue
-        modal = max(set(widths), key=widths.count)
-        agreeing = widths.count(modal) if modal > 1 else 0
-        scored = [(0, list(r)) for r in records if any(c.strip() for c in r)]
-        _, score = _best_header(scored, hint)
-        key = (score, agreeing, modal, -order)
-        if best_key is None or key > best_key:
-            best, best_key = delimiter, key
-    return best
+        records = [r for r in _sample_records(sample, delimiter) if any(c.strip() for c in r)]
+        if records:
+            widths = [len(r) for r in records]
+            modal = max(set(widths), key=widths.count)
+            agreeing = widths.count(modal) if modal > 1 else 0
+            _, score = _best_header([(0, r) for r in records], hint)
+            keys.append((score, agreeing, modal, -order, delimiter))
+    return max(keys)[-1] if keys else ","
 
 
 def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: ReadLimits) -> Table:
