@@ -463,14 +463,16 @@ def run_import(
                             summary.errors.append(RowError(row_number, field_name, message))
                             rejects.append(
                                 RejectedRow(
-                                    row_number=row_number, field=field_name, message=message, data=raw
+                                    batch=batch,
+                                    row_number=row_number,
+                                    field=field_name,
+                                    message=message,
+                                    data=raw,
                                 )
                             )
                 handler.write()
                 if record:
                     record_changes(batch, changes)
-                    for rejected in rejects:
-                        rejected.batch = batch
                     RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
                 else:
                     kept_rejects.extend(rejects)
@@ -486,8 +488,6 @@ def run_import(
         if batch is not None:
             with transaction.atomic():
                 batch.rejected_rows.all().delete()
-                for rejected in kept_rejects:
-                    rejected.batch = batch
                 RejectedRow.objects.bulk_create(kept_rejects, batch_size=WRITE_BATCH)
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
