@@ -1,6 +1,6 @@
-"""One import through the service, with its pace every 100,000 rows and the CPU time of its two processes
-(the deciding one and the reader process, as `os.times()` counts a reaped child): the CPU times move less
-than the wall time on a shared machine.
+"""One import through the service, with its pace every 100,000 rows and its CPU time (and that of any
+child process, as `os.times()` counts a reaped child: commits before issue 22 read large files in a second
+process): the CPU times move less than the wall time on a shared machine.
 
     LINDUNGDESA_VAR_DIR=$(mktemp -d) sh -c '.venv/bin/lindungdesa migrate -v0 &&
         .venv/bin/lindungdesa load-regions --all > /dev/null &&
@@ -54,7 +54,7 @@ def main() -> None:
     counts = f"{summary.created:,} new, {summary.rejected:,} rejected"
     print(f"{summary.total_rows:,} rows ({counts}) in {wall:.1f} s")
     reader = t.children_user + t.children_system
-    print(f"CPU: deciding process {t.user + t.system:.1f} s, reader process {reader:.1f} s")
+    print(f"CPU: importing process {t.user + t.system:.1f} s, child processes {reader:.1f} s")
 
 
 if __name__ == "__main__":

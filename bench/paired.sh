@@ -1,7 +1,7 @@
 #!/bin/sh
 # Two commits' imports timed in turn (A B A B ...), each on a new copy of a database with the regions
 # loaded (each commit's own migrations). On a machine whose speed moves from one quarter of an hour to
-# the next, only runs side by side can be compared. SQLite only.
+# the next, only runs side by side can be compared. SQLite only (PostgreSQL: bench/paired_pg.sh).
 #
 #   bench/paired.sh A_COMMIT B_COMMIT [roster|bpjs] [FILE] [ROUNDS]
 #   bench/paired.sh ebe0c31 HEAD roster bench/data/roster.csv 2

@@ -1,14 +1,7 @@
 """BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
-# Objects' keys are read as `.id`, not `.pk`: the property costs about half a µs, and the holdings read a key
-# several times for every row.
-
-# Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
-from __future__ import annotations
-
-import itertools
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -20,7 +13,6 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.boundary import (
     Reach,
@@ -34,19 +26,19 @@ from lindungdesa.officials.boundary import (
 from lindungdesa.officials.models import Person
 
 from .engine import (
+    Cells,
+    FieldCheck,
     Memo,
+    NewRow,
     Reading,
     Recorder,
-    cell_key,
-    clean_fields,
-    fetch_objects,
-    fetch_values,
+    blank,
+    fetch_in,
     insert,
-    plainly_valid,
-    skipped_message,
     snapshot,
     update,
 )
+from .summary import RowRejected
 
 ENROLMENT_FIELDS = [
     "person",
@@ -68,104 +60,64 @@ _name = partial(v.parse_text, max_length=150)
 _UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
 
 
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 class Participants:
-    """What one chunk's rows may touch: enrolments by KPJ and by NIK + membership date, and roster people
-    by NIK. Kept up to date row by row: a row finds what an earlier row made or changed, and, of several
-    that fit, the first made (as a look-up ordered by id would)."""
+    """What one chunk's rows may touch, as the database holds it (every chunk before is written):
+    enrolments by KPJ and by NIK + membership date, and roster people by NIK. Kept up to date row by row:
+    a row finds what an earlier row made or changed, and, of several that fit, the first made (as a
+    look-up ordered by id would)."""
 
-    def __init__(self, kpjs: set[str], niks: set[str], previous: Participants | None = None) -> None:
-        # What the chunk before holds of these keys is taken over as it is: its changes may not be in the
-        # database yet. Any enrolment it holds replaces the database's copy.
-        carried_kpjs = kpjs & previous.kpjs if previous is not None else set()
-        carried_niks = niks & previous.niks if previous is not None else set()
-        known: dict[int, Enrolment] = {}
-        taken_over: list[Enrolment] = []
-        if previous is not None:
-            known = {e.id: e for e in previous._held() if e.id is not None}
-            taken_over = [e for kpj in carried_kpjs for e in previous.by_kpj.get(kpj, ())]
-            taken_over += [
-                e for (nik, _), held in previous.by_start.items() if nik in carried_niks for e in held
-            ]
-        self.kpjs, self.niks = kpjs, niks  # whose enrolments are all held here
-        found: dict[int, Enrolment] = {}
-        for enrolment in fetch_objects(Enrolment, "kpj", kpjs - carried_kpjs):
-            found[enrolment.id] = known.get(enrolment.id, enrolment)
-        for enrolment in fetch_objects(Enrolment, "nik", niks - carried_niks):
-            found.setdefault(enrolment.id, known.get(enrolment.id, enrolment))
-        made: set[int] = set()  # new enrolments of the chunk before, by id()
-        for enrolment in taken_over:
-            if enrolment.id is None:
-                made.add(id(enrolment))
-            else:
-                found[enrolment.id] = enrolment
+    def __init__(self, kpjs: set[str], niks: set[str]) -> None:
+        found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
+        for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
+            found.setdefault(enrolment.id, enrolment)
+        self.person_ids: dict[str, int] = dict(
+            fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
+        )
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
-        self._order: dict[int, tuple[int, int]] = {}  # id() -> (saved ? 0 : 1, key or creation number)
-        self._made = previous._made if previous is not None else itertools.count()  # creation numbers
-        for enrolment in sorted(found.values(), key=lambda e: e.id):
-            self._order[id(enrolment)] = (0, enrolment.id)
-            self.index(enrolment)
-        for enrolment in previous.new if made else ():  # in the order they were made
-            if id(enrolment) in made:
-                self._order[id(enrolment)] = previous._order[id(enrolment)]
-                self.index(enrolment)
-        self.person_ids: dict[str, int] = dict(fetch_values(Person, ["nik", "id"], "nik", niks))
-        self.new: list[Enrolment] = []
+        self._order: dict[int, int] = {}  # id() -> place: held by key, then made in turn
+        self.new: list[Enrolment | NewRow] = []  # NewRow: decided by columns (`BpjsRows._decide_by_columns`)
         self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
+        for enrolment in sorted(found.values(), key=lambda e: e.id):
+            self.add(enrolment, new=False)
 
-    def _held(self) -> Iterator[Enrolment]:
+    def held(self) -> Iterator[Enrolment]:
         """Every enrolment held, some more than once."""
-        for held in self.by_kpj.values():
-            yield from held
-        for held in self.by_start.values():
-            yield from held
+        for filed in (*self.by_kpj.values(), *self.by_start.values()):
+            yield from filed
 
     def index(self, enrolment: Enrolment) -> None:
         """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
+        filed_under = [self.by_start[(enrolment.nik, enrolment.start_date)]]
         if enrolment.kpj:
-            self._file(self.by_kpj[enrolment.kpj], enrolment)
-        self._file(self.by_start[(enrolment.nik, enrolment.start_date)], enrolment)
-
-    def _file(self, filed: list[Enrolment], enrolment: Enrolment) -> None:
-        if any(e is enrolment for e in filed):
-            return
-        filed.append(enrolment)
-        filed.sort(key=lambda e: self._order[id(e)])
+            filed_under.append(self.by_kpj[enrolment.kpj])
+        for filed in filed_under:
+            if all(e is not enrolment for e in filed):
+                filed.append(enrolment)
+                filed.sort(key=lambda e: self._order[id(e)])
 
     def existing(self, kpj: str, nik: str, start: date) -> Enrolment | None:
-        if kpj:
-            for enrolment in self.by_kpj.get(kpj, ()):
-                if enrolment.kpj == kpj:
-                    return enrolment
+        for enrolment in self.by_kpj.get(kpj, ()) if kpj else ():
+            if enrolment.kpj == kpj:
+                return enrolment
         for enrolment in self.by_start.get((nik, start), ()):
             if enrolment.nik == nik and enrolment.start_date == start:
                 return enrolment
         return None
 
-    def add(self, enrolment: Enrolment) -> None:
-        self._order[id(enrolment)] = (1, next(self._made))
-        self.new.append(enrolment)
-        # Filed last under its keys: a new enrolment comes after every one held or made before it.
-        if enrolment.kpj:
-            self.by_kpj[enrolment.kpj].append(enrolment)
-        self.by_start[(enrolment.nik, enrolment.start_date)].append(enrolment)
+    def add(self, enrolment: Enrolment, new: bool = True) -> None:
+        """A held enrolment (in id order), or a new one: filed after every one held or made before it."""
+        self._order[id(enrolment)] = len(self._order)
+        if new:
+            self.new.append(enrolment)
+        self.index(enrolment)
 
-    def take_writes(self) -> Callable[[], None]:
-        """What the rows decided so far, to be written later; nothing is left to write."""
-        writes = partial(_write, self.new, self.changed)
-        self.new, self.changed = [], {}
-        return writes
-
-
-def _write(new: list[Enrolment], changed: dict[int, Enrolment]) -> None:
-    insert(Enrolment, new)
-    # What was made and then changed by the same chunk is inserted as it is now, not updated.
-    update(Enrolment, [e for e in changed.values() if e.id is not None], ENROLMENT_FIELDS)
+    def write(self) -> None:
+        # What was made and then changed by the same chunk is inserted as it is now, not updated.
+        changed = [e for e in self.changed.values() if e.id is not None]
+        insert(Enrolment, self.new)
+        update(Enrolment, changed, ENROLMENT_FIELDS)
 
 
 class BpjsRows:
@@ -180,63 +132,23 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
+        self._by_columns: dict[int, NewRow] = {}
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, Reach] = {}
-        self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
+        self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
             "as_of": self._first_day,
             "batch_id": batch_id,
-            "source": Enrolment.Source.IMPORT,
+            "source": Enrolment.Source.IMPORT.value,  # plain text: a dict of such values is no GC object
         }
 
     def required(self) -> set[str]:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
     def read(self, values: dict[str, Any]) -> Reading:
-        problems: list[tuple[str, str]] = []
-        warnings: list[tuple[str, str]] = []
-        out: dict[str, Any] = {}
-        memo = self._memo
-        columns = memo.columns
-
-        def take(
-            name: str,
-            parser: Callable[[Any], Any],
-            *,
-            optional: bool = False,
-            cached: bool = True,
-            soft: bool = False,
-        ) -> None:
-            """`soft`: a value the record can do without (docs/imports.md, "What is refused and what is
-            warned"): unreadable, it is left out with a warning instead of refusing the row."""
-            cell = values.get(name)
-            if _blank(cell):
-                out[name] = None
-                if not optional:
-                    problems.append((name, "Wajib diisi."))
-                return
-            if cached:  # columns that repeat few values are parsed once per value; NIK, names, KPJ not
-                seen = columns[name]
-                key = cell if type(cell) is str else cell_key(cell, ())
-                ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, ())
-                if ok:
-                    out[name] = result
-                elif soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(result)))
-                else:
-                    problems.append((name, result))
-                return
-            try:
-                out[name] = parser(cell)
-            except v.CellError as exc:
-                if soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(str(exc))))
-                else:
-                    problems.append((name, str(exc)))
-
+        cells = Cells(values, self._memo)
+        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
         take("nik", v.parse_nik_cell, cached=False)
         take("nama", _name, cached=False)
         take("kpj", v.parse_kpj, optional=True, cached=False)
@@ -273,11 +185,7 @@ class BpjsRows:
         key = self._duplicate_key(values, out)
         if problems:
             return Reading(None, problems, key, warnings)
-        wanted = self._wanted(out)
-        # The field checks of a new enrolment of this row, done here: `read` may run in the reader process
-        # (the two processes then share the work), and `apply` checks again only what is not plainly valid.
-        plain = plainly_valid(self._new(wanted, None), exclude=_UNCHECKED)
-        return Reading({"wanted": wanted, "plain": plain}, problems, key, warnings)
+        return Reading(self._wanted(out), (), key, tuple(warnings))
 
     def _wanted(self, out: dict[str, Any]) -> dict[str, Any]:
         """The enrolment's values as the row gives them: what a newer extract may change (and `person`,
@@ -300,57 +208,75 @@ class BpjsRows:
         values = self._made_by_import.copy()
         values["person_id"] = person_id
         values.update(wanted)
-        return build_from(Enrolment, values)
+        return Enrolment(**values)
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
-        if not _blank(values.get("kpj")):
+        if not blank(values.get("kpj")):
             return ("kpj", out["kpj"]) if out.get("kpj") else None
         if out.get("nik") is None or out.get("tanggal_kepesertaan") is None:
             return None
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
-    def warm(self) -> None:
-        pass  # reading an extract's row looks nothing up
-
-    def pack(self, row: dict[str, Any]) -> dict[str, Any]:
-        return row
-
-    def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
-        return row
-
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        wanted = [row["wanted"] for row in rows]
-        previous = self._held
-        self._held = Participants(
-            {w["kpj"] for w in wanted if w["kpj"]}, {w["nik"] for w in wanted}, previous
-        )
+        self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
             people = set(self._held.person_ids.values())
-            people.update(e.person_id for e in self._held._held() if e.person_id is not None)
+            people.update(e.person_id for e in self._held.held() if e.person_id is not None)
             self._reach = people_reach(self.scope_code, people)
-        if previous is not None:
-            self._unwritten.append(previous.take_writes())
+        self._by_columns = self._decide_by_columns(rows)
+
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, NewRow]:
+        """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
+        one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
+        date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
+        checks, made here column by column (`FieldCheck.refused`). Every other row, and one these checks
+        refuse (for its messages), is decided row by row."""
+        held = self._held
+        assert held is not None
+        starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
+        kpjs = Counter(wanted["kpj"] for wanted in rows)
+        chosen = []
+        for wanted in rows:
+            kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
+            if (
+                starts[(nik, start)] > 1
+                or (kpj and kpjs[kpj] > 1)
+                or held.existing(kpj, nik, start) is not None
+            ):
+                continue
+            if self.scope_code:
+                try:
+                    self._check_boundary(wanted, None, held)
+                except (ValidationError, RowRejected):
+                    continue
+            values = {**self._made_by_import, "person_id": held.person_ids.get(nik), **wanted}
+            chosen.append((wanted, values))
+        refused = self._check.refused([values for _row, values in chosen])
+        return {
+            id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused
+        }
 
     def write(self) -> None:
         if self._held is not None:
-            self._unwritten.append(self._held.take_writes())
-        for writes in self._unwritten:
-            writes()
-        self._unwritten = []
+            self._held.write()
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        wanted: dict[str, Any] = row["wanted"]
+        made = self._by_columns.get(id(row))
+        if made is not None:  # decided with the chunk (`_decide_by_columns`)
+            held.new.append(made)
+            recorder.created(made)
+            return
+        wanted = row
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
             self._check_boundary(wanted, existing, held)
         as_of_day: date = self._first_day
         if existing is None:
             enrolment = self._new(wanted, held.person_ids.get(wanted["nik"]))
-            if not row["plain"]:
-                clean_fields(enrolment, exclude=_UNCHECKED)  # Django's verdict and messages
+            self._check(enrolment)
             held.add(enrolment)
             recorder.created(enrolment)
             return
@@ -368,7 +294,7 @@ class BpjsRows:
         for key, value in changed.items():
             setattr(existing, key, value)
         try:
-            clean_fields(existing, exclude=_UNCHECKED)
+            self._check(existing)
         except ValidationError:
             for key, value in kept.items():  # a rejected row leaves no trace
                 setattr(existing, key, value)

@@ -1,44 +1,46 @@
 """What every import shares: read the file, match headers, take the rows chunk by chunk, keep the rejects.
 
-A row handler (roster.py, bpjs.py) reads each row's cells with the pure cell parsers, fetches in a few
-queries what a chunk of rows needs, decides every row in memory in file order (a later row sees what an
-earlier one did, in this chunk through the handler's in-memory indexes and in later chunks through the
-database), then writes the chunk in bulk. This module makes the whole file one transaction, the dry run
-exact (the same writes, rolled back), and the batch undoable (every write is recorded as a BatchChange).
+One roster row, from upload to database:
+ 1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
+ 2. `prepare`: `lib.tabular.read_table` reads the bytes (csv, python-calamine or for a large XLSX
+    openpyxl's streaming parser, OpenSID's HTML) into a Table; `lib.headers.match_headers` says which
+    column is which field.
+ 3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
+ 4. `RosterRows.read` parses the row's cells with `lib.values` (repeating cells once per value: `Memo`).
+ 5. `RosterRows.prefetch` fetches with a few queries (`fetch_in`: the chunk's values as one parameter)
+    what its rows name (their people, those people's positions, their desa's one-holder seats), then
+    decides by columns the rows of new people in free seats: each field's distinct values checked once
+    (`FieldCheck.refused`, Django's own field checks), the office rules once for each distinct term;
+    each such row becomes two `NewRow`s.
+ 6. `RosterRows.apply` takes the row's `NewRow`s, or (any other row) decides it alone in memory by
+    `officials.rules` and `FieldCheck`; a `Recorder` notes what it creates and changes (with the before).
+ 7. `RosterRows.write`: new people and positions by `insert` in file order (COPY, or INSERT ...
+    RETURNING), the rest by `bulk_update`.
+ 8. `record_changes` writes the undo log (BatchChange) and the rejected rows, also with `bulk_create`.
+ 9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
+10. The transaction commits: the file is in, or (on any error) nothing of it is.
 """
 
 import datetime
 import functools
-import gc
 import hashlib
-import io
-import operator
-import os
-import pickle
-import signal
-import sqlite3
-import sys
-import threading
-import traceback
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import connection, models, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Lookup, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.opensid import without_signature_block
-from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, read_table
+from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError
 
 from .models import BatchChange, ImportBatch, RejectedRow
@@ -50,17 +52,8 @@ Problem = tuple[str, str]  # (import column, Indonesian message)
 # Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
 # enough that a chunk's objects stay a few megabytes.
 CHUNK_ROWS = 2000
-# A file of at least this many rows is read (its cells parsed) in a second process while this one decides
-# and writes the rows: reading is about a quarter of an import's time, and the machine has a second core.
-# Below it, forking costs more than it saves. None: never (also where there is no fork).
-READER_PROCESS_ROWS: int | None = 20_000
-# Seconds between two switches of the interpreter's lock from thread to thread while an import may use its
-# writer thread (Python's own default: 5 ms); measured in docs/benchmarks.md, "Figures from the code".
-WRITER_SWITCH_INTERVAL = 0.0005
-# Rows between two collections of the young objects (see _young_collections_only): each walks every object
-# made since the last one that is still alive, so collecting after every chunk cost a measurable share of
-# each row (docs/benchmarks.md, "Figures from the code").
-COLLECT_ROWS = 100_000
+IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
+WRITE_BATCH = 500  # objects per bulk statement
 
 
 class Outcome:
@@ -69,12 +62,9 @@ class Outcome:
     UNCHANGED = "unchanged"
 
 
-_CREATE = BatchChange.Action.CREATE  # twice a roster row: looking an enum member up by name costs time
-
-
 class Recorder:
     """What one row wrote, for undo and for the counts. Objects may get their primary key only when the
-    chunk is written, so the BatchChange rows are made then (`change_rows`)."""
+    chunk is written, so the BatchChange rows are made then (`record_changes`)."""
 
     __slots__ = ("changes", "outcome", "warnings")
 
@@ -85,24 +75,49 @@ class Recorder:
         self.warnings: list[Problem] = []
 
     def created(self, obj: models.Model) -> None:
-        self.changes.append((obj, _CREATE, {}))
+        self.changes.append((obj, BatchChange.Action.CREATE, {}))
         self.outcome = Outcome.CREATED
 
+    def change(self, obj: models.Model, values: dict[str, Any], fields: list[str], changed: dict) -> None:
+        """Set `values` on `obj` and note it changed, with `fields` as they were for undo; `changed`: the
+        chunk's changed objects of its model, by `id()` (a new object has no key yet)."""
+        before = snapshot(obj, fields)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        changed[id(obj)] = obj
+        self.updated(obj, before)
+
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
-        self.changes.append((obj, BatchChange.Action.UPDATE, _json_safe(before)))
+        self.changes.append((obj, BatchChange.Action.UPDATE, before))
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
 
 
+class NewRow:
+    """A new row a chunk writes from its values, without a model object: what a row of new data becomes
+    when it needs no object to be decided (`RosterRows.prefetch`). `pk` once written; `_meta` as a
+    model object's, for the undo log."""
+
+    __slots__ = ("model", "pk", "values")
+
+    def __init__(self, model: type[models.Model], values: dict[str, Any]) -> None:
+        self.model, self.values, self.pk = model, values, None
+
+    @property
+    def _meta(self) -> Any:
+        return self.model._meta
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The fields' values as undo restores them (a relation by its key), in the model's field order, as
-    the database gives them back (an amount made earlier in the chunk has not been there yet)."""
+    """The fields' values as undo restores them, as JSON (a relation by its key, dates and amounts as
+    text), in the model's field order, as the database gives them back (an amount made earlier in the
+    chunk has not been there yet)."""
     values = {}
     for f in _in_model_order(type(obj), tuple(fields)):
         value = getattr(obj, f.attname)
         if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
             value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
-        values[f.name] = value
+        values[f.name] = str(value) if isinstance(value, datetime.date | Decimal) else value
     return values
 
 
@@ -111,37 +126,16 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
     return [f for f in model._meta.concrete_fields if f.name in names]
 
 
-def _json_safe(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, datetime.date | Decimal):
-            out[key] = str(value)
-        elif isinstance(value, models.Model):
-            out[key] = value.pk
-        else:
-            out[key] = value
-    return out
-
-
-def cell_text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.datetime | datetime.date):
-        return cell.isoformat()
-    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
-        return str(int(cell))
-    return str(cell)
-
-
-@dataclass(slots=True)
-class Reading:
+class Reading(NamedTuple):
     """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
-    one file the same row (None when it cannot be told), and warnings that do not reject it."""
+    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, and a
+    good row's empty lists given as (): what a chunk's rows hold for the chunk is then no object that
+    Python's cyclic garbage collector must walk again and again (docs/benchmarks.md, "Issue 22")."""
 
     row: dict[str, Any] | None
-    problems: list[Problem]
+    problems: Sequence[Problem]
     key: tuple | None = None
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: Sequence[Problem] = ()
 
 
 class RowHandler(Protocol):
@@ -156,23 +150,8 @@ class RowHandler(Protocol):
         """Parse one row's cells (no database, beyond cached look-ups of regions)."""
         ...
 
-    def warm(self) -> None:
-        """Load everything `read` looks up in the database, so that it needs the database no more: it may
-        then run in a process of its own."""
-        ...
-
-    def pack(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A read row made cheap to send to another process (model instances replaced by their keys)."""
-        ...
-
-    def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The row `pack` made, with its model instances back (from what `warm` loaded)."""
-        ...
-
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        """Fetch what the next chunk's rows need, and start its in-memory indexes. It comes before the
-        previous chunk's `write`: what that chunk holds of the rows' keys is taken over as it is now, and
-        any object it holds replaces the database's copy."""
+        """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes."""
         ...
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
@@ -181,7 +160,7 @@ class RowHandler(Protocol):
         ...
 
     def write(self) -> None:
-        """Write what every chunk so far decided, giving new objects their primary keys."""
+        """Write what the chunk decided, giving new objects their primary keys."""
         ...
 
 
@@ -222,46 +201,81 @@ def problems_of(exc: ValidationError) -> list[Problem]:
 
 
 class Memo:
-    """Pure cell parsers, remembered for one import: most columns repeat a few values (dates, offices,
-    amounts, desa codes) thousands of times. A parser's CellError is remembered as its message. Results
-    are shared between rows: never change one."""
+    """Pure cell parsers, remembered for one import, column by column: most columns repeat a few values
+    (dates, offices, amounts, desa codes) thousands of times. A parser's CellError is remembered as its
+    message. Results are shared between rows: never change one."""
 
-    LIMIT = 500_000  # entries; beyond this the memory is cleared rather than grown
-    COLUMN_LIMIT = 100_000  # the same, for each column's own results
+    LIMIT = 100_000  # values a column remembers; beyond this it starts again
 
     def __init__(self) -> None:
-        self._seen: dict[tuple, tuple[bool, Any]] = {}
-        # Each column's own results as (parsed, value or message), by `cell_key`: the row readers look
-        # them up themselves, which costs a third of a call. A column is always read by one parser.
-        self.columns: defaultdict[str, dict[Any, tuple[bool, Any]]] = defaultdict(dict)
+        self.columns: dict[str, dict[Any, tuple[bool, Any]]] = {}
 
-    def parse(
-        self,
-        seen: dict[Any, tuple[bool, Any]],
-        key: Any,
-        parser: Callable[..., Any],
-        cell: Cell,
-        args: tuple,
-        limit: int | None = None,
-    ) -> tuple[bool, Any]:
-        """A result not yet in `seen` (a column's, or `_seen`): parsed, and remembered there; `seen` is
-        cleared first when it holds `limit` entries (a column's: COLUMN_LIMIT)."""
-        try:
-            result: tuple[bool, Any] = (True, parser(cell, *args))
-        except CellError as exc:
-            result = (False, str(exc))
-        if len(seen) >= (self.COLUMN_LIMIT if limit is None else limit):
-            seen.clear()
-        seen[key] = result
+    def parse(self, column: str, parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
+        """(True, value) or (False, message) of `parser(cell, *args)`."""
+        seen = self.columns.setdefault(column, {})
+        key = cell_key(cell, args)
+        result = seen.get(key)
+        if result is None:
+            result = _parsed(parser, cell, args)
+            if len(seen) >= self.LIMIT:
+                seen.clear()
+            seen[key] = result
         return result
 
     def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
-        # The type is part of the key: 1, 1.0 and True are equal as keys but parse differently.
-        key = (parser, type(cell), cell, args)
-        ok, result = self._seen.get(key) or self.parse(self._seen, key, parser, cell, args, self.LIMIT)
+        ok, result = self.parse(getattr(parser, "__name__", repr(parser)), parser, cell, *args)
         if ok:
             return result
         raise CellError(result)
+
+
+class Cells:
+    """One row's cells as they are read: the values parsed (`out`), the problems that refuse the row and
+    the warnings that do not."""
+
+    def __init__(self, values: dict[str, Cell], memo: Memo) -> None:
+        self.values, self.memo = values, memo
+        self.out: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def take(
+        self,
+        name: str,
+        parser: Callable[..., Any],
+        *args: Any,
+        optional: bool = False,
+        cached: bool = True,
+        soft: bool = False,
+    ) -> None:
+        """`out[name]`, parsed (None when blank). `cached`: a column of few values, each parsed once (not
+        NIK, names, phones). `soft`: a value the record can do without (docs/imports.md, "What is refused
+        and what is warned"): unreadable, it is left out with a warning instead of refusing the row."""
+        cell = self.values.get(name)
+        self.out[name] = None
+        if cell is None or (type(cell) is str and not cell.strip()):
+            if not optional:
+                self.problems.append((name, "Wajib diisi."))
+            return
+        ok, result = self.memo.parse(name, parser, cell, *args) if cached else _parsed(parser, cell, args)
+        if ok:
+            self.out[name] = result
+        elif soft:
+            self.warnings.append((name, skipped_message(result)))
+        else:
+            self.problems.append((name, result))
+
+
+def _parsed(parser: Callable[..., Any], cell: Cell, args: tuple) -> tuple[bool, Any]:
+    """(True, value) or (False, message) of `parser(cell, *args)`."""
+    try:
+        return True, parser(cell, *args)
+    except CellError as exc:
+        return False, str(exc)
+
+
+def blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def cell_key(cell: Cell, args: tuple) -> Any:
@@ -269,6 +283,81 @@ def cell_key(cell: Cell, args: tuple) -> Any:
     1.0 and True are equal keys that parse differently; with the parser's other arguments, if any."""
     key = cell if type(cell) is str else (type(cell), cell)
     return (key, args) if args else key
+
+
+class FieldCheck:
+    """`obj.clean_fields(exclude=…)`, Django's own field checks, with each field's verdict on a value
+    remembered for one import (a chunk's dates, offices and amounts repeat). A value not yet seen to pass
+    goes to Django; a failure gets Django's own messages. (Uniqueness and constraints are left to the
+    callers, who check them against what they hold.)"""
+
+    LIMIT = 100_000  # values a field remembers; beyond this it starts again
+
+    def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
+        self.exclude = list(exclude)
+        fields = [f for f in model._meta.fields if f.name not in self.exclude and not f.generated]
+        # Each field with the values it has passed.
+        self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
+
+    def passes(self, obj: models.Model) -> bool:
+        return all(self._passes(f, passed, getattr(obj, f.attname), None, obj) for f, passed in self.fields)
+
+    def __call__(self, obj: models.Model) -> None:
+        if not self.passes(obj):
+            obj.clean_fields(exclude=self.exclude)
+
+    def refused(self, rows: list[dict[str, Any]]) -> set[int]:
+        """Which of these new objects' values (by field name, a field's default where a row has none)
+        `passes` would refuse: each field's distinct values checked once, without an object (no field
+        checked here reads its model instance: relations are set by the import and excluded)."""
+        out: set[int] = set()
+        for f, passed in self.fields:
+            default = f.get_default()
+            column = [row.get(f.name, default) for row in rows]
+            keys = _keys(column)
+            distinct = dict(zip(keys, column, strict=True))
+            bad = {
+                k
+                for k, value in distinct.items()
+                if k not in passed and not self._passes(f, passed, value, k)
+            }
+            if bad:
+                out.update(i for i, key in enumerate(keys) if key in bad)
+        return out
+
+    def _passes(self, f: models.Field, passed: set, value: Any, key: Any = None, obj: Any = None) -> bool:
+        if key is None:
+            key = _value_key(value)
+        if key in passed:
+            return True
+        if not (f.blank and value in f.empty_values):
+            try:
+                if f.clean(value, obj) != value:
+                    return False  # Django would change it: let clean_fields do so
+            except ValidationError:
+                return False
+        if len(passed) >= self.LIMIT:
+            passed.clear()
+        passed.add(key)
+        return True
+
+
+def _value_key(value: Any) -> Any:
+    """A value's key among others of its column: text, None, dates, times and integers as themselves (no
+    two of these kinds are equal); other values with their type, because equal values may differ to a field
+    (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
+    kind = type(value)
+    if kind in _OWN_KEYS:
+        return value
+    return (kind, value.as_tuple() if kind is Decimal else value)
+
+
+def _keys(values: list[Any]) -> list[Any]:
+    """Each value's `_value_key`: the values themselves when each is its own key."""
+    return values if set(map(type, values)) <= _OWN_KEYS else list(map(_value_key, values))
+
+
+_OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
 
 
 class _DryRun(Exception):
@@ -295,15 +384,6 @@ class Prepared:
             (headers[i] or f"Kolom {i + 1}"): cell_text(c) for i, c in enumerate(cells) if i < len(headers)
         }
 
-    def chunks(self, size: int) -> Iterator[list[tuple[int, list[Cell]]]]:
-        rows = self.table.rows
-        for start in range(0, len(rows), size):
-            yield rows[start : start + size]
-
-    def starts(self, size: int) -> range:
-        """Where each chunk of `size` rows starts."""
-        return range(0, self.total, size)
-
 
 def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[int, str] | None) -> Prepared:
     """Read the file and map its columns; ImportFailed when that is impossible."""
@@ -313,8 +393,7 @@ def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[in
         raise ImportFailed(str(exc)) from exc
     table = without_signature_block(table)
     match = match_headers(table.headers, handler.fields, overrides=overrides)
-    present = set(match.mapping.values())
-    missing = sorted(handler.required() - present)
+    missing = sorted(handler.required() - set(match.mapping.values()))
     if missing:
         labels = {f.name: f.label for f in handler.fields}
         hint = "Periksa judul kolom, atau pilih kolomnya pada langkah pemetaan."
@@ -350,7 +429,8 @@ def run_import(
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed.
     """
     prepared = prepare(data, file_name, handler, overrides)
-    chunk_rows = chunk_rows or CHUNK_ROWS
+    size = chunk_rows or CHUNK_ROWS
+    rows = prepared.table.rows
     total = prepared.total
     summary = ImportSummary(total_rows=total)
     begin = getattr(handler, "begin", None)  # what the file as a whole tells its rows (RosterRows.begin)
@@ -360,64 +440,46 @@ def run_import(
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run
     seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
-    done = 0
     statistics = _Statistics(handler.looked_up)
-    _column_types.clear()  # read again: a migration since the last import may have changed a column
-    writer = _Writer()
-
     try:
-        with (
-            transaction.atomic(),
-            _postgresql_import_settings(),
-            _young_collections_only(),
-            closing(_read_chunks(handler, prepared, chunk_rows)) as chunks,  # stops a reader process on exit
-            writer,  # waits for the last statements before anything above ends
-        ):
+        with transaction.atomic(), _constraints_per_statement():
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            chunk = next(chunks, None)
-            if chunk is not None:
-                handler.prefetch([r.row for r in chunk[1] if r.row is not None])
-            while chunk is not None:
-                start, readings = chunk
-                with writer.deciding():
-                    changes: list[tuple[models.Model, str, dict[str, Any]]] = []
-                    rejects: list[RejectedRow] = []
-                    numbers = prepared.table.rows.numbers(start, start + len(readings))
-                    for offset, (row_number, reading) in enumerate(zip(numbers, readings, strict=True)):
-                        problems = _take(handler, row_number, reading, seen, summary, changes)
-                        if problems:
-                            summary.rejected += 1
-                            raw = prepared.raw(prepared.table.rows[start + offset][1])
-                            for field_name, message in problems:
-                                summary.errors.append(RowError(row_number, field_name, message))
-                                rejects.append(
-                                    RejectedRow(
-                                        row_number=row_number, field=field_name, message=message, data=raw
-                                    )
+            for start in range(0, total, size):
+                # Each row's cells are made again from the table when needed, not kept for the chunk.
+                numbers = rows.numbers(start, start + size)
+                readings = [
+                    handler.read(prepared.values(rows[i][1])) for i in range(start, start + len(numbers))
+                ]
+                handler.prefetch([r.row for r in readings if r.row is not None])
+                changes: list[tuple[models.Model, str, dict[str, Any]]] = []
+                rejects: list[RejectedRow] = []
+                for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
+                    problems = _take(handler, row_number, reading, seen, summary, changes)
+                    if problems:
+                        summary.rejected += 1
+                        raw = prepared.raw(rows[i][1])
+                        for field_name, message in problems:
+                            summary.errors.append(RowError(row_number, field_name, message))
+                            rejects.append(
+                                RejectedRow(
+                                    batch=batch,
+                                    row_number=row_number,
+                                    field=field_name,
+                                    message=message,
+                                    data=raw,
                                 )
-                writer.wait()  # what the chunk before wrote is in: the database may be used again
-                chunk = next(chunks, None)
-                done += len(readings)
+                            )
+                handler.write()
+                if record:
+                    record_changes(batch, changes)
+                    RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
+                else:
+                    kept_rejects.extend(rejects)
+                done = start + len(numbers)
                 statistics.refresh(done)
                 if progress:
                     progress(done, total)
-                if chunk is not None:
-                    # The next chunk's look-ups come before this chunk's writes, and take over the objects
-                    # those change (see RowHandler.prefetch).
-                    handler.prefetch([r.row for r in chunk[1] if r.row is not None])
-                with writer.writing():
-                    handler.write()
-                    if record:
-                        record_changes(batch, changes)
-                        for rejected in rejects:
-                            rejected.batch = batch
-                        insert(RejectedRow, rejects)
-                    else:
-                        kept_rejects.extend(rejects)
-                if done % COLLECT_ROWS < len(readings):
-                    gc.collect(1)
-            writer.wait()
             if dry_run:
                 raise _DryRun
             if batch is not None:
@@ -426,277 +488,10 @@ def run_import(
         if batch is not None:
             with transaction.atomic():
                 batch.rejected_rows.all().delete()
-                for rejected in kept_rejects:
-                    rejected.batch = batch
-                insert(RejectedRow, kept_rejects)
+                RejectedRow.objects.bulk_create(kept_rejects, batch_size=WRITE_BATCH)
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
     return summary
-
-
-def _read_chunks(
-    handler: RowHandler, prepared: Prepared, chunk_rows: int
-) -> Iterator[tuple[int, list[Reading]]]:
-    """The file's chunks as (index of the first row, the rows read), in file order: read in this process,
-    or for a large file in a second one working a chunk or two ahead (the same readings either way; this
-    process then never builds the cells of a row, unless it rejects the row)."""
-    threshold = READER_PROCESS_ROWS
-    if threshold is None or prepared.total < threshold or not hasattr(os, "fork"):
-        for start, chunk in zip(prepared.starts(chunk_rows), prepared.chunks(chunk_rows), strict=True):
-            yield start, [handler.read(prepared.values(cells)) for _, cells in chunk]
-        return
-    handler.warm()
-    with _ReaderProcess(handler, prepared, chunk_rows) as reader:
-        for start in prepared.starts(chunk_rows):
-            yield start, reader.next_chunk()
-
-
-class ReaderFailed(RuntimeError):
-    """The reader process stopped before it had read the whole file."""
-
-
-class _ReaderProcess:
-    """A forked child that reads the chunks (pure cell parsing: `warm` has loaded what it looks up) and
-    sends their readings, pickled, through a pipe. The pipe's small buffer keeps it at most a chunk or two
-    ahead. It never touches the database: the connection it inherits belongs to this process, so any query
-    in it raises instead. It ends by `os._exit`, running none of this process's clean-up."""
-
-    def __init__(self, handler: RowHandler, prepared: Prepared, chunk_rows: int) -> None:
-        self.handler = handler
-        self.prepared = prepared
-        self.chunk_rows = chunk_rows
-        self.pid = 0
-        self.source: Any = None
-
-    def __enter__(self) -> "_ReaderProcess":
-        sys.stdout.flush()
-        sys.stderr.flush()
-        read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child
-            os.close(read_end)
-            self._child(write_end)  # never returns
-        os.close(write_end)
-        self.source = os.fdopen(read_end, "rb", buffering=1 << 20)
-        return self
-
-    def _child(self, write_end: int) -> None:
-        status = 1
-        sink = os.fdopen(write_end, "wb", buffering=1 << 20)
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            handler, prepared = self.handler, self.prepared
-            orders: dict[tuple[str, ...], tuple[str, ...]] = {}
-            with connection.execute_wrapper(_no_queries):
-                for chunk in prepared.chunks(self.chunk_rows):
-                    packed = []
-                    for _, cells in chunk:
-                        r = handler.read(prepared.values(cells))
-                        if r.row is None:
-                            packed.append((None, None, r.problems, r.key, r.warnings or None))
-                            continue
-                        row = handler.pack(r.row)
-                        # The keys once per chunk (the same tuple object: pickle sends it once), the
-                        # values row by row.
-                        keys = tuple(row)
-                        keys = orders.setdefault(keys, keys)
-                        packed.append(
-                            (keys, tuple(row.values()), r.problems or None, r.key, r.warnings or None)
-                        )
-                    pickle.dump(("chunk", packed), sink, protocol=pickle.HIGHEST_PROTOCOL)
-                    sink.flush()  # the chunk is whole in the pipe: the parent may take it now
-            pickle.dump(("end", None), sink, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        except BaseException:
-            try:
-                # Where it failed and the exception's type, not its message: that may quote a cell (a NIK,
-                # a name), and this text is logged.
-                kind, _, trace = sys.exc_info()
-                where = "".join(traceback.format_tb(trace))
-                pickle.dump(("error", f"{where}{kind.__name__ if kind else 'Error'}"), sink)
-            except BaseException:
-                pass
-        finally:
-            try:
-                sink.flush()
-            except BaseException:
-                pass
-            os._exit(status)
-
-    def next_chunk(self) -> list[Reading]:
-        try:
-            what, payload = pickle.load(self.source)
-        except EOFError:
-            raise ReaderFailed("Proses pembaca berkas berhenti sebelum selesai.") from None
-        if what == "error":
-            raise ReaderFailed(f"Proses pembaca berkas gagal:\n{payload}")
-        if what != "chunk":
-            raise ReaderFailed("Proses pembaca berkas mengirim lebih sedikit baris daripada isi berkas.")
-        unpack = self.handler.unpack
-        return [
-            Reading(
-                None if keys is None else unpack(dict(zip(keys, values, strict=True))),
-                problems or [],
-                key,
-                warnings or [],
-            )
-            for keys, values, problems, key, warnings in payload
-        ]
-
-    def __exit__(self, *exc_info: Any) -> None:
-        if self.source is not None:
-            self.source.close()
-        if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self.pid, 0)
-
-
-def _no_queries(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
-    raise RuntimeError("The reader process of an import must not query the database.")
-
-
-_deferred = threading.local()  # .statements: where insert_rows and update_rows put what they would run
-
-
-class _Writer:
-    """On PostgreSQL, a chunk's statements (its COPYs and UPDATEs, all values made ready here, new keys
-    drawn here) run in a thread of their own, while this one decides the next chunk: the server's work on
-    them no longer waits for this process, nor this process for it. The thread uses this connection in the
-    import's transaction; this process does not query while it runs (`deciding` makes sure) and waits for
-    it (`wait`) before the next look-up. Elsewhere, or while queries are being logged or wrapped, the
-    statements run at once, as they are made."""
-
-    def __init__(self) -> None:
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
-        self.interval = sys.getswitchinterval()
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Collect the statements made inside, then start the thread that runs them."""
-        if connection.vendor != "postgresql" or connection.execute_wrappers or connection.queries_logged:
-            yield
-            return
-        statements: list[tuple[str, str, Any]] = []
-        _deferred.statements = statements
-        try:
-            yield
-        finally:
-            del _deferred.statements
-        if statements:
-            self.thread = threading.Thread(
-                target=self._run, args=(connection.connection, statements), name="import-writer", daemon=True
-            )
-            self.thread.start()
-
-    def _run(self, raw: Any, statements: list[tuple[str, str, Any]]) -> None:
-        try:
-            with raw.cursor() as cursor:
-                for kind, sql, data in statements:
-                    if kind == "copy":
-                        with cursor.copy(sql) as copy:
-                            copy.write(data)  # the driver sends it with the interpreter's lock released
-                    else:
-                        cursor.executemany(sql, data)
-        except BaseException as exc:  # raised again by `wait`, in the import's own thread
-            self.error = exc
-
-    @contextmanager
-    def deciding(self) -> Iterator[None]:
-        """While the thread runs, a query here would come between its statements: refused."""
-        if self.thread is None:
-            yield
-            return
-        with connection.execute_wrapper(_no_queries_while_writing):
-            yield
-
-    def wait(self) -> None:
-        """Wait for the statements; their error, if any, is raised here, as Django's."""
-        if self.thread is None:
-            return
-        self.thread.join()
-        self.thread = None
-        error, self.error = self.error, None
-        if error is not None:
-            with connection.wrap_database_errors:
-                raise error
-
-    def __enter__(self) -> "_Writer":
-        # The writer thread needs the interpreter's lock for a moment at each step of its statements (a
-        # COPY is sent in pieces, each waited for), and this thread, busy deciding rows, gives it up only
-        # every switch interval: a chunk's statements waited for it about as long as they ran.
-        self.interval = sys.getswitchinterval()
-        if connection.vendor == "postgresql":
-            sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
-        return self
-
-    def __exit__(self, kind: Any, exc: Any, trace: Any) -> None:
-        sys.setswitchinterval(self.interval)
-        if kind is None:
-            self.wait()
-            return
-        # Something failed already: the thread is waited for (the transaction is rolled back after it),
-        # and an error of its own is dropped for the one on its way.
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-            self.error = None
-
-
-def _copy_data(rows: list[list], types: list[int]) -> tuple[str, bytes]:
-    """The rows as a COPY's data, made by the driver's own formatter, here (the writer thread then only
-    sends bytes, and never holds the interpreter's lock for long: making rows there would take it from
-    this thread row by row, and leave the server waiting on both), with the COPY option that reads them.
-
-    In COPY's binary format, each value dumped as its column's type (`types`): about a third of the text
-    format's time here, and less of the server's (docs/benchmarks.md, "Figures from the code"). A value
-    that the binary dumper of its column's type does not take (a text for a date, say) sends the rows as
-    text, as COPY's text format would read them: formatting only writes to memory, so nothing was sent yet."""
-    try:
-        return " (FORMAT binary)", _formatted(rows, types)
-    except Exception:  # noqa: BLE001 - whatever a dumper raises: the text format is tried instead
-        return "", _formatted(rows, None)
-
-
-def _formatted(rows: list[list], types: list[int] | None) -> bytes:
-    from psycopg.copy import Copy, FileWriter  # the PostgreSQL driver, present wherever this path runs
-
-    buffer = io.BytesIO()
-    with (
-        connection.connection.cursor() as cursor,
-        Copy(cursor, binary=types is not None, writer=FileWriter(buffer)) as copy,
-    ):
-        if types is not None:
-            copy.set_types(types)
-        for row in rows:
-            copy.write_row(row)
-    return buffer.getvalue()
-
-
-# The types of a table's columns by name, by (connection, table): read once per import (see run_import).
-_column_types: dict[tuple[int, str], dict[str, int]] = {}
-
-
-def _types_of(table: str, columns: list[str]) -> list[int]:
-    """The PostgreSQL type (its OID) of each of the table's columns, as the database has them."""
-    key = (id(connection.connection), table)
-    types = _column_types.get(key)
-    if types is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname, atttypid FROM pg_attribute "
-                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [connection.ops.quote_name(table)],
-            )
-            types = _column_types[key] = dict(cursor.fetchall())
-    return [types[column] for column in columns]
-
-
-def _no_queries_while_writing(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
-    raise RuntimeError("An import must not query the database while its writer thread runs.")
 
 
 class _Statistics:
@@ -721,46 +516,19 @@ class _Statistics:
 
 
 @contextmanager
-def _postgresql_import_settings() -> Iterator[None]:
-    """Two settings for the import's own statements on PostgreSQL, put back as they were after it:
-
-    - Foreign keys checked at the end of each statement (SET CONSTRAINTS ALL IMMEDIATE). A deferred key is
-      checked row by row at COMMIT: for a national roster 3 million checks while both import
-      processes wait. Django makes its keys DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED afterwards
-      gives the rest of the transaction the checking it had.
-    - No parallel workers for the chunks' look-ups (max_parallel_workers_per_gather = 0): each look-up is
-      small, and starting a worker for it took longer than the look-up itself.
-
-    (SQLite counts a deferred key's violations as it goes, and has no parallel workers: nothing to do.)"""
+def _constraints_per_statement() -> Iterator[None]:
+    """On PostgreSQL, the import's foreign keys are checked at the end of each statement, in this
+    transaction only: a deferred key is checked row by row at COMMIT (millions of checks for a national
+    roster). Django makes its keys DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED afterwards gives the rest
+    of the transaction the checking it had. (SQLite counts a deferred key's violations as it goes.)"""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "SELECT current_setting('max_parallel_workers_per_gather'), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
-        )
-        (workers, _) = cursor.fetchone()
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [workers])
-
-
-@contextmanager
-def _young_collections_only() -> Iterator[None]:
-    """The file's rows and the duplicate keys stay alive through an import: automatic full collections
-    would walk those millions of objects again and again. The rows make no reference cycles that need the
-    collector (100,000 roster rows left 6 such objects): the young generations are collected every
-    COLLECT_ROWS rows, the rest when the import is over."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _take(
@@ -776,7 +544,7 @@ def _take(
     if key is not None and key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if reading.problems or reading.row is None:
-        return reading.problems
+        return list(reading.problems)
     recorder = Recorder()
     try:
         handler.apply(reading.row, recorder)
@@ -805,19 +573,28 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
 
+    def model(obj: Any) -> type[models.Model]:
+        return obj.model if type(obj) is NewRow else type(obj)
+
     def rank(change: tuple) -> tuple[int, int]:
         obj, action, _before = change
-        kind = 0 if isinstance(obj, Position) else 1 if isinstance(obj, Person) else 2
-        return (kind, 0 if action == _CREATE else 1)
+        return ({Position: 0, Person: 1}.get(model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
 
     obj = min(recorder.changes, key=rank)[0]
-    if isinstance(obj, Position):
-        name, nik, what = obj.person.name, obj.person.nik, obj.office_label
-    elif isinstance(obj, Person):
-        name, nik, what = obj.name, obj.nik, ""
-    else:
-        name, nik, what = getattr(obj, "bpjs_name", ""), getattr(obj, "nik", ""), getattr(obj, "kpj", "")
-    return {"row": row_number, "action": recorder.outcome, "name": name, "nik": nik or "", "what": what}
+    values = obj.values if type(obj) is NewRow else vars(obj)
+    what = values.get("kpj", "")
+    if model(obj) is Position:  # as its person
+        what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
+        person = values["person"] if type(obj) is NewRow else obj.person
+        values = person.values if type(person) is NewRow else vars(person)
+    name = values.get("name", values.get("bpjs_name", ""))
+    return {
+        "row": row_number,
+        "action": recorder.outcome,
+        "name": name,
+        "nik": values.get("nik") or "",
+        "what": what,
+    }
 
 
 def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
@@ -825,33 +602,20 @@ def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, di
     objects of a model created with consecutive keys become one row, in the place of the first of them:
     undo deletes what a batch created model by model, and restores what it changed after that, so only
     the order of the changes among themselves matters."""
-    before_field = BatchChange._meta.get_field("before")
-    nothing = before_field.get_db_prep_save({}, connection)
-    labels: dict[type, tuple[str, str]] = {}  # model -> its label, its key's attname (`obj.pk` is slower)
-    create = BatchChange.Action.CREATE
-    runs: dict[str, list] = {}  # model label -> its row of the latest run of created objects
+    runs: dict[str, BatchChange] = {}  # model label -> its row of the latest run of created objects
     rows = []
     for obj, action, before in changes:
-        model = type(obj)
-        label, attname = labels.get(model) or labels.setdefault(
-            model, (model._meta.label, model._meta.pk.attname)
-        )
-        key = obj.__dict__[attname]
-        if action == create:
+        label = obj._meta.label
+        if action == BatchChange.Action.CREATE:
             run = runs.get(label)
-            if run is not None and run[3] + 1 == key:
-                run[3] = key
+            if run is not None and (run.last_object_id or run.object_id) + 1 == obj.pk:
+                run.last_object_id = obj.pk
                 continue
-            run = runs[label] = [batch.pk, label, key, key, action, nothing]
+            run = runs[label] = BatchChange(batch=batch, model=label, object_id=obj.pk, action=action)
             rows.append(run)
         else:
-            rows.append(
-                [batch.pk, label, key, None, action, before_field.get_db_prep_save(before, connection)]
-            )
-    for row in rows:
-        if row[3] == row[2]:
-            row[3] = None  # a run of one
-    insert_rows(BatchChange, ["batch", "model", "object_id", "last_object_id", "action", "before"], rows)
+            rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=action, before=before))
+    BatchChange.objects.bulk_create(rows, batch_size=WRITE_BATCH)
 
 
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
@@ -866,429 +630,134 @@ def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: lis
     batch.save()
 
 
-# Field checks ---------------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _field_checks(model: type[models.Model], exclude: frozenset[str]) -> tuple[tuple[str, Callable], ...]:
-    """The fields `clean_fields` checks, each with a test that says True only of a value that plainly fits
-    the field (False sends the object to Django's own checks, which decide)."""
-    checks = []
-    for f in model._meta.fields:
-        if f.name in exclude or f.generated:
-            continue
-        validators = f.validators
-        empty = f.empty_values if f.blank else None
-        if type(f) in (models.CharField, models.TextField) and all(
-            isinstance(v, MaxLengthValidator) and v.limit_value == f.max_length for v in validators
-        ):
-            checks.append((f.attname, _text_check(f, empty)))
-        elif type(f) is models.DateField and not validators:
-            checks.append((f.attname, _date_check(empty)))
-        elif type(f) is models.DecimalField and all(isinstance(v, DecimalValidator) for v in validators):
-            checks.append((f.attname, _decimal_check(f, empty)))
-        else:
-            checks.append((f.attname, _empty_check(empty)))
-    return tuple(checks)
-
-
-def _empty_check(empty: list | None) -> Callable[[Any], bool]:
-    # clean_fields passes over an empty value of a field that may be blank
-    return (lambda value: value in empty) if empty is not None else (lambda value: False)
-
-
-def _text_check(f: models.Field, empty: list | None) -> Callable[[Any], bool]:
-    limit = f.max_length
-    choices = None
-    if f.choices is not None and f.editable:
-        choices = frozenset(str(value) for value, _ in f.flatchoices)
-
-    def check(value: Any) -> bool:
-        if not isinstance(value, str):
-            return empty is not None and value in empty
-        if not value:
-            return empty is not None
-        if limit is not None and len(value) > limit:
-            return False
-        return choices is None or value in choices
-
-    return check
-
-
-def _date_check(empty: list | None) -> Callable[[Any], bool]:
-    date = datetime.date
-    return lambda value: type(value) is date or (empty is not None and value in empty)
-
-
-def _decimal_check(f: models.Field, empty: list | None) -> Callable[[Any], bool]:
-    verdicts: dict[tuple, bool] = {}  # the validators depend only on a value's digits and exponent
-
-    def check(value: Any) -> bool:
-        if type(value) is not Decimal:
-            return empty is not None and value in empty
-        shape = value.as_tuple()
-        verdict = verdicts.get(shape)
-        if verdict is None:
-            try:
-                f.run_validators(value)
-                verdict = value.is_finite()
-            except ValidationError:
-                verdict = False
-            if len(verdicts) < 10_000:
-                verdicts[shape] = verdict
-        return verdict
-
-    return check
-
-
-_UNLOADED = object()  # a deferred field: Django's checks load it
-
-
-def plainly_valid(obj: models.Model, *, exclude: Iterable[str] = ()) -> bool:
-    """Whether every field's value plainly fits it, so that `clean_fields(obj, exclude=…)` would pass
-    without asking Django (False: Django decides)."""
-    attrs = obj.__dict__
-    for attname, check in _field_checks(type(obj), frozenset(exclude)):
-        if not check(attrs.get(attname, _UNLOADED)):
-            return False
-    return True
-
-
-def plainly_valid_values(model: type[models.Model], values: dict[str, Any]) -> bool:
-    """`plainly_valid(build_from(model, values))` without building the instance, for values of plain
-    fields given by attname (anything else is built)."""
-    rest = _rest_plainly_valid(model, frozenset(values))
-    if rest is None:
-        return plainly_valid(build_from(model, values))
-    if not rest:
-        return False
-    for attname, value in values.items():
-        if not _field_check(model, attname)(value):
-            return False
-    return True
-
-
-@functools.cache
-def _rest_plainly_valid(model: type[models.Model], given: frozenset[str]) -> bool | None:
-    """Whether the fields not given plainly fit at their defaults; None when that cannot be said once
-    (a default made anew each time) or a name given is not a plain field's attname."""
-    plain = {f.attname for f in model._meta.concrete_fields if not f.is_relation}
-    if not given <= plain:
-        return None
-    if any(
-        f.has_default() and callable(f.default) for f in model._meta.concrete_fields if f.attname not in given
-    ):
-        return None
-    defaults = build_from(model, {}).__dict__
-    return all(
-        check(defaults.get(attname, _UNLOADED))
-        for attname, check in _field_checks(model, frozenset())
-        if attname not in given
-    )
-
-
-def plainly_valid_value(model: type[models.Model], name: str, value: Any) -> bool:
-    """Whether `value` plainly fits the model's field `name`, as `plainly_valid` tells of each field."""
-    return _field_check(model, name)(value)
-
-
-@functools.cache
-def _field_check(model: type[models.Model], name: str) -> Callable[[Any], bool]:
-    attname = model._meta.get_field(name).attname
-    for field_attname, check in _field_checks(model, frozenset()):
-        if field_attname == attname:
-            return check
-    return lambda value: True  # a field that clean_fields does not check
-
-
-def clean_fields(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """`obj.full_clean(exclude=…)` without the queries (uniqueness, constraints: the callers have checked
-    those against what they hold) and, for values that plainly fit their field, without Django's per-field
-    machinery (docs/benchmarks.md, "Figures from the code"). Anything else gets Django's own verdict and
-    messages."""
-    if not plainly_valid(obj, exclude=exclude):
-        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-
-
-# Bulk reads and writes ------------------------------------------------------------------------------------
-
-IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
-
-
-def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> Iterator[Any]:
-    """`queryset.filter(**{lookup: values})`, in slices that every database accepts."""
+def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> QuerySet:
+    """`queryset.filter(**{lookup: values})`, the values as one parameter (`AnyOf`)."""
     values = list(values)
-    for start in range(0, len(values), IN_BATCH):
-        yield from queryset.filter(**{lookup: values[start : start + IN_BATCH]})
+    return queryset.filter(AnyOf(F(lookup.removesuffix("__in")), values)) if values else queryset.none()
 
 
-def fetch_objects(model: type[models.Model], field_name: str, values: Iterable[Any]) -> Iterator[Any]:
-    """`model.objects.filter(<field>__in=values)` (in no particular order) as one plain SELECT per slice:
-    Django builds a look-up of 500 values about five times slower than the query takes to run."""
-    fields = model._meta.concrete_fields
-    attnames = [f.attname for f in fields]
-    for row in _select_in(model, fields, field_name, values):
-        yield model.from_db(connection.alias, attnames, row)
+class AnyOf(Lookup):
+    """`field__in=values` with the values as one parameter: an array on PostgreSQL (`field = ANY(%s)`), a
+    JSON array on SQLite (`field IN (SELECT value FROM json_each(%s))`). Django's IN prepares, compiles and
+    binds each of a chunk's 2,000 values as a parameter of its own (a third of the CPU time of an
+    extract's look-ups), and SQLite takes at most 999 of them a statement (docs/benchmarks.md, "Issue
+    22")."""
 
+    prepare_rhs = False
 
-def fetch_values(
-    model: type[models.Model], names: list[str], field_name: str, values: Iterable[Any]
-) -> Iterator[tuple]:
-    """`model.objects.filter(<field>__in=values).values_list(*names)`, in no particular order."""
-    fields = [model._meta.get_field(name) for name in names]
-    for row in _select_in(model, fields, field_name, values):
-        yield tuple(row)
-
-
-def _select_in(
-    model: type[models.Model], fields: list[models.Field], field_name: str, values: Iterable[Any]
-) -> Iterator[list]:
-    """The fields' values, converted as a queryset converts them, of the rows whose field is among values."""
-    meta = model._meta
-    qn = connection.ops.quote_name
-    key = meta.get_field(field_name)
-    columns = [f.get_col(meta.db_table) for f in fields]
-    converters = []
-    for i, column in enumerate(columns):
-        found = [*connection.ops.get_db_converters(column), *column.field.get_db_converters(connection)]
-        if found:
-            converters.append((i, column, found))
-    select = (
-        f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(meta.db_table)} WHERE {qn(key.column)}"
-    )
-    values = [key.get_db_prep_value(value, connection) for value in values]
-    if connection.vendor == "postgresql":
-        # One array parameter: the driver merges parameters into the text of the query, and parses that
-        # text again for each new query (a query of 500 placeholders cost more than its run).
-        queries = [(f"{select} = ANY(%s)", [values])] if values else []
-    else:
-        parts = [values[start : start + IN_BATCH] for start in range(0, len(values), IN_BATCH)]
-        queries = [(f"{select} IN ({', '.join(['%s'] * len(part))})", part) for part in parts]
-    with connection.cursor() as cursor:
-        for sql, params in queries:
-            _execute(cursor, sql, params)
-            for row in cursor.fetchall():
-                row = list(row)
-                for i, column, functions in converters:
-                    value = row[i]
-                    for function in functions:
-                        value = function(value, column, connection)
-                    row[i] = value
-                yield row
-
-
-# Fields whose Python value every driver takes as it is (dates on SQLite: see _DateText);
-# others go through the field's own preparation. DateTimeField is a DateField, hence the exact types.
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.DateField,
-    models.DecimalField,  # every backend's adapter takes a Decimal as it is
-    models.BigIntegerField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.BigAutoField,
-    models.AutoField,
-    models.ForeignKey,
-)
-
-
-def _preparers(fields: list[models.Field], now: datetime.datetime) -> list[Callable[[Any], Any] | Any]:
-    """Per field: a function preparing a value for the database, or the one value every row gets."""
-    out: list[Callable[[Any], Any] | Any] = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            out.append(_Const(f.get_db_prep_save(now, connection)))
-        elif type(f) in _PLAIN_FIELDS or isinstance(f, models.ForeignKey):
-            out.append(None)
-        else:
-            out.append(lambda value, f=f: f.get_db_prep_save(value, connection))
-    return out
-
-
-@dataclass(frozen=True)
-class _Const:
-    value: Any
-
-
-class _DateText(dict):
-    """A date as SQLite stores it (the text Django's adapter makes of it), remembered: a chunk's dates are
-    few, and text binds at C speed where each date object went through the driver's adapter (five values
-    a position)."""
-
-    def __missing__(self, day: Any) -> Any:
-        text = self[day] = None if day is None else str(day)
-        return text
-
-
-_DATE_TEXT = _DateText()
-
-
-def _values(objs: Iterable[models.Model], fields: list[models.Field], now: datetime.datetime) -> list[list]:
-    preparers = _preparers(fields, now)
-    # Fields set to now on every object (auto_now), as save() sets them, and fields needing preparation.
-    stamped = {f.attname: now for f, prep in zip(fields, preparers, strict=True) if type(prep) is _Const}
-    special = [(i, prep) for i, prep in enumerate(preparers) if prep is not None]
-    dates: list[int] = []
-    if connection.vendor == "sqlite":
-        dates = [
-            i
-            for i, (f, prep) in enumerate(zip(fields, preparers, strict=True))
-            if prep is None and type(f) is models.DateField
-        ]
-        if len(_DATE_TEXT) > 100_000:
-            _DATE_TEXT.clear()
-    text = _DATE_TEXT
-    attnames = [f.attname for f in fields]
-    get = operator.attrgetter(*attnames)
-    one = len(attnames) == 1
-    rows = []
-    for obj in objs:
-        if stamped:
-            obj.__dict__.update(stamped)
-        row = [get(obj)] if one else list(get(obj))
-        for i in dates:
-            row[i] = text[row[i]]
-        for i, prep in special:
-            row[i] = prep.value if type(prep) is _Const else prep(row[i])
-        rows.append(row)
-    return rows
-
-
-def insert_rows(
-    model: type[models.Model], names: list[str], rows: list[list], *, returning: bool = False
-) -> list[Any]:
-    """INSERT rows of database-ready values into the named columns; the new primary keys, in order, when
-    `returning`. What `bulk_create` does, without its per-value machinery (docs/benchmarks.md, "Figures
-    from the code")."""
-    if not rows:
-        return []
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    qn = connection.ops.quote_name
-    table = qn(meta.db_table)
-    columns = ", ".join(qn(f.column) for f in fields)
-    keys: list[Any] = []
-    with connection.cursor() as cursor:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
+        lhs, params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
         if connection.vendor == "postgresql":
-            # COPY is the fastest way in (faster than an INSERT ... SELECT FROM UNNEST); it returns
-            # nothing, so the new keys are drawn from the table's sequence first.
-            if returning:
-                # The sequence named once: pg_get_serial_sequence is a catalog look-up, and called row by
-                # row it took far longer than the nextval itself (docs/benchmarks.md).
-                cursor.execute(
-                    "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
-                    "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
-                    [meta.db_table, meta.pk.column, len(rows)],
-                )
-                keys = [value for (value,) in cursor.fetchall()]
-                columns = f"{qn(meta.pk.column)}, {columns}"
-                rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
-            names = [meta.pk.column] if returning else []
-            names += [f.column for f in fields]
-            option, data = _copy_data(rows, _types_of(meta.db_table, names))
-            copy_sql = f"COPY {table} ({columns}) FROM STDIN{option}"
-            deferred = getattr(_deferred, "statements", None)
-            if deferred is not None:
-                deferred.append(("copy", copy_sql, data))
-            else:
-                with cursor.cursor.copy(copy_sql) as copy:
-                    copy.write(data)
-        else:
-            tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
-            per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
-            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            statements: dict[int, str] = {}
-            for start in range(0, len(rows), per_statement):
-                part = rows[start : start + per_statement]
-                sql = statements.get(len(part))
-                if sql is None:
-                    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}{tail}"
-                    statements[len(part)] = sql
-                _execute(cursor, sql, [value for row in part for value in row])
-                if returning:
-                    keys.extend(value for (value,) in cursor.fetchall())
-    return keys
+            return f"{lhs} = ANY(%s)", (*params, values)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
 
 
-@functools.lru_cache(maxsize=64)
-def _qmark(sql: str) -> str:
-    return sql.replace("%s", "?")
-
-
-def _execute(cursor: Any, sql: str, params: list) -> None:
-    """`cursor.execute(sql, params)`. On SQLite, unless queries are being logged or wrapped, the statement
-    goes to the driver's own cursor in the driver's `?` style: Django's wrapper would rewrite each `%s` of a
-    statement of a thousand values with a regular expression first (about a twentieth of a roster import).
-    Database errors still become Django's."""
-    if connection.vendor != "sqlite" or connection.execute_wrappers or connection.queries_logged:
-        cursor.execute(sql, params)
-        return
-    with connection.wrap_database_errors:
-        sqlite3.Cursor.execute(cursor.cursor, _qmark(sql), params)
-
-
-def insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """INSERT the objects and give them their primary keys. Values are taken as the objects hold them:
-    the callers build them from parsed cells and check them with the model's rules first."""
+def insert(model: type[models.Model], objs: list[Any]) -> None:
+    """What `bulk_create` does, giving the objects their primary keys, with each field's value made as
+    `save()` makes it (the time of `auto_now(_add)` once for all, `get_db_prep_save` once for each
+    distinct value of a column: dates, codes and amounts repeat) instead of value by value
+    (docs/benchmarks.md, "Issue 22"). Model objects and NewRows (values by field name, a relation by its
+    object, NewRow or model object, once that has its key; a field's default where a row has none) may
+    be mixed: they are written in their order, so their keys follow it."""
     if not objs:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = _values(objs, fields, timezone.now())
-    keys = insert_rows(model, [f.name for f in fields], rows, returning=True)
-    # The key's attribute set as `obj.pk = key` sets it for a model without parents.
-    attname = None if model._meta.parents else model._meta.pk.attname
-    for obj, key in zip(objs, keys, strict=True):
-        if attname is None:
-            obj.pk = key
-        else:
-            obj.__dict__[attname] = key
-        obj._state.adding = False
+    now = timezone.now()
+    objects = [obj for obj in objs if type(obj) is not NewRow]
+    if any(f.is_relation for f in model._meta.concrete_fields):
+        for obj in objects:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
+    rows = [obj.values if type(obj) is NewRow else obj.__dict__ for obj in objs]
+
+    def column(f: models.Field) -> list[Any]:
+        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+            for obj in objects:
+                setattr(obj, f.attname, now)
+            return [now] * len(rows)
+        default = f.get_default()
+        if not f.is_relation:
+            return [values.get(f.name, default) for values in rows]
+        to = f.target_field.attname  # the related object's key: a NewRow's, or the field the key points to
+        return [
+            values[f.attname]
+            if f.attname in values
+            else default
+            if (obj := values.get(f.name)) is None
+            else obj.pk
+            if type(obj) is NewRow
+            else getattr(obj, to)
+            for values in rows
+        ]
+
+    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
+    for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
+        obj.pk = key
+        if type(obj) is not NewRow:
+            obj._state.adding, obj._state.db = False, alias
 
 
-def update(model: type[models.Model], objs: Iterable[models.Model], names: list[str]) -> None:
-    """UPDATE the named fields of saved objects (and `updated_at`): `bulk_update` without its CASE
-    expressions, one short statement per row run by the driver."""
-    objs = list(objs)
-    if not objs:
-        return
+def _write_new(
+    model: type[models.Model], count: int, column: Callable[[models.Field], list[Any]]
+) -> list[Any]:
+    """Write `count` new rows, each field's values given by `column` (not the primary key's), prepared by
+    `get_db_prep_save` once for each distinct value; their keys, in order. PostgreSQL takes the rows by
+    psycopg's COPY, the keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as
+    many rows a statement as its 999 variables allow."""
     meta = model._meta
-    rows = _values(objs, [meta.get_field(name) for name in names], timezone.now())
-    update_rows(model, names, [(obj.pk, row) for obj, row in zip(objs, rows, strict=True)])
-
-
-def update_rows(model: type[models.Model], names: list[str], rows: list[tuple[Any, list]]) -> None:
-    """UPDATE rows given as (primary key, database-ready values of the named fields); a model's
-    `updated_at` is set to now, as `save()` would."""
-    if not rows:
-        return
-    meta = model._meta
-    touched = []
-    if "updated_at" not in names and any(f.name == "updated_at" for f in meta.concrete_fields):
-        touched = [meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)]
-        names = [*names, "updated_at"]
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(meta.get_field(name).column)} = %s" for name in names)
-    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"
-    params = [[*values, *touched, pk] for pk, values in rows]
-    deferred = getattr(_deferred, "statements", None)
-    if deferred is not None:
-        deferred.append(("many", sql, params))
-        return
+    postgresql = connection.vendor == "postgresql"
+    fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
+    quote = connection.ops.quote_name
+    into = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if postgresql:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            keys = [key for (key,) in cursor.fetchall()]
+            columns = [keys if f.primary_key else _prepared(f, column(f)) for f in fields]
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+            return keys
+        rows = list(zip(*[_prepared(f, column(f)) for f in fields], strict=True))
+        keys = []
+        size = connection.features.max_query_params // len(fields)
+        one = f"({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            values = ", ".join([one] * len(part))
+            cursor.execute(
+                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
+                [value for row in part for value in row],
+            )
+            keys.extend(key for (key,) in cursor.fetchall())
+        return keys
 
 
-def prepared_values(model: type[models.Model], names: list[str], values: dict[str, Any]) -> list:
-    """Values as a JSON record keeps them (a date as text, a relation by its key), made database-ready."""
-    meta = model._meta
-    out = []
-    for name in names:
-        f = meta.get_field(name)
-        value = values[name]
-        out.append(None if value is None else f.get_db_prep_save(f.to_python(value), connection))
-    return out
+def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
+    """`f.get_db_prep_save` of a column's values, once for each distinct value (dates, codes and amounts
+    repeat)."""
+    try:
+        keys = _keys(values)
+        distinct = dict(zip(keys, values, strict=True))
+        done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
+    except TypeError:  # unhashable (a JSON value)
+        return [f.get_db_prep_save(value, connection) for value in values]
+    return list(map(done.__getitem__, keys))
+
+
+def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
+    """`bulk_update` of the named fields, and of `updated_at` as `save()` would set it."""
+    if not objs:
+        return
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now
+        names = [*names, "updated_at"]
+    model.objects.bulk_update(objs, names, batch_size=WRITE_BATCH)
 
 
 def batch_create(

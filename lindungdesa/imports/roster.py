@@ -4,26 +4,20 @@ Rows are decided a chunk at a time against what the chunk's people and desa alre
 with the same rules as hand entry (`officials.rules`), then written in bulk.
 """
 
-# Objects' keys are read as `.id`, not `.pk`: the property costs about half a µs, and the holdings read a key
-# several times for every row.
-
-# Annotations stay unevaluated: `read` defines a helper with annotations for every row it reads.
-from __future__ import annotations
-
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikFacts, nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
@@ -39,26 +33,24 @@ from lindungdesa.officials.rules import (
     position_new,
     position_own_problems,
     position_problems,
+    position_values,
     unit_key,
     unit_name_missing_message,
 )
 from lindungdesa.regions.models import Region
 
 from .engine import (
+    AnyOf,
+    Cells,
+    FieldCheck,
     Memo,
+    NewRow,
     Prepared,
     Reading,
     Recorder,
-    cell_key,
-    clean_fields,
+    blank,
     fetch_in,
-    fetch_objects,
     insert,
-    plainly_valid,
-    plainly_valid_value,
-    plainly_valid_values,
-    skipped_message,
-    snapshot,
     update,
 )
 from .summary import RowError
@@ -96,38 +88,6 @@ def _no_nik(cell: Any) -> bool:
     return type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK
 
 
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def position_start(
-    fields: dict[str, Any],
-    *,
-    person: Person,
-    same_person: list[Position],
-    same_seat: Sequence[Position],
-    region: str,
-    checked: bool = False,
-) -> Position:
-    """What `officials.services.position_start` does, for a row of a chunk: the new position built and
-    checked by the same rules against the positions the chunk holds; written later, with the chunk.
-    `fields`: `position_new`'s other arguments. `checked`: the same fields have no problems of their own
-    and plainly fit the model (`_checks`). `region`: the importer's ("" the whole country); the row's desa
-    and person have been checked against it (`boundary`)."""
-    position = position_new(person=person, **fields)
-    if checked and not same_person and not same_seat:
-        errors = None  # its own checks passed, and no other position can be held against it
-    else:
-        errors = position_problems(
-            position, same_person=same_person, same_seat=same_seat, region=region, own_checked=checked
-        )
-    if errors:
-        raise ValidationError(errors)
-    if not checked:
-        clean_fields(position, exclude=_SET_BY_IMPORT)
-    return position
-
-
 def who_without_nik(desa: str, name: str, birth_date) -> str:
     """The key of a person without a NIK: within its desa, the normalised name and the birth date
     (`name_key`: case, spacing, titles and degrees aside). A NIK is 16 digits: the two never meet."""
@@ -135,41 +95,26 @@ def who_without_nik(desa: str, name: str, birth_date) -> str:
 
 
 class Holdings:
-    """What one chunk's rows may touch: their people by who they are (the NIK, or for a person without one
-    `who_without_nik`), those people's positions, and the one-holder seats of their desa. Kept up to date
-    row by row; what changed is written after the next chunk's holdings are fetched (`take_writes`).
+    """What one chunk's rows may touch, as the database holds it (every chunk before is written): their
+    people by who they are (the NIK, or for a person without one `who_without_nik`), those people's
+    positions, and the one-holder seats of their desa. Kept up to date row by row; `write` writes it.
 
     `keys`: the rows' people (NIK or `who_without_nik`); `unnamed`: the `who_without_nik` of every row,
     with its desa, birth date and NIK (None), to find a person without a NIK (or, for a row whose NIK is
-    new, the person the NIK completes). `previous`: the holdings of the chunk before, whose changes may
-    not be in the database yet. What it holds of a person or desa this chunk needs is taken over as it is (the
-    database would give it as it was), and any position it holds replaces the database's copy of it."""
+    new, the person the NIK completes)."""
 
     def __init__(
-        self,
-        keys: set[str],
-        desa_codes: set[str],
-        previous: Holdings | None = None,
-        unnamed: dict[str, tuple[str, Any, str | None]] | None = None,
+        self, keys: set[str], desa_codes: set[str], unnamed: dict[str, tuple[str, Any, str | None]]
     ) -> None:
-        earlier = previous.persons if previous is not None else {}
-        unnamed = unnamed or {}
-        carried = {key for key in keys | unnamed.keys() if key in earlier}
-        self.persons: dict[str, Person] = {key: earlier[key] for key in carried}
-        niks = {key for key in keys - carried if not key.startswith("~")}
-        fetched = {p.id: p for p in fetch_objects(Person, "nik", niks)}
-        self.persons.update((p.nik, p) for p in fetched.values())
+        niks = {key for key in keys if not key.startswith("~")}
+        people = {p.id: p for p in fetch_in(Person.objects.all(), "nik__in", niks)}
+        self.persons: dict[str, Person] = {p.nik: p for p in people.values()}
         # People by desa, name and birth date: only where a row has no NIK or a NIK new to the database.
-        wanted = {
-            key: place
-            for key, place in unnamed.items()
-            if key not in carried and (key in keys or place[2] not in self.persons)
-        }
+        wanted = {key: place for key, place in unnamed.items() if key in keys or place[2] not in self.persons}
         if wanted:
             days = sorted({born for _desa, born, _nik in wanted.values()})
             found = Position.objects.select_related("person").order_by("person_id")
-            if len(days) <= 400:  # with a slice of desa, within the oldest SQLite limit (999 variables)
-                found = found.filter(person__birth_date__in=days)
+            found = found.filter(AnyOf(F("person__birth_date"), days))
             desas = sorted({desa for desa, _born, _nik in wanted.values()})
             for position in fetch_in(found, "desa_id__in", desas):
                 person = position.person
@@ -178,72 +123,31 @@ class Holdings:
                     continue
                 if key not in keys and person.nik is not None:
                     continue  # a NIK completes only a person without one
-                person = fetched.setdefault(person.id, person)
+                person = people.setdefault(person.id, person)
                 self.persons[key] = person
                 if person.nik is not None:
                     self.persons.setdefault(person.nik, person)
-        known: dict[int, Position] = {}  # every saved position the chunk before holds, by key
-        if previous is not None:
-            known = {p.id: p for p in previous._positions() if p.id is not None}
-        loaded = previous.desa_codes if previous is not None else set()
-        positions: dict[int, Position] = {}  # saved ones, by key
-        new: set[int] = set()  # new ones (made by the chunk before), by id()
-        for position in fetch_objects(Position, "person", fetched):
-            if position.id in known:
-                position = known[position.id]
-            else:
-                position.person = fetched[position.person_id]
+        positions: dict[int, Position] = {}
+        for position in fetch_in(Position.objects.all(), "person_id__in", list(people)):
+            position.person = people[position.person_id]  # one object for each person
             positions[position.id] = position
-        taken_over = [p for key in carried for p in previous.by_person.get(id(earlier[key]), ())]
-        taken_over += [
-            p
-            for desa in desa_codes & loaded
-            for office in ONE_HOLDER_OFFICES
-            for p in previous.by_seat.get((desa, office), ())
-        ]
-        for position in taken_over:
-            if position.id is None:
-                new.add(id(position))
-            else:
-                positions[position.id] = position
         seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
-        for position in fetch_in(seats, "desa_id__in", sorted(desa_codes - loaded)):
-            if position.id in known:
-                position = known[position.id]
-            elif position.id not in positions:
-                held = fetched.get(position.person_id)
-                if held is None and position.person.nik is not None:
-                    held = self.persons.get(position.person.nik)
-                position.person = held or position.person
-            positions.setdefault(position.id, position)
-        self.desa_codes = desa_codes  # the desa whose one-holder seats are all held here
+        for position in fetch_in(seats, "desa_id__in", sorted(desa_codes)):
+            if position.id not in positions:
+                position.person = people.get(position.person_id, position.person)
+                positions[position.id] = position
         # Positions by their person (`id()` of the one object held for each), in id order, new ones last.
         self.by_person: dict[int, list[Position]] = defaultdict(list)
         # One-holder seats by desa code and office (kepala dusun: every dusun of the desa together).
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
-        # One object for each person: a position the chunk before held may carry another copy of them.
-        by_id = {p.id: p for p in self.persons.values() if p.id is not None}
         for position in sorted(positions.values(), key=lambda p: p.id):
-            person = by_id.get(position.person_id)
-            if person is not None and position.person is not person:
-                position.person = person
-            self._index(position, position.person)
-        for position in previous.new_positions if new else ():  # in the order they were made
-            if id(position) in new:
-                self._index(position, position.person)
-        self.new_persons: list[Person] = []
-        self.new_positions: list[Position] = []
+            self.index(position, position.person)
+        self.new_persons: list[Person | NewRow] = []  # NewRow: decided by columns (`_decide_by_columns`)
+        self.new_positions: list[Position | NewRow] = []
         self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
         self.changed_positions: dict[int, Position] = {}
 
-    def _positions(self) -> Iterator[Position]:
-        """Every position held, some more than once."""
-        for held in self.by_person.values():
-            yield from held
-        for held in self.by_seat.values():
-            yield from held
-
-    def _index(self, position: Position, person: Person) -> None:
+    def index(self, position: Position, person: Person) -> None:
         self.by_person[id(person)].append(position)
         if position.office in ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
@@ -251,17 +155,6 @@ class Holdings:
     def of(self, person: Person) -> list[Position]:
         """The positions held of this person (the one object held for them)."""
         return self.by_person.get(id(person), [])
-
-    def add_person(self, person: Person, *keys: str) -> None:
-        for key in keys:
-            self.persons[key] = person
-        self.new_persons.append(person)
-
-    def add_position(self, position: Position, person: Person) -> None:
-        """A new position of this person (the caller has it at hand: `position.person` costs a descriptor
-        and a cache look-up)."""
-        self._index(position, person)
-        self.new_positions.append(position)
 
     def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start."""
@@ -276,33 +169,14 @@ class Holdings:
                 return position
         return None
 
-    def take_writes(self) -> Callable[[], None]:
-        """What the rows decided so far, to be written later; the holdings then have nothing to write."""
-        writes = partial(
-            _write, self.new_persons, self.changed_persons, self.new_positions, self.changed_positions
-        )
-        self.new_persons, self.new_positions = [], []
-        self.changed_persons, self.changed_positions = {}, {}
-        return writes
-
-
-def _write(
-    new_persons: list[Person],
-    changed_persons: dict[int, Person],
-    new_positions: list[Position],
-    changed_positions: dict[int, Position],
-) -> None:
-    # What was made and then changed by the same chunk is inserted as it is now, not updated.
-    changed_persons = [p for p in changed_persons.values() if p.id is not None]
-    changed_positions = [p for p in changed_positions.values() if p.id is not None]
-    insert(Person, new_persons)
-    update(Person, changed_persons, ["phone", "nik", "sex"])
-    for position in new_positions:
-        # The person now has its key. Set as the key's own attribute, not through Django's descriptor:
-        # that would also drop the cached person, which is the very one the key now names.
-        position.__dict__["person_id"] = position._state.fields_cache["person"].id
-    insert(Position, new_positions)
-    update(Position, changed_positions, POSITION_FIELDS)
+    def write(self) -> None:
+        # What was made and then changed by the same chunk is inserted as it is now, not updated.
+        changed_persons = [p for p in self.changed_persons.values() if p.id is not None]
+        changed_positions = [p for p in self.changed_positions.values() if p.id is not None]
+        insert(Person, self.new_persons)
+        update(Person, changed_persons, ["phone", "nik", "sex"])
+        insert(Position, self.new_positions)  # bulk_create takes each person's new key
+        update(Position, changed_positions, POSITION_FIELDS)
 
 
 class RosterRows:
@@ -315,15 +189,14 @@ class RosterRows:
         self.default_desa = default_desa
         self._regions: dict[str, Region] = {}
         self._provinces: set[str] = set()
-        self._all_loaded = False
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
+        self._by_columns: dict[int, tuple[NewRow, NewRow]] = {}
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
-        self._unwritten: list[Callable[[], None]] = []  # what chunks decided, in order, until `write`
-        # A new position's verdict (`_checks`) by everything it depends on but its SK number: a national
-        # roster has about 1,200 such shapes for 1.5 million positions.
-        self._position_verdicts: dict[tuple, bool] = {}
+        self._person_check = FieldCheck(Person)
+        self._unnamed_check = FieldCheck(Person, exclude=("nik",))
+        self._position_check = FieldCheck(Position, exclude=_SET_BY_IMPORT)
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
         """What the file as a whole says, before its rows are read; the warnings it gives.
@@ -359,92 +232,25 @@ class RosterRows:
 
     def _desa_code(self, values: dict[str, Any]) -> str:
         cell = values.get("kode_desa")
-        if _blank(cell):
+        if blank(cell):
             return self.default_desa.code if self.default_desa else ""
         return self._memo(v.parse_desa_code, cell)
 
     def _desa(self, code: str) -> Region | None:
         # Every desa and kelurahan of a province at once: a national file needs 38 queries, not 75,000.
         province = code[:2]
-        if province not in self._provinces and not self._all_loaded:
+        if province not in self._provinces:
             self._provinces.add(province)
-            self._load(Region.objects.filter(province_code=province))
+            regions = Region.objects.filter(province_code=province, kind__in=_DESA_KINDS)
+            self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
-
-    def _load(self, regions) -> None:
-        for region in regions.filter(kind__in=_DESA_KINDS).only("code", "name", "kind"):
-            self._regions[region.code] = region
-
-    def warm(self) -> None:
-        # Every desa of the country (83,762 of them: about 0.6 s and 45 MB): a row's code is then looked up
-        # in memory only, and a code not among them is unknown.
-        if not self._all_loaded:
-            self._load(Region.objects.all())
-            self._all_loaded = True
-
-    def pack(self, row: dict[str, Any]) -> dict[str, Any]:
-        facts: NikFacts | None = row["nik_facts"]
-        return {
-            **row,
-            "desa": row["desa"].code,
-            "nik_facts": (facts.district_code, facts.birth_date, facts.sex) if facts is not None else None,
-        }
-
-    def unpack(self, row: dict[str, Any]) -> dict[str, Any]:
-        row["desa"] = self._regions[row["desa"]]
-        if row["nik_facts"] is not None:
-            district, birth_date, sex = row["nik_facts"]
-            row["nik_facts"] = NikFacts(row["nik"], district, birth_date, sex)
-        return row
 
     def read(self, values: dict[str, Any]) -> Reading:
         """Every cell parsed; all problems of the row reported together."""
-        problems: list[tuple[str, str]] = []
-        warnings: list[tuple[str, str]] = []  # what the row lacks or has unreadable, kept without it
-        out: dict[str, Any] = {}
-        memo = self._memo
-        columns = memo.columns
-
-        def take(
-            name: str,
-            parser: Callable[..., Any],
-            *args: Any,
-            optional: bool = False,
-            cached: bool = True,
-            soft: bool = False,
-        ) -> None:
-            """`soft`: a value the record can do without (docs/imports.md, "What is refused and what is
-            warned"): unreadable, it is left out with a warning instead of refusing the row."""
-            cell = values.get(name)
-            if cell is None or (isinstance(cell, str) and not cell.strip()):  # _blank, inline: 20 a row
-                if optional:
-                    out[name] = None
-                else:
-                    problems.append((name, "Wajib diisi."))
-                return
-            if cached:  # columns that repeat few values are parsed once per value; NIK, names, phones not
-                seen = columns[name]
-                key = cell if type(cell) is str and not args else cell_key(cell, args)
-                ok, result = seen.get(key) or memo.parse(seen, key, parser, cell, args)
-                if ok:
-                    out[name] = result
-                elif soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(result)))
-                else:
-                    problems.append((name, result))
-                return
-            try:
-                out[name] = parser(cell, *args)
-            except v.CellError as exc:
-                if soft:
-                    out[name] = None
-                    warnings.append((name, skipped_message(str(exc))))
-                else:
-                    problems.append((name, str(exc)))
-
         if _no_nik(values.get("nik")):
             values = {**values, "nik": None}  # "-", "belum ada": as a village writes an unknown NIK
+        cells = Cells(values, self._memo)
+        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
         take("nik", v.parse_nik_facts, optional=True, cached=False)
         facts = out["nik_facts"] = out.get("nik")  # what the NIK says, for deciding the person
         if facts is not None:
@@ -454,7 +260,7 @@ class RosterRows:
         soft = facts is not None
         take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
         take("tanggal_lahir", v.parse_date, optional=True, soft=soft)
-        if out.get("tanggal_lahir") is None and not _blank(values.get("tempat_tanggal_lahir")):
+        if out.get("tanggal_lahir") is None and not blank(values.get("tempat_tanggal_lahir")):
             take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
         if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
@@ -468,28 +274,28 @@ class RosterRows:
         take("status_jabatan", v.parse_acting, optional=True, soft=True)
         take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
         take("tanggal_sk", v.parse_date, optional=True, soft=True)
-        if not _blank(values.get("nomor_tanggal_sk")):
+        if not blank(values.get("nomor_tanggal_sk")):
             take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
             number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
             out["nomor_sk"] = out["nomor_sk"] or number or None
             out["tanggal_sk"] = out["tanggal_sk"] or day
         take("mulai_menjabat", v.parse_date, optional=True)
         take("akhir_menjabat", v.parse_date, optional=True)
-        if out.get("mulai_menjabat") is None and not _blank(values.get("masa_jabatan")):
+        if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
             try:
-                start, end = memo(v.parse_term_text, values.get("masa_jabatan"))
+                start, end = self._memo(v.parse_term_text, values.get("masa_jabatan"))
             except v.CellError as exc:
                 problems.append(("masa_jabatan", str(exc)))
             else:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
-        if not _blank(values.get("nomor_tanggal_henti")):
+        if not blank(values.get("nomor_tanggal_henti")):
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
             # the end of their term, whatever the planned term said.
             take("nomor_tanggal_henti", v.parse_sk_number_and_date, cached=False)
             _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
-            if stopped is not None and _blank(values.get("akhir_menjabat")):
+            if stopped is not None and blank(values.get("akhir_menjabat")):
                 out["akhir_menjabat"] = stopped
         take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
         take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
@@ -534,9 +340,7 @@ class RosterRows:
                     ("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD.")
                 )
             name_cell = values.get("nama_desa")
-            if not _blank(name_cell) and name_key(str(name_cell)).removeprefix("desa ") != name_key(
-                desa.name
-            ):
+            if not blank(name_cell) and name_key(str(name_cell)).removeprefix("desa ") != name_key(desa.name):
                 problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
         out["desa"] = desa
         born = out.get("tanggal_lahir") or (facts.birth_date if facts is not None else None)
@@ -549,55 +353,12 @@ class RosterRows:
         out["who"] = out["nik"] or out["unnamed"]
         if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
             warnings.append(("nama_dusun", unit_name_missing_message()))
-        out["person_ok"], out["position_ok"] = self._checks(out)
-        return Reading(out, problems, key, warnings)
-
-    def _checks(self, row: dict[str, Any]) -> tuple[bool, bool]:
-        """Whether a new person and a new position made of this row would pass the checks that depend on
-        the row alone: done in `read`, which may run in the reader process (the two processes then share
-        the work), so that `apply` repeats only the checks of a row that does not plainly pass (and so gets
-        Django's messages)."""
-        try:
-            values = self._person_values(row, checked=False)
-        except ValidationError:
-            person_ok = False
-        else:
-            person_ok = plainly_valid_values(Person, values)  # the person itself is not needed here
-        fields = self._position_fields(row)
-        income = fields["monthly_income"]
-        # Every value that the position's own problems and its fields' checks depend on, each as exactly as
-        # they tell it apart (2 and 2.000 are equal amounts, but not to a field of two decimal places).
-        key = (
-            fields["desa"].is_village,
-            fields["office"],
-            fields["acting"],
-            fields["unit_name"],
-            fields["term_start"],
-            fields["term_end"],
-            fields["sk_date"],
-            income.as_tuple() if type(income) is Decimal else (type(income), income),
-        )
-        verdict = self._position_verdicts.get(key)
-        if verdict is None:
-            position = position_new(person=None, **fields)
-            verdict = not position_own_problems(position) and plainly_valid(
-                position, exclude=(*_SET_BY_IMPORT, "sk_number")
-            )
-            if len(self._position_verdicts) >= Memo.LIMIT:
-                self._position_verdicts.clear()
-            self._position_verdicts[key] = verdict
-        # The SK number is checked apart: it is nearly one a desa, and its check depends on nothing else.
-        return person_ok, verdict and plainly_valid_value(Position, "sk_number", fields["sk_number"].strip())
-
-    @classmethod
-    def _person_new(cls, row: dict[str, Any], *, checked: bool) -> Person:
-        return build_from(Person, cls._person_values(row, checked=checked))  # what person_new builds
+        return Reading(out, (), key, tuple(warnings))
 
     @staticmethod
-    def _person_values(row: dict[str, Any], *, checked: bool) -> dict[str, Any]:
+    def _person_values(row: dict[str, Any]) -> dict[str, Any]:
         return person_values(
             facts=row["nik_facts"],
-            checked=checked,
             nik=row["nik"],
             name=row["nama"],
             sex=row["jenis_kelamin"],
@@ -637,27 +398,81 @@ class RosterRows:
         return (nik, code, office.office, office.unit_name.lower())
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        previous = self._held
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
-        self._held = Holdings(
-            {row["who"] for row in rows}, {row["desa"].code for row in rows}, previous, unnamed
-        )
+        self._held = Holdings({row["who"] for row in rows}, {row["desa"].code for row in rows}, unnamed)
         if self.scope_code:
             new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
-        if previous is not None:
-            self._unwritten.append(previous.take_writes())
+        self._by_columns = self._decide_by_columns(rows)
+
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, tuple[NewRow, NewRow]]:
+        """The chunk's rows that need no object to be decided, by `id()`, with the person and position each
+        makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
+        region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
+        checked here column by column: the person's values (`person_values`), each field's distinct values
+        (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every other
+        row, and one these checks refuse (for its messages), is decided row by row."""
+        held = self._held
+        assert held is not None
+        fields = [self._position_fields(row) for row in rows]
+        seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in fields]
+        named: Counter = Counter(seat for seat in seats if seat is not None)
+        for row in rows:
+            named.update({row["who"], row["unnamed"]})
+        chosen, people, positions = [], [], []
+        for row, f, seat in zip(rows, fields, seats, strict=True):
+            who = (row["who"], row["unnamed"])
+            if (
+                any(named[key] > 1 or key in held.persons for key in who)
+                or row["nik"] in self._held_elsewhere
+            ):
+                continue
+            holders = held.by_seat.get(seat[:2], ()) if seat is not None else ()
+            if seat is not None and (
+                named[seat] > 1 or any(is_same_seat(*seat[:2], f["unit_name"], p) for p in holders)
+            ):
+                continue
+            try:
+                people.append(self._person_values(row))
+            except ValidationError:
+                continue
+            chosen.append(row)
+            positions.append(position_values(person=None, **f))
+        with_nik = [i for i, person in enumerate(people) if person["nik"] is not None]
+        without = [i for i, person in enumerate(people) if person["nik"] is None]
+        refused = {with_nik[i] for i in self._person_check.refused([people[i] for i in with_nik])}
+        refused.update(without[i] for i in self._unnamed_check.refused([people[i] for i in without]))
+        refused.update(self._position_check.refused(positions))
+        # The position's own office rules read only these: once for each distinct set, on one candidate.
+        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
+        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
+        candidate = Position()
+        decided = {}
+        for i, (row, person, position) in enumerate(zip(chosen, people, positions, strict=True)):
+            term = (position["desa"].code, *(position[k] for k in read[1:]))
+            if term not in own:
+                for key in (*read, "planned_term_end"):
+                    setattr(candidate, key, position[key])
+                own[term] = bool(position_own_problems(candidate))
+            if i not in refused and not own[term]:
+                made = NewRow(Person, person)
+                decided[id(row)] = (made, NewRow(Position, {**position, "person": made}))
+        return decided
 
     def write(self) -> None:
         if self._held is not None:
-            self._unwritten.append(self._held.take_writes())
-        for writes in self._unwritten:
-            writes()
-        self._unwritten = []
+            self._held.write()
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
+        made = self._by_columns.get(id(row))
+        if made is not None:  # decided with the chunk (`_decide_by_columns`)
+            held.new_persons.append(made[0])
+            held.new_positions.append(made[1])
+            recorder.created(made[0])
+            recorder.created(made[1])
+            return
         nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(row["who"])
@@ -673,9 +488,8 @@ class RosterRows:
         if person is None:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
-            person = self._person_new(row, checked=row["person_ok"])
-            if not row["person_ok"]:
-                clean_fields(person, exclude=("nik",) if nik is None else ())  # the NIK is known to be new
+            person = Person(**self._person_values(row))
+            (self._person_check if nik is not None else self._unnamed_check)(person)
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
@@ -701,12 +515,9 @@ class RosterRows:
             recorder.warnings.append(("no_hp", phone_kept_message()))
             new_phone = False
         if completed is not None:
-            before = snapshot(person, ["nik", "sex"])
-            person.nik = nik
-            person.sex = person.sex or row["nik_facts"].sex
+            completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
+            recorder.change(person, completed_nik, ["nik", "sex"], held.changed_persons)
             held.persons[nik] = person
-            held.changed_persons[id(person)] = person
-            recorder.updated(person, before)
 
         office = row["jabatan"]
         desa: Region = row["desa"]
@@ -719,17 +530,13 @@ class RosterRows:
         if existing is not None:
             changed = self._position_changes(existing, row, acting, income)
             if changed:
-                self._check_changes(
+                self._check_rules(
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
             if new_phone:
-                self._phone(person, row["no_hp"], held, recorder)
+                recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
             if changed:
-                before = snapshot(existing, POSITION_FIELDS)
-                for key, value in changed.items():
-                    setattr(existing, key, value)
-                held.changed_positions[id(existing)] = existing
-                recorder.updated(existing, before)
+                recorder.change(existing, changed, POSITION_FIELDS, held.changed_positions)
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
@@ -744,34 +551,24 @@ class RosterRows:
                 and is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
             ]
-        position = position_start(
-            fields,
-            person=person,
-            region=self.scope_code,
-            checked=row["position_ok"],
-            same_person=held.of(person),
-            # The predecessors' terms end the day before this one starts: they no longer overlap it.
-            same_seat=[p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat,
-        )
+        # What `officials.services.position_start` does, against the positions the chunk holds. The
+        # predecessors' terms end the day before this one starts: they no longer overlap it.
+        position = position_new(person=person, **fields)
+        same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
+        self._check_rules(position, {}, held.of(person), same_seat)
+        self._position_check(position)
         if new_person:
-            held.add_person(person, row["who"], row["unnamed"])
+            held.persons[row["who"]] = held.persons[row["unnamed"]] = person
+            held.new_persons.append(person)
             recorder.created(person)
         elif new_phone:
-            self._phone(person, row["no_hp"], held, recorder)
+            recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
+        ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
-            before = snapshot(holder, POSITION_FIELDS)
-            holder.term_end = start - timedelta(days=1)
-            holder.end_reason = Position.EndReason.REPLACED
-            held.changed_positions[id(holder)] = holder
-            recorder.updated(holder, before)
-        held.add_position(position, person)
+            recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)
+        held.index(position, person)
+        held.new_positions.append(position)
         recorder.created(position)
-
-    def _phone(self, person: Person, phone: str, held: Holdings, recorder: Recorder) -> None:
-        before = snapshot(person, ["phone"])
-        person.phone = phone
-        held.changed_persons[id(person)] = person
-        recorder.updated(person, before)
 
     def _position_changes(
         self, position: Position, row: dict[str, Any], acting: str, income: Decimal
@@ -787,10 +584,10 @@ class RosterRows:
             wanted["planned_term_end"] = row["akhir_menjabat"]
         return {k: val for k, val in wanted.items() if getattr(position, k) != val}
 
-    def _check_changes(
-        self, position: Position, changed: dict[str, Any], same_person: list, same_seat: list
+    def _check_rules(
+        self, position: Position, changed: dict[str, Any], same_person: list, same_seat: Sequence[Position]
     ) -> None:
-        """The office rules on the position as it would be; it is left as it was."""
+        """The office rules on the position as it would be with `changed`; it is left as it was."""
         kept = {key: getattr(position, key) for key in changed}
         for key, value in changed.items():
             setattr(position, key, value)
@@ -803,6 +600,17 @@ class RosterRows:
                 setattr(position, key, value)
         if errors:
             raise ValidationError(errors)
+
+
+def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:
+    """The one-holder seat a new position takes (`is_same_seat`), None for an office of many holders and
+    for a kepala dusun whose dusun is not named (a seat of their own)."""
+    if office not in ONE_HOLDER_OFFICES:
+        return None
+    if office != Office.KEPALA_DUSUN:
+        return (desa, office, "")
+    unit = unit_key(unit_name)
+    return (desa, office, unit) if unit else None
 
 
 def _same_person(a: Person, b: Person) -> bool:

@@ -29,9 +29,8 @@ from .engine import (
     RowHandler,
     batch_create,
     batch_fail,
-    prepared_values,
     run_import,
-    update_rows,
+    update,
 )
 from .models import BatchChange, ImportBatch
 from .retention import undo_expired, undo_expired_message
@@ -374,9 +373,13 @@ def _restore_updated(model, updated) -> None:
     def flush() -> None:
         by_fields: dict[tuple[str, ...], list] = defaultdict(list)
         for object_id, before in pending.items():
-            by_fields[tuple(before)].append((object_id, prepared_values(model, list(before), before)))
-        for names, rows in by_fields.items():
-            update_rows(model, list(names), rows)
+            obj = model(pk=object_id)
+            for name, value in before.items():
+                f = model._meta.get_field(name)
+                setattr(obj, f.attname, None if value is None else f.to_python(value))
+            by_fields[tuple(before)].append(obj)
+        for names, objs in by_fields.items():
+            update(model, objs, list(names))
         pending.clear()
 
     for object_id, before in (

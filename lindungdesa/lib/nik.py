@@ -60,10 +60,11 @@ def _today() -> date:
     return _TODAY[0]
 
 
-# A NIK is often checked twice in a row (a form's field, then `person_new`; a rejected import row checked
-# again by Django's rules): the second time is a look-up. Only valid NIKs are remembered (an exception is
-# not cached), for one reference day.
-@functools.lru_cache(maxsize=8192)
+# A NIK is often checked twice in a row (a form's field, then `person_new`): the second time is a look-up.
+# Only valid NIKs are remembered (an exception is not cached), for one reference day, and only the last few:
+# an import checks thousands of new NIKs, and each remembered one lived on into the cyclic garbage
+# collector's oldest generation, which it then walked again and again (docs/benchmarks.md, "Issue 22").
+@functools.lru_cache(maxsize=16)
 def _nik_check(raw: str, reference_date: date) -> NikFacts:
     # Sixteen plain digits, as nearly every NIK is, have no separators to strip.
     plain = type(raw) is str and len(raw) == 16 and raw.isascii() and raw.isdigit()

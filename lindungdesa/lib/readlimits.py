@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 MB = 1 << 20
 
@@ -248,66 +248,6 @@ def check_zip_contents(data: bytes, archive: zipfile.ZipFile, limits: ReadLimits
                 return  # damaged: the reader will say so
             if unpacked > info.file_size:
                 raise LimitExceeded(_LIED)
-
-
-class UnpackBudget:
-    """The bytes a reader takes out of one archive, counted as it reads: each member within its own limit
-    and all of them within the whole (a member read twice counts once)."""
-
-    def __init__(self, archive: zipfile.ZipFile, limits: ReadLimits) -> None:
-        self.archive = archive
-        self.limits = limits
-        self._seen: dict[str, int] = {}
-        self._total = 0
-
-    def open(self, member: str) -> IO[bytes]:
-        return _CountedMember(self, member, self.archive.open(member))
-
-    def read(self, member: str) -> bytes:
-        """A member read whole (a part that is parsed as one XML tree)."""
-        with self.open(member) as stream:
-            return stream.read()
-
-    def _took(self, member: str, position: int) -> None:
-        seen = self._seen.get(member, 0)
-        if position <= seen:
-            return
-        limit = member_limit(member, self.limits)
-        if limit is not None and position > limit:
-            raise member_too_large(member, None, limit, self.limits)
-        self._total += position - seen
-        self._seen[member] = position
-        if self._total > self.limits.unpacked_bytes:
-            raise unpacked_too_large(self.limits)
-
-
-class _CountedMember:
-    def __init__(self, budget: UnpackBudget, member: str, stream: IO[bytes]) -> None:
-        self._budget = budget
-        self._member = member
-        self._stream = stream
-        self._position = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            # Never all at once: piece by piece, so that a lying member is stopped at its limit.
-            pieces = []
-            while piece := self.read(MB):
-                pieces.append(piece)
-            return b"".join(pieces)
-        piece = self._stream.read(size)
-        self._position += len(piece)
-        self._budget._took(self._member, self._position)
-        return piece
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def __enter__(self) -> "_CountedMember":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.scope import contains
-from lindungdesa.lib.instances import build_from
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import NikError, NikFacts, nik_agrees, nik_check
 from lindungdesa.regions.models import Region
@@ -183,9 +182,9 @@ def position_problems(
     return errors
 
 
-def position_new(
+def position_values(
     *,
-    person: Person,
+    person: Person | None,
     desa: Region,
     office: str,
     term_start: date,
@@ -195,25 +194,28 @@ def position_new(
     sk_number: str = "",
     sk_date: date | None = None,
     monthly_income: Decimal = Decimal(0),
-) -> Position:
-    """An unsaved position as every way in builds it: the SK's end of term is also the planned end."""
-    return build_from(
-        Position,
-        {
-            "person": person,
-            "desa": desa,
-            "office": office,
-            "group": group_of(office),
-            "acting": acting,
-            "unit_name": unit_name.strip(),
-            "term_start": term_start,
-            "term_end": term_end,
-            "planned_term_end": term_end,
-            "sk_number": sk_number.strip(),
-            "sk_date": sk_date,
-            "monthly_income": monthly_income,
-        },
-    )
+) -> dict[str, Any]:
+    """A new position's field values as every way in gives them: the SK's end of term is also the planned
+    end. `position_new` builds the position of them; an import writes a chunk's from their columns."""
+    return {
+        "person": person,
+        "desa": desa,
+        "office": office,
+        "group": group_of(office),
+        "acting": acting,
+        "unit_name": unit_name.strip(),
+        "term_start": term_start,
+        "term_end": term_end,
+        "planned_term_end": term_end,
+        "sk_number": sk_number.strip(),
+        "sk_date": sk_date,
+        "monthly_income": monthly_income,
+    }
+
+
+def position_new(*, person: Person, **arguments: Any) -> Position:
+    """An unsaved position as every way in builds it (`position_values`, same arguments)."""
+    return Position(**position_values(person=person, **arguments))
 
 
 def _by_term(position: Position) -> tuple:
@@ -229,7 +231,7 @@ def _by_term(position: Position) -> tuple:
 
 def person_new(**arguments: Any) -> Person:
     """An unsaved person after the checks every way in must pass: `person_values` (same arguments), built."""
-    return build_from(Person, person_values(**arguments))
+    return Person(**person_values(**arguments))
 
 
 def person_values(

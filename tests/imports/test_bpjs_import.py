@@ -140,8 +140,8 @@ def test_the_same_participant_twice_in_one_extract_is_rejected_the_second_time(k
 
 
 def test_a_value_too_long_for_its_field_gets_the_field_check_message(kades):
-    # The cell parser takes a KPJ of any length (with a warning); the field holds 20 digits. The row is
-    # not plainly valid, so the import asks Django's own checks, whose message names the field.
+    # The cell parser takes a KPJ of any length (with a warning); the field holds 20 digits: Django's own
+    # field checks refuse the row, with their message naming the field.
     rows = [extract_row(kades.person.nik, "YOHANES ALE", kpj="1" * 25)]
     summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=OCT)
     assert (summary.accepted, summary.rejected) == (0, 1)

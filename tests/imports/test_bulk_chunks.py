@@ -1,6 +1,6 @@
 """Rows are decided a chunk at a time: what a row did must be seen by every later row, in its chunk or not."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -367,24 +367,7 @@ def test_foreign_keys_are_deferred_again_after_an_import_in_the_same_transaction
     assert not Position.objects.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_an_import_runs_its_look_ups_without_parallel_workers_and_puts_the_setting_back(people):
-    def workers() -> str:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
-            return cursor.fetchone()[0]
-
-    seen = []
-    data = to_csv(ROSTER_HEADER, [people.row("Yohanes Ale", "Kepala Desa", serial=1)])
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
-        roster_import_file(data=data, file_name="a.csv", progress=lambda done, total: seen.append(workers()))
-        assert seen == ["0"]
-        assert workers() == "3"
-
-
-# A chunk's look-ups come before the chunk before it is written ----------------------------------------
+# A row sees what the chunks before it wrote --------------------------------------------------------------
 
 
 def state_without_keys() -> tuple:
@@ -477,35 +460,7 @@ def test_a_participant_changed_by_the_chunk_before_is_not_found_by_the_nik_it_ha
     )
 
 
-# On PostgreSQL a chunk's statements run in a thread while the next chunk is decided -------------------
-
-
-def test_on_postgresql_the_statements_run_in_a_writer_thread_and_elsewhere_at_once(people, monkeypatch):
-    import threading
-
-    real_run = engine._Writer._run
-    threads = []
-
-    def recording_run(self, raw, statements):
-        threads.append((threading.current_thread().name, [kind for kind, _, _ in statements]))
-        return real_run(self, raw, statements)
-
-    monkeypatch.setattr(engine._Writer, "_run", recording_run)
-    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
-    rows = [people.row(f"Orang {n}", office, serial=n) for n, office in enumerate(
-        ["Kepala Desa", "Sekretaris Desa", "Kaur Keuangan"], start=1
-    )]  # fmt: skip
-    summary = roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
-    assert (summary.created, Position.objects.count()) == (3, 3)
-    if connection.vendor == "postgresql":
-        # Two chunks, each: people, positions, the batch's record of them.
-        assert threads == [("import-writer", ["copy", "copy", "copy"])] * 2
-    else:
-        assert threads == []
-
-
 def test_a_database_error_while_writing_a_chunk_fails_the_import_and_changes_nothing(people, monkeypatch):
-    """On PostgreSQL the failing COPY runs in the writer thread; its error still fails the import."""
     rows = [people.row(f"Orang {n}", office, serial=n) for n, office in enumerate(
         ["Kepala Desa", "Sekretaris Desa", "Kaur Keuangan", "Kasi Pelayanan", "Kaur Perencanaan"], start=1
     )]  # fmt: skip
@@ -528,20 +483,6 @@ def test_a_database_error_while_writing_a_chunk_fails_the_import_and_changes_not
     assert batch.state == ImportBatch.State.FAILED and not batch.changes.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the writer thread runs on PostgreSQL only")
-def test_no_query_runs_while_the_writer_thread_does(people):
-    writer = engine._Writer()
-    with transaction.atomic():
-        with writer.writing():
-            engine.insert_rows(BatchChange, ["model", "object_id", "action", "before"], [])  # nothing
-            engine._deferred.statements.append(("many", "SELECT pg_sleep(%s)", [[0.2]]))
-        assert writer.thread is not None
-        with writer.deciding(), pytest.raises(RuntimeError, match="writer thread"):
-            Person.objects.count()
-        writer.wait()
-        assert writer.thread is None and Person.objects.count() == 0
-
-
 def test_a_deleted_batch_leaves_the_enrolments_it_wrote_pointing_at_nothing(desa):
     """The reference to the batch has no constraint in the database: Django keeps it (SET_NULL)."""
     nik = make_nik(desa.district_code, date(1970, 1, 1), "L", 1)
@@ -551,65 +492,3 @@ def test_a_deleted_batch_leaves_the_enrolments_it_wrote_pointing_at_nothing(desa
     ImportBatch.objects.filter(pk=summary.batch).delete()
     enrolment = Enrolment.objects.get()
     assert (enrolment.batch_id, enrolment.kpj) == (None, "11111111111")
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_copy_sends_binary_rows_and_text_ones_for_a_value_its_column_type_does_not_take(desa, monkeypatch):
-    real_copy_data = engine._copy_data
-    options = []
-
-    def recording_copy_data(rows, types):
-        option, data = real_copy_data(rows, types)
-        options.append(option)
-        return option, data
-
-    monkeypatch.setattr(engine, "_copy_data", recording_copy_data)
-    awkward = 'Satu\t\\ "S"'  # characters that the text format escapes
-    now = datetime.now(UTC)
-    names = ["nik", "name", "sex", "birth_date", "phone", "created_at", "updated_at"]
-    one = make_nik(desa.district_code, date(1970, 1, 1), "L", 1)
-    two = make_nik(desa.district_code, date(1971, 2, 3), "P", 2)
-    with transaction.atomic():
-        first = [one, awkward, "L", date(1970, 1, 1), "", now, now]
-        keys = engine.insert_rows(Person, names, [first], returning=True)
-        # A date as text: the binary dumper of a date column takes only dates; COPY's text format reads it.
-        second = [two, "Dua", "P", "1971-02-03", "0812", now, now]
-        keys += engine.insert_rows(Person, names, [second], returning=True)
-    assert options == [" (FORMAT binary)", ""]
-    stored = list(Person.objects.order_by("pk").values_list("pk", "nik", "name", "birth_date", "phone"))
-    assert stored == [
-        (keys[0], one, awkward, date(1970, 1, 1), ""),
-        (keys[1], two, "Dua", date(1971, 2, 3), "0812"),
-    ]
-
-
-def test_the_switch_interval_is_short_while_the_writer_thread_may_run_and_put_back_after(people, monkeypatch):
-    import sys
-
-    from lindungdesa.imports.roster import RosterRows
-
-    real_run = engine._Writer._run
-    seen = []
-
-    def recording_run(self, raw, statements):
-        seen.append(sys.getswitchinterval())
-        return real_run(self, raw, statements)
-
-    monkeypatch.setattr(engine._Writer, "_run", recording_run)
-    before = sys.getswitchinterval()
-    rows = [people.row("Orang Satu", "Kepala Desa", serial=1)]
-    roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
-    assert sys.getswitchinterval() == before
-    if connection.vendor == "postgresql":
-        assert seen == [engine.WRITER_SWITCH_INTERVAL]
-    else:
-        assert seen == []
-
-    def failing_write(self):
-        raise RuntimeError("gagal")
-
-    monkeypatch.setattr(RosterRows, "write", failing_write)
-    rows = [people.row("Orang Dua", "Sekretaris Desa", serial=2)]
-    with pytest.raises(RuntimeError, match="gagal"):
-        roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r2.csv")
-    assert sys.getswitchinterval() == before

@@ -10,10 +10,7 @@ from lindungdesa.lib.values import CellError
 
 
 def take(memo: Memo, column: str, parser, cell, *args):
-    """What the readers do: the column's remembered result, or the parser's, remembered."""
-    seen = memo.columns[column]
-    key = cell_key(cell, args)
-    return seen.get(key) or memo.parse(seen, key, parser, cell, args)
+    return memo.parse(column, parser, cell, *args)
 
 
 def test_equal_cells_of_different_types_are_parsed_apart():
@@ -48,7 +45,7 @@ def test_the_parsers_other_arguments_are_part_of_the_key():
 
 
 def test_a_column_holding_too_many_values_starts_again(monkeypatch):
-    monkeypatch.setattr(Memo, "COLUMN_LIMIT", 3)
+    monkeypatch.setattr(Memo, "LIMIT", 3)
     memo = Memo()
     for day in range(1, 6):
         assert take(memo, "tanggal", v.parse_date, f"2024-01-0{day}")[0]

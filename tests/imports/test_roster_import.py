@@ -96,15 +96,15 @@ def test_a_failure_in_the_middle_leaves_the_database_unchanged(good_rows, monkey
     from lindungdesa.imports import roster
 
     calls = {"n": 0}
-    real_start = roster.position_start
+    real_apply = roster.RosterRows.apply
 
-    def failing_start(*args, **kwargs):
+    def failing_apply(*args, **kwargs):  # the third row's decision fails, after two were decided
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return real_start(*args, **kwargs)
+        return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(roster, "position_start", failing_start)
+    monkeypatch.setattr(roster.RosterRows, "apply", failing_apply)
     with pytest.raises(RuntimeError):
         roster_import_file(data=to_csv(ROSTER_HEADER, good_rows), file_name="roster.csv")
     assert db_state() == ([], [])

@@ -244,7 +244,7 @@ def test_bpjs_extract_csv():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Golden files: workbooks, read by python-calamine and by the streaming reader alike
+# Golden files: workbooks, read by python-calamine and by openpyxl streaming alike
 
 
 @pytest.fixture(params=["calamine", "stream"])
