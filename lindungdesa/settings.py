@@ -372,7 +372,14 @@ CACHES = {
         else "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
+    },
+    # The parts of pages that name people, kept rendered (web/kept.py): in this process's memory only,
+    # never on disk or shared (docs/security.md). 0 entries keeps nothing.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lindungdesa-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(env_str("PAGES_CACHE_ENTRIES", "500"))},
+    },
 }
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
