@@ -18,6 +18,8 @@ placeholder where a form's CSRF token goes (`{% with csrf_token=csrf_placeholder
 and each response gets its reader's own token in its place (`fill_csrf`).
 """
 
+import hashlib
+
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -34,8 +36,8 @@ def page_key(request: HttpRequest, *parts: object) -> str:
     """What a kept part of this request's page depends on besides `parts` (the caller's data version and
     anything else it shows): one string, for `{% cache ... page_key using="pages" %}`."""
     user = request.user
-    return "|".join(
-        str(p)
+    key = "|".join(
+        repr(p)
         for p in (
             request.get_full_path(),
             user.role,
@@ -45,6 +47,9 @@ def page_key(request: HttpRequest, *parts: object) -> str:
             *parts,
         )
     )
+    # `{% cache %}` names its entry by an MD5 of what it is given: given a SHA-256 of the key, a reader who
+    # chooses the address cannot make two readers' keys meet.
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def kept_context(request: HttpRequest, *parts: object) -> dict:
