@@ -1,12 +1,13 @@
 """The part of a page that lists people, kept rendered in this process's memory for readers who see the same.
 
-The desa roster and the reconciliation lists name people: each was read and rendered for every request
-(22-45 ms through gunicorn, the heaviest pages of the mix). Their rendered HTML is kept under `page_key`:
+The desa roster, the reconciliation lists and the budget page's figures and people were read and rendered
+for every request (20-40 ms in-process, the heaviest pages of the mix: docs/benchmarks.md, "Saturation,
+fourth pass"). Their rendered HTML is kept under `page_key`:
 
-- the address with its query (the period);
-- the reader's role and region: what a role may do in a region (`accounts.permissions.can`: masking and
-  revealing NIKs, downloads, edit actions, which breadcrumbs link) is a function of these two, so a reader
-  of another region or with another role never meets another's kept content;
+- the address with its query (the period, the year and scenario);
+- the reader's role and region: what a role may do in a region (`accounts.permissions.can`: revealing a
+  NIK, birth dates, downloads, edit and adopt actions) is a function of these two, so a reader of another
+  region or with another role never meets another's kept content;
 - the language and today's date (the running month's status is reckoned on today);
 - the data version of the region's province (`indicators.services.data_changed`: every change to
   positions, people, enrolments and status rules, every import and undo, region loads and NIK links move

@@ -2,7 +2,11 @@
 and the reconciliation lists. The same HTML as without keeping, for each role; never another role's or
 region's; the reader's own CSRF token; and a write through each path the part shows changes it at once."""
 
+import ast
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -129,8 +133,21 @@ def test_a_kept_part_carries_its_readers_own_csrf_token(client, roster, village_
     assert re.search(r"\d{16}", revealed.content.decode())
 
 
-def test_the_pages_cache_is_in_memory_only(settings):
-    assert settings.CACHES["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+@pytest.mark.parametrize(
+    ("entries", "backend"),
+    [(None, "locmem.LocMemCache"), ("50", "locmem.LocMemCache"), ("0", "dummy.DummyCache")],
+)
+def test_the_pages_cache_is_in_memory_only_and_0_keeps_nothing(entries, backend):
+    """Never the file cache; PAGES_CACHE_ENTRIES=0 keeps nothing (the in-memory cache would never cull)."""
+    env = {k: v for k, v in os.environ.items() if k != "PAGES_CACHE_ENTRIES"}
+    if entries is not None:
+        env["PAGES_CACHE_ENTRIES"] = entries
+    code = "from lindungdesa import settings; print(settings.CACHES['pages'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    pages = ast.literal_eval(out.stdout.strip())
+    assert pages["BACKEND"] == f"django.core.cache.backends.{backend}"
+    if entries != "0":
+        assert pages["OPTIONS"]["MAX_ENTRIES"] == int(entries or 500)
 
 
 # A write through each path the kept parts show changes them at the next request ---------------------------
