@@ -372,8 +372,18 @@ CACHES = {
         else "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
+    },
+    # The parts of pages that name people, kept rendered (web/kept.py): in this process's memory only,
+    # never on disk or shared (docs/security.md). 0 entries keeps nothing.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lindungdesa-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(env_str("PAGES_CACHE_ENTRIES", "500"))},
+    },
 }
+if CACHES["pages"]["OPTIONS"]["MAX_ENTRIES"] <= 0:
+    # Django's in-memory cache culls a third of its entries when full: at 0 it would never cull.
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served: uploaded files are only read back by the application

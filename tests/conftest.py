@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import override_settings
 
 from lindungdesa.regions.services import regions_load
+from lindungdesa.web import kept
 from tests.shared import migrated_copy, shared
 from tests.web.conftest import roster_make
 from tests.world import World, build_world
@@ -74,10 +75,13 @@ def _empty_cache():
     """Each test starts with an empty cache. The database is rolled back after every test, but the cache
     (one per test process) is not: totals cached under a data version (the budget's, keyed on counts and
     timestamps that a rolled-back test may repeat) would otherwise reach the next test in that process,
-    which then passes or fails according to what ran before it."""
+    which then passes or fails according to what ran before it. The same for the pages' kept parts
+    (web/kept.py, in this process's memory)."""
     cache.clear()
+    kept.clear()
     yield
     cache.clear()
+    kept.clear()
 
 
 @pytest.fixture(scope="module")

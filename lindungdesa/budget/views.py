@@ -1,5 +1,6 @@
 """Budget pages: a region's premium budget for a fiscal year, its downloads, adoption and who pays."""
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import BUDGET_ADOPT, BUDGET_PAYERS, PEOPLE_VIEW, PERSONAL_EXPORT, can
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.regions.models import Region
+from lindungdesa.web import kept
 
 from . import compute, exports
 from .forms import BudgetForm, RegencySettingsForm, scenario_query
@@ -30,6 +32,7 @@ from .selectors import (
     setting_in_force,
     stored_budget,
     stored_budgets,
+    totals_version,
 )
 from .services import budget_setting_save, budget_store, payer_rules_set
 
@@ -101,33 +104,45 @@ def budget_region(request: HttpRequest, code: str) -> HttpResponse:
     # A desa shows its people line by line; larger regions need only the totals, which are much quicker.
     # A province shows its regencies, a regency or kecamatan its desa for the chosen scenario: the totals per
     # desa of the other scenarios are not read (selectors.region_budgets).
-    budgets = region_budgets(
-        region, year, scenarios, lines=region.level == 4, desa=[scenario] if region.level > 1 else False
-    )
-    by_scenario = {b.scenario: b for b in budgets}
-    current, everyone = budgets[0], budgets[1]
+    may_see_people = can(request.user, PEOPLE_VIEW, region.code)
+
+    # The figures, the comparisons and a desa's people are kept rendered in this process's memory per
+    # reader's role and region, address, language, day and what the totals depend on (`totals_version`:
+    # the data version and the budget rules; web/kept.py): computed only when the template renders its
+    # kept part (functions it calls). The adopted budgets below them are read for each request.
+    @functools.cache
+    def budgets() -> dict:
+        found = region_budgets(
+            region, year, scenarios, lines=region.level == 4, desa=[scenario] if region.level > 1 else False
+        )
+        current, everyone = found[0], found[1]
+        chosen = {b.scenario: b for b in found}[scenario]
+        return {
+            "budget": chosen,
+            "comparisons": [
+                Comparison(
+                    b, None if i == 0 else current if i == 1 else everyone, scenario_query(year, b.scenario)
+                )
+                for i, b in enumerate(found[:6])
+            ],
+            "gap": everyone.total.minus(current.total),
+            # A desa's sheet names its people: for roles that see people (a viewer gets the totals only).
+            "people": exports.person_rows(chosen) if region.level == 4 and may_see_people else [],
+        }
+
     ctx.update(
-        budget=by_scenario[scenario],
-        comparisons=[
-            Comparison(
-                b, None if i == 0 else current if i == 1 else everyone, scenario_query(year, b.scenario)
-            )
-            for i, b in enumerate(budgets[:6])
-        ],
-        gap=everyone.total.minus(current.total),
+        budget=lambda: budgets()["budget"],
+        comparisons=lambda: budgets()["comparisons"],
+        gap=lambda: budgets()["gap"],
+        budget_people=lambda: budgets()["people"],
         stored=list(stored_budgets(region, year)[:20]),
         can_adopt=can_adopt(request.user),
         can_set_payers=can_set_payers(request.user, region),
-        # A desa's sheet names its people: for roles that see people (a viewer gets the totals only).
-        may_see_people=can(request.user, PEOPLE_VIEW, region.code),
+        may_see_people=may_see_people,
         may_download=region.level < 4 or can(request.user, PERSONAL_EXPORT, region.code),
-        budget_people=(
-            exports.person_rows(by_scenario[scenario])
-            if region.level == 4 and can(request.user, PEOPLE_VIEW, region.code)
-            else []
-        ),
+        **kept.kept_context(request, totals_version(region.code)),
     )
-    return render(request, "budget/region.html", ctx)
+    return kept.fill_csrf(request, render(request, "budget/region.html", ctx))
 
 
 CONTENT_TYPES = {"xlsx": exports.XLSX_CONTENT_TYPE, "pdf": exports.PDF_CONTENT_TYPE}

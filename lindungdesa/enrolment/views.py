@@ -1,5 +1,6 @@
 """Reconciliation pages: who serves but is not protected, and what the two sides disagree on."""
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,8 +28,10 @@ from lindungdesa.accounts.permissions import (
 )
 from lindungdesa.accounts.scope import home_region, region_for_user
 from lindungdesa.imports import exports
+from lindungdesa.indicators.versioned import data_version_key
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.web import kept
 from lindungdesa.web.forms import RegionPageForm
 
 from .reconcile import (
@@ -110,12 +113,20 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     period, form, errors = _period(request)
     period_param = str(period) if form.cleaned_data.get("periode") else ""
     personal = can(request.user, PERSONAL_VIEW)
-    # The lists' ids are kept between requests (page_lists); objects only for the rows shown.
-    found = page_lists(region.code, period, SHOWN)
-    sections = [
-        {"list": item, "count": f.count, "rows": _shown(f.rows if personal else withhold_birth_dates(f.rows))}
-        for item, f in zip(LISTS, found, strict=True)
-    ]
+
+    @functools.cache
+    def sections() -> list[dict]:
+        # The lists' ids are kept between requests (page_lists); objects only for the rows shown.
+        found = page_lists(region.code, period, SHOWN)
+        return [
+            {
+                "list": i,
+                "count": f.count,
+                "rows": _shown(f.rows if personal else withhold_birth_dates(f.rows)),
+            }
+            for i, f in zip(LISTS, found, strict=True)
+        ]
+
     proposals = open_proposals_in(region.code)
     ctx = {
         # Birth dates (match proposals) and the proposals' download only for roles with personal.view.
@@ -127,7 +138,12 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
         "period_choices": form.period_choices(period),
         "period_param": period_param,
         "query": f"?{urlencode({'periode': period_param})}" if period_param else "",
+        # The lists are kept rendered in this process's memory per reader's role and region, address,
+        # language, day and the province's data version (web/kept.py): read and rendered only when they are
+        # not (the template calls `sections` inside its kept parts). The match proposals are not kept: a
+        # refusal moves no data version.
         "sections": sections,
+        **kept.kept_context(request, data_version_key(region.code)),
         "proposals": list(proposals[:SHOWN]),
         "proposal_count": proposals.count(),
         "proposals_name": PROPOSALS,
@@ -137,7 +153,7 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "section": "rekonsiliasi",
     }
-    return render(request, "reconcile/reconcile.html", ctx)
+    return kept.fill_csrf(request, render(request, "reconcile/reconcile.html", ctx))
 
 
 @login_required

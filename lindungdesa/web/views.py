@@ -30,7 +30,7 @@ from lindungdesa.lib.months import Month
 from lindungdesa.regions.boundaries import has_map
 from lindungdesa.regions.models import Region
 
-from . import jobs, tables
+from . import jobs, kept, tables
 from .forms import RegionPageForm
 from .roster import desa_roster, roster_rows
 
@@ -134,30 +134,36 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
         # The desa's figures (counts only, the same for every reader) kept per month and day under what they
         # depend on, like the region page's: a fifth of the page's own work (docs/benchmarks.md,
         # "Saturation, second pass"). The reader's access to the desa was checked above.
+        # Its province's data version, and the snapshots the past counts come from.
+        version = dashboard_version(desa.code)
         ctx["total"], ctx["without_nik"] = region_cached(
             "desa-figures",
             desa.code,
             period,
             timezone.localdate(),  # the running month counts those without a NIK live, a past one not
-            # Its province's data version, and the snapshots the past counts come from.
-            version=dashboard_version(desa.code),
+            version=version,
             compute=lambda: desa_figures(desa, period),
         )
         # A read-only viewer sees the figures, not the people behind them.
-        if can(request.user, PEOPLE_VIEW, desa.code):
-            ctx["roster"] = desa_roster(desa, period)
+        ctx["show_roster"] = can(request.user, PEOPLE_VIEW, desa.code)
+        if ctx["show_roster"]:
+            # The roster is kept rendered in this process's memory per reader's role and region, address,
+            # language, day and the province's data version (in `version`; web/kept.py): read and rendered
+            # only when it is not (functions the template calls inside its kept part).
+            ctx.update(kept.kept_context(request, version))
+            roster = ctx["roster"] = _once(lambda: desa_roster(desa, period))
             ctx["last_day"] = period.last_day
             ctx["today"] = timezone.localdate()
             # Keeping the roster (web/registry.py), and a whole NIK shown on demand, audited.
             ctx["can_edit"] = can(request.user, ROSTER_EDIT, desa.code)
             ctx["can_reveal"] = can(request.user, PERSONAL_VIEW, desa.code)
             rights = {"can_reveal": ctx["can_reveal"], "can_edit": ctx["can_edit"], "today": ctx["today"]}
-            ctx["aparat_rows"] = roster_rows(ctx["roster"].aparat, **rights)
-            ctx["bpd_rows"] = roster_rows(ctx["roster"].bpd, **rights)
+            ctx["aparat_rows"] = _once(lambda: roster_rows(roster().aparat, **rights))
+            ctx["bpd_rows"] = _once(lambda: roster_rows(roster().bpd, **rights))
         ctx["budget_summary"] = desa_summary(desa, request.user)
         if ctx["is_home"]:
             ctx["jobs"] = jobs.desa_jobs(request.user, desa, ctx["total"], period, ctx["budget_summary"])
-    return render(request, "web/desa.html", ctx)
+    return kept.fill_csrf(request, render(request, "web/desa.html", ctx))
 
 
 def desa_figures(desa: Region, period: Month) -> tuple:
