@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.accounts.scope import contains
@@ -31,6 +32,37 @@ from .models import (
 
 Problems = dict[str, list[str]]  # model field name -> messages, as ValidationError(dict) takes them
 _OFFICES = frozenset(Office.values)
+# Dates no record of a serving official can hold: a mistyped year (0001, 2062) is refused, not kept where no
+# page would show it. The youngest official holds a KTP (17 years); a term starts at most a year ahead.
+EARLIEST_BIRTH = date(1900, 1, 1)
+YOUNGEST_AGE = 17
+EARLIEST_TERM_START = date(1945, 8, 17)
+TERM_START_AHEAD_DAYS = 366
+
+
+def birth_date_problem(birth_date: date | None, today: date | None = None) -> str | None:
+    """Why `birth_date` cannot be an official's or BPD member's (None when it can)."""
+    if birth_date is None:
+        return None
+    today = today or timezone.localdate()
+    if birth_date < EARLIEST_BIRTH:
+        return _("Tanggal lahir %(day)s tidak mungkin: periksa tahunnya.") % {"day": fmt_day(birth_date)}
+    if birth_date > add_years(today, -YOUNGEST_AGE):
+        return _("Tanggal lahir %(day)s berarti belum berumur %(age)s tahun: periksa tahunnya.") % {
+            "day": fmt_day(birth_date),
+            "age": YOUNGEST_AGE,
+        }
+    return None
+
+
+def term_start_problem(term_start: date | None, today: date | None = None) -> str | None:
+    """Why `term_start` cannot be a position's start (None when it can)."""
+    if term_start is None:
+        return None
+    today = today or timezone.localdate()
+    if term_start < EARLIEST_TERM_START or (term_start - today).days > TERM_START_AHEAD_DAYS:
+        return _("Mulai menjabat %(day)s tidak mungkin: periksa tahunnya.") % {"day": fmt_day(term_start)}
+    return None
 
 
 def elsewhere_message() -> str:
@@ -41,7 +73,7 @@ def elsewhere_message() -> str:
 
 
 def fmt_day(day: date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else "sekarang"
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}" if day else "sekarang"  # strftime: year 1 as "1"
 
 
 def add_years(day: date, years: int) -> date:
@@ -101,6 +133,8 @@ def position_own_problems(candidate: Position) -> Problems:
         fail(
             "desa", f"{desa.name} adalah {desa.get_kind_display().lower()}: tidak punya aparat desa atau BPD."
         )
+    if problem := term_start_problem(candidate.term_start):
+        fail("term_start", problem)
     if candidate.term_end and candidate.term_end < candidate.term_start:
         fail("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat.")
     limit = MAX_TERM_YEARS.get(office)
@@ -269,6 +303,8 @@ def person_values(
         problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
         if problems:
             raise ValidationError({"nik": problems})
+    if not checked and (problem := birth_date_problem(birth_date or (facts and facts.birth_date))):
+        raise ValidationError({"birth_date" if birth_date else "nik": problem})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "Nama wajib diisi."})

@@ -250,3 +250,37 @@ def test_a_hand_worked_desa_with_unnamed_kepala_dusun_and_an_official_without_ni
     }
     current = region_budget(desa, year, Scenario.parse(CURRENT), reference=Month(2026, 11))
     assert (current.total.persons, current.total.total) == (1, 157_248)
+
+
+def test_a_mistyped_year_refuses_its_row_and_keeps_the_others():
+    """A term starting in 2062 or a member born in 0001 cannot become a correct record: refused with its row
+    and field, the other rows kept."""
+    rows = [
+        _row(
+            nama="Tahun Salah",
+            tanggal_lahir="01/01/1980",
+            jenis_kelamin="L",
+            jabatan="Kaur Umum",
+            mulai_menjabat="01/02/2062",
+        ),
+        _row(
+            nama="Lahir Salah",
+            tanggal_lahir="01/01/0001",
+            jenis_kelamin="P",
+            jabatan="Kaur Perencanaan",
+            mulai_menjabat="01/02/2021",
+        ),
+        _row(
+            nama="Benar Saja",
+            tanggal_lahir="01/01/1980",
+            jenis_kelamin="L",
+            jabatan="Kasi Pelayanan",
+            mulai_menjabat="01/02/2021",
+        ),
+    ]
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
+    assert (summary.accepted, summary.rejected) == (1, 2)
+    refused = {e.row: (e.field, e.message) for e in summary.errors}
+    assert refused[2][1] == "Mulai menjabat 01-02-2062 tidak mungkin: periksa tahunnya."
+    assert refused[3][0] == "tanggal_lahir"
+    assert list(Person.objects.values_list("name", flat=True)) == ["Benar Saja"]

@@ -1,9 +1,10 @@
 """Who may hold which office at once (docs/domain.md §5), and history that is never overwritten."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from lindungdesa.officials.models import Acting, Office, Position
 from lindungdesa.officials.services import person_register, position_end, position_replace, position_start
@@ -155,6 +156,28 @@ def test_a_kelurahan_has_no_aparat_desa():
 def test_term_end_before_start_is_rejected(desa):
     with pytest.raises(ValidationError):
         make_position(desa, Office.KAUR_KEUANGAN, START, date(2021, 12, 31))
+
+
+def test_a_mistyped_year_is_refused_not_kept_where_no_page_shows_it(desa):
+    """A birth year 0001, a member of six, a term starting in 2062: no serving official's record."""
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc:
+        person_register(region=None, nik=None, name="Siti", birth_date=date(1, 1, 1))
+    assert exc.value.message_dict == {
+        "birth_date": ["Tanggal lahir 01-01-0001 tidak mungkin: periksa tahunnya."]
+    }
+    six = make_nik(desa.district_code, date(today.year - 6, 3, 4), "P")
+    with pytest.raises(ValidationError) as exc:
+        person_register(region=None, nik=six, name="Rina")
+    assert "belum berumur 17 tahun" in " ".join(exc.value.message_dict["nik"])
+    with pytest.raises(ValidationError) as exc:
+        make_position(desa, Office.KAUR_KEUANGAN, date(2062, 1, 1))
+    assert exc.value.message_dict["term_start"] == [
+        "Mulai menjabat 01-01-2062 tidak mungkin: periksa tahunnya."
+    ]
+    # The edges are kept: born 17 years ago today, a term starting within the coming year.
+    person_register(region=None, nik=None, name="Rani", birth_date=today.replace(year=today.year - 17))
+    make_position(desa, Office.KAUR_KEUANGAN, today + timedelta(days=300))
 
 
 def test_replacing_keeps_the_previous_holder_on_record(desa):

@@ -116,6 +116,16 @@ def test_each_field_names_the_element_that_says_its_errors(client, village_opera
     assert named <= ids, named - ids
 
 
+def test_a_mistyped_year_is_said_beside_its_field(client, village_operator, roster):
+    client.force_login(village_operator)
+    before = snapshot()
+    html = client.post(add_url(), new_official(term_start="2062-02-01")).content.decode()
+    assert field_errors(html, "term_start") == ["Mulai menjabat 01-02-2062 tidak mungkin: periksa tahunnya."]
+    html = client.post(add_url(), new_official(nik="", birth_date="0001-01-01")).content.decode()
+    assert field_errors(html, "birth_date")
+    assert snapshot() == before
+
+
 def test_the_rules_of_imports_are_said_beside_their_fields(client, village_operator, roster):
     client.force_login(village_operator)
     before = snapshot()
