@@ -63,6 +63,7 @@ POSITION_FIELDS = [
     "monthly_income",
     "acting",
     "end_reason",
+    "unit_name",
 ]
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 _SET_BY_IMPORT = ("group", "person", "desa")  # a position's fields that no cell gives as such
@@ -157,17 +158,19 @@ class Holdings:
         return self.by_person.get(id(person), [])
 
     def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
-        """The position a row describes, when it is held already: same person, desa, office, dusun, start."""
+        """The position a row describes, when it is held already: same person, desa, office, dusun, start.
+        A kepala dusun held without a dusun is the one a row naming the dusun completes (the warning
+        `unit_name_missing_message` asks for exactly that import)."""
         unit = unit_key(unit_name)
+        unnamed = None
         for position in self.by_person.get(id(person), ()):
-            if (
-                position.desa_id == desa
-                and position.office == office
-                and position.term_start == start
-                and unit_key(position.unit_name) == unit
-            ):
-                return position
-        return None
+            if position.desa_id == desa and position.office == office and position.term_start == start:
+                held = unit_key(position.unit_name)
+                if held == unit:
+                    return position
+                if not held and office == Office.KEPALA_DUSUN:
+                    unnamed = position
+        return unnamed
 
     def write(self) -> None:
         # What was made and then changed by the same chunk is inserted as it is now, not updated.
@@ -529,6 +532,8 @@ class RosterRows:
             existing = held.position_at(person, desa.code, office.office, unit_name, start)
         if existing is not None:
             changed = self._position_changes(existing, row, acting, income)
+            if unit_name and not existing.unit_name:
+                changed["unit_name"] = unit_name
             if changed:
                 self._check_rules(
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]

@@ -284,3 +284,26 @@ def test_a_mistyped_year_refuses_its_row_and_keeps_the_others():
     assert refused[2][1] == "Mulai menjabat 01-02-2062 tidak mungkin: periksa tahunnya."
     assert refused[3][0] == "tanggal_lahir"
     assert list(Person.objects.values_list("name", flat=True)) == ["Benar Saja"]
+
+
+def test_the_dusun_completed_as_the_warning_asks_updates_the_kepala_dusun():
+    """ "Nama dusun belum diisi: lengkapi ... (kolom nama_dusun)": importing the same row again with the dusun
+    completes the held position, it is not a second office of the same person."""
+    row = _row(
+        nama="Kadus Satu",
+        tanggal_lahir="01/01/1980",
+        jenis_kelamin="L",
+        jabatan="Kepala Dusun",
+        mulai_menjabat="01/02/2021",
+    )
+    first = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
+    assert [w.field for w in first.warnings] == ["nik", "nama_dusun"]  # no NIK yet either
+    again = roster_import_file(
+        data=to_csv(ROSTER_HEADER, [{**row, "nama_dusun": "Tanjung"}]), file_name="r.csv"
+    )
+    assert (again.accepted, again.rejected, again.created, again.updated) == (1, 0, 0, 1), again.errors
+    assert list(Position.objects.values_list("person__name", "unit_name")) == [("Kadus Satu", "Tanjung")]
+    from lindungdesa.imports.services import batch_undo
+
+    batch_undo(batch=ImportBatch.objects.get(pk=again.batch))
+    assert list(Position.objects.values_list("unit_name", flat=True)) == [""]
