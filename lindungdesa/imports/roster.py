@@ -34,6 +34,7 @@ from lindungdesa.officials.rules import (
     position_own_problems,
     position_problems,
     position_values,
+    replaced_message,
     unit_key,
     unit_name_missing_message,
 )
@@ -159,8 +160,10 @@ class Holdings:
 
     def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
-        A kepala dusun held without a dusun is the one a row naming the dusun completes (the warning
-        `unit_name_missing_message` asks for exactly that import)."""
+        Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
+        position (a person holds one perangkat office at a time): a row naming the dusun completes the one
+        held without it (as the warning `unit_name_missing_message` asks), a row naming none changes no
+        dusun."""
         unit = unit_key(unit_name)
         unnamed = None
         for position in self.by_person.get(id(person), ()):
@@ -168,7 +171,7 @@ class Holdings:
                 held = unit_key(position.unit_name)
                 if held == unit:
                     return position
-                if not held and office == Office.KEPALA_DUSUN:
+                if office == Office.KEPALA_DUSUN and not (held and unit):
                     unnamed = position
         return unnamed
 
@@ -571,6 +574,8 @@ class RosterRows:
         ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
             recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)
+            # Said with the row, in the preview too: the operator sees whose term the file ends.
+            recorder.warnings.append(("jabatan", replaced_message(holder, ended["term_end"])))
         held.index(position, person)
         held.new_positions.append(position)
         recorder.created(position)

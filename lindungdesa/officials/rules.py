@@ -112,6 +112,15 @@ def is_same_seat(desa: str, office: str, unit_name: str, other: Position) -> boo
     return bool(unit) and unit_key(other.unit_name) == unit
 
 
+def replaced_message(holder: Position, last_day: date) -> str:
+    """What a new holder of a one-person seat does to the holder before (an import's row says it)."""
+    return _("Menggantikan %(name)s (%(office)s): masa jabatannya diakhiri %(day)s (Diganti).") % {
+        "name": holder.person.name,
+        "office": holder.office_label,
+        "day": fmt_day(last_day),
+    }
+
+
 def unit_name_missing_message() -> str:
     return _("Nama dusun belum diisi: lengkapi nama dusun kepala dusun ini (kolom nama_dusun).")
 

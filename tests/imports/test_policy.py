@@ -307,3 +307,36 @@ def test_the_dusun_completed_as_the_warning_asks_updates_the_kepala_dusun():
 
     batch_undo(batch=ImportBatch.objects.get(pk=again.batch))
     assert list(Position.objects.values_list("unit_name", flat=True)) == [""]
+
+
+def test_the_preview_says_whose_term_a_new_holder_ends():
+    """A new holder of a one-person seat ends the term of the holder before: the row says so, in the dry run
+    as in the import, so the operator sees it before saving."""
+    first = _row(
+        nama="Carub Pratama",
+        tanggal_lahir="01/01/1980",
+        jenis_kelamin="L",
+        jabatan="Kaur Perencanaan",
+        mulai_menjabat="01/02/2021",
+    )
+    roster_import_file(data=to_csv(ROSTER_HEADER, [first]), file_name="r.csv")
+    new = _row(
+        nama="Dara Puspita",
+        tanggal_lahir="02/02/1990",
+        jenis_kelamin="P",
+        jabatan="Kaur Perencanaan",
+        mulai_menjabat="01/03/2026",
+    )
+    data = to_csv(ROSTER_HEADER, [new])
+    expected = [
+        (
+            2,
+            "jabatan",
+            "Menggantikan Carub Pratama (Kaur Perencanaan): masa jabatannya diakhiri 28-02-2026 (Diganti).",
+        )
+    ]
+    preview = roster_import_file(data=data, file_name="r.csv", dry_run=True)
+    assert [(w.row, w.field, w.message) for w in preview.warnings if w.field == "jabatan"] == expected
+    summary = roster_import_file(data=data, file_name="r.csv")
+    assert [(w.row, w.field, w.message) for w in summary.warnings if w.field == "jabatan"] == expected
+    assert Position.objects.get(person__name="Carub Pratama").end_reason == Position.EndReason.REPLACED
