@@ -8,12 +8,12 @@ same data exactly. The figures it aims at (docs/domain.md §4), measured at the 
 - about 84 % of serving aparat and 63 % of serving BPD members are protected;
 - over the 24 months before, coverage rises steadily (aparat from about 55-60 %), so trends exist.
 
-Rows are built in memory and written with `bulk_create`; they obey the rules `position_check` enforces
-(one office per person at a time, one holder per seat, terms of at most 8 years, Pj only for kepala desa),
-which the tests verify on a sample. What the law fixes comes from the dated rules in force at the end of
-`as_of`, as the product reads them: the minimum siltap of each office (`SiltapMinimum`), the BPD members'
-declared income (the default `BudgetSetting`) and when a membership is protected, in arrears or inactive
-(`StatusRule`, through `enrolment.status`).
+Rows are built in memory and written with one statement per table (`_insert`); they obey the rules
+`position_check` enforces (one office per person at a time, one holder per seat, terms of at most 8 years,
+Pj only for kepala desa), which the tests verify on a sample. What the law fixes comes from the dated rules
+in force at the end of `as_of`, as the product reads them: the minimum siltap of each office
+(`SiltapMinimum`), the BPD members' declared income (the default `BudgetSetting`) and when a membership is
+protected, in arrears or inactive (`StatusRule`, through `enrolment.status`).
 """
 
 import math
