@@ -8,7 +8,7 @@ same data exactly. The figures it aims at (docs/domain.md §4), measured at the 
 - about 84 % of serving aparat and 63 % of serving BPD members are protected;
 - over the 24 months before, coverage rises steadily (aparat from about 55-60 %), so trends exist.
 
-Rows are built in memory and written with one statement per table (`_insert`); they obey the rules
+Rows are built in memory and written with one statement per table (`lib.inserts`); they obey the rules
 `position_check` enforces (one office per person at a time, one holder per seat, terms of at most 8 years,
 Pj only for kepala desa), which the tests verify on a sample. What the law fixes comes from the dated rules
 in force at the end of `as_of`, as the product reads them: the minimum siltap of each office
@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from faker import Faker
 
 from lindungdesa.accounts import audit
@@ -38,6 +37,7 @@ from lindungdesa.enrolment.status import Rule, Status, status_of
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.indicators.services import data_changed
+from lindungdesa.lib.inserts import insert_all
 from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.officials.models import Acting, Group, Office, Person, Position, group_of
 from lindungdesa.regions.models import Region
@@ -287,17 +287,17 @@ def demo_load(
             rules=_Rules.in_force(as_of),
         )
         persons, positions, enrolments = builder.build(villages)
-        _insert(Person, persons)
+        insert_all(Person, persons)
         # Every demo person has a NIK of its own (`_Builder._person`): the ids are read back by it.
         ids = dict(Person.objects.filter(nik__startswith=province_code).values_list("nik", "id"))
         for person in persons:
             person.pk = ids[person.nik]
         for position in positions:
             position.person_id = position.person.pk
-        _insert(Position, positions)
+        insert_all(Position, positions)
         for enrolment in enrolments:
             enrolment.person_id = enrolment.person.pk
-        _insert(Enrolment, enrolments)
+        insert_all(Enrolment, enrolments)
         data_changed([province_code])
         if progress:
             progress(len(villages), len(villages))
@@ -319,59 +319,6 @@ def demo_load(
         seconds=time.monotonic() - started,
         indicators=demo_indicators(province, as_of, regencies if regency_codes is not None else None),
     )
-
-
-# Fields whose values (str, int, bool or None here) go to both database drivers as they are.
-_PLAIN_FIELDS = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "TextField",
-}
-
-
-def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert `objs` as `bulk_create` would (the same columns and values; no ids set on them), with one
-    statement run for every row (`executemany`) instead of Django compiling the SQL of each value: for the
-    whole province (some 107,000 rows) that compiling took about 7 of the 10 s of CPU of `demo_load`
-    (docs/benchmarks.md). Each value is prepared by its field (`get_db_prep_save`) unless the field passes
-    it on unchanged; the timestamps `auto_now(_add)` sets are one `now` for the load."""
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    for obj in objs:
-        for f in stamped:
-            setattr(obj, f.attname, now)
-    plain = [f.get_internal_type() in _PLAIN_FIELDS for f in fields]
-    prepared = {f.attname: f.get_db_prep_save(now, connection) for f in stamped}
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    rows = []
-    for obj in objs:
-        row = []
-        for f, as_is in zip(fields, plain, strict=True):
-            if f.attname in prepared:
-                row.append(prepared[f.attname])
-                continue
-            value = getattr(obj, f.attname)
-            row.append(value if as_is or value is None else f.get_db_prep_save(value, connection))
-        rows.append(row)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.lib.headers import Field, header_score, match_headers
+from lindungdesa.lib.inserts import insert_all
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.tabular import UnreadableFile, read_table
 from lindungdesa.lib.values import CellError, parse_amount
@@ -133,36 +134,11 @@ def _figures_of(period: Month, provinces: list[str], progress=None) -> list[Regi
     return figures
 
 
-# The columns of a figure, every one an integer or a text that both database drivers take as it is.
-_FIGURE_FIELDS = (
-    "snapshot",
-    "region_code",
-    "parent_code",
-    "level",
-    *RegionFigure.COUNTS,
-    "serving_without_nik",
-)
-
-
 def _store(snapshot: Snapshot, figures: list[RegionFigure], started: float) -> Snapshot:
-    """Write the snapshot's figures: one INSERT run for every figure (`executemany`). `bulk_create` compiled
-    the SQL of each of the 28,000 values of a province's 2,350 figures, three quarters of the time of
-    `snapshot_take` on the demo data; written this way a snapshot takes about half the CPU
-    (docs/benchmarks.md, *`make test` on 2 cores, sixth session*)."""
     snapshot.figures.all().delete()
     for figure in figures:
         figure.snapshot = snapshot
-    fields = [RegionFigure._meta.get_field(name) for name in _FIGURE_FIELDS]
-    connection = connections[router.db_for_write(RegionFigure)]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(RegionFigure._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    names = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[getattr(figure, name) for name in names] for figure in figures])
+    insert_all(RegionFigure, figures)  # half a snapshot's CPU with bulk_create (lib/inserts.py)
     snapshot.seconds = round(time.monotonic() - started, 2)
     snapshot.save(update_fields=["seconds"])
     return snapshot
