@@ -8,12 +8,12 @@ same data exactly. The figures it aims at (docs/domain.md §4), measured at the 
 - about 84 % of serving aparat and 63 % of serving BPD members are protected;
 - over the 24 months before, coverage rises steadily (aparat from about 55-60 %), so trends exist.
 
-Rows are built in memory and written with `bulk_create`; they obey the rules `position_check` enforces
-(one office per person at a time, one holder per seat, terms of at most 8 years, Pj only for kepala desa),
-which the tests verify on a sample. What the law fixes comes from the dated rules in force at the end of
-`as_of`, as the product reads them: the minimum siltap of each office (`SiltapMinimum`), the BPD members'
-declared income (the default `BudgetSetting`) and when a membership is protected, in arrears or inactive
-(`StatusRule`, through `enrolment.status`).
+Rows are built in memory and written with one statement per table (`lib.inserts`); they obey the rules
+`position_check` enforces (one office per person at a time, one holder per seat, terms of at most 8 years,
+Pj only for kepala desa), which the tests verify on a sample. What the law fixes comes from the dated rules
+in force at the end of `as_of`, as the product reads them: the minimum siltap of each office
+(`SiltapMinimum`), the BPD members' declared income (the default `BudgetSetting`) and when a membership is
+protected, in arrears or inactive (`StatusRule`, through `enrolment.status`).
 """
 
 import math
@@ -37,6 +37,7 @@ from lindungdesa.enrolment.status import Rule, Status, status_of
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.indicators.services import data_changed
+from lindungdesa.lib.inserts import insert_all
 from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.officials.models import Acting, Group, Office, Person, Position, group_of
 from lindungdesa.regions.models import Region
@@ -286,13 +287,17 @@ def demo_load(
             rules=_Rules.in_force(as_of),
         )
         persons, positions, enrolments = builder.build(villages)
-        Person.objects.bulk_create(persons, batch_size=1000)
+        insert_all(Person, persons)
+        # Every demo person has a NIK of its own (`_Builder._person`): the ids are read back by it.
+        ids = dict(Person.objects.filter(nik__startswith=province_code).values_list("nik", "id"))
+        for person in persons:
+            person.pk = ids[person.nik]
         for position in positions:
             position.person_id = position.person.pk
-        Position.objects.bulk_create(positions, batch_size=1000)
+        insert_all(Position, positions)
         for enrolment in enrolments:
             enrolment.person_id = enrolment.person.pk
-        Enrolment.objects.bulk_create(enrolments, batch_size=1000)
+        insert_all(Enrolment, enrolments)
         data_changed([province_code])
         if progress:
             progress(len(villages), len(villages))

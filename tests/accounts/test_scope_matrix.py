@@ -17,6 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
+from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.api.auth import token_create
 from lindungdesa.regions.converters import RegionCodeConverter
 from tests.world import ROLE_USERS, SNAPSHOT_PERIOD
@@ -60,6 +61,17 @@ PUBLIC = {
 # Not region-scoped, and refused to everyone but staff (see test_the_admin_site_is_for_staff_only).
 SKIPPED_NAMESPACES = {"admin"}
 REFUSED = {403, 404, 405}
+# Files of aggregated figures (a row per region or desa, counts only) or of no data at all: not audited
+# (every other file is: `audit_problems`, and tests/accounts/test_downloads.py).
+AGGREGATE_DOWNLOADS = {
+    "monev-round-report",  # per regency
+    "import-template",  # an empty roster
+    "import-template-bpjs",  # an empty extract with one made-up example row
+    "ucj-template",  # per regency, no person
+    "public-data-csv",
+}
+# The user whose request inside its region also checks the audit trail of the files it gets.
+AUDITED_USER = "admin"
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,28 @@ def request(client, world, user, url: str):
     return method, response
 
 
+def exports() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).order_by("id"))
+
+
+def is_file(response) -> bool:
+    return "attachment" in response.get("Content-Disposition", "") or response.streaming
+
+
+def audit_problems(route: Route, user, response, written: list[AuditEntry]) -> list[str]:
+    """A file of person-level data goes through `accounts.downloads.personal_download`, which records it in
+    the audit trail (docs/security.md, *Downloads of person-level data*): `written` are the export entries
+    of the request that got `response`. Built from the URL configuration: a new download view that forgets
+    the helper fails here."""
+    if not is_file(response) or route.name in AGGREGATE_DOWNLOADS:
+        return []
+    if len(written) != 1:
+        return [f"{route.name}: a file without its audit entry ({len(written)} entries)"]
+    if not (written[0].user == user and written[0].region_code):
+        return [f"{route.name}: its audit entry does not name the user and the region"]
+    return []
+
+
 def leaks(response, world, outside: list[str]) -> list[str]:
     if response.get("Content-Type", "").startswith(("application/vnd.openxmlformats", "text/csv")):
         body = _text_of_download(response)
@@ -208,8 +242,12 @@ def test_no_role_reaches_outside_its_region(client, world, route):
                 user=user,
                 inside=label == "inside",
             )
+            audited = key == AUDITED_USER and label == "inside"
+            before = len(exports()) if audited else 0
             method, response = request(client, world, user, url)
             where = f"{key} {label} {method} {url} -> {response.status_code}"
+            if audited:  # the downloads' check (tests/accounts/test_downloads.py), on the same request
+                problems.extend(audit_problems(route, user, response, exports()[before:]))
             if response.status_code >= 500:
                 problems.append(f"server error: {where}")
             if label == "inside" and response.status_code not in REFUSED:

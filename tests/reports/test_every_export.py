@@ -18,13 +18,14 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
@@ -46,10 +47,12 @@ from lindungdesa.regions.models import Region
 from tests.accounts.test_scope_matrix import ROUTES, url_for
 from tests.factories import make_nik
 from tests.imports.conftest import to_csv
-from tests.web.conftest import KAPUAS, PENYELADI, roster  # noqa: F401  (fixture)
+from tests.shared import shared
+from tests.web.conftest import KAPUAS, PENYELADI, Roster, roster_make
 from tests.world import SNAPSHOT_PERIOD, World, build_world
 
-pytestmark = pytest.mark.django_db
+# The seeded world is made once for the module (`module_seeded`), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("every-export")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -88,7 +91,7 @@ class Seeded:
     stored_regency: int  # an adopted budget of Kabupaten Sanggau
 
 
-def seed(roster) -> Seeded:  # noqa: F811
+def seed(roster: Roster) -> Seeded:
     world = build_world(roster)
     Region.objects.filter(code=PENYELADI).update(name=DESA)
     Region.objects.filter(code=KAPUAS).update(name=KECAMATAN)
@@ -355,9 +358,29 @@ def file_problems(content_type: str, content: bytes, export: Export) -> list[str
 # --- the tests --------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def module_seeded(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Seeded]:
+    """The seeded world made once for the module's three tests that download (`tests/shared.py`: each
+    test's writes, such as the audit entries of its downloads, are undone), with every lazy object of the
+    world made, as `shared_world` (tests/conftest.py) makes them."""
+    media = tmp_path_factory.mktemp("every-export-media")
+
+    def build() -> Seeded:
+        with override_settings(MEDIA_ROOT=media):
+            seeded = seed(roster_make())
+            for place in seeded.world.places.values():
+                for attr in list(place.lazy):
+                    place.object(attr)
+        seeded.world.media = media
+        return seeded
+
+    yield from shared(django_db_blocker, build)
+
+
 @pytest.fixture
-def seeded(roster) -> Seeded:  # noqa: F811
-    return seed(roster)
+def seeded(module_seeded, db, settings) -> Seeded:
+    settings.MEDIA_ROOT = module_seeded.world.media
+    return module_seeded
 
 
 def test_no_export_writes_text_from_users_as_a_formula(client, seeded):
@@ -403,8 +426,9 @@ def test_every_download_of_the_url_configuration_is_walked(client, seeded):
     """Every URL, asked for as a province administrator with and without ?format=, for a desa and for a
     kabupaten: those answering with a spreadsheet or a CSV are exactly those EXPORTS walks."""
     admin = seeded.world.users["admin"]
-    world = seeded.world
-    world.places["kabupaten"] = dataclasses.replace(world.places["penyeladi"], code=SANGGAU)
+    places = seeded.world.places
+    kabupaten = dataclasses.replace(places["penyeladi"], code=SANGGAU)
+    world = dataclasses.replace(seeded.world, places={**places, "kabupaten": kabupaten})
     found = set()
     for route in ROUTES:
         regions = ["penyeladi"]
