@@ -28,6 +28,7 @@ from lindungdesa.indicators.selectors import serving_without_nik
 from lindungdesa.indicators.views import user_province
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
+from lindungdesa.web.templatetags.lindung import angka
 
 from . import rules
 from .exports import round_report_xlsx
@@ -91,7 +92,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Putaran %(period)s dibuka: %(n)s kasus.")
-                    % {"period": round_.period, "n": round_.cases.count()},
+                    % {"period": round_.period, "n": angka(round_.cases.count())},
                 )
                 return redirect("monev-round", pk=round_.pk)
     # Each round counts the cases the user can open from it: those in the user's region.

@@ -17,6 +17,10 @@ def test_the_province_opens_a_round_from_the_page(client, analyst, roster):
     assert round_.period == "2026-Q1" and round_.criteria == ["nobody", "arrears"]
     html = client.get("/monev/").content.decode()
     assert "2026-Q1" in html and "Kalimantan Barat" in html
+    # The message counts as every page does, thousands grouped ("dibuka: 1.976 kasus", not "1976").
+    count = round_.cases.count()
+    assert count >= 1000
+    assert f"Putaran 2026-Q1 dibuka: {count // 1000}.{count % 1000:03d} kasus." in html
 
 
 def test_a_bad_period_is_explained_and_nothing_opens(client, analyst, roster):
