@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindungdesa.lib.values import CellError, parse_phone
+from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
 
@@ -26,6 +26,21 @@ class DayField(forms.DateField):
         super().__init__(**kwargs)
         self.error_messages["invalid"] = gettext_lazy("Tanggal tidak dikenali; tulis seperti 17/08/1980.")
         self.error_messages["required"] = gettext_lazy("Tanggal ini wajib diisi.")
+
+
+class RupiahField(forms.DecimalField):
+    """An amount typed as Indonesians write it ("2.500.000", "Rp 2.500.000,00", "2500000"), read by the same
+    rule as an import's cells (`lib.values.parse_amount`)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_optional_amount(str(value).strip())
+        except CellError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
 
 
 def _text(
@@ -127,16 +142,14 @@ class TermFields(forms.Form):
     )
     sk_number = _text(gettext_lazy("Nomor SK"), required=False, max_length=100, autocomplete="off")
     sk_date = DayField(label=gettext_lazy("Tanggal SK"), required=False)
-    monthly_income = forms.DecimalField(
+    monthly_income = RupiahField(
         label=gettext_lazy("Penghasilan bulanan (Rp)"),
         required=False,
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "step": "1"}),
-        help_text=gettext_lazy("Penghasilan tetap dan tunjangan; dasar iuran BPJS TK."),
+        help_text=gettext_lazy("Penghasilan tetap dan tunjangan; dasar iuran BPJS TK. Mis. 2.500.000."),
         error_messages={
-            "invalid": gettext_lazy("Tulis angka saja, tanpa titik, mis. 2500000."),
             "min_value": gettext_lazy("Penghasilan tidak boleh negatif."),
             "max_digits": gettext_lazy("Angka terlalu besar."),
             "max_decimal_places": gettext_lazy("Paling banyak dua angka di belakang koma."),

@@ -126,6 +126,17 @@ def test_a_mistyped_year_is_said_beside_its_field(client, village_operator, rost
     assert snapshot() == before
 
 
+def test_the_income_is_read_as_typed_in_indonesia(client, village_operator, roster):
+    """ "2.500.000" (as the import reads it, and as Indonesians write it) is Rp2.500.000; what cannot be read
+    one way is said beside the field."""
+    client.force_login(village_operator)
+    response = client.post(add_url(), new_official(monthly_income="Rp 2.500.000"))
+    assert response.status_code == 302
+    assert Position.objects.get(person__nik=NEW_NIK).monthly_income == 2_500_000
+    html = client.post(add_url(), new_official(nik="", monthly_income="2,500")).content.decode()
+    assert "Pemisah ribuan tidak jelas" in field_errors(html, "monthly_income")[0]
+
+
 def test_the_rules_of_imports_are_said_beside_their_fields(client, village_operator, roster):
     client.force_login(village_operator)
     before = snapshot()
