@@ -8,7 +8,7 @@ sum of those rounded amounts, so a regency is exactly the sum of its desa and a 
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -652,8 +652,6 @@ def cover_for(
                 f"Penghasilan belum diisi di daftar jabatan: dipakai upah yang dilaporkan ke BPJS "
                 f"{fmt_rupiah(income)}."
             )
-    if category == PU and income <= 0:
-        notes.append("Penghasilan bulanan belum diisi: iuran tidak dapat dihitung (Rp0).")
     cover = Cover(
         category=category,
         programmes=_union(programmes, scenario.add),
@@ -889,8 +887,19 @@ def _covered(seats: Sequence[Seat], membership: Membership | None, plan: Plan, *
         cover, seat_notes = cover_for(seat, membership, plan.scenario, plan.setting_for(seat.regency))
         if cover is None:
             continue
-        pieces, piece_notes = _pieces(plan, cover, months, seat.regency, seat.group)
         minimum = plan.minimum(office_class(seat.group, seat.office), months[0])
+        if cover.category == PU and cover.income <= 0:
+            # No income on record: an aparat's siltap is at least the legal minimum, so that is the budget's
+            # floor (an estimate, said in the notes); a BPD allowance has no minimum to stand in.
+            if minimum is not None:
+                cover = replace(cover, income=minimum.amount)
+                seat_notes.append(
+                    f"Penghasilan bulanan belum diisi: dianggarkan dengan siltap minimum "
+                    f"{fmt_rupiah(minimum.amount)}; lengkapi penghasilannya."
+                )
+            else:
+                seat_notes.append("Penghasilan bulanan belum diisi: iuran tidak dapat dihitung (Rp0).")
+        pieces, piece_notes = _pieces(plan, cover, months, seat.regency, seat.group)
         below = minimum is not None and 0 < seat.income < minimum.amount
         if not notes:
             yield seat, cover, pieces, [], below

@@ -262,9 +262,20 @@ def test_income_below_the_minimum_siltap_is_flagged():
 
 
 def test_an_income_not_filled_in_is_said_not_hidden():
+    # An aparat's siltap is at least the legal minimum: the budget's floor, said in the notes.
+    # Perangkat minimum Rp2.022.200 x (JKK 0,24 % + JKM 0,30 %) = 10.919,88 -> Rp10.920 a month.
     result = person_year([seat(1, "kaur_keuangan", D(0))], None, plan())
-    assert result.amount == 0
-    assert any("belum diisi" in note for note in result.notes)
+    assert result.amount == 12 * 10_920
+    assert result.notes == [
+        "Belum terdaftar: dianggarkan dengan program dan kategori bawaan kabupaten.",
+        "Penghasilan bulanan belum diisi: dianggarkan dengan siltap minimum Rp2.022.200; "
+        "lengkapi penghasilannya.",
+    ]
+    # A BPD allowance has no minimum to stand in: Rp0, said.
+    as_pu = Plan(2027, EVERYONE, BOOK, default_setting=Setting(bpd_category=PU), minimums=MINIMUMS)
+    member = person_year([seat(2, "bpd_anggota", D(0))], None, as_pu)
+    assert member.amount == 0
+    assert "Penghasilan bulanan belum diisi: iuran tidak dapat dihitung (Rp0)." in member.notes
 
 
 def test_current_participants_keep_their_programmes_and_others_are_left_out():
