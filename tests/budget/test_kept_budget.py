@@ -2,7 +2,6 @@
 (web/kept.py): the same HTML as without keeping for each role, never another role's or region's, and a
 change to the roster, a membership or a budget rule shows at the next request."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,22 +13,19 @@ from lindungdesa.officials.models import Office
 from lindungdesa.web import kept
 from tests.budget.conftest import NEXT, enrol, person, serve
 from tests.web.conftest import KAPUAS, PENYELADI, make_user
+from tests.web.test_kept_pages import blank_tokens
+from tests.web.test_kept_pages import get as read_page
 
 pytestmark = pytest.mark.django_db
 
 DESA = f"/anggaran/{PENYELADI}/?tahun={NEXT}"
 PAGES = [DESA, f"/anggaran/{PENYELADI}/?tahun={NEXT}&skenario=all-serving", f"/anggaran/61.03/?tahun={NEXT}"]
 PAGES += [f"/anggaran/61/?tahun={NEXT}"]
-TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 
 def get(client, user: User, url: str) -> str:
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    html = response.content.decode()
-    assert kept.CSRF_PLACEHOLDER not in html
-    return TOKEN.sub(r"\1-\2", html)
+    """The page as `user` reads it, its CSRF tokens blanked."""
+    return blank_tokens(read_page(client, user, url))
 
 
 def part(html: str) -> str:
