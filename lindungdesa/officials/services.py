@@ -181,6 +181,32 @@ def position_end(*, region: str | None, position: Position, last_day: date, reas
 
 
 @transaction.atomic
+def position_correct(
+    *,
+    region: str | None,
+    position: Position,
+    term_start: date,
+    sk_number: str = "",
+    sk_date: date | None = None,
+    monthly_income: Decimal = Decimal(0),
+) -> Position:
+    """Correct what was mistyped of a term: its start, its SK's number and date, the monthly income. The
+    position must lie under the writer's `region` (None: the whole country), and the corrected term pass the
+    rules a new one passes (`position_check`: the start's year, the seat and the person's other offices).
+    Raises ValidationError; the change is audited (`accounts.audited`)."""
+    position = Position.objects.select_for_update().select_related("desa", "person").get(pk=position.pk)
+    person_write_check(region, person_reach_of(region, position.person_id), desa=position.desa_id)
+    position.term_start = term_start
+    position.sk_number = sk_number.strip()
+    position.sk_date = sk_date
+    position.monthly_income = monthly_income
+    position_check(position, region=region)
+    position.full_clean(exclude=["group"])
+    position.save()
+    return position
+
+
+@transaction.atomic
 def position_replace(
     *, region: str | None, position: Position, successor: Person, term_start: date, **new_term
 ) -> Position:

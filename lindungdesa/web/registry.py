@@ -23,12 +23,19 @@ from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, ROSTER_
 from lindungdesa.accounts.scope import region_for_user, scope_q
 from lindungdesa.officials.boundary import Reach, person_reach_of, shared_person_message
 from lindungdesa.officials.models import Person, Position
-from lindungdesa.officials.services import person_update, position_appoint, position_end, position_hand_over
+from lindungdesa.officials.services import (
+    person_update,
+    position_appoint,
+    position_correct,
+    position_end,
+    position_hand_over,
+)
 
 from .registry_forms import (
     HandOverForm,
     OfficialAddForm,
     PersonEditForm,
+    PositionCorrectForm,
     PositionEndForm,
     add_service_errors,
 )
@@ -182,6 +189,43 @@ def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
             "intro": _(
                 "Catatan jabatan tetap disimpan sebagai riwayat. Untuk menunjuk pengganti sekaligus, gunakan "
                 "Ganti pejabat."
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def position_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
+    position = _position_for(request, pk)
+    initial = {f: getattr(position, f) for f in ("term_start", "sk_number", "sk_date", "monthly_income")}
+    form = PositionCorrectForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position_correct(region=request.user.region_id, position=position, **form.values())
+        except ValidationError as error:
+            # The end of the term is not on this form: what it says of the start is said beside the start.
+            add_service_errors(form, error, rename={"term_end": "term_start"})
+        else:
+            return _done(
+                request,
+                reverse("person", kwargs={"pk": position.person_id}),
+                _("Data jabatan %(name)s sebagai %(office)s disimpan.")
+                % {"name": position.person.name, "office": position.office_label},
+            )
+    ctx = _position_ctx(request, position)
+    ctx["cancel"] = reverse("person", kwargs={"pk": position.person_id})
+    return _form_page(
+        request,
+        {
+            **ctx,
+            "title": _("Ubah data jabatan"),
+            "form": form,
+            "submit": _("Simpan"),
+            "fieldsets": [(None, ["term_start", "sk_number", "sk_date", "monthly_income"])],
+            "intro": _(
+                "Untuk membetulkan salah ketik: tanggal mulai menjabat, SK dan penghasilan. Nama dan tanggal "
+                "lahir dibetulkan lewat Ubah data diri di halaman orangnya."
             ),
         },
     )

@@ -2,6 +2,8 @@
 term. Field names are the services' keyword arguments, so that a service's ValidationError (keyed by those
 names, `officials.rules`) lands beside its field (`add_service_errors`)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -33,6 +35,14 @@ class RupiahField(forms.DecimalField):
     rule as an import's cells (`lib.values.parse_amount`)."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        # A kept amount shown as typed ("2.500.000", "2.500.000,50"), which `to_python` reads back.
+        if isinstance(value, Decimal):
+            whole, cents = divmod(value.quantize(Decimal("0.01")), 1)
+            shown = f"{int(whole):,}".replace(",", ".")
+            return f"{shown},{int(cents * 100):02d}" if cents else shown
+        return value
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -234,6 +244,25 @@ class PersonEditForm(forms.Form):
 
     def values(self) -> dict:
         return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or None}
+
+
+class PositionCorrectForm(forms.Form):
+    """A term's mistyped start, SK and income, corrected: `officials.services.position_correct`. The fields
+    (and so their reading and messages) are the add form's."""
+
+    term_start = TermFields.base_fields["term_start"]
+    sk_number = TermFields.base_fields["sk_number"]
+    sk_date = TermFields.base_fields["sk_date"]
+    monthly_income = TermFields.base_fields["monthly_income"]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "term_start": data["term_start"],
+            "sk_number": data.get("sk_number", ""),
+            "sk_date": data.get("sk_date"),
+            "monthly_income": data.get("monthly_income") or Decimal(0),
+        }
 
 
 class PositionEndForm(forms.Form):

@@ -45,6 +45,8 @@ class Roster:
     past: list[Position]
     # The seats of which a term ended before the end of the month, each with its whole history.
     seats: list[Seat] = field(default_factory=list)
+    # Terms starting after the month: appointed ahead, or a start with a mistyped year (2062) to correct.
+    later: list[Position] = field(default_factory=list)
 
 
 def seat_key(position: Position) -> tuple[int, str]:
@@ -85,7 +87,8 @@ def desa_roster(desa: Region, period: Month) -> Roster:
     (the dates only: the whole memberships, prefetched, were a third of the roster's time)."""
     rule = StatusRule.for_period(period)
     last_day = period.last_day
-    positions = list(Position.objects.filter(desa=desa, term_start__lte=last_day).select_related("person"))
+    every = list(Position.objects.filter(desa=desa).select_related("person"))
+    positions = [p for p in every if p.term_start <= last_day]
     memberships: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     for person_id, start, paid in (
         Enrolment.objects.filter(person_id__in={p.person_id for p in positions})
@@ -108,6 +111,7 @@ def desa_roster(desa: Region, period: Month) -> Roster:
         bpd=[e for e in entries if e.position.group == Group.BPD],
         past=past,
         seats=seat_history(positions, last_day),
+        later=sorted((p for p in every if p.term_start > last_day), key=lambda p: (p.term_start, p.pk)),
     )
 
 
@@ -136,6 +140,7 @@ def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool,
                 "paid": month_label_id(entry.paid_through) if entry.paid_through else "–",
                 # Only a term still running (or ending today or later) can be ended or handed over.
                 "actions": can_edit and (not position.term_end or position.term_end >= today),
+                "correct": reverse("position-correct", args=[position.pk]) if can_edit else "",
                 "end": reverse("position-end", args=[position.pk]) if can_edit else "",
                 "replace": reverse("position-replace", args=[position.pk]) if can_edit else "",
             }

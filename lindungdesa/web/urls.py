@@ -13,6 +13,7 @@ urlpatterns = [
     path("wilayah/<region:code>/", views.region, name="region"),
     path("wilayah/<region:code>/aparat/tambah/", registry.official_add, name="official-add"),
     path("jabatan/<int:pk>/akhiri/", registry.position_end_page, name="position-end"),
+    path("jabatan/<int:pk>/ubah/", registry.position_correct_page, name="position-correct"),
     path("jabatan/<int:pk>/ganti/", registry.position_replace_page, name="position-replace"),
     path("orang/<int:pk>/", registry.person_page, name="person"),
     path("orang/<int:pk>/ubah/", registry.person_edit, name="person-edit"),

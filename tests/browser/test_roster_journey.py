@@ -1,5 +1,6 @@
 """The village operator keeps its roster in the browser, on a 360 x 740 phone: adds an official (a new
-person), corrects the phone number, checks the NIK against the KTP, ends a term, gives the seat to a person
+person), corrects the phone number, checks the NIK against the KTP, corrects a term's start, SK and income
+(and mends a start kept with an impossible year), ends a term, gives the seat to a person
 whose NIK is not known yet and completes it later, replaces a holder and reads each seat's history. No page
 scrolls sideways and the console stays free of errors."""
 
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from lindungdesa.accounts.models import User
-from lindungdesa.officials.models import Office
+from lindungdesa.officials.models import Office, Position
 from lindungdesa.regions.models import Region
 from tests.factories import make_nik, make_position
 
@@ -38,6 +39,9 @@ def journey(regions) -> Journey:
     desa = Region.objects.get(code=DESA)
     make_position(desa, Office.KEPALA_DESA, date(2022, 1, 10), date(2029, 12, 31), name="Budi Santoso")
     make_position(desa, Office.KAUR_KEUANGAN, date(2021, 3, 1), name="Ahmad Fauzi")
+    # Kept before the rule refused it: a start typed 2062 for 2022.
+    mistyped = make_position(desa, Office.KASI_PEMERINTAHAN, date(2022, 1, 5), name="Yakobus Ngadi")
+    Position.objects.filter(pk=mistyped.pk).update(term_start=date(2062, 1, 5))
     return Journey(
         new_nik=make_nik("61.03.01", date(1992, 8, 17), "P", serial=501),
         successor_nik=make_nik("61.03.01", date(1985, 1, 20), "L", serial=502),
@@ -121,6 +125,50 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     assert "081311112222" in page.locator(".facts").inner_text()
     fits(page)
     page.screenshot(path="test-results/roster-person.png", full_page=True)
+
+    # Her SK is at hand: the start, SK date and income were typed wrong. A wrong year is caught first.
+    page.get_by_role("row").filter(has_text="Kasi Pelayanan").get_by_role("link", name="Ubah").click()
+    page.wait_for_url("**/jabatan/*/ubah/")
+    fits(page)
+    assert page.get_by_label("Mulai menjabat").input_value() == "2026-02-01"
+    page.get_by_label("Mulai menjabat").fill("2062-02-02")
+    page.get_by_label("Tanggal SK").fill("2026-01-28")
+    page.get_by_label("Penghasilan bulanan (Rp)").fill("Rp 2.750.000")
+    page.get_by_role("button", name="Simpan").click()
+    page.locator("#id_term_start_error").wait_for()
+    assert (
+        "Mulai menjabat 02-02-2062 tidak mungkin: periksa tahunnya."
+        in page.locator("#id_term_start_error").inner_text()
+    )
+    assert page.get_by_label("Penghasilan bulanan (Rp)").input_value() == "Rp 2.750.000"
+    fits(page)
+    page.screenshot(path="test-results/roster-correct-error.png", full_page=True)
+    page.get_by_label("Mulai menjabat").fill("2026-02-02")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(re.compile(r".*/orang/\d+/$"))
+    page.get_by_text("Data jabatan Theresia Wulan sebagai Kasi Pelayanan disimpan.").wait_for()
+    assert "02-02-2026" in page.get_by_role("row").filter(has_text="Kasi Pelayanan").inner_text()
+    page.get_by_role("row").filter(has_text="Kasi Pelayanan").get_by_role("link", name="Ubah").click()
+    page.wait_for_url("**/jabatan/*/ubah/")
+    assert page.get_by_label("Penghasilan bulanan (Rp)").input_value() == "2.750.000"
+    assert page.get_by_label("Tanggal SK").input_value() == "2026-01-28"
+    page.get_by_role("link", name="Batal").click()
+
+    # Yakobus's start was kept as 2062: not on the roster of any month, listed apart and mended there.
+    page.goto(live_server.url + f"/wilayah/{DESA}/")
+    later = page.locator("section").filter(
+        has=page.get_by_role("heading", name=re.compile("^Mulai menjabat sesudah bulan ini"))
+    )
+    assert "05-01-2062" in later.inner_text()
+    later.get_by_role("row").filter(has_text="Yakobus Ngadi").get_by_role("link", name="Ubah").click()
+    page.wait_for_url("**/jabatan/*/ubah/")
+    fits(page)
+    page.get_by_label("Mulai menjabat").fill("2022-01-05")
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_text("Data jabatan Yakobus Ngadi sebagai Kasi Pemerintahan disimpan.").wait_for()
+    page.goto(live_server.url + f"/wilayah/{DESA}/")
+    assert "05-01-2022" in roster_row(page, "Yakobus Ngadi").inner_text()
+    assert page.get_by_role("heading", name=re.compile("^Mulai menjabat sesudah bulan ini")).count() == 0
 
     # End Ahmad's term: he resigned the last day of last month.
     page.goto(live_server.url + f"/wilayah/{DESA}/")
