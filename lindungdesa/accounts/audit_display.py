@@ -5,6 +5,9 @@ desa", "enrolment.Enrolment" becomes "Kepesertaan". Labels and choices come from
 a new field is shown by its own verbose name. The CSV export keeps the raw names and values for machines.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -14,6 +17,13 @@ from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 
 DASH = "–"
+# Model label -> its fields' values in words (key, stored value) -> text, or None to be shown as any other:
+# for what the models' own labels and choices cannot say (an adopted budget's totals, `budget.audit_text`).
+VALUE_TEXTS: dict[str, Callable[[str, Any], str | None]] = {}
+
+
+def register_values(label: str, text: Callable[[str, Any], str | None]) -> None:
+    VALUE_TEXTS[label] = text
 
 
 def _model(label: str) -> type[models.Model] | None:
@@ -53,6 +63,8 @@ def value_text(label: str, key: str, value) -> str:
     """A stored value as a person reads it; "" stays "" (the page shows "–" or leaves out the arrow)."""
     if value == "" or value is None:
         return "" if value == "" else DASH
+    if (special := VALUE_TEXTS.get(label)) and (text := special(key, value)) is not None:
+        return text
     field = _field(_model(label), key)
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")

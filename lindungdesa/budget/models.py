@@ -410,7 +410,9 @@ class RuleChange(models.Model):
 class Budget(models.Model):
     """A budget as it was adopted (ditetapkan): its lines and totals, and copies of the rules it used."""
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
+    )
     year = models.PositiveSmallIntegerField(_("tahun anggaran"))
     scenario = models.CharField(_("skenario"), max_length=60)
     reference = models.CharField(_("keadaan data (bulan)"), max_length=7)
@@ -423,7 +425,12 @@ class Budget(models.Model):
     used_minimums = models.JSONField(_("siltap minimum yang dipakai"), default=list)
     notes = models.JSONField(_("catatan per orang"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ditetapkan oleh"),
     )
     created_at = models.DateTimeField(_("ditetapkan"), auto_now_add=True)
 
@@ -434,7 +441,7 @@ class Budget(models.Model):
         verbose_name_plural = _("anggaran yang ditetapkan")
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.year} {self.scenario}"
+        return f"{self.region_id} {self.year} {self.scenario_label}"
 
     @property
     def total(self) -> int:
