@@ -72,6 +72,20 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
+    @property
+    def needs_mapping(self) -> bool:
+        """Stopped before its first row because required columns were not found: it waits for the user to
+        say which column is which (nothing was read, nothing changed). Decided from what the batch recorded
+        when it was read; a page never reads the file again."""
+        return self.state == self.State.FAILED and bool(self.missing_columns) and bool(self.headers)
+
+    @property
+    def state_shown(self) -> tuple[str, str]:
+        """The state as pages show it, (css class, label): a batch waiting for its columns is not failed."""
+        if self.needs_mapping:
+            return "pending", _("Menunggu pilihan kolom")
+        return self.state, self.get_state_display()
+
 
 class RejectedRow(models.Model):
     """A row that was not taken, with why, kept so the operator can fix it and upload it again."""

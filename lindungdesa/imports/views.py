@@ -173,9 +173,8 @@ def formats(request: HttpRequest) -> HttpResponse:
 
 
 def _needs_mapping(batch: ImportBatch) -> bool:
-    """The batch failed because required columns were not found: the user may say which column is which.
-    Decided from what the batch recorded when it was read; a page never reads the file again."""
-    return batch.state == ImportBatch.State.FAILED and bool(batch.missing_columns) and bool(batch.headers)
+    """The user may say which column is which (`ImportBatch.needs_mapping`)."""
+    return batch.needs_mapping
 
 
 def _mapping_form(batch: ImportBatch, data=None) -> MappingForm:
