@@ -23,7 +23,15 @@ from .models import Agency, Case, CaseAttachment, CaseEvent, RegencyConfirmation
 from .selectors import desa_states
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".xls", ".docx", ".doc")
+# What a case's attachment may be (a signed letter, a photographed APBDes page), by name and by its first
+# bytes, so that a renamed spreadsheet is refused too. The page's file input accepts the same names.
+ATTACHMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+ATTACHMENT_TYPES = tuple(ATTACHMENT_SIGNATURES)
 
 
 class MonevError(ValueError):
@@ -138,12 +146,21 @@ def round_open(
 def _save_attachments(event: CaseEvent, files: Iterable[UploadedFile]) -> None:
     for f in files:
         name = (f.name or "lampiran").rsplit("/", 1)[-1][:200]
-        if not name.lower().endswith(ATTACHMENT_TYPES):
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in ATTACHMENT_SIGNATURES:
             raise MonevError(
-                _("Lampiran %(name)s: hanya PDF, gambar (JPG/PNG), Word atau Excel.") % {"name": name}
+                _("Lampiran %(name)s tidak diterima: hanya PDF atau gambar JPG/PNG.") % {"name": name}
             )
         if f.size > MAX_ATTACHMENT_BYTES:
             raise MonevError(_("Lampiran %(name)s lebih dari 10 MB.") % {"name": name})
+        f.seek(0)
+        head = f.read(16)
+        f.seek(0)
+        if not head.startswith(ATTACHMENT_SIGNATURES[suffix]):
+            raise MonevError(
+                _("Lampiran %(name)s bukan berkas %(kind)s yang utuh: unggah PDF atau gambar JPG/PNG.")
+                % {"name": name, "kind": suffix[1:].upper()}
+            )
         CaseAttachment.objects.create(event=event, file=f, name=name, size=f.size)
 
 

@@ -37,6 +37,7 @@ from .letters import letters_file, whatsapp_link, whatsapp_text
 from .models import Case, CaseAttachment, Round
 from .selectors import cases_for, note_for, queue_for, round_report_kept, rounds_for
 from .services import (
+    ATTACHMENT_TYPES,
     MonevError,
     case_move,
     cases_assign,
@@ -385,6 +386,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_assign": can(user, CASE_ASSIGN, case.desa_id),
             "may_number": can(user, CASE_LETTER, case.desa_id) and not case.letter_number,
             "may_download": may_download,
+            "attachment_accept": ",".join(ATTACHMENT_TYPES),
             "whatsapp": text,
             "whatsapp_link": whatsapp_link(text) if text else "",
             "overdue": rules.is_overdue(case.state, case.due_date, timezone.localdate()),

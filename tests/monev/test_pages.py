@@ -137,6 +137,37 @@ def test_a_case_is_taken_from_new_to_closed_on_its_page(client, analyst, opened)
     assert client.get(f"/monev/lampiran/{attachment.pk}/").status_code == 200
 
 
+def test_an_attachment_is_a_pdf_or_an_image_as_the_label_says(client, analyst, opened):
+    """The file input accepts what its label names (PDF/JPG/PNG), and the server refuses anything else,
+    a spreadsheet renamed .pdf too, with a message in Indonesian; nothing moves."""
+    client.force_login(analyst)
+    case = opened.cases.get(desa_id=PENYELADI)
+    url = f"/monev/kasus/{case.pk}/"
+    html = client.get(url).content.decode()
+    assert "PDF/JPG/PNG" in html
+    assert re.search(r'<input type="file" name="lampiran"[^>]* accept="\.pdf,\.jpg,\.jpeg,\.png"', html)
+    not_taken = "tidak diterima: hanya PDF atau gambar JPG/PNG."
+    refused = {
+        "anggaran.xlsx": (b"PK\x03\x04 xlsx", f"Lampiran anggaran.xlsx {not_taken}"),
+        "surat.docx": (b"PK\x03\x04 docx", f"Lampiran surat.docx {not_taken}"),
+        "surat.pdf": (
+            b"PK\x03\x04 xlsx",
+            "Lampiran surat.pdf bukan berkas PDF yang utuh: unggah PDF atau gambar JPG/PNG.",
+        ),
+    }
+    for name, (content, message) in refused.items():
+        upload = SimpleUploadedFile(name, content)
+        response = client.post(url, {"to_state": rules.LETTER_SENT, "note": "", "lampiran": upload})
+        assert response.status_code == 200
+        assert message in response.content.decode(), name
+    case.refresh_from_db()
+    assert case.state == rules.NEW and not case.events.filter(to_state=rules.LETTER_SENT).exists()
+    photo = SimpleUploadedFile("apbdes.JPG", b"\xff\xd8\xff\xe0 jpeg", content_type="image/jpeg")
+    response = client.post(url, {"to_state": rules.LETTER_SENT, "note": "", "lampiran": photo})
+    assert response.status_code == 302
+    assert case.events.get(to_state=rules.LETTER_SENT).attachments.get().name == "apbdes.JPG"
+
+
 def test_a_village_operator_records_budgeting_but_cannot_close(client, village_operator, opened):
     client.force_login(village_operator)
     case = opened.cases.get(desa_id=PENYELADI)
