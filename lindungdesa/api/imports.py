@@ -13,7 +13,7 @@ from lindungdesa.imports.engine import batch_create
 from lindungdesa.imports.forms import MAX_UPLOAD_MB
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.imports.retention import QuotaExceeded, upload_quota_check
-from lindungdesa.imports.selectors import batches_for
+from lindungdesa.imports.selectors import batches_for, message_masker
 from lindungdesa.imports.services import batch_commit_preview
 from lindungdesa.imports.tasks import import_batch_run, progress_of
 from lindungdesa.lib.months import Month
@@ -53,6 +53,13 @@ class BatchOut(serializers.ModelSerializer):
             "unchanged",
             "warnings",
         ]
+
+    def to_representation(self, batch):
+        data = super().to_representation(batch)
+        # As the batch's page shows them: names and quoted values as the reader may read them.
+        masked = message_masker(self.context["request"].user, batch)
+        data["warnings"] = [{**w, "message": masked(w.get("message", ""))} for w in data["warnings"] or []]
+        return data
 
     def get_rows_done(self, batch) -> int | None:
         progress = progress_of(batch)
@@ -186,7 +193,7 @@ class BatchUpload(APIView):
         )
         import_batch_run.enqueue(batch.pk)
         batch.refresh_from_db()
-        return Response(BatchOut(batch).data, status=status.HTTP_202_ACCEPTED)
+        return Response(BatchOut(batch, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class BatchCommit(APIView):
@@ -212,4 +219,4 @@ class BatchCommit(APIView):
             return Response({"detail": str(exc), "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
         import_batch_run.enqueue(batch.pk)
         batch.refresh_from_db()
-        return Response(BatchOut(batch).data, status=status.HTTP_202_ACCEPTED)
+        return Response(BatchOut(batch, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

@@ -1,8 +1,12 @@
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.permissions import IMPORT_VIEW, can
+from lindungdesa.accounts.permissions import IMPORT_VIEW, PEOPLE_VIEW, PERSONAL_VIEW, can
 from lindungdesa.accounts.scope import scope_q
+from lindungdesa.lib.pii import mask_text
+from lindungdesa.officials.rules import mask_names
 
 from .models import ImportBatch
 
@@ -16,3 +20,28 @@ def batches_for(user: User) -> QuerySet[ImportBatch]:
         # only the user's own uploads.)
         return ImportBatch.objects.all()
     return ImportBatch.objects.filter(scope_q(user, "scope_code") | Q(uploaded_by=user))
+
+
+def sees_names(user: User, batch: ImportBatch) -> bool:
+    """Whether `user` may read the names a batch quotes (its people, a predecessor in a warning): with
+    `people.view` where its rows land, as a roster there would show them; a batch with no region (the whole
+    country) only to a user of the whole country. A user who uploaded it, then moved region, no longer."""
+    if batch.scope_code:
+        return can(user, PEOPLE_VIEW, batch.scope_code)
+    return can(user, PEOPLE_VIEW) and user.region_id is None
+
+
+def message_masker(user: User, batch: ImportBatch) -> Callable[[str], str]:
+    """How a batch's messages (rejected rows' reasons, warnings) are shown to `user`: names withheld
+    without the right to them (`sees_names`), and the values they quote (digits, days) masked without
+    `personal.view`."""
+    names = sees_names(user, batch)
+    personal = can(user, PERSONAL_VIEW)
+
+    def shown(text: str) -> str:
+        text = str(text)
+        if not names:
+            text = mask_names(text)
+        return text if personal else mask_text(text, dates=True)
+
+    return shown

@@ -13,7 +13,6 @@ from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import (
     BPJS_IMPORT,
     IMPORT_VIEW,
-    PEOPLE_VIEW,
     PERSONAL_VIEW,
     ROSTER_IMPORT,
     can,
@@ -23,7 +22,6 @@ from lindungdesa.accounts.permissions import (
 from lindungdesa.accounts.scope import home_region
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_mask
-from lindungdesa.lib.pii import mask_text
 
 from . import exports
 from .engine import batch_create
@@ -39,7 +37,7 @@ from .formats import (
 from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
 from .retention import kept_until, undo_expired, undo_expired_message
-from .selectors import batches_for
+from .selectors import batches_for, message_masker, sees_names
 from .services import (
     UndoRefused,
     batch_commit_preview,
@@ -227,16 +225,18 @@ def _detail(
         rejected = batch.rejected_rows.all()
         shown = list(rejected[:REJECTED_SHOWN])
         warnings = getattr(batch, "warnings", None) or []
-        # Names for roles that see the people of the rosters; NIKs whole only with the personal-data right.
+        # Names for roles that see the people of the rosters where the rows land; NIKs whole only with the
+        # personal-data right. A message may quote a name (a predecessor), or the value it is about (an odd
+        # KPJ, a birth date): shown as the reader may read them (`message_masker`).
         people = (
-            [{**p, "nik": p["nik"] or None} for p in batch.people] if can(request.user, PEOPLE_VIEW) else []
+            [{**p, "nik": p["nik"] or None} for p in batch.people] if sees_names(request.user, batch) else []
         )
         if not can(request.user, PERSONAL_VIEW):
             people = [{**p, "nik": nik_mask(p["nik"])} for p in people]
-            # A message may quote the value it is about (an odd KPJ, a birth date): masked, dates too.
-            for row in shown:
-                row.message = mask_text(row.message, dates=True)
-            warnings = [{**w, "message": mask_text(str(w.get("message", "")), dates=True)} for w in warnings]
+        masked = message_masker(request.user, batch)
+        for row in shown:
+            row.message = masked(row.message)
+        warnings = [{**w, "message": masked(w.get("message", ""))} for w in warnings]
         ctx.update(
             rejected=shown,
             rejected_count=rejected.count(),

@@ -5,6 +5,7 @@ The services (`officials.services`) query what a rule needs and call these; the 
 except that a message may name the desa or person of a position whose relation was not loaded.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -124,6 +125,19 @@ def replaced_message(holder: Position, last_day: date) -> str:
         "office": holder.office_label,
         "day": fmt_day(last_day),
     }
+
+
+# Where the messages of this module quote a person's name: after these words, up to the bracket or quote
+# that follows it. A reader without the right to that person's name (`people.view` in the region) reads
+# them with the name withheld (`mask_names`), as a roster shows them no name.
+_NAMED = re.compile(r"(?P<before>Menggantikan |masih dijabat )(?P<name>[^()]+?)(?= \()|(?<=Nama “)[^”]+(?=”)")
+NAME_WITHHELD = "(nama disembunyikan)"
+
+
+def mask_names(text: str) -> str:
+    """`text` with every person's name its messages quote (`replaced_message`, a seat still held, a name
+    that disagrees with a NIK) replaced by NAME_WITHHELD."""
+    return _NAMED.sub(lambda m: (m["before"] or "") + NAME_WITHHELD, text)
 
 
 def unit_name_missing_message() -> str:
