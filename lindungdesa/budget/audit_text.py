@@ -27,7 +27,7 @@ def _amounts(amounts: dict, label) -> str:
 
 def totals_text(totals: dict) -> str:
     parts = [
-        _("Jumlah %(total)s untuk %(persons)s orang")
+        _("%(total)s untuk %(persons)s orang")
         % {"total": compute.fmt_rupiah(int(totals["total"])), "persons": totals["persons"]}
     ]
     if totals.get("by_source"):

@@ -204,7 +204,11 @@ def position_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             position_correct(region=request.user.region_id, position=position, **form.values())
         except ValidationError as error:
-            # The end of the term is not on this form: what it says of the start is said beside the start.
+            # The end of the term is not on this form: what it says of the start is said beside the start,
+            # unless the start is wrong by itself (a year typed 2062 is also after the end).
+            problems = getattr(error, "error_dict", {})
+            if "term_start" in problems:
+                problems.pop("term_end", None)
             add_service_errors(form, error, rename={"term_end": "term_start"})
         else:
             return _done(

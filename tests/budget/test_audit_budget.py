@@ -28,7 +28,7 @@ def test_an_adopted_budget_reads_in_indonesian_on_the_audit_page(client, village
     assert "{" not in changes and "[" not in changes
     assert not [key for key in ENGLISH_KEYS if key in changes]
     totals = stored.totals
-    assert f"Jumlah {fmt_rupiah(stored.total)} untuk {totals['persons']} orang" in changes
+    assert f">Jumlah</span>: <ins>{fmt_rupiah(stored.total)} untuk {totals['persons']} orang" in changes
     assert f"APBD kabupaten {fmt_rupiah(totals['by_source']['APBD'])}" in changes
     assert f"JHT {fmt_rupiah(totals['by_programme']['JHT'])}" in changes
     assert "JHT PU: 3,7 % + 2 % (peserta) dari upah, berlaku 01-07-2015 s.d. sekarang" in changes

@@ -66,6 +66,9 @@ def test_the_add_forms_rules_are_said_beside_their_fields(client, village_operat
     before = snapshot()
     html = client.post(url(siti), correction(term_start="2062-07-01")).content.decode()
     assert field_errors(html, "term_start") == ["Mulai menjabat 01-07-2062 tidak mungkin: periksa tahunnya."]
+    budi = roster.budi.positions.get()  # his term ends in 2029: a start in 2062 is wrong by its year alone
+    html = client.post(url(budi), correction(term_start="2062-07-01")).content.decode()
+    assert field_errors(html, "term_start") == ["Mulai menjabat 01-07-2062 tidak mungkin: periksa tahunnya."]
     html = client.post(url(siti), correction(monthly_income="2,500")).content.decode()
     assert "Pemisah ribuan tidak jelas" in field_errors(html, "monthly_income")[0]
     html = client.post(url(siti), correction(term_start="")).content.decode()
