@@ -524,6 +524,11 @@ class RosterRows:
             completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
             recorder.change(person, completed_nik, ["nik", "sex"], held.changed_persons)
             held.persons[nik] = person
+        # The person's own values the row changes: the phone, and a sex where none is held (a person without
+        # a NIK added with none) in a region holding all their offices.
+        person_changes = {"phone": row["no_hp"]} if new_phone else {}
+        if not new_person and not person.sex and row["jenis_kelamin"] and owned:
+            person_changes["sex"] = row["jenis_kelamin"]
 
         office = row["jabatan"]
         desa: Region = row["desa"]
@@ -541,8 +546,8 @@ class RosterRows:
                 self._check_rules(
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
-            if new_phone:
-                recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
+            if person_changes:
+                recorder.change(person, person_changes, list(person_changes), held.changed_persons)
             if changed:
                 recorder.change(existing, changed, POSITION_FIELDS, held.changed_positions)
             return
@@ -569,8 +574,8 @@ class RosterRows:
             held.persons[row["who"]] = held.persons[row["unnamed"]] = person
             held.new_persons.append(person)
             recorder.created(person)
-        elif new_phone:
-            recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
+        elif person_changes:
+            recorder.change(person, person_changes, list(person_changes), held.changed_persons)
         ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
             recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)

@@ -340,3 +340,23 @@ def test_the_preview_says_whose_term_a_new_holder_ends():
     summary = roster_import_file(data=data, file_name="r.csv")
     assert [(w.row, w.field, w.message) for w in summary.warnings if w.field == "jabatan"] == expected
     assert Position.objects.get(person__name="Carub Pratama").end_reason == Position.EndReason.REPLACED
+
+
+def test_a_sex_given_for_a_person_held_without_one_is_taken_not_refused():
+    """A person added by hand without a NIK and without a sex (both "boleh kosong" on the desa page), then
+    listed by the desa's OpenSID book with "Laki-laki": the row was refused, "Jenis kelamin Laki-laki tidak
+    sama dengan yang tercatat untuk NIK ini", though nothing was on record (audit helper)."""
+    row = _row(nama="Rudi Hartono", tanggal_lahir="03/02/1990", jabatan="Kepala Dusun Pasir Lestari")
+    first = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
+    assert (first.accepted, first.rejected) == (1, 0), first.errors
+    assert Person.objects.get(name="Rudi Hartono").sex == ""
+
+    again = roster_import_file(
+        data=to_csv(ROSTER_HEADER, [{**row, "jenis_kelamin": "Laki-laki"}]), file_name="r.csv"
+    )
+    assert (again.accepted, again.rejected, again.updated) == (1, 0, 1), again.errors
+    assert Person.objects.get(name="Rudi Hartono").sex == "L"
+    from lindungdesa.imports.services import batch_undo
+
+    batch_undo(batch=ImportBatch.objects.get(pk=again.batch))
+    assert Person.objects.get(name="Rudi Hartono").sex == ""
