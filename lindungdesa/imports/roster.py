@@ -158,22 +158,33 @@ class Holdings:
         """The positions held of this person (the one object held for them)."""
         return self.by_person.get(id(person), [])
 
-    def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
+    def position_at(
+        self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None
+    ) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
         Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
         position (a person holds one perangkat office at a time): a row naming the dusun completes the one
         held without it (as the warning `unit_name_missing_message` asks), a row naming none changes no
-        dusun."""
+        dusun.
+
+        `sk`: (number, date) of a row whose start was not given but read from its SK date or its term's text
+        (OpenSID's Buku Aparat): then the same SK also names the position held, whose start (often the
+        inauguration, after the SK) stays as it is."""
         unit = unit_key(unit_name)
-        unnamed = None
+        unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
-            if position.desa_id == desa and position.office == office and position.term_start == start:
-                held = unit_key(position.unit_name)
+            if position.desa_id != desa or position.office != office:
+                continue
+            held = unit_key(position.unit_name)
+            if held != unit and not (office == Office.KEPALA_DUSUN and not (held and unit)):
+                continue
+            if position.term_start == start:
                 if held == unit:
                     return position
-                if office == Office.KEPALA_DUSUN and not (held and unit):
-                    unnamed = position
-        return unnamed
+                unnamed = position
+            elif sk is not None and by_sk is None and _same_sk(sk, position):
+                by_sk = position
+        return unnamed or by_sk
 
     def write(self) -> None:
         # What was made and then changed by the same chunk is inserted as it is now, not updated.
@@ -287,6 +298,8 @@ class RosterRows:
             out["tanggal_sk"] = out["tanggal_sk"] or day
         take("mulai_menjabat", v.parse_date, optional=True)
         take("akhir_menjabat", v.parse_date, optional=True)
+        # No start of term in its own column: read from the term's text or the SK date (`position_at`).
+        out["start_inferred"] = out.get("mulai_menjabat") is None
         if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
             try:
                 start, end = self._memo(v.parse_term_text, values.get("masa_jabatan"))
@@ -295,6 +308,7 @@ class RosterRows:
             else:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
+                out["end_inferred"] = out.get("akhir_menjabat") is None and end is not None
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
         if not blank(values.get("nomor_tanggal_henti")):
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
@@ -303,6 +317,7 @@ class RosterRows:
             _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
             if stopped is not None and blank(values.get("akhir_menjabat")):
                 out["akhir_menjabat"] = stopped
+                out["end_inferred"] = False
         take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
         take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
         take("status_aktif", v.parse_active, optional=True)
@@ -537,9 +552,12 @@ class RosterRows:
         start = row["mulai_menjabat"]
         existing = None
         if not new_person:
-            existing = held.position_at(person, desa.code, office.office, unit_name, start)
+            sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
+            existing = held.position_at(person, desa.code, office.office, unit_name, start, sk)
         if existing is not None:
-            changed = self._position_changes(existing, row, acting, income)
+            # Found by its SK: an end read from the term's text ("2020 s/d 2028") is less than the one held.
+            keep_end = existing.term_start != start and row.get("end_inferred", False)
+            changed = self._position_changes(existing, row, acting, income, keep_end=keep_end)
             if unit_name and not existing.unit_name:
                 changed["unit_name"] = unit_name
             if changed:
@@ -586,7 +604,7 @@ class RosterRows:
         recorder.created(position)
 
     def _position_changes(
-        self, position: Position, row: dict[str, Any], acting: str, income: Decimal
+        self, position: Position, row: dict[str, Any], acting: str, income: Decimal, *, keep_end: bool = False
     ) -> dict[str, Any]:
         wanted = {
             "sk_number": row["nomor_sk"] if row["nomor_sk"] is not None else position.sk_number,
@@ -594,7 +612,7 @@ class RosterRows:
             "monthly_income": income if row["penghasilan_bulanan"] is not None else position.monthly_income,
             "acting": acting,
         }
-        if row["akhir_menjabat"] is not None and row["akhir_menjabat"] != position.term_end:
+        if not keep_end and row["akhir_menjabat"] is not None and row["akhir_menjabat"] != position.term_end:
             wanted["term_end"] = row["akhir_menjabat"]
             wanted["planned_term_end"] = row["akhir_menjabat"]
         return {k: val for k, val in wanted.items() if getattr(position, k) != val}
@@ -626,6 +644,15 @@ def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None
         return (desa, office, "")
     unit = unit_key(unit_name)
     return (desa, office, unit) if unit else None
+
+
+def _same_sk(sk: tuple, position: Position) -> bool:
+    """Whether a row's SK (number, date) is the position's: the numbers when both have one (case and spaces
+    aside), else the dates when both have one."""
+    number, day = sk
+    if number and position.sk_number:
+        return "".join(number.split()).casefold() == "".join(position.sk_number.split()).casefold()
+    return day is not None and day == position.sk_date
 
 
 def _same_person(a: Person, b: Person) -> bool:

@@ -15,6 +15,7 @@ from lindungdesa.imports.models import ImportBatch
 from lindungdesa.imports.services import bpjs_import_file, roster_import_file
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Office, Person, Position
+from lindungdesa.officials.services import person_register, position_start
 from lindungdesa.regions.models import Region
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, to_csv
 
@@ -360,3 +361,57 @@ def test_a_sex_given_for_a_person_held_without_one_is_taken_not_refused():
 
     batch_undo(batch=ImportBatch.objects.get(pk=again.batch))
     assert Person.objects.get(name="Rudi Hartono").sex == ""
+
+
+def test_an_official_kept_by_hand_is_found_again_in_the_desas_opensid_book():
+    """The desa keeps its roster on the page (the term starts at the inauguration, after the SK), then uploads
+    OpenSID's Buku Aparat, which has no start of term: the start is read from the SK date. Each official
+    already held was refused twice ("orang ini sudah Kepala Desa di Penyeladi", "masih dijabat Among
+    Pradana": themselves). The same person in the same office under the same SK is the position held
+    (audit helper, the village operator's OpenSID upload)."""
+    desa = Region.objects.get(code=PENYELADI)
+    person = person_register(
+        region=None, nik="6103012503840001", name="Among Pradana", birth_date=date(1984, 3, 25)
+    )
+    held = position_start(
+        region=None,
+        person=person,
+        desa=desa,
+        office=Office.KEPALA_DESA,
+        term_start=date(2020, 2, 22),
+        term_end=date(2028, 2, 21),
+        sk_number="188.45/366/HK/2020",
+        sk_date=date(2020, 2, 8),
+    )
+    book = ["nama", "jenis_kelamin", "tempat_tanggal_lahir", "jabatan", "nomor_tanggal_sk", "masa_jabatan"]
+    row = {
+        "nama": "Among Pradana",
+        "jenis_kelamin": "Laki-laki",
+        "tempat_tanggal_lahir": "Sanggau, 25-03-1984",
+        "jabatan": "Kepala Desa",
+        "nomor_tanggal_sk": "188.45/366/HK/2020, 08-02-2020",
+        "masa_jabatan": "2020 s/d 2028",
+    }
+    summary = roster_import_file(data=to_csv(book, [row]), file_name="wilayah.csv", default_desa=desa)
+    assert (summary.accepted, summary.rejected, summary.created, summary.unchanged) == (1, 0, 0, 1), (
+        summary.errors
+    )
+    # Held as it was: the start of the inauguration, and the end not replaced by one read from "2028".
+    assert list(Position.objects.values_list("pk", "term_start", "term_end")) == [
+        (held.pk, date(2020, 2, 22), date(2028, 2, 21))
+    ]
+
+    # The book lists the SK pemberhentian of the same appointment: its date ends the term held.
+    stopped = {**row, "nomor_tanggal_henti": "188.45/40/HK/2026, 30-11-2026"}
+    book_stopped = [*book, "nomor_tanggal_henti"]
+    ended = roster_import_file(
+        data=to_csv(book_stopped, [stopped]), file_name="wilayah.csv", default_desa=desa
+    )
+    assert (ended.accepted, ended.updated, ended.created) == (1, 1, 0), ended.errors
+    assert Position.objects.get().term_end == date(2026, 11, 30)
+    Position.objects.filter(pk=held.pk).update(term_end=date(2028, 2, 21))
+
+    # Another SK for the same office is another appointment: still refused while the first one runs.
+    other = {**row, "nomor_tanggal_sk": "188.45/12/HK/2024, 08-02-2024", "masa_jabatan": "2024 s/d 2032"}
+    refused = roster_import_file(data=to_csv(book, [other]), file_name="wilayah.csv", default_desa=desa)
+    assert (refused.accepted, refused.rejected) == (0, 1)
