@@ -28,6 +28,7 @@ from lindungdesa.officials.rules import (
     is_same_seat,
     nik_missing_message,
     no_identity_message,
+    overlaps,
     person_disagreements,
     person_values,
     position_new,
@@ -159,7 +160,7 @@ class Holdings:
         return self.by_person.get(id(person), [])
 
     def position_at(
-        self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None
+        self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None, end=None
     ) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
         Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
@@ -168,8 +169,9 @@ class Holdings:
         dusun.
 
         `sk`: (number, date) of a row whose start was not given but read from its SK date or its term's text
-        (OpenSID's Buku Aparat): then the same SK also names the position held, whose start (often the
-        inauguration, after the SK) stays as it is."""
+        (OpenSID's Buku Aparat), `end` its end: then the same SK also names the position held, whose start
+        (often the inauguration, after the SK) stays as it is; where one of the two names no SK, a term
+        meeting the row's (`_same_appointment`)."""
         unit = unit_key(unit_name)
         unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
@@ -182,7 +184,7 @@ class Holdings:
                 if held == unit:
                     return position
                 unnamed = position
-            elif sk is not None and by_sk is None and _same_sk(sk, position):
+            elif sk is not None and by_sk is None and _same_appointment(sk, position, start, end):
                 by_sk = position
         return unnamed or by_sk
 
@@ -553,7 +555,9 @@ class RosterRows:
         existing = None
         if not new_person:
             sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
-            existing = held.position_at(person, desa.code, office.office, unit_name, start, sk)
+            existing = held.position_at(
+                person, desa.code, office.office, unit_name, start, sk, row["akhir_menjabat"]
+            )
         if existing is not None:
             # Found by its SK: an end read from the term's text ("2020 s/d 2028") is less than the one held.
             keep_end = existing.term_start != start and row.get("end_inferred", False)
@@ -646,13 +650,17 @@ def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None
     return (desa, office, unit) if unit else None
 
 
-def _same_sk(sk: tuple, position: Position) -> bool:
+def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
     """Whether a row's SK (number, date) is the position's: the numbers when both have one (case and spaces
-    aside), else the dates when both have one."""
+    aside), else the dates when both have one. Where one side names no SK (a position added on the desa page
+    without one), nothing tells two appointments apart: the same person in the same seat over terms that meet
+    is the one position (a person holds one perangkat office at a time)."""
     number, day = sk
     if number and position.sk_number:
         return "".join(number.split()).casefold() == "".join(position.sk_number.split()).casefold()
-    return day is not None and day == position.sk_date
+    if day is not None and position.sk_date is not None:
+        return day == position.sk_date
+    return overlaps(position, start, end)
 
 
 def _same_person(a: Person, b: Person) -> bool:

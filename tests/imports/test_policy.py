@@ -415,3 +415,33 @@ def test_an_official_kept_by_hand_is_found_again_in_the_desas_opensid_book():
     other = {**row, "nomor_tanggal_sk": "188.45/12/HK/2024, 08-02-2024", "masa_jabatan": "2024 s/d 2032"}
     refused = roster_import_file(data=to_csv(book, [other]), file_name="wilayah.csv", default_desa=desa)
     assert (refused.accepted, refused.rejected) == (0, 1)
+
+
+def test_a_replacement_added_on_the_page_without_an_sk_takes_the_sk_of_the_desas_opensid_book():
+    """Ganti on the phone gives the new kepala dusun no SK (boleh kosong); the book then lists them with the
+    SK, dated the day before the term began. Nothing tells two appointments apart: it is the position held,
+    which takes the SK, not a second office of the same person (audit helper)."""
+    desa = Region.objects.get(code=PENYELADI)
+    person = person_register(
+        region=None, nik=None, name="Rudi Hartono", birth_date=date(1990, 2, 3), desa=PENYELADI
+    )
+    held = position_start(
+        region=None,
+        person=person,
+        desa=desa,
+        office=Office.KEPALA_DUSUN,
+        unit_name="Pasir Lestari",
+        term_start=date(2026, 12, 1),
+    )
+    book = ["nama", "tempat_tanggal_lahir", "jabatan", "nomor_tanggal_sk"]
+    row = {
+        "nama": "Rudi Hartono",
+        "tempat_tanggal_lahir": "Sanggau, 03-02-1990",
+        "jabatan": "Kepala Dusun Pasir Lestari",
+        "nomor_tanggal_sk": "141/41/PEM/2026, 30-11-2026",
+    }
+    summary = roster_import_file(data=to_csv(book, [row]), file_name="wilayah.csv", default_desa=desa)
+    assert (summary.accepted, summary.rejected, summary.updated) == (1, 0, 1), summary.errors
+    assert list(Position.objects.values_list("pk", "term_start", "sk_number", "sk_date")) == [
+        (held.pk, date(2026, 12, 1), "141/41/PEM/2026", date(2026, 11, 30))
+    ]
