@@ -285,8 +285,8 @@ class RosterRows:
         if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
             if not any(name in ("tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
                 problems.append(("nik", no_identity_message()))
-        elif "nik" in out and out["nik"] is None:
-            warnings.append(("nik", nik_missing_message()))
+        # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
+        # "NIK belum ada" is said by `apply`, once the person is known.
         take("kelompok", v.parse_group, optional=True, soft=True)
         take("jabatan", v.parse_office, out.get("kelompok") or self._default_group)
         take("nama_dusun", _dusun, optional=True, soft=True)
@@ -491,6 +491,8 @@ class RosterRows:
         assert held is not None
         made = self._by_columns.get(id(row))
         if made is not None:  # decided with the chunk (`_decide_by_columns`)
+            if row["nik"] is None:
+                recorder.warnings.append(("nik", nik_missing_message()))
             held.new_persons.append(made[0])
             held.new_positions.append(made[1])
             recorder.created(made[0])
@@ -532,6 +534,8 @@ class RosterRows:
                 errors.update(problems_of_nik(facts, person))
             if errors:
                 raise ValidationError(errors)
+        if nik is None and person.nik is None:
+            recorder.warnings.append(("nik", nik_missing_message()))
         new_phone = not new_person and row["no_hp"] and row["no_hp"] != person.phone
         if new_phone and not owned:
             # The person also serves (or served) elsewhere: their phone is not this region's to change.
