@@ -333,7 +333,10 @@ BPJS_WARNED = (
     _("Tanggal lahir, kategori atau upah yang tidak terbaca: nilainya diabaikan."),
 )
 BPJS_NOTES = (
-    _("Satu baris per peserta; satu berkas untuk satu bulan, yang dipilih pada halaman impor (--as-of)."),
+    _(
+        "Satu baris per peserta; satu berkas untuk satu bulan, yang dipilih pada halaman impor (Bulan "
+        "ekstrak BPJS; --as-of pada baris perintah)."
+    ),
     _(
         "Judul di atas tabel, baris kosong dan beberapa lembar kerja boleh; judul kolom boleh memakai "
         "sinonim."

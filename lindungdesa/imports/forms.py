@@ -93,6 +93,9 @@ class UploadForm(forms.Form):
             # Only BPJS extracts (the BPJS officer): their month is needed, their desa come from the file.
             self.fields["bulan"].required = True
             self.fields["bulan"].error_messages["required"] = _("Pilih bulan ekstrak BPJS.")
+            self.fields["berkas"].help_text = _(
+                "CSV atau Excel (XLSX): ekstrak peserta dari sistem BPJS Ketenagakerjaan, satu bulan."
+            )
         self.own_desa = user.region if user.region_id and user.region.level == 4 else None
         if self.own_desa is not None:
             # A village operator imports only for its own desa.

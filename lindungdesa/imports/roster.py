@@ -28,6 +28,7 @@ from lindungdesa.officials.rules import (
     is_same_seat,
     nik_missing_message,
     no_identity_message,
+    overlaps,
     person_disagreements,
     person_values,
     position_new,
@@ -158,22 +159,34 @@ class Holdings:
         """The positions held of this person (the one object held for them)."""
         return self.by_person.get(id(person), [])
 
-    def position_at(self, person: Person, desa: str, office: str, unit_name: str, start) -> Position | None:
+    def position_at(
+        self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None, end=None
+    ) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
         Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
         position (a person holds one perangkat office at a time): a row naming the dusun completes the one
         held without it (as the warning `unit_name_missing_message` asks), a row naming none changes no
-        dusun."""
+        dusun.
+
+        `sk`: (number, date) of a row whose start was not given but read from its SK date or its term's text
+        (OpenSID's Buku Aparat), `end` its end: then the same SK also names the position held, whose start
+        (often the inauguration, after the SK) stays as it is; where one of the two names no SK, a term
+        meeting the row's (`_same_appointment`)."""
         unit = unit_key(unit_name)
-        unnamed = None
+        unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
-            if position.desa_id == desa and position.office == office and position.term_start == start:
-                held = unit_key(position.unit_name)
+            if position.desa_id != desa or position.office != office:
+                continue
+            held = unit_key(position.unit_name)
+            if held != unit and not (office == Office.KEPALA_DUSUN and not (held and unit)):
+                continue
+            if position.term_start == start:
                 if held == unit:
                     return position
-                if office == Office.KEPALA_DUSUN and not (held and unit):
-                    unnamed = position
-        return unnamed
+                unnamed = position
+            elif sk is not None and by_sk is None and _same_appointment(sk, position, start, end):
+                by_sk = position
+        return unnamed or by_sk
 
     def write(self) -> None:
         # What was made and then changed by the same chunk is inserted as it is now, not updated.
@@ -272,8 +285,8 @@ class RosterRows:
         if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
             if not any(name in ("tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
                 problems.append(("nik", no_identity_message()))
-        elif "nik" in out and out["nik"] is None:
-            warnings.append(("nik", nik_missing_message()))
+        # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
+        # "NIK belum ada" is said by `apply`, once the person is known.
         take("kelompok", v.parse_group, optional=True, soft=True)
         take("jabatan", v.parse_office, out.get("kelompok") or self._default_group)
         take("nama_dusun", _dusun, optional=True, soft=True)
@@ -287,6 +300,8 @@ class RosterRows:
             out["tanggal_sk"] = out["tanggal_sk"] or day
         take("mulai_menjabat", v.parse_date, optional=True)
         take("akhir_menjabat", v.parse_date, optional=True)
+        # No start of term in its own column: read from the term's text or the SK date (`position_at`).
+        out["start_inferred"] = out.get("mulai_menjabat") is None
         if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
             try:
                 start, end = self._memo(v.parse_term_text, values.get("masa_jabatan"))
@@ -295,6 +310,7 @@ class RosterRows:
             else:
                 start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
+                out["end_inferred"] = out.get("akhir_menjabat") is None and end is not None
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
         if not blank(values.get("nomor_tanggal_henti")):
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
@@ -303,6 +319,7 @@ class RosterRows:
             _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
             if stopped is not None and blank(values.get("akhir_menjabat")):
                 out["akhir_menjabat"] = stopped
+                out["end_inferred"] = False
         take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
         take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
         take("status_aktif", v.parse_active, optional=True)
@@ -474,6 +491,8 @@ class RosterRows:
         assert held is not None
         made = self._by_columns.get(id(row))
         if made is not None:  # decided with the chunk (`_decide_by_columns`)
+            if row["nik"] is None:
+                recorder.warnings.append(("nik", nik_missing_message()))
             held.new_persons.append(made[0])
             held.new_positions.append(made[1])
             recorder.created(made[0])
@@ -515,6 +534,8 @@ class RosterRows:
                 errors.update(problems_of_nik(facts, person))
             if errors:
                 raise ValidationError(errors)
+        if nik is None and person.nik is None:
+            recorder.warnings.append(("nik", nik_missing_message()))
         new_phone = not new_person and row["no_hp"] and row["no_hp"] != person.phone
         if new_phone and not owned:
             # The person also serves (or served) elsewhere: their phone is not this region's to change.
@@ -524,6 +545,11 @@ class RosterRows:
             completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
             recorder.change(person, completed_nik, ["nik", "sex"], held.changed_persons)
             held.persons[nik] = person
+        # The person's own values the row changes: the phone, and a sex where none is held (a person without
+        # a NIK added with none) in a region holding all their offices.
+        person_changes = {"phone": row["no_hp"]} if new_phone else {}
+        if not new_person and not person.sex and row["jenis_kelamin"] and owned:
+            person_changes["sex"] = row["jenis_kelamin"]
 
         office = row["jabatan"]
         desa: Region = row["desa"]
@@ -532,17 +558,22 @@ class RosterRows:
         start = row["mulai_menjabat"]
         existing = None
         if not new_person:
-            existing = held.position_at(person, desa.code, office.office, unit_name, start)
+            sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
+            existing = held.position_at(
+                person, desa.code, office.office, unit_name, start, sk, row["akhir_menjabat"]
+            )
         if existing is not None:
-            changed = self._position_changes(existing, row, acting, income)
+            # Found by its SK: an end read from the term's text ("2020 s/d 2028") is less than the one held.
+            keep_end = existing.term_start != start and row.get("end_inferred", False)
+            changed = self._position_changes(existing, row, acting, income, keep_end=keep_end)
             if unit_name and not existing.unit_name:
                 changed["unit_name"] = unit_name
             if changed:
                 self._check_rules(
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
-            if new_phone:
-                recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
+            if person_changes:
+                recorder.change(person, person_changes, list(person_changes), held.changed_persons)
             if changed:
                 recorder.change(existing, changed, POSITION_FIELDS, held.changed_positions)
             return
@@ -569,8 +600,8 @@ class RosterRows:
             held.persons[row["who"]] = held.persons[row["unnamed"]] = person
             held.new_persons.append(person)
             recorder.created(person)
-        elif new_phone:
-            recorder.change(person, {"phone": row["no_hp"]}, ["phone"], held.changed_persons)
+        elif person_changes:
+            recorder.change(person, person_changes, list(person_changes), held.changed_persons)
         ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
             recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)
@@ -581,7 +612,7 @@ class RosterRows:
         recorder.created(position)
 
     def _position_changes(
-        self, position: Position, row: dict[str, Any], acting: str, income: Decimal
+        self, position: Position, row: dict[str, Any], acting: str, income: Decimal, *, keep_end: bool = False
     ) -> dict[str, Any]:
         wanted = {
             "sk_number": row["nomor_sk"] if row["nomor_sk"] is not None else position.sk_number,
@@ -589,7 +620,7 @@ class RosterRows:
             "monthly_income": income if row["penghasilan_bulanan"] is not None else position.monthly_income,
             "acting": acting,
         }
-        if row["akhir_menjabat"] is not None and row["akhir_menjabat"] != position.term_end:
+        if not keep_end and row["akhir_menjabat"] is not None and row["akhir_menjabat"] != position.term_end:
             wanted["term_end"] = row["akhir_menjabat"]
             wanted["planned_term_end"] = row["akhir_menjabat"]
         return {k: val for k, val in wanted.items() if getattr(position, k) != val}
@@ -621,6 +652,19 @@ def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None
         return (desa, office, "")
     unit = unit_key(unit_name)
     return (desa, office, unit) if unit else None
+
+
+def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
+    """Whether a row's SK (number, date) is the position's: the numbers when both have one (case and spaces
+    aside), else the dates when both have one. Where one side names no SK (a position added on the desa page
+    without one), nothing tells two appointments apart: the same person in the same seat over terms that meet
+    is the one position (a person holds one perangkat office at a time)."""
+    number, day = sk
+    if number and position.sk_number:
+        return "".join(number.split()).casefold() == "".join(position.sk_number.split()).casefold()
+    if day is not None and position.sk_date is not None:
+        return day == position.sk_date
+    return overlaps(position, start, end)
 
 
 def _same_person(a: Person, b: Person) -> bool:

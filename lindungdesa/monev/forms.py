@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lindungdesa.accounts.permissions import CASE_ASSIGN, CASE_EDIT, CASE_LETTER, PERSONAL_EXPORT, can
 from lindungdesa.indicators.forms import PercentField
@@ -55,8 +56,12 @@ class MoveForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    agency = forms.ModelChoiceField(label="Instansi", queryset=Agency.objects.none())
-    assignee = forms.ModelChoiceField(label="Petugas", queryset=None, required=False)
+    agency = forms.ModelChoiceField(
+        label="Instansi", queryset=Agency.objects.none(), empty_label=gettext_lazy("— pilih instansi —")
+    )
+    assignee = forms.ModelChoiceField(
+        label="Petugas", queryset=None, required=False, empty_label=gettext_lazy("— belum ada petugas —")
+    )
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -83,8 +88,18 @@ class BulkForm(forms.Form):
 
     cases = forms.TypedMultipleChoiceField(coerce=int, required=False)
     action = forms.ChoiceField(label="Tindakan", choices=ACTIONS)
-    to_state = forms.ChoiceField(label="Status baru", choices=list(rules.STATES.items()), required=False)
-    agency = forms.ModelChoiceField(label="Instansi", queryset=Agency.objects.none(), required=False)
+    # No status chosen by default: "Ubah status" without one is "Pilih status baru.", not a move to "Baru".
+    to_state = forms.ChoiceField(
+        label="Status baru",
+        choices=[("", gettext_lazy("— pilih status —")), *rules.STATES.items()],
+        required=False,
+    )
+    agency = forms.ModelChoiceField(
+        label="Instansi",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— pilih instansi —"),
+    )
     note = forms.CharField(label="Catatan", required=False, max_length=2000)
 
     def __init__(self, *args, user, round_: Round, **kwargs) -> None:

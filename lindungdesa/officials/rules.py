@@ -360,7 +360,8 @@ def nik_missing_message() -> str:
 def person_disagreements(person: Person, *, name: str, birth_date: date | None, sex: str | None) -> Problems:
     """What is said of a NIK already held that contradicts what is held: the name compared as
     reconciliation compares names (`name_key`: case, spacing, titles and degrees aside), the birth date and
-    sex when given. The messages quote only what the caller sent: a mistyped NIK may be someone else's."""
+    sex when both given. The messages quote only what the caller sent: a mistyped NIK may be someone
+    else's."""
     errors: Problems = {}
     if name_key(person.name) != name_key(name):
         errors["name"] = [
@@ -375,7 +376,7 @@ def person_disagreements(person: Person, *, name: str, birth_date: date | None, 
             )
             % {"day": fmt_day(birth_date)}
         ]
-    if sex and sex != person.sex:
+    if sex and person.sex and sex != person.sex:  # blank: a person without a NIK kept with no sex
         errors["sex"] = [
             _("Jenis kelamin %(sex)s tidak sama dengan yang tercatat untuk NIK ini.")
             % {"sex": Person.Sex(sex).label}

@@ -146,6 +146,8 @@ def test_the_import_page_links_the_templates_and_the_format_page(
     for column in (*ROSTER_FORMAT, *BPJS_FORMAT):
         assert f"<code>{column.name}</code>" in text
     assert "Nomor KPJ yang panjangnya bukan 11 digit" in text and "Staf Desa" in text
+    # The month is named as the page names its field, not only by the command line's option (audit helper).
+    assert "dipilih pada halaman impor (Bulan ekstrak BPJS;" in text
 
 
 def test_the_format_page_needs_a_login(client):

@@ -15,6 +15,7 @@ from lindungdesa.imports.models import ImportBatch
 from lindungdesa.imports.services import bpjs_import_file, roster_import_file
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Office, Person, Position
+from lindungdesa.officials.services import person_register, position_start
 from lindungdesa.regions.models import Region
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, to_csv
 
@@ -297,7 +298,7 @@ def test_the_dusun_completed_as_the_warning_asks_updates_the_kepala_dusun():
         mulai_menjabat="01/02/2021",
     )
     first = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
-    assert [w.field for w in first.warnings] == ["nik", "nama_dusun"]  # no NIK yet either
+    assert sorted(w.field for w in first.warnings) == ["nama_dusun", "nik"]  # no NIK yet either
     again = roster_import_file(
         data=to_csv(ROSTER_HEADER, [{**row, "nama_dusun": "Tanjung"}]), file_name="r.csv"
     )
@@ -340,3 +341,109 @@ def test_the_preview_says_whose_term_a_new_holder_ends():
     summary = roster_import_file(data=data, file_name="r.csv")
     assert [(w.row, w.field, w.message) for w in summary.warnings if w.field == "jabatan"] == expected
     assert Position.objects.get(person__name="Carub Pratama").end_reason == Position.EndReason.REPLACED
+
+
+def test_a_sex_given_for_a_person_held_without_one_is_taken_not_refused():
+    """A person added by hand without a NIK and without a sex (both "boleh kosong" on the desa page), then
+    listed by the desa's OpenSID book with "Laki-laki": the row was refused, "Jenis kelamin Laki-laki tidak
+    sama dengan yang tercatat untuk NIK ini", though nothing was on record (audit helper)."""
+    row = _row(nama="Rudi Hartono", tanggal_lahir="03/02/1990", jabatan="Kepala Dusun Pasir Lestari")
+    first = roster_import_file(data=to_csv(ROSTER_HEADER, [row]), file_name="r.csv")
+    assert (first.accepted, first.rejected) == (1, 0), first.errors
+    assert Person.objects.get(name="Rudi Hartono").sex == ""
+
+    again = roster_import_file(
+        data=to_csv(ROSTER_HEADER, [{**row, "jenis_kelamin": "Laki-laki"}]), file_name="r.csv"
+    )
+    assert (again.accepted, again.rejected, again.updated) == (1, 0, 1), again.errors
+    assert Person.objects.get(name="Rudi Hartono").sex == "L"
+    from lindungdesa.imports.services import batch_undo
+
+    batch_undo(batch=ImportBatch.objects.get(pk=again.batch))
+    assert Person.objects.get(name="Rudi Hartono").sex == ""
+
+
+def test_an_official_kept_by_hand_is_found_again_in_the_desas_opensid_book():
+    """The desa keeps its roster on the page (the term starts at the inauguration, after the SK), then uploads
+    OpenSID's Buku Aparat, which has no start of term: the start is read from the SK date. Each official
+    already held was refused twice ("orang ini sudah Kepala Desa di Penyeladi", "masih dijabat Among
+    Pradana": themselves). The same person in the same office under the same SK is the position held
+    (audit helper, the village operator's OpenSID upload)."""
+    desa = Region.objects.get(code=PENYELADI)
+    person = person_register(
+        region=None, nik="6103012503840001", name="Among Pradana", birth_date=date(1984, 3, 25)
+    )
+    held = position_start(
+        region=None,
+        person=person,
+        desa=desa,
+        office=Office.KEPALA_DESA,
+        term_start=date(2020, 2, 22),
+        term_end=date(2028, 2, 21),
+        sk_number="188.45/366/HK/2020",
+        sk_date=date(2020, 2, 8),
+    )
+    book = ["nama", "jenis_kelamin", "tempat_tanggal_lahir", "jabatan", "nomor_tanggal_sk", "masa_jabatan"]
+    row = {
+        "nama": "Among Pradana",
+        "jenis_kelamin": "Laki-laki",
+        "tempat_tanggal_lahir": "Sanggau, 25-03-1984",
+        "jabatan": "Kepala Desa",
+        "nomor_tanggal_sk": "188.45/366/HK/2020, 08-02-2020",
+        "masa_jabatan": "2020 s/d 2028",
+    }
+    summary = roster_import_file(data=to_csv(book, [row]), file_name="wilayah.csv", default_desa=desa)
+    assert (summary.accepted, summary.rejected, summary.created, summary.unchanged) == (1, 0, 0, 1), (
+        summary.errors
+    )
+    # Among Pradana is held with his NIK: the book has none, but there is no NIK to complete.
+    assert summary.warnings == []
+    # Held as it was: the start of the inauguration, and the end not replaced by one read from "2028".
+    assert list(Position.objects.values_list("pk", "term_start", "term_end")) == [
+        (held.pk, date(2020, 2, 22), date(2028, 2, 21))
+    ]
+
+    # The book lists the SK pemberhentian of the same appointment: its date ends the term held.
+    stopped = {**row, "nomor_tanggal_henti": "188.45/40/HK/2026, 30-11-2026"}
+    book_stopped = [*book, "nomor_tanggal_henti"]
+    ended = roster_import_file(
+        data=to_csv(book_stopped, [stopped]), file_name="wilayah.csv", default_desa=desa
+    )
+    assert (ended.accepted, ended.updated, ended.created) == (1, 1, 0), ended.errors
+    assert Position.objects.get().term_end == date(2026, 11, 30)
+    Position.objects.filter(pk=held.pk).update(term_end=date(2028, 2, 21))
+
+    # Another SK for the same office is another appointment: still refused while the first one runs.
+    other = {**row, "nomor_tanggal_sk": "188.45/12/HK/2024, 08-02-2024", "masa_jabatan": "2024 s/d 2032"}
+    refused = roster_import_file(data=to_csv(book, [other]), file_name="wilayah.csv", default_desa=desa)
+    assert (refused.accepted, refused.rejected) == (0, 1)
+
+
+def test_a_replacement_added_on_the_page_without_an_sk_takes_the_sk_of_the_desas_opensid_book():
+    """Ganti on the phone gives the new kepala dusun no SK (boleh kosong); the book then lists them with the
+    SK, dated the day before the term began. Nothing tells two appointments apart: it is the position held,
+    which takes the SK, not a second office of the same person (audit helper)."""
+    desa = Region.objects.get(code=PENYELADI)
+    person = person_register(
+        region=None, nik=None, name="Rudi Hartono", birth_date=date(1990, 2, 3), desa=PENYELADI
+    )
+    held = position_start(
+        region=None,
+        person=person,
+        desa=desa,
+        office=Office.KEPALA_DUSUN,
+        unit_name="Pasir Lestari",
+        term_start=date(2026, 12, 1),
+    )
+    book = ["nama", "tempat_tanggal_lahir", "jabatan", "nomor_tanggal_sk"]
+    row = {
+        "nama": "Rudi Hartono",
+        "tempat_tanggal_lahir": "Sanggau, 03-02-1990",
+        "jabatan": "Kepala Dusun Pasir Lestari",
+        "nomor_tanggal_sk": "141/41/PEM/2026, 30-11-2026",
+    }
+    summary = roster_import_file(data=to_csv(book, [row]), file_name="wilayah.csv", default_desa=desa)
+    assert (summary.accepted, summary.rejected, summary.updated) == (1, 0, 1), summary.errors
+    assert list(Position.objects.values_list("pk", "term_start", "sk_number", "sk_date")) == [
+        (held.pk, date(2026, 12, 1), "141/41/PEM/2026", date(2026, 11, 30))
+    ]

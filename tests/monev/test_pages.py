@@ -264,3 +264,22 @@ def test_a_viewer_gets_no_control_it_cannot_use(client, opened):
     html = client.get(f"/monev/{opened.pk}/?antrean=semua").content.decode()
     assert 'name="cases"' not in html and 'name="action"' not in html
     assert "Konfirmasi angka kami" not in html  # viewers do not confirm a regency's figures
+
+
+def test_the_round_and_case_forms_offer_no_djangos_dashes_and_no_status_by_default(client, analyst, opened):
+    """The agency and officer lists began with Django's "---------", and the queue's "Status baru" was set to
+    "Baru": a regency operator who ran "Ubah status" without choosing got "0 kasus menjadi Baru" and one
+    "Kasus sudah berstatus Baru" per case, instead of "Pilih status baru." (audit helper, 1366x768)."""
+    client.force_login(analyst)
+    case = opened.cases.get(desa_id=PENYELADI)
+    for url in (f"/monev/{opened.pk}/", f"/monev/kasus/{case.pk}/"):
+        html = client.get(url).content.decode()
+        assert "---------" not in html, url
+    html = client.get(f"/monev/{opened.pk}/").content.decode()
+    to_state = html.split('name="to_state"')[1].split("</select>")[0]
+    assert re.search(r'<option value="" selected>', to_state), to_state[:300]
+
+    response = client.post(f"/monev/{opened.pk}/", {"cases": [case.pk], "action": "status"}, follow=True)
+    html = response.content.decode()
+    assert "Pilih status baru." in html and "menjadi Baru" not in html
+    assert Case.objects.get(pk=case.pk).state == case.state

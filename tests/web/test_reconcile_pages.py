@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 
 from lindungdesa.enrolment.models import Enrolment, MatchProposal
 from lindungdesa.enrolment.reconcile import match_proposals_refresh
-from lindungdesa.officials.models import Person
+from lindungdesa.officials.models import Office, Person
+from lindungdesa.officials.services import person_register, position_start
+from lindungdesa.regions.models import Region
 from tests.factories import make_nik
 from tests.web.conftest import KAPUAS, NANGA_BIANG, PENYELADI, PERIOD
 from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
@@ -265,3 +267,22 @@ def test_an_analyst_is_shown_no_birth_date(client, analyst, sanggau_operator, fi
     # Those who may see personal data see the dates they must compare.
     html = page(client, sanggau_operator)
     assert "tanggal lahir di BPJS: 31-03-1985" in html and "17-08-1990" in section(html, "usulan")
+
+
+def test_a_proposal_for_a_person_without_a_nik_says_nik_belum_ada_once(client, sanggau_operator, roster):
+    """The roster side of a proposal for someone kept by name and birth date said "NIK NIK belum ada": the
+    label before a masked NIK, then the mask's own words for a missing one (audit helper)."""
+    born = date(1990, 2, 3)
+    desa = Region.objects.get(code=PENYELADI)
+    person = person_register(region=None, nik=None, name="Rudi Hartono", birth_date=born, desa=PENYELADI)
+    position_start(
+        region=None, person=person, desa=desa, office=Office.KEPALA_DUSUN, term_start=date(2026, 1, 5)
+    )
+    participant(make_nik(KAPUAS, born, serial=97), "RUDI HARTONO", born)
+    match_proposals_refresh()
+
+    proposals = section(page(client, sanggau_operator), "usulan")
+    assert "Rudi Hartono" in proposals
+    text = " ".join(re.sub(r"<[^>]+>", " ", proposals).split())
+    assert "NIK belum ada" in text
+    assert "NIK NIK" not in text

@@ -182,6 +182,8 @@ def test_the_bpjs_officer_sees_only_what_an_extract_needs(client):
     assert fields["bulan"]["required"]
     assert "desa" not in fields  # an extract names the desa of each row
     assert "templat-roster.xlsx" not in html
+    # The file's help speaks of the extract, not of OpenSID's list of officials (audit helper).
+    assert "OpenSID" not in html
 
 
 def test_a_missing_month_is_said_beside_the_month_field(client):
