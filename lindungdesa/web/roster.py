@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.enrolment.models import Enrolment, StatusRule
@@ -45,7 +46,7 @@ class Roster:
     past: list[Position]
     # The seats of which a term ended before the end of the month, each with its whole history.
     seats: list[Seat] = field(default_factory=list)
-    # Terms starting after the month: appointed ahead, or a start with a mistyped year (2062) to correct.
+    # Terms not started yet: appointed ahead, or a start with a mistyped year (2062) to correct.
     later: list[Position] = field(default_factory=list)
 
 
@@ -88,6 +89,8 @@ def desa_roster(desa: Region, period: Month) -> Roster:
     rule = StatusRule.for_period(period)
     last_day = period.last_day
     every = list(Position.objects.filter(desa=desa).select_related("person"))
+    # Not started by the end of the month nor today (a past month's page does not list today's roster).
+    later_than = max(last_day, timezone.localdate())
     positions = [p for p in every if p.term_start <= last_day]
     memberships: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     for person_id, start, paid in (
@@ -111,7 +114,7 @@ def desa_roster(desa: Region, period: Month) -> Roster:
         bpd=[e for e in entries if e.position.group == Group.BPD],
         past=past,
         seats=seat_history(positions, last_day),
-        later=sorted((p for p in every if p.term_start > last_day), key=lambda p: (p.term_start, p.pk)),
+        later=sorted((p for p in every if p.term_start > later_than), key=lambda p: (p.term_start, p.pk)),
     )
 
 

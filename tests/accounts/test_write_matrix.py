@@ -605,6 +605,23 @@ case(
         ),
     ),
 )
+case(
+    "position-correct",
+    "POST",
+    # Its own start kept, its SK and income corrected.
+    Write(
+        permissions.ROSTER_EDIT,
+        ("officials_position",),
+        lambda m, place, user: Req(
+            at("position-correct")(m, place, user),
+            {
+                "term_start": m.place(place).position.term_start.isoformat(),
+                "sk_number": "141/MATRIKS/2026",
+                "monthly_income": "2.750.000",
+            },
+        ),
+    ),
+)
 case("position-replace", "POST", Write(permissions.ROSTER_EDIT, PEOPLE, hand_over))
 case("person-edit", "POST", Write(permissions.ROSTER_EDIT, ("officials_person",), person_edit))
 case(

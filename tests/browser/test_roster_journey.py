@@ -157,7 +157,7 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     # Yakobus's start was kept as 2062: not on the roster of any month, listed apart and mended there.
     page.goto(live_server.url + f"/wilayah/{DESA}/")
     later = page.locator("section").filter(
-        has=page.get_by_role("heading", name=re.compile("^Mulai menjabat sesudah bulan ini"))
+        has=page.get_by_role("heading", name=re.compile("^Belum mulai menjabat"))
     )
     assert "05-01-2062" in later.inner_text()
     later.get_by_role("row").filter(has_text="Yakobus Ngadi").get_by_role("link", name="Ubah").click()
@@ -168,7 +168,7 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     page.get_by_text("Data jabatan Yakobus Ngadi sebagai Kasi Pemerintahan disimpan.").wait_for()
     page.goto(live_server.url + f"/wilayah/{DESA}/")
     assert "05-01-2022" in roster_row(page, "Yakobus Ngadi").inner_text()
-    assert page.get_by_role("heading", name=re.compile("^Mulai menjabat sesudah bulan ini")).count() == 0
+    assert page.get_by_role("heading", name=re.compile("^Belum mulai menjabat")).count() == 0
 
     # End Ahmad's term: he resigned the last day of last month.
     page.goto(live_server.url + f"/wilayah/{DESA}/")

@@ -91,14 +91,18 @@ def test_a_start_with_an_impossible_year_is_found_and_mended(client, village_ope
     Position.objects.filter(pk=ahmad.pk).update(term_start=date(2062, 3, 1))
     client.force_login(village_operator)
     desa = client.get(DESA).content.decode()
-    later = desa[desa.index("Mulai menjabat sesudah bulan ini") : desa.index("Riwayat jabatan")]
+    later = desa[desa.index("Belum mulai menjabat") : desa.index("Riwayat jabatan")]
     assert "Ahmad Fauzi" in later and "01-03-2062" in later and f'href="{url(ahmad)}"' in later
+    # A past month's page lists what has not started by today, not who began since that month.
+    past = client.get(f"{DESA}?periode=2025-06").content.decode()
+    later = past[past.index("Belum mulai menjabat") : past.index("Riwayat jabatan")]
+    assert "Ahmad Fauzi" in later and "Yohanes Apui" not in later  # his term began 01-01-2026
     assert 'value="2062-03-01"' in client.get(url(ahmad)).content.decode()
     response = client.post(url(ahmad), correction(term_start="2021-03-01", monthly_income=""))
     assert response.status_code == 302
     ahmad.refresh_from_db()
     assert (ahmad.term_start, ahmad.monthly_income) == (date(2021, 3, 1), 0)
-    assert "Mulai menjabat sesudah bulan ini" not in client.get(DESA).content.decode()
+    assert "Belum mulai menjabat" not in client.get(DESA).content.decode()
 
 
 def test_a_birth_date_with_an_impossible_year_is_mended_on_the_person_form(client, village_operator, roster):
