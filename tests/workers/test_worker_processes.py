@@ -120,15 +120,8 @@ def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_
     # during the import can keep the write lock past that second and fail the import's own writes (a
     # traceback from recording the task's failure, seen once at load 10 under a profiler), which is not
     # what this test is about (the heartbeat thread: tests/ops/test_worker_health.py).
-    # The tasks earlier tests of the side database left queued (the snapshot and the budget warming each
-    # import enqueues as it commits, which their workers were stopped before running) would run first
-    # here, while the transaction below is held: one whose writes or end could not be recorded within the
-    # second failed, and django-tasks logged it with a traceback (this test failed so, now and then, after
-    # test_a_worker_killed_mid_import_... had left a snapshot and a budget warming of its 10,000 rows).
-    # This worker runs this test's task alone.
-    side_db.query(
-        "DELETE FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING') RETURNING id"
-    )
+    # No task waits in the side database before this worker starts (tests/workers/conftest.py): it runs this
+    # test's task alone.
     process = worker(side_db, "outlives", log, SQLITE_BUSY_TIMEOUT="1", WORKER_HEARTBEAT_SECONDS="3600")
     try:
         with side_db.import_transaction():
