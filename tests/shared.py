@@ -40,3 +40,16 @@ def shared(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
 def migrated_copy(tmp_path_factory) -> Path:
     """Where `django_db_setup` (tests/conftest.py) copies the test database on SQLite (one per process)."""
     return tmp_path_factory.getbasetemp() / "migrated.sqlite3"
+
+
+def writes_so_far() -> int | None:
+    """How many rows the default connection's INSERT, UPDATE and DELETE statements have touched since it
+    opened (SQLite's `total_changes`, rolled-back ones included), or None on a database without the count.
+    Unchanged between two moments: no row was written through the connection between them (on a database
+    without triggers or cascades of its own, which SQLite would not count)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    connection.ensure_connection()
+    return connection.connection.total_changes

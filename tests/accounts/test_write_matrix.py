@@ -44,8 +44,12 @@ from lindungdesa.monev.models import Agency
 from tests.accounts.test_scope_matrix import ROUTES, Route, url_for
 from tests.factories import make_nik
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, to_csv
+from tests.shared import writes_so_far
 from tests.web.conftest import PASSWORD, roster_make
 from tests.world import ROLE_USERS, World, build_world
+
+# The world is made once for the module (`matrix`), in one test process (`make test` runs `--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("write-matrix")
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # The authentication itself: no region, nothing of anybody else's (tests/web/test_login.py and
@@ -1013,18 +1017,45 @@ def send(client: Client, req: Req):
     return getattr(client, req.method.lower())(req.url, req.data)
 
 
+def tables_changed_by(run: Callable[[], None]) -> set[str]:
+    """The tables `run` changes, in a savepoint of the caller's. Every row of every table is compared
+    before and after (`dump`), but only when something was written: on SQLite, a connection counts the rows
+    each INSERT, UPDATE and DELETE touches (`writes_so_far`; the project has no trigger and no cascade in
+    the database, which it would not count), and a count unchanged by `run` means no row changed. The rows
+    before are dumped after `run`, once its savepoint is rolled back: the same rows, as the database gave
+    them before. Most requests of the matrix are refused and write nothing; dumping every table twice for
+    each was a sixth of this file's time."""
+    counted = writes_so_far()
+    sid = transaction.savepoint()
+    if counted is None:  # no count (PostgreSQL): dumped before and after, always
+        before = dump()
+        run()
+        return changed(before, dump())
+    run()
+    if writes_so_far() == counted:
+        return set()
+    after = dump()
+    transaction.savepoint_rollback(sid)
+    return changed(dump(), after)
+
+
 def attempt(m: Matrix, key: str, user: User, req: Req) -> tuple[int, set[str], str]:
     """Send `req` in a savepoint rolled back after: the status and the tables it changed."""
     sid = transaction.savepoint()
     try:
         client = client_for(m, key, user, req)
-        before = dump()
-        try:
-            response = send(client, req)
-            status, body = response.status_code, response.content[:300].decode(errors="replace")
-        except Exception as exc:  # noqa: BLE001  (a server error, reported with the others)
-            status, body = 500, repr(exc)
-        return status, changed(before, dump()), body
+        answer: list = []
+
+        def run() -> None:
+            try:
+                response = send(client, req)
+                answer.extend([response.status_code, response.content[:300].decode(errors="replace")])
+            except Exception as exc:  # noqa: BLE001  (a server error, reported with the others)
+                answer.extend([500, repr(exc)])
+
+        tables_changed = tables_changed_by(run)
+        status, body = answer
+        return status, tables_changed, body
     finally:
         transaction.savepoint_rollback(sid)
 
@@ -1091,14 +1122,19 @@ def command(*args: str) -> tuple[bool, set[str], str]:
     """Run a command in a savepoint rolled back after: whether it ran, and the tables it changed."""
     sid = transaction.savepoint()
     try:
-        before = dump()
-        out = io.StringIO()
-        try:
-            call_command(*args, stdout=out, stderr=io.StringIO())
-            ran = True
-        except CommandError as exc:
-            ran, out = False, io.StringIO(str(exc))
-        return ran, changed(before, dump()), out.getvalue()[:300]
+        result: list = []
+
+        def run() -> None:
+            out = io.StringIO()
+            try:
+                call_command(*args, stdout=out, stderr=io.StringIO())
+                result.extend([True, out.getvalue()[:300]])
+            except CommandError as exc:
+                result.extend([False, str(exc)[:300]])
+
+        tables_changed = tables_changed_by(run)
+        ran, out = result
+        return ran, tables_changed, out
     finally:
         transaction.savepoint_rollback(sid)
 

@@ -120,6 +120,8 @@ def test_a_worker_outlives_a_database_it_cannot_use_and_then_works(side_db, tmp_
     # during the import can keep the write lock past that second and fail the import's own writes (a
     # traceback from recording the task's failure, seen once at load 10 under a profiler), which is not
     # what this test is about (the heartbeat thread: tests/ops/test_worker_health.py).
+    # No task waits in the side database before this worker starts (tests/workers/conftest.py): it runs this
+    # test's task alone.
     process = worker(side_db, "outlives", log, SQLITE_BUSY_TIMEOUT="1", WORKER_HEARTBEAT_SECONDS="3600")
     try:
         with side_db.import_transaction():
