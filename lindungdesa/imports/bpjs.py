@@ -152,11 +152,11 @@ class BpjsRows:
         take("nik", v.parse_nik_cell, cached=False)
         take("nama", _name, cached=False)
         take("kpj", v.parse_kpj, optional=True, cached=False)
-        take("tanggal_lahir", v.parse_date, optional=True, soft=True)  # the NIK tells it
+        take("tanggal_lahir", v.parse_row_date, optional=True, soft=True)  # the NIK tells it
         take("program", v.parse_programmes)
         take("kategori", v.parse_category, optional=True, soft=True)
         take("upah", v.parse_amount, optional=True, soft=True)
-        take("tanggal_kepesertaan", v.parse_date)
+        take("tanggal_kepesertaan", v.parse_row_date)
         take("bulan_iuran_terakhir", v.parse_month, optional=True)
         take("status", v.parse_bpjs_status, optional=True)
         take("kode_desa", v.parse_desa_code, optional=True)

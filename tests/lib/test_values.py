@@ -191,6 +191,18 @@ def test_every_accepted_date_format_round_trips(day, fmt):
     assert v.parse_date(cell) == day
 
 
+def test_a_date_that_cannot_be_day_first_is_read_month_first_and_noted():
+    assert v.parse_date("12/31/1980") == D(1980, 12, 31)
+    noted = v.parse_row_date("12/31/1980")
+    assert noted.value == D(1980, 12, 31)
+    assert noted.note.startswith("Tanggal '12/31/1980' dibaca sebagai bulan/tanggal/tahun (31 Desember 1980)")
+    # Ambiguous: day first, as Indonesians write it, and nothing to note.
+    assert v.parse_row_date("1/2/1981") == D(1981, 2, 1)
+    assert v.parse_row_date("31/12/1980") == D(1980, 12, 31)
+    with pytest.raises(CellError, match="Tanggal tidak dikenali"):
+        v.parse_row_date("13/31/1980")  # neither way round
+
+
 def test_optional_dates_may_be_empty():
     assert v.parse_optional_date("  ") is None
     assert v.parse_optional_date(None) is None
