@@ -499,11 +499,11 @@ def _nik_digits(cell: Cell) -> str:
     return compact
 
 
-def parse_kpj(cell: Cell) -> tuple[str, str | None]:
+def parse_kpj(cell: Cell) -> "str | Noted":
     """A KPJ (BPJS TK card number): digits only. Its official length is unconfirmed, so a length other
-    than 11 gives a warning, not a rejection."""
+    than 11 is noted with a warning, not a rejection."""
     if type(cell) is str and len(cell) == 11 and cell.isascii() and cell.isdigit():
-        return cell, None  # eleven plain digits, as nearly every cell is: nothing below would change them
+        return cell  # eleven plain digits, as nearly every cell is: nothing below would change them
     if is_blank(cell):
         raise CellError("Nomor KPJ kosong.")
     if isinstance(cell, bool) or isinstance(cell, datetime.date):
@@ -525,10 +525,9 @@ def parse_kpj(cell: Cell) -> tuple[str, str | None]:
             )
         if not kpj.isascii() or not kpj.isdigit():
             raise CellError(f"Nomor KPJ harus berupa angka: {_shown(cell)}.")
-    warning = None
     if len(kpj) != 11:
-        warning = f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali."
-    return kpj, warning
+        return Noted(kpj, f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali.")
+    return kpj
 
 
 def parse_desa_code(cell: Cell) -> str:
