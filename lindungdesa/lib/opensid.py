@@ -126,8 +126,8 @@ def same_place(named: str, region_name: str) -> bool:
     return " ".join(words) == name_key(region_name)
 
 
-# How a signature block under a table begins: "Mengetahui,", "ttd", "a.n. Kepala Desa", or the place and
-# day the document was signed ("Sukamaju, 5 Desember 2026").
+# How a signature block under a table begins: "Mengetahui,", "ttd", "a.n. Kepala Desa" (the place and day
+# the document was signed, "Sukamaju, 5 Desember 2026", may come just above).
 _SIGNING = re.compile(
     r"^(?:mengetahui|menyetujui|diketahui|disetujui|disahkan|ttd|tertanda|hormat kami|dibuat oleh|"
     r"yang membuat|a\.\s?n\.)(?:\W|$)",
@@ -136,18 +136,13 @@ _SIGNING = re.compile(
 
 
 def _signing_cell(cell: object) -> bool:
-    if not isinstance(cell, str):
-        return False
-    text = " ".join(cell.split())
-    if _SIGNING.match(text):
-        return True
-    place, comma, day = text.rpartition(",")
-    return bool(comma and place.strip() and not any(ch.isdigit() for ch in place) and _is_date(day))
+    return isinstance(cell, str) and bool(_SIGNING.match(" ".join(cell.split())))
 
 
-def _is_date(text: str) -> bool:
+def _place_and_day(cell: object) -> bool:
+    place, comma, day = cell.rpartition(",") if isinstance(cell, str) else ("", "", "")
     try:
-        return bool(text.strip()) and parse_date(text.strip()) is not None
+        return bool(comma and place.strip() and not any(ch.isdigit() for ch in place) and parse_date(day))
     except CellError:
         return False
 
@@ -155,8 +150,8 @@ def _is_date(text: str) -> bool:
 def without_signature_block(table: Table) -> Table:
     """The table without the signature block users put under it ("Mengetahui, Kepala Desa ... ttd ...
     NAMA"), so that it is neither imported nor rejected. The block is what follows the last data row: from
-    a row that begins signing (`_SIGNING`, or a place and a date) to the end, rows of at most three
-    distinct texts, as signatures are laid out (a data row fills more of its columns). In OpenSID's Buku
+    a row that begins signing (`_SIGNING`; with a place and a day just above) to the end, rows of at most
+    three distinct texts, as signatures are laid out (a data row fills more of its columns). In OpenSID's Buku
     Aparat (Model A.4) opened in Excel and saved as a workbook, the block's rows are also those with
     neither a number (NO) nor a name (NAMA). As OpenSID serves its pages, the block is a table of its own
     and never read."""
@@ -168,9 +163,12 @@ def without_signature_block(table: Table) -> Table:
         and len({c.strip() if isinstance(c, str) else c for c in table.rows[keep - 1][1]} - {None, ""}) <= 3
     ):
         keep -= 1
-    for index in range(keep, len(table.rows)):
+    sparse = keep
+    for index in range(sparse, len(table.rows)):
         if any(_signing_cell(c) for c in table.rows[index][1]):
             keep = index
+            while keep > sparse and all(_place_and_day(c) for c in table.rows[keep - 1][1] if not _blank(c)):
+                keep -= 1
             break
     else:
         keep = len(table.rows)
