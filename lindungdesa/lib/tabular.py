@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import logging
 import os
 import re
@@ -299,21 +300,17 @@ def _text_encoding(data: bytes) -> str:
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _sample_records(sample: str, delimiter: str) -> list[list[str]]:
-    lines = sample.splitlines(keepends=True)
-    if len(lines) > 1:
-        lines = lines[:-1]  # the sample may end in the middle of a record
-    try:
-        return [row for _, row in zip(range(200), csv.reader(lines, delimiter=delimiter), strict=False)]
-    except csv.Error:
-        return []
-
-
 def _choose_delimiter(sample: str, hint: HeaderHint) -> str:
     """The delimiter under which a row reads best as a header, then under which rows agree in width."""
+    lines = sample.splitlines(keepends=True)
+    lines = lines[:-1] if len(lines) > 1 else lines  # the sample may end in the middle of a record
     keys = []
     for order, delimiter in enumerate(_DELIMITERS):
-        records = [r for r in _sample_records(sample, delimiter) if any(c.strip() for c in r)]
+        try:
+            records = list(itertools.islice(csv.reader(lines, delimiter=delimiter), 200))
+        except csv.Error:
+            continue
+        records = [r for r in records if any(c.strip() for c in r)]
         if records:
             widths = [len(r) for r in records]
             modal = max(set(widths), key=widths.count)

@@ -526,7 +526,8 @@ def parse_kpj(cell: Cell) -> "str | Noted":
         if not kpj.isascii() or not kpj.isdigit():
             raise CellError(f"Nomor KPJ harus berupa angka: {_shown(cell)}.")
     if len(kpj) != 11:
-        return Noted(kpj, f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali.")
+        note = f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali."
+        return Noted(kpj, note)
     return kpj
 
 
