@@ -35,26 +35,15 @@ from .engine import (
     blank,
     fetch_in,
     insert,
-    snapshot,
     update,
 )
 from .summary import RowRejected
 
+# What an import writes of an enrolment (and undo restores).
 ENROLMENT_FIELDS = [
-    "person",
-    "kpj",
-    "nik",
-    "bpjs_name",
-    "bpjs_birth_date",
-    "programmes",
-    "category",
-    "wage",
-    "start_date",
-    "paid_through",
-    "reported_status",
-    "kode_desa",
-    "as_of",
-    "batch",
+    f.name
+    for f in Enrolment._meta.concrete_fields
+    if f.name not in ("id", "source", "created_at", "updated_at")
 ]
 _name = partial(v.parse_text, max_length=150)
 _UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
@@ -152,20 +141,14 @@ class BpjsRows:
         take("nik", v.parse_nik_cell, cached=False)
         take("nama", _name, cached=False)
         take("kpj", v.parse_kpj, optional=True, cached=False)
-        take("tanggal_lahir", v.parse_date, optional=True, soft=True)  # the NIK tells it
+        take("tanggal_lahir", v.parse_row_date, optional=True, soft=True)  # the NIK tells it
         take("program", v.parse_programmes)
         take("kategori", v.parse_category, optional=True, soft=True)
         take("upah", v.parse_amount, optional=True, soft=True)
-        take("tanggal_kepesertaan", v.parse_date)
+        take("tanggal_kepesertaan", v.parse_row_date)
         take("bulan_iuran_terakhir", v.parse_month, optional=True)
         take("status", v.parse_bpjs_status, optional=True)
         take("kode_desa", v.parse_desa_code, optional=True)
-
-        if out.get("kpj"):
-            kpj, warning = out["kpj"]
-            out["kpj"] = kpj
-            if warning:
-                warnings.append(("kpj", warning))
         paid = out.get("bulan_iuran_terakhir")
         if paid is not None and paid > self.as_of:
             problems.append(
@@ -204,11 +187,9 @@ class BpjsRows:
             "kode_desa": out["kode_desa"] or "",
         }
 
-    def _new(self, wanted: dict[str, Any], person_id: int | None) -> Enrolment:
-        values = self._made_by_import.copy()
-        values["person_id"] = person_id
-        values.update(wanted)
-        return Enrolment(**values)
+    def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:
+        """A new enrolment's values: the row's, its person's and the import's own."""
+        return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
 
     def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
@@ -250,8 +231,7 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            values = {**self._made_by_import, "person_id": held.person_ids.get(nik), **wanted}
-            chosen.append((wanted, values))
+            chosen.append((wanted, self._values(wanted)))
         refused = self._check.refused([values for _row, values in chosen])
         return {
             id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused
@@ -275,7 +255,7 @@ class BpjsRows:
             self._check_boundary(wanted, existing, held)
         as_of_day: date = self._first_day
         if existing is None:
-            enrolment = self._new(wanted, held.person_ids.get(wanted["nik"]))
+            enrolment = Enrolment(**self._values(wanted))
             self._check(enrolment)
             held.add(enrolment)
             recorder.created(enrolment)
@@ -287,21 +267,11 @@ class BpjsRows:
         changed = {k: val for k, val in wanted.items() if getattr(existing, k) != val}
         if not changed:
             return
-        before = snapshot(existing, ENROLMENT_FIELDS)
         changed["as_of"] = as_of_day
         changed["batch_id"] = self.batch_id
-        kept = {key: getattr(existing, key) for key in changed}
-        for key, value in changed.items():
-            setattr(existing, key, value)
-        try:
-            self._check(existing)
-        except ValidationError:
-            for key, value in kept.items():  # a rejected row leaves no trace
-                setattr(existing, key, value)
-            raise
-        held.changed[id(existing)] = existing
+        self._check(Enrolment(**{**_values_of(existing), **changed}))  # a rejected row leaves no trace
+        recorder.change(existing, changed, ENROLMENT_FIELDS, held.changed)
         held.index(existing)  # its KPJ, NIK or membership date may be new
-        recorder.updated(existing, before)
 
     def _check_boundary(self, wanted: dict[str, Any], existing: Enrolment | None, held: Participants) -> None:
         """The row may write only a participant inside the importer's region (`boundary`), whether or not
@@ -324,3 +294,7 @@ class BpjsRows:
                 raise ValidationError({"kpj": [foreign_participant_message()]})
         if person_id is None and not participant_inside(region, wanted["nik"], wanted["kode_desa"]):
             raise ValidationError({"kode_desa": [unplaced_participant_message()]})
+
+
+def _values_of(enrolment: Enrolment) -> dict[str, Any]:
+    return {f.attname: getattr(enrolment, f.attname) for f in Enrolment._meta.concrete_fields}

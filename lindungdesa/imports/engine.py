@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
-from lindungdesa.lib.values import CellError
+from lindungdesa.lib.values import CellError, Noted
 
 from .models import BatchChange, ImportBatch, RejectedRow
 from .summary import ImportFailed, ImportSummary, RowError, RowRejected
@@ -259,6 +259,9 @@ class Cells:
             return
         ok, result = self.memo.parse(name, parser, cell, *args) if cached else _parsed(parser, cell, args)
         if ok:
+            if type(result) is Noted:  # read, with a warning (a date read month first)
+                self.warnings.append((name, result.note))
+                result = result.value
             self.out[name] = result
         elif soft:
             self.warnings.append((name, skipped_message(result)))

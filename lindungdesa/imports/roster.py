@@ -278,7 +278,7 @@ class RosterRows:
         # Birth date and sex are the person's identity only without a NIK (which tells both).
         soft = facts is not None
         take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
-        take("tanggal_lahir", v.parse_date, optional=True, soft=soft)
+        take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
         if out.get("tanggal_lahir") is None and not blank(values.get("tempat_tanggal_lahir")):
             take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
@@ -292,14 +292,14 @@ class RosterRows:
         take("nama_dusun", _dusun, optional=True, soft=True)
         take("status_jabatan", v.parse_acting, optional=True, soft=True)
         take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
-        take("tanggal_sk", v.parse_date, optional=True, soft=True)
+        take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
         if not blank(values.get("nomor_tanggal_sk")):
             take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
             number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
             out["nomor_sk"] = out["nomor_sk"] or number or None
             out["tanggal_sk"] = out["tanggal_sk"] or day
-        take("mulai_menjabat", v.parse_date, optional=True)
-        take("akhir_menjabat", v.parse_date, optional=True)
+        take("mulai_menjabat", v.parse_row_date, optional=True)
+        take("akhir_menjabat", v.parse_row_date, optional=True)
         # No start of term in its own column: read from the term's text or the SK date (`position_at`).
         out["start_inferred"] = out.get("mulai_menjabat") is None
         if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):

@@ -24,11 +24,13 @@ Columns and the fields they map to:
   ANGGOTA), Pendidikan Terakhir, "Nomor dan Tanggal Keputusan Pengangkatan", "... Pemberhentian", Ket.
 """
 
+import re
 from html.parser import HTMLParser
 
 from lindungdesa.lib.headers import normalise_header
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.tabular import Rows, Table
+from lindungdesa.lib.values import CellError, parse_date
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -124,20 +126,57 @@ def same_place(named: str, region_name: str) -> bool:
     return " ".join(words) == name_key(region_name)
 
 
+# How a signature block under a table begins: "Mengetahui,", "ttd", "a.n. Kepala Desa" (the place and day
+# the document was signed, "Sukamaju, 5 Desember 2026", may come just above).
+_SIGNING = re.compile(
+    r"^(?:mengetahui|menyetujui|diketahui|disetujui|disahkan|ttd|tertanda|hormat kami|dibuat oleh|"
+    r"yang membuat|a\.\s?n\.)(?:\W|$)",
+    re.IGNORECASE,
+)
+
+
+def _signing_cell(cell: object) -> bool:
+    return isinstance(cell, str) and bool(_SIGNING.match(" ".join(cell.split())))
+
+
+def _place_and_day(cell: object) -> bool:
+    place, comma, day = cell.rpartition(",") if isinstance(cell, str) else ("", "", "")
+    try:
+        return bool(comma and place.strip() and not any(ch.isdigit() for ch in place) and parse_date(day))
+    except CellError:
+        return False
+
+
 def without_signature_block(table: Table) -> Table:
-    """The Buku Aparat without OpenSID's signature block. As OpenSID serves it, the block is a table of its
-    own and never read; opened in Excel and saved as a workbook, it lands under the officials in the same
-    sheet (MENGETAHUI, the signers' offices, names and NIP, in other columns). Those last rows, with neither
-    a number (NO) nor a name (NAMA), are the block: they are dropped, and no official is."""
-    if table.kind == OPENSID_KIND or not is_buku_aparat(table):
-        return table
-    headers = [normalise_header(h) for h in table.headers]
-    columns = [headers.index(h) for h in ("no", "nama") if h in headers]
-    if len(columns) != 2:
+    """The table without the signature block users put under it ("Mengetahui, Kepala Desa ... ttd ...
+    NAMA"), so that it is neither imported nor rejected. The block is what follows the last data row: from
+    a row that begins signing (`_SIGNING`; with a place and a day just above) to the end, rows of at most
+    three distinct texts, as signatures are laid out (a data row fills more of its columns). In OpenSID's Buku
+    Aparat (Model A.4) opened in Excel and saved as a workbook, the block's rows are also those with
+    neither a number (NO) nor a name (NAMA). As OpenSID serves its pages, the block is a table of its own
+    and never read."""
+    if table.kind == OPENSID_KIND:
         return table
     keep = len(table.rows)
-    while keep and all(_blank(table.rows[keep - 1][1][i]) for i in columns):
+    while (
+        keep
+        and len({c.strip() if isinstance(c, str) else c for c in table.rows[keep - 1][1]} - {None, ""}) <= 3
+    ):
         keep -= 1
+    sparse = keep
+    for index in range(sparse, len(table.rows)):
+        if any(_signing_cell(c) for c in table.rows[index][1]):
+            keep = index
+            while keep > sparse and all(_place_and_day(c) for c in table.rows[keep - 1][1] if not _blank(c)):
+                keep -= 1
+            break
+    else:
+        keep = len(table.rows)
+    headers = [normalise_header(h) for h in table.headers]
+    columns = [headers.index(h) for h in ("no", "nama") if h in headers]
+    if is_buku_aparat(table) and len(columns) == 2:
+        while keep and all(_blank(table.rows[keep - 1][1][i]) for i in columns):
+            keep -= 1
     if keep == len(table.rows):
         return table
     rows = Rows(len(table.headers))

@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import logging
 import os
 import re
@@ -22,7 +23,6 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import overload
 
 from .readlimits import (
     CSV_RECORD_MAX_CHARS,
@@ -90,11 +90,7 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    @overload
-    def __getitem__(self, index: int) -> tuple[int, list[Cell]]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[int, list[Cell]]]: ...
-    def __getitem__(self, index):
+    def __getitem__(self, index):  # an int gives (number, cells), a slice a list of them
         if isinstance(index, slice):
             return [(self._numbers[i], self._cells(self._rows[i])) for i in range(*index.indices(len(self)))]
         return self._numbers[index], self._cells(self._rows[index])
@@ -110,8 +106,6 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         if not isinstance(other, Sequence) or isinstance(other, str):
             return NotImplemented
         return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=False))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Rows({self[:3]!r}{', ...' if len(self) > 3 else ''}, {len(self)} rows)"
@@ -306,21 +300,17 @@ def _text_encoding(data: bytes) -> str:
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-def _sample_records(sample: str, delimiter: str) -> list[list[str]]:
-    lines = sample.splitlines(keepends=True)
-    if len(lines) > 1:
-        lines = lines[:-1]  # the sample may end in the middle of a record
-    try:
-        return [row for _, row in zip(range(200), csv.reader(lines, delimiter=delimiter), strict=False)]
-    except csv.Error:
-        return []
-
-
 def _choose_delimiter(sample: str, hint: HeaderHint) -> str:
     """The delimiter under which a row reads best as a header, then under which rows agree in width."""
+    lines = sample.splitlines(keepends=True)
+    lines = lines[:-1] if len(lines) > 1 else lines  # the sample may end in the middle of a record
     keys = []
     for order, delimiter in enumerate(_DELIMITERS):
-        records = [r for r in _sample_records(sample, delimiter) if any(c.strip() for c in r)]
+        try:
+            records = list(itertools.islice(csv.reader(lines, delimiter=delimiter), 200))
+        except csv.Error:
+            continue
+        records = [r for r in records if any(c.strip() for c in r)]
         if records:
             widths = [len(r) for r in records]
             modal = max(set(widths), key=widths.count)
@@ -361,11 +351,7 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: R
     except csv.Error as exc:
         raise UnreadableFile(_csv_problem(str(exc), number + 1, name)) from None
     except _RecordTooLong:
-        raise UnreadableFile(
-            f"Baris {grouped(number + 1)} berkas {name} lebih panjang dari {grouped(CSV_RECORD_MAX_CHARS)} "
-            'karakter, batas satu baris CSV. Biasanya ada tanda kutip (") yang dibuka tetapi tidak ditutup; '
-            "perbaiki, lalu unggah ulang."
-        ) from None
+        raise UnreadableFile(_csv_problem("record limit", number + 1, name)) from None
     return _finish(name, "csv", rows, hint, limits)
 
 
@@ -387,24 +373,22 @@ def _record_lines(stream: io.TextIOWrapper, fed: list[int]) -> Iterator[str]:
 
 
 def _csv_problem(problem: str, row: int, name: str) -> str:
-    """The csv module's English complaint, said in Indonesian."""
-    if "field limit" in problem:
-        return (
-            f"Baris {grouped(row)} berkas {name}: satu sel lebih panjang dari "
-            f"{grouped(csv.field_size_limit())} "
-            'karakter, batas satu sel CSV. Biasanya ada tanda kutip (") yang dibuka tetapi tidak ditutup; '
-            "perbaiki, lalu unggah ulang."
-        )
-    if "new-line" in problem:
-        return (
-            f"Baris {grouped(row)} berkas {name} berisi tanda ganti baris di tempat yang tidak semestinya. "
-            "Buka "
-            "berkasnya di Excel, lalu simpan ulang sebagai .csv atau .xlsx."
-        )
-    return (
-        f"Baris {grouped(row)} berkas {name} tidak dapat dibaca sebagai CSV. Buka berkasnya di Excel, lalu "
-        "simpan ulang sebagai .csv atau .xlsx."
+    """The csv module's English complaint (or our record limit's), said in Indonesian."""
+    where, quote = (
+        f"Baris {grouped(row)} berkas {name}",
+        'Biasanya ada tanda kutip (") yang dibuka tetapi tidak',
     )
+    if "record limit" in problem:
+        most = f"lebih panjang dari {grouped(CSV_RECORD_MAX_CHARS)} karakter, batas satu baris CSV"
+        return f"{where} {most}. {quote} ditutup; perbaiki, lalu unggah ulang."
+    if "field limit" in problem:
+        most = f"satu sel lebih panjang dari {grouped(csv.field_size_limit())} karakter, batas satu sel CSV"
+        return f"{where}: {most}. {quote} ditutup; perbaiki, lalu unggah ulang."
+    if "new-line" in problem:
+        where += " berisi tanda ganti baris di tempat yang tidak semestinya."
+    else:
+        where += " tidak dapat dibaca sebagai CSV."
+    return f"{where} Buka berkasnya di Excel, lalu simpan ulang sebagai .csv atau .xlsx."
 
 
 def _looks_binary(sample: str) -> bool:
@@ -428,14 +412,12 @@ def _read_zip(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> T
         sheet_xml = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
         if sheet_xml > CALAMINE_MAX_XML_BYTES:
             return _read_openpyxl(data, name, hint, limits, archive)
-        return _read_calamine(data, name, hint, "xlsx", limits, archive)
-    if "xl/workbook.bin" in names:
-        return _read_calamine(data, name, hint, "xlsb", limits, archive)
-    if "mimetype" in names:
+    kind = "xlsx" if "xl/workbook.xml" in names else "xlsb" if "xl/workbook.bin" in names else None
+    if kind is None and "mimetype" in names:
         with archive.open("mimetype") as stream:
-            mimetype = stream.read(200)
-        if b"opendocument.spreadsheet" in mimetype:
-            return _read_calamine(data, name, hint, "ods", limits, archive)
+            kind = "ods" if b"opendocument.spreadsheet" in stream.read(200) else None
+    if kind:
+        return _read_calamine(data, name, hint, kind, limits, archive)
     if "word/document.xml" in names:
         raise UnreadableFile(f"File {name} adalah dokumen Word, bukan tabel. {_SAVE_AS}")
     raise UnreadableFile(f"File {name} adalah arsip ZIP, bukan file Excel. {_SAVE_AS}")
@@ -546,14 +528,6 @@ def _read_calamine_here(data: bytes, name: str, hint: HeaderHint, kind: str, lim
     return _finish(f"{name} [{sheet_name}]", kind, rows_of(sheet_name), hint, limits)
 
 
-def _openpyxl_cell(value: object) -> Cell:
-    """A cell as openpyxl gives it, made what python-calamine gives (`_calamine_cell`): a date at
-    midnight is a date."""
-    if type(value) is datetime.datetime and value.time() == datetime.time():
-        return value.date()
-    return _calamine_cell(value)
-
-
 def _read_openpyxl(
     data: bytes, name: str, hint: HeaderHint, limits: ReadLimits, archive: zipfile.ZipFile
 ) -> Table:
@@ -582,7 +556,10 @@ def _read_openpyxl(
             for number, parsed in parser.parse():
                 cells: list[Cell] = []
                 for cell in parsed:
-                    column, value = cell["column"] - 1, _openpyxl_cell(cell["value"])
+                    column, value = cell["column"] - 1, cell["value"]
+                    # As python-calamine gives it: a date at midnight is a date.
+                    is_day = type(value) is datetime.datetime and value.time() == datetime.time()
+                    value = value.date() if is_day else _calamine_cell(value)
                     if column >= limits.columns:
                         if value is not None:
                             raise beyond_columns(number, column + 1, limits.columns)
@@ -724,21 +701,16 @@ def _span(value: str | None, most: int) -> int:
         return 1
 
 
-def _html_encoding(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _text_encoding(data)
+def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
+    encoding = _text_encoding(data)
     found = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
-    if found:
+    if found and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return codecs.lookup(found[1].decode("ascii")).name
+            encoding = codecs.lookup(found[1].decode("ascii")).name
         except LookupError:
             pass
-    return _text_encoding(data)
-
-
-def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
     parser = _HtmlTables(limits)
-    parser.feed(data.decode(_html_encoding(data), errors="replace"))
+    parser.feed(data.decode(encoding, errors="replace"))
     parser.close()
     tables = {
         str(order): _sheet_rows(

@@ -9,10 +9,11 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, NamedTuple
 
 from lokal import parse_phone as _lokal_parse_phone
 
-from lindungdesa.lib.months import Month
+from lindungdesa.lib.months import Month, day_label_id
 from lindungdesa.lib.nik import NikError, NikFacts, nik_check, nik_normalise
 from lindungdesa.officials.models import Acting, Group, Office
 
@@ -161,12 +162,16 @@ def _date_from_number(cell: int | float) -> datetime.date | None:
     return _from_serial(cell)
 
 
-def _date_from_text(text: str) -> datetime.date | None:
+def _date_from_text(text: str, month_first: bool = False) -> datetime.date | None:
+    """`month_first`: a numeric date that cannot be day first (12/31/1980) is read month first."""
     key = _WEEKDAY.sub("", text.lower()).strip()
     if match := _ISO.match(key):
         return _make_date(int(match[1]), int(match[3]), int(match[4]))
     if match := _DMY.match(key):
-        return _make_date(int(match[4]), int(match[3]), int(match[1]))
+        first, second = int(match[1]), int(match[3])
+        if month_first and second > 12 >= first:
+            return _make_date(int(match[4]), first, second)
+        return _make_date(int(match[4]), second, first)
     if match := _D_NAME_Y.match(key):
         month = _MONTH_NAMES.get(match[2])
         return _make_date(int(match[3]), month, int(match[1])) if month else None
@@ -183,7 +188,9 @@ def _date_from_text(text: str) -> datetime.date | None:
 def parse_date(cell: Cell) -> datetime.date:
     """A day written any common Indonesian way, an Excel date cell or an Excel serial number.
 
-    Numeric dates are always day first (dd/mm/yyyy); a month-first reading is never tried.
+    Numeric dates are day first (dd/mm/yyyy), as Indonesians write them; only one that cannot be day first
+    because its second number is no month (12/31/1980, as Excel set to US English writes it) is read
+    month first: `parse_row_date` says so in a warning. An ambiguous one (1/2/1981) stays day first.
     """
     if is_blank(cell):
         raise CellError(f"Tanggal kosong. {_DATE_HELP}")
@@ -199,7 +206,7 @@ def parse_date(cell: Cell) -> datetime.date:
             raise CellError(f"Angka {_shown(cell)} bukan tanggal. {_DATE_HELP}")
     else:
         text = _clean(str(cell))
-        day = _date_from_text(text)
+        day = _date_from_text(text, month_first=True)
         if day is None and (
             _DMY_SHORT_YEAR.match(text) or re.search(r"\b\d{1,2}\s+[a-z]+\.?\s+\d{2}$", text.lower())
         ):
@@ -208,6 +215,27 @@ def parse_date(cell: Cell) -> datetime.date:
             raise CellError(f"Tanggal tidak lengkap: {_shown(cell)} hanya tahun. {_DATE_HELP}")
     if day is None or not _FIRST_DAY <= day <= _LAST_DAY:
         raise CellError(f"Tanggal tidak dikenali: {_shown(cell)}. {_DATE_HELP}")
+    return day
+
+
+class Noted(NamedTuple):
+    """A cell's value with a warning that does not refuse the row (`imports.engine.Cells.take` keeps it)."""
+
+    value: Any
+    note: str
+
+
+def parse_row_date(cell: Cell) -> datetime.date | Noted:
+    """`parse_date` for an import's row: a date read month first comes with a warning to check it."""
+    day = parse_date(cell)
+    match = _DMY.match(_clean(cell).lower()) if isinstance(cell, str) else None
+    if match and int(match[3]) > 12:
+        return Noted(
+            day,
+            f"Tanggal {_shown(cell)} dibaca sebagai bulan/tanggal/tahun ({day_label_id(day)}) "
+            f"karena {int(match[3])} bukan bulan. Periksa tanggalnya; tulis tanggal sebagai "
+            "HH/BB/TTTT.",
+        )
     return day
 
 
@@ -471,11 +499,11 @@ def _nik_digits(cell: Cell) -> str:
     return compact
 
 
-def parse_kpj(cell: Cell) -> tuple[str, str | None]:
+def parse_kpj(cell: Cell) -> "str | Noted":
     """A KPJ (BPJS TK card number): digits only. Its official length is unconfirmed, so a length other
-    than 11 gives a warning, not a rejection."""
+    than 11 is noted with a warning, not a rejection."""
     if type(cell) is str and len(cell) == 11 and cell.isascii() and cell.isdigit():
-        return cell, None  # eleven plain digits, as nearly every cell is: nothing below would change them
+        return cell  # eleven plain digits, as nearly every cell is: nothing below would change them
     if is_blank(cell):
         raise CellError("Nomor KPJ kosong.")
     if isinstance(cell, bool) or isinstance(cell, datetime.date):
@@ -497,10 +525,10 @@ def parse_kpj(cell: Cell) -> tuple[str, str | None]:
             )
         if not kpj.isascii() or not kpj.isdigit():
             raise CellError(f"Nomor KPJ harus berupa angka: {_shown(cell)}.")
-    warning = None
     if len(kpj) != 11:
-        warning = f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali."
-    return kpj, warning
+        note = f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali."
+        return Noted(kpj, note)
+    return kpj
 
 
 def parse_desa_code(cell: Cell) -> str:

@@ -133,6 +133,23 @@ def test_a_kpj_of_unusual_length_is_a_warning_not_a_rejection(kades):
     assert summary.warnings and summary.warnings[0].field == "kpj"
 
 
+def test_a_us_date_is_read_month_first_with_a_warning_and_an_ambiguous_one_stays_day_first(kades, desa):
+    other = make_nik(desa.district_code, date(1970, 1, 1), "L", 83)
+    rows = [
+        extract_row(kades.person.nik, "Yohanes", tanggal_kepesertaan="12/31/1980"),
+        extract_row(other, "Dua", kpj="33333333333", tanggal_kepesertaan="1/2/1981"),
+    ]
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=OCT)
+    assert (summary.accepted, summary.rejected) == (2, 0)
+    assert sorted(Enrolment.objects.values_list("start_date", flat=True)) == [
+        date(1980, 12, 31),
+        date(1981, 2, 1),
+    ]
+    [warning] = summary.warnings
+    assert (warning.row, warning.field) == (2, "tanggal_kepesertaan")
+    assert "'12/31/1980' dibaca sebagai bulan/tanggal/tahun (31 Desember 1980)" in warning.message
+
+
 def test_the_same_participant_twice_in_one_extract_is_rejected_the_second_time(kades):
     row = extract_row(kades.person.nik, "Yohanes")
     summary = bpjs_import_file(data=to_csv(BPJS_HEADER, [row, row]), file_name="b.csv", as_of=OCT)
@@ -148,3 +165,46 @@ def test_a_value_too_long_for_its_field_gets_the_field_check_message(kades):
     [error] = summary.errors
     assert (error.row, error.field) == (2, "kpj") and "20" in error.message
     assert not Enrolment.objects.exists()
+
+
+def with_signature_block(rows: list[list]) -> list[list]:
+    """Rows as an operator types a signature under the table in Excel: a blank row, the place and day on
+    the right, "Mengetahui," on the left, offices, room for the signatures, names, NIP."""
+    return rows + [
+        [],
+        [None, None, None, None, None, None, None, "Sukamaju, 5 Desember 2026"],
+        [None, "Mengetahui,", None, None, None, None, None, "Dibuat oleh,"],
+        [None, "Kepala Desa Sukamaju", None, None, None, None, None, "Operator Desa"],
+        [None, "ttd", None, None, None, None, None, "ttd"],
+        [None, "YOHANES ALE", None, None, None, None, None, "SITI AMINAH"],
+        [None, "NIP. 19750101 200501 1 001"],
+    ]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_signature_block_under_the_table_is_neither_imported_nor_rejected(kades, desa, kind):
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    other = make_nik(desa.district_code, date(1970, 1, 1), "L", 84)
+    data_rows = [
+        [row[name] for name in BPJS_HEADER]
+        for row in (extract_row(kades.person.nik, "Yohanes"), extract_row(other, "Dua", kpj="33333333333"))
+    ]
+    rows = with_signature_block([BPJS_HEADER, *data_rows])
+    out = io.BytesIO() if kind == "xlsx" else io.StringIO()
+    if kind == "xlsx":
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.active.merge_cells("B9:D9")  # "Mengetahui," centred over three columns
+        book.save(out)
+        data = out.getvalue()
+    else:
+        csv.writer(out).writerows(rows)
+        data = out.getvalue().encode()
+    summary = bpjs_import_file(data=data, file_name=f"b.{kind}", as_of=OCT)
+    assert (summary.accepted, summary.rejected, summary.errors) == (2, 0, [])
+    assert Enrolment.objects.count() == 2

@@ -122,3 +122,14 @@ def test_the_buku_aparat_has_no_nik_column():
     row = fields_of(table)[0]
     assert v.parse_sk_number_and_date(row["nomor_tanggal_sk"]) == ("141/01/PEM/2019", D(2019, 3, 12))
     assert v.parse_term_text(row["masa_jabatan"]) == (D(2019, 1, 1), D(2027, 12, 31))
+
+
+def test_a_narrow_table_keeps_rows_that_only_look_like_a_place_and_day():
+    from lindungdesa.lib.opensid import without_signature_block
+
+    text = 'nik,nama,tempat_tanggal_lahir\n6103014507890001,Maria,"Sanggau, 5 Juli 1989"\n'
+    text += '6103014507890002,Petrus,"Sosok, 15-08-1965"\n,,\n"Sanggau, 5 Desember 2026",,\nMengetahui,,\n'
+    text += "ttd,,\nYOHANES,,\n"
+    table = read_table(text.encode(), "a.csv", header_hint=partial(header_score, fields=ROSTER_FIELDS))
+    kept = without_signature_block(table)
+    assert [cells[1] for _, cells in kept.rows] == ["Maria", "Petrus"]

@@ -191,6 +191,18 @@ def test_every_accepted_date_format_round_trips(day, fmt):
     assert v.parse_date(cell) == day
 
 
+def test_a_date_that_cannot_be_day_first_is_read_month_first_and_noted():
+    assert v.parse_date("12/31/1980") == D(1980, 12, 31)
+    noted = v.parse_row_date("12/31/1980")
+    assert noted.value == D(1980, 12, 31)
+    assert noted.note.startswith("Tanggal '12/31/1980' dibaca sebagai bulan/tanggal/tahun (31 Desember 1980)")
+    # Ambiguous: day first, as Indonesians write it, and nothing to note.
+    assert v.parse_row_date("1/2/1981") == D(1981, 2, 1)
+    assert v.parse_row_date("31/12/1980") == D(1980, 12, 31)
+    with pytest.raises(CellError, match="Tanggal tidak dikenali"):
+        v.parse_row_date("13/31/1980")  # neither way round
+
+
 def test_optional_dates_may_be_empty():
     assert v.parse_optional_date("  ") is None
     assert v.parse_optional_date(None) is None
@@ -418,11 +430,11 @@ def test_valid_niks_in_number_cells_are_never_accepted(nik):
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ("19012345678", ("19012345678", None)),
-        ("1901 2345 678", ("19012345678", None)),
-        ("1901-2345-678", ("19012345678", None)),
-        (19012345678, ("19012345678", None)),
-        (19012345678.0, ("19012345678", None)),
+        ("19012345678", "19012345678"),
+        ("1901 2345 678", "19012345678"),
+        ("1901-2345-678", "19012345678"),
+        (19012345678, "19012345678"),
+        (19012345678.0, "19012345678"),
     ],
 )
 def test_it_reads_kpj_numbers(cell, expected):
@@ -430,7 +442,7 @@ def test_it_reads_kpj_numbers(cell, expected):
 
 
 def test_a_kpj_of_another_length_is_kept_with_a_warning():
-    kpj, warning = v.parse_kpj("2101234567")
+    kpj, warning = v.parse_kpj("2101234567")  # a Noted
     assert kpj == "2101234567"
     assert "10 digit" in warning and "11 digit" in warning
 
@@ -443,8 +455,11 @@ def test_it_rejects_kpj_numbers_that_are_not_digits(cell):
 
 @given(st.text(alphabet="0123456789", min_size=1, max_size=15))
 def test_kpj_digits_round_trip(digits):
-    kpj, warning = v.parse_kpj(digits)
-    assert kpj == digits and (warning is None) == (len(digits) == 11)
+    kpj = v.parse_kpj(digits)
+    if len(digits) == 11:
+        assert type(kpj) is str and kpj == digits
+    else:
+        assert kpj.value == digits and "biasanya 11 digit" in kpj.note
 
 
 @pytest.mark.parametrize("cell", ["6103012007", "61.03.01.2007", "61 03 01 2007", 6103012007])
