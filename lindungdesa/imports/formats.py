@@ -50,7 +50,8 @@ ROSTER_FORMAT: tuple[Column, ...] = (
         _(
             "Kolomnya boleh tidak ada bila setiap baris punya nama dan tanggal lahir (mis. Buku Aparat "
             "Pemerintah Desa dari OpenSID). 16 digit, kolom berformat Teks. NIK yang disimpan Excel sebagai "
-            "angka (digit terakhir menjadi 0, atau 6,10301E+15) tidak ditebak."
+            "angka (digit terakhir menjadi 0, atau 6,10301E+15) tidak ditebak; NIK di sel angka yang digit "
+            "terakhirnya bukan 0 masih utuh dan diterima dengan peringatan agar kolomnya dijadikan Teks."
         ),
         "6103011203750003",
         _(
@@ -195,7 +196,10 @@ BPJS_FORMAT: tuple[Column, ...] = (
         True,
         _("NIK peserta, 16 digit, kolom berformat Teks."),
         "6103011203750003",
-        _("Ditolak bila kosong, salah bentuk, atau rusak karena tersimpan sebagai angka."),
+        _(
+            "Ditolak bila kosong, salah bentuk, atau rusak karena tersimpan sebagai angka (sel angka dengan "
+            "digit terakhir bukan 0 masih utuh: diterima dengan peringatan)."
+        ),
     ),
     Column(
         "nama",

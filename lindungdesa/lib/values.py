@@ -466,19 +466,29 @@ _NIK_DAMAGED = (
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
 
 
-def parse_nik_cell(cell: Cell) -> str:
-    """A 16-digit NIK checked by nik_check; one that went through a number cell is refused, never guessed."""
-    return parse_nik_facts(cell).nik
+_NIK_AS_NUMBER = (
+    "NIK {nik} tersimpan sebagai angka; kali ini utuh, tetapi Excel memotong digit terakhirnya bila "
+    "berkas disimpan lagi. Ubah format kolom NIK menjadi Teks."
+)
 
 
-def parse_nik_facts(cell: Cell) -> NikFacts:
+def parse_nik_cell(cell: Cell) -> "str | Noted":
+    """A 16-digit NIK checked by nik_check; one a number cell may have damaged is refused, never guessed."""
+    facts = parse_nik_facts(cell)
+    return Noted(facts.value.nik, facts.note) if type(facts) is Noted else facts.nik
+
+
+def parse_nik_facts(cell: Cell) -> "NikFacts | Noted":
     """What `parse_nik_cell` checks, with what the NIK says (its facts)."""
     # Sixteen plain digits, as nearly every cell is, need none of `_nik_digits`' refusals or clean-up.
     plain = type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit()
     try:
-        return nik_check(cell if plain else _nik_digits(cell))
+        facts = nik_check(cell if plain else _nik_digits(cell))
     except NikError as exc:
         raise CellError(f"NIK {_shown(cell)} tidak valid: {exc}") from None
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return Noted(facts, _NIK_AS_NUMBER.format(nik=facts.nik))
+    return facts
 
 
 def _nik_digits(cell: Cell) -> str:
@@ -489,7 +499,12 @@ def _nik_digits(cell: Cell) -> str:
     if isinstance(cell, bool) or isinstance(cell, datetime.date):
         raise CellError(f"NIK tidak dikenali: {_shown(cell)}. NIK terdiri dari 16 digit angka.")
     if isinstance(cell, int | float):
-        raise CellError(_NIK_DAMAGED.format(shown=_shown(cell)))
+        # Excel keeps 15 significant digits: a 16th digit other than 0 was not cut, and below 2**53 a
+        # float holds every whole number exactly. Any other number may have lost its last digit.
+        intact = math.isfinite(cell) and float(cell).is_integer() and 10**15 <= cell < 2**53
+        if not intact or int(cell) % 10 == 0:
+            raise CellError(_NIK_DAMAGED.format(shown=_shown(cell)))
+        return str(int(cell))
     text = _clean(str(cell))
     compact = nik_normalise(text)
     if _SCIENTIFIC.match(text.replace(" ", "")) or re.fullmatch(r"\d{15}", compact):
