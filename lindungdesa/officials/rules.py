@@ -71,6 +71,20 @@ def term_start_problem(term_start: date | None, today: date | None = None) -> st
     return None
 
 
+def end_problem(last_day: date, reason: str, today: date | None = None) -> str | None:
+    """Why a term cannot be ended on `last_day` for `reason` (None when it can): a death is recorded after
+    it happened; any other end may be set ahead (a resignation effective next month), but not by more than a
+    start may (a mistyped year would keep the person counted as serving)."""
+    today = today or _today()
+    if reason == Position.EndReason.DIED and last_day > today:
+        return _("Tanggal meninggal dunia %(day)s belum terjadi: periksa tanggalnya.") % {
+            "day": fmt_day(last_day)
+        }
+    if (last_day - today).days > TERM_START_AHEAD_DAYS:
+        return _("Tanggal berakhir %(day)s tidak mungkin: periksa tahunnya.") % {"day": fmt_day(last_day)}
+    return None
+
+
 def elsewhere_message() -> str:
     return _(
         "Masa jabatan ini bertumpang tindih dengan jabatan lain orang ini di luar wilayah Anda; hubungi "

@@ -13,6 +13,7 @@ from lindungdesa.regions.models import Region
 from .boundary import Reach, participants_outside, person_reach_of, person_write_check
 from .models import Person, Position
 from .rules import (
+    end_problem,
     fmt_day,
     person_disagreements,
     person_new,
@@ -174,6 +175,8 @@ def position_end(*, region: str | None, position: Position, last_day: date, reas
         raise ValidationError({"term_end": f"Jabatan ini sudah berakhir pada {fmt_day(position.term_end)}."})
     if reason not in Position.EndReason.values or not reason:
         raise ValidationError({"end_reason": "Alasan berakhir wajib dipilih."})
+    if problem := end_problem(last_day, reason):
+        raise ValidationError({"term_end": problem})
     position.term_end = last_day
     position.end_reason = reason
     position.save(update_fields=["term_end", "end_reason", "updated_at"])

@@ -218,6 +218,36 @@ def test_ending_a_term_needs_a_reason_and_a_sensible_date(desa):
     assert ended.term_end == date(2025, 1, 1)
 
 
+def test_a_death_is_not_recorded_ahead_and_no_end_lies_more_than_a_year_ahead(desa):
+    # Found by driving the pages: "Meninggal dunia" on 01-06-2027 was saved, the person counted as serving
+    # until then; so was any mistyped year.
+    today = date.today()
+    kaur = make_position(desa, Office.KAUR_KEUANGAN, START)
+    with pytest.raises(ValidationError, match="belum terjadi"):
+        position_end(
+            region=None, position=kaur, last_day=today + timedelta(days=1), reason=Position.EndReason.DIED
+        )
+    with pytest.raises(ValidationError, match="periksa tahunnya"):
+        position_end(
+            region=None,
+            position=kaur,
+            last_day=today + timedelta(days=400),
+            reason=Position.EndReason.RESIGNED,
+        )
+    kaur.refresh_from_db()
+    assert kaur.term_end is None
+    # A resignation effective next month is a real thing; a death today is recorded today.
+    ahead = position_end(
+        region=None, position=kaur, last_day=today + timedelta(days=30), reason=Position.EndReason.RESIGNED
+    )
+    assert ahead.term_end == today + timedelta(days=30)
+    sekdes = make_position(desa, Office.SEKRETARIS_DESA, START)
+    assert (
+        position_end(region=None, position=sekdes, last_day=today, reason=Position.EndReason.DIED).term_end
+        == today
+    )
+
+
 def test_after_a_term_ends_the_same_person_may_take_another_office(desa):
     kaur = make_position(desa, Office.KAUR_KEUANGAN, START, date(2023, 12, 31))
     sekdes = position_start(
