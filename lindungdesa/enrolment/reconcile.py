@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from lindungdesa.indicators.services import data_changed
 from lindungdesa.indicators.versioned import region_cached
-from lindungdesa.lib.months import Month
+from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_agrees, nik_check
 from lindungdesa.officials.boundary import (
@@ -275,7 +275,7 @@ def _arrears_details(person_ids: set[int]) -> dict[int, str]:
         .values_list("person_id", "m")
     )
     return {
-        pid: f"iuran lunas sampai {Month.of(last_paid[pid])}"
+        pid: f"iuran lunas sampai {month_label_id(Month.of(last_paid[pid]))}"
         if last_paid.get(pid)
         else "belum pernah membayar iuran"
         for pid in person_ids

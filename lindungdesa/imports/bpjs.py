@@ -13,7 +13,7 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
-from lindungdesa.lib.months import Month
+from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.officials.boundary import (
     Reach,
     foreign_participant_message,
@@ -152,7 +152,11 @@ class BpjsRows:
         paid = out.get("bulan_iuran_terakhir")
         if paid is not None and paid > self.as_of:
             problems.append(
-                ("bulan_iuran_terakhir", f"Iuran lunas sampai {paid} melewati bulan ekstrak {self.as_of}.")
+                (
+                    "bulan_iuran_terakhir",
+                    f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak "
+                    f"{month_label_id(self.as_of)}.",
+                )
             )
         started = out.get("tanggal_kepesertaan")
         if started is not None and started > self._last_day:

@@ -58,7 +58,7 @@ def test_the_four_lists(desa):
     assert [f.person.name for f in serving_not_enrolled(desa.code, NOV)] == ["Belum Daftar"]
     arrears_rows = serving_in_arrears(desa.code, NOV)
     assert [f.person.name for f in arrears_rows] == ["Menunggak"]
-    assert "2026-08" in arrears_rows[0].detail
+    assert "Agustus 2026" in arrears_rows[0].detail
     gone = enrolled_not_serving(desa.code, NOV)
     assert [f.person.name for f in gone] == ["Sudah Berhenti"] and "30-06-2026" in gone[0].detail
     differ = data_differences(desa.code, NOV)

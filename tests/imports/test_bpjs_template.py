@@ -79,7 +79,7 @@ def test_the_template_filled_by_a_branch_officer():
         {
             "row": 6,
             "field": "bulan_iuran_terakhir",
-            "message": "Iuran lunas sampai 2026-11 melewati bulan ekstrak 2026-10.",
+            "message": "Iuran lunas sampai November 2026 melewati bulan ekstrak Oktober 2026.",
         },
         {
             "row": 7,

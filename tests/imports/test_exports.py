@@ -163,7 +163,7 @@ def finding(desa) -> Finding:
     position = make_position(desa, Office.KEPALA_DESA, date(2020, 1, 1), name="Yohanes Ale")
     enrolment = enrol(position.person, date(2020, 2, 1), date(2026, 1, 1))
     return Finding(
-        position.person, desa.code, desa.name, "Kepala Desa", enrolment, "iuran lunas sampai 2026-01"
+        position.person, desa.code, desa.name, "Kepala Desa", enrolment, "iuran lunas sampai Januari 2026"
     )
 
 
@@ -172,7 +172,7 @@ def test_a_list_has_full_identifiers_for_those_who_may_see_them(finding, desa):
     assert table[0] == ["kode_desa", "nama_desa", "nik", "nama", "jabatan", "kpj", "keterangan"]
     assert table[1] == [
         desa.code, desa.name, finding.person.nik, "Yohanes Ale", "Kepala Desa", "12345678901",
-        "iuran lunas sampai 2026-01",
+        "iuran lunas sampai Januari 2026",
     ]  # fmt: skip
 
 

@@ -80,7 +80,7 @@ def test_the_four_lists_show_the_right_people(client, analyst, findings):
     assert sorted(names_in(section(html, "menunggak"))) == ["Ahmad Fauzi", "Siti Aminah"]
     assert names_in(section(html, "tidak-menjabat")) == ["Paulus Jimbun"]
     assert names_in(section(html, "data-berbeda")) == ["Maria Ulin"]
-    assert "iuran lunas sampai 2026-01" in section(html, "menunggak")
+    assert "iuran lunas sampai Januari 2026" in section(html, "menunggak")
     assert "jabatan berakhir 31-12-2025" in section(html, "tidak-menjabat")
     assert "nama di BPJS: Maria Ulin Sari" in section(html, "data-berbeda")
 
