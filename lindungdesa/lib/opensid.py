@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from lindungdesa.lib.headers import normalise_header
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.tabular import Rows, Table
-from lindungdesa.lib.values import CellError, parse_date
+from lindungdesa.lib.values import CellError, parse_date, parse_office
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -139,6 +139,23 @@ def _signing_cell(cell: object) -> bool:
     return isinstance(cell, str) and bool(_SIGNING.match(" ".join(cell.split())))
 
 
+def _dated_and_titled(rows: Rows, index: int) -> bool:
+    """A signature without a signing word: a row that holds only a place and day ("Penyeladi, 5 Desember
+    2026"), the next row only an office ("Kepala Desa")."""
+    texts = [c for c in rows[index][1] if not _blank(c)]
+    if len(texts) != 1 or not _place_and_day(texts[0]) or index + 1 >= len(rows):
+        return False
+    below = [c for c in rows[index + 1][1] if not _blank(c)]
+    return bool(below) and all(_office(c) for c in below)
+
+
+def _office(cell: object) -> bool:
+    try:
+        return isinstance(cell, str) and bool(parse_office(cell))
+    except CellError:
+        return False
+
+
 def _place_and_day(cell: object) -> bool:
     place, comma, day = cell.rpartition(",") if isinstance(cell, str) else ("", "", "")
     try:
@@ -165,7 +182,7 @@ def without_signature_block(table: Table) -> Table:
         keep -= 1
     sparse = keep
     for index in range(sparse, len(table.rows)):
-        if any(_signing_cell(c) for c in table.rows[index][1]):
+        if any(_signing_cell(c) for c in table.rows[index][1]) or _dated_and_titled(table.rows, index):
             keep = index
             while keep > sparse and all(_place_and_day(c) for c in table.rows[keep - 1][1] if not _blank(c)):
                 keep -= 1

@@ -209,11 +209,18 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLi
     header or as the rightmost cell with data (within the column limit)."""
     if not len(rows):
         raise UnreadableFile(f"Tidak ada data dalam {source}.")
-    index, _ = _best_header(rows[:HEADER_SCAN_ROWS], hint)
+    index, score = _best_header(rows[:HEADER_SCAN_ROWS], hint)
+    headers = [_header_text(c) for c in rows[index][1]]
     start = index + 1
+    # A header of two rows ("Masa Jabatan" over "Mulai | Akhir", "SK" over "Nomor | Tanggal"): the pair read
+    # as one when that names more fields than the best row alone.
+    for top in (index - 1, index):
+        if 0 <= top and top + 1 < len(rows):
+            both = _two_row_header(rows[top][1], rows[top + 1][1])
+            if both is not None and hint(both) > score:
+                headers, score, index, start = both, hint(both), top, top + 2
     if start < len(rows) and _is_numbering_row(rows[start][1]):
         start += 1
-    headers = [_header_text(c) for c in rows[index][1]]
     while headers and not headers[-1]:
         headers.pop()
     data = Rows()
@@ -227,6 +234,21 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLi
     headers.extend([""] * (width - len(headers)))
     data._width = width
     return Table(source=source, header_row=rows._numbers[index], headers=headers, rows=data, kind=kind)
+
+
+def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
+    """Each column's header of a two-row header: the lower row's text before the upper's where they differ
+    ("Nomor" under "SK": "Nomor SK"); None when the lower row holds anything a header does not (a number, a
+    date, a text with digits such as a NIK or a day)."""
+    if any(c is not None and not isinstance(c, str) for c in lower):
+        return None
+    if any(sum(ch.isdigit() for ch in c) >= 4 for c in lower if c):
+        return None
+    tops = [_header_text(c) for c in upper]
+    subs = [_header_text(c) for c in lower]
+    tops.extend([""] * (len(subs) - len(tops)))
+    subs.extend([""] * (len(tops) - len(subs)))
+    return [f"{sub} {top}".strip() if sub and sub != top else top or sub for top, sub in zip(tops, subs)]
 
 
 def _is_blank_cells(cells: Iterable[Cell]) -> bool:
