@@ -381,11 +381,13 @@ class Prepared:
         return {name: cells[index] for index, name in self.mapping.items() if index < width}
 
     def raw(self, cells: list[Cell]) -> dict[str, str]:
-        """The row's cells as text by header, as a rejected row keeps them."""
-        headers = self.table.headers
-        return {
-            (headers[i] or f"Kolom {i + 1}"): cell_text(c) for i, c in enumerate(cells) if i < len(headers)
-        }
+        """The row's cells as text by header, as a rejected row keeps them (a header met again, as two
+        columns under one merged "SK", by its column: "SK (kolom 9)")."""
+        raw: dict[str, str] = {}
+        for i, (header, cell) in enumerate(zip(self.table.headers, cells)):
+            key = header or f"Kolom {i + 1}"
+            raw[f"{key} (kolom {i + 1})" if key in raw else key] = cell_text(cell)
+        return raw
 
 
 def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[int, str] | None) -> Prepared:

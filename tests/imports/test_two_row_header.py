@@ -57,3 +57,16 @@ def test_a_two_row_header_and_an_unworded_signature_are_read_as_the_typist_meant
     assert (kades.sk_number, kades.sk_date) == ("188.45/366/HK/2020", date(2020, 2, 8))
     kaur = Position.objects.get(desa=desa, person__nik="6103011708880002")
     assert (kaur.sk_number, kaur.sk_date, kaur.term_end) == ("141/44/PEM/2024", date(2024, 11, 28), None)
+
+
+def test_a_rejected_rows_cells_under_one_header_twice_are_all_kept():
+    # Two columns both headed "SK" (a merged header read alone): the rejected rows' download showed the
+    # second column's value under "SK" and lost the first.
+    from lindungdesa.imports.engine import Prepared
+    from lindungdesa.lib.tabular import read_table
+
+    table = read_table(
+        b"Nama,SK,SK,\nAmong,188/366/2020,08-02-2020,x\n", "r.csv", header_hint=lambda cells: 1
+    )
+    raw = Prepared(table=table, mapping={}).raw(table.rows[0][1])
+    assert raw == {"Nama": "Among", "SK": "188/366/2020", "SK (kolom 3)": "08-02-2020", "Kolom 4": "x"}
