@@ -384,7 +384,7 @@ class Prepared:
         """The row's cells as text by header, as a rejected row keeps them (a header met again, as two
         columns under one merged "SK", by its column: "SK (kolom 9)")."""
         raw: dict[str, str] = {}
-        for i, (header, cell) in enumerate(zip(self.table.headers, cells)):
+        for i, (header, cell) in enumerate(zip(self.table.headers, cells, strict=False)):
             key = header or f"Kolom {i + 1}"
             raw[f"{key} (kolom {i + 1})" if key in raw else key] = cell_text(cell)
         return raw

@@ -248,7 +248,10 @@ def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
     subs = [_header_text(c) for c in lower]
     tops.extend([""] * (len(subs) - len(tops)))
     subs.extend([""] * (len(tops) - len(subs)))
-    return [f"{sub} {top}".strip() if sub and sub != top else top or sub for top, sub in zip(tops, subs)]
+    return [
+        f"{sub} {top}".strip() if sub and sub != top else top or sub
+        for top, sub in zip(tops, subs, strict=True)
+    ]
 
 
 def _is_blank_cells(cells: Iterable[Cell]) -> bool:
