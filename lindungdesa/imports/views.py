@@ -170,11 +170,6 @@ def formats(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/formats.html", context)
 
 
-def _needs_mapping(batch: ImportBatch) -> bool:
-    """The user may say which column is which (`ImportBatch.needs_mapping`)."""
-    return batch.needs_mapping
-
-
 def _mapping_form(batch: ImportBatch, data=None) -> MappingForm:
     from lindungdesa.lib.headers import match_headers
 
@@ -215,7 +210,7 @@ def _detail(
     if ctx["running"]:
         ctx["progress"] = progress_of(batch)
     elif batch.state == ImportBatch.State.FAILED:
-        if _needs_mapping(batch):
+        if batch.needs_mapping:
             ctx["mapping_form"] = mapping_form or _mapping_form(batch)
         else:
             # The file reads well: the failure was not its fault (a stopped worker, a system error).
@@ -270,7 +265,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk, write=request.method == "POST")
-    if not _needs_mapping(batch):
+    if not batch.needs_mapping:
         return redirect("import-detail", pk=batch.pk)
     form = _mapping_form(batch, request.POST)
     if not form.is_valid():

@@ -217,8 +217,8 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLi
     for top in (index - 1, index):
         if 0 <= top and top + 1 < len(rows):
             both = _two_row_header(rows[top][1], rows[top + 1][1])
-            if both is not None and hint(both) > score:
-                headers, score, index, start = both, hint(both), top, top + 2
+            if both is not None and (both_score := hint(both)) > score:
+                headers, score, index, start = both, both_score, top, top + 2
     if start < len(rows) and _is_numbering_row(rows[start][1]):
         start += 1
     while headers and not headers[-1]:
