@@ -89,21 +89,31 @@ def _kind(path: str) -> str:
 def crawl(page, base: str, start: str, visit: Visit) -> None:
     bad_files: list[str] = []
     errors: list[str] = []
+    leaving: list[bool] = [False]
+
+    def failed(request) -> None:
+        # Leaving a page cancels what it still fetched (a slow boundary file after the 5 s wait for quiet):
+        # the browser's doing, not the page's fault.
+        if not (leaving[0] and request.failure == "net::ERR_ABORTED"):
+            bad_files.append(f"failed {request.url} ({request.failure})")
+
     handlers = {
         "console": lambda m: errors.append(m.text) if m.type == "error" else None,
         "response": lambda r: bad_files.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        "requestfailed": lambda r: bad_files.append(f"failed {r.url}"),
+        "requestfailed": failed,
     }
     for event, handler in handlers.items():
         page.on(event, handler)
     try:
-        _walk(page, base, start, visit, errors, bad_files)
+        _walk(page, base, start, visit, errors, bad_files, leaving)
     finally:
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
 
 
-def _walk(page, base: str, start: str, visit: Visit, errors: list[str], bad_files: list[str]) -> None:
+def _walk(
+    page, base: str, start: str, visit: Visit, errors: list[str], bad_files: list[str], leaving: list[bool]
+) -> None:
     queue, kinds = [start], set()
     while queue and len(visit.pages) < MAX_PAGES:
         path = queue.pop(0)
@@ -112,7 +122,9 @@ def _walk(page, base: str, start: str, visit: Visit, errors: list[str], bad_file
         kinds.add(_kind(path))
         errors.clear()
         bad_files.clear()
+        leaving[0] = True
         response = page.goto(base + path)
+        leaving[0] = False
         try:
             page.wait_for_load_state("networkidle", timeout=5_000)
         except Exception:  # a page that polls (a snapshot being taken) is never idle
