@@ -22,7 +22,7 @@ from lindungdesa.regions.models import Region, under
 
 from .compute import aggregate, parent_of, rollup
 from .models import DataVersion, RegionFigure, Snapshot, Target, TargetChange, UcjFigure
-from .versioned import province_of, province_version_keys
+from .versioned import key_in, province_of, province_version_keys
 
 # Sent after a monthly snapshot is taken (keyword argument `snapshot`).
 snapshot_taken = Signal()
@@ -182,7 +182,7 @@ def snapshot_take(
                 "made_at": timezone.now(),
                 "made_by": user,
                 "data_version": version,
-                "province_versions": {p: province_versions.get(p, province_versions[""]) for p in provinces},
+                "province_versions": {p: key_in(province_versions, p) for p in provinces},
                 "batches": _batches(),
                 "grace_months": rule.grace_months,
                 "regions": len(figures),

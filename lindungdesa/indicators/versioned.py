@@ -34,10 +34,16 @@ def _key(province: str, version: int, changed_at) -> str:
 
 def province_version_keys() -> dict[str, str]:
     """`data_version_key` of every province that has a row of its own, and of the whole country (""): one
-    query. A province missing here goes by the national one."""
+    query. A province missing here goes by the national one (`key_in`)."""
     return {
         p: _key(p, v, t) for p, v, t in DataVersion.objects.values_list("province", "version", "changed_at")
     }
+
+
+def key_in(keys: dict[str, str], province: str) -> str:
+    """`province`'s key among `keys` (as `province_version_keys` gives them): its own row's, else the
+    national one's, else "0" (nothing changed yet)."""
+    return keys.get(province) or keys.get(DataVersion.NATIONAL) or "0"
 
 
 def data_version_key(region_code: str | None = None) -> str:
@@ -52,7 +58,7 @@ def data_version_key(region_code: str | None = None) -> str:
             "province", "version", "changed_at"
         )
     }
-    return rows.get(province) or rows.get(DataVersion.NATIONAL) or "0"
+    return key_in(rows, province)
 
 
 def region_cache_key(kind: str, region_code: str, *parts: object, version: str | None = None) -> str:

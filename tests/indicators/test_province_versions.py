@@ -241,3 +241,13 @@ def test_a_public_page_of_the_other_province_stays_kept_and_the_changed_one_is_r
     serve_in("61")
     assert queries_for("/publik/33/") == 2  # the versions the key is made of: served as kept
     assert queries_for("/publik/61/") > 2  # rendered again with the change
+
+
+def test_a_snapshot_of_a_database_no_change_has_touched_keeps_version_zero(world):
+    """Before any change there is no version row at all, not even the national one: the snapshot is taken
+    and keeps "0" for each province (as `data_version_key` reads it), so it is fresh until a change."""
+    DataVersion.objects.all().delete()
+    snapshot = snapshot_take(period=NOV)
+    assert set(snapshot.province_versions.values()) == {"0"}
+    assert data_version_key("61") == "0"
+    assert fresh_snapshot(NOV) == snapshot
