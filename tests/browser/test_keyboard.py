@@ -1,5 +1,6 @@
-"""A regency operator sorts the table of its kecamatan with the keyboard alone: after each sort the focus
-stays on the column's link in the new table, so the next Tab goes on from there (not from the top)."""
+"""A regency operator with the keyboard alone: the first Tab offers to skip the header and its menu; sorting
+the table of its kecamatan keeps the focus on the column's link in the new table, so the next Tab goes on
+from there (not from the top)."""
 
 from datetime import date
 
@@ -28,14 +29,32 @@ def focused(page) -> str:
     return page.evaluate("document.activeElement.textContent.trim()")
 
 
-def test_sorting_by_keyboard_keeps_the_focus_on_the_column(operator, live_server, browser_page):
-    page = browser_page
+def log_in(page, live_server) -> None:
     page.set_viewport_size({"width": 1366, "height": 850})
     page.goto(live_server.url + "/masuk/")
     page.fill("input[name=username]", "rudi")
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").click()
     page.wait_for_url("**/wilayah/61.03/**")
+
+
+def test_the_first_tab_skips_the_menu(operator, live_server, browser_page):
+    page = browser_page
+    log_in(page, live_server)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Langsung ke isi halaman")
+    assert focused(page) == "Langsung ke isi halaman"
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0  # shown while it has the focus
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('isi').contains(document.activeElement)")
+    assert page.evaluate("!document.querySelector('.site-header').contains(document.activeElement)")
+
+
+def test_sorting_by_keyboard_keeps_the_focus_on_the_column(operator, live_server, browser_page):
+    page = browser_page
+    log_in(page, live_server)
 
     table = page.locator("#tabel-wilayah")
     column = table.get_by_role("link", name="Terdaftar").first
