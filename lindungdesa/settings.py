@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx's: a request from htmx whose session has ended goes to the login page as a whole page.
+    "lindungdesa.accounts.middleware.HtmxLoginRedirectMiddleware",
     # Who is acting, for the audit trail (accounts/audit.py).
     "lindungdesa.accounts.middleware.AuditUserMiddleware",
     # Last, as django-axes asks: it turns a lockout into the page that says so.

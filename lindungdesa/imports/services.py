@@ -176,22 +176,31 @@ def _batch_process(batch: ImportBatch, *, data: bytes | None, progress: Progress
 
 def batch_commit_preview(batch: ImportBatch) -> ImportBatch:
     """Turn a previewed dry run into the real import (run it again: the data may have changed since)."""
-    if batch.state != ImportBatch.State.PREVIEWED:
+    # As for a retry: "Simpan hasil ini" pressed twice on a slow link queues the import once.
+    moved = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PREVIEWED).update(
+        dry_run=False, state=ImportBatch.State.PENDING
+    )
+    if not moved:
         raise ValueError("Hanya uji coba yang selesai yang dapat disimpan.")
     batch.dry_run = False
     batch.state = ImportBatch.State.PENDING
-    batch.save(update_fields=["dry_run", "state"])
     return batch
 
 
 def batch_retry(batch: ImportBatch) -> ImportBatch:
     """Queue a failed batch again, from its kept file (the import is atomic: a failed one changed nothing)."""
-    if batch.state != ImportBatch.State.FAILED or not batch.file:
+    # Only the request that moves the batch out of FAILED queues it: the same button pressed twice (two
+    # requests read FAILED before either wrote) would otherwise run the import twice.
+    moved = (
+        ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.FAILED)
+        .exclude(file="")
+        .update(state=ImportBatch.State.PENDING, message="", finished_at=None)
+    )
+    if not moved:
         raise ValueError("Hanya impor yang gagal dan berkasnya tersimpan yang dapat dicoba lagi.")
     batch.state = ImportBatch.State.PENDING
     batch.message = ""
     batch.finished_at = None
-    batch.save(update_fields=["state", "message", "finished_at"])
     return batch
 
 

@@ -199,6 +199,7 @@ def position_correct(
     Raises ValidationError; the change is audited (`accounts.audited`)."""
     position = Position.objects.select_for_update().select_related("desa", "person").get(pk=position.pk)
     person_write_check(region, person_reach_of(region, position.person_id), desa=position.desa_id)
+    replaced = _replaced_end_follow(position, term_start) if term_start != position.term_start else None
     position.term_start = term_start
     position.sk_number = sk_number.strip()
     position.sk_date = sk_date
@@ -206,7 +207,44 @@ def position_correct(
     position_check(position, region=region)
     position.full_clean(exclude=["group"])
     position.save()
+    if replaced is not None:
+        position_check(replaced, region=region)  # a later end may meet the person's other offices
     return position
+
+
+def _replaced_end_follow(position: Position, term_start: date) -> Position | None:
+    """A successor's start corrected: the holder it replaced (`position_replace`, the day before its start)
+    now ends the day before the corrected start, so that a mistyped replacement date can be put right on the
+    page (the seat would otherwise be held twice, or left empty, and an ended term cannot be edited there).
+    Saved at once, checked by the caller once the successor is saved; a refusal rolls both back."""
+    predecessor = (
+        Position.objects.select_for_update()
+        .select_related("desa", "person")
+        .filter(
+            desa_id=position.desa_id,
+            office=position.office,
+            unit_name=position.unit_name,
+            end_reason=Position.EndReason.REPLACED,
+            term_end=position.term_start - timedelta(days=1),
+        )
+        .exclude(pk=position.pk)
+        .first()
+    )
+    if predecessor is None:
+        return None
+    last_day = term_start - timedelta(days=1)
+    if last_day < predecessor.term_start:
+        raise ValidationError(
+            {
+                "term_start": (
+                    f"Mulai menjabat harus sesudah {predecessor.person.name}, yang digantikannya, mulai "
+                    f"menjabat ({fmt_day(predecessor.term_start)})."
+                )
+            }
+        )
+    predecessor.term_end = last_day
+    predecessor.save(update_fields=["term_end", "updated_at"])
+    return predecessor
 
 
 @transaction.atomic

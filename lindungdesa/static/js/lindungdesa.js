@@ -22,4 +22,32 @@
         .forEach(function (item) { item.checked = box.checked; });
     });
   });
+
+  // A request htmx sent that did not succeed (the connection lost on a slow link, a refused or failed
+  // answer) says so above what sent it: htmx swaps nothing then, and the button would seem to do nothing.
+  // The texts are the page's (base.html), so they are translated like the others.
+  function showFailure(elt, text) {
+    var note = elt.previousElementSibling;
+    if (!note || !note.hasAttribute("data-htmx-failure")) {
+      note = document.createElement("p");
+      note.className = "message message-error";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-htmx-failure", "");
+      elt.insertAdjacentElement("beforebegin", note);
+    }
+    note.textContent = text;
+  }
+  var texts = document.body.dataset;
+  document.body.addEventListener("htmx:sendError", function (event) {
+    showFailure(event.detail.elt, texts.htmxOffline);
+  });
+  document.body.addEventListener("htmx:responseError", function (event) {
+    showFailure(event.detail.elt, texts.htmxFailed.replace("%s", event.detail.xhr.status));
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var note = event.detail.elt.previousElementSibling;
+    if (event.detail.successful && note && note.hasAttribute("data-htmx-failure")) {
+      note.remove();
+    }
+  });
 })();
