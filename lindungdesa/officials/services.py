@@ -169,6 +169,13 @@ def position_end(*, region: str | None, position: Position, last_day: date, reas
     under the writer's `region` (None: the whole country)."""
     position = Position.objects.select_for_update().get(pk=position.pk)
     person_write_check(region, person_reach_of(region, position.person_id), desa=position.desa_id)
+    if position.end_reason:  # ended already (a term's end from a file, without a reason, may come earlier)
+        raise ValidationError(
+            {
+                "end_reason": _("Jabatan ini sudah diakhiri pada %(day)s (%(reason)s).")
+                % {"day": fmt_day(position.term_end), "reason": position.get_end_reason_display()}
+            }
+        )
     if last_day < position.term_start:
         raise ValidationError({"term_end": "Tanggal berakhir tidak boleh sebelum mulai menjabat."})
     if position.term_end is not None and last_day > position.term_end:

@@ -218,6 +218,25 @@ def test_ending_a_term_needs_a_reason_and_a_sensible_date(desa):
     assert ended.term_end == date(2025, 1, 1)
 
 
+def test_a_term_ended_with_a_reason_is_not_ended_again(desa):
+    # Found by audit3: /jabatan/<pk>/akhiri/ typed for a replaced holder turned "Diganti" into "Mengundurkan
+    # diri". A term whose end came from a file, without a reason, may still be ended earlier.
+    kaur = make_position(desa, Office.KAUR_KEUANGAN, START)
+    position_end(region=None, position=kaur, last_day=date(2025, 1, 1), reason=Position.EndReason.REPLACED)
+    with pytest.raises(ValidationError, match="sudah diakhiri pada 01-01-2025"):
+        position_end(
+            region=None, position=kaur, last_day=date(2024, 6, 1), reason=Position.EndReason.RESIGNED
+        )
+    kaur.refresh_from_db()
+    assert (kaur.term_end, kaur.end_reason) == (date(2025, 1, 1), Position.EndReason.REPLACED)
+    from_file = make_position(desa, Office.SEKRETARIS_DESA, START, date(2026, 1, 1))
+    assert from_file.end_reason == ""
+    ended = position_end(
+        region=None, position=from_file, last_day=date(2025, 6, 30), reason=Position.EndReason.RESIGNED
+    )
+    assert (ended.term_end, ended.end_reason) == (date(2025, 6, 30), Position.EndReason.RESIGNED)
+
+
 def test_a_death_is_not_recorded_ahead_and_no_end_lies_more_than_a_year_ahead(desa):
     # Found by driving the pages: "Meninggal dunia" on 01-06-2027 was saved, the person counted as serving
     # until then; so was any mistyped year.
