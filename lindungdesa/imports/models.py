@@ -40,6 +40,9 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)
+    # A failure that is the file's (unreadable, no rows, columns not found): trying again fails the same way,
+    # so the page asks for a corrected file instead of offering "Coba lagi".
+    file_at_fault = models.BooleanField(default=False)
     # The file's header row as read, so pages and exports keep the file's own column order (and, when
     # required columns were not found, the mapping step offers them without reading the file again).
     headers = models.JSONField(default=list, blank=True)

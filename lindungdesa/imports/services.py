@@ -140,7 +140,7 @@ def _batch_process(batch: ImportBatch, *, data: bytes | None, progress: Progress
             raise failure from None
     if saved:
         ImportBatch.objects.filter(pk=batch.pk).update(
-            state=ImportBatch.State.RUNNING, progress=0, message="", missing_columns=[]
+            state=ImportBatch.State.RUNNING, progress=0, message="", missing_columns=[], file_at_fault=False
         )
     overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()}
     try:
@@ -158,7 +158,8 @@ def _batch_process(batch: ImportBatch, *, data: bytes | None, progress: Progress
             # What the page needs (the columns found, those missing), so that it never reads the file.
             batch.headers = exc.headers
             batch.missing_columns = exc.missing
-            batch.save(update_fields=["headers", "missing_columns"])
+            batch.file_at_fault = True
+            batch.save(update_fields=["headers", "missing_columns", "file_at_fault"])
             batch_fail(batch, str(exc))
         raise
     except Exception:
@@ -192,12 +193,15 @@ def batch_retry(batch: ImportBatch) -> ImportBatch:
     # Only the request that moves the batch out of FAILED queues it: the same button pressed twice (two
     # requests read FAILED before either wrote) would otherwise run the import twice.
     moved = (
-        ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.FAILED)
+        ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.FAILED, file_at_fault=False)
         .exclude(file="")
         .update(state=ImportBatch.State.PENDING, message="", finished_at=None)
     )
     if not moved:
-        raise ValueError("Hanya impor yang gagal dan berkasnya tersimpan yang dapat dicoba lagi.")
+        raise ValueError(
+            "Hanya impor yang gagal bukan karena berkasnya, dan berkasnya tersimpan, yang dapat dicoba lagi. "
+            "Perbaiki berkasnya lalu unggah kembali."
+        )
     batch.state = ImportBatch.State.PENDING
     batch.message = ""
     batch.finished_at = None

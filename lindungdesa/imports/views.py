@@ -213,8 +213,8 @@ def _detail(
         if batch.needs_mapping:
             ctx["mapping_form"] = mapping_form or _mapping_form(batch)
         else:
-            # The file reads well: the failure was not its fault (a stopped worker, a system error).
-            ctx["may_retry"] = bool(batch.file)
+            # Trying again helps only when the failure was not the file's (a stopped worker, a system error).
+            ctx["may_retry"] = bool(batch.file) and not batch.file_at_fault
             ctx["upload_form"] = UploadForm(user=request.user)
     else:
         rejected = batch.rejected_rows.all()

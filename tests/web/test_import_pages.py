@@ -260,6 +260,12 @@ def test_an_unreadable_file_shows_why_and_the_upload_form_again(client, sanggau_
     assert batch.message in html.replace("&quot;", '"').replace("&#x27;", "'")
     assert "Tidak ada data yang diubah." in html
     assert 'enctype="multipart/form-data"' in html
+    # Trying the same file again would fail the same way (audit3: "Coba lagi" after a PDF): not offered,
+    # and refused when posted.
+    assert batch.file_at_fault and "Coba lagi" not in html
+    client.post(f"/impor/{batch.pk}/coba-lagi/")
+    batch.refresh_from_db()
+    assert batch.state == "failed"
 
 
 UNKNOWN_HEADER = ["Wilayah Desa", "Identitas", "Sebutan", "Posisi", "Awal", "Catatan"]
