@@ -181,9 +181,19 @@ def _mapping_form(batch: ImportBatch, data=None) -> MappingForm:
 
 def _can_undo(batch: ImportBatch) -> bool:
     # batch_undo decides; this only spares the user a button that can only be refused.
-    return (
-        batch.state == ImportBatch.State.DONE and not undo_expired(batch) and undo_blocked_by(batch) is None
-    )
+    return batch.state == ImportBatch.State.DONE and _undo_note(batch) is None
+
+
+def _undo_note(batch: ImportBatch) -> str | None:
+    """Why a saved batch can no longer be undone, or None when it can."""
+    if undo_expired(batch):
+        return undo_expired_message()
+    if (later := undo_blocked_by(batch)) is not None:
+        return _(
+            "Impor ini baru dapat dibatalkan setelah impor #%(later)s, yang disimpan sesudahnya untuk "
+            "wilayah yang sama, dibatalkan lebih dulu."
+        ) % {"later": later}
+    return None
 
 
 def _reconcile_link(user: User, batch: ImportBatch) -> tuple[str, str] | None:
@@ -236,7 +246,7 @@ def _detail(
             rejected=shown,
             rejected_count=rejected.count(),
             rejected_shown=REJECTED_SHOWN,
-            can_undo=_can_undo(batch),
+            undo_note=_undo_note(batch) if batch.state == ImportBatch.State.DONE else None,
             warnings=warnings,
             people=people,
             people_more=batch.created + batch.updated - len(people),

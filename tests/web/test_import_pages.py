@@ -332,8 +332,14 @@ def test_an_older_import_cannot_be_undone(client, sanggau_operator, three_rows):
     first = uploaded_batch(
         upload(client, sanggau_operator, to_csv(ROSTER_HEADER, three_rows[:1]), dry_run=False)
     )
-    uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, three_rows[1:]), dry_run=False))
-    assert "Batalkan impor ini" not in page(client, f"/impor/{first.pk}/")
+    second = uploaded_batch(
+        upload(client, sanggau_operator, to_csv(ROSTER_HEADER, three_rows[1:]), dry_run=False)
+    )
+    html = page(client, f"/impor/{first.pk}/")
+    # It says why, and which one to undo first (audit3: the button was simply gone).
+    assert "Batalkan impor ini" not in html
+    assert f"setelah impor #{second.pk}, yang disimpan sesudahnya" in html
+    assert "setelah impor #" not in page(client, f"/impor/{second.pk}/")
     assert "Hanya impor terakhir" in page(client, f"/impor/{first.pk}/batalkan/")
     html = client.post(f"/impor/{first.pk}/batalkan/", follow=True).content.decode()
     assert "Hanya impor terakhir yang dapat dibatalkan" in html
