@@ -43,6 +43,7 @@ from .services import (
     batch_commit_preview,
     batch_retry,
     batch_undo,
+    change_count,
     handler_for,
     undo_blocked_by,
 )
@@ -177,11 +178,6 @@ def _mapping_form(batch: ImportBatch, data=None) -> MappingForm:
     overrides = {int(k): v for k, v in (batch.column_overrides or {}).items()} or None
     current = match_headers(batch.headers, fields, overrides=overrides).mapping
     return MappingForm(data, headers=batch.headers, fields=fields, initial_mapping=current)
-
-
-def _can_undo(batch: ImportBatch) -> bool:
-    # batch_undo decides; this only spares the user a button that can only be refused.
-    return batch.state == ImportBatch.State.DONE and _undo_note(batch) is None
 
 
 def _undo_note(batch: ImportBatch) -> str | None:
@@ -319,14 +315,17 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     if request.method != "POST":
-        expired = batch.state == ImportBatch.State.DONE and undo_expired(batch)
+        note = _undo_note(batch) if batch.state == ImportBatch.State.DONE else None
         return render(
             request,
             "imports/undo.html",
             {
                 "batch": batch,
-                "can_undo": _can_undo(batch),
-                "refusal": undo_expired_message() if expired else None,
+                "can_undo": batch.state == ImportBatch.State.DONE and note is None,
+                "refusal": note,
+                # Every object it wrote, as the message after the undo counts them: a row may also have
+                # ended a holder's term (Diganti), which the row counts do not show.
+                "changes": change_count(batch.changes.all()),
                 "section": "impor",
             },
         )

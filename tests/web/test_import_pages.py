@@ -319,10 +319,12 @@ def test_the_last_import_can_be_undone_after_a_confirmation(client, sanggau_oper
     assert f'href="/impor/{batch.pk}/batalkan/"' in page(client, f"/impor/{batch.pk}/")
     confirm = page(client, f"/impor/{batch.pk}/batalkan/")
     assert "Batalkan impor ini?" in confirm and "Ya, batalkan impor" in confirm
+    # Every object it wrote (three people, three terms), as the message after the undo counts them.
+    assert "Seluruhnya 6 perubahan data dikembalikan" in confirm
     assert Person.objects.count() == 3  # asking is not doing
 
     response = client.post(f"/impor/{batch.pk}/batalkan/", follow=True)
-    assert "Impor dibatalkan" in response.content.decode()
+    assert "Impor dibatalkan: 6 perubahan data dikembalikan" in response.content.decode()
     batch.refresh_from_db()
     assert (batch.state, batch.undone_by) == ("undone", sanggau_operator)
     assert not Person.objects.exists()
@@ -340,7 +342,7 @@ def test_an_older_import_cannot_be_undone(client, sanggau_operator, three_rows):
     assert "Batalkan impor ini" not in html
     assert f"setelah impor #{second.pk}, yang disimpan sesudahnya" in html
     assert "setelah impor #" not in page(client, f"/impor/{second.pk}/")
-    assert "Hanya impor terakhir" in page(client, f"/impor/{first.pk}/batalkan/")
+    assert f"setelah impor #{second.pk}" in page(client, f"/impor/{first.pk}/batalkan/")
     html = client.post(f"/impor/{first.pk}/batalkan/", follow=True).content.decode()
     assert "Hanya impor terakhir yang dapat dibatalkan" in html
     assert Person.objects.count() == 3
