@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from lindungdesa.accounts.permissions import BPJS_IMPORT, IMPORT_VIEW, ROSTER_IMPORT, require, require_object
 from lindungdesa.imports.engine import batch_create
 from lindungdesa.imports.forms import MAX_UPLOAD_MB
-from lindungdesa.imports.models import ImportBatch
+from lindungdesa.imports.models import ImportBatch, RejectedRow
 from lindungdesa.imports.retention import QuotaExceeded, upload_quota_check
 from lindungdesa.imports.selectors import batches_for, message_masker
 from lindungdesa.imports.services import batch_commit_preview
@@ -110,6 +110,47 @@ class BatchDetail(generics.RetrieveAPIView):
         return get_object_or_404(
             batches_for(self.request.user).select_related("uploaded_by"), pk=self.kwargs["pk"]
         )
+
+
+class RejectedOut(serializers.ModelSerializer):
+    """A row that was not taken and why, as the batch's page lists it (the row's cells, which name people,
+    come only in the page's audited download)."""
+
+    class Meta:
+        model = RejectedRow
+        fields = ["row_number", "field", "message"]
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        data["message"] = self.context["masked"](data["message"])
+        return data
+
+
+class RejectedList(generics.ListAPIView):
+    required_action = IMPORT_VIEW
+    permission_classes = [HasAction]
+    serializer_class = RejectedOut
+
+    @extend_schema(
+        operation_id="imports_rejected_list",
+        responses={200: RejectedOut(many=True), **ERRORS},
+        summary="Baris yang ditolak satu impor, dengan kolom dan alasannya",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def _batch(self) -> ImportBatch:
+        if not hasattr(self, "_found"):
+            self._found = get_object_or_404(batches_for(self.request.user), pk=self.kwargs["pk"])
+        return self._found
+
+    def get_queryset(self):
+        return self._batch().rejected_rows.all()
+
+    def get_serializer_context(self):
+        # Names and quoted values as the reader may read them (`message_masker`, as the page).
+        masked = message_masker(self.request.user, self._batch())
+        return {**super().get_serializer_context(), "masked": masked}
 
 
 class UploadIn(serializers.Serializer):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("imports/", imports.BatchList.as_view(), name="api-imports"),
     path("imports/upload/", imports.BatchUpload.as_view(), name="api-import-upload"),
     path("imports/<int:pk>/", imports.BatchDetail.as_view(), name="api-import"),
+    path("imports/<int:pk>/rejected/", imports.RejectedList.as_view(), name="api-import-rejected"),
     path("imports/<int:pk>/commit/", imports.BatchCommit.as_view(), name="api-import-commit"),
     path("budget/<region:code>/", budget.Budget.as_view(), name="api-budget"),
     path("rounds/", monev.RoundList.as_view(), name="api-rounds"),

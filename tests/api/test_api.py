@@ -207,6 +207,36 @@ def test_a_roster_is_uploaded_and_its_status_read(roster, people):  # noqa: F811
     assert api(outsider).get(f"/api/imports/{batch.pk}/").status_code == 404
 
 
+def test_an_imports_rejected_rows_are_read_with_their_reasons(roster, people):  # noqa: F811
+    # audit3: the API gave only counts; an integration could not tell its user what to correct.
+    c = api(people["village"])
+    csv = (
+        b"nik,nama,jabatan,kelompok,mulai_menjabat\n"
+        b"6103011708900005,Yohanes Apui,Kepala Dusun Hulu,APARAT,01/01/2026\n"
+        b"6103011708900005,Yohanes Apui,Kaur Keuangan,APARAT,01/01/2026\n"
+        b"61030117089,Maria Lorensia,Kasi Pelayanan,APARAT,01/01/2026\n"
+    )
+    upload = io.BytesIO(csv)
+    upload.name = "daftar.csv"
+    sent = c.post("/api/imports/upload/", {"kind": "roster", "file": upload, "dry_run": "true"})
+    batch_id = sent.json()["id"]
+    rows = c.get(f"/api/imports/{batch_id}/rejected/").json()["results"]
+    batch = ImportBatch.objects.get(pk=batch_id)
+    assert batch.rejected == len({r["row_number"] for r in rows}) == 2  # a row may have more than one reason
+    assert [(r["row_number"], r["field"]) for r in rows] == [
+        (r.row_number, r.field) for r in batch.rejected_rows.all()
+    ]
+    assert all(r["message"] and set(r) == {"row_number", "field", "message"} for r in rows)
+    # The quoted NIK whole for the village's operator, masked for the analyst (no personal-data right).
+    assert any("61030117089" in r["message"] for r in rows)
+    seen = api(people["analyst"]).get(f"/api/imports/{batch_id}/rejected/").json()["results"]
+    assert len(seen) == len(rows) and not any("61030117089" in r["message"] for r in seen)
+    outsider = User.objects.create_user(
+        username="sambas", password="x", role="regency_operator", region_id="61.01"
+    )
+    assert api(outsider).get(f"/api/imports/{batch_id}/rejected/").status_code == 404
+
+
 def test_a_village_operator_may_not_upload_a_bpjs_extract(roster, people):  # noqa: F811
     upload = io.BytesIO(b"nik,kpj\n")
     upload.name = "bpjs.csv"
