@@ -37,15 +37,20 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        htmx = getattr(request, "htmx", False)
+        target = urlsplit(response.get("Location", ""))
         if not (
-            getattr(request, "htmx", False)
+            (htmx or request.method == "POST")  # a plain form sent (an upload) after the session ended too
             and response.status_code in (301, 302)
             and not request.user.is_authenticated
-            and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
+            and target.path == resolve_url(settings.LOGIN_URL)
+            and "next=" in target.query  # sent to sign in for a page, not signed out on purpose
         ):
             return response
         messages.info(
             request, _("Sesi Anda sudah berakhir. Masuk lagi, lalu ulangi isian yang belum disimpan.")
         )
+        if not htmx:
+            return response
         back = request.htmx.current_url_abs_path or "/"
         return HttpResponseClientRedirect(redirect_to_login(back).url)

@@ -373,9 +373,10 @@ ENROLMENTS = ("enrolment_enrolment",)
 
 def batches(m: Matrix, *, state: str, only: str | None = None) -> None:
     """For each place, a roster batch by the place's village operator: a dry run (`previewed`), one
-    saved (`done`) or one that failed for want of columns (`failed`)."""
-    from lindungdesa.imports.engine import batch_create
-    from lindungdesa.imports.tasks import import_batch_run
+    saved (`done`), one that failed for want of columns (`failed`) or one whose worker stopped (`stopped`:
+    the failure that is not the file's, which may be tried again)."""
+    from lindungdesa.imports.engine import batch_create, batch_fail
+    from lindungdesa.imports.tasks import WORKER_DIED, import_batch_run
 
     for name, place in m.world.places.items():
         if only is not None and name != only:
@@ -395,7 +396,10 @@ def batches(m: Matrix, *, state: str, only: str | None = None) -> None:
             dry_run=state == "previewed",
             save=True,
         )
-        import_batch_run.enqueue(batch.pk)
+        if state == "stopped":
+            batch_fail(batch, WORKER_DIED)
+        else:
+            import_batch_run.enqueue(batch.pk)
         batch.refresh_from_db()
         wanted = {"previewed": ImportBatch.State.PREVIEWED, "done": ImportBatch.State.DONE}
         assert batch.state == wanted.get(state, ImportBatch.State.FAILED), (batch.state, batch.message)
@@ -491,7 +495,7 @@ case(
         permissions.ROSTER_IMPORT,
         ("imports_importbatch",),
         lambda m, place, user: Req(at("import-retry")(m, place, user)),
-        prepare=lambda m: batches(m, state="failed"),
+        prepare=lambda m: batches(m, state="stopped"),
     ),
 )
 case(

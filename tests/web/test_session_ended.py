@@ -28,13 +28,27 @@ def test_a_polled_fragment_sends_back_to_the_page_not_the_fragment(client):
     assert response["HX-Redirect"] == "/masuk/?next=/impor/1/%3Fx%3D1"
 
 
-def test_a_plain_post_without_a_session_is_still_redirected(client):
+def test_a_plain_post_without_a_session_is_still_redirected_and_says_why(client):
     response = client.post("/jabatan/1/ubah/", {"nomor_sk": "x"})
     assert response.status_code == 302 and response["Location"] == "/masuk/?next=/jabatan/1/ubah/"
     assert "HX-Redirect" not in response
+    # An upload sent after the session ended lands on the login page with the reason (audit3: it was silent).
+    page = client.get(response["Location"]).content.decode()
+    assert "Sesi Anda sudah berakhir" in page
+
+
+def test_opening_a_page_without_a_session_is_not_told_a_session_ended(client):
+    page = client.get("/impor/", follow=True).content.decode()
+    assert "/masuk/" in page and "Sesi Anda sudah berakhir" not in page
 
 
 def test_a_signed_in_htmx_request_is_left_alone(client, village_operator):
     client.post("/masuk/", {"username": "yanti", "password": PASSWORD})
     response = client.get(f"/wilayah/{PENYELADI}/", **htmx(f"http://testserver/wilayah/{PENYELADI}/"))
     assert response.status_code == 200 and "HX-Redirect" not in response
+
+
+def test_signing_out_is_not_told_a_session_ended(client, village_operator):
+    client.post("/masuk/", {"username": "yanti", "password": PASSWORD})
+    page = client.post("/keluar/", follow=True).content.decode()
+    assert "/masuk/" in page and "Sesi Anda sudah berakhir" not in page
