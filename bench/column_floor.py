@@ -272,9 +272,12 @@ def main() -> None:
             began = time.process_time()
             if how == "rows":
                 handler.prefetch(chunk)
+                changes = []
                 for row in chunk:
-                    handler.apply(row, engine.Recorder())
-                handler.write()
+                    recorder = engine.Recorder()
+                    handler.apply(row, recorder)
+                    changes.extend(recorder.changes)
+                engine.write(handler.looked_up, changes)
                 written += len(chunk)
             else:
                 done, left = decide(handler, chunk)

@@ -34,8 +34,6 @@ from .engine import (
     Recorder,
     blank,
     fetch_in,
-    insert,
-    update,
 )
 from .summary import RowRejected
 
@@ -66,10 +64,8 @@ class Participants:
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
         self._order: dict[int, int] = {}  # id() -> place: held by key, then made in turn
-        self.new: list[Enrolment | NewRow] = []  # NewRow: decided by columns (`BpjsRows._decide_by_columns`)
-        self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
         for enrolment in sorted(found.values(), key=lambda e: e.id):
-            self.add(enrolment, new=False)
+            self.add(enrolment)
 
     def held(self) -> Iterator[Enrolment]:
         """Every enrolment held, some more than once."""
@@ -95,18 +91,10 @@ class Participants:
                 return enrolment
         return None
 
-    def add(self, enrolment: Enrolment, new: bool = True) -> None:
+    def add(self, enrolment: Enrolment) -> None:
         """A held enrolment (in id order), or a new one: filed after every one held or made before it."""
         self._order[id(enrolment)] = len(self._order)
-        if new:
-            self.new.append(enrolment)
         self.index(enrolment)
-
-    def write(self) -> None:
-        # What was made and then changed by the same chunk is inserted as it is now, not updated.
-        changed = [e for e in self.changed.values() if e.id is not None]
-        insert(Enrolment, self.new)
-        update(Enrolment, changed, ENROLMENT_FIELDS)
 
 
 class BpjsRows:
@@ -241,16 +229,11 @@ class BpjsRows:
             id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused
         }
 
-    def write(self) -> None:
-        if self._held is not None:
-            self._held.write()
-
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
         made = self._by_columns.get(id(row))
         if made is not None:  # decided with the chunk (`_decide_by_columns`)
-            held.new.append(made)
             recorder.created(made)
             return
         wanted = row
@@ -274,7 +257,7 @@ class BpjsRows:
         changed["as_of"] = as_of_day
         changed["batch_id"] = self.batch_id
         self._check(Enrolment(**{**_values_of(existing), **changed}))  # a rejected row leaves no trace
-        recorder.change(existing, changed, ENROLMENT_FIELDS, held.changed)
+        recorder.change(existing, changed, ENROLMENT_FIELDS)
         held.index(existing)  # its KPJ, NIK or membership date may be new
 
     def _check_boundary(self, wanted: dict[str, Any], existing: Enrolment | None, held: Participants) -> None:

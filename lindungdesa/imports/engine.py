@@ -25,6 +25,7 @@ import datetime
 import functools
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,17 +79,11 @@ class Recorder:
         self.changes.append((obj, BatchChange.Action.CREATE, {}))
         self.outcome = Outcome.CREATED
 
-    def change(self, obj: models.Model, values: dict[str, Any], fields: list[str], changed: dict) -> None:
-        """Set `values` on `obj` and note it changed, with `fields` as they were for undo; `changed`: the
-        chunk's changed objects of its model, by `id()` (a new object has no key yet)."""
-        before = snapshot(obj, fields)
+    def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
+        """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written)."""
+        self.changes.append((obj, BatchChange.Action.UPDATE, snapshot(obj, fields)))
         for key, value in values.items():
             setattr(obj, key, value)
-        changed[id(obj)] = obj
-        self.updated(obj, before)
-
-    def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
-        self.changes.append((obj, BatchChange.Action.UPDATE, before))
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
 
@@ -141,7 +136,8 @@ class Reading(NamedTuple):
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
-    # The tables a chunk's look-ups read while the import grows them (see _Statistics).
+    # The tables a chunk's look-ups read while the import grows them (see _Statistics), in the order a
+    # chunk writes them (a relation's table first).
     looked_up: tuple[type[models.Model], ...]
 
     def required(self) -> set[str]: ...
@@ -157,10 +153,6 @@ class RowHandler(Protocol):
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         """Decide one row in memory: raise RowRejected or ValidationError before changing anything, or
         change the chunk's objects and record each change."""
-        ...
-
-    def write(self) -> None:
-        """Write what the chunk decided, giving new objects their primary keys."""
         ...
 
 
@@ -475,7 +467,7 @@ def run_import(
                                     data=raw,
                                 )
                             )
-                handler.write()
+                write(handler.looked_up, changes)
                 if record:
                     record_changes(batch, changes)
                     RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
@@ -578,17 +570,14 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
 
-    def model(obj: Any) -> type[models.Model]:
-        return obj.model if type(obj) is NewRow else type(obj)
-
     def rank(change: tuple) -> tuple[int, int]:
         obj, action, _before = change
-        return ({Position: 0, Person: 1}.get(model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
+        return ({Position: 0, Person: 1}.get(_model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
 
     obj = min(recorder.changes, key=rank)[0]
     values = obj.values if type(obj) is NewRow else vars(obj)
     what = values.get("kpj", "")
-    if model(obj) is Position:  # as its person
+    if _model(obj) is Position:  # as its person
         what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
         person = values["person"] if type(obj) is NewRow else obj.person
         values = person.values if type(person) is NewRow else vars(person)
@@ -600,6 +589,28 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
         "nik": values.get("nik") or "",
         "what": what,
     }
+
+
+def _model(obj: Any) -> type[models.Model]:
+    return obj.model if type(obj) is NewRow else type(obj)
+
+
+def write(tables: tuple[type[models.Model], ...], changes: list[tuple[models.Model, str, dict]]) -> None:
+    """Write what a chunk's rows did, table by table: its new rows in file order (getting their keys), then
+    its changed rows' fields that the undo log keeps. What was made and then changed by the same chunk is
+    inserted as it is now, not updated."""
+    new: dict[type, list] = defaultdict(list)
+    changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
+    fields: dict[type, set[str]] = defaultdict(set)
+    for obj, action, before in changes:
+        if action == BatchChange.Action.CREATE:
+            new[_model(obj)].append(obj)
+        elif obj.pk is not None:
+            changed[type(obj)][id(obj)] = obj
+            fields[type(obj)].update(before)
+    for model in tables:
+        insert(model, new[model])
+        update(model, list(changed[model].values()), sorted(fields[model]))
 
 
 def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:

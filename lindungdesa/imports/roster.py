@@ -52,8 +52,6 @@ from .engine import (
     Recorder,
     blank,
     fetch_in,
-    insert,
-    update,
 )
 from .summary import RowError
 
@@ -145,10 +143,6 @@ class Holdings:
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.id):
             self.index(position, position.person)
-        self.new_persons: list[Person | NewRow] = []  # NewRow: decided by columns (`_decide_by_columns`)
-        self.new_positions: list[Position | NewRow] = []
-        self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
-        self.changed_positions: dict[int, Position] = {}
 
     def index(self, position: Position, person: Person) -> None:
         self.by_person[id(person)].append(position)
@@ -187,15 +181,6 @@ class Holdings:
             elif sk is not None and by_sk is None and _same_appointment(sk, position, start, end):
                 by_sk = position
         return unnamed or by_sk
-
-    def write(self) -> None:
-        # What was made and then changed by the same chunk is inserted as it is now, not updated.
-        changed_persons = [p for p in self.changed_persons.values() if p.id is not None]
-        changed_positions = [p for p in self.changed_positions.values() if p.id is not None]
-        insert(Person, self.new_persons)
-        update(Person, changed_persons, ["phone", "nik", "sex"])
-        insert(Position, self.new_positions)  # bulk_create takes each person's new key
-        update(Position, changed_positions, POSITION_FIELDS)
 
 
 class RosterRows:
@@ -482,10 +467,6 @@ class RosterRows:
                 decided[id(row)] = (made, NewRow(Position, {**position, "person": made}))
         return decided
 
-    def write(self) -> None:
-        if self._held is not None:
-            self._held.write()
-
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
@@ -493,8 +474,6 @@ class RosterRows:
         if made is not None:  # decided with the chunk (`_decide_by_columns`)
             if row["nik"] is None:
                 recorder.warnings.append(("nik", nik_missing_message()))
-            held.new_persons.append(made[0])
-            held.new_positions.append(made[1])
             recorder.created(made[0])
             recorder.created(made[1])
             return
@@ -543,7 +522,7 @@ class RosterRows:
             new_phone = False
         if completed is not None:
             completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
-            recorder.change(person, completed_nik, ["nik", "sex"], held.changed_persons)
+            recorder.change(person, completed_nik, ["nik", "sex"])
             held.persons[nik] = person
         # The person's own values the row changes: the phone, and a sex where none is held (a person without
         # a NIK added with none) in a region holding all their offices.
@@ -573,9 +552,9 @@ class RosterRows:
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
             if person_changes:
-                recorder.change(person, person_changes, list(person_changes), held.changed_persons)
+                recorder.change(person, person_changes, list(person_changes))
             if changed:
-                recorder.change(existing, changed, POSITION_FIELDS, held.changed_positions)
+                recorder.change(existing, changed, POSITION_FIELDS)
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
@@ -598,17 +577,15 @@ class RosterRows:
         self._position_check(position)
         if new_person:
             held.persons[row["who"]] = held.persons[row["unnamed"]] = person
-            held.new_persons.append(person)
             recorder.created(person)
         elif person_changes:
-            recorder.change(person, person_changes, list(person_changes), held.changed_persons)
+            recorder.change(person, person_changes, list(person_changes))
         ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
-            recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)
+            recorder.change(holder, ended, POSITION_FIELDS)
             # Said with the row, in the preview too: the operator sees whose term the file ends.
             recorder.warnings.append(("jabatan", replaced_message(holder, ended["term_end"])))
         held.index(position, person)
-        held.new_positions.append(position)
         recorder.created(position)
 
     def _position_changes(
