@@ -203,13 +203,13 @@ class BpjsRows:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
         date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
-        checks, made here column by column (`FieldCheck.refused`). Every other row, and one these checks
+        checks, made here (`FieldCheck.passes`). Every other row, and one these checks
         refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
-        chosen = []
+        decided = {}
         for wanted in rows:
             kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
             if (
@@ -223,11 +223,10 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            chosen.append((wanted, self._values(wanted)))
-        refused = self._check.refused([values for _row, values in chosen])
-        return {
-            id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused
-        }
+            values = self._values(wanted)
+            if self._check.passes(values):
+                decided[id(wanted)] = NewRow(Enrolment, values)
+        return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

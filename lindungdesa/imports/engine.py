@@ -10,7 +10,7 @@ One roster row, from upload to database:
  5. `RosterRows.prefetch` fetches with a few queries (`fetch_in`: the chunk's values as one parameter)
     what its rows name (their people, those people's positions, their desa's one-holder seats), then
     decides by columns the rows of new people in free seats: each field's distinct values checked once
-    (`FieldCheck.refused`, Django's own field checks), the office rules once for each distinct term;
+    (`FieldCheck.passes`, Django's own field checks), the office rules once for each distinct term;
     each such row becomes two `NewRow`s.
  6. `RosterRows.apply` takes the row's `NewRow`s, or (any other row) decides it alone in memory by
     `officials.rules` and `FieldCheck`; a `Recorder` notes what it creates and changes (with the before).
@@ -291,38 +291,23 @@ class FieldCheck:
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
         self.exclude = list(exclude)
         fields = [f for f in model._meta.fields if f.name not in self.exclude and not f.generated]
-        # Each field with the values it has passed.
-        self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
+        # Each field with the values it has passed, and its default.
+        self.fields = [(f, set(), f.get_default()) for f in fields]
 
-    def passes(self, obj: models.Model) -> bool:
-        return all(self._passes(f, passed, getattr(obj, f.attname), None, obj) for f, passed in self.fields)
+    def passes(self, obj: models.Model | dict[str, Any]) -> bool:
+        """Whether the object's values pass, or a new row's (a dict by field, a field's default where it has
+        none: no field checked reads its model instance, relations are set by the import and excluded)."""
+        values, obj = (obj, None) if type(obj) is dict else (obj.__dict__, obj)
+        return all(
+            self._passes(f, passed, values.get(f.attname, default), obj) for f, passed, default in self.fields
+        )
 
     def __call__(self, obj: models.Model) -> None:
         if not self.passes(obj):
             obj.clean_fields(exclude=self.exclude)
 
-    def refused(self, rows: list[dict[str, Any]]) -> set[int]:
-        """Which of these new objects' values (by field name, a field's default where a row has none)
-        `passes` would refuse: each field's distinct values checked once, without an object (no field
-        checked here reads its model instance: relations are set by the import and excluded)."""
-        out: set[int] = set()
-        for f, passed in self.fields:
-            default = f.get_default()
-            column = [row.get(f.name, default) for row in rows]
-            keys = _keys(column)
-            distinct = dict(zip(keys, column, strict=True))
-            bad = {
-                k
-                for k, value in distinct.items()
-                if k not in passed and not self._passes(f, passed, value, k)
-            }
-            if bad:
-                out.update(i for i, key in enumerate(keys) if key in bad)
-        return out
-
-    def _passes(self, f: models.Field, passed: set, value: Any, key: Any = None, obj: Any = None) -> bool:
-        if key is None:
-            key = _value_key(value)
+    def _passes(self, f: models.Field, passed: set, value: Any, obj: Any) -> bool:
+        key = _value_key(value)
         if key in passed:
             return True
         if not (f.blank and value in f.empty_values):

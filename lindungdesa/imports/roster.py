@@ -417,8 +417,8 @@ class RosterRows:
         """The chunk's rows that need no object to be decided, by `id()`, with the person and position each
         makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
-        checked here column by column: the person's values (`person_values`), each field's distinct values
-        (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every other
+        checked here without objects: the person's values (`person_values`), each field's distinct values
+        (`FieldCheck.passes`) and the position's own office rules once for each distinct term. Every other
         row, and one these checks refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
@@ -441,28 +441,27 @@ class RosterRows:
             ):
                 continue
             try:
-                people.append(self._person_values(row))
+                person = self._person_values(row)
             except ValidationError:
                 continue
-            chosen.append(row)
-            positions.append(position_values(person=None, **f))
-        with_nik = [i for i, person in enumerate(people) if person["nik"] is not None]
-        without = [i for i, person in enumerate(people) if person["nik"] is None]
-        refused = {with_nik[i] for i in self._person_check.refused([people[i] for i in with_nik])}
-        refused.update(without[i] for i in self._unnamed_check.refused([people[i] for i in without]))
-        refused.update(self._position_check.refused(positions))
+            position = position_values(person=None, **f)
+            check = self._person_check if person["nik"] is not None else self._unnamed_check
+            if check.passes(person) and self._position_check.passes(position):
+                chosen.append(row)
+                people.append(person)
+                positions.append(position)
         # The position's own office rules read only these: once for each distinct set, on one candidate.
         read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
         own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
         candidate = Position()
         decided = {}
-        for i, (row, person, position) in enumerate(zip(chosen, people, positions, strict=True)):
+        for row, person, position in zip(chosen, people, positions, strict=True):
             term = (position["desa"].code, *(position[k] for k in read[1:]))
             if term not in own:
                 for key in (*read, "planned_term_end"):
                     setattr(candidate, key, position[key])
                 own[term] = bool(position_own_problems(candidate))
-            if i not in refused and not own[term]:
+            if not own[term]:
                 made = NewRow(Person, person)
                 decided[id(row)] = (made, NewRow(Position, {**position, "person": made}))
         return decided
