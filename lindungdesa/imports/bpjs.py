@@ -255,7 +255,8 @@ class BpjsRows:
             return
         changed["as_of"] = as_of_day
         changed["batch_id"] = self.batch_id
-        self._check(Enrolment(**{**_values_of(existing), **changed}))  # a rejected row leaves no trace
+        held_values = {f.attname: getattr(existing, f.attname) for f in Enrolment._meta.concrete_fields}
+        self._check(Enrolment(**{**held_values, **changed}))  # a rejected row leaves no trace
         recorder.change(existing, changed, ENROLMENT_FIELDS)
         held.index(existing)  # its KPJ, NIK or membership date may be new
 
@@ -280,7 +281,3 @@ class BpjsRows:
                 raise ValidationError({"kpj": [foreign_participant_message()]})
         if person_id is None and not participant_inside(region, wanted["nik"], wanted["kode_desa"]):
             raise ValidationError({"kode_desa": [unplaced_participant_message()]})
-
-
-def _values_of(enrolment: Enrolment) -> dict[str, Any]:
-    return {f.attname: getattr(enrolment, f.attname) for f in Enrolment._meta.concrete_fields}

@@ -19,7 +19,7 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import NikFacts, nik_agrees
+from lindungdesa.lib.nik import nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
@@ -192,7 +192,7 @@ class RosterRows:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
         self._regions: dict[str, Region] = {}
-        self._provinces: set[str] = set()
+        self._districts: set[str] = set()
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
@@ -241,11 +241,12 @@ class RosterRows:
         return self._memo(v.parse_desa_code, cell)
 
     def _desa(self, code: str) -> Region | None:
-        # Every desa and kelurahan of a province at once: a national file needs 38 queries, not 75,000.
-        province = code[:2]
-        if province not in self._provinces:
-            self._provinces.add(province)
-            regions = Region.objects.filter(province_code=province, kind__in=_DESA_KINDS)
+        # Every desa and kelurahan of the kecamatan at once: a village's file loads its few neighbours, a
+        # national one about 7,000 kecamatan, not 75,000 desa one by one.
+        district = code[:8]
+        if district not in self._districts:
+            self._districts.add(district)
+            regions = Region.objects.filter(district_code=district, kind__in=_DESA_KINDS)
             self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
 
@@ -508,8 +509,10 @@ class RosterRows:
             )
             if completed is not None:
                 # The NIK must agree with what is held of the person, as a new person's would.
-                facts = row["nik_facts"]
-                errors.update(problems_of_nik(facts, person))
+                if problems := nik_agrees(
+                    row["nik_facts"], birth_date=person.birth_date, sex=person.sex or None
+                ):
+                    errors["nik"] = problems
             if errors:
                 raise ValidationError(errors)
         if nik is None and person.nik is None:
@@ -564,7 +567,8 @@ class RosterRows:
                 holder
                 for holder in seat
                 if holder.term_start < start
-                and not _same_person(holder.person, person)
+                and holder.person is not person
+                and (person.id is None or holder.person.id != person.id)
                 and is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
             ]
@@ -641,16 +645,6 @@ def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
     if day is not None and position.sk_date is not None:
         return day == position.sk_date
     return overlaps(position, start, end)
-
-
-def _same_person(a: Person, b: Person) -> bool:
-    return a is b or (a.id is not None and a.id == b.id)
-
-
-def problems_of_nik(facts: NikFacts, person: Person) -> dict[str, list[str]]:
-    """What a NIK given to a person held without one contradicts of them (birth date, sex)."""
-    problems = nik_agrees(facts, birth_date=person.birth_date, sex=person.sex or None)
-    return {"nik": problems} if problems else {}
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):
