@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
+from lindungdesa.lib.inserts import NewRow, insert, value_key
 from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
@@ -86,21 +87,6 @@ class Recorder:
             setattr(obj, key, value)
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
-
-
-class NewRow:
-    """A new row a chunk writes from its values, without a model object: what a row of new data becomes
-    when it needs no object to be decided (`RosterRows.prefetch`). `pk` once written; `_meta` as a
-    model object's, for the undo log."""
-
-    __slots__ = ("model", "pk", "values")
-
-    def __init__(self, model: type[models.Model], values: dict[str, Any]) -> None:
-        self.model, self.values, self.pk = model, values, None
-
-    @property
-    def _meta(self) -> Any:
-        return self.model._meta
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -307,7 +293,7 @@ class FieldCheck:
             obj.clean_fields(exclude=self.exclude)
 
     def _passes(self, f: models.Field, passed: set, value: Any, obj: Any) -> bool:
-        key = _value_key(value)
+        key = value_key(value)
         if key in passed:
             return True
         if not (f.blank and value in f.empty_values):
@@ -320,24 +306,6 @@ class FieldCheck:
             passed.clear()
         passed.add(key)
         return True
-
-
-def _value_key(value: Any) -> Any:
-    """A value's key among others of its column: text, None, dates, times and integers as themselves (no
-    two of these kinds are equal); other values with their type, because equal values may differ to a field
-    (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
-    kind = type(value)
-    if kind in _OWN_KEYS:
-        return value
-    return (kind, value.as_tuple() if kind is Decimal else value)
-
-
-def _keys(values: list[Any]) -> list[Any]:
-    """Each value's `_value_key`: the values themselves when each is its own key."""
-    return values if set(map(type, values)) <= _OWN_KEYS else list(map(_value_key, values))
-
-
-_OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
 
 
 class _DryRun(Exception):
@@ -653,100 +621,6 @@ class AnyOf(Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, values)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
-
-
-def insert(model: type[models.Model], objs: list[Any]) -> None:
-    """What `bulk_create` does, giving the objects their primary keys, with each field's value made as
-    `save()` makes it (the time of `auto_now(_add)` once for all, `get_db_prep_save` once for each
-    distinct value of a column: dates, codes and amounts repeat) instead of value by value
-    (docs/benchmarks.md, "Issue 22"). Model objects and NewRows (values by field name, a relation by its
-    object, NewRow or model object, once that has its key; a field's default where a row has none) may
-    be mixed: they are written in their order, so their keys follow it."""
-    if not objs:
-        return
-    now = timezone.now()
-    objects = [obj for obj in objs if type(obj) is not NewRow]
-    if any(f.is_relation for f in model._meta.concrete_fields):
-        for obj in objects:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
-    rows = [obj.values if type(obj) is NewRow else obj.__dict__ for obj in objs]
-
-    def column(f: models.Field) -> list[Any]:
-        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-            for obj in objects:
-                setattr(obj, f.attname, now)
-            return [now] * len(rows)
-        default = f.get_default()
-        if not f.is_relation:
-            return [values.get(f.name, default) for values in rows]
-        to = f.target_field.attname  # the related object's key: a NewRow's, or the field the key points to
-        return [
-            values[f.attname]
-            if f.attname in values
-            else default
-            if (obj := values.get(f.name)) is None
-            else obj.pk
-            if type(obj) is NewRow
-            else getattr(obj, to)
-            for values in rows
-        ]
-
-    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
-    for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
-        obj.pk = key
-        if type(obj) is not NewRow:
-            obj._state.adding, obj._state.db = False, alias
-
-
-def _write_new(
-    model: type[models.Model], count: int, column: Callable[[models.Field], list[Any]]
-) -> list[Any]:
-    """Write `count` new rows, each field's values given by `column` (not the primary key's), prepared by
-    `get_db_prep_save` once for each distinct value; their keys, in order. PostgreSQL takes the rows by
-    psycopg's COPY, the keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as
-    many rows a statement as its 999 variables allow."""
-    meta = model._meta
-    postgresql = connection.vendor == "postgresql"
-    fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
-    quote = connection.ops.quote_name
-    into = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-    with connection.cursor() as cursor:
-        if postgresql:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, count],
-            )
-            keys = [key for (key,) in cursor.fetchall()]
-            columns = [keys if f.primary_key else _prepared(f, column(f)) for f in fields]
-            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
-                for row in zip(*columns, strict=True):
-                    copy.write_row(row)
-            return keys
-        rows = list(zip(*[_prepared(f, column(f)) for f in fields], strict=True))
-        keys = []
-        size = connection.features.max_query_params // len(fields)
-        one = f"({', '.join(['%s'] * len(fields))})"
-        for start in range(0, len(rows), size):
-            part = rows[start : start + size]
-            values = ", ".join([one] * len(part))
-            cursor.execute(
-                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
-                [value for row in part for value in row],
-            )
-            keys.extend(key for (key,) in cursor.fetchall())
-        return keys
-
-
-def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
-    """`f.get_db_prep_save` of a column's values, once for each distinct value (dates, codes and amounts
-    repeat)."""
-    try:
-        keys = _keys(values)
-        distinct = dict(zip(keys, values, strict=True))
-        done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
-    except TypeError:  # unhashable (a JSON value)
-        return [f.get_db_prep_save(value, connection) for value in values]
-    return list(map(done.__getitem__, keys))
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
