@@ -122,7 +122,7 @@ class Reading(NamedTuple):
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
-    # The tables a chunk's look-ups read while the import grows them (see _Statistics), in the order a
+    # The tables a chunk's look-ups read while the import grows them (see `analyze_at`), in the order a
     # chunk writes them (a relation's table first).
     looked_up: tuple[type[models.Model], ...]
 
@@ -178,30 +178,20 @@ def problems_of(exc: ValidationError) -> list[Problem]:
     return [("baris", message) for message in exc.messages]
 
 
-class Memo:
-    """Pure cell parsers, remembered for one import, column by column: most columns repeat a few values
-    (dates, offices, amounts, desa codes) thousands of times. A parser's CellError is remembered as its
-    message. Results are shared between rows: never change one."""
+class Memo(dict):
+    """Pure cell parsers, remembered for one import: most columns repeat a few values (dates, offices,
+    amounts, desa codes) thousands of times. `memo[parser](cell, *args)` is (True, value) or (False, the
+    CellError's message); cells equal but of different types (1, 1.0, True) are parsed apart. Results are
+    shared between rows: never change one."""
 
-    LIMIT = 100_000  # values a column remembers; beyond this it starts again
+    LIMIT = 100_000  # values a parser remembers, the least recently used forgotten first
 
-    def __init__(self) -> None:
-        self.columns: dict[str, dict[Any, tuple[bool, Any]]] = {}
-
-    def parse(self, column: str, parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
-        """(True, value) or (False, message) of `parser(cell, *args)`."""
-        seen = self.columns.setdefault(column, {})
-        key = cell_key(cell, args)
-        result = seen.get(key)
-        if result is None:
-            result = _parsed(parser, cell, args)
-            if len(seen) >= self.LIMIT:
-                seen.clear()
-            seen[key] = result
-        return result
+    def __missing__(self, parser: Callable[..., Any]) -> Callable[..., tuple[bool, Any]]:
+        self[parser] = functools.lru_cache(self.LIMIT, typed=True)(functools.partial(_parsed, parser))
+        return self[parser]
 
     def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
-        ok, result = self.parse(getattr(parser, "__name__", repr(parser)), parser, cell, *args)
+        ok, result = self[parser](cell, *args)
         if ok:
             return result
         raise CellError(result)
@@ -231,11 +221,11 @@ class Cells:
         and what is warned"): unreadable, it is left out with a warning instead of refusing the row."""
         cell = self.values.get(name)
         self.out[name] = None
-        if cell is None or (type(cell) is str and not cell.strip()):
+        if blank(cell):
             if not optional:
                 self.problems.append((name, "Wajib diisi."))
             return
-        ok, result = self.memo.parse(name, parser, cell, *args) if cached else _parsed(parser, cell, args)
+        ok, result = self.memo[parser](cell, *args) if cached else _parsed(parser, cell, *args)
         if ok:
             if type(result) is Noted:  # read, with a warning (a date read month first)
                 self.warnings.append((name, result.note))
@@ -247,7 +237,7 @@ class Cells:
             self.problems.append((name, result))
 
 
-def _parsed(parser: Callable[..., Any], cell: Cell, args: tuple) -> tuple[bool, Any]:
+def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
     """(True, value) or (False, message) of `parser(cell, *args)`."""
     try:
         return True, parser(cell, *args)
@@ -257,13 +247,6 @@ def _parsed(parser: Callable[..., Any], cell: Cell, args: tuple) -> tuple[bool, 
 
 def blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def cell_key(cell: Cell, args: tuple) -> Any:
-    """A cell's key among its column's results: text as itself; other cells with their type, because 1,
-    1.0 and True are equal keys that parse differently; with the parser's other arguments, if any."""
-    key = cell if type(cell) is str else (type(cell), cell)
-    return (key, args) if args else key
 
 
 class FieldCheck:
@@ -390,7 +373,10 @@ def run_import(
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run
     seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
-    statistics = _Statistics(handler.looked_up)
+    # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
+    # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
+    # in the import's own transaction counts them, again each time the rows done double.
+    analyze_at = 2000 if connection.vendor == "postgresql" else total + 1
     try:
         with transaction.atomic(), _constraints_per_statement():
             if record:
@@ -427,7 +413,10 @@ def run_import(
                 else:
                     kept_rejects.extend(rejects)
                 done = start + len(numbers)
-                statistics.refresh(done)
+                if done >= analyze_at:
+                    analyze_at = done * 2
+                    with connection.cursor() as cursor:
+                        cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in handler.looked_up))
                 if progress:
                     progress(done, total)
             if dry_run:
@@ -442,27 +431,6 @@ def run_import(
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
     return summary
-
-
-class _Statistics:
-    """PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows
-    the import has not committed: a table that grew from nothing is then scanned whole for every chunk.
-    ANALYZE in the import's own transaction counts its rows; it runs again each time the rows done double.
-    """
-
-    FIRST = 2000
-
-    def __init__(self, tables: tuple[type[models.Model], ...]) -> None:
-        self.tables = tables if connection.vendor == "postgresql" else ()
-        self.next = self.FIRST
-
-    def refresh(self, done: int) -> None:
-        if not self.tables or done < self.next:
-            return
-        self.next = done * 2
-        names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in self.tables)
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {names}")
 
 
 @contextmanager
