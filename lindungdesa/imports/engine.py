@@ -109,9 +109,8 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 class Reading(NamedTuple):
     """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
-    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, and a
-    good row's empty lists given as (): what a chunk's rows hold for the chunk is then no object that
-    Python's cyclic garbage collector must walk again and again (docs/benchmarks.md, "Issue 22")."""
+    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, a
+    good row's empty lists given as (): no object for the cyclic garbage collector to walk again and again."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
@@ -144,7 +143,6 @@ class RowHandler(Protocol):
 
 # ValidationError keys of the domain rules → the import column the user knows.
 SERVICE_FIELD_NAMES = {
-    "nik": "nik",
     "name": "nama",
     "sex": "jenis_kelamin",
     "birth_date": "tanggal_lahir",
@@ -156,7 +154,6 @@ SERVICE_FIELD_NAMES = {
     "desa": "kode_desa",
     "monthly_income": "penghasilan_bulanan",
     "phone": "no_hp",
-    "kpj": "kpj",
     "__all__": "baris",
 }
 
