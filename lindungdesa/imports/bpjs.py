@@ -109,7 +109,6 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
-        self._by_columns: dict[int, NewRow] = {}
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, Reach] = {}
         self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
@@ -191,15 +190,15 @@ class BpjsRows:
             return None
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
         self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
             people = set(self._held.person_ids.values())
             people.update(e.person_id for e in self._held.held() if e.person_id is not None)
             self._reach = people_reach(self.scope_code, people)
-        self._by_columns = self._decide_by_columns(rows)
+        return self._decide_by_columns(rows)
 
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, NewRow]:
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
         date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
@@ -225,16 +224,13 @@ class BpjsRows:
                     continue
             values = self._values(wanted)
             if self._check.passes(values):
-                decided[id(wanted)] = NewRow(Enrolment, values)
+                decided[id(wanted)] = Recorder()
+                decided[id(wanted)].created(NewRow(Enrolment, values))
         return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        made = self._by_columns.get(id(row))
-        if made is not None:  # decided with the chunk (`_decide_by_columns`)
-            recorder.created(made)
-            return
         wanted = row
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:

@@ -6,17 +6,16 @@ One roster row, from upload to database:
     openpyxl's streaming parser, OpenSID's HTML) into a Table; `lib.headers.match_headers` says which
     column is which field.
  3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
- 4. `RosterRows.read` parses the row's cells with `lib.values` (repeating cells once per value: `Memo`).
+ 4. `RosterRows.read` parses the row's cells with `lib.values` (each distinct cell once: `Memo`).
  5. `RosterRows.prefetch` fetches with a few queries (`fetch_in`: the chunk's values as one parameter)
     what its rows name (their people, those people's positions, their desa's one-holder seats), then
-    decides by columns the rows of new people in free seats: each field's distinct values checked once
-    (`FieldCheck.passes`, Django's own field checks), the office rules once for each distinct term;
-    each such row becomes two `NewRow`s.
- 6. `RosterRows.apply` takes the row's `NewRow`s, or (any other row) decides it alone in memory by
-    `officials.rules` and `FieldCheck`; a `Recorder` notes what it creates and changes (with the before).
- 7. `RosterRows.write`: new people and positions by `insert` in file order (COPY, or INSERT ...
-    RETURNING), the rest by `bulk_update`.
- 8. `record_changes` writes the undo log (BatchChange) and the rejected rows, also with `bulk_create`.
+    decides at once the rows of new people in free seats (Django's field checks once for each distinct
+    value: `FieldCheck`; the office rules once for each distinct term): two `NewRow`s each.
+ 6. `RosterRows.apply` decides any other row alone in memory by `officials.rules` and `FieldCheck`. A
+    row's `Recorder` notes what it creates and changes (with the before).
+ 7. `write`: the chunk's new people, then positions, by `lib.inserts.insert` in file order (COPY, or
+    INSERT ... RETURNING), the changed ones by `bulk_update`.
+ 8. `record_changes` writes the undo log (BatchChange) and the rejected rows, with `bulk_create`.
  9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
 10. The transaction commits: the file is in, or (on any error) nothing of it is.
 """
@@ -131,8 +130,9 @@ class RowHandler(Protocol):
         """Parse one row's cells (no database, beyond cached look-ups of regions)."""
         ...
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes."""
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+        """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes; the rows
+        it decides at once (by `id()`), each with what it creates."""
         ...
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
@@ -384,11 +384,11 @@ def run_import(
                 readings = [
                     handler.read(prepared.values(rows[i][1])) for i in range(start, start + len(numbers))
                 ]
-                handler.prefetch([r.row for r in readings if r.row is not None])
+                decided = handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []
                 for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
-                    problems = _take(handler, row_number, reading, seen, summary, changes)
+                    problems = _take(handler, decided, row_number, reading, seen, summary, changes)
                     if problems:
                         summary.rejected += 1
                         raw = prepared.raw(rows[i][1])
@@ -448,6 +448,7 @@ def _constraints_per_statement() -> Iterator[None]:
 
 def _take(
     handler: RowHandler,
+    decided: dict[int, Recorder],
     row_number: int,
     reading: Reading,
     seen: dict[tuple, int],
@@ -460,13 +461,15 @@ def _take(
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if reading.problems or reading.row is None:
         return list(reading.problems)
-    recorder = Recorder()
-    try:
-        handler.apply(reading.row, recorder)
-    except RowRejected as exc:
-        return exc.problems
-    except ValidationError as exc:
-        return problems_of(exc)
+    recorder = decided.get(id(reading.row))  # decided with its chunk (`prefetch`)
+    if recorder is None:
+        recorder = Recorder()
+        try:
+            handler.apply(reading.row, recorder)
+        except RowRejected as exc:
+            return exc.problems
+        except ValidationError as exc:
+            return problems_of(exc)
     if key is not None:
         seen[key] = row_number
     summary.accepted += 1

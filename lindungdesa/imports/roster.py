@@ -196,7 +196,6 @@ class RosterRows:
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
-        self._by_columns: dict[int, tuple[NewRow, NewRow]] = {}
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._person_check = FieldCheck(Person)
         self._unnamed_check = FieldCheck(Person, exclude=("nik",))
@@ -406,17 +405,17 @@ class RosterRows:
             return None
         return (nik, code, office.office, office.unit_name.lower())
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
         self._held = Holdings({row["who"] for row in rows}, {row["desa"].code for row in rows}, unnamed)
         if self.scope_code:
             new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
-        self._by_columns = self._decide_by_columns(rows)
+        return self._decide_by_columns(rows)
 
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, tuple[NewRow, NewRow]]:
-        """The chunk's rows that need no object to be decided, by `id()`, with the person and position each
-        makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+        """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
+        it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
         checked here without objects: the person's values (`person_values`), each field's distinct values
         (`FieldCheck.passes`) and the position's own office rules once for each distinct term. Every other
@@ -428,7 +427,11 @@ class RosterRows:
         named: Counter = Counter(seat for seat in seats if seat is not None)
         for row in rows:
             named.update({row["who"], row["unnamed"]})
-        chosen, people, positions = [], [], []
+        # The position's own office rules read only these: once for each distinct set, on one candidate.
+        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
+        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
+        candidate = Position()
+        decided = {}
         for row, f, seat in zip(rows, fields, seats, strict=True):
             who = (row["who"], row["unnamed"])
             if (
@@ -447,36 +450,24 @@ class RosterRows:
                 continue
             position = position_values(person=None, **f)
             check = self._person_check if person["nik"] is not None else self._unnamed_check
-            if check.passes(person) and self._position_check.passes(position):
-                chosen.append(row)
-                people.append(person)
-                positions.append(position)
-        # The position's own office rules read only these: once for each distinct set, on one candidate.
-        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
-        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
-        candidate = Position()
-        decided = {}
-        for row, person, position in zip(chosen, people, positions, strict=True):
+            if not (check.passes(person) and self._position_check.passes(position)):
+                continue
             term = (position["desa"].code, *(position[k] for k in read[1:]))
             if term not in own:
                 for key in (*read, "planned_term_end"):
                     setattr(candidate, key, position[key])
                 own[term] = bool(position_own_problems(candidate))
             if not own[term]:
-                made = NewRow(Person, person)
-                decided[id(row)] = (made, NewRow(Position, {**position, "person": made}))
+                recorder = decided[id(row)] = Recorder()
+                recorder.created(made := NewRow(Person, person))
+                recorder.created(NewRow(Position, {**position, "person": made}))
+                if row["nik"] is None:
+                    recorder.warnings.append(("nik", nik_missing_message()))
         return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        made = self._by_columns.get(id(row))
-        if made is not None:  # decided with the chunk (`_decide_by_columns`)
-            if row["nik"] is None:
-                recorder.warnings.append(("nik", nik_missing_message()))
-            recorder.created(made[0])
-            recorder.created(made[1])
-            return
         nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(row["who"])
