@@ -1,7 +1,6 @@
 """BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -60,17 +59,14 @@ class Participants:
         self.person_ids: dict[str, int] = dict(
             fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
         )
+        # The people the chunk's rows concern: those their NIKs name, and those of the memberships held.
+        self.people = {*self.person_ids.values(), *(e.person_id for e in found.values() if e.person_id)}
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
         self._order: dict[int, int] = {}  # id() -> place: held by key, then made in turn
         for enrolment in sorted(found.values(), key=lambda e: e.id):
             self.add(enrolment)
-
-    def held(self) -> Iterator[Enrolment]:
-        """Every enrolment held, some more than once."""
-        for filed in (*self.by_kpj.values(), *self.by_start.values()):
-            yield from filed
 
     def index(self, enrolment: Enrolment) -> None:
         """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
@@ -193,9 +189,7 @@ class BpjsRows:
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
         self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
-            people = set(self._held.person_ids.values())
-            people.update(e.person_id for e in self._held.held() if e.person_id is not None)
-            self._reach = people_reach(self.scope_code, people)
+            self._reach = people_reach(self.scope_code, self._held.people)
         return self._decide_by_columns(rows)
 
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
