@@ -196,13 +196,13 @@ class BpjsRows:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
         date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
-        checks, made here (`FieldCheck.passes`). Every other row, and one these checks
+        checks, made here column by column (`FieldCheck.refused`). Every other row, and one these checks
         refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
-        decided = {}
+        chosen = []
         for wanted in rows:
             kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
             if (
@@ -216,8 +216,11 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            values = self._values(wanted)
-            if self._check.passes(values):
+            chosen.append((wanted, self._values(wanted)))
+        refused = self._check.refused([values for _wanted, values in chosen])
+        decided = {}
+        for i, (wanted, values) in enumerate(chosen):
+            if i not in refused:
                 decided[id(wanted)] = Recorder()
                 decided[id(wanted)].created(NewRow(Enrolment, values))
         return decided

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
-from lindungdesa.lib.inserts import NewRow, insert, value_key
+from lindungdesa.lib.inserts import NewRow, insert, value_key, value_keys
 from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
@@ -257,23 +257,35 @@ class FieldCheck:
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
         self.exclude = list(exclude)
         fields = [f for f in model._meta.fields if f.name not in self.exclude and not f.generated]
-        # Each field with the values it has passed, and its default.
-        self.fields = [(f, set(), f.get_default()) for f in fields]
+        # Each field with the values it has passed.
+        self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
 
-    def passes(self, obj: models.Model | dict[str, Any]) -> bool:
-        """Whether the object's values pass, or a new row's (a dict by field, a field's default where it has
-        none: no field checked reads its model instance, relations are set by the import and excluded)."""
-        values, obj = (obj, None) if type(obj) is dict else (obj.__dict__, obj)
-        return all(
-            self._passes(f, passed, values.get(f.attname, default), obj) for f, passed, default in self.fields
-        )
+    def passes(self, obj: models.Model) -> bool:
+        return all(self._passes(f, passed, getattr(obj, f.attname), obj) for f, passed in self.fields)
 
     def __call__(self, obj: models.Model) -> None:
         if not self.passes(obj):
             obj.clean_fields(exclude=self.exclude)
 
-    def _passes(self, f: models.Field, passed: set, value: Any, obj: Any) -> bool:
-        key = value_key(value)
+    def refused(self, rows: list[dict[str, Any]]) -> set[int]:
+        """Which of these new rows' values (by field name, a field's default where a row has none) `passes`
+        would refuse: each field's distinct values checked once, without an object (no field checked here
+        reads its model instance: relations are set by the import and excluded)."""
+        out: set[int] = set()
+        for f, passed in self.fields:
+            default = f.get_default()
+            column = [row.get(f.name, default) for row in rows]
+            keys = value_keys(column)
+            distinct = dict(zip(keys, column, strict=True)).items()
+            bad = {
+                k for k, value in distinct if k not in passed and not self._passes(f, passed, value, None, k)
+            }
+            if bad:
+                out.update(i for i, key in enumerate(keys) if key in bad)
+        return out
+
+    def _passes(self, f: models.Field, passed: set, value: Any, obj: Any, key: Any = None) -> bool:
+        key = value_key(value) if key is None else key
         if key in passed:
             return True
         if not (f.blank and value in f.empty_values):

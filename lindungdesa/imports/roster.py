@@ -198,7 +198,6 @@ class RosterRows:
         self._held: Holdings | None = None
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._person_check = FieldCheck(Person)
-        self._unnamed_check = FieldCheck(Person, exclude=("nik",))
         self._position_check = FieldCheck(Position, exclude=_SET_BY_IMPORT)
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
@@ -431,7 +430,7 @@ class RosterRows:
         read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
         own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
         candidate = Position()
-        decided = {}
+        chosen = []
         for row, f, seat in zip(rows, fields, seats, strict=True):
             who = (row["who"], row["unnamed"])
             if (
@@ -449,15 +448,18 @@ class RosterRows:
             except ValidationError:
                 continue
             position = position_values(person=None, **f)
-            check = self._person_check if person["nik"] is not None else self._unnamed_check
-            if not (check.passes(person) and self._position_check.passes(position)):
-                continue
             term = (position["desa"].code, *(position[k] for k in read[1:]))
             if term not in own:
                 for key in (*read, "planned_term_end"):
                     setattr(candidate, key, position[key])
                 own[term] = bool(position_own_problems(candidate))
             if not own[term]:
+                chosen.append((row, person, position))
+        refused = self._person_check.refused([person for _row, person, _position in chosen])
+        refused |= self._position_check.refused([position for _row, _person, position in chosen])
+        decided = {}
+        for i, (row, person, position) in enumerate(chosen):
+            if i not in refused:
                 recorder = decided[id(row)] = Recorder()
                 recorder.created(made := NewRow(Person, person))
                 recorder.created(NewRow(Position, {**position, "person": made}))
@@ -484,7 +486,7 @@ class RosterRows:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
             person = Person(**self._person_values(row))
-            (self._person_check if nik is not None else self._unnamed_check)(person)
+            self._person_check(person)
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the

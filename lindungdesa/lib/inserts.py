@@ -114,7 +114,7 @@ def _write_new(
 def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
     """`f.get_db_prep_save` of a column's values, once for each distinct value."""
     try:
-        keys = values if set(map(type, values)) <= _OWN_KEYS else list(map(value_key, values))
+        keys = value_keys(values)
         distinct = dict(zip(keys, values, strict=True))
         done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
     except TypeError:  # unhashable (a JSON value)
@@ -130,6 +130,11 @@ def value_key(value: Any) -> Any:
     if kind in _OWN_KEYS:
         return value
     return (kind, value.as_tuple() if kind is Decimal else value)
+
+
+def value_keys(values: list[Any]) -> list[Any]:
+    """Each value's `value_key`: the values themselves when each is its own key."""
+    return values if set(map(type, values)) <= _OWN_KEYS else list(map(value_key, values))
 
 
 _OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
