@@ -274,9 +274,10 @@ def main() -> None:
                 decided = handler.prefetch(chunk)
                 changes = []
                 for row in chunk:
-                    recorder = decided.get(id(row))
-                    if recorder is None:
-                        recorder = engine.Recorder()
+                    recorder, made = engine.Recorder(), decided.get(id(row))
+                    for obj in made[0] if made else ():
+                        recorder.created(obj)
+                    if made is None:
                         handler.apply(row, recorder)
                     changes.extend(recorder.changes)
                 engine.write(handler.looked_up, changes)

@@ -26,6 +26,7 @@ from lindungdesa.officials.models import Person
 
 from .engine import (
     Cells,
+    Decided,
     FieldCheck,
     Memo,
     NewRow,
@@ -186,13 +187,13 @@ class BpjsRows:
             return None
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
             self._reach = people_reach(self.scope_code, self._held.people)
         return self._decide_by_columns(rows)
 
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
         date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
@@ -218,12 +219,11 @@ class BpjsRows:
                     continue
             chosen.append((wanted, self._values(wanted)))
         refused = self._check.refused([values for _wanted, values in chosen])
-        decided = {}
-        for i, (wanted, values) in enumerate(chosen):
-            if i not in refused:
-                decided[id(wanted)] = Recorder()
-                decided[id(wanted)].created(NewRow(Enrolment, values))
-        return decided
+        return {
+            id(wanted): ((NewRow(Enrolment, values),), ())
+            for i, (wanted, values) in enumerate(chosen)
+            if i not in refused
+        }
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

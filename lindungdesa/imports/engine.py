@@ -49,6 +49,8 @@ from .summary import ImportFailed, ImportSummary, RowError, RowRejected
 
 Progress = Callable[[int, int], None]
 Problem = tuple[str, str]  # (import column, Indonesian message)
+# A row decided with its chunk (`RowHandler.prefetch`): the rows it makes, its warnings.
+Decided = tuple[tuple[NewRow, ...], tuple[Problem, ...]]
 
 # Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
 # enough that a chunk's objects stay a few megabytes.
@@ -130,9 +132,9 @@ class RowHandler(Protocol):
         """Parse one row's cells (no database, beyond cached look-ups of regions)."""
         ...
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes; the rows
-        it decides at once (by `id()`), each with what it creates."""
+        it decides at once (by `id()`), each with what it creates and its warnings."""
         ...
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
@@ -460,7 +462,7 @@ def _constraints_per_statement() -> Iterator[None]:
 
 def _take(
     handler: RowHandler,
-    decided: dict[int, Recorder],
+    decided: dict[int, Decided],
     row_number: int,
     reading: Reading,
     seen: dict[tuple, int],
@@ -473,9 +475,12 @@ def _take(
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if reading.problems or reading.row is None:
         return list(reading.problems)
-    recorder = decided.get(id(reading.row))  # decided with its chunk (`prefetch`)
-    if recorder is None:
-        recorder = Recorder()
+    recorder, made = Recorder(), decided.get(id(reading.row))  # decided with its chunk (`prefetch`)
+    if made is not None:
+        for obj in made[0]:
+            recorder.created(obj)
+        recorder.warnings.extend(made[1])
+    else:
         try:
             handler.apply(reading.row, recorder)
         except RowRejected as exc:
@@ -535,9 +540,10 @@ def write(tables: tuple[type[models.Model], ...], changes: list[tuple[models.Mod
     new: dict[type, list] = defaultdict(list)
     changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
     fields: dict[type, set[str]] = defaultdict(set)
+    create = BatchChange.Action.CREATE
     for obj, action, before in changes:
-        if action == BatchChange.Action.CREATE:
-            new[_model(obj)].append(obj)
+        if action is create:
+            new[obj.model if type(obj) is NewRow else type(obj)].append(obj)
         elif obj.pk is not None:
             changed[type(obj)][id(obj)] = obj
             fields[type(obj)].update(before)

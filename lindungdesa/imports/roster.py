@@ -44,6 +44,7 @@ from lindungdesa.regions.models import Region
 from .engine import (
     AnyOf,
     Cells,
+    Decided,
     FieldCheck,
     Memo,
     NewRow,
@@ -404,7 +405,7 @@ class RosterRows:
             return None
         return (nik, code, office.office, office.unit_name.lower())
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
         self._held = Holdings({row["who"] for row in rows}, {row["desa"].code for row in rows}, unnamed)
         if self.scope_code:
@@ -412,7 +413,7 @@ class RosterRows:
             self._held_elsewhere = participants_outside(self.scope_code, new)
         return self._decide_by_columns(rows)
 
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Recorder]:
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
         it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
@@ -458,13 +459,12 @@ class RosterRows:
         refused = self._person_check.refused([person for _row, person, _position in chosen])
         refused |= self._position_check.refused([position for _row, _person, position in chosen])
         decided = {}
+        without_nik = (("nik", nik_missing_message()),)
         for i, (row, person, position) in enumerate(chosen):
             if i not in refused:
-                recorder = decided[id(row)] = Recorder()
-                recorder.created(made := NewRow(Person, person))
-                recorder.created(NewRow(Position, {**position, "person": made}))
-                if row["nik"] is None:
-                    recorder.warnings.append(("nik", nik_missing_message()))
+                made = NewRow(Person, person)
+                made_both = (made, NewRow(Position, {**position, "person": made}))
+                decided[id(row)] = (made_both, without_nik if row["nik"] is None else ())
         return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
