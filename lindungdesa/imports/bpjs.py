@@ -196,9 +196,9 @@ class BpjsRows:
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
-        date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
-        checks, made here column by column (`FieldCheck.refused`). Every other row, and one these checks
-        refuse (for its messages), is decided row by row."""
+        date), inside the importer's region (`_check_boundary`). What `apply` would check of them comes to
+        the field checks, made here column by column (`FieldCheck.refused`). Every other row, and one these
+        checks refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)

@@ -416,9 +416,9 @@ class RosterRows:
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
         it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
-        region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
+        region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
         checked here without objects: the person's values (`person_values`), each field's distinct values
-        (`FieldCheck.passes`) and the position's own office rules once for each distinct term. Every other
+        (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every other
         row, and one these checks refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
