@@ -9,7 +9,7 @@ prototype of issue 22's design, timed beside the series' row-by-row path on the 
     .venv/bin/python bench/column_floor.py roster read-rows|read-columns FILE.csv
 
 Both ways read the file with `RosterRows.read` (not timed) and write inside a transaction that is rolled
-back. "rows" is the series' path (`prefetch`, `apply` for each row, `write`); "columns" looks up the
+back. "rows" is the series' path (`prefetch`, `apply` for each row, `engine.write`); "columns" looks up the
 same, then checks each field's distinct values of the chunk once with Django's `Field.clean`, the office
 rules once for each distinct (desa, office, acting, start, end, income), and writes the new people and
 positions from their columns (`get_db_prep_save` once per distinct value, INSERT ... RETURNING), without a
@@ -271,10 +271,16 @@ def main() -> None:
             chunk = rows[start : start + engine.CHUNK_ROWS]
             began = time.process_time()
             if how == "rows":
-                handler.prefetch(chunk)
+                decided = handler.prefetch(chunk)
+                changes = []
                 for row in chunk:
-                    handler.apply(row, engine.Recorder())
-                handler.write()
+                    recorder, made = engine.Recorder(), decided.get(id(row))
+                    for obj in made[0] if made else ():
+                        recorder.created(obj)
+                    if made is None:
+                        handler.apply(row, recorder)
+                    changes.extend(recorder.changes)
+                engine.write(handler.looked_up, changes)
                 written += len(chunk)
             else:
                 done, left = decide(handler, chunk)

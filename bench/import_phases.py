@@ -51,8 +51,9 @@ def _timed(owner: object, name: str, label: str) -> None:
 def main() -> None:
     kind, path = sys.argv[1], Path(sys.argv[2])
     for handler in (roster.RosterRows, bpjs.BpjsRows):
-        for name in ("read", "prefetch", "apply", "write"):
+        for name in ("read", "prefetch", "apply"):
             _timed(handler, name, name)
+    _timed(engine, "write", "write")
     _timed(engine, "prepare", "prepare")
     _timed(engine, "record_changes", "record_changes")
     _timed(services, "reconcile_after_import", "reconcile")

@@ -37,7 +37,7 @@ from lindungdesa.enrolment.status import Rule, Status, status_of
 from lindungdesa.indicators.compute import Totals
 from lindungdesa.indicators.selectors import region_indicators
 from lindungdesa.indicators.services import data_changed
-from lindungdesa.lib.inserts import insert_all
+from lindungdesa.lib.inserts import insert
 from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.officials.models import Acting, Group, Office, Person, Position, group_of
 from lindungdesa.regions.models import Region
@@ -287,17 +287,9 @@ def demo_load(
             rules=_Rules.in_force(as_of),
         )
         persons, positions, enrolments = builder.build(villages)
-        insert_all(Person, persons)
-        # Every demo person has a NIK of its own (`_Builder._person`): the ids are read back by it.
-        ids = dict(Person.objects.filter(nik__startswith=province_code).values_list("nik", "id"))
-        for person in persons:
-            person.pk = ids[person.nik]
-        for position in positions:
-            position.person_id = position.person.pk
-        insert_all(Position, positions)
-        for enrolment in enrolments:
-            enrolment.person_id = enrolment.person.pk
-        insert_all(Enrolment, enrolments)
+        insert(Person, persons)  # each person's key given back: their positions and memberships take it
+        insert(Position, positions)
+        insert(Enrolment, enrolments)
         data_changed([province_code])
         if progress:
             progress(len(villages), len(villages))

@@ -1,7 +1,6 @@
 """BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -27,6 +26,7 @@ from lindungdesa.officials.models import Person
 
 from .engine import (
     Cells,
+    Decided,
     FieldCheck,
     Memo,
     NewRow,
@@ -34,8 +34,6 @@ from .engine import (
     Recorder,
     blank,
     fetch_in,
-    insert,
-    update,
 )
 from .summary import RowRejected
 
@@ -62,19 +60,14 @@ class Participants:
         self.person_ids: dict[str, int] = dict(
             fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
         )
+        # The people the chunk's rows concern: those their NIKs name, and those of the memberships held.
+        self.people = {*self.person_ids.values(), *(e.person_id for e in found.values() if e.person_id)}
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
         self.by_kpj: dict[str, list[Enrolment]] = defaultdict(list)
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
         self._order: dict[int, int] = {}  # id() -> place: held by key, then made in turn
-        self.new: list[Enrolment | NewRow] = []  # NewRow: decided by columns (`BpjsRows._decide_by_columns`)
-        self.changed: dict[int, Enrolment] = {}  # by id(): a new enrolment has no key yet
         for enrolment in sorted(found.values(), key=lambda e: e.id):
-            self.add(enrolment, new=False)
-
-    def held(self) -> Iterator[Enrolment]:
-        """Every enrolment held, some more than once."""
-        for filed in (*self.by_kpj.values(), *self.by_start.values()):
-            yield from filed
+            self.add(enrolment)
 
     def index(self, enrolment: Enrolment) -> None:
         """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
@@ -95,18 +88,10 @@ class Participants:
                 return enrolment
         return None
 
-    def add(self, enrolment: Enrolment, new: bool = True) -> None:
+    def add(self, enrolment: Enrolment) -> None:
         """A held enrolment (in id order), or a new one: filed after every one held or made before it."""
         self._order[id(enrolment)] = len(self._order)
-        if new:
-            self.new.append(enrolment)
         self.index(enrolment)
-
-    def write(self) -> None:
-        # What was made and then changed by the same chunk is inserted as it is now, not updated.
-        changed = [e for e in self.changed.values() if e.id is not None]
-        insert(Enrolment, self.new)
-        update(Enrolment, changed, ENROLMENT_FIELDS)
 
 
 class BpjsRows:
@@ -121,7 +106,6 @@ class BpjsRows:
         self.batch_id = batch_id
         self._memo = Memo()
         self._held: Participants | None = None
-        self._by_columns: dict[int, NewRow] = {}
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, Reach] = {}
         self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
@@ -203,20 +187,18 @@ class BpjsRows:
             return None
         return ("nik", out["nik"], out["tanggal_kepesertaan"])
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
-            people = set(self._held.person_ids.values())
-            people.update(e.person_id for e in self._held.held() if e.person_id is not None)
-            self._reach = people_reach(self.scope_code, people)
-        self._by_columns = self._decide_by_columns(rows)
+            self._reach = people_reach(self.scope_code, self._held.people)
+        return self._decide_by_columns(rows)
 
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, NewRow]:
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
-        date), inside the importer's region (`_check_boundary`). For them `apply` comes to the field
-        checks, made here column by column (`FieldCheck.refused`). Every other row, and one these checks
-        refuse (for its messages), is decided row by row."""
+        date), inside the importer's region (`_check_boundary`). What `apply` would check of them comes to
+        the field checks, made here column by column (`FieldCheck.refused`). Every other row, and one these
+        checks refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
@@ -236,23 +218,16 @@ class BpjsRows:
                 except (ValidationError, RowRejected):
                     continue
             chosen.append((wanted, self._values(wanted)))
-        refused = self._check.refused([values for _row, values in chosen])
+        refused = self._check.refused([values for _wanted, values in chosen])
         return {
-            id(row): NewRow(Enrolment, values) for i, (row, values) in enumerate(chosen) if i not in refused
+            id(wanted): ((NewRow(Enrolment, values),), ())
+            for i, (wanted, values) in enumerate(chosen)
+            if i not in refused
         }
-
-    def write(self) -> None:
-        if self._held is not None:
-            self._held.write()
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        made = self._by_columns.get(id(row))
-        if made is not None:  # decided with the chunk (`_decide_by_columns`)
-            held.new.append(made)
-            recorder.created(made)
-            return
         wanted = row
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
@@ -273,8 +248,9 @@ class BpjsRows:
             return
         changed["as_of"] = as_of_day
         changed["batch_id"] = self.batch_id
-        self._check(Enrolment(**{**_values_of(existing), **changed}))  # a rejected row leaves no trace
-        recorder.change(existing, changed, ENROLMENT_FIELDS, held.changed)
+        held_values = {f.attname: getattr(existing, f.attname) for f in Enrolment._meta.concrete_fields}
+        self._check(Enrolment(**{**held_values, **changed}))  # a rejected row leaves no trace
+        recorder.change(existing, changed, ENROLMENT_FIELDS)
         held.index(existing)  # its KPJ, NIK or membership date may be new
 
     def _check_boundary(self, wanted: dict[str, Any], existing: Enrolment | None, held: Participants) -> None:
@@ -298,7 +274,3 @@ class BpjsRows:
                 raise ValidationError({"kpj": [foreign_participant_message()]})
         if person_id is None and not participant_inside(region, wanted["nik"], wanted["kode_desa"]):
             raise ValidationError({"kode_desa": [unplaced_participant_message()]})
-
-
-def _values_of(enrolment: Enrolment) -> dict[str, Any]:
-    return {f.attname: getattr(enrolment, f.attname) for f in Enrolment._meta.concrete_fields}

@@ -6,17 +6,16 @@ One roster row, from upload to database:
     openpyxl's streaming parser, OpenSID's HTML) into a Table; `lib.headers.match_headers` says which
     column is which field.
  3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
- 4. `RosterRows.read` parses the row's cells with `lib.values` (repeating cells once per value: `Memo`).
+ 4. `RosterRows.read` parses the row's cells with `lib.values` (each distinct cell once: `Memo`).
  5. `RosterRows.prefetch` fetches with a few queries (`fetch_in`: the chunk's values as one parameter)
     what its rows name (their people, those people's positions, their desa's one-holder seats), then
-    decides by columns the rows of new people in free seats: each field's distinct values checked once
-    (`FieldCheck.refused`, Django's own field checks), the office rules once for each distinct term;
-    each such row becomes two `NewRow`s.
- 6. `RosterRows.apply` takes the row's `NewRow`s, or (any other row) decides it alone in memory by
-    `officials.rules` and `FieldCheck`; a `Recorder` notes what it creates and changes (with the before).
- 7. `RosterRows.write`: new people and positions by `insert` in file order (COPY, or INSERT ...
-    RETURNING), the rest by `bulk_update`.
- 8. `record_changes` writes the undo log (BatchChange) and the rejected rows, also with `bulk_create`.
+    decides at once the rows of new people in free seats (Django's field checks once for each distinct
+    value: `FieldCheck`; the office rules once for each distinct term): two `NewRow`s each.
+ 6. `RosterRows.apply` decides any other row alone in memory by `officials.rules` and `FieldCheck`. A
+    row's `Recorder` notes what it creates and changes (with the before).
+ 7. `write`: the chunk's new people, then positions, by `lib.inserts.insert` in file order (COPY, or
+    INSERT ... RETURNING), the changed ones by `bulk_update`.
+ 8. `record_changes` writes the undo log (BatchChange) and the rejected rows, with `bulk_create`.
  9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
 10. The transaction commits: the file is in, or (on any error) nothing of it is.
 """
@@ -25,6 +24,7 @@ import datetime
 import functools
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
+from lindungdesa.lib.inserts import NewRow, insert, value_key, value_keys
 from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
@@ -48,6 +49,8 @@ from .summary import ImportFailed, ImportSummary, RowError, RowRejected
 
 Progress = Callable[[int, int], None]
 Problem = tuple[str, str]  # (import column, Indonesian message)
+# A row decided with its chunk (`RowHandler.prefetch`): the rows it makes, its warnings.
+Decided = tuple[tuple[NewRow, ...], tuple[Problem, ...]]
 
 # Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
 # enough that a chunk's objects stay a few megabytes.
@@ -78,34 +81,13 @@ class Recorder:
         self.changes.append((obj, BatchChange.Action.CREATE, {}))
         self.outcome = Outcome.CREATED
 
-    def change(self, obj: models.Model, values: dict[str, Any], fields: list[str], changed: dict) -> None:
-        """Set `values` on `obj` and note it changed, with `fields` as they were for undo; `changed`: the
-        chunk's changed objects of its model, by `id()` (a new object has no key yet)."""
-        before = snapshot(obj, fields)
+    def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
+        """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written)."""
+        self.changes.append((obj, BatchChange.Action.UPDATE, snapshot(obj, fields)))
         for key, value in values.items():
             setattr(obj, key, value)
-        changed[id(obj)] = obj
-        self.updated(obj, before)
-
-    def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
-        self.changes.append((obj, BatchChange.Action.UPDATE, before))
         if self.outcome != Outcome.CREATED:
             self.outcome = Outcome.UPDATED
-
-
-class NewRow:
-    """A new row a chunk writes from its values, without a model object: what a row of new data becomes
-    when it needs no object to be decided (`RosterRows.prefetch`). `pk` once written; `_meta` as a
-    model object's, for the undo log."""
-
-    __slots__ = ("model", "pk", "values")
-
-    def __init__(self, model: type[models.Model], values: dict[str, Any]) -> None:
-        self.model, self.values, self.pk = model, values, None
-
-    @property
-    def _meta(self) -> Any:
-        return self.model._meta
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -128,9 +110,8 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 class Reading(NamedTuple):
     """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
-    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, and a
-    good row's empty lists given as (): what a chunk's rows hold for the chunk is then no object that
-    Python's cyclic garbage collector must walk again and again (docs/benchmarks.md, "Issue 22")."""
+    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, a
+    good row's empty lists given as (): no object for the cyclic garbage collector to walk again and again."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
@@ -141,7 +122,8 @@ class Reading(NamedTuple):
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
-    # The tables a chunk's look-ups read while the import grows them (see _Statistics).
+    # The tables a chunk's look-ups read while the import grows them (see `analyze_at`), in the order a
+    # chunk writes them (a relation's table first).
     looked_up: tuple[type[models.Model], ...]
 
     def required(self) -> set[str]: ...
@@ -150,8 +132,9 @@ class RowHandler(Protocol):
         """Parse one row's cells (no database, beyond cached look-ups of regions)."""
         ...
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes."""
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
+        """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes; the rows
+        it decides at once (by `id()`), each with what it creates and its warnings."""
         ...
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
@@ -159,14 +142,9 @@ class RowHandler(Protocol):
         change the chunk's objects and record each change."""
         ...
 
-    def write(self) -> None:
-        """Write what the chunk decided, giving new objects their primary keys."""
-        ...
-
 
 # ValidationError keys of the domain rules → the import column the user knows.
 SERVICE_FIELD_NAMES = {
-    "nik": "nik",
     "name": "nama",
     "sex": "jenis_kelamin",
     "birth_date": "tanggal_lahir",
@@ -178,7 +156,6 @@ SERVICE_FIELD_NAMES = {
     "desa": "kode_desa",
     "monthly_income": "penghasilan_bulanan",
     "phone": "no_hp",
-    "kpj": "kpj",
     "__all__": "baris",
 }
 
@@ -200,30 +177,20 @@ def problems_of(exc: ValidationError) -> list[Problem]:
     return [("baris", message) for message in exc.messages]
 
 
-class Memo:
-    """Pure cell parsers, remembered for one import, column by column: most columns repeat a few values
-    (dates, offices, amounts, desa codes) thousands of times. A parser's CellError is remembered as its
-    message. Results are shared between rows: never change one."""
+class Memo(dict):
+    """Pure cell parsers, remembered for one import: most columns repeat a few values (dates, offices,
+    amounts, desa codes) thousands of times. `memo[parser](cell, *args)` is (True, value) or (False, the
+    CellError's message); cells equal but of different types (1, 1.0, True) are parsed apart. Results are
+    shared between rows: never change one."""
 
-    LIMIT = 100_000  # values a column remembers; beyond this it starts again
+    LIMIT = 100_000  # values a parser remembers, the least recently used forgotten first
 
-    def __init__(self) -> None:
-        self.columns: dict[str, dict[Any, tuple[bool, Any]]] = {}
-
-    def parse(self, column: str, parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
-        """(True, value) or (False, message) of `parser(cell, *args)`."""
-        seen = self.columns.setdefault(column, {})
-        key = cell_key(cell, args)
-        result = seen.get(key)
-        if result is None:
-            result = _parsed(parser, cell, args)
-            if len(seen) >= self.LIMIT:
-                seen.clear()
-            seen[key] = result
-        return result
+    def __missing__(self, parser: Callable[..., Any]) -> Callable[..., tuple[bool, Any]]:
+        self[parser] = functools.lru_cache(self.LIMIT, typed=True)(functools.partial(_parsed, parser))
+        return self[parser]
 
     def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
-        ok, result = self.parse(getattr(parser, "__name__", repr(parser)), parser, cell, *args)
+        ok, result = self[parser](cell, *args)
         if ok:
             return result
         raise CellError(result)
@@ -253,11 +220,11 @@ class Cells:
         and what is warned"): unreadable, it is left out with a warning instead of refusing the row."""
         cell = self.values.get(name)
         self.out[name] = None
-        if cell is None or (type(cell) is str and not cell.strip()):
+        if blank(cell):
             if not optional:
                 self.problems.append((name, "Wajib diisi."))
             return
-        ok, result = self.memo.parse(name, parser, cell, *args) if cached else _parsed(parser, cell, args)
+        ok, result = self.memo[parser](cell, *args) if cached else _parsed(parser, cell, *args)
         if ok:
             if type(result) is Noted:  # read, with a warning (a date read month first)
                 self.warnings.append((name, result.note))
@@ -269,7 +236,7 @@ class Cells:
             self.problems.append((name, result))
 
 
-def _parsed(parser: Callable[..., Any], cell: Cell, args: tuple) -> tuple[bool, Any]:
+def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
     """(True, value) or (False, message) of `parser(cell, *args)`."""
     try:
         return True, parser(cell, *args)
@@ -279,13 +246,6 @@ def _parsed(parser: Callable[..., Any], cell: Cell, args: tuple) -> tuple[bool, 
 
 def blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def cell_key(cell: Cell, args: tuple) -> Any:
-    """A cell's key among its column's results: text as itself; other cells with their type, because 1,
-    1.0 and True are equal keys that parse differently; with the parser's other arguments, if any."""
-    key = cell if type(cell) is str else (type(cell), cell)
-    return (key, args) if args else key
 
 
 class FieldCheck:
@@ -303,34 +263,31 @@ class FieldCheck:
         self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
 
     def passes(self, obj: models.Model) -> bool:
-        return all(self._passes(f, passed, getattr(obj, f.attname), None, obj) for f, passed in self.fields)
+        return all(self._passes(f, passed, getattr(obj, f.attname), obj) for f, passed in self.fields)
 
     def __call__(self, obj: models.Model) -> None:
         if not self.passes(obj):
             obj.clean_fields(exclude=self.exclude)
 
     def refused(self, rows: list[dict[str, Any]]) -> set[int]:
-        """Which of these new objects' values (by field name, a field's default where a row has none)
-        `passes` would refuse: each field's distinct values checked once, without an object (no field
-        checked here reads its model instance: relations are set by the import and excluded)."""
+        """Which of these new rows' values (by field name, a field's default where a row has none) `passes`
+        would refuse: each field's distinct values checked once, without an object (no field checked here
+        reads its model instance: relations are set by the import and excluded)."""
         out: set[int] = set()
         for f, passed in self.fields:
             default = f.get_default()
             column = [row.get(f.name, default) for row in rows]
-            keys = _keys(column)
-            distinct = dict(zip(keys, column, strict=True))
+            keys = value_keys(column)
+            distinct = dict(zip(keys, column, strict=True)).items()
             bad = {
-                k
-                for k, value in distinct.items()
-                if k not in passed and not self._passes(f, passed, value, k)
+                k for k, value in distinct if k not in passed and not self._passes(f, passed, value, None, k)
             }
             if bad:
                 out.update(i for i, key in enumerate(keys) if key in bad)
         return out
 
-    def _passes(self, f: models.Field, passed: set, value: Any, key: Any = None, obj: Any = None) -> bool:
-        if key is None:
-            key = _value_key(value)
+    def _passes(self, f: models.Field, passed: set, value: Any, obj: Any, key: Any = None) -> bool:
+        key = value_key(value) if key is None else key
         if key in passed:
             return True
         if not (f.blank and value in f.empty_values):
@@ -343,24 +300,6 @@ class FieldCheck:
             passed.clear()
         passed.add(key)
         return True
-
-
-def _value_key(value: Any) -> Any:
-    """A value's key among others of its column: text, None, dates, times and integers as themselves (no
-    two of these kinds are equal); other values with their type, because equal values may differ to a field
-    (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
-    kind = type(value)
-    if kind in _OWN_KEYS:
-        return value
-    return (kind, value.as_tuple() if kind is Decimal else value)
-
-
-def _keys(values: list[Any]) -> list[Any]:
-    """Each value's `_value_key`: the values themselves when each is its own key."""
-    return values if set(map(type, values)) <= _OWN_KEYS else list(map(_value_key, values))
-
-
-_OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
 
 
 class _DryRun(Exception):
@@ -445,7 +384,10 @@ def run_import(
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run
     seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
-    statistics = _Statistics(handler.looked_up)
+    # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
+    # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
+    # in the import's own transaction counts them, again each time the rows done double.
+    analyze_at = 2000 if connection.vendor == "postgresql" else total + 1
     try:
         with transaction.atomic(), _constraints_per_statement():
             if record:
@@ -456,11 +398,11 @@ def run_import(
                 readings = [
                     handler.read(prepared.values(rows[i][1])) for i in range(start, start + len(numbers))
                 ]
-                handler.prefetch([r.row for r in readings if r.row is not None])
+                decided = handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []
                 for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
-                    problems = _take(handler, row_number, reading, seen, summary, changes)
+                    problems = _take(handler, decided, row_number, reading, seen, summary, changes)
                     if problems:
                         summary.rejected += 1
                         raw = prepared.raw(rows[i][1])
@@ -475,14 +417,17 @@ def run_import(
                                     data=raw,
                                 )
                             )
-                handler.write()
+                write(handler.looked_up, changes)
                 if record:
                     record_changes(batch, changes)
                     RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
                 else:
                     kept_rejects.extend(rejects)
                 done = start + len(numbers)
-                statistics.refresh(done)
+                if done >= analyze_at:
+                    analyze_at = done * 2
+                    with connection.cursor() as cursor:
+                        cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in handler.looked_up))
                 if progress:
                     progress(done, total)
             if dry_run:
@@ -497,27 +442,6 @@ def run_import(
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
     return summary
-
-
-class _Statistics:
-    """PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows
-    the import has not committed: a table that grew from nothing is then scanned whole for every chunk.
-    ANALYZE in the import's own transaction counts its rows; it runs again each time the rows done double.
-    """
-
-    FIRST = 2000
-
-    def __init__(self, tables: tuple[type[models.Model], ...]) -> None:
-        self.tables = tables if connection.vendor == "postgresql" else ()
-        self.next = self.FIRST
-
-    def refresh(self, done: int) -> None:
-        if not self.tables or done < self.next:
-            return
-        self.next = done * 2
-        names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in self.tables)
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {names}")
 
 
 @contextmanager
@@ -538,6 +462,7 @@ def _constraints_per_statement() -> Iterator[None]:
 
 def _take(
     handler: RowHandler,
+    decided: dict[int, Decided],
     row_number: int,
     reading: Reading,
     seen: dict[tuple, int],
@@ -550,13 +475,18 @@ def _take(
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if reading.problems or reading.row is None:
         return list(reading.problems)
-    recorder = Recorder()
-    try:
-        handler.apply(reading.row, recorder)
-    except RowRejected as exc:
-        return exc.problems
-    except ValidationError as exc:
-        return problems_of(exc)
+    recorder, made = Recorder(), decided.get(id(reading.row))  # decided with its chunk (`prefetch`)
+    if made is not None:
+        for obj in made[0]:
+            recorder.created(obj)
+        recorder.warnings.extend(made[1])
+    else:
+        try:
+            handler.apply(reading.row, recorder)
+        except RowRejected as exc:
+            return exc.problems
+        except ValidationError as exc:
+            return problems_of(exc)
     if key is not None:
         seen[key] = row_number
     summary.accepted += 1
@@ -578,17 +508,14 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
 
-    def model(obj: Any) -> type[models.Model]:
-        return obj.model if type(obj) is NewRow else type(obj)
-
     def rank(change: tuple) -> tuple[int, int]:
         obj, action, _before = change
-        return ({Position: 0, Person: 1}.get(model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
+        return ({Position: 0, Person: 1}.get(_model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
 
     obj = min(recorder.changes, key=rank)[0]
     values = obj.values if type(obj) is NewRow else vars(obj)
     what = values.get("kpj", "")
-    if model(obj) is Position:  # as its person
+    if _model(obj) is Position:  # as its person
         what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
         person = values["person"] if type(obj) is NewRow else obj.person
         values = person.values if type(person) is NewRow else vars(person)
@@ -600,6 +527,29 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
         "nik": values.get("nik") or "",
         "what": what,
     }
+
+
+def _model(obj: Any) -> type[models.Model]:
+    return obj.model if type(obj) is NewRow else type(obj)
+
+
+def write(tables: tuple[type[models.Model], ...], changes: list[tuple[models.Model, str, dict]]) -> None:
+    """Write what a chunk's rows did, table by table: its new rows in file order (getting their keys), then
+    its changed rows' fields that the undo log keeps. What was made and then changed by the same chunk is
+    inserted as it is now, not updated."""
+    new: dict[type, list] = defaultdict(list)
+    changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
+    fields: dict[type, set[str]] = defaultdict(set)
+    create = BatchChange.Action.CREATE
+    for obj, action, before in changes:
+        if action is create:
+            new[obj.model if type(obj) is NewRow else type(obj)].append(obj)
+        elif obj.pk is not None:
+            changed[type(obj)][id(obj)] = obj
+            fields[type(obj)].update(before)
+    for model in tables:
+        insert(model, new[model])
+        update(model, list(changed[model].values()), sorted(fields[model]))
 
 
 def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
@@ -657,100 +607,6 @@ class AnyOf(Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, values)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
-
-
-def insert(model: type[models.Model], objs: list[Any]) -> None:
-    """What `bulk_create` does, giving the objects their primary keys, with each field's value made as
-    `save()` makes it (the time of `auto_now(_add)` once for all, `get_db_prep_save` once for each
-    distinct value of a column: dates, codes and amounts repeat) instead of value by value
-    (docs/benchmarks.md, "Issue 22"). Model objects and NewRows (values by field name, a relation by its
-    object, NewRow or model object, once that has its key; a field's default where a row has none) may
-    be mixed: they are written in their order, so their keys follow it."""
-    if not objs:
-        return
-    now = timezone.now()
-    objects = [obj for obj in objs if type(obj) is not NewRow]
-    if any(f.is_relation for f in model._meta.concrete_fields):
-        for obj in objects:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
-    rows = [obj.values if type(obj) is NewRow else obj.__dict__ for obj in objs]
-
-    def column(f: models.Field) -> list[Any]:
-        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-            for obj in objects:
-                setattr(obj, f.attname, now)
-            return [now] * len(rows)
-        default = f.get_default()
-        if not f.is_relation:
-            return [values.get(f.name, default) for values in rows]
-        to = f.target_field.attname  # the related object's key: a NewRow's, or the field the key points to
-        return [
-            values[f.attname]
-            if f.attname in values
-            else default
-            if (obj := values.get(f.name)) is None
-            else obj.pk
-            if type(obj) is NewRow
-            else getattr(obj, to)
-            for values in rows
-        ]
-
-    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
-    for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
-        obj.pk = key
-        if type(obj) is not NewRow:
-            obj._state.adding, obj._state.db = False, alias
-
-
-def _write_new(
-    model: type[models.Model], count: int, column: Callable[[models.Field], list[Any]]
-) -> list[Any]:
-    """Write `count` new rows, each field's values given by `column` (not the primary key's), prepared by
-    `get_db_prep_save` once for each distinct value; their keys, in order. PostgreSQL takes the rows by
-    psycopg's COPY, the keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as
-    many rows a statement as its 999 variables allow."""
-    meta = model._meta
-    postgresql = connection.vendor == "postgresql"
-    fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
-    quote = connection.ops.quote_name
-    into = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-    with connection.cursor() as cursor:
-        if postgresql:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, count],
-            )
-            keys = [key for (key,) in cursor.fetchall()]
-            columns = [keys if f.primary_key else _prepared(f, column(f)) for f in fields]
-            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
-                for row in zip(*columns, strict=True):
-                    copy.write_row(row)
-            return keys
-        rows = list(zip(*[_prepared(f, column(f)) for f in fields], strict=True))
-        keys = []
-        size = connection.features.max_query_params // len(fields)
-        one = f"({', '.join(['%s'] * len(fields))})"
-        for start in range(0, len(rows), size):
-            part = rows[start : start + size]
-            values = ", ".join([one] * len(part))
-            cursor.execute(
-                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
-                [value for row in part for value in row],
-            )
-            keys.extend(key for (key,) in cursor.fetchall())
-        return keys
-
-
-def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
-    """`f.get_db_prep_save` of a column's values, once for each distinct value (dates, codes and amounts
-    repeat)."""
-    try:
-        keys = _keys(values)
-        distinct = dict(zip(keys, values, strict=True))
-        done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
-    except TypeError:  # unhashable (a JSON value)
-        return [f.get_db_prep_save(value, connection) for value in values]
-    return list(map(done.__getitem__, keys))
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:

@@ -19,7 +19,7 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import NikFacts, nik_agrees
+from lindungdesa.lib.nik import nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
@@ -44,6 +44,7 @@ from lindungdesa.regions.models import Region
 from .engine import (
     AnyOf,
     Cells,
+    Decided,
     FieldCheck,
     Memo,
     NewRow,
@@ -52,8 +53,6 @@ from .engine import (
     Recorder,
     blank,
     fetch_in,
-    insert,
-    update,
 )
 from .summary import RowError
 
@@ -145,10 +144,6 @@ class Holdings:
         self.by_seat: dict[tuple[str, str], list[Position]] = defaultdict(list)
         for position in sorted(positions.values(), key=lambda p: p.id):
             self.index(position, position.person)
-        self.new_persons: list[Person | NewRow] = []  # NewRow: decided by columns (`_decide_by_columns`)
-        self.new_positions: list[Position | NewRow] = []
-        self.changed_persons: dict[int, Person] = {}  # by id(): a new person has no key yet
-        self.changed_positions: dict[int, Position] = {}
 
     def index(self, position: Position, person: Person) -> None:
         self.by_person[id(person)].append(position)
@@ -188,15 +183,6 @@ class Holdings:
                 by_sk = position
         return unnamed or by_sk
 
-    def write(self) -> None:
-        # What was made and then changed by the same chunk is inserted as it is now, not updated.
-        changed_persons = [p for p in self.changed_persons.values() if p.id is not None]
-        changed_positions = [p for p in self.changed_positions.values() if p.id is not None]
-        insert(Person, self.new_persons)
-        update(Person, changed_persons, ["phone", "nik", "sex"])
-        insert(Position, self.new_positions)  # bulk_create takes each person's new key
-        update(Position, changed_positions, POSITION_FIELDS)
-
 
 class RosterRows:
     kind = "roster"
@@ -207,14 +193,12 @@ class RosterRows:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
         self._regions: dict[str, Region] = {}
-        self._provinces: set[str] = set()
+        self._districts: set[str] = set()
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
-        self._by_columns: dict[int, tuple[NewRow, NewRow]] = {}
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._person_check = FieldCheck(Person)
-        self._unnamed_check = FieldCheck(Person, exclude=("nik",))
         self._position_check = FieldCheck(Position, exclude=_SET_BY_IMPORT)
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
@@ -256,11 +240,12 @@ class RosterRows:
         return self._memo(v.parse_desa_code, cell)
 
     def _desa(self, code: str) -> Region | None:
-        # Every desa and kelurahan of a province at once: a national file needs 38 queries, not 75,000.
-        province = code[:2]
-        if province not in self._provinces:
-            self._provinces.add(province)
-            regions = Region.objects.filter(province_code=province, kind__in=_DESA_KINDS)
+        # Every desa and kelurahan of the kecamatan at once: a village's file loads its few neighbours, a
+        # national one about 7,000 kecamatan, not 75,000 desa one by one.
+        district = code[:8]
+        if district not in self._districts:
+            self._districts.add(district)
+            regions = Region.objects.filter(district_code=district, kind__in=_DESA_KINDS)
             self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
 
@@ -420,19 +405,19 @@ class RosterRows:
             return None
         return (nik, code, office.office, office.unit_name.lower())
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
+    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
         self._held = Holdings({row["who"] for row in rows}, {row["desa"].code for row in rows}, unnamed)
         if self.scope_code:
             new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
-        self._by_columns = self._decide_by_columns(rows)
+        return self._decide_by_columns(rows)
 
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, tuple[NewRow, NewRow]]:
-        """The chunk's rows that need no object to be decided, by `id()`, with the person and position each
-        makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
-        region) in a free seat (no holder, no other row of the chunk). For them `apply` comes to what is
-        checked here column by column: the person's values (`person_values`), each field's distinct values
+    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
+        """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
+        it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
+        region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
+        checked here without objects: the person's values (`person_values`), each field's distinct values
         (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every other
         row, and one these checks refuse (for its messages), is decided row by row."""
         held = self._held
@@ -442,7 +427,11 @@ class RosterRows:
         named: Counter = Counter(seat for seat in seats if seat is not None)
         for row in rows:
             named.update({row["who"], row["unnamed"]})
-        chosen, people, positions = [], [], []
+        # The position's own office rules read only these: once for each distinct set, on one candidate.
+        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
+        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
+        candidate = Position()
+        chosen = []
         for row, f, seat in zip(rows, fields, seats, strict=True):
             who = (row["who"], row["unnamed"])
             if (
@@ -456,48 +445,31 @@ class RosterRows:
             ):
                 continue
             try:
-                people.append(self._person_values(row))
+                person = self._person_values(row)
             except ValidationError:
                 continue
-            chosen.append(row)
-            positions.append(position_values(person=None, **f))
-        with_nik = [i for i, person in enumerate(people) if person["nik"] is not None]
-        without = [i for i, person in enumerate(people) if person["nik"] is None]
-        refused = {with_nik[i] for i in self._person_check.refused([people[i] for i in with_nik])}
-        refused.update(without[i] for i in self._unnamed_check.refused([people[i] for i in without]))
-        refused.update(self._position_check.refused(positions))
-        # The position's own office rules read only these: once for each distinct set, on one candidate.
-        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
-        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
-        candidate = Position()
-        decided = {}
-        for i, (row, person, position) in enumerate(zip(chosen, people, positions, strict=True)):
+            position = position_values(person=None, **f)
             term = (position["desa"].code, *(position[k] for k in read[1:]))
             if term not in own:
                 for key in (*read, "planned_term_end"):
                     setattr(candidate, key, position[key])
                 own[term] = bool(position_own_problems(candidate))
-            if i not in refused and not own[term]:
+            if not own[term]:
+                chosen.append((row, person, position))
+        refused = self._person_check.refused([person for _row, person, _position in chosen])
+        refused |= self._position_check.refused([position for _row, _person, position in chosen])
+        decided = {}
+        without_nik = (("nik", nik_missing_message()),)
+        for i, (row, person, position) in enumerate(chosen):
+            if i not in refused:
                 made = NewRow(Person, person)
-                decided[id(row)] = (made, NewRow(Position, {**position, "person": made}))
+                made_both = (made, NewRow(Position, {**position, "person": made}))
+                decided[id(row)] = (made_both, without_nik if row["nik"] is None else ())
         return decided
-
-    def write(self) -> None:
-        if self._held is not None:
-            self._held.write()
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         assert held is not None
-        made = self._by_columns.get(id(row))
-        if made is not None:  # decided with the chunk (`_decide_by_columns`)
-            if row["nik"] is None:
-                recorder.warnings.append(("nik", nik_missing_message()))
-            held.new_persons.append(made[0])
-            held.new_positions.append(made[1])
-            recorder.created(made[0])
-            recorder.created(made[1])
-            return
         nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(row["who"])
@@ -514,7 +486,7 @@ class RosterRows:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
             person = Person(**self._person_values(row))
-            (self._person_check if nik is not None else self._unnamed_check)(person)
+            self._person_check(person)
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
@@ -530,8 +502,10 @@ class RosterRows:
             )
             if completed is not None:
                 # The NIK must agree with what is held of the person, as a new person's would.
-                facts = row["nik_facts"]
-                errors.update(problems_of_nik(facts, person))
+                if problems := nik_agrees(
+                    row["nik_facts"], birth_date=person.birth_date, sex=person.sex or None
+                ):
+                    errors["nik"] = problems
             if errors:
                 raise ValidationError(errors)
         if nik is None and person.nik is None:
@@ -543,7 +517,7 @@ class RosterRows:
             new_phone = False
         if completed is not None:
             completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
-            recorder.change(person, completed_nik, ["nik", "sex"], held.changed_persons)
+            recorder.change(person, completed_nik, ["nik", "sex"])
             held.persons[nik] = person
         # The person's own values the row changes: the phone, and a sex where none is held (a person without
         # a NIK added with none) in a region holding all their offices.
@@ -573,9 +547,9 @@ class RosterRows:
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
                 )
             if person_changes:
-                recorder.change(person, person_changes, list(person_changes), held.changed_persons)
+                recorder.change(person, person_changes, list(person_changes))
             if changed:
-                recorder.change(existing, changed, POSITION_FIELDS, held.changed_positions)
+                recorder.change(existing, changed, POSITION_FIELDS)
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
@@ -586,7 +560,8 @@ class RosterRows:
                 holder
                 for holder in seat
                 if holder.term_start < start
-                and not _same_person(holder.person, person)
+                and holder.person is not person
+                and (person.id is None or holder.person.id != person.id)
                 and is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
             ]
@@ -598,17 +573,15 @@ class RosterRows:
         self._position_check(position)
         if new_person:
             held.persons[row["who"]] = held.persons[row["unnamed"]] = person
-            held.new_persons.append(person)
             recorder.created(person)
         elif person_changes:
-            recorder.change(person, person_changes, list(person_changes), held.changed_persons)
+            recorder.change(person, person_changes, list(person_changes))
         ended = {"term_end": start - timedelta(days=1), "end_reason": Position.EndReason.REPLACED}
         for holder in predecessors:
-            recorder.change(holder, ended, POSITION_FIELDS, held.changed_positions)
+            recorder.change(holder, ended, POSITION_FIELDS)
             # Said with the row, in the preview too: the operator sees whose term the file ends.
             recorder.warnings.append(("jabatan", replaced_message(holder, ended["term_end"])))
         held.index(position, person)
-        held.new_positions.append(position)
         recorder.created(position)
 
     def _position_changes(
@@ -665,16 +638,6 @@ def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
     if day is not None and position.sk_date is not None:
         return day == position.sk_date
     return overlaps(position, start, end)
-
-
-def _same_person(a: Person, b: Person) -> bool:
-    return a is b or (a.id is not None and a.id == b.id)
-
-
-def problems_of_nik(facts: NikFacts, person: Person) -> dict[str, list[str]]:
-    """What a NIK given to a person held without one contradicts of them (birth date, sex)."""
-    problems = nik_agrees(facts, birth_date=person.birth_date, sex=person.sex or None)
-    return {"nik": problems} if problems else {}
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lindungdesa.enrolment.models import StatusRule
 from lindungdesa.lib.headers import Field, header_score, match_headers
-from lindungdesa.lib.inserts import insert_all
+from lindungdesa.lib.inserts import insert
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.tabular import UnreadableFile, read_table
 from lindungdesa.lib.values import CellError, parse_amount
@@ -138,7 +138,7 @@ def _store(snapshot: Snapshot, figures: list[RegionFigure], started: float) -> S
     snapshot.figures.all().delete()
     for figure in figures:
         figure.snapshot = snapshot
-    insert_all(RegionFigure, figures)  # half a snapshot's CPU with bulk_create (lib/inserts.py)
+    insert(RegionFigure, figures)  # half a snapshot's CPU with bulk_create (lib/inserts.py)
     snapshot.seconds = round(time.monotonic() - started, 2)
     snapshot.save(update_fields=["seconds"])
     return snapshot

@@ -1,78 +1,140 @@
-"""Many new rows of one model written with one INSERT run for every row (the driver's `executemany`).
+"""New rows of one model written at once, their primary keys given back: what `bulk_create` does, each
+field's value made as `save()` makes it, but once for a column's distinct values.
 
 `bulk_create` compiles the SQL of every value in Python (`SQLInsertCompiler`: each field's `pre_save`,
-`get_db_prep_save` and its placeholder, value by value). For the thousands of plain rows Lindung Desa writes
-at once (a snapshot's 2,350 figures, a monitoring round's 2,000 cases and their events, the demo province's
-107,000 people, positions and memberships) that compiling took most of the time: three quarters of a
-snapshot's, more than half of a round's opening (docs/benchmarks.md, *`make test` on 2 cores, sixth
-session*). Here the statement is made once and each value is prepared by its own field only where the
-driver cannot take it as it is.
-
-What `bulk_create` does that this does not: it sets no primary key on the objects (read them back when you
-need them), sends no signal (neither does `bulk_create`), and gives every `auto_now` / `auto_now_add` field
-one time for the whole call. Use it where those hold; anything else goes through the ORM.
+`get_db_prep_save` and its placeholder, value by value). For the thousands of rows Lindung Desa writes at
+once (an import's chunk, a snapshot's figures, a monitoring round's cases, the demo province) that took
+most of the time, while dates, codes and amounts repeat. PostgreSQL takes the rows by psycopg's COPY, the
+keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as many rows a statement as
+its 999 variables allow. Like `bulk_create`, it sends no signal; every `auto_now(_add)` field gets one
+time for the whole call.
 """
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
-from django.db import connections, models, router
+from django.db import connection, models
 from django.utils import timezone
 
-# Fields whose values (text, integers, booleans or None) both database drivers take as they are.
-_AS_IS = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveBigIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "TextField",
-}
-_PLAIN_TYPES = (str, int, type(None))  # bool is an int
+
+class NewRow:
+    """A new row written from its values, without a model object: what an import's row of new data
+    becomes when it needs no object to be decided (`RosterRows.prefetch`). `pk` once written; `_meta` as a
+    model object's, for the undo log."""
+
+    __slots__ = ("model", "pk", "values")
+
+    def __init__(self, model: type[models.Model], values: dict[str, Any]) -> None:
+        self.model, self.values, self.pk = model, values, None
+
+    @property
+    def _meta(self) -> Any:
+        return self.model._meta
 
 
-def insert_all(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert `objs` (new instances of `model`, their primary keys unset) as `bulk_create` would insert
-    them: the same columns and the same values, in the transaction of the caller."""
+def insert(model: type[models.Model], objs: list[Any]) -> None:
+    """Insert `objs`, new model objects or NewRows (values by field name, a relation by its object, NewRow
+    or model object, once that has its key; a field's default where a row has none), giving each its
+    primary key: they are written in their order, so their keys follow it."""
     if not objs:
         return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    connection = connections[router.db_for_write(model)]
     now = timezone.now()
-    stamped = {
-        f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-    stamp = {name: f.get_db_prep_save(now, connection) for f in fields if (name := f.attname) in stamped}
-    for obj in objs:
-        for name in stamped:
-            setattr(obj, name, now)
-    as_is = [f.get_internal_type() in _AS_IS for f in fields]
+    objects = [obj for obj in objs if type(obj) is not NewRow]
+    if any(f.is_relation for f in model._meta.concrete_fields):
+        for obj in objects:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # a new person's key
+    rows = [obj.values if type(obj) is NewRow else obj.__dict__ for obj in objs]
+
+    def column(f: models.Field) -> list[Any]:
+        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+            for obj in objects:
+                setattr(obj, f.attname, now)
+            return [now] * len(rows)
+        default = f.get_default()
+        if not f.is_relation:
+            return [values.get(f.name, default) for values in rows]
+        to = f.target_field.attname  # the related object's key: a NewRow's, or the field the key points to
+        return [
+            values[f.attname]
+            if f.attname in values
+            else default
+            if (obj := values.get(f.name)) is None
+            else obj.pk
+            if type(obj) is NewRow
+            else getattr(obj, to)
+            for values in rows
+        ]
+
+    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
+    for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
+        obj.pk = key
+        if type(obj) is not NewRow:
+            obj._state.adding, obj._state.db = False, alias
+
+
+def _write_new(
+    model: type[models.Model], count: int, column: Callable[[models.Field], list[Any]]
+) -> list[Any]:
+    """Write `count` new rows, each field's values given by `column` (not the primary key's); their keys,
+    in order."""
+    meta = model._meta
+    postgresql = connection.vendor == "postgresql"
+    fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    rows = []
-    for obj in objs:
-        row = []
-        for field, plain in zip(fields, as_is, strict=True):
-            name = field.attname
-            if name in stamp:
-                row.append(stamp[name])
-                continue
-            value = getattr(obj, name)
-            if not (plain and isinstance(value, _PLAIN_TYPES)):
-                value = field.get_db_prep_save(value, connection)
-            row.append(value)
-        rows.append(row)
+    into = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        if postgresql:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            keys = [key for (key,) in cursor.fetchall()]
+            columns = [keys if f.primary_key else _prepared(f, column(f)) for f in fields]
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                for row in zip(*columns, strict=True):
+                    copy.write_row(row)
+            return keys
+        rows = list(zip(*[_prepared(f, column(f)) for f in fields], strict=True))
+        keys = []
+        size = connection.features.max_query_params // len(fields)
+        one = f"({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            values = ", ".join([one] * len(part))
+            cursor.execute(
+                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
+                [value for row in part for value in row],
+            )
+            keys.extend(key for (key,) in cursor.fetchall())
+        return keys
+
+
+def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
+    """`f.get_db_prep_save` of a column's values, once for each distinct value."""
+    try:
+        keys = value_keys(values)
+        distinct = dict(zip(keys, values, strict=True))
+        done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
+    except TypeError:  # unhashable (a JSON value)
+        return [f.get_db_prep_save(value, connection) for value in values]
+    return list(map(done.__getitem__, keys))
+
+
+def value_key(value: Any) -> Any:
+    """A value's key among others of its column: text, None, dates, times and integers as themselves (no
+    two of these kinds are equal); other values with their type, because equal values may differ to a field
+    (1, 1.0 and True; Decimal("2") and Decimal("2.000"))."""
+    kind = type(value)
+    if kind in _OWN_KEYS:
+        return value
+    return (kind, value.as_tuple() if kind is Decimal else value)
+
+
+def value_keys(values: list[Any]) -> list[Any]:
+    """Each value's `value_key`: the values themselves when each is its own key."""
+    return values if set(map(type, values)) <= _OWN_KEYS else list(map(value_key, values))
+
+
+_OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.accounts.permissions import PERSONAL_EXPORT, can
 from lindungdesa.indicators.models import RegionFigure
 from lindungdesa.indicators.services import snapshot_freeze
-from lindungdesa.lib.inserts import insert_all
+from lindungdesa.lib.inserts import insert
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
 
@@ -134,12 +134,12 @@ def round_open(
         )
     # A round opens a case for each failing desa of the province, some 2,000: written by lib/inserts.py,
     # which takes half the CPU of bulk_create for them (docs/benchmarks.md).
-    insert_all(Case, cases)
+    insert(Case, cases)
     events = [
         CaseEvent(case=case, to_state=rules.NEW, user=user, note="Dibuka: " + "; ".join(case.failed_labels))
         for case in Case.objects.filter(round=round_)
     ]
-    insert_all(CaseEvent, events)
+    insert(CaseEvent, events)
     return round_
 
 

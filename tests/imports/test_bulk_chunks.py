@@ -177,7 +177,7 @@ def test_a_failure_while_writing_a_later_chunk_leaves_the_database_unchanged(
                 raise RuntimeError("disk full")
         return real_insert(model, objs)
 
-    monkeypatch.setattr("lindungdesa.imports.roster.insert", failing_insert)
+    monkeypatch.setattr("lindungdesa.imports.engine.insert", failing_insert)
     with pytest.raises(RuntimeError):
         roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
     assert db_state() == ([], [], [])
@@ -475,7 +475,7 @@ def test_a_database_error_while_writing_a_chunk_fails_the_import_and_changes_not
                 objs[0].__dict__["office"] = None  # the column is NOT NULL: the database refuses the row
         return real_insert(model, objs)
 
-    monkeypatch.setattr("lindungdesa.imports.roster.insert", damaging_insert)
+    monkeypatch.setattr("lindungdesa.imports.engine.insert", damaging_insert)
     with pytest.raises(IntegrityError):
         roster_import_file(data=to_csv(ROSTER_HEADER, rows), file_name="r.csv")
     assert db_state() == ([], [], [])

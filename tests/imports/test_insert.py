@@ -1,4 +1,4 @@
-"""`engine.insert` (COPY on PostgreSQL, INSERT ... RETURNING on SQLite) stores what `bulk_create` stores
+"""`lib.inserts.insert` (COPY on PostgreSQL, INSERT ... RETURNING on SQLite) stores what `bulk_create` stores
 and gives the objects their keys as it does, a new person's key included in their positions; `AnyOf`
 (`fetch_in`: an array on PostgreSQL, a JSON array on SQLite) finds what `__in` finds."""
 
@@ -11,7 +11,8 @@ from django.db.models import F
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from lindungdesa.imports.engine import AnyOf, fetch_in, insert
+from lindungdesa.imports.engine import AnyOf, fetch_in
+from lindungdesa.lib.inserts import insert
 from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.officials.rules import position_new
 from tests.factories import make_nik

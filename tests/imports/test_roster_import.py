@@ -93,18 +93,18 @@ def test_rejected_rows_name_the_row_and_the_field_and_the_rest_is_kept(good_rows
 
 
 def test_a_failure_in_the_middle_leaves_the_database_unchanged(good_rows, monkeypatch):
-    from lindungdesa.imports import roster
+    from lindungdesa.imports import engine
 
     calls = {"n": 0}
-    real_apply = roster.RosterRows.apply
+    real_take = engine._take
 
-    def failing_apply(*args, **kwargs):  # the third row's decision fails, after two were decided
+    def failing_take(*args, **kwargs):  # the third row's decision fails, after two were decided
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return real_apply(*args, **kwargs)
+        return real_take(*args, **kwargs)
 
-    monkeypatch.setattr(roster.RosterRows, "apply", failing_apply)
+    monkeypatch.setattr(engine, "_take", failing_take)
     with pytest.raises(RuntimeError):
         roster_import_file(data=to_csv(ROSTER_HEADER, good_rows), file_name="roster.csv")
     assert db_state() == ([], [])

@@ -1,4 +1,4 @@
-"""`insert_all` writes the rows `bulk_create` writes: the same values, read back through the ORM."""
+"""`insert` writes the rows `bulk_create` writes: the same values, read back through the ORM."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from lindungdesa.enrolment.models import Enrolment
-from lindungdesa.lib.inserts import insert_all
+from lindungdesa.lib.inserts import insert
 from lindungdesa.monev.models import Case, Round
 from lindungdesa.regions.models import Region
 from tests.factories import make_person
@@ -59,24 +59,24 @@ def test_the_rows_are_those_of_bulk_create():
     Enrolment.objects.bulk_create(enrolments(one))
     before = timezone.now()
     written = enrolments(other)
-    insert_all(Enrolment, written)
+    insert(Enrolment, written)
     ignore = {"id", "person_id", "created_at", "updated_at"}
     assert read(Enrolment, {"person": other}, ignore) == read(Enrolment, {"person": one}, ignore)
     stored = Enrolment.objects.filter(person=other)
     assert all(before <= e.created_at == e.updated_at <= timezone.now() for e in stored)
-    assert all(e.pk is None and not e._state.adding for e in written)
+    assert all(e.pk is not None and not e._state.adding for e in written)
 
     rounds = [
         Round.objects.create(province_id="61", period=period, evaluated_month="2026-02", criteria=["nobody"])
         for period in ("2026-Q1", "2026-Q2")
     ]
     Case.objects.bulk_create(cases(rounds[0]))
-    insert_all(Case, cases(rounds[1]))
+    insert(Case, cases(rounds[1]))
     ignore = {"id", "round_id", "opened_at"}
     assert read(Case, {"round": rounds[1]}, ignore) == read(Case, {"round": rounds[0]}, ignore)
     assert Case.objects.get(round=rounds[1], desa_id=DESA[0]).figures["nama"] == 'Désa "1"'
 
 
 def test_nothing_to_write_writes_nothing():
-    insert_all(Case, [])
+    insert(Case, [])
     assert not Case.objects.exists()
