@@ -192,7 +192,7 @@ def test_the_terms_not_started_yet_have_the_roster_s_head_without_the_nik_and_bp
 
 def test_the_roster_s_nik_and_action_cells_are_the_markup_of_their_partials(client, village_operator, roster):
     """The roster writes out, row by row, what web/_nik_reveal.html and web/_position_actions.html hold (two
-    includes per row cost 20 % of a 68-row roster page: docs/benchmarks.md); the person page includes them.
+    includes per row cost too much of a large roster page: docs/benchmarks.md); the person page includes them.
     The two must say the same, to the character."""
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
     roster_row = token.sub("", row_of(desa_page(client, village_operator, period=THIS_MONTH), "Budi Santoso"))
