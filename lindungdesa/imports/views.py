@@ -223,8 +223,8 @@ def _detail(
         warnings = getattr(batch, "warnings", None) or []
         # Names for roles that see the people of the rosters where the rows land. A message may quote a name
         # (a predecessor), or the value it is about (an odd KPJ, a birth date): shown as the reader may read
-        # them (`message_masker`). Pages mask every NIK, whoever reads them, and free text's runs of digits
-        # (docs/security.md); the whole values are in the rejected rows' file, for roles that may have it.
+        # them (`message_masker`). Pages mask every NIK, whoever reads them (docs/security.md), in messages
+        # too; the whole values are in the rejected rows' file, for roles that may have it.
         # A BPJS row's KPJ (`what`) is whole only with the personal-data right.
         whole_kpj = can(request.user, PERSONAL_VIEW)
         people = [
@@ -233,8 +233,10 @@ def _detail(
         ]
         masked = message_masker(request.user, batch)
         for row in shown:
-            row.message = mask_text(masked(row.message))
-        warnings = [{**w, "message": mask_text(masked(w.get("message", "")))} for w in warnings]
+            row.message = mask_text(masked(row.message), niks_only=True)
+        warnings = [
+            {**w, "message": mask_text(masked(w.get("message", "")), niks_only=True)} for w in warnings
+        ]
         ctx.update(
             rejected=shown,
             rejected_count=rejected.count(),

@@ -568,9 +568,7 @@ def test_the_preview_names_who_will_be_created_or_changed_masked_per_the_viewers
     assert "************" + three_rows[0]["nik"][-4:] in html
 
 
-def test_an_extract_s_page_masks_every_nik_and_the_digits_its_messages_quote(
-    client, sanggau_operator, penyeladi
-):
+def test_an_extract_s_page_masks_every_nik_it_names_or_quotes(client, sanggau_operator, penyeladi):
     from tests.web.conftest import make_user
 
     person = penyeladi.row("Yohanes Apui", "Kepala Desa", serial=21)
@@ -593,13 +591,16 @@ def test_an_extract_s_page_masks_every_nik_and_the_digits_its_messages_quote(
         "/impor/", {**data, "berkas": SimpleUploadedFile("e.csv", to_csv(BPJS_HEADER, [row]))}
     )
     batch = uploaded_batch(response)
-    assert any("1234567890123" in w["message"] for w in batch.warnings)  # kept whole for the API and files
+    assert any("1234567890123" in w["message"] for w in batch.warnings)
+    batch.rejected_rows.create(row_number=3, field="nik", message=f"NIK {person['nik']} dua kali.", data={})
     html = page(client, f"/impor/{batch.pk}/")
-    assert "Yohanes Apui" in html and "************" + person["nik"][-4:] in html
-    warned = html[html.index("<h2>Peringatan") :]
-    assert person["nik"] not in html and "1234567890123" not in warned and "*********0123" in warned
-    # The operator may read a KPJ whole beside the participant; the analyst (no personal-data right) not.
+    # The operator reads the participant's name and KPJ, the NIK masked in the list and in the reason.
+    assert "Yohanes Apui" in html and person["nik"] not in html
+    assert re.search(r'class="nik">\*{12}' + person["nik"][-4:] + "<", html)
+    assert "NIK ************" + person["nik"][-4:] + " dua kali." in html
     assert re.search(r'data-label="Jabatan / KPJ">1234567890123<', html)
+    # The analyst (no personal-data right): the KPJ masked too, in the list and in the warning.
     client.force_login(make_user("ana", "province_analyst", "61", "Ana"))
     html = page(client, f"/impor/{batch.pk}/")
     assert "Yohanes Apui" in html and person["nik"] not in html and "1234567890123" not in html
+    assert "*********0123" in html
