@@ -38,7 +38,7 @@ class Inputs:
     memberships: dict[int, compute.Membership]
     villages: list[str]
     without_nik: int = 0  # people holding a seat in the year with no NIK yet, each once
-    _classes: list | None = None
+    _classes: dict[int, list] = field(default_factory=dict)
     _rules: "Rules | None" = None
     _children: list[Region] | None = None
     _names: dict[str, str] | None = None
@@ -66,14 +66,14 @@ class Inputs:
             self._names = _names(self.region)
         return self._names
 
-    @property
-    def classes(self) -> list:
-        """`compute.seat_classes`, made once for all the scenarios computed from these inputs."""
-        if self._classes is None:
-            self._classes = compute.seat_classes(
-                seats=self.seats, memberships=self.memberships, year=self.year
+    def classes(self, place_level: int = 4) -> list:
+        """`compute.seat_classes` by desa (4) or by a larger place, made once for all the scenarios computed
+        from these inputs."""
+        if place_level not in self._classes:
+            self._classes[place_level] = compute.seat_classes(
+                seats=self.seats, memberships=self.memberships, year=self.year, place_level=place_level
             )
-        return self._classes
+        return self._classes[place_level]
 
     @property
     def regencies(self) -> list[str]:
@@ -341,9 +341,11 @@ def region_budget(
     reference: Month | None = None,
     inputs: Inputs | None = None,
     lines: bool = True,
+    per_desa: bool = True,
 ) -> RegionBudget:
     """A region's live budget. Pass `inputs` to compute several scenarios from one read of the roster;
-    `lines=False` gives the same totals without the per-person lines (for the pages of large regions)."""
+    `lines=False` gives the same totals without the per-person lines (for the pages of large regions), and
+    with `per_desa=False` without the totals per desa either (`budget.desa` empty)."""
     if inputs is None and not lines:
         return region_budgets(region, year, [scenario], reference=reference, lines=False)[0]
     inputs = inputs or budget_inputs(region, year, reference, people=lines)
@@ -355,7 +357,8 @@ def region_budget(
         villages=inputs.villages,
         parent_level=region.level,
         lines=lines,
-        classes=None if lines else inputs.classes,
+        classes=None if lines else inputs.classes(compute.budget_place_level(region.level, per_desa)),
+        per_desa=per_desa,
     )
     return RegionBudget(
         region=region,
@@ -412,9 +415,15 @@ def region_budgets(
     per_desa = cache.get_many([f"{key}:desa:{s.name}" for s in scenarios if s in wanted]) if budgets else {}
     if budgets is None or len(per_desa) < len(wanted):
         inputs = budget_inputs(region, year, reference, people=False)
-        computed = [region_budget(region, year, s, inputs=inputs, lines=False) for s in scenarios]
+        # The scenarios whose totals per desa are not wanted are summed per child region only: a province's
+        # classes of people are then a tenth as many (compute.seat_classes).
+        computed = [
+            region_budget(region, year, scenario, inputs=inputs, lines=False, per_desa=scenario in wanted)
+            for scenario in scenarios
+        ]
         cache.set_many(
-            {f"{key}:desa:{b.scenario.name}": b.budget.desa for b in computed}, timeout=TOTALS_CACHE_SECONDS
+            {f"{key}:desa:{b.scenario.name}": b.budget.desa for b in computed if b.scenario in wanted},
+            timeout=TOTALS_CACHE_SECONDS,
         )
         cache.set(
             key,

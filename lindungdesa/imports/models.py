@@ -51,7 +51,7 @@ class ImportBatch(models.Model):
     # Notes that did not reject a row ({"row", "field", "message"}), e.g. a KPJ of unusual length.
     warnings = models.JSONField(default=list, blank=True)
     # Who the rows created or changed, for the preview ({"row", "action", "name", "nik", "what"}; the first
-    # `engine.PEOPLE_KEPT` rows): the page masks the NIK for roles without the right. Pruned with the file.
+    # `engine.PEOPLE_KEPT` rows): the page masks the NIK, and the KPJ without the right. Pruned with the file
     people = models.JSONField(default=list, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)

@@ -3,7 +3,14 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 
 from lindungdesa.accounts.models import User
-from lindungdesa.accounts.permissions import IMPORT_VIEW, PEOPLE_VIEW, PERSONAL_VIEW, can
+from lindungdesa.accounts.permissions import (
+    BPJS_IMPORT,
+    IMPORT_VIEW,
+    PEOPLE_VIEW,
+    PERSONAL_VIEW,
+    ROSTER_IMPORT,
+    can,
+)
 from lindungdesa.accounts.scope import scope_q
 from lindungdesa.lib.pii import mask_text
 from lindungdesa.officials.rules import mask_names
@@ -11,15 +18,29 @@ from lindungdesa.officials.rules import mask_names
 from .models import ImportBatch
 
 
+def kinds_followed(user: User) -> list[str]:
+    """The kinds of import whose history a user follows: those its role imports (a BPJS officer the
+    extracts, a village operator its rosters); a role that imports neither (a province analyst) follows
+    both. A BPJS officer has no business with a village's roster drafts (docs/security.md, `import.view`)."""
+    kinds = [
+        kind
+        for kind, action in ((ImportBatch.Kind.ROSTER, ROSTER_IMPORT), (ImportBatch.Kind.BPJS, BPJS_IMPORT))
+        if can(user, action)
+    ]
+    return kinds or [ImportBatch.Kind.ROSTER, ImportBatch.Kind.BPJS]
+
+
 def batches_for(user: User) -> QuerySet[ImportBatch]:
-    """Batches whose rows may land in the user's region, and the user's own uploads."""
+    """Batches of the kinds the user follows (`kinds_followed`) whose rows may land in the user's region,
+    and the user's own uploads."""
     if not can(user, IMPORT_VIEW):
         return ImportBatch.objects.none()
+    followed = Q(kind__in=kinds_followed(user))
     if user.region_id is None:
         # The whole country. (Not through scope_q: its empty Q() OR'd with the uploader's would keep
         # only the user's own uploads.)
-        return ImportBatch.objects.all()
-    return ImportBatch.objects.filter(scope_q(user, "scope_code") | Q(uploaded_by=user))
+        return ImportBatch.objects.filter(followed | Q(uploaded_by=user))
+    return ImportBatch.objects.filter((scope_q(user, "scope_code") & followed) | Q(uploaded_by=user))
 
 
 def sees_names(user: User, batch: ImportBatch) -> bool:

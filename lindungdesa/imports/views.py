@@ -22,6 +22,7 @@ from lindungdesa.accounts.permissions import (
 from lindungdesa.accounts.scope import home_region
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.lib.pii import mask_text
 
 from . import exports
 from .engine import batch_create
@@ -226,18 +227,22 @@ def _detail(
         rejected = batch.rejected_rows.all()
         shown = list(rejected[:REJECTED_SHOWN])
         warnings = getattr(batch, "warnings", None) or []
-        # Names for roles that see the people of the rosters where the rows land; NIKs whole only with the
-        # personal-data right. A message may quote a name (a predecessor), or the value it is about (an odd
-        # KPJ, a birth date): shown as the reader may read them (`message_masker`).
-        people = (
-            [{**p, "nik": p["nik"] or None} for p in batch.people] if sees_names(request.user, batch) else []
-        )
-        if not can(request.user, PERSONAL_VIEW):
-            people = [{**p, "nik": nik_mask(p["nik"])} for p in people]
+        # Names for roles that see the people of the rosters where the rows land. A message may quote a name
+        # (a predecessor), or the value it is about (an odd KPJ, a birth date): shown as the reader may read
+        # them (`message_masker`). Pages mask every NIK, whoever reads them (docs/security.md), in messages
+        # too; the whole values are in the rejected rows' file, for roles that may have it.
+        # A BPJS row's KPJ (`what`) is whole only with the personal-data right.
+        whole_kpj = can(request.user, PERSONAL_VIEW)
+        people = [
+            {**p, "nik": nik_mask(p["nik"]), "what": p["what"] if whole_kpj else mask_text(p["what"])}
+            for p in (batch.people if sees_names(request.user, batch) else [])
+        ]
         masked = message_masker(request.user, batch)
         for row in shown:
-            row.message = masked(row.message)
-        warnings = [{**w, "message": masked(w.get("message", ""))} for w in warnings]
+            row.message = mask_text(masked(row.message), niks_only=True)
+        warnings = [
+            {**w, "message": mask_text(masked(w.get("message", "")), niks_only=True)} for w in warnings
+        ]
         ctx.update(
             rejected=shown,
             rejected_count=rejected.count(),

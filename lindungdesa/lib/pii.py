@@ -68,13 +68,20 @@ def age_band(birth_date: date | None, on: date) -> str:
 _DAY = re.compile(r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2})(?!\d)")
 
 
-def mask_text(text: str, *, dates: bool = False) -> str:
+def mask_text(text: str, *, dates: bool = False, niks_only: bool = False) -> str:
     """Every NIK-, KPJ- or phone-like digit string in `text` replaced by its masked form.
 
     With `dates`, every day written out too: text shown to a role without the personal-data right, where a
-    date beside a person (a rejected row's reason, a case note) may be a birth date. Logs keep their dates."""
-    text = _DIGIT_RUN.sub(_mask_run, text)
+    date beside a person (a rejected row's reason, a case note) may be a birth date. Logs keep their dates.
+    With `niks_only`, only the runs of 16 digits: a page shows a role with the right KPJs and phones whole,
+    but no NIK."""
+    text = _DIGIT_RUN.sub(_mask_nik_run if niks_only else _mask_run, text)
     return _DAY.sub("**-**-****", text) if dates else text
+
+
+def _mask_nik_run(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return mask("nik", digits) if len(digits) == 16 else match.group()
 
 
 def _mask_run(match: re.Match) -> str:

@@ -119,7 +119,8 @@ def official_add(request: HttpRequest, code: str) -> HttpResponse:
             "fieldsets": [
                 (_("Orang"), ["nik", "name", "birth_date", "sex", "phone"]),
                 (
-                    _("Jabatan"),
+                    # Not "Jabatan": that is the label of the group's first field, read twice in a row.
+                    _("Data jabatan"),
                     [
                         "office",
                         "unit_name",

@@ -390,3 +390,34 @@ def test_the_totals_only_path_gives_the_same_sums():
         assert fast.desa == full.desa and fast.children == full.children
         assert [r.id for r in fast.rules] == [r.id for r in full.rules]
         assert fast.payers == full.payers
+
+
+def test_the_totals_of_a_region_s_children_alone_are_the_sums_of_their_desa_from_fewer_classes():
+    # Sanggau (61.03) and Sambas (61.01) in a province: people alike in two desa of one regency are one
+    # class when only the regencies' totals are wanted; a person serving in two desa still counts in each.
+    seats = [seat(i, "kaur_keuangan", PERANGKAT, desa="61.03.01.2007") for i in range(1, 6)]
+    seats += [seat(i, "kaur_keuangan", PERANGKAT, desa="61.03.02.2001") for i in range(6, 11)]
+    seats += [seat(20, desa="61.01.01.2001"), seat(21, "bpd_anggota", D(800_000), desa="61.01.01.2001")]
+    seats += [
+        seat(30, term_end=date(2027, 3, 31)),
+        seat(31, desa="61.03.01.2008", person_id=30, term_start=date(2027, 4, 1)),
+    ]
+    seats += [seat(32, "sekretaris_desa", SEKDES - 1, desa="61.03.02.2001", term_start=date(2027, 5, 2))]
+    memberships = {i: Membership(PU, ("JKK", "JKM", "JHT"), D(0)) for i in (1, 2, 6, 20)}
+    villages = ["61.01.01.2001", "61.03.01.2007", "61.03.01.2008", "61.03.02.2001", "61.03.02.2002"]
+    desa_classes = compute.seat_classes(seats=seats, memberships=memberships, year=2027)
+    regency_classes = compute.seat_classes(seats=seats, memberships=memberships, year=2027, place_level=2)
+    assert len(regency_classes) < len(desa_classes)
+    for scenario in (Scenario(CURRENT), Scenario(ALL_SERVING), Scenario(ALL_SERVING, ("JHT", "JP"), 2)):
+        kwargs = {"seats": seats, "memberships": memberships, "villages": villages, "parent_level": 1}
+        by_desa = budget_compute(plan=plan(scenario), lines=False, **kwargs)
+        by_regency = budget_compute(plan=plan(scenario), lines=False, per_desa=False, **kwargs)
+        with_lines = budget_compute(plan=plan(scenario), **kwargs)
+        assert by_regency.desa == {} and set(by_regency.children) == {"61.01", "61.03"}
+        assert by_regency.children == by_desa.children == with_lines.children
+        assert by_regency.total == by_desa.total == with_lines.total
+        assert by_regency.below_minimum == by_desa.below_minimum == with_lines.below_minimum
+        assert [r.id for r in by_regency.rules] == [r.id for r in with_lines.rules]
+        assert by_regency.payers == with_lines.payers and by_regency.settings == with_lines.settings
+    everyone = budget_compute(plan=plan(), lines=False, per_desa=False, **kwargs)
+    assert everyone.children["61.03"].persons == 13  # person 30 counts in Penyeladi and in Nanga Biang

@@ -6,8 +6,12 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from lindungdesa.budget import compute
+from lindungdesa.budget.compute import ALL_SERVING, Scenario
 from lindungdesa.budget.models import Budget, BudgetSetting, PayerRule, RuleChange
+from lindungdesa.budget.selectors import comparison_scenarios
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.officials.models import Person
 from lindungdesa.regions.models import Region
 from tests.budget.conftest import (
     ALL_SERVING_TOTAL,
@@ -325,6 +329,29 @@ def test_the_province_page_reads_its_totals_in_a_few_queries(
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|<meta name="csrf-token"[^>]*>')
     assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
     assert rp(157_248 + 157_248 + 2_024_496) in again.content.decode()  # Sambas, Nanga Biang, Penyeladi
+
+
+def test_the_province_page_computes_officials_alike_once_per_regency_not_once_per_desa(
+    client, analyst, budget_roster, monkeypatch
+):
+    # What the page computes, counted where each class of officials is priced (compute._covered): Budi in
+    # Penyeladi and Hendrikus in Nanga Biang, kepala desa alike in two desa of Sanggau, cost the same. The
+    # province's page wants its regencies' totals only, so the two are one class; priced per desa, a province
+    # has ten times the classes it needs, and the page took 9 s (docs/benchmarks.md).
+    priced: list[set[int]] = []
+    covered = compute._covered
+
+    def counted(seats, *args, **kwargs):
+        priced.append({seat.person_id for seat in seats})
+        return covered(seats, *args, **kwargs)
+
+    monkeypatch.setattr(compute, "_covered", counted)
+    get(client, analyst, f"/anggaran/61/?tahun={NEXT}&skenario=all-serving&risiko=2")
+    scenarios = len(comparison_scenarios(Scenario(ALL_SERVING, (), 2)))
+    # Eight officials, seven classes (Budi and Hendrikus one): each class priced once per scenario.
+    assert len(priced) == scenarios * 7
+    both = {budget_roster.budi.pk, Person.objects.get(name="Hendrikus Nanga").pk}
+    assert sum(1 for people in priced if people & both) == scenarios
 
 
 def test_amounts_are_written_as_lokal_writes_them():

@@ -57,3 +57,10 @@ def test_a_logged_nik_reaches_the_output_masked(capfd):
     logging.getLogger("lindungdesa.uji").warning("impor baris NIK %s", "6103011204750001")
     err = capfd.readouterr().err
     assert "6103011204750001" not in err
+
+
+def test_niks_only_masks_the_nik_a_text_quotes_and_leaves_kpj_phone_and_dates():
+    text = "NIK 6103011204750001 (6103 0112 0475 0002) KPJ 123456789012, HP 081234567890, lahir 12-04-1975."
+    assert mask_text(text, niks_only=True) == (
+        "NIK ************0001 (************0002) KPJ 123456789012, HP 081234567890, lahir 12-04-1975."
+    )

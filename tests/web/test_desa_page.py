@@ -163,3 +163,41 @@ def test_the_desa_figures_kept_change_at_once_and_stay_with_their_desa(
     assert "1 orang yang menjabat belum punya NIK" in desa_page(client, village_operator, period=THIS_MONTH)
     other = desa_page(client, sanggau_operator, NANGA_BIANG)
     assert "2 dari 3 yang menjabat" not in other and "1 dari 2 yang menjabat" not in other
+
+
+def _heads(html: str) -> list[list[str]]:
+    return [
+        re.findall(r'<th scope="col">([^<]*)</th>', head)
+        for head in re.findall(r"<thead>(.*?)</thead>", html, re.S)
+    ]
+
+
+def test_the_terms_not_started_yet_have_the_roster_s_head_without_the_nik_and_bpjs_columns(
+    client, village_operator, roster
+):
+    """One head for the roster's tables (web/_roster_head.html): the table of terms not started yet is the
+    roster's without the NIK and BPJS TK columns, not a copy of its own to drift."""
+    from django.template.loader import get_template
+
+    desa = get_template("web/desa.html").template.source
+    assert "<thead>" not in desa[desa.index("Belum mulai menjabat") : desa.index("Riwayat jabatan")]
+    assert "<thead>" not in get_template("web/_roster_table.html").template.source
+    position = roster.ahmad.positions.get()
+    type(position).objects.filter(pk=position.pk).update(term_start=date(2062, 3, 1))
+    html = desa_page(client, village_operator, period=THIS_MONTH)
+    aparat, later = _heads(section(html, "Aparat desa"))[0], _heads(section(html, "Belum mulai menjabat"))[0]
+    assert later == [c for c in aparat if c not in ("NIK", "Status BPJS TK", "Iuran lunas s.d.")]
+    assert later == ["Nama", "Jabatan", "Masa jabatan", "Tindakan"]
+
+
+def test_the_roster_s_nik_and_action_cells_are_the_markup_of_their_partials(client, village_operator, roster):
+    """The roster writes out, row by row, what web/_nik_reveal.html and web/_position_actions.html hold (two
+    includes per row cost too much of a large roster page: docs/benchmarks.md); the person page includes them.
+    The two must say the same, to the character."""
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    roster_row = token.sub("", row_of(desa_page(client, village_operator, period=THIS_MONTH), "Budi Santoso"))
+    person = token.sub("", client.get(f"/orang/{roster.budi.pk}/").content.decode())
+    nik = re.search(r'<span class="nik-reveal">.*?</form></span>', person, re.S).group(0)
+    assert 'class="inline-form"' in nik and nik in roster_row
+    actions = re.search(r'<span class="row-actions">.*?</span>', person, re.S).group(0)
+    assert "/akhiri/" in actions and actions in roster_row

@@ -417,6 +417,21 @@ def test_the_viewer_sees_no_person_page(client, roster):
     assert client.post(f"/orang/{roster.budi.pk}/nik/").status_code == 403
 
 
+def test_no_group_of_fields_is_named_as_one_of_its_fields(client, village_operator, roster):
+    """A legend that says what its first label says ("Jabatan" over "Jabatan") is read twice in a row."""
+    client.force_login(village_operator)
+    position = Position.objects.get(person=roster.ahmad)
+    for url in (add_url(), f"/orang/{roster.ahmad.pk}/ubah/", f"/jabatan/{position.pk}/akhiri/",
+                f"/jabatan/{position.pk}/ganti/"):  # fmt: skip
+        html = client.get(url).content.decode()
+        fieldsets = re.findall(r"<fieldset[^>]*>(.*?)</fieldset>", html, re.S)
+        assert fieldsets, url
+        for fieldset in fieldsets:
+            legend = re.search(r"<legend>([^<]*)</legend>", fieldset)
+            labels = {label.strip() for label in re.findall(r"<label[^>]*>([^<]*)", fieldset)}
+            assert legend is None or legend.group(1).strip() not in labels, (url, legend.group(1))
+
+
 def test_a_kelurahan_has_no_add_form(client, sanggau_operator, roster):
     client.force_login(sanggau_operator)
     kelurahan = Region.objects.get(code="61.03.01.1001")

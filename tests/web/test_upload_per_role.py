@@ -220,3 +220,41 @@ def test_roles_that_may_not_upload_see_no_form(client, role):
         assert read_form(response.content.decode()) == {}
     else:
         assert response.status_code == 403
+
+
+def history(client, user: User) -> set[int]:
+    """The batches a user's history lists, on the page and in the API."""
+    client.force_login(user)
+    listed = {int(pk) for pk in re.findall(r'href="/impor/(\d+)/"', client.get("/impor/").content.decode())}
+    api = {row["id"] for row in client.get("/api/imports/").json()["results"]}
+    assert listed == api
+    return listed
+
+
+def test_a_bpjs_officer_follows_the_extracts_of_its_region_not_the_villages_rosters(client):
+    penyeladi = Region.objects.get(code=PENYELADI)
+    login(client, "village_operator")
+    fill_and_post(client, kind="roster", content=roster_file(penyeladi))
+    roster = ImportBatch.objects.get(kind="roster")
+    sanggau_operator = login(client, "regency_operator")
+    fill_and_post(client, kind="bpjs", content=bpjs_extract(penyeladi), month="2026-02")
+    sanggau_extract = ImportBatch.objects.get(kind="bpjs")
+    province_officer = login(client, "bpjs_officer")
+    fill_and_post(client, kind="bpjs", content=bpjs_extract(penyeladi), month="2026-03")
+    province_extract = ImportBatch.objects.get(kind="bpjs", scope_code="61")
+    sanggau_officer = make_user("bpjs.sanggau", User.Role.BPJS_OFFICER, "61.03", "Bpjs Sanggau")
+    sambas_officer = make_user("bpjs.sambas", User.Role.BPJS_OFFICER, "61.01", "Bpjs Sambas")
+    analyst = make_user("analis", User.Role.PROVINCE_ANALYST, "61", "Analis")
+
+    # The officers see the extracts landing in their region (and their own), never a desa's roster draft.
+    assert history(client, province_officer) == {sanggau_extract.pk, province_extract.pk}
+    assert client.get(f"/impor/{roster.pk}/").status_code == 404
+    assert client.get(f"/api/imports/{roster.pk}/").status_code == 404
+    assert history(client, sanggau_officer) == {sanggau_extract.pk}  # the province's extract is not theirs
+    assert client.get(f"/impor/{province_extract.pk}/").status_code == 404
+    assert history(client, sambas_officer) == set()
+    # Roles that import both follow both; a role that imports neither (the analyst) follows both too.
+    assert history(client, sanggau_operator) == {roster.pk, sanggau_extract.pk}
+    assert history(client, analyst) == {roster.pk, sanggau_extract.pk, province_extract.pk}
+    village_operator = User.objects.get(username="village_operator")
+    assert history(client, village_operator) == {roster.pk}
