@@ -268,7 +268,9 @@ class RosterRows:
             take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
             out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
         if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
-            if not any(name in ("tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
+            # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
+            # "NIK tidak valid" told the user the cell was empty).
+            if not any(name in ("nik", "tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
                 problems.append(("nik", no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.

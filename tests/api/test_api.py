@@ -222,7 +222,9 @@ def test_an_imports_rejected_rows_are_read_with_their_reasons(roster, people):  
     batch_id = sent.json()["id"]
     rows = c.get(f"/api/imports/{batch_id}/rejected/").json()["results"]
     batch = ImportBatch.objects.get(pk=batch_id)
-    assert batch.rejected == len({r["row_number"] for r in rows}) == 2  # a row may have more than one reason
+    assert [r["row_number"] for r in rows] == [3, 4]
+    assert batch.rejected == len(rows) == 2
+    assert "tidak valid" in rows[1]["message"]  # and not also "NIK kosong": the cell was not empty
     assert [(r["row_number"], r["field"]) for r in rows] == [
         (r.row_number, r.field) for r in batch.rejected_rows.all()
     ]
