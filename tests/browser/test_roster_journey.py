@@ -121,6 +121,9 @@ def test_the_village_operator_keeps_its_roster_on_a_phone(journey, live_server, 
     page.get_by_role("button", name="Tampilkan NIK utuh Theresia Wulan").click()
     page.locator(".nik-whole").wait_for()
     assert page.locator(".nik-whole").inner_text() == journey.new_nik
+    # The focus goes to the NIK shown (the button it replaced is gone), not back to the page's start, so a
+    # screen reader reads it and Tab goes on from there (audit3).
+    page.wait_for_function("document.activeElement.classList.contains('nik-whole')")
     fits(page)
     page.get_by_role("link", name="Ubah data diri").click()
     page.wait_for_url("**/ubah/")
