@@ -57,12 +57,16 @@ def cases_for(user: User) -> QuerySet[Case]:
     return Case.objects.filter(scope_q(user, "desa__code"))
 
 
-def note_for(user: User, case: Case, text: str, author_id: int | None = None) -> str | None:
+def note_for(
+    user: User, case: Case, text: str, author_id: int | None = None, *, page: bool = False
+) -> str | None:
     """A case note or evidence as `user` may read it, None when it may not.
 
     Notes name people and quote KPJ numbers ("KPJ terbit untuk Budi, 12345678901"): they follow the rights
     to the case's people, not the case's progress. Roles that see people read them, with the numbers masked
-    unless they may see personal data; the others (viewer, association) see states, dates and who only.
+    unless they may see personal data; the others (viewer, association) see states, dates and who only. On
+    a `page` a NIK is masked for everyone (docs/security.md: pages show NIKs masked; the API shows them
+    whole to roles with the right).
     """
     if not text:
         return text
@@ -70,7 +74,9 @@ def note_for(user: User, case: Case, text: str, author_id: int | None = None) ->
         # A role without the right to people may still move cases with a note (an escalation needs one):
         # it reads back what it wrote itself, nothing that others wrote.
         return None
-    return text if can(user, PERSONAL_VIEW) else mask_text(text, dates=True)
+    if not can(user, PERSONAL_VIEW):
+        return mask_text(text, dates=True)
+    return mask_text(text, niks_only=True) if page else text
 
 
 def rounds_for(user: User) -> QuerySet[Round]:

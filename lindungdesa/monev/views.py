@@ -366,8 +366,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = [
         {
             "event": e,
-            "note": note_for(user, case, e.note, e.user_id),
-            "evidence": note_for(user, case, e.evidence, e.user_id),
+            "note": note_for(user, case, e.note, e.user_id, page=True),
+            "evidence": note_for(user, case, e.evidence, e.user_id, page=True),
             # Attachments are signed letters and budget pages: person-level files (accounts/downloads.py).
             "attachments": list(e.attachments.all()) if may_download else [],
             "attachments_hidden": len(e.attachments.all()) if not may_download else 0,
