@@ -388,7 +388,7 @@ def test_a_whole_nik_is_shown_on_demand_and_audited(client, village_operator, ro
     assert budi.nik not in person_page and "Lihat NIK" in person_page
     assert client.get(f"/orang/{budi.pk}/nik/").status_code == 405  # a reveal leaves a trace: POST only
     fragment = client.post(f"/orang/{budi.pk}/nik/", headers={"HX-Request": "true"}).content.decode()
-    assert fragment.strip() == f'<span class="nik nik-whole">{budi.nik}</span>'
+    assert fragment.strip() == f'<span class="nik nik-whole" tabindex="-1" autofocus>{budi.nik}</span>'
     whole_page = client.post(f"/orang/{budi.pk}/nik/").content.decode()
     assert budi.nik in whole_page and "<h1>Budi Santoso</h1>" in whole_page
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.REVEAL)
