@@ -1,5 +1,7 @@
+import itertools
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -64,10 +66,19 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
                 copy.close()
 
 
+@pytest.fixture(scope="session")
+def _media_folders(tmp_path_factory) -> Iterator[Path]:
+    """Where the tests' own media folders are (one a test, under one folder per process)."""
+    root = tmp_path_factory.mktemp("media")
+    return (root / str(n) for n in itertools.count())
+
+
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files of a test go to its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_tmp(settings, _media_folders):
+    """Uploaded files of a test go to its own folder, made when the first is written (as it was under
+    `tmp_path`). Not under `tmp_path` itself: that made a folder for every test, each after scanning the
+    process's folder of them for the next free number (some 1,100 entries by the end of a run)."""
+    settings.MEDIA_ROOT = next(_media_folders)
 
 
 @pytest.fixture(autouse=True)
