@@ -15,7 +15,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
@@ -79,19 +81,53 @@ class World:
     places: dict[str, Place]
     users: dict[str, User]
     media: Path | None = None  # where its attachments are, when made once for a module (tests/conftest.py)
-    sessions: dict[int, str] = field(default_factory=dict)  # user id -> key of a session signed in as them
+    # user id -> a session signed in as them, made with the world, and what it rested on then
+    sessions: dict[int, "Signed"] = field(default_factory=dict)
 
     def sign_in(self, client: Client, user: User) -> None:
         """Sign `client` in as `user`. With the session made for the user with the world while it still
-        signs them in, checked as each request checks it (a request may have signed them out or changed
-        their password); else anew (`force_login`). The matrices sign in before each of some 4,000
+        signs them in; else anew (`force_login`). The matrices sign in before each of some 4,000
         requests: `force_login` saves a session, records the login (django-axes, `last_login`) and cost
-        a fifth of their time."""
-        key = self.sessions.get(user.pk)
-        if key is not None and signs_in(key, user):
-            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        a fifth of their time; checking the session as a request does (loading and decoding it, loading
+        the user, the password's HMAC) a tenth."""
+        signed = self.sessions.get(user.pk)
+        if signed is not None and signed.holds():
+            client.cookies[settings.SESSION_COOKIE_NAME] = signed.key
         else:
             client.force_login(user)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A session signed in as a user, and the rows a request's sign-in check reads, as they were when it
+    was made. A request takes the session for the user's (`django.contrib.auth.get_user`) from the session's
+    data (user id, backend, the password's hash), its expiry, and the user's row (still there, active, the
+    same password): while these are as they were, and the session has not expired, it still signs the user
+    in. A request that signs out, changes the password or the session, or deactivates the user, changes
+    one of them (and `sign_in` then signs in anew)."""
+
+    key: str
+    user_id: int
+    state: tuple
+
+    @classmethod
+    def of(cls, key: str, user_id: int) -> "Signed":
+        return cls(key, user_id, _signed_state(key, user_id))
+
+    def holds(self) -> bool:
+        return _signed_state(self.key, self.user_id) == self.state
+
+
+def _signed_state(key: str, user_id: int) -> tuple | None:
+    quote = connection.ops.quote_name
+    sessions, users = quote(Session._meta.db_table), quote(User._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.session_data, u.password, u.is_active FROM {sessions} s, {users} u"
+            " WHERE s.session_key = %s AND s.expire_date > %s AND u.id = %s",
+            [key, timezone.now(), user_id],
+        )
+        return cursor.fetchone()
 
 
 def signs_in(key: str, user: User) -> bool:
@@ -101,13 +137,15 @@ def signs_in(key: str, user: User) -> bool:
     return get_user(request).pk == user.pk
 
 
-def sessions_make(users) -> dict[int, str]:
+def sessions_make(users) -> dict[int, Signed]:
     """A session signed in as each user."""
     sessions = {}
     for user in users:
         client = Client()
         client.force_login(user)
-        sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        assert signs_in(key, user)
+        sessions[user.pk] = Signed.of(key, user.pk)
     return sessions
 
 

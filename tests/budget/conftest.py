@@ -92,6 +92,11 @@ def enrol(who: Person, programmes: str, category: str = "PU", wage: str = "0") -
 
 @pytest.fixture
 def budget_roster(db) -> BudgetRoster:
+    return budget_roster_make()
+
+
+def budget_roster_make() -> BudgetRoster:
+    """The roster of the table above, and a kepala desa in Nanga Biang and in Sambas."""
     budi = person(KAPUAS, date(1975, 4, 12), 11, "Budi Santoso")
     serve(budi, PENYELADI, Office.KEPALA_DESA, "2426640")
     enrol(budi, "JKK,JKM")

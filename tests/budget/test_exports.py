@@ -68,14 +68,6 @@ def test_the_everyone_serving_sheet_shows_the_notes(budget_roster):
     assert "penggantinya belum dianggarkan" in text
 
 
-def test_the_regency_summary_pdf_lists_its_desa(budget_roster):
-    text = pdf_text(exports.budget_pdf(budget("61.03", lines=False), today=TODAY))
-    assert "REKAPITULASI KEBUTUHAN ANGGARAN IURAN" in text
-    assert "PEMERINTAH KABUPATEN SANGGAU" in text
-    assert "Penyeladi" in text and "Nanga Biang" in text
-    assert "Rp2.181.744" in text  # Penyeladi and Nanga Biang
-
-
 def test_the_desa_xlsx_has_a_line_per_person_programme_and_share(budget_roster):
     wb = load_workbook(BytesIO(exports.budget_xlsx(budget(), personal=False)))
     summary = {row[0]: row[1:] for row in wb["Ringkasan"].iter_rows(values_only=True) if row[0]}
@@ -168,15 +160,3 @@ def test_a_long_desa_sheet_never_splits_a_row_and_keeps_the_signature_with_the_t
     assert "( Budi Santoso )" in last
     # The signature page holds the legal basis with it, never the signature alone.
     assert "Dasar hukum dan aturan iuran yang dipakai" in last and "Permendagri 20/2018" in last
-
-
-def test_a_long_regency_summary_never_splits_a_row(budget_roster):
-    content = exports.budget_pdf(budget("61.03", lines=False), today=TODAY)
-    pages = [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(content)).pages]
-    desa = Region.objects.filter(code__startswith="61.03.", kind__in=Region.VILLAGE_KINDS)
-    assert len(pages) >= 2 and desa.count() > 40
-    for name, district in desa.values_list("name", "parent__name"):
-        # Name and kecamatan are one cell of one row: on one page, together.
-        assert sum(f"{name} ({district})" in text for text in pages) >= 1, name
-    assert "Dasar hukum dan aturan iuran yang dipakai" in pages[-1]
-    assert "Kepala Dinas Pemberdayaan Masyarakat dan Desa" in pages[-1]
