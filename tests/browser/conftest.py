@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from lindungdesa.accounts.models import User
 from lindungdesa.regions.services import regions_load
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -19,6 +20,34 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+PHONE = {"width": 360, "height": 740}  # the village operator's device
+OPERATOR_PASSWORD = "sandi-uji-12345"
+PENYELADI = "61.03.01.2007"
+
+
+def village_operator_make() -> User:
+    """Penyeladi's village operator, "yanti" (call from a fixture that needs `regions`)."""
+    yanti = User(username="yanti", role=User.Role.VILLAGE_OPERATOR, region_id=PENYELADI)
+    yanti.set_password(OPERATOR_PASSWORD)
+    yanti.save()
+    return yanti
+
+
+def log_in(page) -> None:
+    """Fill the login page the browser is on as the village operator and send it."""
+    page.fill("input[name=username]", "yanti")
+    page.fill("input[name=password]", OPERATOR_PASSWORD)
+    page.locator("form button[type=submit]").click()
+
+
+def sign_in_on_phone(page, base: str) -> None:
+    """The village operator on a 360 px phone, signed in and on the desa's page."""
+    page.set_viewport_size(PHONE)
+    page.goto(base + "/masuk/")
+    log_in(page)
+    page.wait_for_url(f"**/wilayah/{PENYELADI}/**")
 
 
 @pytest.fixture

@@ -4,28 +4,23 @@ of the page at each refresh, before Enter could reach the link)."""
 
 import pytest
 
-from lindungdesa.accounts.models import User
 from lindungdesa.imports.models import ImportBatch
+from tests.browser.conftest import PENYELADI, sign_in_on_phone, village_operator_make
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "sandi-uji-12345"
-DESA = "61.03.01.2007"  # Penyeladi
 
 
 @pytest.fixture
 def waiting(regions) -> int:
-    yanti = User(username="yanti", role=User.Role.VILLAGE_OPERATOR, region_id=DESA)
-    yanti.set_password(PASSWORD)
-    yanti.save()
+    yanti = village_operator_make()
     # Queued behind another import: no worker picks it up in this test, so it stays waiting.
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER,
         file_name="daftar.xlsx",
         state=ImportBatch.State.PENDING,
         uploaded_by=yanti,
-        scope_code=DESA,
-        default_desa_id=DESA,
+        scope_code=PENYELADI,
+        default_desa_id=PENYELADI,
         dry_run=True,
     )
     return batch.pk
@@ -33,12 +28,7 @@ def waiting(regions) -> int:
 
 def test_the_focus_stays_on_the_progress_link_while_it_refreshes(waiting, live_server, browser_page):
     page = browser_page
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "yanti")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    sign_in_on_phone(page, live_server.url)
     page.goto(f"{live_server.url}/impor/{waiting}/")
     page.get_by_text("Menunggu giliran diproses…").wait_for()
 

@@ -8,16 +8,12 @@ from datetime import date
 
 import pytest
 
-from lindungdesa.accounts.models import User
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
+from tests.browser.conftest import PENYELADI, log_in, sign_in_on_phone, village_operator_make
 from tests.factories import make_position
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "sandi-uji-12345"
-DESA = "61.03.01.2007"  # Penyeladi
-PHONE = {"width": 360, "height": 740}
 
 
 @dataclass(frozen=True)
@@ -27,28 +23,17 @@ class Seat:
 
 @pytest.fixture
 def seat(regions) -> Seat:
-    yanti = User(username="yanti", role=User.Role.VILLAGE_OPERATOR, region_id=DESA)
-    yanti.set_password(PASSWORD)
-    yanti.save()
-    desa = Region.objects.get(code=DESA)
+    village_operator_make()
+    desa = Region.objects.get(code=PENYELADI)
     position = make_position(desa, Office.KAUR_KEUANGAN, date(2021, 3, 1), name="Ahmad Fauzi")
     return Seat(position=position.pk)
 
 
-def log_in(page) -> None:
-    page.fill("input[name=username]", "yanti")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-
-
 def test_a_lost_connection_and_an_ended_session_are_told_on_a_phone(seat, live_server, browser_page):
     page = browser_page
-    page.set_viewport_size(PHONE)
     context = page.context
     form_url = f"{live_server.url}/jabatan/{seat.position}/ubah/"
-    page.goto(live_server.url + "/masuk/")
-    log_in(page)
-    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    sign_in_on_phone(page, live_server.url)
     page.goto(form_url)
     page.get_by_label("Nomor SK").fill("141/09/2021")
 

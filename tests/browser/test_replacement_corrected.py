@@ -7,15 +7,12 @@ from datetime import date
 
 import pytest
 
-from lindungdesa.accounts.models import User
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
+from tests.browser.conftest import PENYELADI, sign_in_on_phone, village_operator_make
 from tests.factories import make_position
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "sandi-uji-12345"
-DESA = "61.03.01.2007"  # Penyeladi
 
 
 @dataclass(frozen=True)
@@ -25,10 +22,8 @@ class Seat:
 
 @pytest.fixture
 def seat(regions) -> Seat:
-    yanti = User(username="yanti", role=User.Role.VILLAGE_OPERATOR, region_id=DESA)
-    yanti.set_password(PASSWORD)
-    yanti.save()
-    desa = Region.objects.get(code=DESA)
+    village_operator_make()
+    desa = Region.objects.get(code=PENYELADI)
     kadus = make_position(
         desa, Office.KEPALA_DUSUN, date(2008, 5, 24), unit_name="Belimbing", name="Among Nababan"
     )
@@ -37,12 +32,7 @@ def seat(regions) -> Seat:
 
 def test_a_mistyped_replacement_date_is_put_right_on_the_successors_page(seat, live_server, browser_page):
     page = browser_page
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "yanti")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(f"**/wilayah/{DESA}/**")
+    sign_in_on_phone(page, live_server.url)
 
     page.goto(f"{live_server.url}/jabatan/{seat.kadus}/ganti/")
     page.get_by_label("Nama lengkap").fill("Petrus Pengganti")
@@ -60,7 +50,7 @@ def test_a_mistyped_replacement_date_is_put_right_on_the_successors_page(seat, l
     page.get_by_text("Data jabatan Petrus Pengganti sebagai Kepala Dusun Belimbing disimpan.").wait_for()
     assert "15-11-2026" in page.get_by_role("row").filter(has_text="Kepala Dusun").inner_text()
 
-    page.goto(f"{live_server.url}/wilayah/{DESA}/")
+    page.goto(f"{live_server.url}/wilayah/{PENYELADI}/")
     page.get_by_role("link", name="Among Nababan", exact=True).first.click()
     page.wait_for_url(re.compile(r".*/orang/\d+/$"))
     history = page.get_by_role("row").filter(has_text="Kepala Dusun").inner_text()
