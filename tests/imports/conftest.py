@@ -24,6 +24,23 @@ BPJS_HEADER = [
 ]
 
 
+def bpjs_row(nik: str, birth: str, desa: str, *, kpj: str = "12345678999") -> dict:
+    """One active participant of an extract for February 2026, as the BPJS officer's file gives it."""
+    return {
+        "nik": nik,
+        "nama": "Yohanes Apui",
+        "kpj": kpj,
+        "tanggal_lahir": birth,
+        "program": "JKK,JKM",
+        "kategori": "PU",
+        "upah": "2.426.640",
+        "tanggal_kepesertaan": "01/02/2026",
+        "bulan_iuran_terakhir": "2026-02",
+        "status": "AKTIF",
+        "kode_desa": desa,
+    }
+
+
 def to_csv(header: list[str], rows: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header)

@@ -17,7 +17,7 @@ from lindungdesa.imports.retention import uploads_prune
 from lindungdesa.lib import tabular
 from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.regions.models import Region
-from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, People, to_csv
+from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, People, bpjs_row, to_csv
 from tests.lib.test_readlimits import xlsx as hostile_xlsx
 from tests.web.conftest import NANGA_BIANG, PENYELADI
 
@@ -121,19 +121,7 @@ def test_a_bpjs_extract_needs_its_month(client, sanggau_operator):
 
 
 def test_a_bpjs_extract_is_imported_for_its_month(client, sanggau_operator, roster):
-    row = {
-        "nik": roster.yohanes.nik,
-        "nama": "Yohanes Apui",
-        "kpj": "12345678999",
-        "tanggal_lahir": "17/08/1990",
-        "program": "JKK,JKM",
-        "kategori": "PU",
-        "upah": "2.426.640",
-        "tanggal_kepesertaan": "01/02/2026",
-        "bulan_iuran_terakhir": "2026-02",
-        "status": "AKTIF",
-        "kode_desa": PENYELADI,
-    }
+    row = bpjs_row(roster.yohanes.nik, "17/08/1990", PENYELADI)
     response = upload(
         client, sanggau_operator, to_csv(BPJS_HEADER, [row]), jenis="bpjs", bulan="2026-02", dry_run=False
     )
@@ -586,19 +574,8 @@ def test_an_extract_s_page_masks_every_nik_it_names_or_quotes(client, sanggau_op
     from tests.web.conftest import make_user
 
     person = penyeladi.row("Yohanes Apui", "Kepala Desa", serial=21)
-    row = {
-        "nik": person["nik"],
-        "nama": "Yohanes Apui",
-        "kpj": "1234567890123",  # not 11 digits: kept, with a warning quoting it
-        "tanggal_lahir": person["tanggal_lahir"],
-        "program": "JKK,JKM",
-        "kategori": "PU",
-        "upah": "2.426.640",
-        "tanggal_kepesertaan": "01/02/2026",
-        "bulan_iuran_terakhir": "2026-02",
-        "status": "AKTIF",
-        "kode_desa": PENYELADI,
-    }
+    # A KPJ not of 11 digits: kept, with a warning quoting it.
+    row = bpjs_row(person["nik"], person["tanggal_lahir"], PENYELADI, kpj="1234567890123")
     client.force_login(sanggau_operator)
     data = {"jenis": "bpjs", "bulan": "2026-02", "uji_coba": "on"}
     response = client.post(

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lindungdesa.accounts.models import User
 from lindungdesa.imports.models import ImportBatch
 from lindungdesa.regions.models import Region
-from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, People, to_csv
+from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, People, bpjs_row, to_csv
 from tests.web.conftest import PENYELADI, make_user
 
 pytestmark = pytest.mark.django_db
@@ -92,20 +92,7 @@ def fill_and_post(client, *, kind: str, content: bytes, month: str = "", desa: s
 
 def bpjs_extract(desa: Region) -> bytes:
     person = People(desa).row("Yohanes Apui", "Kepala Desa", serial=21)
-    row = {
-        "nik": person["nik"],
-        "nama": "Yohanes Apui",
-        "kpj": "12345678999",
-        "tanggal_lahir": person["tanggal_lahir"],
-        "program": "JKK,JKM",
-        "kategori": "PU",
-        "upah": "2.426.640",
-        "tanggal_kepesertaan": "01/02/2026",
-        "bulan_iuran_terakhir": "2026-02",
-        "status": "AKTIF",
-        "kode_desa": desa.code,
-    }
-    return to_csv(BPJS_HEADER, [row])
+    return to_csv(BPJS_HEADER, [bpjs_row(person["nik"], person["tanggal_lahir"], desa.code)])
 
 
 def roster_file(desa: Region, *, with_code: bool = True) -> bytes:
