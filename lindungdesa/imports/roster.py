@@ -193,7 +193,7 @@ class RosterRows:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
         self._regions: dict[str, Region] = {}
-        self._districts: set[str] = set()
+        self._regencies: set[str] = set()
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings | None = None
@@ -240,12 +240,13 @@ class RosterRows:
         return self._memo(v.parse_desa_code, cell)
 
     def _desa(self, code: str) -> Region | None:
-        # Every desa and kelurahan of the kecamatan at once: a village's file loads its few neighbours, a
-        # national one about 7,000 kecamatan, not 75,000 desa one by one.
-        district = code[:8]
-        if district not in self._districts:
-            self._districts.add(district)
-            regions = Region.objects.filter(district_code=district, kind__in=_DESA_KINDS)
+        # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, not its
+        # province; a national file about 430 regencies, not 7,000 kecamatan nor 75,000 desa one by one
+        # (the level was chosen by measurement: docs/benchmarks.md).
+        regency = code[:5]
+        if regency not in self._regencies:
+            self._regencies.add(regency)
+            regions = Region.objects.filter(regency_code=regency, kind__in=_DESA_KINDS)
             self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
 
