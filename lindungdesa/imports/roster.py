@@ -240,9 +240,8 @@ class RosterRows:
         return self._memo(v.parse_desa_code, cell)
 
     def _desa(self, code: str) -> Region | None:
-        # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, not its
-        # province; a national file about 430 regencies, not 7,000 kecamatan nor 75,000 desa one by one
-        # (the level was chosen by measurement: docs/benchmarks.md).
+        # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, a national
+        # one some 430 regencies, never 75,000 desa one by one (the level measured: docs/benchmarks.md).
         regency = code[:5]
         if regency not in self._regencies:
             self._regencies.add(regency)
