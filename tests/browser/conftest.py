@@ -35,19 +35,24 @@ def village_operator_make() -> User:
     return yanti
 
 
-def log_in(page) -> None:
-    """Fill the login page the browser is on as the village operator and send it."""
-    page.fill("input[name=username]", "yanti")
-    page.fill("input[name=password]", OPERATOR_PASSWORD)
+def log_in(page, username: str = "yanti", password: str = OPERATOR_PASSWORD) -> None:
+    """Fill the login page the browser is on (by default as the village operator) and send it."""
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
     page.locator("form button[type=submit]").click()
+
+
+def sign_in(page, base: str, username: str, region: str, password: str = OPERATOR_PASSWORD) -> None:
+    """Sign in from the login page and wait for the user's landing page, their region's."""
+    page.goto(base + "/masuk/")
+    log_in(page, username, password)
+    page.wait_for_url(f"**/wilayah/{region}/**")
 
 
 def sign_in_on_phone(page, base: str) -> None:
     """The village operator on a 360 px phone, signed in and on the desa's page."""
     page.set_viewport_size(PHONE)
-    page.goto(base + "/masuk/")
-    log_in(page)
-    page.wait_for_url(f"**/wilayah/{PENYELADI}/**")
+    sign_in(page, base, "yanti", PENYELADI)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from lindungdesa.accounts.models import User
 from lindungdesa.enrolment.models import Enrolment, MatchProposal
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
+from tests.browser.conftest import sign_in
 from tests.factories import make_nik, make_position
 from tests.imports.conftest import ROSTER_HEADER, People, to_csv
 
@@ -46,17 +47,9 @@ def world(regions, tmp_path):
     return {"desa": desa.code, "file": path, "enrolment": participant.pk}
 
 
-def sign_in(page, url: str) -> None:
-    page.goto(url + "/masuk/")
-    page.fill("input[name=username]", "agus")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/wilayah/61.03/**")
-
-
 def test_changes_made_in_the_browser_show_on_the_audit_page(world, live_server, browser_page):
     page = browser_page
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "agus", "61.03", PASSWORD)
 
     # A user is made, then changed.
     page.get_by_role("link", name="Pengguna", exact=True).click()
@@ -115,7 +108,7 @@ def test_the_api_documentation_runs_under_the_content_security_policy(world, liv
     page.on(
         "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
     )
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "agus", "61.03", PASSWORD)
     page.goto(live_server.url + "/api/docs/")
     page.locator(".opblock").first.wait_for()
     assert page.get_by_text("/api/people/", exact=True).first.is_visible()

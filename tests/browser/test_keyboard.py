@@ -9,6 +9,7 @@ import pytest
 from lindungdesa.accounts.models import User
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
+from tests.browser.conftest import sign_in
 from tests.factories import make_position
 
 pytestmark = pytest.mark.browser
@@ -31,11 +32,7 @@ def focused(page) -> str:
 
 def log_in(page, live_server) -> None:
     page.set_viewport_size({"width": 1366, "height": 850})
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "rudi")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/wilayah/61.03/**")
+    sign_in(page, live_server.url, "rudi", "61.03", PASSWORD)
 
 
 def test_the_first_tab_skips_the_menu(operator, live_server, browser_page):
