@@ -1184,15 +1184,9 @@ def budget_compute(
                     seen.add(seat.desa)
                     totals.persons += count
             below_minimum += count if below and seen else 0
-        if level == 4:
-            desa = places
-            total, children = _rollup(desa, parent_level)
-        else:
-            desa = {}
-            children = {code: places[code] for code in sorted(places)}
-            total = Totals()
-            for totals in children.values():
-                total.add(totals)
+        # Places that are already the region's children roll up to themselves.
+        total, children = _rollup(places, parent_level)
+        desa = places if level == 4 else {}
     # Every line came from the plan's cache of pieces, so the cache says which rules and payers were used.
     for (_cover, _months, regency, group), (pieces, _notes) in plan._pieces.items():
         for piece in pieces:
