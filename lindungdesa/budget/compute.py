@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindungdesa.enrolment.status import PlainRule, Status, best_membership
+from lindungdesa.indicators.compute import child_code
 from lindungdesa.lib.months import Month, month_label_id
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
@@ -1019,11 +1020,6 @@ class Totals:
             # Budgets adopted before accounts were kept have none.
             by_account={k: int(v) for k, v in data.get("by_account", {}).items()},
         )
-
-
-def child_code(desa_code: str, parent_level: int) -> str:
-    """The code of the region one level below the parent that contains this desa."""
-    return ".".join(desa_code.split(".")[: parent_level + 1])
 
 
 @dataclass
