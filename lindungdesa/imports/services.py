@@ -19,6 +19,7 @@ from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.enrolment.reconcile import enrolments_link_by_nik, match_proposals_refresh, nik_prefix_of
 from lindungdesa.lib.locks import NamedLock, named_lock
 from lindungdesa.lib.months import Month
+from lindungdesa.lib.nik import nik_mask
 from lindungdesa.officials.models import Person
 from lindungdesa.regions.models import Region
 
@@ -236,16 +237,24 @@ def batch_undo(*, batch: ImportBatch, user=None) -> int:
     return changed
 
 
-@transaction.atomic
-def _batch_undo(*, batch: ImportBatch, user=None) -> int:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+def undo_refusal(batch: ImportBatch) -> str | None:
+    """Why `batch` cannot be undone now (Indonesian, naming the row when an object of it was changed since),
+    or None when it can: what the undo page tells before the user confirms, and `_batch_undo` checks again
+    under its lock."""
+    try:
+        _refuse_undo(batch)
+    except UndoRefused as exc:
+        return str(exc)
+    return None
+
+
+def _refuse_undo(batch: ImportBatch) -> None:
     if batch.state != ImportBatch.State.DONE:
         raise UndoRefused("Hanya impor yang selesai yang dapat dibatalkan.")
     if undo_blocked_by(batch) is not None:
         raise UndoRefused("Hanya impor terakhir yang dapat dibatalkan; batalkan dulu impor yang lebih baru.")
     if undo_expired(batch):
         raise UndoRefused(undo_expired_message())
-    changes = batch.changes.all()
     _refuse_when_touched_later(batch)
     # Rows are "changed since" when edited after this batch, or after a later batch was undone (undoing one
     # rewrites the rows it had touched, which must not block undoing the one before).
@@ -258,9 +267,16 @@ def _batch_undo(*, batch: ImportBatch, user=None) -> int:
     ours |= _touching(batch, undone.exclude(pk__in=ours))
     later_undo = undone.filter(pk__in=ours).aggregate(at=Max("undone_at"))["at"]
     cutoff = max(t for t in (batch.finished_at, later_undo) if t is not None) if batch.finished_at else None
-    labels = list(changes.values_list("model", flat=True).distinct().order_by())
     if cutoff:
-        _refuse_when_changed_since(changes, labels, cutoff)
+        _refuse_when_changed_since(batch, cutoff)
+
+
+@transaction.atomic
+def _batch_undo(*, batch: ImportBatch, user=None) -> int:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _refuse_undo(batch)
+    changes = batch.changes.all()
+    labels = list(changes.values_list("model", flat=True).distinct().order_by())
 
     created = changes.filter(action=BatchChange.Action.CREATE)
     # What was made last goes first: a position before the person it belongs to.
@@ -328,25 +344,72 @@ def _refuse_when_touched_later(batch: ImportBatch) -> None:
         )
 
 
-def _refuse_when_changed_since(changes, labels: list[str], cutoff) -> None:
-    newest: tuple[int, type] | None = None
-    for label in labels:
+def _refuse_when_changed_since(batch: ImportBatch, cutoff) -> None:
+    changes = batch.changes.all()
+    newest: tuple[int, type, int, int] | None = None  # (change id, model, first key, last key)
+    for label in changes.values_list("model", flat=True).distinct().order_by():
         model = apps.get_model(label)
         edited = model.objects.filter(updated_at__gt=cutoff)
         in_run = edited.filter(pk__gte=OuterRef("object_id"), pk__lte=OuterRef("last_object_id"))
         # An object changed since, named by its own row or inside a run of created ones.
-        last = (
+        hit = (
             changes.filter(model=label)
             .filter(Q(object_id__in=edited.values("pk")) | Exists(in_run))
-            .aggregate(last=Max("id"))["last"]
+            .order_by("-id")
+            .values_list("id", "object_id", "last_object_id")
+            .first()
         )
-        if last is not None and (newest is None or last > newest[0]):
-            newest = (last, model)
+        if hit is not None and (newest is None or hit[0] > newest[0]):
+            newest = (hit[0], model, hit[1], hit[2] if hit[2] is not None else hit[1])
     if newest is not None:
+        _id, model, first, last = newest
+        edited = model.objects.filter(updated_at__gt=cutoff, pk__gte=first, pk__lte=last)
         raise UndoRefused(
-            f"Data {newest[1]._meta.verbose_name} dari impor ini sudah diubah sesudahnya; pembatalan akan "
-            "menghapus perubahan itu. Perbaiki datanya secara langsung."
+            _(
+                "%(what)s dari impor ini sudah diubah sesudahnya; pembatalan akan menghapus perubahan itu. "
+                "Perbaiki datanya secara langsung."
+            )
+            % {"what": _changed_row(batch, model, edited.order_by("-updated_at", "-pk").first())}
         )
+
+
+def _changed_row(batch: ImportBatch, model: type, obj) -> str:
+    """The row of the file that wrote `obj` and what it is, as the batch's page shows them (the NIK masked):
+    "Baris 3 (Sekretaris Desa Penyeladi, NIK ************0001)". The row is looked up among the people the
+    batch names (`ImportBatch.people`, its first rows); beyond them, or for an object of another kind, the
+    object alone is named."""
+    from lindungdesa.lib.pii import mask
+    from lindungdesa.officials.models import Position
+
+    what = shown = desa = ""  # the preview's `what` (an office, a KPJ), and as this message shows it
+    if obj is None:  # deleted meanwhile
+        return _("Data %(kind)s") % {"kind": model._meta.verbose_name}
+    if model is Position:
+        person = obj.person
+        what = shown = obj.office_label
+        desa = obj.desa.name
+    elif model is Person:
+        person = obj
+    elif model is Enrolment:
+        person = None
+        what, shown = obj.kpj, f"KPJ {mask('kpj', obj.kpj)}" if obj.kpj else ""
+    else:
+        return _("Data %(kind)s") % {"kind": model._meta.verbose_name}
+    nik = obj.nik if person is None else person.nik
+    name = "" if person is None else person.name
+
+    def same(entry: dict) -> bool:
+        who = (nik and entry.get("nik") == nik) or (name and entry.get("name") == name)
+        return bool(who) and (not what or entry.get("what") == what)
+
+    row = next((p["row"] for p in batch.people if same(p)), None)
+    if model is Person and row is not None:  # a person: the office the row gave
+        shown = next(p["what"] for p in batch.people if p["row"] == row)
+    where = f"{shown} {desa}".strip()
+    about = ", ".join(part for part in (where, f"NIK {nik_mask(nik)}" if nik else nik_mask(nik)) if part)
+    if row is None:
+        return _("Data %(kind)s (%(about)s)") % {"kind": model._meta.verbose_name, "about": about}
+    return _("Baris %(row)s (%(about)s)") % {"row": row, "about": about}
 
 
 UNDO_SLICE = 2000  # objects restored per round

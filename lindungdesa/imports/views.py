@@ -47,6 +47,7 @@ from .services import (
     change_count,
     handler_for,
     undo_blocked_by,
+    undo_refusal,
 )
 from .tasks import import_batch_run, progress_of
 from .template import bpjs_template, roster_template
@@ -320,7 +321,9 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk, write=request.method == "POST")
     if request.method != "POST":
-        note = _undo_note(batch) if batch.state == ImportBatch.State.DONE else None
+        # Refused before the user confirms, for the same reasons the undo itself would give (a row edited
+        # since, named), not only after the click.
+        note = (_undo_note(batch) or undo_refusal(batch)) if batch.state == ImportBatch.State.DONE else None
         return render(
             request,
             "imports/undo.html",

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -208,6 +209,42 @@ def test_undo_is_refused_when_a_row_was_changed_by_hand_since(good_rows):
     with pytest.raises(UndoRefused, match="sudah diubah"):
         batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
     assert Position.objects.get().sk_number == "diubah manual"
+
+
+def test_the_refusal_names_the_row_and_office_changed_since_with_the_nik_masked(good_rows, desa):
+    from lindungdesa.imports.services import undo_refusal
+    from lindungdesa.lib.pii import mask
+
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, good_rows), file_name="a.csv")
+    batch = ImportBatch.objects.get(pk=summary.batch)
+    assert undo_refusal(batch) is None
+    position = Position.objects.get(office=Office.SEKRETARIS_DESA)  # row 3 of the file
+    position.sk_number = "diubah manual"
+    position.save()
+    named = (
+        f"Baris 3 (Sekretaris Desa {desa.name}, NIK {mask('nik', good_rows[1]['nik'])}) dari impor ini "
+        "sudah diubah sesudahnya"
+    )
+    assert undo_refusal(batch).startswith(named)
+    with pytest.raises(UndoRefused) as refused:
+        batch_undo(batch=batch)
+    assert str(refused.value).startswith(named) and good_rows[1]["nik"] not in str(refused.value)
+
+
+def test_the_refusal_names_the_row_of_a_person_whose_details_were_changed_since(good_rows, desa):
+    from lindungdesa.lib.pii import mask
+
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, good_rows), file_name="a.csv")
+    kadus = Person.objects.get(name="Antonius")  # row 4
+    kadus.phone = "081299998888"
+    kadus.save()
+    with pytest.raises(
+        UndoRefused,
+        match=re.escape(
+            f"Baris 4 (Kepala Dusun Sungai Ayak, NIK {mask('nik', good_rows[2]['nik'])}) dari impor ini"
+        ),
+    ):
+        batch_undo(batch=ImportBatch.objects.get(pk=summary.batch))
 
 
 def test_undo_is_refused_when_a_row_inside_a_run_of_created_ones_was_changed_since(good_rows):
