@@ -23,6 +23,56 @@
     });
   });
 
+  // An upload (form[data-upload-busy]) says it is under way as it is sent, and its button cannot send the file
+  // a second time: on a slow link a file takes minutes to go up and the page would seem to do nothing. The
+  // form is still posted by the browser itself, as without JavaScript.
+  function sizeText(bytes) {
+    if (bytes < 1024 * 1024) {
+      return Math.max(1, Math.round(bytes / 1024)) + " KB";
+    }
+    return (bytes / (1024 * 1024)).toFixed(1).replace(".", ",") + " MB";
+  }
+  document.querySelectorAll("form[data-upload-busy]").forEach(function (form) {
+    var button = form.querySelector('button[type="submit"]');
+    var status = form.querySelector("[data-upload-status]");
+    var label = button ? button.textContent : "";
+    form.addEventListener("submit", function (event) {
+      if (form.hasAttribute("data-sending")) {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sending", "");
+      var input = form.querySelector('input[type="file"]');
+      var file = input && input.files && input.files[0];
+      if (status && file) {
+        var bar = document.createElement("progress");
+        status.textContent = status.getAttribute("data-upload-status")
+          .replace("{berkas}", file.name).replace("{ukuran}", sizeText(file.size));
+        status.insertBefore(bar, status.firstChild);
+      }
+      if (button) {
+        // After the browser took the form's data: a disabled button's own value would not be sent.
+        window.setTimeout(function () {
+          button.disabled = true;
+          button.textContent = form.getAttribute("data-upload-busy");
+        }, 0);
+      }
+    });
+    // Back to this page from the next one (the browser's page cache): ready to send another file.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        form.removeAttribute("data-sending");
+        if (button) {
+          button.disabled = false;
+          button.textContent = label;
+        }
+        if (status) {
+          status.textContent = "";
+        }
+      }
+    });
+  });
+
   // A request htmx sent that did not succeed (the connection lost on a slow link, a refused or failed
   // answer) says so above what sent it: htmx swaps nothing then, and the button would seem to do nothing.
   // The texts are the page's (base.html), so they are translated like the others.
