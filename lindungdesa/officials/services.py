@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.regions.models import Region
 
 from .boundary import Reach, participants_outside, person_reach_of, person_write_check
-from .models import Person, Position
+from .models import Office, Person, Position
 from .rules import (
     end_problem,
     fmt_day,
@@ -199,8 +199,10 @@ def position_correct(
     sk_number: str = "",
     sk_date: date | None = None,
     monthly_income: Decimal = Decimal(0),
+    unit_name: str | None = None,
 ) -> Position:
-    """Correct what was mistyped of a term: its start, its SK's number and date, the monthly income. The
+    """Correct what was mistyped of a term: its start, its SK's number and date, the monthly income, and a
+    kepala dusun's dusun (`unit_name`; None leaves it, as for every other office). The
     position must lie under the writer's `region` (None: the whole country), and the corrected term pass the
     rules a new one passes (`position_check`: the start's year, the seat and the person's other offices).
     Raises ValidationError; the change is audited (`accounts.audited`)."""
@@ -211,6 +213,9 @@ def position_correct(
     position.sk_number = sk_number.strip()
     position.sk_date = sk_date
     position.monthly_income = monthly_income
+    if unit_name is not None and position.office == Office.KEPALA_DUSUN:
+        # An import keeps a kepala dusun whose row named no dusun, with a warning to complete it: here.
+        position.unit_name = " ".join(unit_name.split())
     position_check(position, region=region)
     position.full_clean(exclude=["group"])
     position.save()

@@ -22,7 +22,7 @@ from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, ROSTER_EDIT, can, require
 from lindungdesa.accounts.scope import region_for_user, scope_q
 from lindungdesa.officials.boundary import Reach, person_reach_of, shared_person_message
-from lindungdesa.officials.models import Person, Position
+from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.officials.services import (
     person_update,
     position_appoint,
@@ -199,11 +199,16 @@ def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def position_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
-    initial = {f: getattr(position, f) for f in ("term_start", "sk_number", "sk_date", "monthly_income")}
-    form = PositionCorrectForm(request.POST if request.method == "POST" else None, initial=initial)
+    fields = ["term_start", "sk_number", "sk_date", "monthly_income"]
+    dusun = position.office == Office.KEPALA_DUSUN
+    if dusun:
+        fields.append("unit_name")
+    initial = {f: getattr(position, f) for f in fields}
+    data = request.POST if request.method == "POST" else None
+    form = PositionCorrectForm(data, initial=initial, dusun=dusun)
     if request.method == "POST" and form.is_valid():
         try:
-            position_correct(region=request.user.region_id, position=position, **form.values())
+            saved = position_correct(region=request.user.region_id, position=position, **form.values())
         except ValidationError as error:
             # The end of the term is not on this form: what it says of the start is said beside the start,
             # unless the start is wrong by itself (a year typed 2062 is also after the end).
@@ -216,7 +221,7 @@ def position_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 reverse("person", kwargs={"pk": position.person_id}),
                 _("Data jabatan %(name)s sebagai %(office)s disimpan.")
-                % {"name": position.person.name, "office": position.office_label},
+                % {"name": saved.person.name, "office": saved.office_label},
             )
     ctx = _position_ctx(request, position)
     ctx["cancel"] = reverse("person", kwargs={"pk": position.person_id})
@@ -227,10 +232,15 @@ def position_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Ubah data jabatan"),
             "form": form,
             "submit": _("Simpan"),
-            "fieldsets": [(None, ["term_start", "sk_number", "sk_date", "monthly_income"])],
+            "fieldsets": [(None, fields)],
             "intro": _(
                 "Untuk membetulkan salah ketik: tanggal mulai menjabat, SK dan penghasilan. Nama dan tanggal "
                 "lahir dibetulkan lewat Ubah data diri di halaman orangnya."
+            )
+            if not dusun
+            else _(
+                "Untuk membetulkan salah ketik atau melengkapi: tanggal mulai menjabat, SK, penghasilan dan "
+                "nama dusun. Nama dan tanggal lahir dibetulkan lewat Ubah data diri di halaman orangnya."
             ),
         },
     )

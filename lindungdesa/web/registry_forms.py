@@ -254,15 +254,24 @@ class PositionCorrectForm(forms.Form):
     sk_number = TermFields.base_fields["sk_number"]
     sk_date = TermFields.base_fields["sk_date"]
     monthly_income = TermFields.base_fields["monthly_income"]
+    unit_name = OfficialAddForm.base_fields["unit_name"]
+
+    def __init__(self, *args, dusun: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not dusun:  # only a kepala dusun has a dusun to complete
+            del self.fields["unit_name"]
 
     def values(self) -> dict:
         data = self.cleaned_data
-        return {
+        values = {
             "term_start": data["term_start"],
             "sk_number": data.get("sk_number", ""),
             "sk_date": data.get("sk_date"),
             "monthly_income": data.get("monthly_income") or Decimal(0),
         }
+        if data.get("unit_name"):  # a kepala dusun's, completed or corrected; left blank it stays as it is
+            values["unit_name"] = data["unit_name"]
+        return values
 
 
 class PositionEndForm(forms.Form):

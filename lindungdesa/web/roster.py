@@ -134,6 +134,8 @@ def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool,
                 "name": person.name,
                 "link": reverse("person", args=[position.person_id]),
                 "office": position.office_label,
+                # Kept by an import with a warning to complete it (Ubah): said where the operator looks.
+                "no_dusun": position.office == Office.KEPALA_DUSUN and not position.unit_name,
                 "term": f"{position.term_start:%d-%m-%Y} – {end}",
                 "nik": nik_mask(person.nik),
                 "reveal": reverse("person-nik", args=[person.pk]) if reveal else "",

@@ -150,3 +150,35 @@ def test_roles_without_the_right_see_no_link_and_may_not_correct(client, roster,
     assert client.get(url(siti)).status_code == 403
     assert client.post(url(siti), correction()).status_code == 403
     assert snapshot() == before
+
+
+def test_a_kepala_dusun_gets_the_dusun_an_import_left_blank_and_only_a_kepala_dusun(
+    client, village_operator, roster
+):
+    from lindungdesa.officials.models import Office
+    from lindungdesa.regions.models import Region
+    from tests.factories import make_position
+
+    desa = Region.objects.get(code=PENYELADI)
+    blank = make_position(desa, Office.KEPALA_DUSUN, date(2021, 2, 1), name="Sukardi")
+    make_position(desa, Office.KEPALA_DUSUN, date(2021, 2, 1), name="Yulianus", unit_name="Sungai Ayak")
+    client.force_login(village_operator)
+    assert 'name="unit_name"' in client.get(url(blank)).content.decode()
+    siti = roster.siti.positions.get()
+    assert 'name="unit_name"' not in client.get(url(siti)).content.decode()  # a Sekretaris Desa has no dusun
+
+    # Another kepala dusun holds Sungai Ayak (the spaces typed do not matter): the seat's rule answers.
+    refused = client.post(url(blank), correction(term_start="2021-02-01", unit_name="Sungai  Ayak"))
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Kepala Dusun Sungai Ayak di Penyeladi masih dijabat Yulianus" in page
+    blank.refresh_from_db()
+    assert blank.unit_name == ""
+
+    response = client.post(url(blank), correction(term_start="2021-02-01", unit_name=" Tanjung  Batu "))
+    assert response.status_code == 302
+    blank.refresh_from_db()
+    assert blank.unit_name == "Tanjung Batu"
+    client.post(url(siti), correction(unit_name="Tanjung Batu"))
+    siti.refresh_from_db()
+    assert siti.unit_name == ""
