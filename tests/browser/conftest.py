@@ -55,6 +55,19 @@ def sign_in_on_phone(page, base: str) -> None:
     sign_in(page, base, "yanti", PENYELADI)
 
 
+def budget_rules_ensure() -> None:
+    """The contribution rules, which come with a data migration: an earlier live-server test in this process
+    emptied every table when it ended (call from a fixture that needs `regions`)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from lindungdesa.budget.models import ContributionRule
+
+    if not ContributionRule.objects.exists():
+        import_module("lindungdesa.budget.migrations.0002_seed_rules").seed(apps, None)
+
+
 @pytest.fixture
 def regions(transactional_db) -> None:
     """The live server needs a transactional database, which is emptied after each test: reload regions."""

@@ -9,7 +9,7 @@ import pytest
 from lindungdesa.accounts.models import User
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
-from tests.browser.conftest import OPERATOR_PASSWORD, PENYELADI, sign_in
+from tests.browser.conftest import OPERATOR_PASSWORD, PENYELADI, budget_rules_ensure, sign_in
 from tests.factories import make_position
 
 pytestmark = pytest.mark.browser
@@ -19,6 +19,7 @@ LAPTOP = {"width": 1280, "height": 800}
 
 @pytest.fixture
 def province_budget(regions) -> None:
+    budget_rules_ensure()
     analyst = User(username="analis", role=User.Role.PROVINCE_ANALYST, region_id="61")
     analyst.set_password(OPERATOR_PASSWORD)
     analyst.save()

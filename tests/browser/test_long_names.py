@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     OPERATOR_PASSWORD,
     PENYELADI,
     PHONE,
+    budget_rules_ensure,
     sign_in,
     sign_in_on_phone,
     village_operator_make,
@@ -29,6 +30,7 @@ FORMULA = '=HYPERLINK("http://contoh.invalid/masuk?ke=lindungdesa","Klik untuk m
 @pytest.fixture
 def long_name(regions) -> None:
     village_operator_make()
+    budget_rules_ensure()
     admin = User(username="admin.kab", role=User.Role.REGENCY_ADMIN, region_id="61.03")
     admin.set_password(OPERATOR_PASSWORD)
     admin.save()
