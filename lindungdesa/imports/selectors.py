@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import (
@@ -12,10 +13,11 @@ from lindungdesa.accounts.permissions import (
     can,
 )
 from lindungdesa.accounts.scope import scope_q
+from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib.pii import mask_text
 from lindungdesa.officials.rules import mask_names
 
-from .models import ImportBatch
+from .models import BatchChange, ImportBatch
 
 
 def kinds_followed(user: User) -> list[str]:
@@ -66,3 +68,25 @@ def message_masker(user: User, batch: ImportBatch) -> Callable[[str], str]:
         return text if personal else mask_text(text, dates=True)
 
     return shown
+
+
+def participants_written(batch: ImportBatch):
+    """The BPJS participants (enrolments) a saved extract created or changed, as a queryset: its undo log
+    names them, one by one or as runs of keys."""
+    logged = (
+        BatchChange.objects.filter(batch=batch, model=Enrolment._meta.label)
+        .alias(last=Coalesce("last_object_id", "object_id"))
+        .filter(object_id__lte=OuterRef("pk"), last__gte=OuterRef("pk"))
+    )
+    return Enrolment.objects.filter(Exists(logged))
+
+
+def extract_matches(batch: ImportBatch, kpjs: list[str]) -> tuple[int, int, dict[str, str]]:
+    """What a saved BPJS extract matched: (participants tied to a person on a roster, participants written,
+    {KPJ: that person's name} for the KPJs asked, the rows a page lists)."""
+    written = participants_written(batch)
+    total = written.count()
+    matched = written.filter(person__isnull=False).count() if total else 0
+    asked = written.filter(kpj__in=[k for k in kpjs if k], person__isnull=False)
+    names = dict(asked.values_list("kpj", "person__name"))
+    return matched, total, names

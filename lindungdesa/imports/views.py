@@ -38,7 +38,7 @@ from .formats import (
 from .forms import MappingForm, UploadForm, may_import_bpjs, may_import_roster
 from .models import ImportBatch
 from .retention import kept_until, undo_expired, undo_expired_message
-from .selectors import batches_for, message_masker, sees_names
+from .selectors import batches_for, extract_matches, message_masker, sees_names
 from .services import (
     UndoRefused,
     batch_commit_preview,
@@ -238,6 +238,13 @@ def _detail(
             {**p, "nik": nik_mask(p["nik"]), "what": p["what"] if whole_kpj else mask_text(p["what"])}
             for p in (batch.people if sees_names(request.user, batch) else [])
         ]
+        if batch.kind == ImportBatch.Kind.BPJS and batch.state == ImportBatch.State.DONE:
+            # What the saved extract matched, for the officer: how many participants are tied to an official
+            # on a roster, and whom each listed row is tied to (names for those who may read them).
+            matched, written, names = extract_matches(batch, [p["what"] for p in batch.people])
+            ctx["matches"] = {"matched": matched, "unmatched": written - matched, "written": written}
+            for shown_row, raw in zip(people, batch.people if people else [], strict=True):
+                shown_row["holder"] = names.get(raw["what"], "")
         masked = message_masker(request.user, batch)
         for row in shown:
             row.message = mask_text(masked(row.message), niks_only=True)
