@@ -79,8 +79,7 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         self._numbers.append(number)
         self._rows.append(cells if type(cells) is str else tuple(cells))
 
-    def _cells(self, index: int) -> list[Cell]:
-        stored = self._rows[index]
+    def _cells(self, stored: str | tuple[Cell, ...]) -> list[Cell]:
         cells = [c or None for c in stored.split(self._SEP)] if type(stored) is str else list(stored)
         if self.width is not None:
             cells.extend([None] * (self.width - len(cells)))
@@ -95,7 +94,14 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
             part = Rows(self.width)
             part._numbers, part._rows = self._numbers[index], self._rows[index]
             return part
-        return self._numbers[index], self._cells(index)
+        return self._numbers[index], self._cells(self._rows[index])
+
+    def __iter__(self) -> Iterator[tuple[int, list[Cell]]]:
+        return zip(self._numbers, map(self._cells, self._rows), strict=True)
+
+    def widest(self) -> int:
+        """The most cells a row holds, as stored (without the empty cells at its end: `_keep`)."""
+        return max((len(s) if type(s) is tuple else s.count(self._SEP) + 1 for s in self._rows), default=0)
 
     def numbers(self, start: int, stop: int) -> list[int]:
         """The row numbers of rows[start:stop], without building their cells."""
@@ -175,29 +181,30 @@ def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table
 
 
 def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Rows:
-    """The rows that hold anything, as Rows. A row is cut to the column limit: a cell with data beyond it
-    refuses the file, empty ones (formatting left far to the right) are dropped."""
+    """The rows that hold anything, as Rows, without the empty cells at their end. A row is cut to the
+    column limit: a cell with data beyond it refuses the file, empty ones (formatting left far to the right)
+    are dropped."""
     rows = Rows()
-    sep = Rows._SEP
+    sep, append, kept = Rows._SEP, rows.append, rows._rows
     for number, cells in numbered:
         if len(cells) > limits.columns:
             for index in range(limits.columns, len(cells)):
                 if not _is_blank(cells[index]):
                     raise beyond_columns(number, index + 1, limits.columns)
-            cells = cells[: limits.columns]
+            del cells[limits.columns :]
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
         try:
             joined = sep.join(cells)  # type: ignore[arg-type]
-        except TypeError:  # not text only: kept as a tuple, without the empty cells at its end
+        except TypeError:  # not text only: kept as a tuple
             if all(_is_blank(c) for c in cells):
                 continue
-            while cells[-1] is None:
-                cells.pop()
-            rows.append(number, cells)
+            append(number, cells)
         else:
             if not joined.strip():  # the separator counts as white space too
                 continue
-            rows.append(number, joined if joined.count(sep) == len(cells) - 1 else [c or None for c in cells])
-        if len(rows) > limits.rows:
+            append(number, joined if joined.count(sep) == len(cells) - 1 else [c or None for c in cells])
+        if len(kept) > limits.rows:
             raise too_many_rows(limits.rows)
     return rows
 
@@ -279,7 +286,7 @@ def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
     ]
 
 
-def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLimits) -> Table:
+def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
     """Turn the kept rows of a sheet into a Table: header chosen, rows aligned to it, as wide as the header
     or as the rightmost cell with data (within the column limit)."""
     if not len(rows):
@@ -299,13 +306,8 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint, limits: ReadLi
     while headers and not headers[-1]:
         headers.pop()
     data = rows[start:]
-    width = len(headers)
-    for _, cells in data:
-        while len(cells) > width and cells[-1] in (None, ""):
-            cells.pop()
-        width = max(width, min(len(cells), limits.columns))
-    headers.extend([""] * (width - len(headers)))
-    data.width = width
+    data.width = max(len(headers), data.widest())
+    headers.extend([""] * (data.width - len(headers)))
     return Table(source=source, header_row=rows._numbers[index], headers=headers, rows=data, kind=kind)
 
 
@@ -377,7 +379,7 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: R
         stream.readline()
     else:
         delimiter = _choose_delimiter(first, hint)
-    return _finish(name, "csv", _keep(_csv_records(stream, delimiter, name), limits), hint, limits)
+    return _finish(name, "csv", _keep(_csv_records(stream, delimiter, name), limits), hint)
 
 
 def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
@@ -386,11 +388,11 @@ def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterato
     cells in memory before any could be counted."""
     fed = 0  # characters given to the csv module since its last record
 
-    def lines() -> Iterator[str]:
+    def lines(readline=stream.readline, most=CSV_RECORD_MAX_CHARS) -> Iterator[str]:
         nonlocal fed
-        while line := stream.readline(CSV_RECORD_MAX_CHARS + 1):
+        while line := readline(most + 1):
             fed += len(line)
-            if fed > CSV_RECORD_MAX_CHARS:
+            if fed > most:
                 raise csv.Error("record limit")
             yield line
 
@@ -520,7 +522,7 @@ def _read_calamine_here(data: bytes, name: str, hint: HeaderHint, kind: str, lim
         if m.typ == SheetTypeEnum.WorkSheet
     ]
     sheet_name = _best_sheet(name, sheets, rows_of, hint)
-    return _finish(f"{name} [{sheet_name}]", kind, rows_of(sheet_name), hint, limits)
+    return _finish(f"{name} [{sheet_name}]", kind, rows_of(sheet_name), hint)
 
 
 def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
@@ -552,7 +554,7 @@ def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits)
 
     visible = [(sheet.title, sheet.sheet_state == "visible") for sheet in workbook.worksheets]
     title = _best_sheet(name, visible, lambda title: rows_of(title, HEADER_SCAN_ROWS), hint)
-    return _finish(f"{name} [{title}]", "xlsx", rows_of(title), hint, limits)
+    return _finish(f"{name} [{title}]", "xlsx", rows_of(title), hint)
 
 
 def _openpyxl_rows(parser) -> Iterator[tuple[int, list[Cell]]]:
@@ -707,4 +709,4 @@ def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> 
     if not any(kept.values()):
         raise UnreadableFile(f"File {name} berupa halaman HTML tanpa tabel data. {_SAVE_AS}")
     best = _best_sheet(name, [(order, True) for order in kept], kept.__getitem__, hint)
-    return _finish(name, "opensid-html", kept[best], hint, limits)
+    return _finish(name, "opensid-html", kept[best], hint)
