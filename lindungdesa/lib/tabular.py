@@ -100,8 +100,9 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         return zip(self._numbers, map(self._cells, self._rows), strict=True)
 
     def widest(self) -> int:
-        """The most cells a row holds, as stored (without the empty cells at its end: `_keep`)."""
-        return max((len(s) if type(s) is tuple else s.count(self._SEP) + 1 for s in self._rows), default=0)
+        """The most cells a row holds (rows are kept without the empty cells at their end: `_keep`)."""
+        widths = (len(s) if type(s) is tuple else s.count(self._SEP) + 1 for s in self._rows)
+        return max(widths, default=0)
 
     def numbers(self, start: int, stop: int) -> list[int]:
         """The row numbers of rows[start:stop], without building their cells."""
@@ -460,19 +461,15 @@ def _read_zip(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> T
 
 
 def _calamine_cell(value: object) -> Cell:
-    kind = type(value)
-    if kind is str:
-        # White space only is empty (calamine itself drops it, unless the file marks it to be kept).
-        return value if value.strip() else None  # type: ignore[union-attr, return-value]
-    if kind is float:
-        if value.is_integer() and abs(value) < 2**53:  # type: ignore[union-attr]
-            return int(value)  # type: ignore[call-overload]
-        return value  # type: ignore[return-value]
-    if kind in (int, bool, datetime.date, datetime.datetime):
-        return value  # type: ignore[return-value]
-    if kind is datetime.time:
-        return value.isoformat()  # type: ignore[union-attr]
-    return None if value is None else str(value)  # a timedelta: "1 day, 2:00:00"
+    """A cell's value as the readers give it: white space only is empty (python-calamine itself drops it,
+    unless the file marks it to be kept), a whole number is an int, a time or a duration is text."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if value is None or isinstance(value, int | float | datetime.date):  # bool is an int, datetime a date
+        return value
+    return value.isoformat() if isinstance(value, datetime.time) else str(value)
 
 
 def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str, limits: ReadLimits) -> Table:
@@ -579,7 +576,6 @@ def _openpyxl_rows(parser) -> Iterator[tuple[int, list[Cell]]]:
 
 @dataclass
 class _OpenTable:
-    order: int  # among the tables of the page, by where each begins
     rows: list[list[str]] = field(default_factory=list)
     row: list[str] | None = None  # the row being read
     cell: tuple[list[str], int, int] | None = None  # the cell being read: its text, colspan, rowspan
@@ -600,15 +596,15 @@ class _HtmlTables(HTMLParser):
 
     def __init__(self, limits: ReadLimits) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[int, list[list[str]]]] = []  # (order, rows), as each table ends
+        self.tables: list[tuple[int, list[list[str]]]] = []  # (order, rows), in the order they begin
         self._open: list[_OpenTable] = []  # innermost last
-        self._started = self._rows = self._cells = 0
+        self._rows = self._cells = 0
         self._limits = limits
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
-            self._open.append(_OpenTable(self._started))
-            self._started += 1
+            self._open.append(_OpenTable())
+            self.tables.append((len(self.tables), self._open[-1].rows))
         elif not self._open:
             return
         elif tag == "tr":
@@ -617,7 +613,8 @@ class _HtmlTables(HTMLParser):
         elif tag in ("td", "th"):
             table = self._open[-1]
             self._end_cell(table)
-            table.row = [] if table.row is None else table.row
+            if table.row is None:  # a cell outside any <tr>
+                table.row = []
             spans = dict(attrs)
             colspan = _span(spans.get("colspan"), self._limits.columns)
             table.cell = ([], colspan, _span(spans.get("rowspan"), self._limits.rows))
@@ -632,9 +629,7 @@ class _HtmlTables(HTMLParser):
         elif tag == "tr":
             self._end_row(self._open[-1])
         elif tag == "table":
-            table = self._open.pop()
-            self._end_row(table)
-            self.tables.append((table.order, table.rows))
+            self._end_row(self._open.pop())
 
     def handle_data(self, data: str) -> None:
         if self._open and self._open[-1].cell is not None:
@@ -693,7 +688,7 @@ def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
     parser = _HtmlTables(limits)
     parser.feed(text)
     parser.close()
-    return [rows for _, rows in sorted(parser.tables)]
+    return [rows for _, rows in parser.tables]
 
 
 def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
