@@ -31,7 +31,7 @@ from lindungdesa.lib.headers import normalise_header
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.readlimits import ReadLimits
 from lindungdesa.lib.tabular import Rows, Table, html_tables
-from lindungdesa.lib.values import CellError, _split_place_and_date, parse_office
+from lindungdesa.lib.values import CellError, _split_place_and_date, is_blank, parse_office
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -118,10 +118,10 @@ def _signing_cell(cell: object) -> bool:
 def _dated_and_titled(rows: Rows, index: int) -> bool:
     """A signature without a signing word: a row that holds only a place and day ("Penyeladi, 5 Desember
     2026"), the next row only an office ("Kepala Desa")."""
-    texts = [c for c in rows[index][1] if not _blank(c)]
+    texts = [c for c in rows[index][1] if not is_blank(c)]
     if len(texts) != 1 or not _place_and_day(texts[0]) or index + 1 >= len(rows):
         return False
-    below = [c for c in rows[index + 1][1] if not _blank(c)]
+    below = [c for c in rows[index + 1][1] if not is_blank(c)]
     return bool(below) and all(_office(c) for c in below)
 
 
@@ -160,7 +160,9 @@ def without_signature_block(table: Table) -> Table:
     for index in range(sparse, len(table.rows)):
         if any(_signing_cell(c) for c in table.rows[index][1]) or _dated_and_titled(table.rows, index):
             keep = index
-            while keep > sparse and all(_place_and_day(c) for c in table.rows[keep - 1][1] if not _blank(c)):
+            while keep > sparse and all(
+                _place_and_day(c) for c in table.rows[keep - 1][1] if not is_blank(c)
+            ):
                 keep -= 1
             break
     else:
@@ -168,12 +170,8 @@ def without_signature_block(table: Table) -> Table:
     headers = [normalise_header(h) for h in table.headers]
     columns = [headers.index(h) for h in ("no", "nama") if h in headers]
     if is_buku_aparat(table) and len(columns) == 2:
-        while keep and all(_blank(table.rows[keep - 1][1][i]) for i in columns):
+        while keep and all(is_blank(table.rows[keep - 1][1][i]) for i in columns):
             keep -= 1
     if keep == len(table.rows):
         return table
     return Table(table.source, table.header_row, table.headers, table.rows[:keep], table.kind)
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
