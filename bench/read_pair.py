@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*")
     parser.add_argument("--rows", type=int, default=1_200_000)
     parser.add_argument("--rounds", type=int, default=4)
-    options = parser.parse_args()
+    options = parser.parse_intermixed_args()
     with tempfile.TemporaryDirectory() as folder:
         sides = {"A": load(options.a, "a", Path(folder)), "B": load(options.b, "b", Path(folder))}
     inputs = [(Path(f).name, Path(f).read_bytes(), ROSTER_FIELDS) for f in options.files]
