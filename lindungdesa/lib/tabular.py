@@ -389,8 +389,9 @@ def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterato
     cells in memory before any could be counted."""
     fed = 0  # characters given to the csv module since its last record
 
-    def lines(readline=stream.readline, most=CSV_RECORD_MAX_CHARS) -> Iterator[str]:
+    def lines() -> Iterator[str]:
         nonlocal fed
+        readline, most = stream.readline, CSV_RECORD_MAX_CHARS
         while line := readline(most + 1):
             fed += len(line)
             if fed > most:
