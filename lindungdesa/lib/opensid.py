@@ -24,13 +24,14 @@ Columns and the fields they map to:
   ANGGOTA), Pendidikan Terakhir, "Nomor dan Tanggal Keputusan Pengangkatan", "... Pemberhentian", Ket.
 """
 
+import itertools
 import re
-from html.parser import HTMLParser
 
 from lindungdesa.lib.headers import normalise_header
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.tabular import Rows, Table
-from lindungdesa.lib.values import CellError, parse_date, parse_office
+from lindungdesa.lib.readlimits import ReadLimits
+from lindungdesa.lib.tabular import Rows, Table, html_tables
+from lindungdesa.lib.values import CellError, _split_place_and_date, is_blank, parse_office
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -68,30 +69,6 @@ def is_buku_aparat(table: Table) -> bool:
     return _A4_HEADERS <= headers and "nik" not in headers
 
 
-class _TitleCells(HTMLParser):
-    """The text of every table row of an HTML page, cell by cell (nested tables flattened)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1].append(" ".join("".join(self._cell).replace("\xa0", " ").split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def title_places(data: bytes, *, rows: int = 40) -> dict[str, str]:
     """The places an OpenSID page names in its title rows ("Desa | : Penyeladi", "Kecamatan | : Kapuas"):
     {"desa": "Penyeladi", "kecamatan": "Kapuas", "kabupaten": "Sanggau"}, those found among the first
@@ -99,11 +76,10 @@ def title_places(data: bytes, *, rows: int = 40) -> dict[str, str]:
     head = data[:200_000].decode("utf-8", errors="replace")
     if "<t" not in head.lower():
         return {}
-    parser = _TitleCells()
-    parser.feed(head)
     found: dict[str, str] = {}
-    for cells in parser.rows[:rows]:
-        texts = [c for c in cells if c]
+    table_rows = itertools.chain.from_iterable(html_tables(head, ReadLimits.from_settings()))
+    for cells in itertools.islice(table_rows, rows):
+        texts = [text for text, _ in itertools.groupby(cells) if text]  # a spanned cell once
         if len(texts) < 2 or not texts[1].startswith(":"):
             continue
         label, value = normalise_header(texts[0]), texts[1].lstrip(": ").strip()
@@ -142,10 +118,10 @@ def _signing_cell(cell: object) -> bool:
 def _dated_and_titled(rows: Rows, index: int) -> bool:
     """A signature without a signing word: a row that holds only a place and day ("Penyeladi, 5 Desember
     2026"), the next row only an office ("Kepala Desa")."""
-    texts = [c for c in rows[index][1] if not _blank(c)]
+    texts = [c for c in rows[index][1] if not is_blank(c)]
     if len(texts) != 1 or not _place_and_day(texts[0]) or index + 1 >= len(rows):
         return False
-    below = [c for c in rows[index + 1][1] if not _blank(c)]
+    below = [c for c in rows[index + 1][1] if not is_blank(c)]
     return bool(below) and all(_office(c) for c in below)
 
 
@@ -157,11 +133,11 @@ def _office(cell: object) -> bool:
 
 
 def _place_and_day(cell: object) -> bool:
-    place, comma, day = cell.rpartition(",") if isinstance(cell, str) else ("", "", "")
     try:
-        return bool(comma and place.strip() and not any(ch.isdigit() for ch in place) and parse_date(day))
+        place, day = _split_place_and_date(cell) if isinstance(cell, str) else ("", None)
     except CellError:
         return False
+    return bool(place and day and not any(ch.isdigit() for ch in place))
 
 
 def without_signature_block(table: Table) -> Table:
@@ -184,7 +160,9 @@ def without_signature_block(table: Table) -> Table:
     for index in range(sparse, len(table.rows)):
         if any(_signing_cell(c) for c in table.rows[index][1]) or _dated_and_titled(table.rows, index):
             keep = index
-            while keep > sparse and all(_place_and_day(c) for c in table.rows[keep - 1][1] if not _blank(c)):
+            while keep > sparse and all(
+                _place_and_day(c) for c in table.rows[keep - 1][1] if not is_blank(c)
+            ):
                 keep -= 1
             break
     else:
@@ -192,15 +170,8 @@ def without_signature_block(table: Table) -> Table:
     headers = [normalise_header(h) for h in table.headers]
     columns = [headers.index(h) for h in ("no", "nama") if h in headers]
     if is_buku_aparat(table) and len(columns) == 2:
-        while keep and all(_blank(table.rows[keep - 1][1][i]) for i in columns):
+        while keep and all(is_blank(table.rows[keep - 1][1][i]) for i in columns):
             keep -= 1
     if keep == len(table.rows):
         return table
-    rows = Rows(len(table.headers))
-    for number, cells in table.rows[:keep]:
-        rows.append(number, cells)
-    return Table(table.source, table.header_row, table.headers, rows, table.kind)
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+    return Table(table.source, table.header_row, table.headers, table.rows[:keep], table.kind)
