@@ -126,10 +126,15 @@ def _dated_and_titled(rows: Rows, index: int) -> bool:
 
 
 def _office(cell: object) -> bool:
-    try:
-        return isinstance(cell, str) and bool(parse_office(cell))
-    except CellError:
-        return False
+    """An office as a signer's title is typed: alone ("Kepala Desa") or followed by the desa's name
+    ("Kepala Desa Penyeladi"), so the office and as many of the words after it as make one."""
+    words = cell.split() if isinstance(cell, str) else []
+    for end in range(len(words), 0, -1):
+        try:
+            return bool(parse_office(" ".join(words[:end])))
+        except CellError:
+            continue
+    return False
 
 
 def _place_and_day(cell: object) -> bool:
