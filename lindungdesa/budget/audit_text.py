@@ -10,8 +10,7 @@ from django.utils.translation import ngettext
 from lindungdesa.lib.months import Month, month_label_id
 
 from . import compute
-from .exports import group_label, source_label
-from .models import OfficeClass
+from .models import OfficeClass, group_label, source_label
 
 # Regions listed one by one up to this many; beyond, how many and their sum (a province has 2.000 desa).
 LISTED_REGIONS = 20

@@ -19,10 +19,9 @@ from openpyxl.utils import get_column_letter
 from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.lib.months import day_label_id, month_label_id
 from lindungdesa.lib.nik import nik_mask
-from lindungdesa.officials.models import Group
 
 from . import compute
-from .models import Source
+from .models import group_label, source_label
 from .selectors import RegionBudget, village_head
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,16 +31,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="136F4A")
 _BOLD = Font(bold=True)
 RUPIAH_FORMAT = "#,##0"
 TEXT = "@"
-
-
-def source_label(source: str) -> str:
-    """ "APBD" → "APBD kabupaten": the label of the models' choices (`Source`)."""
-    return str(dict(Source.choices).get(source, source))
-
-
-def group_label(group: str) -> str:
-    """ "APARAT" → "Aparat desa": the label of the models' choices (`Group`)."""
-    return str(dict(Group.choices).get(group, group))
 
 
 RAB_UNIT = "OB"  # orang-bulan: a person's premium for one month, the unit Siskeudes RABs use for siltap

@@ -36,6 +36,16 @@ class Source(models.TextChoices):
     PESERTA = "PESERTA", _("Peserta (dipotong dari penghasilan)")
 
 
+def source_label(source: str) -> str:
+    """ "APBD" → "APBD kabupaten": the label of the choices (`Source`)."""
+    return str(dict(Source.choices).get(source, source))
+
+
+def group_label(group: str) -> str:
+    """ "APARAT" → "Aparat desa": the label of the choices (`Group`)."""
+    return str(dict(Group.choices).get(group, group))
+
+
 class RiskGroup(models.IntegerChoices):
     I = 1, _("I (sangat rendah)")  # noqa: E741
     II = 2, _("II (rendah)")

@@ -24,6 +24,7 @@ from tests.budget.conftest import (
     person,
     serve,
 )
+from tests.budget.roster_once import fresh_budget_roster, module_budget_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 5, 5)

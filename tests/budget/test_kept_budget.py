@@ -12,6 +12,7 @@ from lindungdesa.budget.models import ContributionRule
 from lindungdesa.officials.models import Office
 from lindungdesa.web import kept
 from tests.budget.conftest import NEXT, enrol, person, serve
+from tests.budget.roster_once import fresh_budget_roster, module_budget_roster  # noqa: F401  (fixtures: made once)
 from tests.web.conftest import KAPUAS, PENYELADI, make_user
 from tests.web.test_kept_pages import blank_tokens
 from tests.web.test_kept_pages import get as read_page

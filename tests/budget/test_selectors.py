@@ -29,6 +29,7 @@ from tests.budget.conftest import (
     person,
     serve,
 )
+from tests.budget.roster_once import fresh_budget_roster, module_budget_roster  # noqa: F401  (fixtures: made once)
 from tests.factories import make_nik
 
 pytestmark = pytest.mark.django_db

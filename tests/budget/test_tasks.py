@@ -17,6 +17,7 @@ from lindungdesa.imports.services import batch_undo, roster_import_file
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
 from tests.budget.conftest import KAPUAS, NEXT, PENYELADI, person, serve
+from tests.budget.roster_once import fresh_budget_roster, module_budget_roster  # noqa: F401  (fixtures: made once)
 from tests.imports.conftest import ROSTER_HEADER, People, to_csv
 
 pytestmark = pytest.mark.django_db
