@@ -11,7 +11,7 @@ import pytest
 
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_EXPORT, PERSONAL_VIEW, role_allows
-from tests.accounts.test_scope_matrix import ROUTES, _text_of_download, request, url_for
+from tests.accounts.test_scope_matrix import ROUTES, body_text, request, url_for
 from tests.world import PLACES, ROLE_USERS
 
 # The world is made once for the module (`world`, tests/conftest.py), in one test process.
@@ -25,14 +25,6 @@ def test_the_aggregate_roles_hold_no_right_to_people():
     for role in User.Role:
         may_see_people = any(role_allows(role, a) for a in (PEOPLE_VIEW, PERSONAL_VIEW, PERSONAL_EXPORT))
         assert may_see_people == (role not in {ROLE_USERS[key][0] for key in AGGREGATE_ROLES}), role
-
-
-def body_of(response) -> str:
-    if response.get("Content-Type", "").startswith(("application/vnd.openxmlformats", "text/csv")):
-        return _text_of_download(response)
-    if response.streaming:
-        return b"".join(response.streaming_content).decode(errors="replace")
-    return response.content.decode(errors="replace")
 
 
 def person_markers(world, place: str) -> list[str]:
@@ -65,7 +57,7 @@ def test_aggregate_roles_receive_nobody(client, world, route):
         if response.status_code >= 500 and not (route.name == "health-ready" and response.status_code == 503):
             problems.append(f"server error: {key} {method} {url}")
             continue
-        text = body_of(response)
+        text = body_text(response)
         for place in places:
             for marker in person_markers(world, place):
                 if marker and marker in text:

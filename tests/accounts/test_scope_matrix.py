@@ -170,15 +170,19 @@ def audit_problems(route: Route, user, response, written: list[AuditEntry]) -> l
     return []
 
 
-def leaks(response, world, outside: list[str]) -> list[str]:
+def body_text(response) -> str:
+    """What a response holds, as text: a spreadsheet's cells, a PDF's text, else its bytes decoded."""
     if response.get("Content-Type", "").startswith(("application/vnd.openxmlformats", "text/csv")):
-        body = _text_of_download(response)
-    elif response.get("Content-Type", "").startswith("application/pdf"):
-        body = _text_of_pdf(response)  # its bytes are compressed streams of glyph ids: read as its text
-    elif response.streaming:  # a file (an attachment)
-        body = b"".join(response.streaming_content).decode(errors="replace")
-    else:
-        body = response.content.decode(errors="replace")
+        return _text_of_download(response)
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return _text_of_pdf(response)  # its bytes are compressed streams of glyph ids: read as its text
+    if response.streaming:  # a file (an attachment)
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def leaks(response, world, outside: list[str]) -> list[str]:
+    body = body_text(response)
     found = []
     for place in outside:
         for marker in [*world.places[place].markers, world.places[place].code]:
