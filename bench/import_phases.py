@@ -4,6 +4,7 @@ process CPU time around each call (a collection is also counted in the phase it 
 
     LINDUNGDESA_VAR_DIR=DIR .venv/bin/python bench/import_phases.py bpjs DATA/bpjs.csv   # a migrated copy
     NO_GC=1 ...    # the same with the collector off, to see what it costs (never so in the product)
+    TREE=/tmp/A ...  # the code of another tree (`git archive COMMIT`), as bench/paired.sh exports it
 """
 
 import gc
@@ -13,7 +14,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, os.environ.get("TREE") or str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindungdesa.settings")
 
 import django  # noqa: E402
@@ -36,7 +37,9 @@ def _collected(phase: str, info: dict) -> None:
 
 
 def _timed(owner: object, name: str, label: str) -> None:
-    function = getattr(owner, name)
+    function = getattr(owner, name, None)
+    if function is None:  # a phase of another commit (before da8177f each handler wrote its own chunk)
+        return
 
     def timed(*args, **kwargs):
         started = time.process_time()
@@ -51,7 +54,7 @@ def _timed(owner: object, name: str, label: str) -> None:
 def main() -> None:
     kind, path = sys.argv[1], Path(sys.argv[2])
     for handler in (roster.RosterRows, bpjs.BpjsRows):
-        for name in ("read", "prefetch", "apply"):
+        for name in ("read", "prefetch", "apply", "write"):
             _timed(handler, name, name)
     _timed(engine, "write", "write")
     _timed(engine, "prepare", "prepare")

@@ -179,13 +179,13 @@ class BpjsRows:
         """A new enrolment's values: the row's, its person's and the import's own."""
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
 
-    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> tuple | None:
+    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> str | None:
         """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
         if not blank(values.get("kpj")):
-            return ("kpj", out["kpj"]) if out.get("kpj") else None
+            return "kpj\0" + out["kpj"] if out.get("kpj") else None
         if out.get("nik") is None or out.get("tanggal_kepesertaan") is None:
             return None
-        return ("nik", out["nik"], out["tanggal_kepesertaan"])
+        return f"nik\0{out['nik']}\0{out['tanggal_kepesertaan'].isoformat()}"
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
@@ -203,7 +203,7 @@ class BpjsRows:
         assert held is not None
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
-        chosen = []
+        chosen, values = [], []
         for wanted in rows:
             kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
             if (
@@ -217,13 +217,9 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            chosen.append((wanted, self._values(wanted)))
-        refused = self._check.refused([values for _wanted, values in chosen])
-        return {
-            id(wanted): ((NewRow(Enrolment, values),), ())
-            for i, (wanted, values) in enumerate(chosen)
-            if i not in refused
-        }
+            chosen.append(wanted), values.append(self._values(wanted))
+        refused = self._check.refused(values)
+        return {id(w): ((), NewRow(Enrolment, values[i])) for i, w in enumerate(chosen) if i not in refused}
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

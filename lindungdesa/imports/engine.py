@@ -49,8 +49,9 @@ from .summary import ImportFailed, ImportSummary, RowError, RowRejected
 
 Progress = Callable[[int, int], None]
 Problem = tuple[str, str]  # (import column, Indonesian message)
-# A row decided with its chunk (`RowHandler.prefetch`): the rows it makes, its warnings.
-Decided = tuple[tuple[NewRow, ...], tuple[Problem, ...]]
+# A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes (one tuple: a
+# chunk's objects are what the cyclic garbage collector walks, again with each full collection).
+Decided = tuple[Any, ...]
 
 # Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
 # enough that a chunk's objects stay a few megabytes.
@@ -111,11 +112,13 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 class Reading(NamedTuple):
     """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
     one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, a
-    good row's empty lists given as (): no object for the cyclic garbage collector to walk again and again."""
+    good row's empty lists given as (): no object for the cyclic garbage collector to walk again and again.
+    The key is text, its parts joined by NUL, only the last of them free text: the dict of a file's keys
+    (1.5 million for a national roster) is then no object for the collector, as one of tuples was."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
-    key: tuple | None = None
+    key: str | None = None
     warnings: Sequence[Problem] = ()
 
 
@@ -383,7 +386,7 @@ def run_import(
     # Rejected rows of a dry run are kept after its rollback; a real run writes them with each chunk.
     kept_rejects: list[RejectedRow] = []
     record = batch is not None and not dry_run
-    seen: dict[tuple, int] = {}  # duplicate key -> the row number that was accepted with it
+    seen: dict[str, int] = {}  # duplicate key -> the row number that was accepted with it
     # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
     # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
     # in the import's own transaction counts them, again each time the rows done double.
@@ -465,7 +468,7 @@ def _take(
     decided: dict[int, Decided],
     row_number: int,
     reading: Reading,
-    seen: dict[tuple, int],
+    seen: dict[str, int],
     summary: ImportSummary,
     changes: list,
 ) -> list[Problem]:
@@ -477,9 +480,9 @@ def _take(
         return list(reading.problems)
     recorder, made = Recorder(), decided.get(id(reading.row))  # decided with its chunk (`prefetch`)
     if made is not None:
-        for obj in made[0]:
+        recorder.warnings.extend(made[0])
+        for obj in made[1:]:
             recorder.created(obj)
-        recorder.warnings.extend(made[1])
     else:
         try:
             handler.apply(reading.row, recorder)

@@ -394,7 +394,7 @@ class RosterRows:
             ),
         }
 
-    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any], code: str) -> tuple | None:
+    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any], code: str) -> str | None:
         """The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
         names it) twice in one file."""
         nik = out.get("nik") or out.get("unnamed")
@@ -405,7 +405,7 @@ class RosterRows:
             code = code or self._desa_code(values)
         except v.CellError:
             return None
-        return (nik, code, office.office, office.unit_name.lower())
+        return "\0".join((nik, code, office.office, office.unit_name.lower()))
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
@@ -424,8 +424,10 @@ class RosterRows:
         row, and one these checks refuse (for its messages), is decided row by row."""
         held = self._held
         assert held is not None
-        fields = [self._position_fields(row) for row in rows]
-        seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in fields]
+        # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
+        # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
+        positions = [position_values(person=None, **self._position_fields(row)) for row in rows]
+        seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seat for seat in seats if seat is not None)
         for row in rows:
             named.update({row["who"], row["unnamed"]})
@@ -433,8 +435,8 @@ class RosterRows:
         read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
         own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
         candidate = Position()
-        chosen = []
-        for row, f, seat in zip(rows, fields, seats, strict=True):
+        chosen, people, kept = [], [], []
+        for row, position, seat in zip(rows, positions, seats, strict=True):
             who = (row["who"], row["unnamed"])
             if (
                 any(named[key] > 1 or key in held.persons for key in who)
@@ -443,30 +445,28 @@ class RosterRows:
                 continue
             holders = held.by_seat.get(seat[:2], ()) if seat is not None else ()
             if seat is not None and (
-                named[seat] > 1 or any(is_same_seat(*seat[:2], f["unit_name"], p) for p in holders)
+                named[seat] > 1 or any(is_same_seat(*seat[:2], position["unit_name"], p) for p in holders)
             ):
                 continue
             try:
                 person = self._person_values(row)
             except ValidationError:
                 continue
-            position = position_values(person=None, **f)
             term = (position["desa"].code, *(position[k] for k in read[1:]))
             if term not in own:
                 for key in (*read, "planned_term_end"):
                     setattr(candidate, key, position[key])
                 own[term] = bool(position_own_problems(candidate))
             if not own[term]:
-                chosen.append((row, person, position))
-        refused = self._person_check.refused([person for _row, person, _position in chosen])
-        refused |= self._position_check.refused([position for _row, _person, position in chosen])
+                chosen.append(row), people.append(person), kept.append(position)
+        refused = self._person_check.refused(people) | self._position_check.refused(kept)
         decided = {}
         without_nik = (("nik", nik_missing_message()),)
-        for i, (row, person, position) in enumerate(chosen):
+        for i, row in enumerate(chosen):
             if i not in refused:
-                made = NewRow(Person, person)
-                made_both = (made, NewRow(Position, {**position, "person": made}))
-                decided[id(row)] = (made_both, without_nik if row["nik"] is None else ())
+                made = kept[i]["person"] = NewRow(Person, people[i])
+                warned = without_nik if row["nik"] is None else ()
+                decided[id(row)] = (warned, made, NewRow(Position, kept[i]))
         return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
