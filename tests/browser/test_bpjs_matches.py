@@ -16,7 +16,7 @@ from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
 from tests.browser.conftest import OPERATOR_PASSWORD, PENYELADI, sign_in
 from tests.factories import make_nik, make_position
-from tests.imports.conftest import BPJS_HEADER, to_csv
+from tests.imports.conftest import BPJS_HEADER, bpjs_row, to_csv
 
 pytestmark = pytest.mark.browser
 
@@ -35,30 +35,19 @@ def extract(regions, tmp_path) -> Extract:
     desa = Region.objects.get(code=PENYELADI)
     budi = make_position(desa, Office.KEPALA_DESA, date(2022, 1, 10), name="Budi Santoso").person
     month = str(Month.of(timezone.localdate()).add(-1))
-    common = {
-        "program": "JKK,JKM",
-        "kategori": "PU",
-        "upah": "2426640",
-        "tanggal_kepesertaan": "01/02/2024",
-        "bulan_iuran_terakhir": month,
-        "status": "AKTIF",
-        "kode_desa": PENYELADI,
-    }
+    changed = {"upah": "2426640", "tanggal_kepesertaan": "01/02/2024", "bulan_iuran_terakhir": month}
+    born = budi.birth_date.strftime("%d/%m/%Y")
     rows = [
-        {
-            "nik": budi.nik,
-            "nama": "BUDI SANTOSO",
-            "kpj": "12345678901",
-            "tanggal_lahir": budi.birth_date.strftime("%d/%m/%Y"),
-            **common,
-        },
-        {  # a participant of this desa whom no roster names
-            "nik": make_nik(desa.district_code, date(1970, 6, 1), "L", serial=901),
-            "nama": "MARKUS ASING",
-            "kpj": "12345678902",
-            "tanggal_lahir": "01/06/1970",
-            **common,
-        },
+        bpjs_row(budi.nik, born, PENYELADI, kpj="12345678901", nama="BUDI SANTOSO", **changed),
+        # a participant of this desa whom no roster names
+        bpjs_row(
+            make_nik(desa.district_code, date(1970, 6, 1), "L", serial=901),
+            "01/06/1970",
+            PENYELADI,
+            kpj="12345678902",
+            nama="MARKUS ASING",
+            **changed,
+        ),
     ]
     path = tmp_path / f"ekstrak-bpjs-{month}.csv"
     path.write_bytes(to_csv(BPJS_HEADER, rows))

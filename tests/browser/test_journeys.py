@@ -26,7 +26,7 @@ from lindungdesa.monev.services import case_move, round_open
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
 from tests.factories import enrol, make_nik, make_person, make_position
-from tests.imports.conftest import BPJS_HEADER, to_csv
+from tests.imports.conftest import BPJS_HEADER, bpjs_row, to_csv
 
 pytestmark = pytest.mark.browser
 
@@ -331,33 +331,24 @@ def branch(regions, tmp_path) -> Branch:
     i = next(i for i in range(len(siti.nik) - 1, 12, -1) if siti.nik[i] != siti.nik[i - 1])
     swapped = siti.nik[: i - 1] + siti.nik[i] + siti.nik[i - 1] + siti.nik[i + 1 :]
     assert swapped != siti.nik
+    changed = {"upah": "2426640", "tanggal_kepesertaan": "01/02/2024", "bulan_iuran_terakhir": month}
     rows = [
-        {
-            "nik": known.nik,
-            "nama": "BUDI SANTOSO",
-            "kpj": "12345678901",
-            "tanggal_lahir": known.birth_date.strftime("%d/%m/%Y"),
-            "program": "JKK,JKM",
-            "kategori": "PU",
-            "upah": "2426640",
-            "tanggal_kepesertaan": "01/02/2024",
-            "bulan_iuran_terakhir": month,
-            "status": "AKTIF",
-            "kode_desa": DESA,
-        },
-        {
-            "nik": swapped,
-            "nama": "SITI AMINAH",
-            "kpj": "12345678902",
-            "tanggal_lahir": "12/04/1990",
-            "program": "JKK,JKM",
-            "kategori": "PU",
-            "upah": "2426640",
-            "tanggal_kepesertaan": "01/03/2024",
-            "bulan_iuran_terakhir": month,
-            "status": "AKTIF",
-            "kode_desa": DESA,
-        },
+        bpjs_row(
+            known.nik,
+            known.birth_date.strftime("%d/%m/%Y"),
+            DESA,
+            kpj="12345678901",
+            nama="BUDI SANTOSO",
+            **changed,
+        ),
+        bpjs_row(
+            swapped,
+            "12/04/1990",
+            DESA,
+            kpj="12345678902",
+            nama="SITI AMINAH",
+            **{**changed, "tanggal_kepesertaan": "01/03/2024"},
+        ),
     ]
     path = tmp_path / f"ekstrak-bpjs-{month}.csv"
     path.write_bytes(to_csv(BPJS_HEADER, rows))

@@ -24,8 +24,9 @@ BPJS_HEADER = [
 ]
 
 
-def bpjs_row(nik: str, birth: str, desa: str, *, kpj: str = "12345678999") -> dict:
-    """One active participant of an extract for February 2026, as the BPJS officer's file gives it."""
+def bpjs_row(nik: str, birth: str, desa: str, *, kpj: str = "12345678999", **changed: str) -> dict:
+    """One active participant of an extract for February 2026, as the BPJS officer's file gives it (with
+    the `changed` columns instead)."""
     return {
         "nik": nik,
         "nama": "Yohanes Apui",
@@ -38,6 +39,7 @@ def bpjs_row(nik: str, birth: str, desa: str, *, kpj: str = "12345678999") -> di
         "bulan_iuran_terakhir": "2026-02",
         "status": "AKTIF",
         "kode_desa": desa,
+        **changed,
     }
 
 
