@@ -406,7 +406,7 @@ def _changed_row(batch: ImportBatch, model: type, obj) -> str:
     if model is Person and row is not None:  # a person: the office the row gave
         shown = next(p["what"] for p in batch.people if p["row"] == row)
     where = f"{shown} {desa}".strip()
-    about = ", ".join(part for part in (where, f"NIK {nik_mask(nik)}" if nik else nik_mask(nik)) if part)
+    about = ", ".join(part for part in (where, f"NIK {nik_mask(nik)}" if nik else "") if part)
     if row is None:
         return _("Data %(kind)s (%(about)s)") % {"kind": model._meta.verbose_name, "about": about}
     return _("Baris %(row)s (%(about)s)") % {"row": row, "about": about}
