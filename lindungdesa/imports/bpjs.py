@@ -217,7 +217,8 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            chosen.append(wanted), values.append(self._values(wanted))
+            chosen.append(wanted)
+            values.append(self._values(wanted))
         refused = self._check.refused(values)
         return {id(w): ((), NewRow(Enrolment, values[i])) for i, w in enumerate(chosen) if i not in refused}
 

@@ -458,7 +458,9 @@ class RosterRows:
                     setattr(candidate, key, position[key])
                 own[term] = bool(position_own_problems(candidate))
             if not own[term]:
-                chosen.append(row), people.append(person), kept.append(position)
+                chosen.append(row)
+                people.append(person)
+                kept.append(position)
         refused = self._person_check.refused(people) | self._position_check.refused(kept)
         decided = {}
         without_nik = (("nik", nik_missing_message()),)
