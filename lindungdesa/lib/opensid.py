@@ -31,7 +31,7 @@ from lindungdesa.lib.headers import normalise_header
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.readlimits import ReadLimits
 from lindungdesa.lib.tabular import Rows, Table, html_tables
-from lindungdesa.lib.values import CellError, _split_place_and_date, is_blank, parse_office
+from lindungdesa.lib.values import CellError, is_blank, parse_office, split_place_and_date
 from lindungdesa.officials.models import Group
 
 OPENSID_KIND = "opensid-html"
@@ -139,7 +139,7 @@ def _office(cell: object) -> bool:
 
 def _place_and_day(cell: object) -> bool:
     try:
-        place, day = _split_place_and_date(cell) if isinstance(cell, str) else ("", None)
+        place, day = split_place_and_date(cell) if isinstance(cell, str) else ("", None)
     except CellError:
         return False
     return bool(place and day and not any(ch.isdigit() for ch in place))

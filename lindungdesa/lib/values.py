@@ -247,7 +247,7 @@ def parse_optional_date(cell: Cell) -> datetime.date | None:
 _NO_DATE = frozenset({"-", "--", "—", "–"})
 
 
-def _split_place_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
+def split_place_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
     if isinstance(cell, datetime.date) or (isinstance(cell, int | float) and not isinstance(cell, bool)):
         return "", parse_date(cell)
     text = _clean(str(cell)) if cell is not None else ""
@@ -271,7 +271,7 @@ def _split_place_and_date(cell: Cell) -> tuple[str, datetime.date | None]:
 
 def parse_place_and_date(cell: Cell) -> datetime.date:
     """The birth date in OpenSID's "Tempat, Tanggal Lahir" column; the place is dropped."""
-    _, day = _split_place_and_date(cell)
+    _, day = split_place_and_date(cell)
     if day is None:
         raise CellError(f"Tanggal lahir tidak ada pada {_shown(cell)}. Contoh: Sanggau, 05-07-1989.")
     return day
@@ -279,7 +279,7 @@ def parse_place_and_date(cell: Cell) -> datetime.date:
 
 def parse_optional_place_and_date(cell: Cell) -> datetime.date | None:
     """Like parse_place_and_date, but a place without a date ("Sanggau, ") or an empty cell gives None."""
-    return _split_place_and_date(cell)[1]
+    return split_place_and_date(cell)[1]
 
 
 _TERM_POINT = (
