@@ -114,3 +114,25 @@ def test_a_village_operator_uploads_the_opensid_a4_on_her_phone(yanti, live_serv
     page.locator(".batch-meta .state-done").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path="test-results/import-opensid-a4-360.png", full_page=True)
+
+
+def test_a_village_operator_uploads_a_typed_roster_signed_with_the_desa_name(
+    yanti, live_server, sized_page, tmp_path
+):
+    # A roster typed in Excel, its signature's title naming the desa ("Kepala Desa Penyeladi", as audit4
+    # found village offices write it): the signature was refused as three rows.
+    from tests.imports.test_two_row_header import typed_roster
+
+    path = tmp_path / "aparat-desa.xlsx"
+    path.write_bytes(typed_roster("Penyeladi", "Kepala Desa {desa}"))  # PENYELADI's name
+    page = sized_page(360, 740)
+    sign_in(page, live_server.url, "yanti")
+    page.goto(live_server.url + "/impor/")
+    page.set_input_files("input[name=berkas]", str(path))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    page.wait_for_url(re.compile(r".*/impor/\d+/$"))
+    page.get_by_text("Hasil uji coba: belum ada yang disimpan.").wait_for()
+    assert page.get_by_text("Tidak ada baris yang ditolak.").is_visible()
+    page.get_by_role("button", name="Simpan hasil ini").click()
+    page.locator(".batch-meta .state-done").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
