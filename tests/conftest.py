@@ -37,6 +37,16 @@ gc.set_threshold(700, 10, 100)
 
 
 def pytest_collection_finish(session):
+    # The libraries Django no longer imports as it starts (fast8: production's processes start without
+    # them) are imported here, before the freeze, as the tests use them anyway: imported later, their
+    # objects were walked by every full collection (the suite's CPU 0.94 with this, paired in turn,
+    # docs/benchmarks.md).
+    import drf_spectacular.openapi  # noqa: F401
+    import openpyxl  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    import lindungdesa.api.auth  # noqa: F401
+
     gc.collect()
     gc.freeze()
 
