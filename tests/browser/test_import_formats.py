@@ -67,6 +67,18 @@ def sign_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
+def uploaded_on_phone(sized_page, base: str, path: Path):
+    """The village operator's phone, signed in, with `path` uploaded and its dry run shown."""
+    page = sized_page(360, 740)
+    sign_in(page, base, "yanti")
+    page.goto(base + "/impor/")
+    page.set_input_files("input[name=berkas]", str(path))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    page.wait_for_url(re.compile(r".*/impor/\d+/$"))
+    page.get_by_text("Hasil uji coba: belum ada yang disimpan.").wait_for()
+    return page
+
+
 def test_a_bpjs_officer_downloads_the_extract_template_and_reads_the_format(
     wulan, live_server, sized_page, tmp_path
 ):
@@ -101,13 +113,7 @@ def test_a_village_operator_reads_the_format_page_on_her_phone(yanti, live_serve
 
 
 def test_a_village_operator_uploads_the_opensid_a4_on_her_phone(yanti, live_server, sized_page):
-    page = sized_page(360, 740)
-    sign_in(page, live_server.url, "yanti")
-    page.goto(live_server.url + "/impor/")
-    page.set_input_files("input[name=berkas]", str(A4))
-    page.get_by_role("button", name="Unggah dan periksa").click()
-    page.wait_for_url(re.compile(r".*/impor/\d+/$"))
-    page.get_by_text("Hasil uji coba: belum ada yang disimpan.").wait_for()
+    page = uploaded_on_phone(sized_page, live_server.url, A4)
     rejected = page.locator("table.rejected").inner_text()
     assert "Staf Desa" in rejected and "Kepala Desa, Sekretaris Desa" in rejected
     page.get_by_role("button", name="Simpan hasil ini").click()
@@ -125,13 +131,7 @@ def test_a_village_operator_uploads_a_typed_roster_signed_with_the_desa_name(
 
     path = tmp_path / "aparat-desa.xlsx"
     path.write_bytes(typed_roster("Penyeladi", "Kepala Desa {desa}"))  # PENYELADI's name
-    page = sized_page(360, 740)
-    sign_in(page, live_server.url, "yanti")
-    page.goto(live_server.url + "/impor/")
-    page.set_input_files("input[name=berkas]", str(path))
-    page.get_by_role("button", name="Unggah dan periksa").click()
-    page.wait_for_url(re.compile(r".*/impor/\d+/$"))
-    page.get_by_text("Hasil uji coba: belum ada yang disimpan.").wait_for()
+    page = uploaded_on_phone(sized_page, live_server.url, path)
     assert page.get_by_text("Tidak ada baris yang ditolak.").is_visible()
     page.get_by_role("button", name="Simpan hasil ini").click()
     page.locator(".batch-meta .state-done").wait_for()
