@@ -13,28 +13,10 @@ from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.months import Month, month_label_id
-from lindungdesa.officials.boundary import (
-    Reach,
-    foreign_participant_message,
-    participant_inside,
-    people_reach,
-    person_write_check,
-    person_write_problems,
-    unplaced_participant_message,
-)
+from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import (
-    Cells,
-    Decided,
-    FieldCheck,
-    Memo,
-    NewRow,
-    Reading,
-    Recorder,
-    blank,
-    fetch_in,
-)
+from .engine import Cells, Decided, FieldCheck, Memo, NewRow, Reading, Recorder, blank, fetch_in
 from .summary import RowRejected
 
 # What an import writes of an enrolment (and undo restores).
@@ -67,10 +49,12 @@ class Participants:
         self.by_start: dict[tuple[str, date], list[Enrolment]] = defaultdict(list)
         self._order: dict[int, int] = {}  # id() -> place: held by key, then made in turn
         for enrolment in sorted(found.values(), key=lambda e: e.id):
-            self.add(enrolment)
+            self.index(enrolment)
 
     def index(self, enrolment: Enrolment) -> None:
-        """File the enrolment under its KPJ and its NIK + membership date (again after a change)."""
+        """File the enrolment under its KPJ and its NIK + membership date, after every one held or made
+        before it (again after a change: its keys may be new)."""
+        self._order.setdefault(id(enrolment), len(self._order))
         filed_under = [self.by_start[(enrolment.nik, enrolment.start_date)]]
         if enrolment.kpj:
             filed_under.append(self.by_kpj[enrolment.kpj])
@@ -88,11 +72,6 @@ class Participants:
                 return enrolment
         return None
 
-    def add(self, enrolment: Enrolment) -> None:
-        """A held enrolment (in id order), or a new one: filed after every one held or made before it."""
-        self._order[id(enrolment)] = len(self._order)
-        self.index(enrolment)
-
 
 class BpjsRows:
     kind = "bpjs"
@@ -105,9 +84,9 @@ class BpjsRows:
         self.scope_code = scope_code or ""
         self.batch_id = batch_id
         self._memo = Memo()
-        self._held: Participants | None = None
+        self._held: Participants  # the chunk's (`prefetch`)
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
-        self._reach: dict[int, Reach] = {}
+        self._reach: dict[int, boundary.Reach] = {}
         self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
@@ -133,27 +112,23 @@ class BpjsRows:
         take("bulan_iuran_terakhir", v.parse_month, optional=True)
         take("status", v.parse_bpjs_status, optional=True)
         take("kode_desa", v.parse_desa_code, optional=True)
-        paid = out.get("bulan_iuran_terakhir")
+        paid, started = out.get("bulan_iuran_terakhir"), out.get("tanggal_kepesertaan")
         if paid is not None and paid > self.as_of:
-            problems.append(
-                (
-                    "bulan_iuran_terakhir",
-                    f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak "
-                    f"{month_label_id(self.as_of)}.",
-                )
-            )
-        started = out.get("tanggal_kepesertaan")
+            extract = month_label_id(self.as_of)
+            late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
+            problems.append(("bulan_iuran_terakhir", late))
         if started is not None and started > self._last_day:
-            problems.append(
-                (
-                    "tanggal_kepesertaan",
-                    f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya.",
-                )
-            )
-        code = out.get("kode_desa")
-        if code and not contains(self.scope_code, code):
+            late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
+            problems.append(("tanggal_kepesertaan", late))
+        if (code := out.get("kode_desa")) and not contains(self.scope_code, code):
             problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-        key = self._duplicate_key(values, out)
+        # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
+        if not blank(values.get("kpj")):
+            key = "kpj\0" + out["kpj"] if out.get("kpj") else None
+        elif out.get("nik") is None or started is None:
+            key = None
+        else:
+            key = f"nik\0{out['nik']}\0{started.isoformat()}"
         if problems:
             return Reading(None, problems, key, warnings)
         return Reading(self._wanted(out), (), key, tuple(warnings))
@@ -179,18 +154,10 @@ class BpjsRows:
         """A new enrolment's values: the row's, its person's and the import's own."""
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
 
-    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any]) -> str | None:
-        """The same participant twice in one extract: by KPJ, or by NIK and membership date without one."""
-        if not blank(values.get("kpj")):
-            return "kpj\0" + out["kpj"] if out.get("kpj") else None
-        if out.get("nik") is None or out.get("tanggal_kepesertaan") is None:
-            return None
-        return f"nik\0{out['nik']}\0{out['tanggal_kepesertaan'].isoformat()}"
-
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
-            self._reach = people_reach(self.scope_code, self._held.people)
+            self._reach = boundary.people_reach(self.scope_code, self._held.people)
         return self._decide_by_columns(rows)
 
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -200,7 +167,6 @@ class BpjsRows:
         the field checks, made here column by column (`FieldCheck.refused`). Every other row, and one these
         checks refuse (for its messages), is decided row by row."""
         held = self._held
-        assert held is not None
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
         chosen, values = [], []
@@ -224,8 +190,7 @@ class BpjsRows:
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
-        assert held is not None
-        wanted = row
+        wanted = row  # the enrolment's values as the row gives them (`_wanted`)
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
             self._check_boundary(wanted, existing, held)
@@ -233,7 +198,7 @@ class BpjsRows:
         if existing is None:
             enrolment = Enrolment(**self._values(wanted))
             self._check(enrolment)
-            held.add(enrolment)
+            held.index(enrolment)
             recorder.created(enrolment)
             return
         if existing.as_of and existing.as_of > as_of_day:
@@ -258,16 +223,16 @@ class BpjsRows:
         region = self.scope_code
         person_id = held.person_ids.get(wanted["nik"])
         if person_id is not None:
-            person_write_check(region, self._reach[person_id], own_fields=True)
+            boundary.person_write_check(region, self._reach[person_id], own_fields=True)
         if existing is not None:
             # Found by its KPJ, the membership may be another NIK's.
             if existing.person_id is not None and existing.person_id != person_id:
-                if person_write_problems(region, self._reach[existing.person_id], own_fields=True):
-                    raise ValidationError({"kpj": [foreign_participant_message()]})
+                if boundary.person_write_problems(region, self._reach[existing.person_id], own_fields=True):
+                    raise ValidationError({"kpj": [boundary.foreign_participant_message()]})
                 return
-            if existing.person_id is None and not participant_inside(
+            if existing.person_id is None and not boundary.participant_inside(
                 region, existing.nik, existing.kode_desa
             ):
-                raise ValidationError({"kpj": [foreign_participant_message()]})
-        if person_id is None and not participant_inside(region, wanted["nik"], wanted["kode_desa"]):
-            raise ValidationError({"kode_desa": [unplaced_participant_message()]})
+                raise ValidationError({"kpj": [boundary.foreign_participant_message()]})
+        if person_id is None and not boundary.participant_inside(region, wanted["nik"], wanted["kode_desa"]):
+            raise ValidationError({"kode_desa": [boundary.unplaced_participant_message()]})

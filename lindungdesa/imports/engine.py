@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungdesa.lib.headers import Field, header_score, match_headers
-from lindungdesa.lib.inserts import NewRow, insert, value_key, value_keys
+from lindungdesa.lib.inserts import NewRow, insert, value_keys
 from lindungdesa.lib.opensid import without_signature_block
 from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
@@ -60,12 +60,6 @@ IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999
 WRITE_BATCH = 500  # objects per bulk statement
 
 
-class Outcome:
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
 class Recorder:
     """What one row wrote, for undo and for the counts. Objects may get their primary key only when the
     chunk is written, so the BatchChange rows are made then (`record_changes`)."""
@@ -74,21 +68,21 @@ class Recorder:
 
     def __init__(self) -> None:
         self.changes: list[tuple[models.Model, str, dict[str, Any]]] = []
-        self.outcome = Outcome.UNCHANGED
+        self.outcome = "unchanged"  # or "created", "updated": the summary's counter of the row
         # What the row asked that was left undone without rejecting it, as (field, message).
         self.warnings: list[Problem] = []
 
     def created(self, obj: models.Model) -> None:
         self.changes.append((obj, BatchChange.Action.CREATE, {}))
-        self.outcome = Outcome.CREATED
+        self.outcome = "created"
 
     def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
         """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written)."""
         self.changes.append((obj, BatchChange.Action.UPDATE, snapshot(obj, fields)))
         for key, value in values.items():
             setattr(obj, key, value)
-        if self.outcome != Outcome.CREATED:
-            self.outcome = Outcome.UPDATED
+        if self.outcome != "created":
+            self.outcome = "updated"
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -192,12 +186,6 @@ class Memo(dict):
         self[parser] = functools.lru_cache(self.LIMIT, typed=True)(functools.partial(_parsed, parser))
         return self[parser]
 
-    def __call__(self, parser: Callable[..., Any], cell: Cell, *args: Any) -> Any:
-        ok, result = self[parser](cell, *args)
-        if ok:
-            return result
-        raise CellError(result)
-
 
 class Cells:
     """One row's cells as they are read: the values parsed (`out`), the problems that refuse the row and
@@ -261,48 +249,46 @@ class FieldCheck:
 
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
         self.exclude = list(exclude)
-        fields = [f for f in model._meta.fields if f.name not in self.exclude and not f.generated]
         # Each field with the values it has passed.
-        self.fields: list[tuple[models.Field, set]] = [(f, set()) for f in fields]
+        self.fields = [
+            (f, set()) for f in model._meta.fields if f.name not in self.exclude and not f.generated
+        ]
 
     def passes(self, obj: models.Model) -> bool:
-        return all(self._passes(f, passed, getattr(obj, f.attname), obj) for f, passed in self.fields)
+        return not self.refused([{f.name: getattr(obj, f.attname) for f, _passed in self.fields}])
 
     def __call__(self, obj: models.Model) -> None:
         if not self.passes(obj):
             obj.clean_fields(exclude=self.exclude)
 
     def refused(self, rows: list[dict[str, Any]]) -> set[int]:
-        """Which of these new rows' values (by field name, a field's default where a row has none) `passes`
-        would refuse: each field's distinct values checked once, without an object (no field checked here
-        reads its model instance: relations are set by the import and excluded)."""
+        """Which of these new rows' values (by field name, a field's default where a row has none) Django
+        would refuse or change: each field's distinct values checked once, without an object (no field
+        checked here reads its model instance: relations are set by the import and excluded)."""
         out: set[int] = set()
         for f, passed in self.fields:
             default = f.get_default()
             column = [row.get(f.name, default) for row in rows]
             keys = value_keys(column)
             distinct = dict(zip(keys, column, strict=True)).items()
-            bad = {
-                k for k, value in distinct if k not in passed and not self._passes(f, passed, value, None, k)
-            }
-            if bad:
-                out.update(i for i, key in enumerate(keys) if key in bad)
+            verdicts = {key: _field_passes(f, value) for key, value in distinct if key not in passed}
+            if len(passed) > self.LIMIT:
+                passed.clear()
+            passed.update(key for key, ok in verdicts.items() if ok)
+            if not all(verdicts.values()):
+                out.update(i for i, key in enumerate(keys) if verdicts.get(key) is False)
         return out
 
-    def _passes(self, f: models.Field, passed: set, value: Any, obj: Any, key: Any = None) -> bool:
-        key = value_key(value) if key is None else key
-        if key in passed:
-            return True
-        if not (f.blank and value in f.empty_values):
-            try:
-                if f.clean(value, obj) != value:
-                    return False  # Django would change it: let clean_fields do so
-            except ValidationError:
-                return False
-        if len(passed) >= self.LIMIT:
-            passed.clear()
-        passed.add(key)
+
+def _field_passes(f: models.Field, value: Any) -> bool:
+    """Whether Django's check of the field takes the value as it is (else `clean_fields` refuses or changes
+    it)."""
+    if f.blank and value in f.empty_values:
         return True
+    try:
+        return f.clean(value, None) == value
+    except ValidationError:
+        return False
 
 
 class _DryRun(Exception):
@@ -313,10 +299,6 @@ class _DryRun(Exception):
 class Prepared:
     table: Table
     mapping: dict[int, str]
-
-    @property
-    def total(self) -> int:
-        return len(self.table.rows)
 
     def values(self, cells: list[Cell]) -> dict[str, Cell]:
         width = len(cells)
@@ -378,7 +360,7 @@ def run_import(
     prepared = prepare(data, file_name, handler, overrides)
     size = chunk_rows or CHUNK_ROWS
     rows = prepared.table.rows
-    total = prepared.total
+    total = len(rows)
     summary = ImportSummary(total_rows=total)
     begin = getattr(handler, "begin", None)  # what the file as a whole tells its rows (RosterRows.begin)
     if begin is not None:
@@ -408,18 +390,14 @@ def run_import(
                     problems = _take(handler, decided, row_number, reading, seen, summary, changes)
                     if problems:
                         summary.rejected += 1
+                        summary.errors.extend(RowError(row_number, f, message) for f, message in problems)
                         raw = prepared.raw(rows[i][1])
-                        for field_name, message in problems:
-                            summary.errors.append(RowError(row_number, field_name, message))
-                            rejects.append(
-                                RejectedRow(
-                                    batch=batch,
-                                    row_number=row_number,
-                                    field=field_name,
-                                    message=message,
-                                    data=raw,
-                                )
+                        rejects.extend(
+                            RejectedRow(
+                                batch=batch, row_number=row_number, field=f, message=message, data=raw
                             )
+                            for f, message in problems
+                        )
                 write(handler.looked_up, changes)
                 if record:
                     record_changes(batch, changes)
@@ -495,7 +473,7 @@ def _take(
     summary.accepted += 1
     setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
     # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
-    if recorder.outcome != Outcome.UNCHANGED and len(summary.people) < PEOPLE_KEPT:
+    if recorder.outcome != "unchanged" and len(summary.people) < PEOPLE_KEPT:
         summary.people.append(row_person(row_number, recorder))
     for field_name, message in (*reading.warnings, *recorder.warnings):
         summary.warnings.append(RowError(row_number, field_name, message))

@@ -21,24 +21,9 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
+from lindungdesa.officials import rules
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
-from lindungdesa.officials.rules import (
-    ONE_HOLDER_OFFICES,
-    is_same_seat,
-    nik_missing_message,
-    no_identity_message,
-    overlaps,
-    person_disagreements,
-    person_values,
-    position_new,
-    position_own_problems,
-    position_problems,
-    position_values,
-    replaced_message,
-    unit_key,
-    unit_name_missing_message,
-)
 from lindungdesa.regions.models import Region
 
 from .engine import (
@@ -75,13 +60,6 @@ _dusun = partial(v.parse_text, max_length=80)
 _sk_number = partial(v.parse_text, max_length=100)
 
 
-def phone_kept_message() -> str:
-    return _(
-        "Nomor HP tidak diubah: orang ini juga tercatat di wilayah lain, jadi nomornya diubah oleh operator "
-        "kabupaten/provinsi."
-    )
-
-
 _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
 
 
@@ -99,15 +77,13 @@ def who_without_nik(desa: str, name: str, birth_date) -> str:
 class Holdings:
     """What one chunk's rows may touch, as the database holds it (every chunk before is written): their
     people by who they are (the NIK, or for a person without one `who_without_nik`), those people's
-    positions, and the one-holder seats of their desa. Kept up to date row by row; `write` writes it.
+    positions, and the one-holder seats of their desa. Kept up to date row by row (`apply`)."""
 
-    `keys`: the rows' people (NIK or `who_without_nik`); `unnamed`: the `who_without_nik` of every row,
-    with its desa, birth date and NIK (None), to find a person without a NIK (or, for a row whose NIK is
-    new, the person the NIK completes)."""
-
-    def __init__(
-        self, keys: set[str], desa_codes: set[str], unnamed: dict[str, tuple[str, Any, str | None]]
-    ) -> None:
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        keys = {row["who"] for row in rows}  # NIK, or `who_without_nik`
+        # Every row's `who_without_nik` (desa, birth date, NIK), to find a person without a NIK (or, for a row
+        # whose NIK is new, the person the NIK completes).
+        unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
         niks = {key for key in keys if not key.startswith("~")}
         people = {p.id: p for p in fetch_in(Person.objects.all(), "nik__in", niks)}
         self.persons: dict[str, Person] = {p.nik: p for p in people.values()}
@@ -133,8 +109,8 @@ class Holdings:
         for position in fetch_in(Position.objects.all(), "person_id__in", list(people)):
             position.person = people[position.person_id]  # one object for each person
             positions[position.id] = position
-        seats = Position.objects.filter(office__in=sorted(ONE_HOLDER_OFFICES)).select_related("person")
-        for position in fetch_in(seats, "desa_id__in", sorted(desa_codes)):
+        seats = Position.objects.filter(office__in=sorted(rules.ONE_HOLDER_OFFICES)).select_related("person")
+        for position in fetch_in(seats, "desa_id__in", sorted({row["desa"].code for row in rows})):
             if position.id not in positions:
                 position.person = people.get(position.person_id, position.person)
                 positions[position.id] = position
@@ -147,7 +123,7 @@ class Holdings:
 
     def index(self, position: Position, person: Person) -> None:
         self.by_person[id(person)].append(position)
-        if position.office in ONE_HOLDER_OFFICES:
+        if position.office in rules.ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
 
     def of(self, person: Person) -> list[Position]:
@@ -160,19 +136,19 @@ class Holdings:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
         Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
         position (a person holds one perangkat office at a time): a row naming the dusun completes the one
-        held without it (as the warning `unit_name_missing_message` asks), a row naming none changes no
-        dusun.
+        held without it (as the warning `rules.unit_name_missing_message` asks), a row naming none changes
+        no dusun.
 
         `sk`: (number, date) of a row whose start was not given but read from its SK date or its term's text
         (OpenSID's Buku Aparat), `end` its end: then the same SK also names the position held, whose start
         (often the inauguration, after the SK) stays as it is; where one of the two names no SK, a term
         meeting the row's (`_same_appointment`)."""
-        unit = unit_key(unit_name)
+        unit = rules.unit_key(unit_name)
         unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
             if position.desa_id != desa or position.office != office:
                 continue
-            held = unit_key(position.unit_name)
+            held = rules.unit_key(position.unit_name)
             if held != unit and not (office == Office.KEPALA_DUSUN and not (held and unit)):
                 continue
             if position.term_start == start:
@@ -196,7 +172,7 @@ class RosterRows:
         self._regencies: set[str] = set()
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
-        self._held: Holdings | None = None
+        self._held: Holdings  # the chunk's (`prefetch`)
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._person_check = FieldCheck(Person)
         self._position_check = FieldCheck(Position, exclude=_SET_BY_IMPORT)
@@ -233,12 +209,6 @@ class RosterRows:
             needed.add("kode_desa")
         return needed
 
-    def _desa_code(self, values: dict[str, Any]) -> str:
-        cell = values.get("kode_desa")
-        if blank(cell):
-            return self.default_desa.code if self.default_desa else ""
-        return self._memo(v.parse_desa_code, cell)
-
     def _desa(self, code: str) -> Region | None:
         # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, a national
         # one some 430 regencies, never 75,000 desa one by one (the level measured: docs/benchmarks.md).
@@ -271,7 +241,7 @@ class RosterRows:
             # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
             # "NIK tidak valid" told the user the cell was empty).
             if not any(name in ("nik", "tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
-                problems.append(("nik", no_identity_message()))
+                problems.append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.
         take("kelompok", v.parse_group, optional=True, soft=True)
@@ -290,12 +260,9 @@ class RosterRows:
         # No start of term in its own column: read from the term's text or the SK date (`position_at`).
         out["start_inferred"] = out.get("mulai_menjabat") is None
         if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
-            try:
-                start, end = self._memo(v.parse_term_text, values.get("masa_jabatan"))
-            except v.CellError as exc:
-                problems.append(("masa_jabatan", str(exc)))
-            else:
-                start, end = _refine_year_only_term(start, end, out.get("tanggal_sk"), out.get("jabatan"))
+            take("masa_jabatan", v.parse_term_text)
+            if (term := out.pop("masa_jabatan")) is not None:
+                start, end = _refine_year_only_term(*term, out.get("tanggal_sk"), out.get("jabatan"))
                 out["mulai_menjabat"] = start
                 out["end_inferred"] = out.get("akhir_menjabat") is None and end is not None
                 out["akhir_menjabat"] = out.get("akhir_menjabat") or end
@@ -330,11 +297,9 @@ class RosterRows:
                 )
             )
 
-        code = ""
-        try:
-            code = self._desa_code(values)
-        except v.CellError as exc:
-            problems.append(("kode_desa", str(exc)))
+        take("kode_desa", v.parse_desa_code, optional=True)
+        chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
+        code = out.pop("kode_desa") or (chosen if blank(values.get("kode_desa")) else "")
         desa = self._desa(code) if code else None
         if not code and "kode_desa" not in dict(problems):
             problems.append(("kode_desa", "Wajib diisi."))
@@ -357,17 +322,22 @@ class RosterRows:
         out["born"] = born  # given, or told by the NIK
         if born is not None and code and out.get("nama"):
             out["unnamed"] = who_without_nik(code, out["nama"], born)
-        key = self._duplicate_key(values, out, code)
+        # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
+        # names it) twice in one file; none when one of them cannot be read.
+        who = out.get("nik") or out.get("unnamed")
+        ok, named = self._memo[v.parse_office](values.get("jabatan"), self._default_group)
+        readable = ok and who is not None and (code or blank(values.get("kode_desa")))
+        key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
         if problems:
             return Reading(None, problems, key)
         out["who"] = out["nik"] or out["unnamed"]
         if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
-            warnings.append(("nama_dusun", unit_name_missing_message()))
+            warnings.append(("nama_dusun", rules.unit_name_missing_message()))
         return Reading(out, (), key, tuple(warnings))
 
     @staticmethod
     def _person_values(row: dict[str, Any]) -> dict[str, Any]:
-        return person_values(
+        return rules.person_values(
             facts=row["nik_facts"],
             nik=row["nik"],
             name=row["nama"],
@@ -394,22 +364,8 @@ class RosterRows:
             ),
         }
 
-    def _duplicate_key(self, values: dict[str, Any], out: dict[str, Any], code: str) -> str | None:
-        """The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
-        names it) twice in one file."""
-        nik = out.get("nik") or out.get("unnamed")
-        if nik is None:
-            return None
-        try:
-            office = self._memo(v.parse_office, values.get("jabatan"), self._default_group)
-            code = code or self._desa_code(values)
-        except v.CellError:
-            return None
-        return "\0".join((nik, code, office.office, office.unit_name.lower()))
-
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
-        self._held = Holdings({row["who"] for row in rows}, {row["desa"].code for row in rows}, unnamed)
+        self._held = Holdings(rows)
         if self.scope_code:
             new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
             self._held_elsewhere = participants_outside(self.scope_code, new)
@@ -419,14 +375,13 @@ class RosterRows:
         """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
         it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
-        checked here without objects: the person's values (`person_values`), each field's distinct values
-        (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every other
-        row, and one these checks refuse (for its messages), is decided row by row."""
+        checked here without objects: the person's values (`rules.person_values`), each field's distinct
+        values (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every
+        other row, and one these checks refuse (for its messages), is decided row by row."""
         held = self._held
-        assert held is not None
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
-        positions = [position_values(person=None, **self._position_fields(row)) for row in rows]
+        positions = [rules.position_values(person=None, **self._position_fields(row)) for row in rows]
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seat for seat in seats if seat is not None)
         for row in rows:
@@ -445,7 +400,8 @@ class RosterRows:
                 continue
             holders = held.by_seat.get(seat[:2], ()) if seat is not None else ()
             if seat is not None and (
-                named[seat] > 1 or any(is_same_seat(*seat[:2], position["unit_name"], p) for p in holders)
+                named[seat] > 1
+                or any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders)
             ):
                 continue
             try:
@@ -456,14 +412,14 @@ class RosterRows:
             if term not in own:
                 for key in (*read, "planned_term_end"):
                     setattr(candidate, key, position[key])
-                own[term] = bool(position_own_problems(candidate))
+                own[term] = bool(rules.position_own_problems(candidate))
             if not own[term]:
                 chosen.append(row)
                 people.append(person)
                 kept.append(position)
         refused = self._person_check.refused(people) | self._position_check.refused(kept)
         decided = {}
-        without_nik = (("nik", nik_missing_message()),)
+        without_nik = (("nik", rules.nik_missing_message()),)
         for i, row in enumerate(chosen):
             if i not in refused:
                 made = kept[i]["person"] = NewRow(Person, people[i])
@@ -473,7 +429,6 @@ class RosterRows:
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
-        assert held is not None
         nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(row["who"])
@@ -501,7 +456,7 @@ class RosterRows:
                 owned = reach is not Reach.SHARED
                 if completed is not None and nik in self._held_elsewhere:
                     person_write_check(self.scope_code, Reach.OUTSIDE)
-            errors = person_disagreements(
+            errors = rules.person_disagreements(
                 person, name=row["nama"], birth_date=row["tanggal_lahir"], sex=row["jenis_kelamin"]
             )
             if completed is not None:
@@ -513,11 +468,15 @@ class RosterRows:
             if errors:
                 raise ValidationError(errors)
         if nik is None and person.nik is None:
-            recorder.warnings.append(("nik", nik_missing_message()))
+            recorder.warnings.append(("nik", rules.nik_missing_message()))
         new_phone = not new_person and row["no_hp"] and row["no_hp"] != person.phone
         if new_phone and not owned:
             # The person also serves (or served) elsewhere: their phone is not this region's to change.
-            recorder.warnings.append(("no_hp", phone_kept_message()))
+            kept = _(
+                "Nomor HP tidak diubah: orang ini juga tercatat di wilayah lain, jadi nomornya diubah oleh "
+                "operator kabupaten/provinsi."
+            )
+            recorder.warnings.append(("no_hp", kept))
             new_phone = False
         if completed is not None:
             completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
@@ -566,12 +525,12 @@ class RosterRows:
                 if holder.term_start < start
                 and holder.person is not person
                 and (person.id is None or holder.person.id != person.id)
-                and is_same_seat(desa.code, office.office, unit_name, holder)
+                and rules.is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
             ]
         # What `officials.services.position_start` does, against the positions the chunk holds. The
         # predecessors' terms end the day before this one starts: they no longer overlap it.
-        position = position_new(person=person, **fields)
+        position = rules.position_new(person=person, **fields)
         same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
         self._check_rules(position, {}, held.of(person), same_seat)
         self._position_check(position)
@@ -584,7 +543,7 @@ class RosterRows:
         for holder in predecessors:
             recorder.change(holder, ended, POSITION_FIELDS)
             # Said with the row, in the preview too: the operator sees whose term the file ends.
-            recorder.warnings.append(("jabatan", replaced_message(holder, ended["term_end"])))
+            recorder.warnings.append(("jabatan", rules.replaced_message(holder, ended["term_end"])))
         held.index(position, person)
         recorder.created(position)
 
@@ -610,7 +569,7 @@ class RosterRows:
         for key, value in changed.items():
             setattr(position, key, value)
         try:
-            errors = position_problems(
+            errors = rules.position_problems(
                 position, same_person=same_person, same_seat=same_seat, region=self.scope_code
             )
         finally:
@@ -621,13 +580,13 @@ class RosterRows:
 
 
 def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:
-    """The one-holder seat a new position takes (`is_same_seat`), None for an office of many holders and
-    for a kepala dusun whose dusun is not named (a seat of their own)."""
-    if office not in ONE_HOLDER_OFFICES:
+    """The one-holder seat a new position takes (`rules.is_same_seat`), None for an office of many holders
+    and for a kepala dusun whose dusun is not named (a seat of their own)."""
+    if office not in rules.ONE_HOLDER_OFFICES:
         return None
     if office != Office.KEPALA_DUSUN:
         return (desa, office, "")
-    unit = unit_key(unit_name)
+    unit = rules.unit_key(unit_name)
     return (desa, office, unit) if unit else None
 
 
@@ -641,7 +600,7 @@ def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
         return "".join(number.split()).casefold() == "".join(position.sk_number.split()).casefold()
     if day is not None and position.sk_date is not None:
         return day == position.sk_date
-    return overlaps(position, start, end)
+    return rules.overlaps(position, start, end)
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):
@@ -654,10 +613,7 @@ def _refine_year_only_term(start, end, sk_date, office_value):
         start = sk_date
     limit = MAX_TERM_YEARS.get(office_value.office) if office_value else None
     if start and end and limit and (end.month, end.day) == (12, 31):
-        try:
-            legal_end = start.replace(year=start.year + limit) - timedelta(days=1)
-        except ValueError:  # 29 February
-            legal_end = start.replace(year=start.year + limit, day=28) - timedelta(days=1)
+        legal_end = rules.add_years(start, limit) - timedelta(days=1)
         if legal_end.year == end.year:
             end = legal_end
     return start, end
