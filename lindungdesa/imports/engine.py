@@ -1,23 +1,16 @@
 """What every import shares: read the file, match headers, take the rows chunk by chunk, keep the rejects.
 
 One roster row, from upload to database:
- 1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
- 2. `prepare`: `lib.tabular.read_table` reads the bytes (csv, python-calamine or for a large XLSX
-    openpyxl's streaming parser, OpenSID's HTML) into a Table; `lib.headers.match_headers` says which
-    column is which field.
- 3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
- 4. `RosterRows.read` parses the row's cells with `lib.values` (each distinct cell once: `Memo`).
- 5. `RosterRows.prefetch` fetches with a few queries (`fetch_in`: the chunk's values as one parameter)
-    what its rows name (their people, those people's positions, their desa's one-holder seats), then
-    decides at once the rows of new people in free seats (Django's field checks once for each distinct
-    value: `FieldCheck`; the office rules once for each distinct term): two `NewRow`s each.
- 6. `RosterRows.apply` decides any other row alone in memory by `officials.rules` and `FieldCheck`. A
-    row's `Recorder` notes what it creates and changes (with the before).
- 7. `write`: the chunk's new people, then positions, by `lib.inserts.insert` in file order (COPY, or
-    INSERT ... RETURNING), the changed ones by `bulk_update`.
- 8. `record_changes` writes the undo log (BatchChange) and the rejected rows, with `bulk_create`.
- 9. After the last chunk a dry run rolls everything back (`_DryRun`); a real one marks its batch done.
-10. The transaction commits: the file is in, or (on any error) nothing of it is.
+1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
+2. `prepare`: `lib.tabular.read_table` reads the bytes into a Table; `lib.headers.match_headers` maps it.
+3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
+4. `RosterRows.read` parses the row's cells with `lib.values` (each distinct cell once: `Memo`).
+5. `RosterRows.prefetch` looks up what the chunk's rows name (`fetch_in`: people, positions, seats) and
+   decides a new person in a free seat by columns (`FieldCheck.refused`); any other row is decided alone
+   by `RosterRows.apply` with `officials.rules`, its `Recorder` noting what it creates and changes.
+6. `write` inserts the chunk's new people, then positions (`lib.inserts.insert`), and updates the changed
+   ones; `record_changes` writes the undo log (BatchChange), then come the rejected rows.
+7. A dry run then rolls back (`_DryRun`); a real one commits: the whole file is in, or nothing of it.
 """
 
 import datetime
@@ -107,8 +100,7 @@ class Reading(NamedTuple):
     """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
     one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, a
     good row's empty lists given as (): no object for the cyclic garbage collector to walk again and again.
-    The key is text, its parts joined by NUL, only the last of them free text: the dict of a file's keys
-    (1.5 million for a national roster) is then no object for the collector, as one of tuples was."""
+    The key is text (its parts joined by NUL, only the last free text), not a tuple, for the same reason."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]

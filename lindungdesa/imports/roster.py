@@ -52,7 +52,6 @@ POSITION_FIELDS = [
     "unit_name",
 ]
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
-_SET_BY_IMPORT = ("group", "person", "desa")  # a position's fields that no cell gives as such
 
 # Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
 _name = partial(v.parse_text, max_length=150)
@@ -175,7 +174,7 @@ class RosterRows:
         self._held: Holdings  # the chunk's (`prefetch`)
         self._held_elsewhere: set[str] = set()  # the chunk's new NIKs a participant holds outside the region
         self._person_check = FieldCheck(Person)
-        self._position_check = FieldCheck(Position, exclude=_SET_BY_IMPORT)
+        self._position_check = FieldCheck(Position, exclude=("group", "person", "desa"))  # no cell gives them
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
         """What the file as a whole says, before its rows are read; the warnings it gives.
@@ -190,17 +189,11 @@ class RosterRows:
         named = title_places(data).get("desa")
         if not named or same_place(named, desa.name):
             return []
-        return [
-            RowError(
-                prepared.table.header_row,
-                "nama_desa",
-                _(
-                    "Judul berkas menyebut desa %(named)s, tetapi data ini diimpor untuk desa %(desa)s "
-                    "(%(code)s). Pastikan berkasnya benar; bila salah, batalkan impor ini."
-                )
-                % {"named": named, "desa": desa.name, "code": desa.code},
-            )
-        ]
+        message = _(
+            "Judul berkas menyebut desa %(named)s, tetapi data ini diimpor untuk desa %(desa)s (%(code)s). "
+            "Pastikan berkasnya benar; bila salah, batalkan impor ini."
+        ) % {"named": named, "desa": desa.name, "code": desa.code}
+        return [RowError(prepared.table.header_row, "nama_desa", message)]
 
     def required(self) -> set[str]:
         # No NIK column is needed: a row may name its person by name and birth date (OpenSID's A.4 book).
@@ -491,20 +484,25 @@ class RosterRows:
         office = row["jabatan"]
         desa: Region = row["desa"]
         fields = self._position_fields(row)
-        acting, unit_name, income = fields["acting"], fields["unit_name"], fields["monthly_income"]
-        start = row["mulai_menjabat"]
+        unit_name, start, end = fields["unit_name"], row["mulai_menjabat"], row["akhir_menjabat"]
         existing = None
         if not new_person:
             sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
-            existing = held.position_at(
-                person, desa.code, office.office, unit_name, start, sk, row["akhir_menjabat"]
-            )
+            existing = held.position_at(person, desa.code, office.office, unit_name, start, sk, end)
         if existing is not None:
+            given_income = row["penghasilan_bulanan"] is not None
+            wanted = {
+                "sk_number": row["nomor_sk"] if row["nomor_sk"] is not None else existing.sk_number,
+                "sk_date": row["tanggal_sk"] or existing.sk_date,
+                "monthly_income": fields["monthly_income"] if given_income else existing.monthly_income,
+                "acting": fields["acting"],
+                "unit_name": existing.unit_name or unit_name,  # a dusun named where none was
+            }
             # Found by its SK: an end read from the term's text ("2020 s/d 2028") is less than the one held.
             keep_end = existing.term_start != start and row.get("end_inferred", False)
-            changed = self._position_changes(existing, row, acting, income, keep_end=keep_end)
-            if unit_name and not existing.unit_name:
-                changed["unit_name"] = unit_name
+            if not keep_end and end is not None and end != existing.term_end:
+                wanted["term_end"] = wanted["planned_term_end"] = end
+            changed = {k: value for k, value in wanted.items() if getattr(existing, k) != value}
             if changed:
                 self._check_rules(
                     existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
@@ -546,20 +544,6 @@ class RosterRows:
             recorder.warnings.append(("jabatan", rules.replaced_message(holder, ended["term_end"])))
         held.index(position, person)
         recorder.created(position)
-
-    def _position_changes(
-        self, position: Position, row: dict[str, Any], acting: str, income: Decimal, *, keep_end: bool = False
-    ) -> dict[str, Any]:
-        wanted = {
-            "sk_number": row["nomor_sk"] if row["nomor_sk"] is not None else position.sk_number,
-            "sk_date": row["tanggal_sk"] or position.sk_date,
-            "monthly_income": income if row["penghasilan_bulanan"] is not None else position.monthly_income,
-            "acting": acting,
-        }
-        if not keep_end and row["akhir_menjabat"] is not None and row["akhir_menjabat"] != position.term_end:
-            wanted["term_end"] = row["akhir_menjabat"]
-            wanted["planned_term_end"] = row["akhir_menjabat"]
-        return {k: val for k, val in wanted.items() if getattr(position, k) != val}
 
     def _check_rules(
         self, position: Position, changed: dict[str, Any], same_person: list, same_seat: Sequence[Position]
