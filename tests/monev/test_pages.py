@@ -133,6 +133,8 @@ def test_a_case_is_taken_from_new_to_closed_on_its_page(client, analyst, opened)
     assert case.state == rules.CLOSED
     page = client.get(url).content.decode()
     assert "KPJ terbit untuk 5 orang" in page and "surat.pdf" in page
+    # The history names both states as the page does (audit5: "surat_terkirim → Dianggarkan").
+    assert "Surat terkirim → <span" in page and "surat_terkirim" not in page
     attachment = case.events.get(to_state=rules.LETTER_SENT).attachments.get()
     assert client.get(f"/monev/lampiran/{attachment.pk}/").status_code == 200
 
