@@ -159,6 +159,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "to_confirm": to_confirm,
             "all_confirmed": all(c is not None for _, c in to_confirm),
+            "unconfirmed": sum(1 for _, c in to_confirm if c is None),
             "may_accept": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_refreeze": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_edit": can(request.user, CASE_EDIT) and page.count > 0,
