@@ -185,7 +185,7 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240, styled: bool
     last = len(trend.months) - 1
     for i, m in enumerate(trend.months):
         # Every step-th month, and the last one (anchored at its end); a label that would run into the last
-        # one is left out (a month's label is about 40 px wide in the axis' 9 px font, 45 px in a page's 10 px).
+        # one is left out (a month's label is about 40 px wide in the axis' 9 px font, 45 px at a page's 10).
         if (i % step == 0 and x(last) - x(i) >= 2 * AXIS_LABEL_PX) or i == last:
             anchor = "end" if i == last else "start" if i == 0 else "middle"
             out.append(
