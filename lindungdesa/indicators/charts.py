@@ -234,8 +234,11 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}">',
-        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font:bold 9px sans-serif;fill:#111;"
-        "paint-order:stroke;stroke:#fff;stroke-width:2px}.name{font:6px sans-serif}</style>",
+        # Longhand font properties and no halo: WeasyPrint drops a text styled with the `font` shorthand (the
+        # percentages were missing from the report's map) and paints a stroke over the letters (paint-order
+        # unsupported: the names came out white). Dark letters, white on the darkest class.
+        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font-family:sans-serif;font-size:9px;"
+        "font-weight:bold;fill:#111}.on-dark{fill:#fff}.name{font-size:6px;font-weight:normal}</style>",
     ]
     for shape in shapes:
         colour = colour_of(values.get(shape.code))
@@ -247,8 +250,9 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
         if value is None:
             continue
         name = shape.name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
+        dark = " on-dark" if colour_of(value) == CLASSES[-1][1] else ""
         out.append(
-            f'<text class="label" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
+            f'<text class="label{dark}" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
             f'{value:.0f} %<tspan class="name" x="{shape.label_x:.1f}" dy="8">{escape(name)}</tspan></text>'
         )
     out.append("</svg>")
