@@ -409,7 +409,7 @@ def _context(budget: RegionBudget, today: date) -> dict:
         "stored_on": day_label_id(budget.stored.created_at.date()) if budget.stored else "",
         "persons": person_rows(budget) if region.level == 4 else [],
         "notes": [(p.name, n) for p in budget.budget.persons for n in p.notes],
-        "head": village_head(region, today) if region.level == 4 else "",
+        "head": village_head(region, today) if region.level == 4 else ("", ""),
         "desa_rows": budget.desa_rows() if region.level in (2, 3) else [],
         "children": budget.children if region.level == 1 else [],
     }

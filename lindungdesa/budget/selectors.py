@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from lindungdesa.enrolment.models import Enrolment, StatusRule
 from lindungdesa.lib.months import Month
-from lindungdesa.officials.models import Office, Position, serving_on
+from lindungdesa.officials.models import Acting, Office, Position, serving_on
 from lindungdesa.regions.models import Region, under
 
 from . import compute
@@ -584,12 +584,16 @@ def setting_in_force(regency: Region, year: int) -> compute.Setting:
     return plan_for(year, compute.Scenario(), [regency.code]).setting_for(regency.code)
 
 
-def village_head(desa: Region, day: date) -> str:
-    """The name of the kepala desa (or Pj) serving on `day`, for the signature of the budget sheet."""
+def village_head(desa: Region, day: date) -> tuple[str, str]:
+    """Who signs the budget sheet: the kepala desa (or Pj, Plt) serving on `day`, as (the title's prefix,
+    "Pj." or "Plt." or "", and the name); ("", "") when nobody serves."""
     position = (
         Position.objects.filter(serving_on(day), desa=desa, office=Office.KEPALA_DESA)
         .select_related("person")
         .order_by("-term_start")
         .first()
     )
-    return position.person.name if position else ""
+    if position is None:
+        return "", ""
+    prefix = {Acting.PJ: "Pj.", Acting.PLT: "Plt."}.get(position.acting, "")
+    return prefix, position.person.name

@@ -5,6 +5,7 @@ JavaScript; a village on a slow link need not fetch a chart library: docs/benchm
 data go to Leaflet (`static/js/charts.js`) as JSON.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -179,12 +180,13 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240, styled: bool
     for v in (0, 25, 50, 75, 100):
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
         out.append(f'<text class="axis" x="{left - 4}" y="{y(v) + 3:.1f}" text-anchor="end">{v} %</text>')
-    step = max(1, len(trend.months) // 8)
+    # A label every 1.8 labels' width (a first label starts at its month, the others are centred on theirs).
+    step = max(1, math.ceil(len(trend.months) * 1.8 * AXIS_LABEL_PX / plot_w))
     last = len(trend.months) - 1
     for i, m in enumerate(trend.months):
         # Every step-th month, and the last one (anchored at its end); a label that would run into the last
-        # one is left out (a month's label is about 40 px wide in the axis' 9 px font).
-        if (i % step == 0 and x(last) - x(i) >= 1.5 * AXIS_LABEL_PX) or i == last:
+        # one is left out (a month's label is about 40 px wide in the axis' 9 px font, 45 px at a page's 10).
+        if (i % step == 0 and x(last) - x(i) >= 2 * AXIS_LABEL_PX) or i == last:
             anchor = "end" if i == last else "start" if i == 0 else "middle"
             out.append(
                 f'<text class="axis" x="{x(i):.1f}" y="{height - 10}" text-anchor="{anchor}">'
@@ -216,9 +218,15 @@ def trend_svg(trend: Trend, *, width: int = 640, height: int = 240, styled: bool
     return "".join(part for part in out if part)
 
 
+# A page's chart is drawn about as wide as its card (340 px at 1280, 320 on a phone), so that its 10 px
+# labels are read at about 10 px: drawn 640 wide, they came out at 5 px (audit5).
+PAGE_SIZE = (360, 200)
+
+
 def page_svg(trend: Trend) -> SafeString:
     """The trend as a page shows it (every value in it is escaped by trend_svg)."""
-    return mark_safe(trend_svg(trend, styled=False))  # noqa: S308
+    width, height = PAGE_SIZE
+    return mark_safe(trend_svg(trend, width=width, height=height, styled=False))  # noqa: S308
 
 
 def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int, title: str) -> str:
@@ -226,8 +234,11 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}">',
-        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font:bold 9px sans-serif;fill:#111;"
-        "paint-order:stroke;stroke:#fff;stroke-width:2px}.name{font:6px sans-serif}</style>",
+        # Longhand font properties and no halo: WeasyPrint drops a text styled with the `font` shorthand (the
+        # percentages were missing from the report's map) and paints a stroke over the letters (paint-order
+        # unsupported: the names came out white). Dark letters, white on the darkest class.
+        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font-family:sans-serif;font-size:9px;"
+        "font-weight:bold;fill:#111}.on-dark{fill:#fff}.name{font-size:6px;font-weight:normal}</style>",
     ]
     for shape in shapes:
         colour = colour_of(values.get(shape.code))
@@ -239,8 +250,9 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
         if value is None:
             continue
         name = shape.name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
+        dark = " on-dark" if colour_of(value) == CLASSES[-1][1] else ""
         out.append(
-            f'<text class="label" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
+            f'<text class="label{dark}" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
             f'{value:.0f} %<tspan class="name" x="{shape.label_x:.1f}" dy="8">{escape(name)}</tspan></text>'
         )
     out.append("</svg>")

@@ -76,6 +76,20 @@ class AssignForm(forms.Form):
         self.fields["assignee"].initial = case.assignee_id
 
 
+def agencies_for(user, province: str) -> QuerySet[Agency]:
+    """The agencies a user may give cases to: the province's own (BPJS branch, DPMPD, association) and the
+    DPMD of each regency inside the user's region (every regency for province staff), as on a case page."""
+    inside = user.region_id if user.region_id and user.region_id.startswith(province + ".") else province
+    return Agency.objects.filter(
+        Q(region_id=province) | Q(region_id=inside) | Q(region__code__startswith=inside + ".")
+    )
+
+
+def agency_serves(agency: Agency, desa_code: str) -> bool:
+    """A province's agency follows up every desa of its province; a regency's DPMD only its own."""
+    return desa_code.startswith(agency.region_id + ".")
+
+
 class BulkForm(forms.Form):
     ACTIONS = [
         ("status", "Ubah status"),
@@ -108,7 +122,7 @@ class BulkForm(forms.Form):
         self.fields["action"].widget.choices = [
             (k, label) for k, label in self.ACTIONS if self.allows(user, k)
         ]
-        self.fields["agency"].queryset = Agency.objects.filter(region__code__startswith=round_.province_id)
+        self.fields["agency"].queryset = agencies_for(user, round_.province_id)
         self.fields["cases"].choices = [(v, v) for v in self.data.getlist("cases")] if self.data else []
 
     @classmethod

@@ -177,6 +177,10 @@ class CaseEvent(models.Model):
         return f"{self.case_id}: {self.from_state} -> {self.to_state}"
 
     @property
+    def from_label(self) -> str:
+        return rules.STATES.get(self.from_state, self.from_state)
+
+    @property
     def to_label(self) -> str:
         return rules.STATES.get(self.to_state, self.to_state)
 

@@ -32,7 +32,7 @@ from lindungdesa.web.templatetags.lindung import angka
 
 from . import rules
 from .exports import round_report_xlsx
-from .forms import AssignForm, BulkForm, MoveForm, QueueFilter, RoundOpenForm
+from .forms import AssignForm, BulkForm, MoveForm, QueueFilter, RoundOpenForm, agency_serves
 from .letters import letters_file, whatsapp_link, whatsapp_text
 from .models import Case, CaseAttachment, Round
 from .selectors import cases_for, note_for, queue_for, round_report_kept, rounds_for
@@ -159,6 +159,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "to_confirm": to_confirm,
             "all_confirmed": all(c is not None for _, c in to_confirm),
+            "unconfirmed": sum(1 for _, c in to_confirm if c is None),
             "may_accept": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_refreeze": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_edit": can(request.user, CASE_EDIT) and page.count > 0,
@@ -212,12 +213,19 @@ def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:
         name = f"surat-monev-{round_.period}-{len(cases)}-desa.pdf"
         return download.respond(letters.pdf, file_name=name, content_type=PDF, rows=letters.named)
     if action == "tugaskan":
-        cases_assign(cases=cases, agency=form.cleaned_data["agency"], user=request.user)
+        agency = form.cleaned_data["agency"]
+        # A regency's DPMD takes only its own regency's cases (the case page offers no other).
+        served = [case for case in cases if agency_serves(agency, case.desa_id)]
+        cases_assign(cases=served, agency=agency, user=request.user)
         messages.success(
-            request,
-            _("%(n)s kasus ditugaskan ke %(agency)s.")
-            % {"n": len(cases), "agency": form.cleaned_data["agency"]},
+            request, _("%(n)s kasus ditugaskan ke %(agency)s.") % {"n": len(served), "agency": agency}
         )
+        if len(served) < len(cases):
+            messages.error(
+                request,
+                _("%(n)s kasus tidak ditugaskan: %(agency)s hanya menindaklanjuti desa di wilayahnya.")
+                % {"n": len(cases) - len(served), "agency": agency},
+            )
         return redirect("monev-round", pk=round_.pk)
     target = form.cleaned_data["to_state"]
     if not rules.role_may_move(request.user.role, target):

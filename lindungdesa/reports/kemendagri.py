@@ -21,7 +21,7 @@ from lindungdesa.indicators.progress_selectors import IndicatorProgress
 from lindungdesa.indicators.selectors import fresh_snapshot, serving_without_nik, totals_of
 from lindungdesa.indicators.services import snapshot_take
 from lindungdesa.lib.cells import xlsx_row
-from lindungdesa.lib.idformat import date_id, datetime_id, number_id, percent_id
+from lindungdesa.lib.idformat import date_id, datetime_id, decimal_id, number_id, percent_id
 from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.regions.boundaries import ATTRIBUTION, svg_shapes
 from lindungdesa.regions.models import Region
@@ -418,7 +418,8 @@ def _formatted_progress(p: IndicatorProgress) -> dict[str, str]:
         "target": (percent_id(p.target.value) + (" (interpolasi)" if p.target.interpolated else ""))
         if p.target
         else "–",
-        "gap": percent_id(p.gap) if p.gap is not None else "–",
+        # A gap is in percentage points, as the dashboard says it ("0,99 poin"), not a percentage.
+        "gap": f"{decimal_id(p.gap, 2)}\u00a0poin" if p.gap is not None else "–",
         "horizon": f"{percent_id(p.horizon.value)} ({p.horizon.year})" if p.horizon else "–",
         "projection": f"{percent_id(proj.value)} ({percent_id(proj.low)}–{percent_id(proj.high)})"
         if proj

@@ -161,3 +161,14 @@ def test_a_long_desa_sheet_never_splits_a_row_and_keeps_the_signature_with_the_t
     assert "( Budi Santoso )" in last
     # The signature page holds the legal basis with it, never the signature alone.
     assert "Dasar hukum dan aturan iuran yang dipakai" in last and "Permendagri 20/2018" in last
+
+
+def test_a_pj_kepala_desa_signs_the_sheet_as_pj(budget_roster):
+    """audit5: a Pj kepala desa recorded on the phone signed the APBDes sheet as 'Kepala Desa'."""
+    from lindungdesa.officials.models import Acting, Position
+
+    text = pdf_text(exports.budget_pdf(budget(), today=TODAY))
+    assert "Kepala Desa Penyeladi ( Budi Santoso )" in text and "Pj. Kepala" not in text
+    Position.objects.filter(person=budget_roster.budi, office=Office.KEPALA_DESA).update(acting=Acting.PJ)
+    text = pdf_text(exports.budget_pdf(budget(), today=TODAY))
+    assert "Pj. Kepala Desa Penyeladi ( Budi Santoso )" in text

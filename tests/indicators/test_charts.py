@@ -89,3 +89,28 @@ def test_the_month_labels_under_the_chart_never_run_into_each_other():
         assert spans[-1][2] == "Des 2030"
         for (_, end, a), (start, _, b) in zip(spans, spans[1:], strict=False):
             assert end <= start, f"{months_back} months back: {a!r} runs into {b!r}"
+
+
+def test_the_printed_map_shows_each_regions_percentage_and_name():
+    """audit5: in the Kemendagri report's PDF the map had no percentages and white, unreadable names."""
+    from io import BytesIO
+    from types import SimpleNamespace
+
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    shapes = [
+        SimpleNamespace(
+            code="61.06", name="Kabupaten Kapuas Hulu", path="M0,0L90,0L90,60Z", label_x=45, label_y=30
+        ),
+        SimpleNamespace(
+            code="61.12", name="Kabupaten Kubu Raya", path="M100,0L190,0L190,60Z", label_x=145, label_y=30
+        ),
+    ]
+    svg = charts.map_svg(shapes, {"61.06": 89.51, "61.12": 92.2}, width=200, height=80, title="Cakupan")
+    pdf = HTML(string=f"<html><body>{svg}</body></html>").write_pdf()
+    text = " ".join(PdfReader(BytesIO(pdf)).pages[0].extract_text().split())
+    assert "90 %" in text and "92 %" in text and "Kapuas Hulu" in text and "Kubu Raya" in text
+    assert (
+        'class="label on-dark"' in svg and 'class="label"' in svg
+    )  # white letters on the darkest class only

@@ -16,7 +16,7 @@ from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.monev import rules
 from lindungdesa.monev.letters import whatsapp_text
 from lindungdesa.monev.models import AgencyMember, Case, Round
-from lindungdesa.monev.services import round_confirm_regency
+from lindungdesa.monev.services import regencies_to_confirm, round_confirm_regency
 from lindungdesa.regions.models import Region
 from tests.monev.rounds import (  # noqa: F401  (fixtures)
     TODAY,
@@ -133,6 +133,8 @@ def test_a_case_is_taken_from_new_to_closed_on_its_page(client, analyst, opened)
     assert case.state == rules.CLOSED
     page = client.get(url).content.decode()
     assert "KPJ terbit untuk 5 orang" in page and "surat.pdf" in page
+    # The history names both states as the page does (audit5: "surat_terkirim → Dianggarkan").
+    assert "Surat terkirim → <span" in page and "surat_terkirim" not in page
     attachment = case.events.get(to_state=rules.LETTER_SENT).attachments.get()
     assert client.get(f"/monev/lampiran/{attachment.pk}/").status_code == 200
 
@@ -200,10 +202,15 @@ def test_regencies_confirm_their_own_figures_and_the_province_accepts(
     client.post(f"/monev/{opened.pk}/konfirmasi/", {"kabupaten": "61.03"})
     assert opened.confirmations.get().regency_id == "61.03"
     client.force_login(analyst)
+    # The disabled button says why it cannot be pressed yet (audit5: it said nothing).
+    page = client.get(f"/monev/{opened.pk}/").content.decode()
+    waiting = re.search(r"mengonfirmasi angkanya: (\d+) kabupaten/kota belum", page)
+    assert waiting and int(waiting[1]) == len(regencies_to_confirm(opened)) - 1
     html = client.post(f"/monev/{opened.pk}/terima/", follow=True).content.decode()
     assert "Belum dikonfirmasi: Kabupaten Sambas" in html
     for regency in Region.objects.filter(parent_id="61"):
         round_confirm_regency(round_=opened, regency=regency)
+    assert "kabupaten/kota belum" not in client.get(f"/monev/{opened.pk}/").content.decode()
     html = client.post(f"/monev/{opened.pk}/terima/", follow=True).content.decode()
     assert "diterima dan dikunci" in html
     opened.refresh_from_db()

@@ -175,6 +175,34 @@ def test_regency_staff_assign_cases(client, sanggau_operator, case, opened):
     assert case.agency_id == bpjs.pk
 
 
+def test_regency_staff_give_cases_only_to_their_own_dpmd_or_the_province_agencies(
+    client, sanggau_operator, analyst, case, opened
+):
+    """audit5: the bulk form offered every regency's DPMD, and a Sanggau case given to Sambas's DPMD left
+    both regencies' queues (the case page offers only the province's agencies and the desa's DPMD)."""
+    sambas = Agency.objects.get(kind=Agency.Kind.DPMD, region_id="61.01")
+    sanggau = Agency.objects.get(kind=Agency.Kind.DPMD, region_id="61.03")
+    before = case.agency_id
+    client.force_login(sanggau_operator)
+    page = client.get(f"/monev/{opened.pk}/").content.decode()
+    assert sanggau.name in page and sambas.name not in page
+    client.post(f"/monev/{opened.pk}/", {"cases": [case.pk], "action": "tugaskan", "agency": sambas.pk})
+    case.refresh_from_db()
+    assert case.agency_id == before
+    # The province picks any DPMD, but a regency's DPMD takes only the cases of its own regency.
+    client.force_login(analyst)
+    elsewhere = opened.cases.filter(desa__code__startswith="61.01.").first()
+    response = client.post(
+        f"/monev/{opened.pk}/",
+        {"cases": [case.pk, elsewhere.pk], "action": "tugaskan", "agency": sambas.pk},
+        follow=True,
+    )
+    case.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert elsewhere.agency_id == sambas.pk and case.agency_id == before
+    assert "1 kasus tidak ditugaskan" in response.content.decode()
+
+
 # Notes and attachments -------------------------------------------------------------------------------------
 
 

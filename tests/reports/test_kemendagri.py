@@ -150,6 +150,20 @@ def test_the_pdf_shows_the_headline_figures_in_indonesian_with_page_numbers(rend
     assert pdf_missing(pdf, shown) == []
 
 
+def test_the_reports_pdf_gives_the_gap_to_the_target_in_points_as_the_dashboard_does():
+    """audit5: the report said "Selisih 0,99 %" where the dashboard said "0,99 poin"."""
+    from decimal import Decimal
+
+    from lindungdesa.lib.months import Month
+    from lindungdesa.reports.kemendagri import _formatted_progress
+    from tests.indicators.test_charts import NOV, progress_with
+
+    progress = progress_with(
+        [(NOV.add(-2), Decimal(40)), (NOV.add(-1), Decimal(41)), (Month(2026, 11), Decimal(42))]
+    )
+    assert _formatted_progress(progress)["gap"] == "18,80\u00a0poin"  # 60,80 % in 2026, 42 % now
+
+
 def test_a_missing_or_stale_snapshot_is_taken_first(sanggau):
     assert not Snapshot.objects.filter(period="2026-11").exists()
     report = report_build(province_code="61", period=NOV)

@@ -28,3 +28,10 @@ def test_only_provinces_and_kabupaten_are_public(client):
     assert client.get("/publik/61.03.01/").status_code == 404
     assert client.get("/publik/99/").status_code == 404
     assert client.get("/publik/").status_code == 302  # one province: straight to it
+
+
+def test_a_regency_held_to_its_provinces_target_names_the_province(client):
+    """audit5: the public page of Sanggau said 'Target wilayah 61 berlaku' (a code, not a name)."""
+    snapshot_take(period=Month(2026, 11))
+    html = client.get("/publik/61.03/").content.decode()
+    assert "Target Kalimantan Barat berlaku." in html and "Target wilayah 61" not in html

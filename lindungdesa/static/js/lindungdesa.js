@@ -73,6 +73,23 @@
     });
   });
 
+  // A form htmx swapped back with errors (a roster form on a phone is two screens long, its button at the
+  // bottom): the first field marked wrong takes the focus and comes into view, else the form's message.
+  document.body.addEventListener("htmx:load", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.registry-form")) {
+      return;
+    }
+    var field = form.querySelector(".has-error input, .has-error select, .has-error textarea");
+    var alert = form.querySelector('[role="alert"]');
+    if (field) {
+      field.focus();
+    } else if (alert) {
+      alert.setAttribute("tabindex", "-1");
+      alert.focus();
+    }
+  });
+
   // A request htmx sent that did not succeed (the connection lost on a slow link, a refused or failed
   // answer) says so above what sent it: htmx swaps nothing then, and the button would seem to do nothing.
   // The texts are the page's (base.html), so they are translated like the others.
