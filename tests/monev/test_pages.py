@@ -290,3 +290,18 @@ def test_the_round_and_case_forms_offer_no_djangos_dashes_and_no_status_by_defau
     html = response.content.decode()
     assert "Pilih status baru." in html and "menjadi Baru" not in html
     assert Case.objects.get(pk=case.pk).state == case.state
+
+
+def test_a_confirmed_regency_is_offered_a_reconfirmation_and_nothing_once_the_round_is_accepted(
+    client, sanggau_operator, opened
+):
+    """A regency that had confirmed was offered "Konfirmasi angka kami" again, as if it had not (audit5)."""
+
+    client.force_login(sanggau_operator)
+    round_confirm_regency(round_=opened, regency=Region.objects.get(code="61.03"), user=sanggau_operator)
+    html = client.get(f"/monev/{opened.pk}/").content.decode()
+    assert "Konfirmasi angka kami" not in html and "Konfirmasi ulang" in html
+    opened.state = Round.State.ACCEPTED
+    opened.save(update_fields=["state"])
+    html = client.get(f"/monev/{opened.pk}/").content.decode()
+    assert "Konfirmasi ulang" not in html and 'name="kabupaten" value="61.03"' not in html
