@@ -19,6 +19,7 @@ from tests.budget.conftest import (
     NEXT,
     PENYELADI,
 )
+from tests.budget.roster_once import fresh_budget_roster, module_budget_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from lindungdesa.budget.selectors import region_budget, stored_budget
 from lindungdesa.budget.services import budget_setting_save, budget_store, payer_rules_set
 from lindungdesa.regions.models import Region
 from tests.budget.conftest import NANGA_BIANG_TOTAL, NEXT, PENYELADI
+from tests.budget.roster_once import fresh_budget_roster, module_budget_roster  # noqa: F401  (fixtures: made once)
 from tests.budget.test_exports import TODAY, pdf_text
 
 pytestmark = pytest.mark.django_db

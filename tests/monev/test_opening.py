@@ -11,6 +11,7 @@ from lindungdesa.monev.services import round_open
 from lindungdesa.regions.models import Region
 from tests.monev.rounds import TODAY, VILLAGES
 from tests.web.conftest import PENYELADI
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

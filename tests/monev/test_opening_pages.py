@@ -3,6 +3,7 @@
 import pytest
 
 from lindungdesa.monev.models import Round
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

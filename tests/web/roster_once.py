@@ -46,3 +46,20 @@ def module_round(module_roster, django_db_blocker) -> Iterator[Round]:
 @pytest.fixture(name="opened")
 def fresh_round(module_round, roster) -> Round:
     return Round.objects.get(pk=module_round.pk)
+
+
+@pytest.fixture(scope="class")
+def class_roster(django_db_setup, django_db_blocker) -> Iterator[Roster]:
+    """As `module_roster`, for the tests of one class: a module of which only some tests want the roster
+    keeps those in a class based on `OnTheRoster`, so that its other tests never see the roster's rows."""
+    yield from shared(django_db_blocker, roster_make)
+
+
+class OnTheRoster:
+    """The base of a class of tests that want the roster (`roster`): made once for the class, each test gets
+    the people fresh from the database. A module using it imports `class_roster` too."""
+
+    @pytest.fixture(name="roster")
+    def class_fresh_roster(self, class_roster, db) -> Roster:
+        people = Person.objects.in_bulk([getattr(class_roster, f.name).pk for f in fields(Roster)])
+        return Roster(**{f.name: people[getattr(class_roster, f.name).pk] for f in fields(Roster)})

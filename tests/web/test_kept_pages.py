@@ -22,6 +22,7 @@ from lindungdesa.regions.models import Region
 from lindungdesa.web import kept
 from tests.factories import enrol, make_nik, make_position
 from tests.web.conftest import KAPUAS, PENYELADI, PERIOD, make_user, register
+from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
 

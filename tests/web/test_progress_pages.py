@@ -12,6 +12,7 @@ from lindungdesa.indicators.models import Snapshot, Target, TargetChange, UcjFig
 from lindungdesa.indicators.services import snapshot_take
 from lindungdesa.lib.months import Month
 from tests.web.conftest import KAPUAS, NANGA_BIANG, PENYELADI, PERIOD
+from tests.web.roster_once import OnTheRoster, class_roster  # noqa: F401  (a fixture: made once)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,52 +28,6 @@ def get(client, url: str, status: int = 200):
 # The dashboard
 
 
-def test_the_province_page_shows_progress_trend_and_map(client, analyst, roster):
-    for back in range(3, 0, -1):
-        snapshot_take(period=MARCH.add(-back))
-    client.force_login(analyst)
-    response = get(client, f"/wilayah/61/?periode={PERIOD}")
-    html = response.content.decode()
-    assert "Kemajuan menuju target" in html
-    assert html.count('class="progress-card"') == 3
-    trends = response.context["trends"]()  # computed when the page renders its figures (web/views.py)
-    assert [t["label"] for t in trends] == [
-        "Cakupan aparat desa",
-        "Cakupan anggota BPD",
-    ]  # no UCJ figures yet
-    aparat = trends[0]
-    # Three snapshots, then the live month: in March 3 of the province's 7 serving aparat are protected
-    # (Budi, the kepala desa of Nanga Biang, Zulkarnain).
-    assert aparat["months"][-1] == "Mar 2026" and aparat["actual"][-1] == 42.86
-    assert aparat["actual"][-4:-1] != [None, None, None]
-    # Drawn on the server: no chart library travels to the browser, each point says its value on hover.
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2 and "echarts" not in html
-    assert "<title>Mar 2026: 42,86\u00a0%</title>" in html
-    assert 'id="peta"' in html and 'data-url="/wilayah/61/peta.json?periode=2026-03"' in html
-    assert "Kemajuan per Kabupaten/Kota" in html
-
-
-def test_a_desa_page_has_no_map_and_a_kecamatan_page_no_map_either(client, analyst, roster):
-    client.force_login(analyst)
-    assert 'id="peta"' not in get(client, f"/wilayah/{KAPUAS}/?periode={PERIOD}").content.decode()
-    assert 'id="peta"' in get(client, f"/wilayah/61.03/?periode={PERIOD}").content.decode()
-
-
-def test_the_map_data_has_each_childs_figures_and_link_but_no_personal_data(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    shapes = get(client, "/wilayah/61.03/batas.json")
-    assert "max-age=86400" in shapes["Cache-Control"]
-    assert len(shapes.json()["features"]) == 15
-    data = get(client, f"/wilayah/61.03/peta.json?periode={PERIOD}").json()
-    assert len(data["figures"]) == 15 and "BPS" in data["attribution"]
-    kapuas = data["figures"][KAPUAS]
-    assert kapuas["aparat"] == 40.0 and (kapuas["aparat_protected"], kapuas["aparat_serving"]) == (2, 5)
-    assert kapuas["url"] == f"/wilayah/{KAPUAS}/?periode=2026-03"
-    text = json.dumps(data)
-    assert roster.budi.nik not in text and "Budi" not in text
-    assert [c["colour"] for c in data["classes"]][0] == "#ffffcc"
-
-
 def test_the_map_of_another_kabupaten_is_not_found(client, sanggau_operator):
     client.force_login(sanggau_operator)
     get(client, "/wilayah/61/peta.json", 404)
@@ -81,45 +36,6 @@ def test_the_map_of_another_kabupaten_is_not_found(client, sanggau_operator):
 
 
 # Where to act
-
-
-def test_the_worklist_names_the_villages_that_registered_nobody(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    html = get(client, f"/wilayah/{KAPUAS}/tindak-lanjut/?periode={PERIOD}").content.decode()
-    # Kapuas: 20 desa, Penyeladi and Nanga Biang registered.
-    assert "18 dari 20 desa." in html
-    assert f'href="/wilayah/{PENYELADI}/' not in html and f'href="/wilayah/{NANGA_BIANG}/' not in html
-    assert 'href="/wilayah/61.03.01.2009/?periode=2026-03"' in html
-
-
-def test_the_worklist_below_a_threshold_and_its_downloads(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    base = f"/wilayah/{KAPUAS}/tindak-lanjut/?periode={PERIOD}&daftar=below&kelompok=aparat&ambang=30.5"
-    html = get(client, base).content.decode()
-    assert "1 dari 20 desa." in html and "Penyeladi" in html  # 1 of 4 aparat = 25 %
-    sheet = load_workbook(io.BytesIO(get(client, base + "&format=xlsx").content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[2][:4] == ("kode_desa", "desa", "kecamatan", "kabupaten_kota")
-    assert rows[3][0] == PENYELADI and rows[3][-1] == 25.0
-    text = get(client, base + "&format=csv").content.decode("utf-8-sig")
-    lines = list(csv.reader(io.StringIO(text)))
-    assert lines[1][:3] == [PENYELADI, "Penyeladi", "Kapuas"]
-    assert roster.budi.nik not in text
-
-
-def test_coverage_that_fell_since_last_month(client, sanggau_operator, roster):
-    # Siti was protected at the end of February (paid through January) and is in arrears in March.
-    client.force_login(sanggau_operator)
-    html = get(client, f"/wilayah/{KAPUAS}/tindak-lanjut/?periode={PERIOD}&daftar=fell").content.decode()
-    assert "Penyeladi" in html and "1 dari 20 desa." in html
-
-
-def test_bad_worklist_choices_fall_back_with_a_message(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    html = get(
-        client, f"/wilayah/{KAPUAS}/tindak-lanjut/?daftar=apa&ambang=200&periode=kemarin"
-    ).content.decode()
-    assert 'role="alert"' in html and "Isian yang salah diganti dengan bawaannya." in html
 
 
 def test_the_worklist_is_scoped(client, sanggau_operator, village_operator):
@@ -286,16 +202,6 @@ def test_the_ucj_template_lists_the_users_kabupaten(client, sanggau_operator):
 # Snapshots
 
 
-def test_the_province_takes_a_snapshot_from_the_page(client, analyst, roster):
-    client.force_login(analyst)
-    response = client.post("/potret/", {"period": PERIOD})
-    assert response.status_code == 302
-    snapshot = Snapshot.objects.get(period=PERIOD)
-    assert snapshot.made_by == analyst
-    html = get(client, "/potret/").content.decode()
-    assert "2026-03" in html and "terkini" in html and "Dewi" in html
-
-
 def test_a_future_snapshot_is_refused_and_others_may_not_take_snapshots(client, analyst, sanggau_operator):
     client.force_login(analyst)
     html = client.post("/potret/", {"period": "2999-01"}).content.decode()
@@ -307,3 +213,96 @@ def test_a_future_snapshot_is_refused_and_others_may_not_take_snapshots(client, 
 def test_the_progress_poll_stops_when_nothing_runs(client, analyst):
     client.force_login(analyst)
     assert get(client, "/potret/progres/", 286).content.strip() == b""
+
+
+class TestOnTheRoster(OnTheRoster):
+    """The tests that read the hand-made roster, which is made once for them (tests/web/roster_once.py)."""
+
+    def test_the_province_page_shows_progress_trend_and_map(self, client, analyst, roster):
+        for back in range(3, 0, -1):
+            snapshot_take(period=MARCH.add(-back))
+        client.force_login(analyst)
+        response = get(client, f"/wilayah/61/?periode={PERIOD}")
+        html = response.content.decode()
+        assert "Kemajuan menuju target" in html
+        assert html.count('class="progress-card"') == 3
+        trends = response.context["trends"]()  # computed when the page renders its figures (web/views.py)
+        assert [t["label"] for t in trends] == [
+            "Cakupan aparat desa",
+            "Cakupan anggota BPD",
+        ]  # no UCJ figures yet
+        aparat = trends[0]
+        # Three snapshots, then the live month: in March 3 of the province's 7 serving aparat are protected
+        # (Budi, the kepala desa of Nanga Biang, Zulkarnain).
+        assert aparat["months"][-1] == "Mar 2026" and aparat["actual"][-1] == 42.86
+        assert aparat["actual"][-4:-1] != [None, None, None]
+        # Drawn on the server: no chart library travels to the browser, each point says its value on hover.
+        assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2 and "echarts" not in html
+        assert "<title>Mar 2026: 42,86\u00a0%</title>" in html
+        assert 'id="peta"' in html and 'data-url="/wilayah/61/peta.json?periode=2026-03"' in html
+        assert "Kemajuan per Kabupaten/Kota" in html
+
+    def test_a_desa_page_has_no_map_and_a_kecamatan_page_no_map_either(self, client, analyst, roster):
+        client.force_login(analyst)
+        assert 'id="peta"' not in get(client, f"/wilayah/{KAPUAS}/?periode={PERIOD}").content.decode()
+        assert 'id="peta"' in get(client, f"/wilayah/61.03/?periode={PERIOD}").content.decode()
+
+    def test_the_map_data_has_each_childs_figures_and_link_but_no_personal_data(
+        self, client, sanggau_operator, roster
+    ):
+        client.force_login(sanggau_operator)
+        shapes = get(client, "/wilayah/61.03/batas.json")
+        assert "max-age=86400" in shapes["Cache-Control"]
+        assert len(shapes.json()["features"]) == 15
+        data = get(client, f"/wilayah/61.03/peta.json?periode={PERIOD}").json()
+        assert len(data["figures"]) == 15 and "BPS" in data["attribution"]
+        kapuas = data["figures"][KAPUAS]
+        assert kapuas["aparat"] == 40.0 and (kapuas["aparat_protected"], kapuas["aparat_serving"]) == (2, 5)
+        assert kapuas["url"] == f"/wilayah/{KAPUAS}/?periode=2026-03"
+        text = json.dumps(data)
+        assert roster.budi.nik not in text and "Budi" not in text
+        assert [c["colour"] for c in data["classes"]][0] == "#ffffcc"
+
+    def test_the_worklist_names_the_villages_that_registered_nobody(self, client, sanggau_operator, roster):
+        client.force_login(sanggau_operator)
+        html = get(client, f"/wilayah/{KAPUAS}/tindak-lanjut/?periode={PERIOD}").content.decode()
+        # Kapuas: 20 desa, Penyeladi and Nanga Biang registered.
+        assert "18 dari 20 desa." in html
+        assert f'href="/wilayah/{PENYELADI}/' not in html and f'href="/wilayah/{NANGA_BIANG}/' not in html
+        assert 'href="/wilayah/61.03.01.2009/?periode=2026-03"' in html
+
+    def test_the_worklist_below_a_threshold_and_its_downloads(self, client, sanggau_operator, roster):
+        client.force_login(sanggau_operator)
+        base = f"/wilayah/{KAPUAS}/tindak-lanjut/?periode={PERIOD}&daftar=below&kelompok=aparat&ambang=30.5"
+        html = get(client, base).content.decode()
+        assert "1 dari 20 desa." in html and "Penyeladi" in html  # 1 of 4 aparat = 25 %
+        sheet = load_workbook(io.BytesIO(get(client, base + "&format=xlsx").content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[2][:4] == ("kode_desa", "desa", "kecamatan", "kabupaten_kota")
+        assert rows[3][0] == PENYELADI and rows[3][-1] == 25.0
+        text = get(client, base + "&format=csv").content.decode("utf-8-sig")
+        lines = list(csv.reader(io.StringIO(text)))
+        assert lines[1][:3] == [PENYELADI, "Penyeladi", "Kapuas"]
+        assert roster.budi.nik not in text
+
+    def test_coverage_that_fell_since_last_month(self, client, sanggau_operator, roster):
+        # Siti was protected at the end of February (paid through January) and is in arrears in March.
+        client.force_login(sanggau_operator)
+        html = get(client, f"/wilayah/{KAPUAS}/tindak-lanjut/?periode={PERIOD}&daftar=fell").content.decode()
+        assert "Penyeladi" in html and "1 dari 20 desa." in html
+
+    def test_bad_worklist_choices_fall_back_with_a_message(self, client, sanggau_operator, roster):
+        client.force_login(sanggau_operator)
+        html = get(
+            client, f"/wilayah/{KAPUAS}/tindak-lanjut/?daftar=apa&ambang=200&periode=kemarin"
+        ).content.decode()
+        assert 'role="alert"' in html and "Isian yang salah diganti dengan bawaannya." in html
+
+    def test_the_province_takes_a_snapshot_from_the_page(self, client, analyst, roster):
+        client.force_login(analyst)
+        response = client.post("/potret/", {"period": PERIOD})
+        assert response.status_code == 302
+        snapshot = Snapshot.objects.get(period=PERIOD)
+        assert snapshot.made_by == analyst
+        html = get(client, "/potret/").content.decode()
+        assert "2026-03" in html and "terkini" in html and "Dewi" in html

@@ -21,6 +21,7 @@ from tests.web.conftest import (
     SAMBAS,
     TANJUNG_KAPUAS,
 )
+from tests.web.roster_once import OnTheRoster, class_roster  # noqa: F401  (a fixture: made once)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,55 +62,6 @@ def figure(html: str, title: str) -> str:
 
 
 # Figures
-
-
-def test_the_province_page_shows_the_headline_figures(client, analyst, roster):
-    client.force_login(analyst)
-    html = page(client, f"/wilayah/61/?periode={PERIOD}")
-    # Aparat: Budi, Hendrikus and Zulkarnain protected among 7 serving; BPD: Maria and Lusia among 3.
-    assert figure(html, "Aparat desa terlindungi") == pct("42,86")
-    assert "3 dari 7 yang menjabat" in html
-    assert figure(html, "Anggota BPD terlindungi") == pct("66,67")
-    assert "2 dari 3 yang menjabat" in html
-    # Penyeladi, Nanga Biang and Dalam Kaum registered among the 2,046 desa.
-    assert figure(html, "Desa terdaftar") == pct("0,15")
-    assert "3 dari 2.046 desa" in html
-    assert figure(html, "Desa belum mendaftarkan siapa pun") == "2.043"
-    assert figure(html, "Desa tercakup penuh") == "2"
-
-
-def test_the_province_table_has_a_row_per_kabupaten_and_a_total(client, analyst, roster):
-    client.force_login(analyst)
-    html = page(client, f"/wilayah/61/?periode={PERIOD}")
-    assert row_codes(html) == list(Region.objects.filter(parent="61").values_list("code", flat=True))
-    sanggau_villages = Region.objects.filter(regency_code="61.03", kind=Region.Kind.DESA).count()
-    sanggau_row = html.split(">Kabupaten Sanggau</a>")[1].split("</tr>")[0]
-    cells = re.findall(r'<td class="num">([^<]*)</td>', sanggau_row)
-    assert cells == [
-        str(sanggau_villages),
-        "2",
-        pct(f"{2 * 100 / sanggau_villages:.2f}".replace(".", ",")),
-        "6",
-        "2",
-        pct("33,33"),
-        "3",
-        "2",
-        pct("66,67"),
-    ]
-    total = html.split("<tfoot>")[1]
-    assert re.findall(r'<td class="num">([^<]*)</td>', total)[:2] == ["2.046", "3"]
-
-
-def test_the_kecamatan_page_lists_desa_and_kelurahan(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    html = page(client, f"/wilayah/{KAPUAS}/?periode={PERIOD}")
-    assert figure(html, "Aparat desa terlindungi") == pct("40,00")
-    assert figure(html, "Desa terdaftar") == pct("10,00")
-    assert "2 dari 20 desa" in html
-    codes = row_codes(html)
-    assert PENYELADI in codes and TANJUNG_KAPUAS in codes
-    assert len(codes) == Region.objects.filter(parent=KAPUAS).count()
-    assert "Per Desa/Kelurahan" in html
 
 
 def test_a_kecamatan_made_only_of_kelurahan_shows_zero_villages(client, analyst):
@@ -176,16 +128,6 @@ def test_an_unknown_region_is_not_found(client, analyst):
     assert client.get("/wilayah/6103/").status_code == 404
 
 
-@pytest.mark.parametrize("code", ["61.03", KAPUAS, PENYELADI])
-def test_a_regency_operator_never_sees_another_kabupatens_name(client, sanggau_operator, roster, code):
-    client.force_login(sanggau_operator)
-    html = page(client, f"/wilayah/{code}/?periode={PERIOD}")
-    others = Region.objects.filter(parent="61").exclude(code="61.03").values_list("name", flat=True)
-    for name in others:
-        assert name not in html
-    assert roster.zulkarnain.name not in html
-
-
 def test_breadcrumbs_above_the_users_region_are_not_links(client, sanggau_operator):
     client.force_login(sanggau_operator)
     html = page(client, f"/wilayah/{PENYELADI}/")
@@ -195,17 +137,6 @@ def test_breadcrumbs_above_the_users_region_are_not_links(client, sanggau_operat
 
 
 # Sorting
-
-
-def test_the_table_sorts_by_a_column_in_both_directions(client, sanggau_operator, roster):
-    client.force_login(sanggau_operator)
-    base = f"/wilayah/61.03/?periode={PERIOD}&urut=aparat_persen"
-    # Kapuas 40 %, Mukok 0 %; kecamatan where nobody serves have no percentage and always come last.
-    descending = row_codes(page(client, base + "&arah=desc"))
-    assert descending[:2] == [KAPUAS, MUKOK]
-    ascending = row_codes(page(client, base + "&arah=asc"))
-    assert ascending[:2] == [MUKOK, KAPUAS]
-    assert descending[2:] == ascending[2:] == sorted(descending[2:])
 
 
 def test_the_table_sorts_by_name(client, analyst):
@@ -229,19 +160,6 @@ def test_an_unknown_sort_column_keeps_code_order(client, analyst):
     client.force_login(analyst)
     html = page(client, "/wilayah/61/?urut=password&arah=sideways")
     assert row_codes(html) == list(Region.objects.filter(parent="61").values_list("code", flat=True))
-
-
-def test_htmx_gets_only_the_table(client, analyst, roster):
-    client.force_login(analyst)
-    response = client.get(
-        f"/wilayah/61/?periode={PERIOD}&urut=aparat_persen&arah=desc",
-        headers={"HX-Request": "true", "HX-Target": "tabel-wilayah"},
-    )
-    html = response.content.decode()
-    assert html.lstrip().startswith('<div id="tabel-wilayah"')
-    assert "<html" not in html
-    assert row_codes(html)[0] == "61.01"  # Sambas: 1 of 1 protected
-    assert "HX-Request" in response["Vary"]
 
 
 # The period
@@ -281,35 +199,116 @@ def test_an_older_bookmarked_period_stays_selected(client, analyst):
     assert '<option value="2019-07" selected>Juli 2019</option>' in html
 
 
-def test_the_period_changes_the_figures(client, analyst, roster):
-    client.force_login(analyst)
-    html = page(client, f"/wilayah/{KAPUAS}/?periode=2025-06")
-    # June 2025: Paulus still kepala dusun (paid through Dec 2025, protected), Yohanes not yet serving.
-    assert figure(html, "Aparat desa terlindungi") == pct("100,00")
-
-
 # Performance
 
 
-def test_the_province_page_makes_the_same_number_of_queries_however_much_data(
-    client, analyst, roster, django_assert_max_num_queries
-):
-    client.force_login(analyst)
-    url = f"/wilayah/61/?periode={PERIOD}"
-    with CaptureQueriesContext(connection) as small:
-        page(client, url)
+class TestOnTheRoster(OnTheRoster):
+    """The tests that read the hand-made roster, which is made once for them (tests/web/roster_once.py)."""
 
-    empty_desa = Region.objects.filter(kind=Region.Kind.DESA, positions__isnull=True).order_by("code")
-    # Twelve desa spread over the province.
-    for i, desa in enumerate(list(empty_desa)[::170][:12]):
-        position = make_position(desa, Office.KEPALA_DESA, date(2020, 1, 1), name=f"Kepala {i}")
-        enrol(position.person, date(2020, 2, 1), date(2026, 3, 1))
-        make_position(desa, Office.BPD_KETUA, date(2020, 1, 1), name=f"Ketua {i}")
+    def test_the_province_page_shows_the_headline_figures(self, client, analyst, roster):
+        client.force_login(analyst)
+        html = page(client, f"/wilayah/61/?periode={PERIOD}")
+        # Aparat: Budi, Hendrikus and Zulkarnain protected among 7 serving; BPD: Maria and Lusia among 3.
+        assert figure(html, "Aparat desa terlindungi") == pct("42,86")
+        assert "3 dari 7 yang menjabat" in html
+        assert figure(html, "Anggota BPD terlindungi") == pct("66,67")
+        assert "2 dari 3 yang menjabat" in html
+        # Penyeladi, Nanga Biang and Dalam Kaum registered among the 2,046 desa.
+        assert figure(html, "Desa terdaftar") == pct("0,15")
+        assert "3 dari 2.046 desa" in html
+        assert figure(html, "Desa belum mendaftarkan siapa pun") == "2.043"
+        assert figure(html, "Desa tercakup penuh") == "2"
 
-    with django_assert_max_num_queries(len(small)):
-        page(client, url)
-    # Session, user, region, snapshot and data version, status rule, positions, villages, children, targets,
-    # UCJ figures (with the kabupaten they add up from), history, the user's region in the header, and for
-    # the analyst's job card the latest monev round with its open cases (web/jobs.py); the two versions the
-    # dashboard is kept under (indicators.dashboard.page_dashboard).
-    assert len(small) <= 17
+    def test_the_province_table_has_a_row_per_kabupaten_and_a_total(self, client, analyst, roster):
+        client.force_login(analyst)
+        html = page(client, f"/wilayah/61/?periode={PERIOD}")
+        assert row_codes(html) == list(Region.objects.filter(parent="61").values_list("code", flat=True))
+        sanggau_villages = Region.objects.filter(regency_code="61.03", kind=Region.Kind.DESA).count()
+        sanggau_row = html.split(">Kabupaten Sanggau</a>")[1].split("</tr>")[0]
+        cells = re.findall(r'<td class="num">([^<]*)</td>', sanggau_row)
+        assert cells == [
+            str(sanggau_villages),
+            "2",
+            pct(f"{2 * 100 / sanggau_villages:.2f}".replace(".", ",")),
+            "6",
+            "2",
+            pct("33,33"),
+            "3",
+            "2",
+            pct("66,67"),
+        ]
+        total = html.split("<tfoot>")[1]
+        assert re.findall(r'<td class="num">([^<]*)</td>', total)[:2] == ["2.046", "3"]
+
+    def test_the_kecamatan_page_lists_desa_and_kelurahan(self, client, sanggau_operator, roster):
+        client.force_login(sanggau_operator)
+        html = page(client, f"/wilayah/{KAPUAS}/?periode={PERIOD}")
+        assert figure(html, "Aparat desa terlindungi") == pct("40,00")
+        assert figure(html, "Desa terdaftar") == pct("10,00")
+        assert "2 dari 20 desa" in html
+        codes = row_codes(html)
+        assert PENYELADI in codes and TANJUNG_KAPUAS in codes
+        assert len(codes) == Region.objects.filter(parent=KAPUAS).count()
+        assert "Per Desa/Kelurahan" in html
+
+    @pytest.mark.parametrize("code", ["61.03", KAPUAS, PENYELADI])
+    def test_a_regency_operator_never_sees_another_kabupatens_name(
+        self, client, sanggau_operator, roster, code
+    ):
+        client.force_login(sanggau_operator)
+        html = page(client, f"/wilayah/{code}/?periode={PERIOD}")
+        others = Region.objects.filter(parent="61").exclude(code="61.03").values_list("name", flat=True)
+        for name in others:
+            assert name not in html
+        assert roster.zulkarnain.name not in html
+
+    def test_the_table_sorts_by_a_column_in_both_directions(self, client, sanggau_operator, roster):
+        client.force_login(sanggau_operator)
+        base = f"/wilayah/61.03/?periode={PERIOD}&urut=aparat_persen"
+        # Kapuas 40 %, Mukok 0 %; kecamatan where nobody serves have no percentage and always come last.
+        descending = row_codes(page(client, base + "&arah=desc"))
+        assert descending[:2] == [KAPUAS, MUKOK]
+        ascending = row_codes(page(client, base + "&arah=asc"))
+        assert ascending[:2] == [MUKOK, KAPUAS]
+        assert descending[2:] == ascending[2:] == sorted(descending[2:])
+
+    def test_htmx_gets_only_the_table(self, client, analyst, roster):
+        client.force_login(analyst)
+        response = client.get(
+            f"/wilayah/61/?periode={PERIOD}&urut=aparat_persen&arah=desc",
+            headers={"HX-Request": "true", "HX-Target": "tabel-wilayah"},
+        )
+        html = response.content.decode()
+        assert html.lstrip().startswith('<div id="tabel-wilayah"')
+        assert "<html" not in html
+        assert row_codes(html)[0] == "61.01"  # Sambas: 1 of 1 protected
+        assert "HX-Request" in response["Vary"]
+
+    def test_the_period_changes_the_figures(self, client, analyst, roster):
+        client.force_login(analyst)
+        html = page(client, f"/wilayah/{KAPUAS}/?periode=2025-06")
+        # June 2025: Paulus still kepala dusun (paid through Dec 2025, protected), Yohanes not yet serving.
+        assert figure(html, "Aparat desa terlindungi") == pct("100,00")
+
+    def test_the_province_page_makes_the_same_number_of_queries_however_much_data(
+        self, client, analyst, roster, django_assert_max_num_queries
+    ):
+        client.force_login(analyst)
+        url = f"/wilayah/61/?periode={PERIOD}"
+        with CaptureQueriesContext(connection) as small:
+            page(client, url)
+
+        empty_desa = Region.objects.filter(kind=Region.Kind.DESA, positions__isnull=True).order_by("code")
+        # Twelve desa spread over the province.
+        for i, desa in enumerate(list(empty_desa)[::170][:12]):
+            position = make_position(desa, Office.KEPALA_DESA, date(2020, 1, 1), name=f"Kepala {i}")
+            enrol(position.person, date(2020, 2, 1), date(2026, 3, 1))
+            make_position(desa, Office.BPD_KETUA, date(2020, 1, 1), name=f"Ketua {i}")
+
+        with django_assert_max_num_queries(len(small)):
+            page(client, url)
+        # Session, user, region, snapshot and data version, status rule, positions, villages, children,
+        # targets, UCJ figures (with the kabupaten they add up from), history, the user's region in the
+        # header, and for the analyst's job card the latest monev round with its open cases (web/jobs.py);
+        # the two versions the dashboard is kept under (indicators.dashboard.page_dashboard).
+        assert len(small) <= 17

@@ -11,7 +11,7 @@ from tests.workers.procs import log_text, province_roster, wait_for
 # One test process runs the tests of the side database (tests/workers/conftest.py), so it is migrated once.
 pytestmark = pytest.mark.xdist_group("side-database")
 
-ROWS = 10_000  # five chunks: the worker is killed after the first
+ROWS = 6_000  # three chunks (CHUNK_ROWS): the worker is killed after the first
 
 
 def batch_state(side_db, batch_id: int) -> tuple:
