@@ -25,9 +25,9 @@ i=0
 while [ $i -lt "$rounds" ]; do
     for side in A B; do
         rm -rf "$work/var" && cp -r "$work/clean$side" "$work/var"
-        started=$(date +%H:%M:%S)
+        started=$(date +%H:%M:%S) load=$(cut -d" " -f1 /proc/loadavg)
         result=$(cd "$work/$side" && LINDUNGDESA_VAR_DIR="$work/var" "$python" bench/import_rate.py "$kind" "$file" | tail -2 | tr '\n' ' ')
-        echo "$side $started $result"
+        echo "$side $started load $load-$(cut -d" " -f1 /proc/loadavg) $result"
     done
     i=$((i + 1))
 done

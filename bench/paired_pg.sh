@@ -24,9 +24,9 @@ i=0
 while [ $i -lt "$rounds" ]; do
     for side in A B; do
         sql "DROP DATABASE IF EXISTS ${prefix}_run" && sql "CREATE DATABASE ${prefix}_run TEMPLATE ${prefix}_side$(echo $side | tr AB ab)"
-        started=$(date +%H:%M:%S)
+        started=$(date +%H:%M:%S) load=$(cut -d" " -f1 /proc/loadavg)
         result=$(cd "$work/$side" && DATABASE_URL="$pg/${prefix}_run" "$python" bench/import_rate.py "$kind" "$file" | tail -2 | tr '\n' ' ')
-        echo "$side $started $result"
+        echo "$side $started load $load-$(cut -d" " -f1 /proc/loadavg) $result"
     done
     i=$((i + 1))
 done
