@@ -188,7 +188,7 @@ def _totals_row(t: Totals) -> list:
 
 def _progress_row(p: IndicatorProgress | None) -> list:
     if p is None:
-        return [None] * 8
+        return [None] * len(PROGRESS_HEADER)
     proj = p.projection
     return [
         float(p.value) if p.value is not None else None,
@@ -197,7 +197,8 @@ def _progress_row(p: IndicatorProgress | None) -> list:
         float(p.gap) if p.gap is not None else None,
         p.horizon.year if p.horizon else None,
         float(proj.value) if proj else None,
-        f"{proj.low}–{proj.high}" if proj else None,
+        float(proj.low) if proj else None,  # numbers a spreadsheet can compute with, not "43.10–47.20"
+        float(proj.high) if proj else None,
         STATUS_LABELS[p.status],
     ]
 
@@ -209,7 +210,8 @@ PROGRESS_HEADER = [
     "selisih_poin",
     "tahun_target",
     "proyeksi_persen",
-    "rentang_proyeksi_95",
+    "proyeksi_bawah_95",
+    "proyeksi_atas_95",
     "status",
 ]
 

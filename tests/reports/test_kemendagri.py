@@ -120,6 +120,7 @@ def test_the_xlsx_holds_the_dashboards_figures_on_every_level(sanggau):
     sanggau_row = next(r for r in regencies if r[0] == "61.03")
     assert sanggau_row[header.index("aparat_terlindungi")] == live.progress["61.03"]["aparat"].protected
     assert sanggau_row[header.index("ucj_nilai_persen")] == 30.0
+    assert "ucj_proyeksi_bawah_95" in header and "ucj_proyeksi_atas_95" in header
     desa = list(book["Desa"].iter_rows(values_only=True))
     assert len(desa) - 1 == 2046
     nobody = list(book["Desa belum mendaftar"].iter_rows(values_only=True))
@@ -228,3 +229,36 @@ def test_the_report_opens_on_the_dashboards_month(client, sanggau):
     report = selected(client.get("/laporan/kemendagri/").content.decode())
     dashboard = selected(client.get("/wilayah/61/").content.decode())
     assert report == dashboard
+
+
+def test_the_xlsx_gives_the_projections_range_as_two_numbers():
+    """The 95 % range was one text cell, "43.10–47.20" with dot decimals: nothing a spreadsheet computes with
+    (audit5). Now two numbers, beside the projection."""
+    from decimal import Decimal
+
+    from lindungdesa.indicators import progress as pg
+    from lindungdesa.indicators.progress_selectors import IndicatorProgress
+    from lindungdesa.reports.kemendagri import PROGRESS_HEADER, _progress_row
+
+    projection = pg.Projection(
+        Month(2030, 12), Decimal("45.15"), Decimal("43.10"), Decimal("47.20"), Decimal("0.1"), 6
+    )
+    item = IndicatorProgress(
+        indicator="ucj",
+        value=Decimal("40.00"),
+        protected=400,
+        base=1000,
+        value_year=2026,
+        numerator="",
+        target=pg.TargetValue(2026, Decimal("60.80"), False),
+        target_region="61",
+        horizon=pg.TargetValue(2030, Decimal("65.77"), False),
+        projection=projection,
+        status=pg.OFF_TRACK,
+        needed_per_month=None,
+        series=[],
+        points={},
+    )
+    row = dict(zip(PROGRESS_HEADER, _progress_row(item), strict=True))
+    assert (row["proyeksi_persen"], row["proyeksi_bawah_95"], row["proyeksi_atas_95"]) == (45.15, 43.1, 47.2)
+    assert _progress_row(None) == [None] * len(PROGRESS_HEADER)
