@@ -686,6 +686,7 @@ class Line:
     monthly: int
     rule_id: int | None
     account: str = ""  # the APBDes account code (`account_for`); an APBDes amount is budgeted under it
+    office: str = ""  # the office's code (officials.Office); "" for lines adopted before it was kept
 
     @property
     def months(self) -> int:
@@ -949,6 +950,7 @@ def person_year(seats: Sequence[Seat], membership: Membership | None, plan: Plan
                 monthly=piece.monthly,
                 rule_id=piece.rule_id,
                 account=account,
+                office=seat.office,
             )
             for piece in pieces
         ]

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from lindungdesa.lib.cells import xlsx_value
 from lindungdesa.lib.months import day_label_id, month_label_id
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.officials.models import Office
 
 from . import compute
 from .models import group_label, source_label
@@ -53,30 +54,48 @@ class RabLine:
 
 def rab_lines(budget: RegionBudget) -> list[RabLine]:
     """The APBDes part of a desa's budget as RAB lines: per account, office and monthly amount, the number
-    of person-months (OB). No names: the RAB is part of the APBDes, a public document. The lines add up to
-    the APBDes total exactly (each is a rounded monthly amount × months, like the budget's lines)."""
+    of person-months (OB). The office, not its label: the kepala dusun of three dusun on one amount are one
+    line. No names: the RAB is part of the APBDes, a public document. The lines add up to the APBDes total
+    exactly (each is a rounded monthly amount × months, like the budget's lines). In the offices' order
+    (kepala desa, sekretaris desa, kaur, kasi, kepala dusun, then BPD), as a desa lists them."""
     accounts = {account.code: account for account, _amount in budget.accounts()}
-    volumes: dict[tuple[str, str, int], int] = defaultdict(int)
+    volumes: dict[tuple[str, str, str, int], int] = defaultdict(int)
     for person in budget.budget.persons:
         months: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
         programmes: dict[tuple[str, str], set[str]] = defaultdict(set)
         for line in person.lines:
             if line.source != compute.APBDES:
                 continue
-            key = (line.account, line.office_label)
+            # A line adopted before offices were kept, whose label named none (0005): by its label.
+            key = (line.account, line.office or f"?{line.office_label}")
             programmes[key].add(line.programme)
             for month in range(line.first_month, line.last_month + 1):
                 months[key][month] += line.monthly
         for (account, office), amounts in months.items():
             names = ", ".join(compute.programme_list(programmes[(account, office)]))
-            description = f"Iuran BPJS Ketenagakerjaan {names} {office}"
             for amount in amounts.values():
-                volumes[(account, description, amount)] += 1
+                volumes[(account, office, names, amount)] += 1
     lines = [
-        RabLine(accounts.get(code) or compute.Account(code, "", "", ""), description, volume, price)
-        for (code, description, price), volume in volumes.items()
+        (
+            _OFFICE_ORDER.get(office, len(_OFFICE_ORDER)),
+            RabLine(
+                accounts.get(code) or compute.Account(code, "", "", ""),
+                f"Iuran BPJS Ketenagakerjaan {names} {_office_text(office)}",
+                volume,
+                price,
+            ),
+        )
+        for (code, office, names, price), volume in volumes.items()
     ]
-    return sorted(lines, key=lambda r: (r.account.activity, r.account.code, r.description, r.price))
+    lines.sort(key=lambda o: (o[1].account.activity, o[1].account.code, o[0], o[1].description, o[1].price))
+    return [line for _order, line in lines]
+
+
+_OFFICE_ORDER = {office: index for index, office in enumerate(Office.values)}
+
+
+def _office_text(office: str) -> str:
+    return office[1:] if office.startswith("?") else str(Office(office).label)
 
 
 def words(amount: int) -> str:

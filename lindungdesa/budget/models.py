@@ -483,6 +483,9 @@ class BudgetLine(models.Model):
     monthly = models.BigIntegerField()
     rule_id = models.BigIntegerField(null=True)
     account = models.CharField(max_length=20, blank=True, default="")  # APBDes kode rekening
+    # The office's code (officials.Office): RAB lines are grouped by it, not by the label, which names the
+    # dusun. "" where a line adopted before it was kept had a label no office matched (0005).
+    office = models.CharField(max_length=24, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -509,6 +512,7 @@ class BudgetLine(models.Model):
             monthly=self.monthly,
             rule_id=self.rule_id,
             account=self.account or self._account_before_kept(),
+            office=self.office,
         )
 
     def _account_before_kept(self) -> str:

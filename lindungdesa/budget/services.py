@@ -172,6 +172,7 @@ def budget_store(
                 monthly=line.monthly,
                 rule_id=line.rule_id,
                 account=line.account,
+                office=line.office,
             )
             for person in budget.persons
             for line in person.lines
