@@ -159,5 +159,10 @@ class Position(models.Model):
     def office_label(self) -> str:
         return office_label(self.office, self.acting, self.unit_name)
 
+    def is_open_on(self, day: date) -> bool:
+        """A term that can still be ended or handed over on `day`: not ended already (with a reason) and not
+        past its end (`services.position_end` refuses the others)."""
+        return not self.end_reason and (self.term_end is None or self.term_end >= day)
+
     def is_serving_on(self, day: date) -> bool:
         return self.term_start <= day and (self.term_end is None or self.term_end >= day)

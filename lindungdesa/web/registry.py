@@ -21,6 +21,7 @@ from lindungdesa.accounts import audit
 from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_VIEW, ROSTER_EDIT, can, require
 from lindungdesa.accounts.scope import region_for_user, scope_q
+from lindungdesa.lib.idformat import date_id
 from lindungdesa.officials.boundary import Reach, person_reach_of, shared_person_message
 from lindungdesa.officials.models import Office, Person, Position
 from lindungdesa.officials.services import (
@@ -157,10 +158,38 @@ def _position_ctx(request: HttpRequest, position: Position) -> dict:
     }
 
 
+def _closed(request: HttpRequest, position: Position, title: str) -> HttpResponse | None:
+    """A term ended already (with its reason) cannot be ended or handed over again: the page says so, with no
+    form the service would refuse on submit (`position_end`; the desa and person pages offer no link to it).
+    A term only past the end date a file gave (no reason yet) may still be ended or handed over as before."""
+    if not position.end_reason:
+        return None
+    text = _(
+        "Masa jabatan %(name)s sebagai %(office)s sudah diakhiri pada %(day)s (%(reason)s), jadi tidak dapat "
+        "diakhiri atau diganti lagi. Untuk mengisi jabatan ini, tambahkan pejabat baru dari halaman desa."
+    ) % {
+        "name": position.person.name,
+        "office": position.office_label,
+        "day": date_id(position.term_end),
+        "reason": position.get_end_reason_display(),
+    }
+    if request.htmx and request.method == "POST":
+        return HttpResponseClientRedirect(request.path)  # htmx swaps no 4xx: the page itself says it
+    # A post (a form opened before the term was ended) conflicts with the term as it stands: 409.
+    return render(
+        request,
+        FORM_TEMPLATE,
+        {**_position_ctx(request, position), "title": title, "closed": text},
+        status=409 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
+    if closed := _closed(request, position, _("Akhiri masa jabatan")):
+        return closed
     form = PositionEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,6 +279,8 @@ def position_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def position_replace_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
+    if closed := _closed(request, position, _("Ganti pejabat")):
+        return closed
     form = HandOverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -143,8 +143,9 @@ def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool,
                 "status": entry.status,
                 "status_label": entry.status_label,
                 "paid": month_label_id(entry.paid_through) if entry.paid_through else "–",
-                # Only a term still running (or ending today or later) can be ended or handed over.
-                "actions": can_edit and (not position.term_end or position.term_end >= today),
+                # Only a term still running (or ending today or later), not ended already, can be ended or
+                # handed over (Position.is_open_on).
+                "actions": can_edit and position.is_open_on(today),
                 "correct": reverse("position-correct", args=[position.pk]) if can_edit else "",
                 "end": reverse("position-end", args=[position.pk]) if can_edit else "",
                 "replace": reverse("position-replace", args=[position.pk]) if can_edit else "",
