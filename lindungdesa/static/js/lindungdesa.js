@@ -73,6 +73,76 @@
     });
   });
 
+  // A download that takes a while to make (form[data-download-busy]: the Kemendagri report's PDF, about 20 s)
+  // says it is being prepared and cannot be asked for twice: the file is fetched here and saved when it
+  // arrives, then the buttons are ready again. Without JavaScript (or fetch) the form is a plain GET.
+  function fileName(response) {
+    var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    return match ? match[1] : "unduhan";
+  }
+  document.querySelectorAll("form[data-download-busy]").forEach(function (form) {
+    // Where it says so: the element after the form (a form's row of fields has no room for a sentence).
+    var status = form.nextElementSibling;
+    if (status && !status.hasAttribute("data-download-status")) {
+      status = null;
+    }
+    var buttons = form.querySelectorAll('button[type="submit"]');
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || !button.name || !window.fetch || !window.URLSearchParams) {
+        return;
+      }
+      event.preventDefault();
+      if (form.hasAttribute("data-sending")) {
+        return;
+      }
+      form.setAttribute("data-sending", "");
+      var params = new URLSearchParams(new FormData(form));
+      params.set(button.name, button.value);
+      var url = (form.getAttribute("action") || window.location.pathname) + "?" + params.toString();
+      var label = button.textContent;
+      buttons.forEach(function (item) { item.disabled = true; });
+      button.textContent = form.getAttribute("data-download-busy");
+      button.setAttribute("aria-busy", "true");
+      if (status) {
+        status.className = "message";
+        status.textContent = status.getAttribute("data-download-status");
+      }
+      function ready(text, failed) {
+        form.removeAttribute("data-sending");
+        buttons.forEach(function (item) { item.disabled = false; });
+        button.textContent = label;
+        button.removeAttribute("aria-busy");
+        if (status) {
+          status.className = failed ? "message message-error" : "message";
+          status.textContent = text;
+        }
+      }
+      fetch(url, {credentials: "same-origin"}).then(function (response) {
+        if (!response.ok) {
+          ready(status ? status.getAttribute("data-download-failed").replace("%s", response.status) : "", true);
+          return null;
+        }
+        if (!/attachment/.test(response.headers.get("Content-Disposition") || "")) {
+          window.location.assign(url);  // not the file (the session ended: the login page): show it
+          return null;
+        }
+        return response.blob().then(function (blob) {
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = fileName(response);
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+          ready(status ? status.getAttribute("data-download-done") : "", false);
+        });
+      }).catch(function () {
+        ready(texts.htmxOffline, true);
+      });
+    });
+  });
+
   // A form htmx swapped back with errors (a roster form on a phone is two screens long, its button at the
   // bottom): the first field marked wrong takes the focus and comes into view, else the form's message.
   document.body.addEventListener("htmx:load", function (event) {
