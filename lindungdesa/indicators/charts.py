@@ -7,7 +7,7 @@ data go to Leaflet (`static/js/charts.js`) as JSON.
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -229,6 +229,226 @@ def page_svg(trend: Trend) -> SafeString:
     return mark_safe(trend_svg(trend, width=width, height=height, styled=False))  # noqa: S308
 
 
+# Advance widths of the printable ASCII characters (space to "~") in DejaVu Sans, Book and Bold, in units of
+# 1/2048 em (read from the fonts with fontTools). WeasyPrint ignores `text-anchor`: a map label is centred by
+# starting it half its width to the left, so the map's style names the font these widths are of. Other
+# characters take the width of an "n".
+_EM = 2048
+_BOOK = (
+    651,
+    821,
+    942,
+    1716,
+    1303,
+    1946,
+    1597,
+    563,
+    799,
+    799,
+    1024,
+    1716,
+    651,
+    739,
+    651,
+    690,
+    1303,
+    1303,
+    1303,
+    1303,
+    1303,
+    1303,
+    1303,
+    1303,
+    1303,
+    1303,
+    690,
+    690,
+    1716,
+    1716,
+    1716,
+    1087,
+    2048,
+    1401,
+    1405,
+    1430,
+    1577,
+    1294,
+    1178,
+    1587,
+    1540,
+    604,
+    604,
+    1343,
+    1141,
+    1767,
+    1532,
+    1612,
+    1235,
+    1612,
+    1423,
+    1300,
+    1251,
+    1499,
+    1401,
+    2025,
+    1403,
+    1251,
+    1403,
+    799,
+    690,
+    799,
+    1716,
+    1024,
+    1024,
+    1255,
+    1300,
+    1126,
+    1300,
+    1260,
+    721,
+    1300,
+    1298,
+    569,
+    569,
+    1186,
+    569,
+    1995,
+    1298,
+    1253,
+    1300,
+    1300,
+    842,
+    1067,
+    803,
+    1298,
+    1212,
+    1675,
+    1212,
+    1212,
+    1075,
+    1303,
+    690,
+    1303,
+    1716,
+)
+_BOLD = (
+    713,
+    934,
+    1067,
+    1716,
+    1425,
+    2052,
+    1786,
+    627,
+    936,
+    936,
+    1071,
+    1716,
+    778,
+    850,
+    778,
+    748,
+    1425,
+    1425,
+    1425,
+    1425,
+    1425,
+    1425,
+    1425,
+    1425,
+    1425,
+    1425,
+    819,
+    819,
+    1716,
+    1716,
+    1716,
+    1188,
+    2048,
+    1585,
+    1561,
+    1503,
+    1700,
+    1399,
+    1399,
+    1681,
+    1714,
+    762,
+    762,
+    1587,
+    1305,
+    2038,
+    1714,
+    1741,
+    1501,
+    1741,
+    1577,
+    1475,
+    1397,
+    1663,
+    1585,
+    2259,
+    1579,
+    1483,
+    1485,
+    936,
+    748,
+    936,
+    1716,
+    1024,
+    1024,
+    1382,
+    1466,
+    1214,
+    1466,
+    1389,
+    891,
+    1466,
+    1458,
+    702,
+    702,
+    1362,
+    702,
+    2134,
+    1458,
+    1407,
+    1466,
+    1466,
+    1010,
+    1219,
+    979,
+    1458,
+    1335,
+    1892,
+    1321,
+    1335,
+    1192,
+    1458,
+    748,
+    1458,
+    1716,
+)
+LABEL_SIZE, NAME_SIZE = 9, 6  # px: the figure (bold) and the region's name under it
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of `text` set in DejaVu Sans at `size` px."""
+    widths = _BOLD if bold else _BOOK
+    other = widths[ord("n") - 32]
+    return sum(widths[ord(c) - 32] if 32 <= ord(c) < 127 else other for c in text) * size / _EM
+
+
+def map_label(value: float) -> str:
+    """A region's figure on the map, as its colour reads: the whole percent (86.95 → "87 %"), unless rounding
+    would carry it into the next class (89.51 → "90 %" on a 75–90 colour, read as ≥ 90 %); then one decimal,
+    rounded down, which stays in the class its colour shows ("89,5 %"; 89.96 → "89,9 %", never "90,0 %")."""
+    exact = Decimal(str(value))
+    whole = exact.quantize(Decimal(1), ROUND_HALF_UP)
+    if colour_of(float(whole)) == colour_of(value):
+        return f"{whole} %"
+    return f"{exact.quantize(Decimal('0.1'), ROUND_FLOOR)} %".replace(".", ",")
+
+
 def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int, title: str) -> str:
     """A choropleth of `shapes` (regions.boundaries.svg_shapes) coloured by `values` (percent)."""
     out = [
@@ -236,9 +456,11 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
         f'height="{height}" role="img" aria-label="{escape(title)}">',
         # Longhand font properties and no halo: WeasyPrint drops a text styled with the `font` shorthand (the
         # percentages were missing from the report's map) and paints a stroke over the letters (paint-order
-        # unsupported: the names came out white). Dark letters, white on the darkest class.
-        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font-family:sans-serif;font-size:9px;"
-        "font-weight:bold;fill:#111}.on-dark{fill:#fff}.name{font-size:6px;font-weight:normal}</style>",
+        # unsupported: the names came out white). Dark letters, white on the darkest class. DejaVu Sans: the
+        # font whose widths centre the labels (`text_width`).
+        "<style>.shape{stroke:#fff;stroke-width:.6}.label{font-family:'DejaVu Sans',sans-serif;"
+        f"font-size:{LABEL_SIZE}px;font-weight:bold;fill:#111}}.on-dark{{fill:#fff}}"
+        f".name{{font-size:{NAME_SIZE}px;font-weight:normal}}</style>",
     ]
     for shape in shapes:
         colour = colour_of(values.get(shape.code))
@@ -250,10 +472,14 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
         if value is None:
             continue
         name = shape.name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
+        label = map_label(value)
         dark = " on-dark" if colour_of(value) == CLASSES[-1][1] else ""
+        # Each line starts half its own width left of the label point (no text-anchor: see _BOOK).
+        label_x = shape.label_x - text_width(label, LABEL_SIZE, bold=True) / 2
+        name_x = shape.label_x - text_width(name, NAME_SIZE) / 2
         out.append(
-            f'<text class="label{dark}" x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" text-anchor="middle">'
-            f'{value:.0f} %<tspan class="name" x="{shape.label_x:.1f}" dy="8">{escape(name)}</tspan></text>'
+            f'<text class="label{dark}" x="{label_x:.1f}" y="{shape.label_y:.1f}">{label}'
+            f'<tspan class="name" x="{name_x:.1f}" dy="8">{escape(name)}</tspan></text>'
         )
     out.append("</svg>")
     return "".join(out)
