@@ -21,7 +21,7 @@ from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.roster import desa_roster
 
-from .models import Case
+from .models import Agency, Case
 from .services import letters_number
 
 LEGAL_BASIS = [
@@ -98,6 +98,55 @@ class Unprotected:
     status: str
 
 
+PROVINCE_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN PEMERINTAHAN DESA"
+REGENCY_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN DESA"
+
+
+def regency_head(regency: Region) -> str:
+    """The head of a kabupaten or kota by title: "Bupati Sanggau", "Wali Kota Pontianak"."""
+    if regency.kind == Region.Kind.KOTA:
+        return f"Wali Kota {regency.name.removeprefix('Kota ')}"
+    return f"Bupati {regency.name.removeprefix('Kabupaten ')}"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The office a letter and its WhatsApp text come from: the DPMD of the desa's regency when the case is
+    its (new cases are: services.cases_open), else the province's DPMPD."""
+
+    government: str  # the kop's first line: "PEMERINTAH KABUPATEN SANGGAU"
+    office: str  # the kop's second line
+    name: str  # as the WhatsApp text signs: "DPMD Kabupaten Sanggau"
+    signatory: str
+    copies: list[str]  # tembusan
+    regency_office: bool
+
+
+def letter_sender(case: Case, regency: Region, kecamatan: str) -> Sender:
+    round_ = case.round
+    province = round_.province
+    agency = case.agency
+    branch = "Kepala Kantor Cabang BPJS Ketenagakerjaan"
+    camat = f"Camat {kecamatan}"
+    if agency is not None and agency.kind == Agency.Kind.DPMD:
+        return Sender(
+            government=f"PEMERINTAH {regency.name.upper()}",
+            office=REGENCY_OFFICE,
+            name=agency.name,
+            signatory=f"Kepala {agency.name}",
+            copies=[regency_head(regency), f"Kepala DPMPD Provinsi {province.name}", branch, camat],
+            regency_office=True,
+        )
+    return Sender(
+        government=f"PEMERINTAH PROVINSI {province.name.upper()}",
+        office=PROVINCE_OFFICE,
+        name=f"DPMPD {province.name}",
+        signatory=round_.letter_signatory,
+        copies=[regency_head(regency), f"Kepala DPMD {regency.name}", branch, camat],
+        regency_office=False,
+    )
+
+
 @dataclass
 class LetterData:
     case: Case
@@ -109,6 +158,7 @@ class LetterData:
     bpd: tuple[int, int]
     people: list[Unprotected]
     premium: Premium  # next year's budget for everyone serving
+    sender: Sender
 
     @property
     def missing(self) -> int:
@@ -118,6 +168,8 @@ class LetterData:
 def letter_data(cases: list[Case], *, month: Month | None = None) -> list[LetterData]:
     month = month or Month.of(timezone.localdate())
     places = desa_places([c.desa_id for c in cases])
+    regencies = Region.objects.in_bulk({c.desa_id[:5] for c in cases})
+    agencies = Agency.objects.in_bulk({c.agency_id for c in cases if c.agency_id})
     premiums = premiums_for(sorted({c.desa_id for c in cases}), month.year + 1)
     out = []
     for case in cases:
@@ -147,9 +199,19 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
                 bpd=tuple(counts["bpd"]),
                 people=people,
                 premium=premiums.get(case.desa_id) or Premium(month.year + 1, 0, 0, 0, 0),
+                sender=letter_sender(
+                    _with_agency(case, agencies), regencies[case.desa_id[:5]], places[case.desa_id][1]
+                ),
             )
         )
     return out
+
+
+def _with_agency(case: Case, agencies: dict[int, Agency]) -> Case:
+    """The case with its agency read in the one query for all letters, not one per case."""
+    if case.agency_id:
+        case.agency = agencies[case.agency_id]
+    return case
 
 
 @dataclass(frozen=True)
@@ -241,7 +303,7 @@ def whatsapp_text(case: Case, *, today: date | None = None) -> str:
         lines.append(_("Mohon kabar paling lambat %(day)s.") % {"day": date_id(case.due_date)})
     if case.letter_number:
         lines.append(_("Surat resmi nomor %(number)s.") % {"number": case.letter_number})
-    lines.append(_("Terima kasih. — DPMPD %(province)s") % {"province": round_.province.name})
+    lines.append(_("Terima kasih. — %(office)s") % {"office": d.sender.name})
     return "\n".join(lines)
 
 

@@ -270,13 +270,22 @@ def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case
         .exclude(letter_number="")
         .values_list("pk", "letter_number")
     )
+    regency_offices = set(
+        Agency.objects.filter(
+            pk__in={c.agency_id for c in wanted if c.agency_id}, kind=Agency.Kind.DPMD
+        ).values_list("pk", flat=True)
+    )
     for case in wanted:
         if case.pk in given:
             case.refresh_from_db(fields=["letter_number", "letter_date"])
             continue
         round_ = by_round[case.round_id]
         round_.letters_issued += 1
-        case.letter_number = round_.letter_number_format.format(n=round_.letters_issued, year=today.year)
+        number_format = round_.letter_number_format
+        if case.agency_id in regency_offices:
+            # The letter is the regency's DPMD's (monev.letters.letter_sender): its own office in the number.
+            number_format = number_format.replace("DPMPD", "DPMD")
+        case.letter_number = number_format.format(n=round_.letters_issued, year=today.year)
         case.letter_date = today
         case.save(update_fields=["letter_number", "letter_date"])
     for round_ in by_round.values():

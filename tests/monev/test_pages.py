@@ -104,8 +104,8 @@ def test_the_letter_names_who_is_not_protected_and_the_premium_in_words(client, 
     client.post(f"/monev/kasus/{case.pk}/", {"form": "nomor-surat"})
     text = pdf_text(client.get(f"/monev/kasus/{case.pk}/surat.pdf").content)
     case.refresh_from_db()
-    assert case.letter_number == "400.10/1/DPMPD/2026"
-    assert "400.10/1/DPMPD/2026" in text
+    assert case.letter_number == "400.10/1/DPMD/2026"
+    assert "400.10/1/DPMD/2026" in text
     months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
     assert re.search(rf"Pontianak, \d{{1,2}} ({months}) 20\d\d", text)
     flat = " ".join(text.split())

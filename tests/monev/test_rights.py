@@ -113,14 +113,14 @@ def test_a_letter_sender_numbers_a_letter_with_a_post_and_its_csrf_token(analyst
     response = browser.post(url, {"form": "nomor-surat", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.letter_number == "400.10/1/DPMPD/2026"
+    assert case.letter_number == "400.10/1/DPMD/2026"
     # Numbered once: asking again keeps the number and gives no new one.
     browser.post(url, {"form": "nomor-surat", "csrfmiddlewaretoken": token})
     case.refresh_from_db()
     case.round.refresh_from_db()
-    assert case.letter_number == "400.10/1/DPMPD/2026" and case.round.letters_issued == 1
+    assert case.letter_number == "400.10/1/DPMD/2026" and case.round.letters_issued == 1
     text = " ".join(pdf_text(browser.get(f"{url}surat.pdf").content).split())
-    assert "400.10/1/DPMPD/2026" in text and "DRAF" not in text
+    assert "400.10/1/DPMD/2026" in text and "DRAF" not in text
 
 
 def test_a_village_operator_may_download_its_letter_but_not_number_it(client, village_operator, case):
@@ -144,7 +144,7 @@ def test_bulk_printing_numbers_by_a_post_for_letter_senders_only(client, analyst
     response = client.post(f"/monev/{opened.pk}/", {"cases": [case.pk], "action": "surat"})
     assert response["Content-Type"] == "application/pdf"
     case.refresh_from_db()
-    assert case.letter_number == "400.10/1/DPMPD/2026"
+    assert case.letter_number == "400.10/1/DPMD/2026"
 
 
 # Assignment ------------------------------------------------------------------------------------------------
