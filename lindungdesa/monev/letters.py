@@ -102,11 +102,12 @@ PROVINCE_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN PEMERINTAHAN DESA"
 REGENCY_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN DESA"
 
 
-def regency_head(regency: Region) -> str:
-    """The head of a kabupaten or kota by title: "Bupati Sanggau", "Wali Kota Pontianak"."""
-    if regency.kind == Region.Kind.KOTA:
-        return f"Wali Kota {regency.name.removeprefix('Kota ')}"
-    return f"Bupati {regency.name.removeprefix('Kabupaten ')}"
+def regency_head(regency: str) -> str:
+    """The head of a kabupaten or kota by title, from its name: "Kabupaten Sanggau" → "Bupati Sanggau",
+    "Kota Pontianak" → "Wali Kota Pontianak" (regions are named with their kind, as Kemendagri lists them)."""
+    if regency.startswith("Kota "):
+        return f"Wali Kota {regency.removeprefix('Kota ')}"
+    return f"Bupati {regency.removeprefix('Kabupaten ')}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Sender:
     regency_office: bool
 
 
-def letter_sender(case: Case, regency: Region, kecamatan: str) -> Sender:
+def letter_sender(case: Case, regency: str, kecamatan: str) -> Sender:
     round_ = case.round
     province = round_.province
     agency = case.agency
@@ -130,7 +131,7 @@ def letter_sender(case: Case, regency: Region, kecamatan: str) -> Sender:
     camat = f"Camat {kecamatan}"
     if agency is not None and agency.kind == Agency.Kind.DPMD:
         return Sender(
-            government=f"PEMERINTAH {regency.name.upper()}",
+            government=f"PEMERINTAH {regency.upper()}",
             office=REGENCY_OFFICE,
             name=agency.name,
             signatory=f"Kepala {agency.name}",
@@ -142,7 +143,7 @@ def letter_sender(case: Case, regency: Region, kecamatan: str) -> Sender:
         office=PROVINCE_OFFICE,
         name=f"DPMPD {province.name}",
         signatory=round_.letter_signatory,
-        copies=[regency_head(regency), f"Kepala DPMD {regency.name}", branch, camat],
+        copies=[regency_head(regency), f"Kepala DPMD {regency}", branch, camat],
         regency_office=False,
     )
 
@@ -168,8 +169,10 @@ class LetterData:
 def letter_data(cases: list[Case], *, month: Month | None = None) -> list[LetterData]:
     month = month or Month.of(timezone.localdate())
     places = desa_places([c.desa_id for c in cases])
-    regencies = Region.objects.in_bulk({c.desa_id[:5] for c in cases})
-    agencies = Agency.objects.in_bulk({c.agency_id for c in cases if c.agency_id})
+    # The cases' agencies in one query, where the caller did not read them with the cases (a case page does).
+    agencies = Agency.objects.in_bulk(
+        {c.agency_id for c in cases if c.agency_id and not Case.agency.is_cached(c)}
+    )
     premiums = premiums_for(sorted({c.desa_id for c in cases}), month.year + 1)
     out = []
     for case in cases:
@@ -200,7 +203,7 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
                 people=people,
                 premium=premiums.get(case.desa_id) or Premium(month.year + 1, 0, 0, 0, 0),
                 sender=letter_sender(
-                    _with_agency(case, agencies), regencies[case.desa_id[:5]], places[case.desa_id][1]
+                    _with_agency(case, agencies), places[case.desa_id][2], places[case.desa_id][1]
                 ),
             )
         )
@@ -209,7 +212,7 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
 
 def _with_agency(case: Case, agencies: dict[int, Agency]) -> Case:
     """The case with its agency read in the one query for all letters, not one per case."""
-    if case.agency_id:
+    if case.agency_id in agencies:
         case.agency = agencies[case.agency_id]
     return case
 
