@@ -93,6 +93,11 @@ def test_the_operator_reads_next_years_budget_on_the_phone(penyeladi, live_serve
     assert total.inner_text().split("\n") == ["Jumlah setahun", "Rp157.248", "Rp301.392", "+Rp144.144"]
     box = total.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360
+    # At a desk (1280 px) the same summary is the table as before: four columns, the totals under a rule.
+    page.set_viewport_size(DESKTOP)
+    assert table.evaluate("t => getComputedStyle(t).display") == "table"
+    assert page.locator("#anggaran-tahun-depan thead").is_visible()
+    assert total.locator("th").evaluate("th => getComputedStyle(th).borderTopWidth") == "2px"
 
 
 def test_a_term_ended_already_is_not_offered_for_replacement(penyeladi, live_server, browser_page):
