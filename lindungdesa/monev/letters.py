@@ -286,7 +286,7 @@ def whatsapp_text(case: Case, *, today: date | None = None) -> str:
         )
         % {
             # The counts are this month's, as in the letter; the round's own figures may differ.
-            "period": round_.period,
+            "period": round_.period_name,
             "month": month_label_id(d.month),
             "aparat": d.aparat[0],
             "aparat_all": d.aparat[1],

@@ -188,6 +188,8 @@ def test_the_whatsapp_text_counts_but_names_nobody(opened, roster):
     case = opened.cases.get(desa_id=PENYELADI)
     text = whatsapp_text(case)
     assert "Kepala Desa Penyeladi" in text and "anggota BPD" in text and "Rp" in text
+    # The round as people say it ("November 2026", "Triwulan IV 2026"), not its code ("2026-11").
+    assert f"ketenagakerjaan {case.round.period_name}. " in text and case.round.period not in text
     # Its counts are this month's (as the letter's), not the round's: it says which month they are.
     assert f"Menurut data per akhir {month_label_id(Month.of(timezone.localdate()))}, " in text
     for person in (roster.siti, roster.ahmad, roster.budi):
