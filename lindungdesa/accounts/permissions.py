@@ -104,17 +104,8 @@ def role_allows(role: str, action: str) -> bool:
         raise ValueError(f"unknown action {action!r}") from None
 
 
-def _role_actions(role: str) -> frozenset[str]:
-    return frozenset(action for action, roles in RIGHTS.items() if role in roles)
-
-
-# Each role's actions, read from RIGHTS once: every page asks for the signed-in user's (context_processors).
-ROLE_ACTIONS: dict[str, frozenset[str]] = {role: _role_actions(role) for role in Role}
-
-
 def role_actions(role: str) -> frozenset[str]:
-    actions = ROLE_ACTIONS.get(role)
-    return _role_actions(role) if actions is None else actions
+    return frozenset(action for action, roles in RIGHTS.items() if role in roles)
 
 
 def can(user, action: str, region_code: str | None = None) -> bool:
