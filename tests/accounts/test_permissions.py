@@ -74,3 +74,22 @@ def test_the_documented_table_is_the_code():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         documented[cells[0].strip("`")] = {role for role, mark in zip(roles, cells[1:], strict=True) if mark}
     assert documented == {action: {str(r) for r in holders} for action, holders in RIGHTS.items()}
+
+
+def test_the_pages_rights_are_what_can_answers_for_each_action():
+    """The menu's `rights` (accounts/context_processors.py) read the role's actions at once: the same set
+    as asking `can` for each action, for every role, active or not, and none for a visitor."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from lindungdesa.accounts.context_processors import rights
+
+    request = RequestFactory().get("/")
+    for role in User.Role:
+        for active in (True, False):
+            request.user = User(username="u", role=role, region_id="61", is_active=active)
+            expected = frozenset(action for action in RIGHTS if can(request.user, action))
+            assert rights(request)["rights"] == expected, (role, active)
+            assert bool(expected) == active
+    request.user = AnonymousUser()
+    assert rights(request)["rights"] == frozenset()
