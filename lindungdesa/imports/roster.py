@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -369,44 +370,41 @@ class RosterRows:
         it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
         checked here without objects: the person's values (`rules.person_values`), each field's distinct
-        values (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every
-        other row, and one these checks refuse (for its messages), is decided row by row."""
+        values (`FieldCheck.refused`) and the position's own office rules. Every other row, and one these
+        checks refuse (for its messages), is decided row by row."""
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = [rules.position_values(person=None, **self._position_fields(row)) for row in rows]
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seat for seat in seats if seat is not None)
-        for row in rows:
-            named.update({row["who"], row["unnamed"]})
-        # The position's own office rules read only these: once for each distinct set, on one candidate.
-        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
-        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
-        candidate = Position()
+        named.update(row["who"] for row in rows)
+        named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
+        persons, elsewhere, by_seat = held.persons, self._held_elsewhere, held.by_seat
         chosen, people, kept = [], [], []
         for row, position, seat in zip(rows, positions, seats, strict=True):
-            who = (row["who"], row["unnamed"])
+            who, unnamed = row["who"], row["unnamed"]
             if (
-                any(named[key] > 1 or key in held.persons for key in who)
-                or row["nik"] in self._held_elsewhere
+                named[who] > 1
+                or named[unnamed] > 1
+                or who in persons
+                or unnamed in persons
+                or who in elsewhere
             ):
                 continue
-            holders = held.by_seat.get(seat[:2], ()) if seat is not None else ()
             if seat is not None and (
                 named[seat] > 1
-                or any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders)
+                or any(
+                    rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in by_seat.get(seat[:2], ())
+                )
             ):
                 continue
             try:
                 person = self._person_values(row)
             except ValidationError:
                 continue
-            term = (position["desa"].code, *(position[k] for k in read[1:]))
-            if term not in own:
-                for key in (*read, "planned_term_end"):
-                    setattr(candidate, key, position[key])
-                own[term] = bool(rules.position_own_problems(candidate))
-            if not own[term]:
+            # The position's own office rules read only its values: no model object for each row.
+            if not rules.position_own_problems(SimpleNamespace(**position)):
                 chosen.append(row)
                 people.append(person)
                 kept.append(position)
