@@ -13,10 +13,24 @@ from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.months import Month, month_label_id
+from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import Cells, Decided, FieldCheck, Memo, NewRow, Reading, Recorder, blank, fetch_in
+from .engine import (
+    ALONE,
+    Cells,
+    Decided,
+    FieldCheck,
+    Memo,
+    NewRow,
+    Prepared,
+    Reading,
+    Recorder,
+    blank,
+    by_column,
+    fetch_in,
+)
 from .summary import RowRejected
 
 # What an import writes of an enrolment (and undo restores).
@@ -27,6 +41,9 @@ ENROLMENT_FIELDS = [
 ]
 _name = partial(v.parse_text, max_length=150)
 _UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
+# The cells a row gives, as `read` takes them (`read_rows`).
+_READ = ("nik", "nama", "kpj", "tanggal_lahir", "program", "kategori", "upah", "tanggal_kepesertaan")
+_READ += ("bulan_iuran_terakhir", "status", "kode_desa")
 
 
 class Participants:
@@ -97,6 +114,44 @@ class BpjsRows:
 
     def required(self) -> set[str]:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
+
+    def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
+        """A chunk's rows, column by column where every cell of a row reads plainly (no problem, no
+        warning); any other row alone (`read`), for its messages."""
+        col, memo = prepared.columns(chunk), self._memo
+        columns = [
+            by_column(col[name], parser, memo=memo if cached else None)
+            for name, parser, cached in (
+                ("nik", v.parse_nik_cell, False),
+                ("nama", _name, False),
+                ("kpj", v.parse_kpj, False),
+                ("tanggal_lahir", v.parse_row_date, True),
+                ("program", v.parse_programmes, True),
+                ("kategori", v.parse_category, True),
+                ("upah", v.parse_amount, True),
+                ("tanggal_kepesertaan", v.parse_row_date, True),
+                ("bulan_iuran_terakhir", v.parse_month, True),
+                ("status", v.parse_bpjs_status, True),
+                ("kode_desa", v.parse_desa_code, True),
+            )
+        ]
+        readings = []
+        for i, row in enumerate(zip(*columns, strict=True)):
+            nik, name, kpj, _born, programmes, _category, _wage, started, paid, _status, code = row
+            if (
+                ALONE in row
+                or None in (nik, name, programmes, started)
+                or kpj == ""
+                or (paid is not None and paid > self.as_of)
+                or started > self._last_day
+                or (code and not contains(self.scope_code, code))
+            ):
+                readings.append(self.read(prepared.values(chunk[i])))
+                continue
+            out = dict(zip(_READ, row, strict=True))
+            key = f"kpj\0{kpj}" if kpj is not None else f"nik\0{nik}\0{started.isoformat()}"
+            readings.append(Reading(self._wanted(out), (), key, ()))
+        return readings
 
     def read(self, values: dict[str, Any]) -> Reading:
         cells = Cells(values, self._memo)

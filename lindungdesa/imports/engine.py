@@ -16,6 +16,7 @@ One roster row, from upload to database:
 import datetime
 import functools
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -117,8 +118,9 @@ class RowHandler(Protocol):
 
     def required(self) -> set[str]: ...
 
-    def read(self, values: dict[str, Any]) -> Reading:
-        """Parse one row's cells (no database, beyond cached look-ups of regions)."""
+    def read_rows(self, chunk: list[list[Cell]], prepared: "Prepared") -> list[Reading]:
+        """Parse a chunk's rows (no database, beyond cached look-ups of regions): each column's distinct
+        cells once (`by_column`); a row the columns cannot read without a problem or warning alone."""
         ...
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -227,6 +229,22 @@ def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, A
         return False, str(exc)
 
 
+ALONE = object()  # `by_column`'s value of a cell its row must be read alone for (`RowHandler.read_rows`)
+
+
+def by_column(column: Sequence[Cell], parser: Callable[..., Any], memo: Memo | None = None) -> list:
+    """Each cell of a column of text parsed once for its distinct values (through `memo` when given): None
+    for a blank cell, ALONE for one that has a problem or warning (its row is read alone, for the message)."""
+    if not set(map(type, column)) <= {str, type(None)}:  # 1, 1.0 and True are one key to a dict
+        return [ALONE] * len(column)
+    parse = memo[parser] if memo is not None else functools.partial(_parsed, parser)
+    done = {}
+    for cell in set(column):
+        ok, value = (True, None) if blank(cell) else parse(cell)
+        done[cell] = value if ok and type(value) is not Noted else ALONE
+    return list(map(done.__getitem__, column))
+
+
 def blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
@@ -295,6 +313,13 @@ class Prepared:
     def values(self, cells: list[Cell]) -> dict[str, Cell]:
         width = len(cells)
         return {name: cells[index] for index, name in self.mapping.items() if index < width}
+
+    def columns(self, chunk: list[list[Cell]]) -> dict[str, Sequence[Cell]]:
+        """The chunk's cells by column name (blank where a row ends early, or the file has no such column)."""
+        found = list(itertools.zip_longest(*chunk))
+        out: dict[str, Sequence[Cell]] = defaultdict(lambda: [None] * len(chunk))
+        out.update((name, found[i]) for i, name in self.mapping.items() if i < len(found))
+        return out
 
     def raw(self, cells: list[Cell]) -> dict[str, str]:
         """The row's cells as text by header, as a rejected row keeps them (a header met again, as two
@@ -372,9 +397,8 @@ def run_import(
             for start in range(0, total, size):
                 # Each row's cells are made again from the table when needed, not kept for the chunk.
                 numbers = rows.numbers(start, start + size)
-                readings = [
-                    handler.read(prepared.values(rows[i][1])) for i in range(start, start + len(numbers))
-                ]
+                chunk = [rows[i][1] for i in range(start, start + len(numbers))]
+                readings = handler.read_rows(chunk, prepared)
                 decided = handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []

@@ -22,12 +22,14 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
+from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import rules
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
 from lindungdesa.regions.models import Region
 
 from .engine import (
+    ALONE,
     AnyOf,
     Cells,
     Decided,
@@ -38,6 +40,7 @@ from .engine import (
     Reading,
     Recorder,
     blank,
+    by_column,
     fetch_in,
 )
 from .summary import RowError
@@ -212,6 +215,110 @@ class RosterRows:
             regions = Region.objects.filter(regency_code=regency, kind__in=_DESA_KINDS)
             self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
+
+    def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
+        """A chunk's rows, column by column where every cell of a row reads plainly (no problem, no warning,
+        a NIK and a start of term given, none of the cells `read` takes with others: place and date of
+        birth, SK or dismissal number and date); any other row alone (`read`), for its messages."""
+        col, memo, default = prepared.columns(chunk), self._memo, self._default_group
+        niks, names = by_column(col["nik"], v.parse_nik_facts), by_column(col["nama"], _name)
+        parsed = [
+            by_column(col[name], parser, memo=memo if cached else None)
+            for name, parser, cached in (
+                ("jenis_kelamin", v.parse_sex, True),
+                ("tanggal_lahir", v.parse_row_date, True),
+                ("kelompok", v.parse_group, True),
+                ("nama_dusun", _dusun, True),
+                ("status_jabatan", v.parse_acting, True),
+                ("nomor_sk", _sk_number, False),
+                ("tanggal_sk", v.parse_row_date, True),
+                ("mulai_menjabat", v.parse_row_date, True),
+                ("akhir_menjabat", v.parse_row_date, True),
+                ("penghasilan_bulanan", v.parse_amount, True),
+                ("no_hp", v.parse_phone, False),
+                ("status_aktif", v.parse_active, True),
+            )
+        ]
+        offices = {}  # (office cell, kelompok, dusun) -> (office, the duplicate key's end), or ALONE
+        for cell, group, unit in set(zip(col["jabatan"], parsed[2], parsed[3], strict=True)):
+            ok, office = memo[v.parse_office](cell, group or default) if group is not ALONE else (False, 0)
+            named_ok, named = memo[v.parse_office](cell, default)
+            plain = ok and named_ok and type(office) is not v.Noted
+            if (
+                plain
+                and (not group or group_of(office.office) == group)
+                and (office.office != Office.KEPALA_DUSUN or unit or office.unit_name)
+            ):
+                offices[(cell, group, unit)] = (office, f"{named.office}\0{named.unit_name.lower()}")
+            else:
+                offices[(cell, group, unit)] = ALONE
+        places = {}  # (desa code cell, desa name cell) -> the desa, or ALONE
+        chosen = self.default_desa.code if self.default_desa else ""
+        for cell, name_cell in set(zip(col["kode_desa"], col["nama_desa"], strict=True)):
+            ok, code = (True, chosen) if blank(cell) else memo[v.parse_desa_code](cell)
+            text = {type(cell), type(name_cell)} <= {str, type(None)}
+            desa = self._desa(code) if ok and code and text else None
+            plain = desa is not None and contains(self.scope_code, desa.code) and desa.is_village
+            if plain and not blank(name_cell):
+                plain = name_key(name_cell).removeprefix("desa ") == name_key(desa.name)
+            places[(cell, name_cell)] = desa if plain else ALONE
+        alone = {
+            i
+            for name in ("tempat_tanggal_lahir", "nomor_tanggal_sk", "nomor_tanggal_henti")
+            if name in col
+            for i, cell in enumerate(col[name])
+            if not blank(cell)
+        }
+        name_keys = {name: name_key(name) for name in set(names) if type(name) is str}
+        readings = []
+        for i, row in enumerate(
+            zip(
+                niks,
+                names,
+                *parsed,
+                map(offices.__getitem__, zip(col["jabatan"], parsed[2], parsed[3], strict=True)),
+                map(places.__getitem__, zip(col["kode_desa"], col["nama_desa"], strict=True)),
+                strict=True,
+            )
+        ):
+            facts, name, sex, born, group, unit, acting, sk_number, sk_date, start, end = row[:11]
+            income, phone, active, office, desa = row[11:]
+            if (
+                ALONE in row
+                or facts is None
+                or name is None
+                or start is None
+                or (active is False and end is None)
+                or i in alone
+            ):
+                readings.append(self.read(prepared.values(chunk[i])))
+                continue
+            told = born or facts.birth_date
+            out = {
+                "nik": facts.nik,
+                "nik_facts": facts,
+                "nama": name,
+                "jenis_kelamin": sex,
+                "tanggal_lahir": born,
+                "kelompok": group,
+                "jabatan": office[0],
+                "nama_dusun": unit,
+                "status_jabatan": acting,
+                "nomor_sk": sk_number,
+                "tanggal_sk": sk_date,
+                "mulai_menjabat": start,
+                "akhir_menjabat": end,
+                "start_inferred": False,
+                "penghasilan_bulanan": income,
+                "no_hp": phone,
+                "status_aktif": active,
+                "desa": desa,
+                "born": told,
+                "unnamed": f"~{desa.code}|{name_keys[name]}|{told.isoformat()}",  # `who_without_nik`
+                "who": facts.nik,
+            }
+            readings.append(Reading(out, (), f"{facts.nik}\0{desa.code}\0{office[1]}", ()))
+        return readings
 
     def read(self, values: dict[str, Any]) -> Reading:
         """Every cell parsed; all problems of the row reported together."""
