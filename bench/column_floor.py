@@ -251,7 +251,7 @@ def main() -> None:
         for start in range(0, len(prepared.table.rows), engine.CHUNK_ROWS):
             chunk = prepared.table.rows[start : start + engine.CHUNK_ROWS]
             if how == "read-rows":
-                [handler.read(prepared.values(cells)) for _number, cells in chunk]
+                handler.read_rows([cells for _number, cells in chunk], prepared)
             else:
                 read_columns(prepared, chunk)
         print(f"{how}: {len(prepared.table.rows):,} rows read in {time.process_time() - began:.2f} s CPU")
@@ -263,7 +263,7 @@ def main() -> None:
         handler = bpjs.BpjsRows(as_of=Month.parse("2026-10"), scope_code=None, batch_id=None)
         decide = decide_extract_columns
     prepared = engine.prepare(Path(path).read_bytes(), Path(path).name, handler, None)
-    readings = [handler.read(prepared.values(cells)) for _number, cells in prepared.table.rows]
+    readings = handler.read_rows([cells for _number, cells in prepared.table.rows], prepared)
     rows = [r.row for r in readings if r.row is not None]
     spent, written, fallback = 0.0, 0, 0
     with transaction.atomic():

@@ -18,8 +18,7 @@ from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
 from .engine import (
-    ALONE,
-    Cells,
+    Columns,
     Decided,
     FieldCheck,
     Memo,
@@ -28,7 +27,6 @@ from .engine import (
     Reading,
     Recorder,
     blank,
-    by_column,
     fetch_in,
 )
 from .summary import RowRejected
@@ -41,9 +39,6 @@ ENROLMENT_FIELDS = [
 ]
 _name = partial(v.parse_text, max_length=150)
 _UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
-# The cells a row gives, as `read` takes them (`read_rows`).
-_READ = ("nik", "nama", "kpj", "tanggal_lahir", "program", "kategori", "upah", "tanggal_kepesertaan")
-_READ += ("bulan_iuran_terakhir", "status", "kode_desa")
 
 
 class Participants:
@@ -116,77 +111,48 @@ class BpjsRows:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
-        """A chunk's rows, column by column where every cell of a row reads plainly (no problem, no
-        warning); any other row alone (`read`), for its messages."""
-        col, memo = prepared.columns(chunk), self._memo
-        columns = [
-            by_column(col[name], parser, memo=memo if cached else None)
-            for name, parser, cached in (
-                ("nik", v.parse_nik_cell, False),
-                ("nama", _name, False),
-                ("kpj", v.parse_kpj, False),
-                ("tanggal_lahir", v.parse_row_date, True),
-                ("program", v.parse_programmes, True),
-                ("kategori", v.parse_category, True),
-                ("upah", v.parse_amount, True),
-                ("tanggal_kepesertaan", v.parse_row_date, True),
-                ("bulan_iuran_terakhir", v.parse_month, True),
-                ("status", v.parse_bpjs_status, True),
-                ("kode_desa", v.parse_desa_code, True),
-            )
-        ]
+        cols = Columns(chunk, prepared, self._memo)
+        problems, warnings, take = cols.problems, cols.warnings, cols.take
+        read = {
+            "nik": take("nik", v.parse_nik_cell, cached=False),
+            "nama": take("nama", _name, cached=False),
+            "kpj": take("kpj", v.parse_kpj, optional=True, cached=False),
+            "tanggal_lahir": take(
+                "tanggal_lahir", v.parse_row_date, optional=True, soft=True
+            ),  # the NIK tells it
+            "program": take("program", v.parse_programmes),
+            "kategori": take("kategori", v.parse_category, optional=True, soft=True),
+            "upah": take("upah", v.parse_amount, optional=True, soft=True),
+            "tanggal_kepesertaan": take("tanggal_kepesertaan", v.parse_row_date),
+            "bulan_iuran_terakhir": take("bulan_iuran_terakhir", v.parse_month, optional=True),
+            "status": take("status", v.parse_bpjs_status, optional=True),
+            "kode_desa": take("kode_desa", v.parse_desa_code, optional=True),
+        }
         readings = []
-        for i, row in enumerate(zip(*columns, strict=True)):
-            nik, name, kpj, _born, programmes, _category, _wage, started, paid, _status, code = row
-            if (
-                ALONE in row
-                or None in (nik, name, programmes, started)
-                or kpj == ""
-                or (paid is not None and paid > self.as_of)
-                or started > self._last_day
-                or (code and not contains(self.scope_code, code))
-            ):
-                readings.append(self.read(prepared.values(chunk[i])))
-                continue
-            out = dict(zip(_READ, row, strict=True))
-            key = f"kpj\0{kpj}" if kpj is not None else f"nik\0{nik}\0{started.isoformat()}"
-            readings.append(Reading(self._wanted(out), (), key, ()))
+        for i, row in enumerate(zip(*read.values(), strict=True)):
+            out = dict(zip(read, row, strict=True))
+            paid, started = out["bulan_iuran_terakhir"], out["tanggal_kepesertaan"]
+            if paid is not None and paid > self.as_of:
+                extract = month_label_id(self.as_of)
+                late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
+                problems[i].append(("bulan_iuran_terakhir", late))
+            if started is not None and started > self._last_day:
+                late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
+                problems[i].append(("tanggal_kepesertaan", late))
+            if (code := out["kode_desa"]) and not contains(self.scope_code, code):
+                problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
+            # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
+            if not blank(cols.cells["kpj"][i]):
+                key = "kpj\0" + out["kpj"] if out["kpj"] else None
+            elif out["nik"] is None or started is None:
+                key = None
+            else:
+                key = f"nik\0{out['nik']}\0{started.isoformat()}"
+            if i in problems:
+                readings.append(Reading(None, problems[i], key, warnings.get(i, [])))
+            else:
+                readings.append(Reading(self._wanted(out), (), key, tuple(warnings.get(i, ()))))
         return readings
-
-    def read(self, values: dict[str, Any]) -> Reading:
-        cells = Cells(values, self._memo)
-        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
-        take("nik", v.parse_nik_cell, cached=False)
-        take("nama", _name, cached=False)
-        take("kpj", v.parse_kpj, optional=True, cached=False)
-        take("tanggal_lahir", v.parse_row_date, optional=True, soft=True)  # the NIK tells it
-        take("program", v.parse_programmes)
-        take("kategori", v.parse_category, optional=True, soft=True)
-        take("upah", v.parse_amount, optional=True, soft=True)
-        take("tanggal_kepesertaan", v.parse_row_date)
-        take("bulan_iuran_terakhir", v.parse_month, optional=True)
-        take("status", v.parse_bpjs_status, optional=True)
-        take("kode_desa", v.parse_desa_code, optional=True)
-        paid, started = out.get("bulan_iuran_terakhir"), out.get("tanggal_kepesertaan")
-        if paid is not None and paid > self.as_of:
-            extract = month_label_id(self.as_of)
-            late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
-            problems.append(("bulan_iuran_terakhir", late))
-        if started is not None and started > self._last_day:
-            late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
-            problems.append(("tanggal_kepesertaan", late))
-        if (code := out.get("kode_desa")) and not contains(self.scope_code, code):
-            problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-        # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-        if not blank(values.get("kpj")):
-            key = "kpj\0" + out["kpj"] if out.get("kpj") else None
-        elif out.get("nik") is None or started is None:
-            key = None
-        else:
-            key = f"nik\0{out['nik']}\0{started.isoformat()}"
-        if problems:
-            return Reading(None, problems, key, warnings)
-        return Reading(self._wanted(out), (), key, tuple(warnings))
 
     def _wanted(self, out: dict[str, Any]) -> dict[str, Any]:
         """The enrolment's values as the row gives them: what a newer extract may change (and `person`,

@@ -4,7 +4,8 @@ One roster row, from upload to database:
 1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
 2. `prepare`: `lib.tabular.read_table` reads the bytes into a Table; `lib.headers.match_headers` maps it.
 3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
-4. `RosterRows.read` parses the row's cells with `lib.values` (each distinct cell once: `Memo`).
+4. `RosterRows.read_rows` parses the chunk's cells with `lib.values`, column by column (`Columns`: each
+   distinct cell once), then checks each row's cells together.
 5. `RosterRows.prefetch` looks up what the chunk's rows name (`fetch_in`: people, positions, seats) and
    decides a new person in a free seat by columns (`FieldCheck.refused`); any other row is decided alone
    by `RosterRows.apply` with `officials.rules`, its `Recorder` noting what it creates and changes.
@@ -19,7 +20,7 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,8 +120,8 @@ class RowHandler(Protocol):
     def required(self) -> set[str]: ...
 
     def read_rows(self, chunk: list[list[Cell]], prepared: "Prepared") -> list[Reading]:
-        """Parse a chunk's rows (no database, beyond cached look-ups of regions): each column's distinct
-        cells once (`by_column`); a row the columns cannot read without a problem or warning alone."""
+        """Parse a chunk's rows (no database, beyond cached look-ups of regions), column by column
+        (`Columns`); all problems of a row reported together."""
         ...
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -181,44 +182,61 @@ class Memo(dict):
         return self[parser]
 
 
-class Cells:
-    """One row's cells as they are read: the values parsed (`out`), the problems that refuse the row and
-    the warnings that do not."""
+class Columns:
+    """A chunk's cells as they are read, column by column: each column's distinct cells parsed once, the
+    values by row, and each row's problems (that refuse it) and warnings (that do not)."""
 
-    def __init__(self, values: dict[str, Cell], memo: Memo) -> None:
-        self.values, self.memo = values, memo
-        self.out: dict[str, Any] = {}
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
+    def __init__(self, chunk: list[list[Cell]], prepared: "Prepared", memo: Memo) -> None:
+        self.cells, self.memo = prepared.columns(chunk), memo
+        self.problems: dict[int, list[Problem]] = defaultdict(list)  # by row, only the rows that have one
+        self.warnings: dict[int, list[Problem]] = defaultdict(list)
 
     def take(
         self,
         name: str,
         parser: Callable[..., Any],
-        *args: Any,
+        arg: Sequence[Any] | None = None,
+        *,
+        rows: Container[int] | None = None,
         optional: bool = False,
         cached: bool = True,
-        soft: bool = False,
-    ) -> None:
-        """`out[name]`, parsed (None when blank). `cached`: a column of few values, each parsed once (not
-        NIK, names, phones). `soft`: a value the record can do without (docs/imports.md, "What is refused
-        and what is warned"): unreadable, it is left out with a warning instead of refusing the row."""
-        cell = self.values.get(name)
-        self.out[name] = None
-        if blank(cell):
-            if not optional:
-                self.problems.append((name, "Wajib diisi."))
-            return
-        ok, result = self.memo[parser](cell, *args) if cached else _parsed(parser, cell, *args)
-        if ok:
-            if type(result) is Noted:  # read, with a warning (a date read month first)
-                self.warnings.append((name, result.note))
-                result = result.value
-            self.out[name] = result
-        elif soft:
-            self.warnings.append((name, skipped_message(result)))
-        else:
-            self.problems.append((name, result))
+        soft: bool | Sequence[bool] = False,
+    ) -> list[Any]:
+        """The column's values parsed (None when blank or unreadable); of `rows` only, when given. `arg`: each
+        row's second argument to the parser. `cached`: a column of few values, each parsed once for the import
+        (not NIK, names, phones). `soft` (or each row's): a value the record can do without (docs/imports.md,
+        "What is refused and what is warned"): unreadable, it is left out with a warning instead of refusing
+        the row."""
+        cells = self.cells[name]
+        text = set(map(type, cells)) <= {str, type(None)}
+        keys = cells if text else list(zip(map(type, cells), cells, strict=True))  # 1, 1.0, True apart
+        keys = keys if arg is None else list(zip(keys, arg, strict=True))
+        parse = self.memo[parser] if cached else functools.partial(_parsed, parser)
+        done = {}  # key -> (value, message, whether the message refuses the row even when soft)
+        for key in set(keys):
+            cell, *extra = (key,) if arg is None else key
+            cell = cell if text else cell[1]
+            if blank(cell):
+                done[key] = (None, None if optional else "Wajib diisi.", True)
+            else:
+                ok, value = parse(cell, *extra)
+                done[key] = (value, None, False) if ok else (None, value, False)
+        results = list(map(done.__getitem__, keys))
+        values = [value for value, _message, _hard in results]
+        if rows is None and all(m is None and type(v) is not Noted for v, m, _hard in done.values()):
+            return values  # every cell read plainly, as nearly always
+        softs = soft if not isinstance(soft, bool) else itertools.repeat(soft)
+        for i, ((value, message, hard), row_soft) in enumerate(zip(results, softs, strict=False)):
+            if rows is not None and i not in rows:
+                values[i] = None
+            elif type(value) is Noted:  # read, with a warning (a date read month first)
+                self.warnings[i].append((name, value.note))
+                values[i] = value.value
+            elif message is not None and row_soft and not hard:
+                self.warnings[i].append((name, skipped_message(message)))
+            elif message is not None:
+                self.problems[i].append((name, message))
+        return values
 
 
 def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
@@ -227,22 +245,6 @@ def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, A
         return True, parser(cell, *args)
     except CellError as exc:
         return False, str(exc)
-
-
-ALONE = object()  # `by_column`'s value of a cell its row must be read alone for (`RowHandler.read_rows`)
-
-
-def by_column(column: Sequence[Cell], parser: Callable[..., Any], memo: Memo | None = None) -> list:
-    """Each cell of a column of text parsed once for its distinct values (through `memo` when given): None
-    for a blank cell, ALONE for one that has a problem or warning (its row is read alone, for the message)."""
-    if not set(map(type, column)) <= {str, type(None)}:  # 1, 1.0 and True are one key to a dict
-        return [ALONE] * len(column)
-    parse = memo[parser] if memo is not None else functools.partial(_parsed, parser)
-    done = {}
-    for cell in set(column):
-        ok, value = (True, None) if blank(cell) else parse(cell)
-        done[cell] = value if ok and type(value) is not Noted else ALONE
-    return list(map(done.__getitem__, column))
 
 
 def blank(cell: Cell) -> bool:
@@ -309,10 +311,6 @@ class _DryRun(Exception):
 class Prepared:
     table: Table
     mapping: dict[int, str]
-
-    def values(self, cells: list[Cell]) -> dict[str, Cell]:
-        width = len(cells)
-        return {name: cells[index] for index, name in self.mapping.items() if index < width}
 
     def columns(self, chunk: list[list[Cell]]) -> dict[str, Sequence[Cell]]:
         """The chunk's cells by column name (blank where a row ends early, or the file has no such column)."""

@@ -29,9 +29,8 @@ from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Positio
 from lindungdesa.regions.models import Region
 
 from .engine import (
-    ALONE,
     AnyOf,
-    Cells,
+    Columns,
     Decided,
     FieldCheck,
     Memo,
@@ -40,7 +39,6 @@ from .engine import (
     Reading,
     Recorder,
     blank,
-    by_column,
     fetch_in,
 )
 from .summary import RowError
@@ -217,224 +215,160 @@ class RosterRows:
         return self._regions.get(code)
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
-        """A chunk's rows, column by column where every cell of a row reads plainly (no problem, no warning,
-        a NIK and a start of term given, none of the cells `read` takes with others: place and date of
-        birth, SK or dismissal number and date); any other row alone (`read`), for its messages."""
-        col, memo, default = prepared.columns(chunk), self._memo, self._default_group
-        niks, names = by_column(col["nik"], v.parse_nik_facts), by_column(col["nama"], _name)
-        parsed = [
-            by_column(col[name], parser, memo=memo if cached else None)
-            for name, parser, cached in (
-                ("jenis_kelamin", v.parse_sex, True),
-                ("tanggal_lahir", v.parse_row_date, True),
-                ("kelompok", v.parse_group, True),
-                ("nama_dusun", _dusun, True),
-                ("status_jabatan", v.parse_acting, True),
-                ("nomor_sk", _sk_number, False),
-                ("tanggal_sk", v.parse_row_date, True),
-                ("mulai_menjabat", v.parse_row_date, True),
-                ("akhir_menjabat", v.parse_row_date, True),
-                ("penghasilan_bulanan", v.parse_amount, True),
-                ("no_hp", v.parse_phone, False),
-                ("status_aktif", v.parse_active, True),
-            )
-        ]
-        offices = {}  # (office cell, kelompok, dusun) -> (office, the duplicate key's end), or ALONE
-        for cell, group, unit in set(zip(col["jabatan"], parsed[2], parsed[3], strict=True)):
-            ok, office = memo[v.parse_office](cell, group or default) if group is not ALONE else (False, 0)
-            named_ok, named = memo[v.parse_office](cell, default)
-            plain = ok and named_ok and type(office) is not v.Noted
-            if (
-                plain
-                and (not group or group_of(office.office) == group)
-                and (office.office != Office.KEPALA_DUSUN or unit or office.unit_name)
-            ):
-                offices[(cell, group, unit)] = (office, f"{named.office}\0{named.unit_name.lower()}")
-            else:
-                offices[(cell, group, unit)] = ALONE
-        places = {}  # (desa code cell, desa name cell) -> the desa, or ALONE
-        chosen = self.default_desa.code if self.default_desa else ""
-        for cell, name_cell in set(zip(col["kode_desa"], col["nama_desa"], strict=True)):
-            ok, code = (True, chosen) if blank(cell) else memo[v.parse_desa_code](cell)
-            text = {type(cell), type(name_cell)} <= {str, type(None)}
-            desa = self._desa(code) if ok and code and text else None
-            plain = desa is not None and contains(self.scope_code, desa.code) and desa.is_village
-            if plain and not blank(name_cell):
-                plain = name_key(name_cell).removeprefix("desa ") == name_key(desa.name)
-            places[(cell, name_cell)] = desa if plain else ALONE
-        alone = {
-            i
-            for name in ("tempat_tanggal_lahir", "nomor_tanggal_sk", "nomor_tanggal_henti")
-            if name in col
-            for i, cell in enumerate(col[name])
-            if not blank(cell)
-        }
-        name_keys = {name: name_key(name) for name in set(names) if type(name) is str}
-        readings = []
-        for i, row in enumerate(
-            zip(
-                niks,
-                names,
-                *parsed,
-                map(offices.__getitem__, zip(col["jabatan"], parsed[2], parsed[3], strict=True)),
-                map(places.__getitem__, zip(col["kode_desa"], col["nama_desa"], strict=True)),
-                strict=True,
-            )
-        ):
-            facts, name, sex, born, group, unit, acting, sk_number, sk_date, start, end = row[:11]
-            income, phone, active, office, desa = row[11:]
-            if (
-                ALONE in row
-                or facts is None
-                or name is None
-                or start is None
-                or (active is False and end is None)
-                or i in alone
-            ):
-                readings.append(self.read(prepared.values(chunk[i])))
-                continue
-            told = born or facts.birth_date
-            out = {
-                "nik": facts.nik,
-                "nik_facts": facts,
-                "nama": name,
-                "jenis_kelamin": sex,
-                "tanggal_lahir": born,
-                "kelompok": group,
-                "jabatan": office[0],
-                "nama_dusun": unit,
-                "status_jabatan": acting,
-                "nomor_sk": sk_number,
-                "tanggal_sk": sk_date,
-                "mulai_menjabat": start,
-                "akhir_menjabat": end,
-                "start_inferred": False,
-                "penghasilan_bulanan": income,
-                "no_hp": phone,
-                "status_aktif": active,
-                "desa": desa,
-                "born": told,
-                "unnamed": f"~{desa.code}|{name_keys[name]}|{told.isoformat()}",  # `who_without_nik`
-                "who": facts.nik,
-            }
-            readings.append(Reading(out, (), f"{facts.nik}\0{desa.code}\0{office[1]}", ()))
-        return readings
-
-    def read(self, values: dict[str, Any]) -> Reading:
-        """Every cell parsed; all problems of the row reported together."""
-        if _no_nik(values.get("nik")):
-            values = {**values, "nik": None}  # "-", "belum ada": as a village writes an unknown NIK
-        cells = Cells(values, self._memo)
-        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
-        take("nik", v.parse_nik_facts, optional=True, cached=False)
-        facts = out["nik_facts"] = out.get("nik")  # what the NIK says, for deciding the person
-        if facts is not None:
-            out["nik"] = facts.nik
-        take("nama", _name, cached=False)
+        """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
+        cols = Columns(chunk, prepared, self._memo)
+        cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
+        unknown = {cell for cell in set(cells["nik"]) if _no_nik(cell)}  # "-", "belum ada": no NIK yet
+        if unknown:
+            cells["nik"] = [None if cell in unknown else cell for cell in cells["nik"]]
+        facts = take("nik", v.parse_nik_facts, optional=True, cached=False)  # what each NIK says
+        niks = [f.nik if f is not None else None for f in facts]
+        names = take("nama", _name, cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
-        soft = facts is not None
-        take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
-        take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
-        if out.get("tanggal_lahir") is None and not blank(values.get("tempat_tanggal_lahir")):
-            take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
-            out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
-        if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
+        soft = [f is not None for f in facts]
+        sexes = take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
+        births = take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
+        places = {
+            i for i, c in enumerate(cells["tempat_tanggal_lahir"]) if births[i] is None and not blank(c)
+        }
+        if places:
+            told = take("tempat_tanggal_lahir", v.parse_place_and_date, rows=places, cached=False, soft=soft)
+            births = [told[i] if i in places else born for i, born in enumerate(births)]
+        for i, nik in enumerate(niks):
             # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
             # "NIK tidak valid" told the user the cell was empty).
-            if not any(name in ("nik", "tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
-                problems.append(("nik", rules.no_identity_message()))
+            if (
+                nik is None
+                and births[i] is None
+                and not any(
+                    name in ("nik", "tanggal_lahir", "tempat_tanggal_lahir")
+                    for name, _m in problems.get(i, ())
+                )
+            ):
+                problems[i].append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.
-        take("kelompok", v.parse_group, optional=True, soft=True)
-        take("jabatan", v.parse_office, out.get("kelompok") or self._default_group)
-        take("nama_dusun", _dusun, optional=True, soft=True)
-        take("status_jabatan", v.parse_acting, optional=True, soft=True)
-        take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
-        take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
-        if not blank(values.get("nomor_tanggal_sk")):
-            take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
-            number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
-            out["nomor_sk"] = out["nomor_sk"] or number or None
-            out["tanggal_sk"] = out["tanggal_sk"] or day
-        take("mulai_menjabat", v.parse_row_date, optional=True)
-        take("akhir_menjabat", v.parse_row_date, optional=True)
+        groups = take("kelompok", v.parse_group, optional=True, soft=True)
+        offices = take("jabatan", v.parse_office, [g or self._default_group for g in groups])
+        units = take("nama_dusun", _dusun, optional=True, soft=True)
+        acting = take("status_jabatan", v.parse_acting, optional=True, soft=True)
+        sk_numbers = take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
+        sk_dates = take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
+        if sk := {i for i, cell in enumerate(cells["nomor_tanggal_sk"]) if not blank(cell)}:
+            given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, rows=sk, cached=False, soft=True)
+            for i in sk:
+                number, day = given[i] or ("", None)
+                sk_numbers[i], sk_dates[i] = sk_numbers[i] or number or None, sk_dates[i] or day
+        starts = take("mulai_menjabat", v.parse_row_date, optional=True)
+        ends = take("akhir_menjabat", v.parse_row_date, optional=True)
         # No start of term in its own column: read from the term's text or the SK date (`position_at`).
-        out["start_inferred"] = out.get("mulai_menjabat") is None
-        if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
-            take("masa_jabatan", v.parse_term_text)
-            if (term := out.pop("masa_jabatan")) is not None:
-                start, end = _refine_year_only_term(*term, out.get("tanggal_sk"), out.get("jabatan"))
-                out["mulai_menjabat"] = start
-                out["end_inferred"] = out.get("akhir_menjabat") is None and end is not None
-                out["akhir_menjabat"] = out.get("akhir_menjabat") or end
-        if not blank(values.get("nomor_tanggal_henti")):
+        inferred = [start is None for start in starts]
+        end_inferred: dict[int, bool] = {}
+        if terms := {i for i, c in enumerate(cells["masa_jabatan"]) if starts[i] is None and not blank(c)}:
+            for i, term in enumerate(take("masa_jabatan", v.parse_term_text, rows=terms)):
+                if term is not None:
+                    starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
+                    end_inferred[i] = ends[i] is None and end is not None
+                    ends[i] = ends[i] or end
+        if stops := {i for i, cell in enumerate(cells["nomor_tanggal_henti"]) if not blank(cell)}:
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
             # the end of their term, whatever the planned term said.
-            take("nomor_tanggal_henti", v.parse_sk_number_and_date, cached=False)
-            _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
-            if stopped is not None and blank(values.get("akhir_menjabat")):
-                out["akhir_menjabat"] = stopped
-                out["end_inferred"] = False
-        take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
-        take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
-        take("status_aktif", v.parse_active, optional=True)
-        if out.get("status_aktif") is False and out.get("akhir_menjabat") is None:
-            problems.append(
-                ("status_aktif", "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat.")
-            )
-
-        if out.get("mulai_menjabat") is None and "mulai_menjabat" not in dict(problems):
-            if out.get("tanggal_sk") is not None:
-                out["mulai_menjabat"] = out["tanggal_sk"]  # OpenSID often has only the SK date
-            else:
-                problems.append(("mulai_menjabat", "Wajib diisi (atau isi tanggal SK)."))
-
-        office = out.get("jabatan")
-        if office is not None and out.get("kelompok") and group_of(office.office) != out["kelompok"]:
-            problems.append(
-                (
-                    "kelompok",
-                    f"Kelompok {out['kelompok']} tidak cocok dengan jabatan {Office(office.office).label}.",
-                )
-            )
-
-        take("kode_desa", v.parse_desa_code, optional=True)
+            given = take("nomor_tanggal_henti", v.parse_sk_number_and_date, rows=stops, cached=False)
+            for i in stops:
+                _number, stopped = given[i] or ("", None)
+                if stopped is not None and blank(cells["akhir_menjabat"][i]):
+                    ends[i], end_inferred[i] = stopped, False
+        incomes = take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
+        phones = take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
+        active = take("status_aktif", v.parse_active, optional=True)
+        for i, start in enumerate(starts):
+            if active[i] is False and ends[i] is None:
+                inactive = "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat."
+                problems[i].append(("status_aktif", inactive))
+            if start is None and "mulai_menjabat" not in dict(problems.get(i, ())):
+                if sk_dates[i] is not None:
+                    starts[i] = sk_dates[i]  # OpenSID often has only the SK date
+                else:
+                    problems[i].append(("mulai_menjabat", "Wajib diisi (atau isi tanggal SK)."))
+            office, group = offices[i], groups[i]
+            if office is not None and group and group_of(office.office) != group:
+                message = f"Kelompok {group} tidak cocok dengan jabatan {Office(office.office).label}."
+                problems[i].append(("kelompok", message))
+        codes = take("kode_desa", v.parse_desa_code, optional=True)
         chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
-        code = out.pop("kode_desa") or (chosen if blank(values.get("kode_desa")) else "")
-        desa = self._desa(code) if code else None
-        if not code and "kode_desa" not in dict(problems):
-            problems.append(("kode_desa", "Wajib diisi."))
-        elif code and desa is None:
-            problems.append(
-                ("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001).")
+        places = self._places(cells["kode_desa"], cells["nama_desa"], codes, chosen)
+        readings = []
+        for i, nik in enumerate(niks):
+            code, desa, wrong = places[i]
+            if not code and "kode_desa" not in dict(problems.get(i, ())):
+                problems[i].append(("kode_desa", "Wajib diisi."))
+            if wrong:
+                problems[i].extend(wrong)
+            born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
+            unnamed = (
+                who_without_nik(code, names[i], born) if born is not None and code and names[i] else None
             )
-        elif desa is not None:
-            if not contains(self.scope_code, desa.code):
-                problems.append(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
-            elif not desa.is_village:
-                problems.append(
-                    ("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD.")
-                )
-            name_cell = values.get("nama_desa")
-            if not blank(name_cell) and name_key(str(name_cell)).removeprefix("desa ") != name_key(desa.name):
-                problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
-        out["desa"] = desa
-        born = out.get("tanggal_lahir") or (facts.birth_date if facts is not None else None)
-        out["born"] = born  # given, or told by the NIK
-        if born is not None and code and out.get("nama"):
-            out["unnamed"] = who_without_nik(code, out["nama"], born)
-        # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
-        # names it) twice in one file; none when one of them cannot be read.
-        who = out.get("nik") or out.get("unnamed")
-        ok, named = self._memo[v.parse_office](values.get("jabatan"), self._default_group)
-        readable = ok and who is not None and (code or blank(values.get("kode_desa")))
-        key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
-        if problems:
-            return Reading(None, problems, key)
-        out["who"] = out["nik"] or out["unnamed"]
-        if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
-            warnings.append(("nama_dusun", rules.unit_name_missing_message()))
-        return Reading(out, (), key, tuple(warnings))
+            # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office
+            # cell names it) twice in one file; none when one of them cannot be read.
+            who = nik or unnamed
+            jabatan = cells["jabatan"][i]
+            ok, named = self._memo[v.parse_office](jabatan, self._default_group)
+            readable = ok and who is not None and (code or blank(cells["kode_desa"][i]))
+            key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
+            if i in problems:
+                readings.append(Reading(None, problems[i], key))
+                continue
+            out = {
+                "nik": nik,
+                "nik_facts": facts[i],
+                "nama": names[i],
+                "jenis_kelamin": sexes[i],
+                "tanggal_lahir": births[i],
+                "kelompok": groups[i],
+                "jabatan": offices[i],
+                "nama_dusun": units[i],
+                "status_jabatan": acting[i],
+                "nomor_sk": sk_numbers[i],
+                "tanggal_sk": sk_dates[i],
+                "mulai_menjabat": starts[i],
+                "akhir_menjabat": ends[i],
+                "start_inferred": inferred[i],
+                **({"end_inferred": end_inferred[i]} if i in end_inferred else {}),
+                "penghasilan_bulanan": incomes[i],
+                "no_hp": phones[i],
+                "status_aktif": active[i],
+                "desa": desa,
+                "born": born,
+                **({"unnamed": unnamed} if unnamed is not None else {}),
+                "who": who,
+            }
+            if offices[i].office == Office.KEPALA_DUSUN and not (units[i] or offices[i].unit_name):
+                warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
+            readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
+        return readings
+
+    def _places(self, cells: Sequence[Cell], names: Sequence[Cell], codes: list, chosen: str) -> list:
+        """Each row's (desa code, desa, problems) from its desa code and name cells and the code read,
+        once for each distinct three."""
+        keys = list(zip(cells, map(type, names), names, codes, strict=True))
+        done = {}
+        for cell, kind, name_cell, read in set(keys):
+            code = read or (chosen if blank(cell) else "")
+            desa = self._desa(code) if code else None
+            wrong: list[tuple[str, str]] = []
+            say = wrong.append
+            if code and desa is None:
+                say(("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001)."))
+            elif desa is not None:
+                if not contains(self.scope_code, desa.code):
+                    say(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
+                elif not desa.is_village:
+                    say(("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD."))
+                named = None if blank(name_cell) else name_key(str(name_cell)).removeprefix("desa ")
+                if named is not None and named != name_key(desa.name):
+                    say(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
+            done[(cell, kind, name_cell, read)] = (code, desa, tuple(wrong))
+        return list(map(done.__getitem__, keys))
 
     @staticmethod
     def _person_values(row: dict[str, Any]) -> dict[str, Any]:
