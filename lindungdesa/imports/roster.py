@@ -53,6 +53,10 @@ POSITION_FIELDS = [
     "end_reason",
     "unit_name",
 ]
+# A row's values as `RosterRows.read_rows` gives them (and its desa, birth date, `who_without_nik`, who).
+_READ = ("nik", "nik_facts", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
+_READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
+_READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
 # Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
@@ -298,50 +302,43 @@ class RosterRows:
         chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
         places = self._places(cells["kode_desa"], cells["nama_desa"], codes, chosen)
         readings = []
-        for i, nik in enumerate(niks):
-            code, desa, wrong = places[i]
+        read = (
+            niks,
+            facts,
+            names,
+            sexes,
+            births,
+            groups,
+            offices,
+            units,
+            acting,
+            sk_numbers,
+            sk_dates,
+            starts,
+        )
+        for i, row in enumerate(zip(*read, ends, inferred, incomes, phones, active, strict=True)):
+            nik, code, desa, wrong = niks[i], *places[i]
             if not code and "kode_desa" not in dict(problems.get(i, ())):
                 problems[i].append(("kode_desa", "Wajib diisi."))
             if wrong:
                 problems[i].extend(wrong)
             born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
-            unnamed = (
-                who_without_nik(code, names[i], born) if born is not None and code and names[i] else None
-            )
+            known = born is not None and code and names[i]
+            unnamed = who_without_nik(code, names[i], born) if known else None
             # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office
             # cell names it) twice in one file; none when one of them cannot be read.
             who = nik or unnamed
-            jabatan = cells["jabatan"][i]
-            ok, named = self._memo[v.parse_office](jabatan, self._default_group)
+            ok, named = self._memo[v.parse_office](cells["jabatan"][i], self._default_group)
             readable = ok and who is not None and (code or blank(cells["kode_desa"][i]))
             key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
             if i in problems:
                 readings.append(Reading(None, problems[i], key))
                 continue
-            out = {
-                "nik": nik,
-                "nik_facts": facts[i],
-                "nama": names[i],
-                "jenis_kelamin": sexes[i],
-                "tanggal_lahir": births[i],
-                "kelompok": groups[i],
-                "jabatan": offices[i],
-                "nama_dusun": units[i],
-                "status_jabatan": acting[i],
-                "nomor_sk": sk_numbers[i],
-                "tanggal_sk": sk_dates[i],
-                "mulai_menjabat": starts[i],
-                "akhir_menjabat": ends[i],
-                "start_inferred": inferred[i],
-                **({"end_inferred": end_inferred[i]} if i in end_inferred else {}),
-                "penghasilan_bulanan": incomes[i],
-                "no_hp": phones[i],
-                "status_aktif": active[i],
-                "desa": desa,
-                "born": born,
-                **({"unnamed": unnamed} if unnamed is not None else {}),
-                "who": who,
-            }
+            out = dict(zip(_READ, row, strict=True), desa=desa, born=born, who=who)
+            if i in end_inferred:
+                out["end_inferred"] = end_inferred[i]
+            if unnamed is not None:
+                out["unnamed"] = unnamed
             if offices[i].office == Office.KEPALA_DUSUN and not (units[i] or offices[i].unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
             readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
