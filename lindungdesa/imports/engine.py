@@ -187,7 +187,10 @@ class Columns:
     values by row, and each row's problems (that refuse it) and warnings (that do not)."""
 
     def __init__(self, chunk: list[list[Cell]], prepared: "Prepared", memo: Memo) -> None:
-        self.cells, self.memo = prepared.columns(chunk), memo
+        # Blank where a row ends early, or the file has no such column.
+        self.cells: dict[str, Sequence[Cell]] = defaultdict(lambda: [None] * len(chunk))
+        found, self.memo = list(itertools.zip_longest(*chunk)), memo
+        self.cells.update((name, found[i]) for i, name in prepared.mapping.items() if i < len(found))
         self.problems: dict[int, list[Problem]] = defaultdict(list)  # by row, only the rows that have one
         self.warnings: dict[int, list[Problem]] = defaultdict(list)
 
@@ -311,13 +314,6 @@ class _DryRun(Exception):
 class Prepared:
     table: Table
     mapping: dict[int, str]
-
-    def columns(self, chunk: list[list[Cell]]) -> dict[str, Sequence[Cell]]:
-        """The chunk's cells by column name (blank where a row ends early, or the file has no such column)."""
-        found = list(itertools.zip_longest(*chunk))
-        out: dict[str, Sequence[Cell]] = defaultdict(lambda: [None] * len(chunk))
-        out.update((name, found[i]) for i, name in self.mapping.items() if i < len(found))
-        return out
 
     def raw(self, cells: list[Cell]) -> dict[str, str]:
         """The row's cells as text by header, as a rejected row keeps them (a header met again, as two

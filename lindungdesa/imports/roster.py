@@ -68,9 +68,11 @@ _sk_number = partial(v.parse_text, max_length=100)
 _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
 
 
-def _no_nik(cell: Any) -> bool:
-    """A NIK cell that says the NIK is not known: the row is read as having none."""
-    return type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK
+def _nik_facts(cell: Cell) -> Any:
+    """What a NIK cell says; None for one that says the NIK is not known (the row is read as having none)."""
+    if type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK:
+        return None
+    return v.parse_nik_facts(cell)
 
 
 def who_without_nik(desa: str, name: str, birth_date) -> str:
@@ -222,33 +224,22 @@ class RosterRows:
         """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
-        unknown = {cell for cell in set(cells["nik"]) if _no_nik(cell)}  # "-", "belum ada": no NIK yet
-        if unknown:
-            cells["nik"] = [None if cell in unknown else cell for cell in cells["nik"]]
-        facts = take("nik", v.parse_nik_facts, optional=True, cached=False)  # what each NIK says
+        facts = take("nik", _nik_facts, optional=True, cached=False)  # what each NIK says
         niks = [f.nik if f is not None else None for f in facts]
         names = take("nama", _name, cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
         soft = [f is not None for f in facts]
         sexes = take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
         births = take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
-        places = {
-            i for i, c in enumerate(cells["tempat_tanggal_lahir"]) if births[i] is None and not blank(c)
-        }
-        if places:
-            told = take("tempat_tanggal_lahir", v.parse_place_and_date, rows=places, cached=False, soft=soft)
-            births = [told[i] if i in places else born for i, born in enumerate(births)]
+        both = {i for i, c in enumerate(cells["tempat_tanggal_lahir"]) if births[i] is None and not blank(c)}
+        if both:
+            told = take("tempat_tanggal_lahir", v.parse_place_and_date, rows=both, cached=False, soft=soft)
+            births = [told[i] if i in both else born for i, born in enumerate(births)]
+        said = ("nik", "tanggal_lahir", "tempat_tanggal_lahir")
         for i, nik in enumerate(niks):
             # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
             # "NIK tidak valid" told the user the cell was empty).
-            if (
-                nik is None
-                and births[i] is None
-                and not any(
-                    name in ("nik", "tanggal_lahir", "tempat_tanggal_lahir")
-                    for name, _m in problems.get(i, ())
-                )
-            ):
+            if nik is None and births[i] is None and all(f not in said for f, _m in problems.get(i, ())):
                 problems[i].append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.
@@ -302,21 +293,8 @@ class RosterRows:
         chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
         places = self._places(cells["kode_desa"], cells["nama_desa"], codes, chosen)
         readings = []
-        read = (
-            niks,
-            facts,
-            names,
-            sexes,
-            births,
-            groups,
-            offices,
-            units,
-            acting,
-            sk_numbers,
-            sk_dates,
-            starts,
-        )
-        for i, row in enumerate(zip(*read, ends, inferred, incomes, phones, active, strict=True)):
+        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
+        for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
             nik, code, desa, wrong = niks[i], *places[i]
             if not code and "kode_desa" not in dict(problems.get(i, ())):
                 problems[i].append(("kode_desa", "Wajib diisi."))
