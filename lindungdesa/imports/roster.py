@@ -59,7 +59,7 @@ _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_m
 _READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
-# Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
+# Cell parsers with their arguments bound once, so that Memo recognises them from chunk to chunk.
 _name = partial(v.parse_text, max_length=150)
 _dusun = partial(v.parse_text, max_length=80)
 _sk_number = partial(v.parse_text, max_length=100)
