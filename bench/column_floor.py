@@ -8,10 +8,10 @@ prototype of issue 22's design, timed beside the series' row-by-row path on the 
     .venv/bin/python bench/column_floor.py bpjs rows|columns EXTRACT.csv    # as of 2026-10
     .venv/bin/python bench/column_floor.py roster read-rows|read-columns FILE.csv
 
-Both ways read the file with `RosterRows.read` (not timed) and write inside a transaction that is rolled
-back. "rows" is the series' path (`prefetch`, `apply` for each row, `engine.write`); "columns" looks up the
-same, then checks each field's distinct values of the chunk once with Django's `Field.clean`, the office
-rules once for each distinct (desa, office, acting, start, end, income), and writes the new people and
+Both ways read the file with `RosterRows.read_rows` (not timed) and write inside a transaction that is
+rolled back. "rows" is the series' path (`prefetch`, `apply` for each row, `engine.write`); "columns" looks
+up the same, then checks each field's distinct values of the chunk once with Django's `Field.clean`, the
+office rules once for each distinct (desa, office, acting, start, end, income), and writes the new people and
 positions from their columns (`get_db_prep_save` once per distinct value, INSERT ... RETURNING), without a
 model object for a row. It is only a floor for a file of new people: it does not handle a row whose person
 or seat is held, nor an extract's row whose membership is held (it counts them), undo rows, warnings or
@@ -196,7 +196,7 @@ def decide_extract_columns(handler: bpjs.BpjsRows, rows: list[dict]) -> tuple[in
     return len(new), len(rows) - len(new)
 
 
-# Each roster column's parser, as `RosterRows.read` takes it (the office with the row's kelompok).
+# Each roster column's parser, as `RosterRows.read_rows` takes it (the office with the row's kelompok).
 READERS = {
     "kode_desa": v.parse_desa_code,
     "nik": v.parse_nik_facts,
@@ -213,8 +213,8 @@ READERS = {
 
 
 def read_columns(prepared, chunk) -> list[dict]:
-    """A chunk's cells parsed column by column, each column's distinct cells once: a floor for reading
-    (the combining of columns that `RosterRows.read` does after parsing, and the desa look-up, left out)."""
+    """A chunk's cells parsed column by column, each column's distinct cells once: a floor for reading (the
+    combining of columns that `RosterRows.read_rows` does after parsing, and the desa look-up, left out)."""
     columns = {}
     for index, name in prepared.mapping.items():
         cells = [cells[index] if index < len(cells) else None for _number, cells in chunk]
@@ -251,7 +251,7 @@ def main() -> None:
         for start in range(0, len(prepared.table.rows), engine.CHUNK_ROWS):
             chunk = prepared.table.rows[start : start + engine.CHUNK_ROWS]
             if how == "read-rows":
-                [handler.read(prepared.values(cells)) for _number, cells in chunk]
+                handler.read_rows([cells for _number, cells in chunk], prepared)
             else:
                 read_columns(prepared, chunk)
         print(f"{how}: {len(prepared.table.rows):,} rows read in {time.process_time() - began:.2f} s CPU")
@@ -263,7 +263,7 @@ def main() -> None:
         handler = bpjs.BpjsRows(as_of=Month.parse("2026-10"), scope_code=None, batch_id=None)
         decide = decide_extract_columns
     prepared = engine.prepare(Path(path).read_bytes(), Path(path).name, handler, None)
-    readings = [handler.read(prepared.values(cells)) for _number, cells in prepared.table.rows]
+    readings = handler.read_rows([cells for _number, cells in prepared.table.rows], prepared)
     rows = [r.row for r in readings if r.row is not None]
     spent, written, fallback = 0.0, 0, 0
     with transaction.atomic():

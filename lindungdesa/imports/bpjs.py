@@ -13,10 +13,22 @@ from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import BPJS_FIELDS
 from lindungdesa.lib.months import Month, month_label_id
+from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import Cells, Decided, FieldCheck, Memo, NewRow, Reading, Recorder, blank, fetch_in
+from .engine import (
+    Columns,
+    Decided,
+    FieldCheck,
+    Memo,
+    NewRow,
+    Prepared,
+    Reading,
+    Recorder,
+    blank,
+    fetch_in,
+)
 from .summary import RowRejected
 
 # What an import writes of an enrolment (and undo restores).
@@ -98,57 +110,60 @@ class BpjsRows:
     def required(self) -> set[str]:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
-    def read(self, values: dict[str, Any]) -> Reading:
-        cells = Cells(values, self._memo)
-        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
-        take("nik", v.parse_nik_cell, cached=False)
-        take("nama", _name, cached=False)
-        take("kpj", v.parse_kpj, optional=True, cached=False)
-        take("tanggal_lahir", v.parse_row_date, optional=True, soft=True)  # the NIK tells it
-        take("program", v.parse_programmes)
-        take("kategori", v.parse_category, optional=True, soft=True)
-        take("upah", v.parse_amount, optional=True, soft=True)
-        take("tanggal_kepesertaan", v.parse_row_date)
-        take("bulan_iuran_terakhir", v.parse_month, optional=True)
-        take("status", v.parse_bpjs_status, optional=True)
-        take("kode_desa", v.parse_desa_code, optional=True)
-        paid, started = out.get("bulan_iuran_terakhir"), out.get("tanggal_kepesertaan")
-        if paid is not None and paid > self.as_of:
-            extract = month_label_id(self.as_of)
-            late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
-            problems.append(("bulan_iuran_terakhir", late))
-        if started is not None and started > self._last_day:
-            late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
-            problems.append(("tanggal_kepesertaan", late))
-        if (code := out.get("kode_desa")) and not contains(self.scope_code, code):
-            problems.append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-        # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-        if not blank(values.get("kpj")):
-            key = "kpj\0" + out["kpj"] if out.get("kpj") else None
-        elif out.get("nik") is None or started is None:
-            key = None
-        else:
-            key = f"nik\0{out['nik']}\0{started.isoformat()}"
-        if problems:
-            return Reading(None, problems, key, warnings)
-        return Reading(self._wanted(out), (), key, tuple(warnings))
-
-    def _wanted(self, out: dict[str, Any]) -> dict[str, Any]:
-        """The enrolment's values as the row gives them: what a newer extract may change (and `person`,
-        while the participant is unmatched)."""
-        return {
-            "kpj": out["kpj"] or "",
-            "nik": out["nik"],
-            "bpjs_name": out["nama"],
-            "bpjs_birth_date": out["tanggal_lahir"],
-            "programmes": ",".join(out["program"]),
-            "category": out["kategori"] or Enrolment.Category.PU,
-            "wage": out["upah"] if out["upah"] is not None else Decimal(0),
-            "start_date": out["tanggal_kepesertaan"],
-            "paid_through": out["bulan_iuran_terakhir"].first_day if out["bulan_iuran_terakhir"] else None,
-            "reported_status": out["status"] or "",
-            "kode_desa": out["kode_desa"] or "",
-        }
+    def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
+        """Each row's enrolment values as it gives them: what a newer extract may change (and `person`, while
+        the participant is unmatched)."""
+        cols = Columns(chunk, prepared, self._memo)
+        problems, warnings, take = cols.problems, cols.warnings, cols.take
+        read = (
+            take("nik", v.parse_nik_cell, cached=False),
+            take("nama", _name, cached=False),
+            take("kpj", v.parse_kpj, optional=True, cached=False),
+            take("tanggal_lahir", v.parse_row_date, optional=True, soft=True),  # the NIK tells it
+            take("program", v.parse_programmes),
+            take("kategori", v.parse_category, optional=True, soft=True),
+            take("upah", v.parse_amount, optional=True, soft=True),
+            take("tanggal_kepesertaan", v.parse_row_date),
+            take("bulan_iuran_terakhir", v.parse_month, optional=True),
+            take("status", v.parse_bpjs_status, optional=True),
+            take("kode_desa", v.parse_desa_code, optional=True),
+        )
+        readings = []
+        for i, (nik, name, kpj, born, programmes, category, wage, started, paid, status, code) in enumerate(
+            zip(*read, strict=True)
+        ):
+            if paid is not None and paid > self.as_of:
+                extract = month_label_id(self.as_of)
+                late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
+                problems[i].append(("bulan_iuran_terakhir", late))
+            if started is not None and started > self._last_day:
+                late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
+                problems[i].append(("tanggal_kepesertaan", late))
+            if code and not contains(self.scope_code, code):
+                problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
+            # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
+            if not blank(cols.cells["kpj"][i]):
+                key = "kpj\0" + kpj if kpj else None
+            else:
+                key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
+            if i in problems:
+                readings.append(Reading(None, problems[i], key, warnings.get(i, [])))
+                continue
+            wanted = {
+                "kpj": kpj or "",
+                "nik": nik,
+                "bpjs_name": name,
+                "bpjs_birth_date": born,
+                "programmes": ",".join(programmes),
+                "category": category or Enrolment.Category.PU,
+                "wage": wage if wage is not None else Decimal(0),
+                "start_date": started,
+                "paid_through": paid.first_day if paid else None,
+                "reported_status": status or "",
+                "kode_desa": code or "",
+            }
+            readings.append(Reading(wanted, (), key, tuple(warnings.get(i, ()))))
+        return readings
 
     def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:
         """A new enrolment's values: the row's, its person's and the import's own."""
@@ -190,7 +205,7 @@ class BpjsRows:
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
-        wanted = row  # the enrolment's values as the row gives them (`_wanted`)
+        wanted = row  # the enrolment's values as the row gives them (`read_rows`)
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
             self._check_boundary(wanted, existing, held)

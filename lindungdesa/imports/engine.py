@@ -4,7 +4,8 @@ One roster row, from upload to database:
 1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
 2. `prepare`: `lib.tabular.read_table` reads the bytes into a Table; `lib.headers.match_headers` maps it.
 3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
-4. `RosterRows.read` parses the row's cells with `lib.values` (each distinct cell once: `Memo`).
+4. `RosterRows.read_rows` parses the chunk's cells with `lib.values`, column by column (`Columns`: each
+   distinct cell once), then checks each row's cells together.
 5. `RosterRows.prefetch` looks up what the chunk's rows name (`fetch_in`: people, positions, seats) and
    decides a new person in a free seat by columns (`FieldCheck.refused`); any other row is decided alone
    by `RosterRows.apply` with `officials.rules`, its `Recorder` noting what it creates and changes.
@@ -16,9 +17,10 @@ One roster row, from upload to database:
 import datetime
 import functools
 import hashlib
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -117,8 +119,9 @@ class RowHandler(Protocol):
 
     def required(self) -> set[str]: ...
 
-    def read(self, values: dict[str, Any]) -> Reading:
-        """Parse one row's cells (no database, beyond cached look-ups of regions)."""
+    def read_rows(self, chunk: list[list[Cell]], prepared: "Prepared") -> list[Reading]:
+        """Parse a chunk's rows (no database, beyond cached look-ups of regions), column by column
+        (`Columns`); all problems of a row reported together."""
         ...
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -179,44 +182,64 @@ class Memo(dict):
         return self[parser]
 
 
-class Cells:
-    """One row's cells as they are read: the values parsed (`out`), the problems that refuse the row and
-    the warnings that do not."""
+class Columns:
+    """A chunk's cells as they are read, column by column: each column's distinct cells parsed once, the
+    values by row, and each row's problems (that refuse it) and warnings (that do not)."""
 
-    def __init__(self, values: dict[str, Cell], memo: Memo) -> None:
-        self.values, self.memo = values, memo
-        self.out: dict[str, Any] = {}
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
+    def __init__(self, chunk: list[list[Cell]], prepared: "Prepared", memo: Memo) -> None:
+        # Blank where a row ends early, or the file has no such column.
+        self.cells: dict[str, Sequence[Cell]] = defaultdict(lambda: [None] * len(chunk))
+        found, self.memo = list(itertools.zip_longest(*chunk)), memo
+        self.cells.update((name, found[i]) for i, name in prepared.mapping.items() if i < len(found))
+        self.problems: dict[int, list[Problem]] = defaultdict(list)  # by row, only the rows that have one
+        self.warnings: dict[int, list[Problem]] = defaultdict(list)
 
     def take(
         self,
         name: str,
         parser: Callable[..., Any],
-        *args: Any,
+        arg: Sequence[Any] | None = None,
+        *,
+        rows: Container[int] | None = None,
         optional: bool = False,
         cached: bool = True,
-        soft: bool = False,
-    ) -> None:
-        """`out[name]`, parsed (None when blank). `cached`: a column of few values, each parsed once (not
-        NIK, names, phones). `soft`: a value the record can do without (docs/imports.md, "What is refused
-        and what is warned"): unreadable, it is left out with a warning instead of refusing the row."""
-        cell = self.values.get(name)
-        self.out[name] = None
-        if blank(cell):
-            if not optional:
-                self.problems.append((name, "Wajib diisi."))
-            return
-        ok, result = self.memo[parser](cell, *args) if cached else _parsed(parser, cell, *args)
-        if ok:
-            if type(result) is Noted:  # read, with a warning (a date read month first)
-                self.warnings.append((name, result.note))
-                result = result.value
-            self.out[name] = result
-        elif soft:
-            self.warnings.append((name, skipped_message(result)))
-        else:
-            self.problems.append((name, result))
+        soft: bool | Sequence[bool] = False,
+    ) -> list[Any]:
+        """The column's values parsed (None when blank or unreadable); of `rows` only, when given. `arg`: each
+        row's second argument to the parser. `cached`: a column of few values, each parsed once for the import
+        (not NIK, names, phones). `soft` (or each row's): a value the record can do without (docs/imports.md,
+        "What is refused and what is warned"): unreadable, it is left out with a warning instead of refusing
+        the row."""
+        cells = self.cells[name]
+        text = set(map(type, cells)) <= {str, type(None)}
+        keys = cells if text else list(zip(map(type, cells), cells, strict=True))  # 1, 1.0, True apart
+        keys = keys if arg is None else list(zip(keys, arg, strict=True))
+        parse = self.memo[parser] if cached else functools.partial(_parsed, parser)
+        done = {}  # key -> (value, message, whether the message refuses the row even when soft)
+        for key in set(keys):
+            cell, *extra = (key,) if arg is None else key
+            cell = cell if text else cell[1]
+            if blank(cell):
+                done[key] = (None, None if optional else "Wajib diisi.", True)
+            else:
+                ok, value = parse(cell, *extra)
+                done[key] = (value, None, False) if ok else (None, value, False)
+        results = list(map(done.__getitem__, keys))
+        values = [value for value, _message, _hard in results]
+        if rows is None and all(m is None and type(v) is not Noted for v, m, _hard in done.values()):
+            return values  # every cell read plainly, as nearly always
+        softs = soft if not isinstance(soft, bool) else itertools.repeat(soft)
+        for i, ((value, message, hard), row_soft) in enumerate(zip(results, softs, strict=False)):
+            if rows is not None and i not in rows:
+                values[i] = None
+            elif type(value) is Noted:  # read, with a warning (a date read month first)
+                self.warnings[i].append((name, value.note))
+                values[i] = value.value
+            elif message is not None and row_soft and not hard:
+                self.warnings[i].append((name, skipped_message(message)))
+            elif message is not None:
+                self.problems[i].append((name, message))
+        return values
 
 
 def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
@@ -291,10 +314,6 @@ class _DryRun(Exception):
 class Prepared:
     table: Table
     mapping: dict[int, str]
-
-    def values(self, cells: list[Cell]) -> dict[str, Cell]:
-        width = len(cells)
-        return {name: cells[index] for index, name in self.mapping.items() if index < width}
 
     def raw(self, cells: list[Cell]) -> dict[str, str]:
         """The row's cells as text by header, as a rejected row keeps them (a header met again, as two
@@ -372,9 +391,8 @@ def run_import(
             for start in range(0, total, size):
                 # Each row's cells are made again from the table when needed, not kept for the chunk.
                 numbers = rows.numbers(start, start + size)
-                readings = [
-                    handler.read(prepared.values(rows[i][1])) for i in range(start, start + len(numbers))
-                ]
+                chunk = [rows[i][1] for i in range(start, start + len(numbers))]
+                readings = handler.read_rows(chunk, prepared)
                 decided = handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []

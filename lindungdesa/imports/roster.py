@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
 from lindungdesa.lib.nik import nik_agrees
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
+from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import rules
 from lindungdesa.officials.boundary import Reach, participants_outside, person_reach, person_write_check
 from lindungdesa.officials.models import MAX_TERM_YEARS, Office, Person, Position, group_of
@@ -28,7 +30,7 @@ from lindungdesa.regions.models import Region
 
 from .engine import (
     AnyOf,
-    Cells,
+    Columns,
     Decided,
     FieldCheck,
     Memo,
@@ -51,9 +53,13 @@ POSITION_FIELDS = [
     "end_reason",
     "unit_name",
 ]
+# A row's values as `RosterRows.read_rows` gives them (and its desa, birth date, `who_without_nik`, who).
+_READ = ("nik", "nik_facts", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
+_READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
+_READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
-# Cell parsers with their arguments bound once, so that Memo recognises them from row to row.
+# Cell parsers with their arguments bound once, so that Memo recognises them from chunk to chunk.
 _name = partial(v.parse_text, max_length=150)
 _dusun = partial(v.parse_text, max_length=80)
 _sk_number = partial(v.parse_text, max_length=100)
@@ -62,9 +68,11 @@ _sk_number = partial(v.parse_text, max_length=100)
 _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
 
 
-def _no_nik(cell: Any) -> bool:
-    """A NIK cell that says the NIK is not known: the row is read as having none."""
-    return type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK
+def _nik_facts(cell: Cell) -> Any:
+    """What a NIK cell says; None for one that says the NIK is not known (the row is read as having none)."""
+    if type(cell) is str and 0 < len(cell) < 16 and " ".join(cell.split()).casefold() in _NO_NIK:
+        return None
+    return v.parse_nik_facts(cell)
 
 
 def who_without_nik(desa: str, name: str, birth_date) -> str:
@@ -212,121 +220,130 @@ class RosterRows:
             self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
 
-    def read(self, values: dict[str, Any]) -> Reading:
-        """Every cell parsed; all problems of the row reported together."""
-        if _no_nik(values.get("nik")):
-            values = {**values, "nik": None}  # "-", "belum ada": as a village writes an unknown NIK
-        cells = Cells(values, self._memo)
-        out, problems, warnings, take = cells.out, cells.problems, cells.warnings, cells.take
-        take("nik", v.parse_nik_facts, optional=True, cached=False)
-        facts = out["nik_facts"] = out.get("nik")  # what the NIK says, for deciding the person
-        if facts is not None:
-            out["nik"] = facts.nik
-        take("nama", _name, cached=False)
+    def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
+        """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
+        cols = Columns(chunk, prepared, self._memo)
+        cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
+        facts = take("nik", _nik_facts, optional=True, cached=False)  # what each NIK says
+        niks = [f.nik if f is not None else None for f in facts]
+        names = take("nama", _name, cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
-        soft = facts is not None
-        take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
-        take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
-        if out.get("tanggal_lahir") is None and not blank(values.get("tempat_tanggal_lahir")):
-            take("tempat_tanggal_lahir", v.parse_place_and_date, cached=False, soft=soft)
-            out["tanggal_lahir"] = out.pop("tempat_tanggal_lahir", None)
-        if "nik" in out and out["nik"] is None and out.get("tanggal_lahir") is None:
+        soft = [f is not None for f in facts]
+        sexes = take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
+        births = take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
+        both = {i for i, c in enumerate(cells["tempat_tanggal_lahir"]) if births[i] is None and not blank(c)}
+        if both:
+            told = take("tempat_tanggal_lahir", v.parse_place_and_date, rows=both, cached=False, soft=soft)
+            births = [told[i] if i in both else born for i, born in enumerate(births)]
+        said = ("nik", "tanggal_lahir", "tempat_tanggal_lahir")
+        for i, nik in enumerate(niks):
             # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
             # "NIK tidak valid" told the user the cell was empty).
-            if not any(name in ("nik", "tanggal_lahir", "tempat_tanggal_lahir") for name, _m in problems):
-                problems.append(("nik", rules.no_identity_message()))
+            if nik is None and births[i] is None and all(f not in said for f, _m in problems.get(i, ())):
+                problems[i].append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.
-        take("kelompok", v.parse_group, optional=True, soft=True)
-        take("jabatan", v.parse_office, out.get("kelompok") or self._default_group)
-        take("nama_dusun", _dusun, optional=True, soft=True)
-        take("status_jabatan", v.parse_acting, optional=True, soft=True)
-        take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
-        take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
-        if not blank(values.get("nomor_tanggal_sk")):
-            take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
-            number, day = out.pop("nomor_tanggal_sk", None) or ("", None)
-            out["nomor_sk"] = out["nomor_sk"] or number or None
-            out["tanggal_sk"] = out["tanggal_sk"] or day
-        take("mulai_menjabat", v.parse_row_date, optional=True)
-        take("akhir_menjabat", v.parse_row_date, optional=True)
+        groups = take("kelompok", v.parse_group, optional=True, soft=True)
+        offices = take("jabatan", v.parse_office, [g or self._default_group for g in groups])
+        units = take("nama_dusun", _dusun, optional=True, soft=True)
+        acting = take("status_jabatan", v.parse_acting, optional=True, soft=True)
+        sk_numbers = take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
+        sk_dates = take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
+        if sk := {i for i, cell in enumerate(cells["nomor_tanggal_sk"]) if not blank(cell)}:
+            given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, rows=sk, cached=False, soft=True)
+            for i in sk:
+                number, day = given[i] or ("", None)
+                sk_numbers[i], sk_dates[i] = sk_numbers[i] or number or None, sk_dates[i] or day
+        starts = take("mulai_menjabat", v.parse_row_date, optional=True)
+        ends = take("akhir_menjabat", v.parse_row_date, optional=True)
         # No start of term in its own column: read from the term's text or the SK date (`position_at`).
-        out["start_inferred"] = out.get("mulai_menjabat") is None
-        if out.get("mulai_menjabat") is None and not blank(values.get("masa_jabatan")):
-            take("masa_jabatan", v.parse_term_text)
-            if (term := out.pop("masa_jabatan")) is not None:
-                start, end = _refine_year_only_term(*term, out.get("tanggal_sk"), out.get("jabatan"))
-                out["mulai_menjabat"] = start
-                out["end_inferred"] = out.get("akhir_menjabat") is None and end is not None
-                out["akhir_menjabat"] = out.get("akhir_menjabat") or end
-        if not blank(values.get("nomor_tanggal_henti")):
+        inferred = [start is None for start in starts]
+        end_inferred: dict[int, bool] = {}
+        if terms := {i for i, c in enumerate(cells["masa_jabatan"]) if starts[i] is None and not blank(c)}:
+            for i, term in enumerate(take("masa_jabatan", v.parse_term_text, rows=terms)):
+                if term is not None:
+                    starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
+                    end_inferred[i] = ends[i] is None and end is not None
+                    ends[i] = ends[i] or end
+        if stops := {i for i, cell in enumerate(cells["nomor_tanggal_henti"]) if not blank(cell)}:
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
             # the end of their term, whatever the planned term said.
-            take("nomor_tanggal_henti", v.parse_sk_number_and_date, cached=False)
-            _number, stopped = out.pop("nomor_tanggal_henti", None) or ("", None)
-            if stopped is not None and blank(values.get("akhir_menjabat")):
-                out["akhir_menjabat"] = stopped
-                out["end_inferred"] = False
-        take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
-        take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
-        take("status_aktif", v.parse_active, optional=True)
-        if out.get("status_aktif") is False and out.get("akhir_menjabat") is None:
-            problems.append(
-                ("status_aktif", "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat.")
-            )
-
-        if out.get("mulai_menjabat") is None and "mulai_menjabat" not in dict(problems):
-            if out.get("tanggal_sk") is not None:
-                out["mulai_menjabat"] = out["tanggal_sk"]  # OpenSID often has only the SK date
-            else:
-                problems.append(("mulai_menjabat", "Wajib diisi (atau isi tanggal SK)."))
-
-        office = out.get("jabatan")
-        if office is not None and out.get("kelompok") and group_of(office.office) != out["kelompok"]:
-            problems.append(
-                (
-                    "kelompok",
-                    f"Kelompok {out['kelompok']} tidak cocok dengan jabatan {Office(office.office).label}.",
-                )
-            )
-
-        take("kode_desa", v.parse_desa_code, optional=True)
+            given = take("nomor_tanggal_henti", v.parse_sk_number_and_date, rows=stops, cached=False)
+            for i in stops:
+                _number, stopped = given[i] or ("", None)
+                if stopped is not None and blank(cells["akhir_menjabat"][i]):
+                    ends[i], end_inferred[i] = stopped, False
+        incomes = take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
+        phones = take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
+        active = take("status_aktif", v.parse_active, optional=True)
+        for i, start in enumerate(starts):
+            if active[i] is False and ends[i] is None:
+                inactive = "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat."
+                problems[i].append(("status_aktif", inactive))
+            if start is None and "mulai_menjabat" not in dict(problems.get(i, ())):
+                if sk_dates[i] is not None:
+                    starts[i] = sk_dates[i]  # OpenSID often has only the SK date
+                else:
+                    problems[i].append(("mulai_menjabat", "Wajib diisi (atau isi tanggal SK)."))
+            office, group = offices[i], groups[i]
+            if office is not None and group and group_of(office.office) != group:
+                message = f"Kelompok {group} tidak cocok dengan jabatan {Office(office.office).label}."
+                problems[i].append(("kelompok", message))
+        codes = take("kode_desa", v.parse_desa_code, optional=True)
         chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
-        code = out.pop("kode_desa") or (chosen if blank(values.get("kode_desa")) else "")
-        desa = self._desa(code) if code else None
-        if not code and "kode_desa" not in dict(problems):
-            problems.append(("kode_desa", "Wajib diisi."))
-        elif code and desa is None:
-            problems.append(
-                ("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001).")
-            )
-        elif desa is not None:
-            if not contains(self.scope_code, desa.code):
-                problems.append(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
-            elif not desa.is_village:
-                problems.append(
-                    ("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD.")
-                )
-            name_cell = values.get("nama_desa")
-            if not blank(name_cell) and name_key(str(name_cell)).removeprefix("desa ") != name_key(desa.name):
-                problems.append(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
-        out["desa"] = desa
-        born = out.get("tanggal_lahir") or (facts.birth_date if facts is not None else None)
-        out["born"] = born  # given, or told by the NIK
-        if born is not None and code and out.get("nama"):
-            out["unnamed"] = who_without_nik(code, out["nama"], born)
-        # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
-        # names it) twice in one file; none when one of them cannot be read.
-        who = out.get("nik") or out.get("unnamed")
-        ok, named = self._memo[v.parse_office](values.get("jabatan"), self._default_group)
-        readable = ok and who is not None and (code or blank(values.get("kode_desa")))
-        key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
-        if problems:
-            return Reading(None, problems, key)
-        out["who"] = out["nik"] or out["unnamed"]
-        if office.office == Office.KEPALA_DUSUN and not (out["nama_dusun"] or office.unit_name):
-            warnings.append(("nama_dusun", rules.unit_name_missing_message()))
-        return Reading(out, (), key, tuple(warnings))
+        places = self._places(cells["kode_desa"], cells["nama_desa"], codes, chosen)
+        readings = []
+        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
+        for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
+            nik, code, desa, wrong = niks[i], *places[i]
+            if not code and "kode_desa" not in dict(problems.get(i, ())):
+                problems[i].append(("kode_desa", "Wajib diisi."))
+            if wrong:
+                problems[i].extend(wrong)
+            born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
+            known = born is not None and code and names[i]
+            unnamed = who_without_nik(code, names[i], born) if known else None
+            # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office
+            # cell names it) twice in one file; none when one of them cannot be read.
+            who = nik or unnamed
+            ok, named = self._memo[v.parse_office](cells["jabatan"][i], self._default_group)
+            readable = ok and who is not None and (code or blank(cells["kode_desa"][i]))
+            key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
+            if i in problems:
+                readings.append(Reading(None, problems[i], key))
+                continue
+            out = dict(zip(_READ, row, strict=True), desa=desa, born=born, who=who)
+            if i in end_inferred:
+                out["end_inferred"] = end_inferred[i]
+            if unnamed is not None:
+                out["unnamed"] = unnamed
+            if offices[i].office == Office.KEPALA_DUSUN and not (units[i] or offices[i].unit_name):
+                warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
+            readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
+        return readings
+
+    def _places(self, cells: Sequence[Cell], names: Sequence[Cell], codes: list, chosen: str) -> list:
+        """Each row's (desa code, desa, problems) from its desa code and name cells and the code read,
+        once for each distinct three."""
+        keys = list(zip(cells, map(type, names), names, codes, strict=True))
+        done = {}
+        for cell, kind, name_cell, read in set(keys):
+            code = read or (chosen if blank(cell) else "")
+            desa = self._desa(code) if code else None
+            wrong: list[tuple[str, str]] = []
+            say = wrong.append
+            if code and desa is None:
+                say(("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001)."))
+            elif desa is not None:
+                if not contains(self.scope_code, desa.code):
+                    say(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
+                elif not desa.is_village:
+                    say(("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD."))
+                named = None if blank(name_cell) else name_key(str(name_cell)).removeprefix("desa ")
+                if named is not None and named != name_key(desa.name):
+                    say(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
+            done[(cell, kind, name_cell, read)] = (code, desa, tuple(wrong))
+        return list(map(done.__getitem__, keys))
 
     @staticmethod
     def _person_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -369,44 +386,41 @@ class RosterRows:
         it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
         checked here without objects: the person's values (`rules.person_values`), each field's distinct
-        values (`FieldCheck.refused`) and the position's own office rules once for each distinct term. Every
-        other row, and one these checks refuse (for its messages), is decided row by row."""
+        values (`FieldCheck.refused`) and the position's own office rules. Every other row, and one these
+        checks refuse (for its messages), is decided row by row."""
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = [rules.position_values(person=None, **self._position_fields(row)) for row in rows]
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seat for seat in seats if seat is not None)
-        for row in rows:
-            named.update({row["who"], row["unnamed"]})
-        # The position's own office rules read only these: once for each distinct set, on one candidate.
-        read = ("desa", "office", "acting", "unit_name", "term_start", "term_end", "monthly_income")
-        own: dict[tuple, bool] = {}  # such a set -> whether the rules refuse it
-        candidate = Position()
+        named.update(row["who"] for row in rows)
+        named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
+        persons, elsewhere, by_seat = held.persons, self._held_elsewhere, held.by_seat
         chosen, people, kept = [], [], []
         for row, position, seat in zip(rows, positions, seats, strict=True):
-            who = (row["who"], row["unnamed"])
+            who, unnamed = row["who"], row["unnamed"]
             if (
-                any(named[key] > 1 or key in held.persons for key in who)
-                or row["nik"] in self._held_elsewhere
+                named[who] > 1
+                or named[unnamed] > 1
+                or who in persons
+                or unnamed in persons
+                or who in elsewhere
             ):
                 continue
-            holders = held.by_seat.get(seat[:2], ()) if seat is not None else ()
             if seat is not None and (
                 named[seat] > 1
-                or any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders)
+                or any(
+                    rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in by_seat.get(seat[:2], ())
+                )
             ):
                 continue
             try:
                 person = self._person_values(row)
             except ValidationError:
                 continue
-            term = (position["desa"].code, *(position[k] for k in read[1:]))
-            if term not in own:
-                for key in (*read, "planned_term_end"):
-                    setattr(candidate, key, position[key])
-                own[term] = bool(rules.position_own_problems(candidate))
-            if not own[term]:
+            # The position's own office rules read only its values: no model object for each row.
+            if not rules.position_own_problems(SimpleNamespace(**position)):
                 chosen.append(row)
                 people.append(person)
                 kept.append(position)

@@ -129,7 +129,7 @@ def value_key(value: Any) -> Any:
     kind = type(value)
     if kind in _OWN_KEYS:
         return value
-    return (kind, value.as_tuple() if kind is Decimal else value)
+    return (kind, str(value) if kind is Decimal else value)  # a Decimal's text keeps its exponent
 
 
 def value_keys(values: list[Any]) -> list[Any]:

@@ -219,7 +219,7 @@ def parse_date(cell: Cell) -> datetime.date:
 
 
 class Noted(NamedTuple):
-    """A cell's value with a warning that does not refuse the row (`imports.engine.Cells.take` keeps it)."""
+    """A cell's value with a warning that does not refuse the row (`imports.engine.Columns.take` keeps it)."""
 
     value: Any
     note: str
