@@ -1,6 +1,5 @@
 """Comparing people's names as Indonesian rosters write them."""
 
-import functools
 import re
 import unicodedata
 
@@ -36,9 +35,6 @@ _TITLES = {
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 
 
-# An import asks of every row's name, and names repeat (a roster's desa, a national file): each is worked
-# out once. Text to text: no object for the cyclic garbage collector to walk.
-@functools.lru_cache(maxsize=100_000)
 def name_key(name: str) -> str:
     """ "Hj. SITI  Aminah, S.Pd." and "siti aminah" give the same key."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
