@@ -45,12 +45,6 @@ ROSTER_COLUMNS = [
 
 _HEADER_FILL = PatternFill("solid", fgColor="1B6B47")
 
-# The identifier columns each template types as text (the tests check that Excel sees them so).
-TEXT_COLUMNS = {
-    "roster": ("kode_desa", "nik", "nomor_sk", "no_hp"),
-    "bpjs": ("nik", "kpj", "bulan_iuran_terakhir", "kode_desa"),
-}
-
 
 def _column_formats(sheet: Worksheet, names: list[str], formats: dict[str, str]) -> None:
     """Each named column's number format, below its header: as the column's style, which Excel and
@@ -77,9 +71,11 @@ def roster_template() -> bytes:
         cell.fill = _HEADER_FILL
         data.column_dimensions[cell.column_letter].width = width
     data.freeze_panes = "A2"
-    # Text format for every code column, so that Excel keeps all 16 digits of a NIK: the column's style,
-    # which Excel gives every cell typed into the column (`_column_formats`).
-    _column_formats(data, [c[0] for c in ROSTER_COLUMNS], dict.fromkeys(TEXT_COLUMNS["roster"], "@"))
+    # Text format for every code column, so that Excel keeps all 16 digits of a NIK.
+    for name in ("kode_desa", "nik", "nomor_sk", "no_hp"):
+        letter = data.cell(row=1, column=[c[0] for c in ROSTER_COLUMNS].index(name) + 1).column_letter
+        for row in range(2, 2001):
+            data[f"{letter}{row}"].number_format = "@"
     offices = DataValidation(type="list", formula1="=Petunjuk!$B$24:$B$36", allow_blank=False)
     offices.error = "Pilih jabatan dari daftar."
     data.add_data_validation(offices)
@@ -150,7 +146,7 @@ def bpjs_template() -> bytes:
         for col, value in enumerate(values, start=1):
             xlsx_value(data.cell(row=row, column=col), value)
     formats = {
-        **dict.fromkeys(TEXT_COLUMNS["bpjs"], "@"),
+        **dict.fromkeys(("nik", "kpj", "bulan_iuran_terakhir", "kode_desa"), "@"),
         **dict.fromkeys(("tanggal_lahir", "tanggal_kepesertaan"), "DD/MM/YYYY"),
         "upah": "#,##0",
     }
