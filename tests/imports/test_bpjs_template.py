@@ -35,10 +35,26 @@ def test_the_command_writes_the_bpjs_template(tmp_path):
     match = match_headers(headers, BPJS_FIELDS)
     assert (match.missing, match.unknown, match.duplicates) == ([], [], [])
     assert sorted(match.mapping.values()) == sorted(f.name for f in BPJS_FIELDS)  # every field, once
-    # Identifiers are text cells (Excel keeps all 16 digits), dates are date cells.
+    # Identifiers are text cells (Excel keeps all 16 digits), dates are date cells: in the example row and in
+    # the empty rows below it, where a branch officer types or pastes.
     data = book["Data"]
-    assert [data.cell(row=3, column=headers.index(n) + 1).number_format for n in ("nik", "kpj")] == ["@", "@"]
-    assert data.cell(row=3, column=headers.index("tanggal_kepesertaan") + 1).number_format == "DD/MM/YYYY"
+    for row in (2, 3, 5000):
+        assert [excel_format(data, row, headers.index(n) + 1) for n in ("nik", "kpj")] == ["@", "@"], row
+        assert excel_format(data, row, headers.index("tanggal_kepesertaan") + 1) == "DD/MM/YYYY", row
+
+
+def excel_format(sheet, row: int, column: int) -> str:
+    """The number format Excel gives a cell of a sheet as openpyxl read it: the cell's own when the file
+    holds the cell, else its row's when the row has a style, else its column's (ECMA-376: a `<col>`'s style
+    is that of the column's cells the file does not hold; the template formats its columns so)."""
+    if (row, column) in sheet._cells:  # looking does not make the cell, as sheet.cell() would
+        return sheet._cells[row, column].number_format
+    if row in sheet.row_dimensions and sheet.row_dimensions[row].customFormat:
+        return sheet.row_dimensions[row].number_format
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min and dimension.min <= column <= (dimension.max or dimension.min):
+            return dimension.number_format
+    return "General"
 
 
 def test_the_instructions_sheet_describes_every_column_and_row_rule():
@@ -179,7 +195,12 @@ def test_the_roster_template_says_which_rows_are_refused_and_which_warned():
     from lindungdesa.imports.formats import ROSTER_REFUSED, ROSTER_WARNED
     from lindungdesa.imports.template import roster_template
 
-    sheet = load_workbook(io.BytesIO(roster_template()))["Petunjuk"]
+    book = load_workbook(io.BytesIO(roster_template()))
+    sheet = book["Petunjuk"]
     texts = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None}
     assert {str(line) for line in (*ROSTER_REFUSED, *ROSTER_WARNED)} <= texts
     assert sheet["B24"].value == "Kepala Desa"  # the office list stays where the Data sheet's list points
+    # The code columns are text in Excel (all 16 digits of a NIK kept) where a clerk types.
+    names = [name for name, _help, _width in ROSTER_COLUMNS]
+    for name in ("kode_desa", "nik", "nomor_sk", "no_hp"):
+        assert [excel_format(book["Data"], row, names.index(name) + 1) for row in (2, 2000)] == ["@", "@"]

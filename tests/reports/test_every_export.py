@@ -294,19 +294,27 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 def xlsx_problems(content: bytes, shows: tuple[str, ...], typed: str = "") -> list[str]:
     problems = []
-    book = load_workbook(io.BytesIO(content))
+    # Read-only: the cells as the file holds them, streamed (the same parser, without a worksheet of cell
+    # objects: reading the large files back was most of this module's time); a cell's quote prefix is in
+    # its style.
+    book = load_workbook(io.BytesIO(content), read_only=True)
     texts, kinds = set(), set()
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 kinds.add(cell.data_type)
-                where = f"{sheet.title}!{cell.coordinate}"
+                if cell.value is None:  # an empty cell (the file may not hold it)
+                    continue
                 if cell.data_type == "f":
-                    problems.append(f"formula in {where}: {cell.value!r}")
-                elif formula_like(cell.value) and not cell.quotePrefix:
-                    problems.append(f"formula-like text without the quote prefix in {where}: {cell.value!r}")
+                    problems.append(f"formula in {sheet.title}!{cell.coordinate}: {cell.value!r}")
+                elif formula_like(cell.value) and not cell.style_array.quotePrefix:
+                    problems.append(
+                        f"formula-like text without the quote prefix in {sheet.title}!{cell.coordinate}: "
+                        f"{cell.value!r}"
+                    )
                 if isinstance(cell.value, str):
                     texts.add(cell.value)
+    book.close()
     problems += [f"no cell of type {kind!r}" for kind in typed if kind not in kinds]
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
     calamine_texts = {

@@ -56,30 +56,37 @@ PDF_NOBODY = 60
 
 @pytest.fixture(scope="module")
 def rendered(_sanggau_data, django_db_blocker):
-    """The province's report of November 2026 and its PDF, rendered once for the module from the report
-    with its list of desa that registered nobody cut to its first PDF_NOBODY. Building it takes the month's
-    snapshot: that is undone, so that each test starts without it."""
+    """The province's report of November 2026, its PDF and its XLSX, rendered once for the module from the
+    report with its list of desa that registered nobody cut to its first PDF_NOBODY. Building it takes the
+    month's snapshot: that is undone, so that each test starts without it."""
     with django_db_blocker.unblock(), transaction.atomic():
         report = report_build(province_code="61", period=NOV)
         assert len(report.nobody) > 10 * PDF_NOBODY
         registered = [row for row in report.desa if row[4].villages_registered]
-        pdf = report_pdf(dataclasses.replace(report, desa=registered + report.nobody[:PDF_NOBODY]))
+        cut = dataclasses.replace(report, desa=registered + report.nobody[:PDF_NOBODY])
+        pdf, xlsx = report_pdf(cut), report_xlsx(cut)
         transaction.set_rollback(True)
-    return report, pdf
+    return report, pdf, xlsx
 
 
 @pytest.fixture
-def pdf_calls(rendered, monkeypatch):
-    """The command and the page render through `report_pdf`, tested above on its own: here it hands out
-    the module's PDF and records the (province, period) of each report it is given."""
+def made_calls(rendered, monkeypatch):
+    """The command and the page render through `report_pdf` and `report_xlsx`, tested above on their own
+    (every XLSX the page and the command write, whole, in tests/reports/test_every_export.py): here they
+    hand out the module's files and record the (file kind, province, period) of each report given them.
+    Making the province's XLSX again for each took a third of this module's CPU."""
     calls = []
 
-    def report_pdf_once(report):
-        calls.append((report.province.code, str(report.period)))
-        return rendered[1]
+    def made_once(kind: str, data: bytes):
+        def make(report):
+            calls.append((kind, report.province.code, str(report.period)))
+            return data
 
-    monkeypatch.setattr("lindungdesa.reports.management.commands.report.report_pdf", report_pdf_once)
-    monkeypatch.setattr("lindungdesa.reports.views.report_pdf", report_pdf_once)
+        return make
+
+    for where in ("lindungdesa.reports.management.commands.report", "lindungdesa.reports.views"):
+        monkeypatch.setattr(f"{where}.report_pdf", made_once("pdf", rendered[1]))
+        monkeypatch.setattr(f"{where}.report_xlsx", made_once("xlsx", rendered[2]))
     return calls
 
 
@@ -135,7 +142,7 @@ def test_the_xlsx_holds_the_dashboards_figures_on_every_level(sanggau):
 
 
 def test_the_pdf_shows_the_headline_figures_in_indonesian_with_page_numbers(rendered):
-    report, pdf = rendered
+    report, pdf, _xlsx = rendered
     t = report.dash.total
     pct = f"{t.aparat_coverage_pct:.2f}".replace(".", ",")
     shown = [
@@ -173,11 +180,13 @@ def test_a_missing_or_stale_snapshot_is_taken_first(sanggau):
     assert again.snapshot.made_at == report.snapshot.made_at  # fresh: not taken twice
 
 
-def test_the_command_writes_xlsx_and_pdf(sanggau, tmp_path, capsys, rendered, pdf_calls):
+def test_the_command_writes_xlsx_and_pdf(sanggau, tmp_path, capsys, rendered, made_calls):
     call_command("report", "kemendagri", "--period", "2026-11", "--out", str(tmp_path / "k.xlsx"))
     call_command("report", "kemendagri", "--period", "2026-11", "--out", str(tmp_path / "k.pdf"))
-    assert load_workbook(tmp_path / "k.xlsx").sheetnames[0] == "Ringkasan"
-    assert (tmp_path / "k.pdf").read_bytes() == rendered[1] and pdf_calls == [("61", "2026-11")]
+    assert load_workbook(tmp_path / "k.xlsx", read_only=True).sheetnames[0] == "Ringkasan"
+    assert (tmp_path / "k.xlsx").read_bytes() == rendered[2]
+    assert (tmp_path / "k.pdf").read_bytes() == rendered[1]
+    assert made_calls == [("xlsx", "61", "2026-11"), ("pdf", "61", "2026-11")]
     assert "2046 desa" in capsys.readouterr().out
 
 
@@ -195,7 +204,7 @@ def test_the_command_explains_what_is_wrong(args, message):
     assert info.value.returncode == 2
 
 
-def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau, rendered, pdf_calls):
+def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau, rendered, made_calls):
     analyst = User.objects.create_user(
         "analis", password="x", role=User.Role.PROVINCE_ANALYST, region_id="61"
     )
@@ -204,10 +213,11 @@ def test_the_province_downloads_it_and_a_regency_may_not(client, sanggau, render
     assert page.status_code == 200 and "Unduh PDF" in page.content.decode()
     xlsx = client.get("/laporan/kemendagri/?periode=2026-11&format=xlsx")
     assert xlsx["Content-Disposition"] == 'attachment; filename="laporan-kemendagri-61-2026-11.xlsx"'
-    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Ringkasan"
+    assert load_workbook(io.BytesIO(xlsx.content), read_only=True).sheetnames[0] == "Ringkasan"
+    assert xlsx.content == rendered[2]
     pdf = client.get("/laporan/kemendagri/?periode=2026-11&format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content == rendered[1]
-    assert pdf_calls == [("61", "2026-11")]
+    assert made_calls == [("xlsx", "61", "2026-11"), ("pdf", "61", "2026-11")]
     operator = User.objects.create_user(
         "rudi", password="x", role=User.Role.REGENCY_OPERATOR, region_id="61.03"
     )

@@ -12,9 +12,10 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ CLI = str(Path(sys.executable).parent / "lindungdesa")
 class SideDatabase:
     url: str
     var_dir: Path
+    helper: subprocess.Popen | None = field(default=None, repr=False, compare=False)
 
     @property
     def vendor(self) -> str:
@@ -62,18 +64,68 @@ class SideDatabase:
             return db.execute(sql, params).fetchall()
 
     def django(self, code: str, **env: str) -> Any:
-        """Run Python code in a process of its own on this database; what it binds to `result`, as JSON."""
-        script = f"import django, json\ndjango.setup()\nresult = None\n{code}\nprint(json.dumps(result))\n"
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            env=self.env(**env),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        """Run Python code in another process, Django set up there on this database; what it binds to
+        `result`, as JSON. Given `env`, in a process of its own; else in the side database's helper process
+        (`HELPER`), started at the first call: each code runs there in a namespace of its own, and the
+        process's database connections are closed after it, as a process's exit closes them. The tests'
+        few calls (queue tasks, make a batch or a user) each paid Django's start in a process of their own:
+        the worker tests' processes spent about half their CPU starting."""
+        if env:
+            script = (
+                f"import django, json\ndjango.setup()\nresult = None\n{code}\nprint(json.dumps(result))\n"
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", script],
+                env=self.env(**env),
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        helper = self._helper()
+        helper.stdin.write(json.dumps(code) + "\n")
+        helper.stdin.flush()
+        watchdog = threading.Timer(120, helper.kill)  # as the process of its own's timeout
+        watchdog.start()
+        try:
+            answer = helper.stdout.readline()
+        finally:
+            watchdog.cancel()
+        assert answer, f"the helper process ended: {log_text(self._helper_log)}"
+        done = json.loads(answer)
+        assert "error" not in done, done.get("error")
+        return done["result"]
+
+    @property
+    def _helper_log(self) -> Path:
+        return self.var_dir.parent / "helper.log"
+
+    def _helper(self) -> subprocess.Popen:
+        if self.helper is None or self.helper.poll() is not None:
+            self.var_dir.parent.mkdir(parents=True, exist_ok=True)
+            with self._helper_log.open("ab") as log:
+                self.helper = subprocess.Popen(
+                    [sys.executable, "-c", HELPER],
+                    env=self.env(),
+                    cwd=ROOT,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                )
+        return self.helper
+
+    def close(self) -> None:
+        """End the helper process, if started."""
+        if self.helper is not None and self.helper.poll() is None:
+            self.helper.stdin.close()
+            try:
+                self.helper.wait(30)
+            except subprocess.TimeoutExpired:
+                self.helper.kill()
+                self.helper.wait(5)
 
     def run(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -123,6 +175,28 @@ class SideDatabase:
             holder.wait(60)
 
 
+# The helper process of `SideDatabase.django`: reads one code a line (JSON), answers one line (JSON) with
+# what the code bound to `result`, or the traceback it raised. What the code prints goes to the log.
+HELPER = """
+import contextlib, json, sys, traceback
+import django
+django.setup()
+from django.db import connections
+answers = sys.stdout
+for line in sys.stdin:
+    scope = {"__name__": "__helper__", "result": None}
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            exec(json.loads(line), scope)
+        answer = {"result": scope["result"]}
+    except BaseException:
+        answer = {"error": traceback.format_exc()}
+    finally:
+        connections.close_all()
+    print(json.dumps(answer), file=answers, flush=True)
+"""
+
+
 HOLDER = """
 import sys
 import django
@@ -164,6 +238,7 @@ def side_database(base_url: str, folder: Path, suffix: str, *, migrated: Path | 
 
 
 def drop_side_database(side: SideDatabase) -> None:
+    side.close()
     if side.vendor == "postgresql":
         config = dj_database_url.parse(side.url)
         with _server(config) as server:
