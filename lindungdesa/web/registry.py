@@ -334,6 +334,8 @@ def _person_ctx(request: HttpRequest, person: Person) -> dict:
         _positions(user).filter(person=person).order_by("-term_start", "-id")
     )  # only those inside the user's region: the others are not the user's to know
     today = timezone.localdate()
+    for position in positions:
+        position.open = position.is_open_on(today)  # can still be ended or handed over
     desa = positions[0].desa if positions else None
     return {
         "person": person,
