@@ -234,9 +234,10 @@ class RosterRows:
 
     def received(self, readings: list[Reading]) -> list[Reading]:
         """Readings of the reading process, each row's desa named by its code: as `read_rows` gives them."""
-        for reading in readings:
-            if reading.row is not None:
-                reading.row["desa"] = self._desa(reading.row["desa"])
+        rows = [reading.row for reading in readings if reading.row is not None]
+        desa = {code: self._desa(code) for code in {row["desa"] for row in rows}}
+        for row in rows:
+            row["desa"] = desa[row["desa"]]
         return readings
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
