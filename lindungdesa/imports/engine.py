@@ -19,20 +19,16 @@ import functools
 import hashlib
 import itertools
 import json
-import multiprocessing
-import pickle
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
 
-import django
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Lookup, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +36,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.inserts import NewRow, insert, value_keys
 from lindungdesa.lib.opensid import without_signature_block
-from lindungdesa.lib.tabular import Cell, Rows, Table, UnreadableFile, cell_text, read_table
+from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
 
 from .models import BatchChange, ImportBatch, RejectedRow
@@ -57,9 +53,6 @@ Decided = tuple[Any, ...]
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
-# A file of more chunks than this has them read by a second process (`_readings`); a shorter one is done
-# before that process has started and paid for itself (docs/benchmarks.md, "Issue 22: a reading process").
-READ_AHEAD_CHUNKS = 10
 
 
 class Recorder:
@@ -395,8 +388,11 @@ def run_import(
         with transaction.atomic(), _constraints_per_statement():
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            for start, readings in _readings(handler, prepared, size):
+            for start in range(0, total, size):
+                # Each row's cells are made again from the table when needed, not kept for the chunk.
                 numbers = rows.numbers(start, start + size)
+                chunk = [rows[i][1] for i in range(start, start + len(numbers))]
+                readings = handler.read_rows(chunk, prepared)
                 decided = handler.prefetch([r.row for r in readings if r.row is not None])
                 changes: list[tuple[models.Model, str, dict[str, Any]]] = []
                 rejects: list[RejectedRow] = []
@@ -437,68 +433,6 @@ def run_import(
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if batch is not None and not dry_run else None
     return summary
-
-
-def _readings(
-    handler: RowHandler, prepared: Prepared, size: int, *, wait: bool = False
-) -> Iterator[tuple[int, list[Reading]]]:
-    """Each chunk's first row and readings, in file order. Those of a long file are read by a second process
-    (`reading_process`), two chunks ahead of the one this process decides and writes; here until it has
-    started (unless `wait`), and every chunk of a short file. Its error is raised here, as if the chunk
-    were read here."""
-    rows = prepared.table.rows
-    starts = range(0, len(rows), size)
-
-    def here(start: int) -> list[Reading]:  # each row's cells made again from the table, not kept
-        return handler.read_rows([cells for _number, cells in rows[start : start + size]], prepared)
-
-    if len(starts) <= READ_AHEAD_CHUNKS:
-        yield from ((start, here(start)) for start in starts)
-        return
-    received = getattr(handler, "received", lambda readings: readings)  # RosterRows.received
-    reader = reading_process()
-    try:
-        # Pickled now, before any chunk is read here: the handler as it began (`RosterRows.__getstate__`).
-        state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
-        started = reader.submit(_start_reading, state)
-        ahead: dict[int, Future] = {}
-        for i, start in enumerate(starts):
-            if wait or started.done():
-                started.result()
-                for later in starts[i + 1 : i + 3]:
-                    if later not in ahead:
-                        ahead[later] = reader.submit(_read, rows[later : later + size])
-            future = ahead.pop(start, None)
-            yield start, here(start) if future is None else received(future.result())
-    finally:
-        reader.shutdown(cancel_futures=True)
-
-
-def reading_process() -> ProcessPoolExecutor:
-    """A standard executor of one process, started afresh ("spawn": never a fork of this process and its
-    open connection), with Django set up from this process's settings but without a database: any query
-    there raises (`_start_reading`)."""
-    return ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup
-    )
-
-
-_reading: tuple[RowHandler, Prepared]  # the reading process's handler and columns (`_start_reading`)
-
-
-def _start_reading(state: bytes) -> None:
-    """In the reading process: no database (Django's dummy backend refuses every query), then the handler."""
-    global _reading
-    for wrapper in connections.all(initialized_only=True):  # made, never opened, while Django was set up
-        del connections[wrapper.alias]
-    connections.settings = connections.configure_settings({})
-    _reading = pickle.loads(state)
-
-
-def _read(rows: Rows) -> list[Reading]:
-    """In the reading process: a chunk's readings."""
-    handler, prepared = _reading
-    return handler.read_rows([cells for _number, cells in rows], prepared)
 
 
 @contextmanager

@@ -176,8 +176,7 @@ class RosterRows:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
         self._regions: dict[str, Region] = {}
-        self._regencies: set[str] | None = set()  # those whose desa `_regions` holds
-        self._by_code = False  # rows name their desa by code (in the reading process: `__getstate__`)
+        self._regencies: set[str] = set()
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings  # the chunk's (`prefetch`)
@@ -215,30 +214,11 @@ class RosterRows:
         # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, a national
         # one some 430 regencies, never 75,000 desa one by one (the level measured: docs/benchmarks.md).
         regency = code[:5]
-        if self._regencies is not None and regency not in self._regencies:  # None: every one is held
+        if regency not in self._regencies:
             self._regencies.add(regency)
             regions = Region.objects.filter(regency_code=regency, kind__in=_DESA_KINDS)
             self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
         return self._regions.get(code)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """The handler as the reading process gets it (`engine._readings`), where no query may run: with every
-        desa and kelurahan, as (code, name, kind). Its rows name their desa by code (`received`)."""
-        regions = Region.objects.filter(kind__in=_DESA_KINDS).values_list("code", "name", "kind")
-        state = {**vars(self), "_regencies": None, "_by_code": True, "_memo": Memo()}
-        return {**state, "_regions": list(regions)}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        regions = {code: Region(code=code, name=name, kind=kind) for code, name, kind in state["_regions"]}
-        vars(self).update(state, _regions=regions)
-
-    def received(self, readings: list[Reading]) -> list[Reading]:
-        """Readings of the reading process, each row's desa named by its code: as `read_rows` gives them."""
-        rows = [reading.row for reading in readings if reading.row is not None]
-        desa = {code: self._desa(code) for code in {row["desa"] for row in rows}}
-        for row in rows:
-            row["desa"] = desa[row["desa"]]
-        return readings
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
         """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
@@ -332,7 +312,7 @@ class RosterRows:
             if i in problems:
                 readings.append(Reading(None, problems[i], key))
                 continue
-            out = dict(zip(_READ, row, strict=True), desa=code if self._by_code else desa, born=born, who=who)
+            out = dict(zip(_READ, row, strict=True), desa=desa, born=born, who=who)
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
             if unnamed is not None:

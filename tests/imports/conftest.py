@@ -1,5 +1,4 @@
 import csv
-import functools
 import io
 from datetime import date
 
@@ -95,13 +94,3 @@ class People:
 @pytest.fixture
 def people(desa) -> People:
     return People(desa)
-
-
-@pytest.fixture
-def read_elsewhere(monkeypatch):
-    """Every chunk after an import's first read by the reading process (`engine._readings`), started before
-    the second chunk whatever the file's length."""
-    from lindungdesa.imports import engine
-
-    monkeypatch.setattr(engine, "READ_AHEAD_CHUNKS", 1)
-    monkeypatch.setattr(engine, "_readings", functools.partial(engine._readings, wait=True))

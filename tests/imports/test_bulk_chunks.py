@@ -25,13 +25,6 @@ def chunks_of_two(monkeypatch):
     monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
 
 
-@pytest.fixture(params=["here", "elsewhere"])
-def reading(request):
-    """Where an import's chunks after the first are read: here, or by the reading process."""
-    if request.param == "elsewhere":
-        request.getfixturevalue("read_elsewhere")
-
-
 def db_state() -> tuple:
     return (
         list(Person.objects.order_by("id").values_list("id", "nik", "name", "phone")),
@@ -84,7 +77,7 @@ def messy_roster(people) -> list[dict]:
     ]
 
 
-def test_chunks_of_two_decide_exactly_as_one_chunk(messy_roster, monkeypatch, reading):
+def test_chunks_of_two_decide_exactly_as_one_chunk(messy_roster, monkeypatch):
     data = to_csv(MESSY_HEADER, messy_roster)
     whole = roster_import_file(data=data, file_name="r.csv", dry_run=True)
     monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
@@ -192,9 +185,7 @@ def test_a_failure_while_writing_a_later_chunk_leaves_the_database_unchanged(
     assert batch.state == ImportBatch.State.FAILED and not batch.changes.exists()
 
 
-def test_a_dry_run_with_a_saved_batch_keeps_its_rejects_and_nothing_else(
-    chunks_of_two, messy_roster, reading
-):
+def test_a_dry_run_with_a_saved_batch_keeps_its_rejects_and_nothing_else(chunks_of_two, messy_roster):
     from lindungdesa.imports.engine import batch_create
     from lindungdesa.imports.services import batch_process
 
@@ -447,9 +438,7 @@ def test_a_row_sees_what_the_chunk_before_changed_of_a_position_it_reaches_by_an
 
 
 @pytest.mark.parametrize("size", [1, 2])
-def test_a_participant_changed_by_the_chunk_before_is_not_found_by_the_nik_it_had(
-    desa, monkeypatch, size, reading
-):
+def test_a_participant_changed_by_the_chunk_before_is_not_found_by_the_nik_it_had(desa, monkeypatch, size):
     old_nik, new_nik = (make_nik(desa.district_code, date(1970, 1, 1), "L", n) for n in (1, 2))
     first = [participant(old_nik, "Satu", kpj="11111111111", paid="2026-09")]
     bpjs_import_file(data=to_csv(BPJS_HEADER, first), file_name="sep.csv", as_of=Month(2026, 9))
