@@ -47,8 +47,7 @@ Cell = str | int | float | bool | datetime.date | datetime.datetime | None
 HeaderHint = Callable[[list[str]], int]
 
 HEADER_SCAN_ROWS = 30  # rows searched for the header: title rows above it are common
-# Above this much worksheet XML an XLSX is streamed by openpyxl: python-calamine holds the whole sheet in
-# memory.
+# Above this much worksheet XML an XLSX is streamed by openpyxl: python-calamine holds each sheet whole.
 CALAMINE_MAX_XML_BYTES = 32 * 1024 * 1024
 
 
@@ -73,11 +72,6 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         self._numbers = array("q")
         self._rows: list[str | tuple[Cell, ...]] = []
         self.width = width  # None while a sheet is being read: cells as stored
-
-    def append(self, number: int, cells: str | Sequence[Cell]) -> None:
-        """A row of cells, or of text cells joined by `_SEP` (empty text for an empty cell)."""
-        self._numbers.append(number)
-        self._rows.append(cells if type(cells) is str else tuple(cells))
 
     def _cells(self, stored: str | tuple[Cell, ...]) -> list[Cell]:
         cells = [c or None for c in stored.split(self._SEP)] if type(stored) is str else list(stored)
@@ -182,7 +176,7 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
     column limit: a cell with data beyond it refuses the file, empty ones (formatting left far to the right)
     are dropped."""
     rows = Rows()
-    sep, append, kept = Rows._SEP, rows.append, rows._rows
+    sep, numbers, kept = Rows._SEP, rows._numbers, rows._rows
     for number, cells in numbered:
         if len(cells) > limits.columns:
             beyond = next((i for i in range(limits.columns, len(cells)) if not _is_blank(cells[i])), None)
@@ -196,11 +190,14 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
         except TypeError:  # not text only: kept as a tuple
             if all(_is_blank(c) for c in cells):
                 continue
-            append(number, cells)
+            joined = tuple(cells)
         else:
             if not joined.strip():  # the separator counts as white space too
                 continue
-            append(number, joined if joined.count(sep) == len(cells) - 1 else [c or None for c in cells])
+            if joined.count(sep) != len(cells) - 1:  # a cell holds the separator
+                joined = tuple(c or None for c in cells)
+        numbers.append(number)
+        kept.append(joined)
         if len(kept) > limits.rows:
             raise too_many_rows(limits.rows)
     return rows
@@ -647,8 +644,7 @@ class _HtmlTables(HTMLParser):
         if table.row is None:
             return
         row, table.row = table.row, None
-        # Columns still taken by rowspans from above, to the last of them (once: asking again after each
-        # cell made a row of n spanned columns cost n * n).
+        # Columns still taken by rowspans from above, to the last of them (once a row, not once a cell).
         for column in range(len(row), max(table.spans, default=-1) + 1):
             row.append(table.take_span(column) if column in table.spans else "")
         self._rows += 1
