@@ -47,8 +47,7 @@ Cell = str | int | float | bool | datetime.date | datetime.datetime | None
 HeaderHint = Callable[[list[str]], int]
 
 HEADER_SCAN_ROWS = 30  # rows searched for the header: title rows above it are common
-# Above this much worksheet XML an XLSX is streamed by openpyxl: python-calamine holds the whole sheet in
-# memory.
+# Above this much worksheet XML an XLSX is streamed by openpyxl: python-calamine holds each sheet whole.
 CALAMINE_MAX_XML_BYTES = 32 * 1024 * 1024
 
 
@@ -74,16 +73,10 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         self._rows: list[str | tuple[Cell, ...]] = []
         self.width = width  # None while a sheet is being read: cells as stored
 
-    def append(self, number: int, cells: str | Sequence[Cell]) -> None:
-        """A row of cells, or of text cells joined by `_SEP` (empty text for an empty cell)."""
-        self._numbers.append(number)
-        self._rows.append(cells if type(cells) is str else tuple(cells))
-
     def _cells(self, stored: str | tuple[Cell, ...]) -> list[Cell]:
         cells = [c or None for c in stored.split(self._SEP)] if type(stored) is str else list(stored)
         if self.width is not None:
             cells.extend([None] * (self.width - len(cells)))
-            del cells[self.width :]
         return cells
 
     def __len__(self) -> int:
@@ -101,8 +94,7 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
 
     def widest(self) -> int:
         """The most cells a row holds (rows are kept without the empty cells at their end: `_keep`)."""
-        widths = (len(s) if type(s) is tuple else s.count(self._SEP) + 1 for s in self._rows)
-        return max(widths, default=0)
+        return max((len(s) if type(s) is tuple else s.count(self._SEP) + 1 for s in self._rows), default=0)
 
     def numbers(self, start: int, stop: int) -> list[int]:
         """The row numbers of rows[start:stop], without building their cells."""
@@ -136,14 +128,12 @@ def read_table(
     limits = limits or ReadLimits.from_settings()
     try:
         return _read(data if isinstance(data, bytes) else bytes(data), name, header_hint, limits)
-    except UnreadableFile:
+    except (UnreadableFile, KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except LimitExceeded as exc:
         raise UnreadableFile(exc.for_file(name)) from None
     except MemoryError:
         raise UnreadableFile("File terlalu besar untuk dibaca. Pecah menjadi beberapa file.") from None
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
-        raise
     except BaseException as exc:  # python-calamine can raise pyo3's PanicException, a BaseException
         logger.warning("Unreadable file %r: %s: %s", name, type(exc).__name__, exc, exc_info=True)
         raise UnreadableFile(f"File {name} tidak dapat dibaca sebagai tabel. {_SAVE_AS}") from exc
@@ -161,7 +151,7 @@ def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table
                 f"File {name} dilindungi kata sandi. Buka di Excel, hapus kata sandinya, lalu simpan ulang "
                 "sebagai .xlsx."
             )
-        return _read_calamine(data, name, hint, "xls", limits)
+        return run_with_memory_limit(lambda: _read_calamine(data, name, hint, "xls", limits), limits)
     if data.startswith(b"%PDF"):
         raise UnreadableFile(f"File PDF tidak dapat dibaca sebagai tabel. {_SAVE_AS}")
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b", b"7z\xbc\xaf")):
@@ -173,7 +163,7 @@ def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table
         if "urn:schemas-microsoft-com:office:spreadsheet" in lowered and "<table" not in lowered:
             raise UnreadableFile(f"Format XML Spreadsheet 2003 belum didukung. {_SAVE_AS}")
         if re.search(r"<(?:!doctype\s+html|html|table|head|body|meta|style|div|\?xml)", lowered):
-            return _read_html(data, name, hint, limits)
+            return _read_html(data, name, hint, encoding, limits)
     return _read_csv(data, name, hint, encoding, limits)
 
 
@@ -186,12 +176,12 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
     column limit: a cell with data beyond it refuses the file, empty ones (formatting left far to the right)
     are dropped."""
     rows = Rows()
-    sep, append, kept = Rows._SEP, rows.append, rows._rows
+    sep, numbers, kept = Rows._SEP, rows._numbers, rows._rows
     for number, cells in numbered:
         if len(cells) > limits.columns:
-            for index in range(limits.columns, len(cells)):
-                if not _is_blank(cells[index]):
-                    raise beyond_columns(number, index + 1, limits.columns)
+            beyond = next((i for i in range(limits.columns, len(cells)) if not _is_blank(cells[i])), None)
+            if beyond is not None:
+                raise beyond_columns(number, beyond + 1, limits.columns)
             del cells[limits.columns :]
         while cells and cells[-1] in (None, ""):
             cells.pop()
@@ -200,11 +190,14 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
         except TypeError:  # not text only: kept as a tuple
             if all(_is_blank(c) for c in cells):
                 continue
-            append(number, cells)
+            joined = tuple(cells)
         else:
             if not joined.strip():  # the separator counts as white space too
                 continue
-            append(number, joined if joined.count(sep) == len(cells) - 1 else [c or None for c in cells])
+            if joined.count(sep) != len(cells) - 1:  # a cell holds the separator
+                joined = tuple(c or None for c in cells)
+        numbers.append(number)
+        kept.append(joined)
         if len(kept) > limits.rows:
             raise too_many_rows(limits.rows)
     return rows
@@ -273,18 +266,10 @@ def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
     """Each column's header of a two-row header: the lower row's text before the upper's where they differ
     ("Nomor" under "SK": "Nomor SK"); None when the lower row holds anything a header does not (a number, a
     date, a text with digits such as a NIK or a day)."""
-    if any(c is not None and not isinstance(c, str) for c in lower):
+    if any(c is not None and (not isinstance(c, str) or sum(map(str.isdigit, c)) >= 4) for c in lower):
         return None
-    if any(sum(ch.isdigit() for ch in c) >= 4 for c in lower if c):
-        return None
-    tops = [_header_text(c) for c in upper]
-    subs = [_header_text(c) for c in lower]
-    tops.extend([""] * (len(subs) - len(tops)))
-    subs.extend([""] * (len(tops) - len(subs)))
-    return [
-        f"{sub} {top}".strip() if sub and sub != top else top or sub
-        for top, sub in zip(tops, subs, strict=True)
-    ]
+    texts = itertools.zip_longest(map(_header_text, upper), map(_header_text, lower), fillvalue="")
+    return [f"{sub} {top}".strip() if sub and sub != top else top or sub for top, sub in texts]
 
 
 def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
@@ -400,9 +385,8 @@ def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterato
 
     number = 0
     try:
-        for record in csv.reader(lines(), delimiter=delimiter):
+        for number, record in enumerate(csv.reader(lines(), delimiter=delimiter), 1):
             fed = 0
-            number += 1
             yield number, record
     except csv.Error as exc:
         raise UnreadableFile(_csv_problem(str(exc), number + 1, name)) from None
@@ -458,7 +442,7 @@ def _read_zip(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> T
     sheet_xml = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
     if kind == "xlsx" and sheet_xml > CALAMINE_MAX_XML_BYTES:
         return _read_openpyxl(data, name, hint, limits)
-    return _read_calamine(data, name, hint, kind, limits)
+    return run_with_memory_limit(lambda: _read_calamine(data, name, hint, kind, limits), limits)
 
 
 def _calamine_cell(value: object) -> Cell:
@@ -474,12 +458,8 @@ def _calamine_cell(value: object) -> Cell:
 
 
 def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str, limits: ReadLimits) -> Table:
-    """python-calamine builds each sheet's whole rectangle in native memory, without a limit: the reading
-    runs in a child process with capped memory."""
-    return run_with_memory_limit(lambda: _read_calamine_here(data, name, hint, kind, limits), limits)
-
-
-def _read_calamine_here(data: bytes, name: str, hint: HeaderHint, kind: str, limits: ReadLimits) -> Table:
+    """Run by `run_with_memory_limit`: python-calamine builds each sheet's whole rectangle in native memory,
+    without a limit."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -597,7 +577,7 @@ class _HtmlTables(HTMLParser):
 
     def __init__(self, limits: ReadLimits) -> None:
         super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[int, list[list[str]]]] = []  # (order, rows), in the order they begin
+        self.tables: list[list[list[str]]] = []  # in the order they begin
         self._open: list[_OpenTable] = []  # innermost last
         self._rows = self._cells = 0
         self._limits = limits
@@ -605,7 +585,7 @@ class _HtmlTables(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
             self._open.append(_OpenTable())
-            self.tables.append((len(self.tables), self._open[-1].rows))
+            self.tables.append(self._open[-1].rows)
         elif not self._open:
             return
         elif tag == "tr":
@@ -664,8 +644,7 @@ class _HtmlTables(HTMLParser):
         if table.row is None:
             return
         row, table.row = table.row, None
-        # Columns still taken by rowspans from above, to the last of them (once: asking again after each
-        # cell made a row of n spanned columns cost n * n).
+        # Columns still taken by rowspans from above, to the last of them (once a row, not once a cell).
         for column in range(len(row), max(table.spans, default=-1) + 1):
             row.append(table.take_span(column) if column in table.spans else "")
         self._rows += 1
@@ -689,11 +668,10 @@ def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
     parser = _HtmlTables(limits)
     parser.feed(text)
     parser.close()
-    return [rows for _, rows in parser.tables]
+    return parser.tables
 
 
-def _read_html(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
-    encoding = _text_encoding(data)
+def _read_html(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: ReadLimits) -> Table:
     found = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
     if found and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:

@@ -207,15 +207,12 @@ def resaved_by_excel(data: bytes) -> bytes:
     from openpyxl import Workbook
 
     from lindungdesa.lib.readlimits import ReadLimits
-    from lindungdesa.lib.tabular import _HtmlTables
+    from lindungdesa.lib.tabular import html_tables
 
-    parser = _HtmlTables(ReadLimits.from_settings())
-    parser.feed(data.decode("utf-8"))
-    parser.close()
     book = Workbook()
     sheet = book.active
     sheet.append(["BUKU PEMERINTAH DESA"])
-    for _order, rows in sorted(parser.tables):
+    for rows in html_tables(data.decode("utf-8"), ReadLimits.from_settings()):
         for cells in rows:
             kept, previous = [], None
             for cell in cells:  # a spanned cell repeats its text over the span: keep the first

@@ -197,7 +197,7 @@ def test_a_directory_that_understates_a_member_is_caught_before_python_calamine_
     # python-calamine unpacks the archive itself, whatever the directory says: each member is unpacked
     # once first, into nothing, and must not hold more than its entry in the directory.
     data = declare_size(xlsx(padding=2 * MB), "xl/workbook.xml", 1_000)
-    monkeypatch.setattr(tabular, "_read_calamine_here", pytest.fail)
+    monkeypatch.setattr(tabular, "run_with_memory_limit", pytest.fail)  # python-calamine
     assert refusal(data, "bohong.xlsx") == (
         "Berkas bohong.xlsx rusak: isinya lebih besar daripada yang tercatat di daftar isinya. Simpan data "
         "sebagai .xlsx atau .csv, lalu unggah ulang."
