@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -398,10 +397,12 @@ class RosterRows:
         named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
         persons, elsewhere, by_seat = held.persons, self._held_elsewhere, held.by_seat
         chosen, people, kept = [], [], []
-        for row, position, seat in zip(rows, positions, seats, strict=True):
+        own = rules.positions_own_problems(positions)  # the position's office rules, each on distinct values
+        for i, (row, position, seat) in enumerate(zip(rows, positions, seats, strict=True)):
             who, unnamed = row["who"], row["unnamed"]
             if (
-                named[who] > 1
+                i in own
+                or named[who] > 1
                 or named[unnamed] > 1
                 or who in persons
                 or unnamed in persons
@@ -416,14 +417,11 @@ class RosterRows:
             ):
                 continue
             try:
-                person = self._person_values(row)
+                people.append(self._person_values(row))
             except ValidationError:
                 continue
-            # The position's own office rules read only its values: no model object for each row.
-            if not rules.position_own_problems(SimpleNamespace(**position)):
-                chosen.append(row)
-                people.append(person)
-                kept.append(position)
+            chosen.append(row)
+            kept.append(position)
         refused = self._person_check.refused(people) | self._position_check.refused(kept)
         decided = {}
         without_nik = (("nik", rules.nik_missing_message()),)
