@@ -282,8 +282,13 @@ class FieldCheck:
         would refuse or change: each field's distinct values checked once, without an object (no field
         checked here reads its model instance: relations are set by the import and excluded)."""
         out: set[int] = set()
+        given = set().union(*rows)  # the fields any row gives: the others are their default in every row
         for f, passed in self.fields:
             default = f.get_default()
+            if f.name not in given:
+                if not _field_passes(f, default):
+                    out.update(range(len(rows)))
+                continue
             column = list(map(methodcaller("get", f.name, default), rows))
             keys = value_keys(column)
             distinct = dict(zip(keys, column, strict=True)).items()
@@ -487,8 +492,10 @@ def _take(
     # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
     if outcome != "unchanged" and len(summary.people) < PEOPLE_KEPT:
         summary.people.append(row_person(row_number, outcome, done))
-    for field_name, message in (*reading.warnings, *warnings):
-        summary.warnings.append(RowError(row_number, field_name, message))
+    if reading.warnings or warnings:
+        summary.warnings.extend(
+            RowError(row_number, f, message) for f, message in (*reading.warnings, *warnings)
+        )
     changes.extend(done)
     return []
 

@@ -171,15 +171,22 @@ def positions_own_problems(positions: Sequence[Mapping[str, Any]]) -> dict[int, 
     offices, desa, dates and amounts repeat). An office not in the list is a position's only problem."""
     found: dict[int, Problems] = {}
     index: Sequence[int] = range(len(positions))
-    if not {p["office"] for p in positions} <= _OFFICES:
+    if not set(map(itemgetter("office"), positions)) <= _OFFICES:
         for i, p in enumerate(positions):
             if p["office"] not in _OFFICES:
                 found[i] = {"office": [f"Jabatan {p['office']!r} tidak ada dalam daftar jabatan."]}
         index = [i for i in index if i not in found]
         positions = [positions[i] for i in index]
     for fields, rule in _OWN_RULES:
-        keys = list(zip(*(map(itemgetter(field), positions) for field in fields), strict=True))
-        said = {key: problems for key in set(keys) if (problems := rule(*key))}
+        columns = [list(map(itemgetter(field), positions)) for field in fields]
+        # A desa told apart by its object (one for each desa in a chunk): a model's hash is a call of its own.
+        keys = list(
+            zip(
+                *(map(id, c) if f == "desa" else c for f, c in zip(fields, columns, strict=True)), strict=True
+            )
+        )
+        first = dict(zip(keys, range(len(keys)), strict=True))  # a row of each distinct key
+        said = {key: problems for key, i in first.items() if (problems := rule(*(c[i] for c in columns)))}
         for i, key in zip(index, keys, strict=True) if said else ():
             for field, message in said.get(key, ()):
                 found.setdefault(i, {}).setdefault(field, []).append(message)
