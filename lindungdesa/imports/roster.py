@@ -392,28 +392,22 @@ class RosterRows:
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = [rules.position_values(person=None, **self._position_fields(row)) for row in rows]
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
-        named: Counter = Counter(seat for seat in seats if seat is not None)
+        named: Counter = Counter(seats)
         named.update(row["who"] for row in rows)
         named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
-        persons, elsewhere, by_seat = held.persons, self._held_elsewhere, held.by_seat
+        # A person or seat named by two rows, a person held, a participant outside the region: row by row.
+        taken = (
+            {key for key, count in named.items() if count > 1} | held.persons.keys() | self._held_elsewhere
+        )
+        taken.discard(None)  # no seat of its own (an office of many holders)
+        own = rules.positions_own_problems(positions)
         chosen, people, kept = [], [], []
-        own = rules.positions_own_problems(positions)  # the position's office rules, each on distinct values
         for i, (row, position, seat) in enumerate(zip(rows, positions, seats, strict=True)):
-            who, unnamed = row["who"], row["unnamed"]
-            if (
-                i in own
-                or named[who] > 1
-                or named[unnamed] > 1
-                or who in persons
-                or unnamed in persons
-                or who in elsewhere
-            ):
+            if row["who"] in taken or row["unnamed"] in taken or seat in taken or i in own:
                 continue
-            if seat is not None and (
-                named[seat] > 1
-                or any(
-                    rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in by_seat.get(seat[:2], ())
-                )
+            if seat is not None and any(
+                rules.is_same_seat(*seat[:2], position["unit_name"], p)
+                for p in held.by_seat.get(seat[:2], ())
             ):
                 continue
             try:
