@@ -357,21 +357,23 @@ class RosterRows:
 
     @staticmethod
     def _position_fields(row: dict[str, Any]) -> dict[str, Any]:
-        """A new position's fields as the row gives them (the office cell's defaults where it is silent)."""
+        """A new position's values as the row gives them (the office cell's defaults where it is silent),
+        its person not yet set (`rules.position_values`)."""
         office = row["jabatan"]
-        return {
-            "desa": row["desa"],
-            "office": office.office,
-            "acting": row["status_jabatan"] if row["status_jabatan"] is not None else office.acting,
-            "unit_name": row["nama_dusun"] or office.unit_name,
-            "term_start": row["mulai_menjabat"],
-            "term_end": row["akhir_menjabat"],
-            "sk_number": row["nomor_sk"] or "",
-            "sk_date": row["tanggal_sk"],
-            "monthly_income": (
+        return rules.position_values(
+            person=None,
+            desa=row["desa"],
+            office=office.office,
+            acting=row["status_jabatan"] if row["status_jabatan"] is not None else office.acting,
+            unit_name=row["nama_dusun"] or office.unit_name,
+            term_start=row["mulai_menjabat"],
+            term_end=row["akhir_menjabat"],
+            sk_number=row["nomor_sk"] or "",
+            sk_date=row["tanggal_sk"],
+            monthly_income=(
                 row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
             ),
-        }
+        )
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         self._held = Holdings(rows)
@@ -390,7 +392,7 @@ class RosterRows:
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
-        positions = [rules.position_values(person=None, **self._position_fields(row)) for row in rows]
+        positions = list(map(self._position_fields, rows))
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seats)
         named.update(row["who"] for row in rows)
@@ -534,7 +536,8 @@ class RosterRows:
             ]
         # What `officials.services.position_start` does, against the positions the chunk holds. The
         # predecessors' terms end the day before this one starts: they no longer overlap it.
-        position = rules.position_new(person=person, **fields)
+        fields["person"] = person
+        position = Position(**fields)
         same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
         self._check_rules(position, {}, held.of(person), same_seat)
         self._position_check(position)

@@ -13,6 +13,7 @@ time for the whole call.
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import chain
 from operator import methodcaller
 from typing import Any
 
@@ -113,7 +114,7 @@ def _write_new(
             values = ", ".join([one] * len(part))
             cursor.execute(
                 f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
-                [value for row in part for value in row],
+                list(chain.from_iterable(part)),
             )
             keys.extend(key for (key,) in cursor.fetchall())
         return keys
