@@ -105,18 +105,21 @@ def _write_new(
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)
             return keys
+        # SQLite: through the driver's connection, with its own placeholder (?): Django's cursor rewrites
+        # every %s of a statement into ? by a regular expression, most of the time of a statement of 999
+        # values (docs/benchmarks.md, "decide").
         rows = list(zip(*map(column, fields), strict=True))
         keys = []
         size = connection.features.max_query_params // len(fields)
-        one = f"({', '.join(['%s'] * len(fields))})"
+        one = f"({', '.join('?' * len(fields))})"
         for start in range(0, len(rows), size):
             part = rows[start : start + size]
-            values = ", ".join([one] * len(part))
-            cursor.execute(
-                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
-                list(chain.from_iterable(part)),
+            sql = (
+                f"INSERT INTO {into} VALUES {', '.join([one] * len(part))} RETURNING {quote(meta.pk.column)}"
             )
-            keys.extend(key for (key,) in cursor.fetchall())
+            with connection.wrap_database_errors:
+                found = connection.connection.execute(sql, list(chain.from_iterable(part))).fetchall()
+            keys.extend(key for (key,) in found)
         return keys
 
 
