@@ -492,10 +492,8 @@ def _take(
     # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
     if outcome != "unchanged" and len(summary.people) < PEOPLE_KEPT:
         summary.people.append(row_person(row_number, outcome, done))
-    if reading.warnings or warnings:
-        summary.warnings.extend(
-            RowError(row_number, f, message) for f, message in (*reading.warnings, *warnings)
-        )
+    for field_name, message in (*reading.warnings, *warnings):
+        summary.warnings.append(RowError(row_number, field_name, message))
     changes.extend(done)
     return []
 
