@@ -4,8 +4,8 @@ field's value made as `save()` makes it, but once for a column's distinct values
 `bulk_create` compiles the SQL of every value in Python (`SQLInsertCompiler`: each field's `pre_save`,
 `get_db_prep_save` and its placeholder, value by value). For the thousands of rows Lindung Desa writes at
 once (an import's chunk, a snapshot's figures, a monitoring round's cases, the demo province) that took
-most of the time, while dates, codes and amounts repeat. PostgreSQL takes the rows by psycopg's COPY, the
-keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as many rows a statement as
+most of the time, while dates, codes and amounts repeat. PostgreSQL takes the rows by psycopg's binary COPY,
+the keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as many rows a statement as
 its 999 variables allow. Like `bulk_create`, it sends no signal; every `auto_now(_add)` field gets one
 time for the whole call.
 """
@@ -101,7 +101,14 @@ def _write_new(
             )
             keys = [key for (key,) in cursor.fetchall()]
             columns = [keys if f.primary_key else column(f) for f in fields]
-            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+            # Binary, each column's type named once: psycopg then dumps a value without looking at its type
+            # or making it text (a third of the CPU of the text format).
+            types = [
+                (f.rel_db_type if f.is_relation else f.db_type)(connection).split("(")[0] for f in fields
+            ]
+            copy_in = f"COPY {into} FROM STDIN (FORMAT BINARY)"
+            with connection.wrap_database_errors, cursor.cursor.copy(copy_in) as copy:
+                copy.set_types(types)
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)
             return keys
