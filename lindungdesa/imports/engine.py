@@ -24,6 +24,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import methodcaller
 from typing import Any, NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
@@ -281,9 +282,14 @@ class FieldCheck:
         would refuse or change: each field's distinct values checked once, without an object (no field
         checked here reads its model instance: relations are set by the import and excluded)."""
         out: set[int] = set()
+        given = set().union(*rows)  # the fields any row gives: the others are their default in every row
         for f, passed in self.fields:
             default = f.get_default()
-            column = [row.get(f.name, default) for row in rows]
+            if f.name not in given:
+                if not _field_passes(f, default):
+                    out.update(range(len(rows)))
+                continue
+            column = list(map(methodcaller("get", f.name, default), rows))
             keys = value_keys(column)
             distinct = dict(zip(keys, column, strict=True)).items()
             verdicts = {key: _field_passes(f, value) for key, value in distinct if key not in passed}
@@ -466,35 +472,36 @@ def _take(
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if reading.problems or reading.row is None:
         return list(reading.problems)
-    recorder, made = Recorder(), decided.get(id(reading.row))  # decided with its chunk (`prefetch`)
-    if made is not None:
-        recorder.warnings.extend(made[0])
-        for obj in made[1:]:
-            recorder.created(obj)
+    made = decided.get(id(reading.row))
+    if made is not None:  # decided with its chunk (`prefetch`): its warnings, then what it creates
+        warnings, outcome = made[0], "created"
+        done = [(obj, BatchChange.Action.CREATE, {}) for obj in made[1:]]
     else:
+        recorder = Recorder()
         try:
             handler.apply(reading.row, recorder)
         except RowRejected as exc:
             return exc.problems
         except ValidationError as exc:
             return problems_of(exc)
+        warnings, outcome, done = recorder.warnings, recorder.outcome, recorder.changes
     if key is not None:
         seen[key] = row_number
     summary.accepted += 1
-    setattr(summary, recorder.outcome, getattr(summary, recorder.outcome) + 1)
+    setattr(summary, outcome, getattr(summary, outcome) + 1)
     # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
-    if recorder.outcome != "unchanged" and len(summary.people) < PEOPLE_KEPT:
-        summary.people.append(row_person(row_number, recorder))
-    for field_name, message in (*reading.warnings, *recorder.warnings):
+    if outcome != "unchanged" and len(summary.people) < PEOPLE_KEPT:
+        summary.people.append(row_person(row_number, outcome, done))
+    for field_name, message in (*reading.warnings, *warnings):
         summary.warnings.append(RowError(row_number, field_name, message))
-    changes.extend(recorder.changes)
+    changes.extend(done)
     return []
 
 
 PEOPLE_KEPT = 500  # rows named on a batch's page; the counts tell the rest
 
 
-def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
+def row_person(row_number: int, outcome: str, changes: list[tuple[Any, str, dict]]) -> dict[str, Any]:
     """Whom one accepted row creates or changes, as the preview names them: the person of the position it
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
@@ -503,7 +510,7 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
         obj, action, _before = change
         return ({Position: 0, Person: 1}.get(_model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
 
-    obj = min(recorder.changes, key=rank)[0]
+    obj = min(changes, key=rank)[0]
     values = obj.values if type(obj) is NewRow else vars(obj)
     what = values.get("kpj", "")
     if _model(obj) is Position:  # as its person
@@ -513,7 +520,7 @@ def row_person(row_number: int, recorder: Recorder) -> dict[str, Any]:
     name = values.get("name", values.get("bpjs_name", ""))
     return {
         "row": row_number,
-        "action": recorder.outcome,
+        "action": outcome,
         "name": name,
         "nik": values.get("nik") or "",
         "what": what,

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -358,21 +357,23 @@ class RosterRows:
 
     @staticmethod
     def _position_fields(row: dict[str, Any]) -> dict[str, Any]:
-        """A new position's fields as the row gives them (the office cell's defaults where it is silent)."""
+        """A new position's values as the row gives them (the office cell's defaults where it is silent),
+        its person not yet set (`rules.position_values`)."""
         office = row["jabatan"]
-        return {
-            "desa": row["desa"],
-            "office": office.office,
-            "acting": row["status_jabatan"] if row["status_jabatan"] is not None else office.acting,
-            "unit_name": row["nama_dusun"] or office.unit_name,
-            "term_start": row["mulai_menjabat"],
-            "term_end": row["akhir_menjabat"],
-            "sk_number": row["nomor_sk"] or "",
-            "sk_date": row["tanggal_sk"],
-            "monthly_income": (
+        return rules.position_values(
+            person=None,
+            desa=row["desa"],
+            office=office.office,
+            acting=row["status_jabatan"] if row["status_jabatan"] is not None else office.acting,
+            unit_name=row["nama_dusun"] or office.unit_name,
+            term_start=row["mulai_menjabat"],
+            term_end=row["akhir_menjabat"],
+            sk_number=row["nomor_sk"] or "",
+            sk_date=row["tanggal_sk"],
+            monthly_income=(
                 row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
             ),
-        }
+        )
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         self._held = Holdings(rows)
@@ -391,39 +392,32 @@ class RosterRows:
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
-        positions = [rules.position_values(person=None, **self._position_fields(row)) for row in rows]
+        positions = list(map(self._position_fields, rows))
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
-        named: Counter = Counter(seat for seat in seats if seat is not None)
+        named: Counter = Counter(seats)
         named.update(row["who"] for row in rows)
         named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
-        persons, elsewhere, by_seat = held.persons, self._held_elsewhere, held.by_seat
+        # A person or seat named by two rows, a person held, a participant outside the region: row by row.
+        taken = (
+            {key for key, count in named.items() if count > 1} | held.persons.keys() | self._held_elsewhere
+        )
+        taken.discard(None)  # no seat of its own (an office of many holders)
+        own = rules.positions_own_problems(positions)
         chosen, people, kept = [], [], []
-        for row, position, seat in zip(rows, positions, seats, strict=True):
-            who, unnamed = row["who"], row["unnamed"]
-            if (
-                named[who] > 1
-                or named[unnamed] > 1
-                or who in persons
-                or unnamed in persons
-                or who in elsewhere
-            ):
+        for i, (row, position, seat) in enumerate(zip(rows, positions, seats, strict=True)):
+            if row["who"] in taken or row["unnamed"] in taken or seat in taken or i in own:
                 continue
-            if seat is not None and (
-                named[seat] > 1
-                or any(
-                    rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in by_seat.get(seat[:2], ())
-                )
+            if seat is not None and any(
+                rules.is_same_seat(*seat[:2], position["unit_name"], p)
+                for p in held.by_seat.get(seat[:2], ())
             ):
                 continue
             try:
-                person = self._person_values(row)
+                people.append(self._person_values(row))
             except ValidationError:
                 continue
-            # The position's own office rules read only its values: no model object for each row.
-            if not rules.position_own_problems(SimpleNamespace(**position)):
-                chosen.append(row)
-                people.append(person)
-                kept.append(position)
+            chosen.append(row)
+            kept.append(position)
         refused = self._person_check.refused(people) | self._position_check.refused(kept)
         decided = {}
         without_nik = (("nik", rules.nik_missing_message()),)
@@ -542,7 +536,8 @@ class RosterRows:
             ]
         # What `officials.services.position_start` does, against the positions the chunk holds. The
         # predecessors' terms end the day before this one starts: they no longer overlap it.
-        position = rules.position_new(person=person, **fields)
+        fields["person"] = person
+        position = Position(**fields)
         same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
         self._check_rules(position, {}, held.of(person), same_seat)
         self._position_check(position)

@@ -4,8 +4,8 @@ field's value made as `save()` makes it, but once for a column's distinct values
 `bulk_create` compiles the SQL of every value in Python (`SQLInsertCompiler`: each field's `pre_save`,
 `get_db_prep_save` and its placeholder, value by value). For the thousands of rows Lindung Desa writes at
 once (an import's chunk, a snapshot's figures, a monitoring round's cases, the demo province) that took
-most of the time, while dates, codes and amounts repeat. PostgreSQL takes the rows by psycopg's COPY, the
-keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as many rows a statement as
+most of the time, while dates, codes and amounts repeat. PostgreSQL takes the rows by psycopg's binary COPY,
+the keys drawn from the table's sequence first; SQLite by INSERT ... RETURNING, as many rows a statement as
 its 999 variables allow. Like `bulk_create`, it sends no signal; every `auto_now(_add)` field gets one
 time for the whole call.
 """
@@ -13,6 +13,8 @@ time for the whole call.
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 from django.db import connection, models
@@ -48,24 +50,31 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
     rows = [obj.values if type(obj) is NewRow else obj.__dict__ for obj in objs]
 
     def column(f: models.Field) -> list[Any]:
+        """Each row's value of `f` as the database takes it."""
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
             for obj in objects:
                 setattr(obj, f.attname, now)
-            return [now] * len(rows)
+            return [f.get_db_prep_save(now, connection)] * len(rows)
         default = f.get_default()
         if not f.is_relation:
-            return [values.get(f.name, default) for values in rows]
+            return _prepared(f, list(map(methodcaller("get", f.name, default), rows)))
+        related = list(map(methodcaller("get", f.name), rows))
+        if set(map(type, related)) == {NewRow}:
+            return [obj.pk for obj in related]  # the keys the database gave back (`_write_new`), as they came
         to = f.target_field.attname  # the related object's key: a NewRow's, or the field the key points to
-        return [
-            values[f.attname]
-            if f.attname in values
-            else default
-            if (obj := values.get(f.name)) is None
-            else obj.pk
-            if type(obj) is NewRow
-            else getattr(obj, to)
-            for values in rows
-        ]
+        return _prepared(
+            f,
+            [
+                values[f.attname]
+                if f.attname in values
+                else default
+                if (obj := values.get(f.name)) is None
+                else obj.pk
+                if type(obj) is NewRow
+                else getattr(obj, to)
+                for values in rows
+            ],
+        )
 
     alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
     for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
@@ -77,8 +86,8 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
 def _write_new(
     model: type[models.Model], count: int, column: Callable[[models.Field], list[Any]]
 ) -> list[Any]:
-    """Write `count` new rows, each field's values given by `column` (not the primary key's); their keys,
-    in order."""
+    """Write `count` new rows, each field's values given by `column` as the database takes them (not the
+    primary key's); their keys, in order."""
     meta = model._meta
     postgresql = connection.vendor == "postgresql"
     fields = [f for f in meta.concrete_fields if not f.generated and (postgresql or not f.primary_key)]
@@ -91,23 +100,33 @@ def _write_new(
                 [meta.db_table, meta.pk.column, count],
             )
             keys = [key for (key,) in cursor.fetchall()]
-            columns = [keys if f.primary_key else _prepared(f, column(f)) for f in fields]
-            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+            columns = [keys if f.primary_key else column(f) for f in fields]
+            # Binary, each column's type named once: psycopg then dumps a value without looking at its type
+            # or making it text (a third of the CPU of the text format).
+            types = [
+                (f.rel_db_type if f.is_relation else f.db_type)(connection).split("(")[0] for f in fields
+            ]
+            copy_in = f"COPY {into} FROM STDIN (FORMAT BINARY)"
+            with connection.wrap_database_errors, cursor.cursor.copy(copy_in) as copy:
+                copy.set_types(types)
                 for row in zip(*columns, strict=True):
                     copy.write_row(row)
             return keys
-        rows = list(zip(*[_prepared(f, column(f)) for f in fields], strict=True))
+        # SQLite: through the driver's connection, with its own placeholder (?): Django's cursor rewrites
+        # every %s of a statement into ? by a regular expression, most of the time of a statement of 999
+        # values (docs/benchmarks.md, "decide").
+        rows = list(zip(*map(column, fields), strict=True))
         keys = []
         size = connection.features.max_query_params // len(fields)
-        one = f"({', '.join(['%s'] * len(fields))})"
+        one = f"({', '.join('?' * len(fields))})"
         for start in range(0, len(rows), size):
             part = rows[start : start + size]
-            values = ", ".join([one] * len(part))
-            cursor.execute(
-                f"INSERT INTO {into} VALUES {values} RETURNING {quote(meta.pk.column)}",
-                [value for row in part for value in row],
+            sql = (
+                f"INSERT INTO {into} VALUES {', '.join([one] * len(part))} RETURNING {quote(meta.pk.column)}"
             )
-            keys.extend(key for (key,) in cursor.fetchall())
+            with connection.wrap_database_errors:
+                found = connection.connection.execute(sql, list(chain.from_iterable(part))).fetchall()
+            keys.extend(key for (key,) in found)
         return keys
 
 

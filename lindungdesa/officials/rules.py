@@ -6,9 +6,10 @@ except that a message may name the desa or person of a position whose relation w
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -160,36 +161,81 @@ def unit_name_missing_message() -> str:
 
 def position_own_problems(candidate: Position) -> Problems:
     """What is wrong with the position by itself, whoever else holds what: its office, desa, term, acting
-    status, dusun and income. A pure function of the position's fields and its desa."""
-    errors: Problems = {}
+    status and income. A pure function of the position's fields and its desa (`positions_own_problems`)."""
+    return positions_own_problems([{f: getattr(candidate, f) for f in _OWN_FIELDS}]).get(0, {})
 
-    def fail(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
 
-    desa = candidate.desa
-    office = candidate.office
-    if office not in _OFFICES:
-        fail("office", f"Jabatan {office!r} tidak ada dalam daftar jabatan.")
-        return errors
-    if not desa.is_village:
-        fail(
-            "desa", f"{desa.name} adalah {desa.get_kind_display().lower()}: tidak punya aparat desa atau BPD."
+def positions_own_problems(positions: Sequence[Mapping[str, Any]]) -> dict[int, Problems]:
+    """`position_own_problems` of many positions' values (as `position_values` gives them), by index, only
+    those with a problem: each rule asked once for each distinct value of the fields it reads (a chunk's
+    offices, desa, dates and amounts repeat). An office not in the list is a position's only problem."""
+    found: dict[int, Problems] = {}
+    index: Sequence[int] = range(len(positions))
+    if not set(map(itemgetter("office"), positions)) <= _OFFICES:
+        for i, p in enumerate(positions):
+            if p["office"] not in _OFFICES:
+                found[i] = {"office": [f"Jabatan {p['office']!r} tidak ada dalam daftar jabatan."]}
+        index = [i for i in index if i not in found]
+        positions = [positions[i] for i in index]
+    for fields, rule in _OWN_RULES:
+        columns = [list(map(itemgetter(field), positions)) for field in fields]
+        # A desa told apart by its object (one for each desa in a chunk): a model's hash is a call of its own.
+        keys = list(
+            zip(
+                *(map(id, c) if f == "desa" else c for f, c in zip(fields, columns, strict=True)), strict=True
+            )
         )
-    if problem := term_start_problem(candidate.term_start):
-        fail("term_start", problem)
-    if candidate.term_end and candidate.term_end < candidate.term_start:
-        fail("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat.")
+        first = dict(zip(keys, range(len(keys)), strict=True))  # a row of each distinct key
+        said = {key: problems for key, i in first.items() if (problems := rule(*(c[i] for c in columns)))}
+        for i, key in zip(index, keys, strict=True) if said else ():
+            for field, message in said.get(key, ()):
+                found.setdefault(i, {}).setdefault(field, []).append(message)
+    return found
+
+
+def _desa_rule(desa: Region) -> list[tuple[str, str]]:
+    if desa.is_village:
+        return []
+    return [
+        ("desa", f"{desa.name} adalah {desa.get_kind_display().lower()}: tidak punya aparat desa atau BPD.")
+    ]
+
+
+def _term_rule(office: str, start: date, end: date | None, planned_end: date | None) -> list[tuple[str, str]]:
+    problems = []
+    if problem := term_start_problem(start):
+        problems.append(("term_start", problem))
+    if end and end < start:
+        problems.append(("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat."))
     limit = MAX_TERM_YEARS.get(office)
-    planned_end = candidate.planned_term_end or candidate.term_end
-    if limit and planned_end and planned_end > add_years(candidate.term_start, limit):
-        fail("term_end", f"Masa jabatan {Office(office).label} paling lama {limit} tahun.")
-    if candidate.acting == Acting.PJ and office != Office.KEPALA_DESA:
-        fail("acting", "Penjabat (Pj) hanya untuk jabatan kepala desa.")
-    if candidate.acting and office in BPD_OFFICES:
-        fail("acting", "Jabatan BPD tidak mengenal Pj atau Plt.")
-    if candidate.monthly_income is not None and candidate.monthly_income < 0:
-        fail("monthly_income", "Penghasilan tidak boleh negatif.")
-    return errors
+    planned_end = planned_end or end
+    if limit and planned_end and planned_end > add_years(start, limit):
+        problems.append(("term_end", f"Masa jabatan {Office(office).label} paling lama {limit} tahun."))
+    return problems
+
+
+def _acting_rule(office: str, acting: str) -> list[tuple[str, str]]:
+    problems = []
+    if acting == Acting.PJ and office != Office.KEPALA_DESA:
+        problems.append(("acting", "Penjabat (Pj) hanya untuk jabatan kepala desa."))
+    if acting and office in BPD_OFFICES:
+        problems.append(("acting", "Jabatan BPD tidak mengenal Pj atau Plt."))
+    return problems
+
+
+def _income_rule(income: Decimal | None) -> list[tuple[str, str]]:
+    negative = income is not None and income < 0
+    return [("monthly_income", "Penghasilan tidak boleh negatif.")] if negative else []
+
+
+# Each rule with the fields it reads, in the order their messages are given.
+_OWN_RULES: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (("desa",), _desa_rule),
+    (("office", "term_start", "term_end", "planned_term_end"), _term_rule),
+    (("office", "acting"), _acting_rule),
+    (("monthly_income",), _income_rule),
+)
+_OWN_FIELDS = ("office", "desa", "term_start", "term_end", "planned_term_end", "acting", "monthly_income")
 
 
 def position_problems(

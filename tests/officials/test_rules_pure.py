@@ -12,7 +12,10 @@ from lindungdesa.officials.rules import (
     person_disagreements,
     person_new,
     position_new,
+    position_own_problems,
     position_problems,
+    position_values,
+    positions_own_problems,
 )
 from lindungdesa.regions.models import Region
 from tests.factories import make_nik
@@ -92,6 +95,25 @@ def test_an_unknown_office_is_reported_alone():
     mine = position(Office.KEPALA_DESA)
     mine.office = "camat"
     assert list(position_problems(mine, region=None, same_person=[], same_seat=[])) == ["office"]
+
+
+def test_a_chunk_checked_by_column_is_each_position_checked_alone():
+    chunk = [
+        position_values(
+            person=None, desa=desa, office=office, term_start=start, term_end=end, acting=acting,
+            monthly_income=income,
+        )
+        for desa in (DESA, KELURAHAN)
+        for office in (Office.KEPALA_DESA, Office.BPD_KETUA, Office.KASI_PELAYANAN)
+        for start, end in ((START, None), (START, date(2021, 12, 31)), (date(1900, 1, 1), date(2030, 1, 2)))
+        for acting in ("", Acting.PJ)
+        for income in (Decimal(0), Decimal(-1))
+    ]  # fmt: skip
+    chunk[5]["office"] = chunk[40]["office"] = "camat"
+    alone = {i: position_own_problems(Position(**values)) for i, values in enumerate(chunk)}
+    assert positions_own_problems(chunk) == {i: problems for i, problems in alone.items() if problems}
+    assert alone[0] == {} and list(alone[5]) == ["office"]
+    assert list(alone[59]) == ["desa", "term_start", "term_end", "acting", "monthly_income"]  # in their order
 
 
 def test_one_aparat_office_at_a_time_but_an_acting_post_beside_it():
