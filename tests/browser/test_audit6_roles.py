@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     budget_rules_ensure,
     sign_in,
     sign_in_on_phone,
+    slow_link,
     village_operator_make,
 )
 from tests.factories import enrol, make_position
@@ -24,21 +25,6 @@ from tests.factories import enrol, make_position
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def slow_link(page, latency: int = 400) -> None:
-    """A village's mobile link, through Chromium's own network emulation (DevTools protocol)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": latency,
-            "downloadThroughput": 50 * 1024,
-            "uploadThroughput": 50 * 1024,
-        },
-    )
 
 
 @pytest.fixture
