@@ -124,7 +124,7 @@ def test_the_letter_names_who_is_not_protected_and_the_premium_in_words(client, 
     assert case.letter_number == "400.10/1/DPMD/2026"
     assert "400.10/1/DPMD/2026" in text
     months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
-    assert re.search(rf"Pontianak, \d{{1,2}} ({months}) 20\d\d", text)
+    assert re.search(rf"Sanggau, \d{{1,2}} ({months}) 20\d\d", text)  # the DPMD's letter, from its regency
     flat = " ".join(text.split())
     for name in ("Siti Aminah", "Ahmad Fauzi", "Yohanes Apui", "Antonius Ading"):
         assert name in flat
