@@ -12,8 +12,17 @@ from lindungdesa.monev.models import Round
 from lindungdesa.monev.services import round_open
 from lindungdesa.officials.models import Office
 from lindungdesa.regions.models import Region
-from tests.browser.conftest import OPERATOR_PASSWORD, sign_in, slow_link
-from tests.factories import make_position
+from tests.browser.conftest import (
+    OPERATOR_PASSWORD,
+    PENYELADI,
+    PHONE,
+    budget_rules_ensure,
+    sign_in,
+    sign_in_on_phone,
+    slow_link,
+    village_operator_make,
+)
+from tests.factories import enrol, make_position
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +107,57 @@ def test_without_the_script_the_letters_are_the_forms_own_download(opened, live_
         page.get_by_role("button", name="Jalankan").click()
     assert download.value.suggested_filename.endswith("-3-desa.pdf")
     assert page.locator("#aksi-massal button[aria-busy]").count() == 0
+
+
+@pytest.fixture
+def penyeladi(regions) -> None:
+    """Penyeladi's village operator "yanti"; a kepala desa enrolled, a sekretaris desa not."""
+    budget_rules_ensure()
+    village_operator_make()
+    desa = Region.objects.get(code=PENYELADI)
+    kades = make_position(
+        desa, Office.KEPALA_DESA, date(2020, 1, 1), name="Budi Santoso", monthly_income=2426640
+    )
+    enrol(kades.person, date(2020, 2, 1), date(2099, 12, 1))
+    make_position(
+        desa, Office.SEKRETARIS_DESA, date(2021, 3, 1), name="Ganep Nababan", monthly_income=2224420
+    )
+
+
+def test_the_operator_reads_next_years_budget_in_a_screens_height(penyeladi, live_server, browser_page):
+    page = browser_page
+    sign_in_on_phone(page, live_server.url)
+    slow_link(page)
+    page.reload()
+    table = page.locator("#anggaran-tahun-depan table")
+    table.wait_for()
+    # audit7: a card a source of funds with a line a figure made the budget 680 px tall, the table's was 300.
+    box = table.bounding_box()
+    assert box is not None and box["height"] <= 0.6 * PHONE["height"], box
+    cells = table.locator("td").evaluate_all(
+        """cells => cells.map(c => {
+            const r = c.getBoundingClientRect();
+            return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: c.textContent.trim(),
+                    fits: c.scrollWidth <= c.clientWidth, card: c.parentElement.getBoundingClientRect().right,
+                    label: getComputedStyle(c, '::before').content};
+        })"""
+    )
+    assert len(cells) == 15  # three sources and two total rows, three figures each: none lost
+    for cell in cells:
+        assert 0 <= cell["left"] and cell["right"] <= cell["card"] <= PHONE["width"], cell
+        assert cell["text"] and cell["fits"], cell
+    # Each figure under its column's name, the three side by side.
+    for row in range(0, 15, 3):
+        three = cells[row : row + 3]
+        assert [c["label"].strip('"') for c in three] == ["Saat ini", "Semua menjabat", "Selisih"], three
+        assert len({round(c["top"]) for c in three}) == 1, three
+    total = page.get_by_role("row", name="Jumlah setahun")
+    assert total.locator("td").all_inner_texts() == ["Rp157.248", "Rp301.392", "+Rp144.144"]
+    # At a desk the whole names head the columns of a table.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert table.evaluate("t => getComputedStyle(t).display") == "table"
+    assert page.locator("#anggaran-tahun-depan thead th").all_inner_texts()[1:] == [
+        "Peserta saat ini",
+        "Semua yang menjabat",
+        "Kesenjangan",
+    ]
