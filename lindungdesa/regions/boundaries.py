@@ -101,6 +101,7 @@ class SvgShape:
     path: str  # the `d` attribute
     label_x: float
     label_y: float
+    rings: tuple[tuple[tuple[float, float], ...], ...] = ()  # the path's points, for placing its label
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -138,6 +139,7 @@ def svg_shapes(code: str, *, width: float, height: float, margin: float = 4) -> 
     shapes = []
     for f in features:
         parts: list[str] = []
+        rings: list[tuple[tuple[float, float], ...]] = []
         best_area, label = -1.0, (0.0, 0.0)
         for ring in _rings(f["geometry"]):
             points = [project(x, y) for x, y in ring]
@@ -151,10 +153,11 @@ def svg_shapes(code: str, *, width: float, height: float, margin: float = 4) -> 
             if len(kept) < 3:
                 continue
             parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + "Z")
+            rings.append(tuple((round(x, 1), round(y, 1)) for x, y in kept))
             if area > best_area:
                 best_area = area
                 label = (sum(x for x, _ in kept) / len(kept), sum(y for _, y in kept) / len(kept))
         if parts:
             props = f["properties"]
-            shapes.append(SvgShape(props["code"], props["name"], "".join(parts), *label))
+            shapes.append(SvgShape(props["code"], props["name"], "".join(parts), *label, tuple(rings)))
     return shapes
