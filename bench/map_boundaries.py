@@ -1,4 +1,4 @@
-"""CPU time of the map's boundary requests (`/wilayah/<code>/batas.json`), in-process with Django's test client.
+"""CPU time of the map's boundary requests (`/wilayah/<code>/batas.json`), in-process (Django's test client).
 
     LINDUNGDESA_VAR_DIR=$(mktemp -d) sh -c '.venv/bin/lindungdesa migrate -v0 &&
         .venv/bin/lindungdesa load-regions --province 61 > /dev/null &&
