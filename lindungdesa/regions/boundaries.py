@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.serializers.json import DjangoJSONEncoder
+
 DIRECTORY = Path(__file__).resolve().parent / "boundaries"
 LEVEL_FILES = {2: "kabupaten", 3: "kecamatan"}
 
@@ -89,6 +91,14 @@ def feature_collection(code: str, *, values: dict[str, dict] | None = None) -> d
         props.update(values.get(props["code"], {}))
         features.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
     return {"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION}
+
+
+@functools.lru_cache(maxsize=64)
+def feature_collection_json(code: str) -> bytes:
+    """`feature_collection(code)` without figures, as the JSON a map fetches (`/wilayah/<code>/batas.json`),
+    encoded once a process: the shapes change with the boundary files only, and encoding them was most of the
+    request's time (docs/benchmarks.md). A province and its regencies' pages are the ones asked for."""
+    return json.dumps(feature_collection(code), cls=DjangoJSONEncoder).encode()
 
 
 # SVG for print -------------------------------------------------------------------------------------------
