@@ -251,7 +251,6 @@ def cases_assign(*, cases: Iterable[Case], agency: Agency | None, assignee=None,
     return count
 
 
-@transaction.atomic
 def cases_agencies_read(cases: list[Case]) -> list[Case]:
     """Each case's agency, which says who sends its letter (Case.letter_from_regency), read in one query for
     all the cases where the caller did not read them with the cases (a case page does)."""
@@ -264,6 +263,7 @@ def cases_agencies_read(cases: list[Case]) -> list[Case]:
     return cases
 
 
+@transaction.atomic
 def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case]:
     """Give each case without one a letter number (the round's format, numbered in order) and date.
 
