@@ -12,6 +12,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from lindungdesa.lib import labels
 from lindungdesa.lib.months import Month, month_label_id
 
 from . import progress as pg
@@ -229,204 +230,31 @@ def page_svg(trend: Trend) -> SafeString:
     return mark_safe(trend_svg(trend, width=width, height=height, styled=False))  # noqa: S308
 
 
-# Advance widths of the printable ASCII characters (space to "~") in DejaVu Sans, Book and Bold, in units of
-# 1/2048 em (read from the fonts with fontTools). WeasyPrint ignores `text-anchor`: a map label is centred by
-# starting it half its width to the left, so the map's style names the font these widths are of. Other
-# characters take the width of an "n".
+# Advance widths of the printable ASCII characters (space to "~", 19 a line) in DejaVu Sans, Book and Bold,
+# in units of 1/2048 em, as the font files have them (tests/indicators/test_audit6_map_labels.py reads them
+# there with fontTools; read at import they would cost 75 ms and need the system's font path). WeasyPrint
+# ignores `text-anchor`: a map label is centred by starting it half its width to the left, so the map's style
+# names the font these widths are of. Other characters take the width of an "n".
 _EM = 2048
-_BOOK = (
-    651,
-    821,
-    942,
-    1716,
-    1303,
-    1946,
-    1597,
-    563,
-    799,
-    799,
-    1024,
-    1716,
-    651,
-    739,
-    651,
-    690,
-    1303,
-    1303,
-    1303,
-    1303,
-    1303,
-    1303,
-    1303,
-    1303,
-    1303,
-    1303,
-    690,
-    690,
-    1716,
-    1716,
-    1716,
-    1087,
-    2048,
-    1401,
-    1405,
-    1430,
-    1577,
-    1294,
-    1178,
-    1587,
-    1540,
-    604,
-    604,
-    1343,
-    1141,
-    1767,
-    1532,
-    1612,
-    1235,
-    1612,
-    1423,
-    1300,
-    1251,
-    1499,
-    1401,
-    2025,
-    1403,
-    1251,
-    1403,
-    799,
-    690,
-    799,
-    1716,
-    1024,
-    1024,
-    1255,
-    1300,
-    1126,
-    1300,
-    1260,
-    721,
-    1300,
-    1298,
-    569,
-    569,
-    1186,
-    569,
-    1995,
-    1298,
-    1253,
-    1300,
-    1300,
-    842,
-    1067,
-    803,
-    1298,
-    1212,
-    1675,
-    1212,
-    1212,
-    1075,
-    1303,
-    690,
-    1303,
-    1716,
+_BOOK = tuple(
+    int(w)
+    for w in """
+    651 821 942 1716 1303 1946 1597 563 799 799 1024 1716 651 739 651 690 1303 1303 1303
+    1303 1303 1303 1303 1303 1303 1303 690 690 1716 1716 1716 1087 2048 1401 1405 1430 1577 1294
+    1178 1587 1540 604 604 1343 1141 1767 1532 1612 1235 1612 1423 1300 1251 1499 1401 2025 1403
+    1251 1403 799 690 799 1716 1024 1024 1255 1300 1126 1300 1260 721 1300 1298 569 569 1186
+    569 1995 1298 1253 1300 1300 842 1067 803 1298 1212 1675 1212 1212 1075 1303 690 1303 1716
+""".split()
 )
-_BOLD = (
-    713,
-    934,
-    1067,
-    1716,
-    1425,
-    2052,
-    1786,
-    627,
-    936,
-    936,
-    1071,
-    1716,
-    778,
-    850,
-    778,
-    748,
-    1425,
-    1425,
-    1425,
-    1425,
-    1425,
-    1425,
-    1425,
-    1425,
-    1425,
-    1425,
-    819,
-    819,
-    1716,
-    1716,
-    1716,
-    1188,
-    2048,
-    1585,
-    1561,
-    1503,
-    1700,
-    1399,
-    1399,
-    1681,
-    1714,
-    762,
-    762,
-    1587,
-    1305,
-    2038,
-    1714,
-    1741,
-    1501,
-    1741,
-    1577,
-    1475,
-    1397,
-    1663,
-    1585,
-    2259,
-    1579,
-    1483,
-    1485,
-    936,
-    748,
-    936,
-    1716,
-    1024,
-    1024,
-    1382,
-    1466,
-    1214,
-    1466,
-    1389,
-    891,
-    1466,
-    1458,
-    702,
-    702,
-    1362,
-    702,
-    2134,
-    1458,
-    1407,
-    1466,
-    1466,
-    1010,
-    1219,
-    979,
-    1458,
-    1335,
-    1892,
-    1321,
-    1335,
-    1192,
-    1458,
-    748,
-    1458,
-    1716,
+_BOLD = tuple(
+    int(w)
+    for w in """
+    713 934 1067 1716 1425 2052 1786 627 936 936 1071 1716 778 850 778 748 1425 1425 1425
+    1425 1425 1425 1425 1425 1425 1425 819 819 1716 1716 1716 1188 2048 1585 1561 1503 1700 1399
+    1399 1681 1714 762 762 1587 1305 2038 1714 1741 1501 1741 1577 1475 1397 1663 1585 2259 1579
+    1483 1485 936 748 936 1716 1024 1024 1382 1466 1214 1466 1389 891 1466 1458 702 702 1362
+    702 2134 1458 1407 1466 1466 1010 1219 979 1458 1335 1892 1321 1335 1192 1458 748 1458 1716
+""".split()
 )
 LABEL_SIZE, NAME_SIZE = 9, 6  # px: the figure (bold) and the region's name under it
 
@@ -449,8 +277,14 @@ def map_label(value: float) -> str:
     return f"{exact.quantize(Decimal('0.1'), ROUND_FLOOR)} %".replace(".", ",")
 
 
+# A map label: the figure (bold) over the region's name, in a box this tall; each baseline from its top.
+LABEL_HEIGHT, FIGURE_BASELINE, NAME_BASELINE = 18, 8, 16
+
+
 def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int, title: str) -> str:
-    """A choropleth of `shapes` (regions.boundaries.svg_shapes) coloured by `values` (percent)."""
+    """A choropleth of `shapes` (regions.boundaries.svg_shapes) coloured by `values` (percent). Each figure
+    and name is set inside its region where they fit whole, else beside it on a white ground with a leader
+    line; none over the drawing's edge or another label (lib/labels.py)."""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}">',
@@ -460,26 +294,50 @@ def map_svg(shapes, values: dict[str, float | None], *, width: int, height: int,
         # font whose widths centre the labels (`text_width`).
         "<style>.shape{stroke:#fff;stroke-width:.6}.label{font-family:'DejaVu Sans',sans-serif;"
         f"font-size:{LABEL_SIZE}px;font-weight:bold;fill:#111}}.on-dark{{fill:#fff}}"
-        f".name{{font-size:{NAME_SIZE}px;font-weight:normal}}</style>",
+        f".name{{font-size:{NAME_SIZE}px;font-weight:normal}}.ground{{fill:#fff;fill-opacity:.85}}"
+        ".leader{stroke:#111;stroke-width:.5;fill:none}.anchor{fill:#111}</style>",
     ]
     for shape in shapes:
         colour = colour_of(values.get(shape.code))
         out.append(
             f'<path class="shape" fill="{colour}" d="{shape.path}"><title>{escape(shape.name)}</title></path>'
         )
-    for shape in shapes:
-        value = values.get(shape.code)
-        if value is None:
-            continue
+    labelled = [shape for shape in shapes if values.get(shape.code) is not None]
+    texts = []
+    for shape in labelled:
+        value = values[shape.code]
         name = shape.name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
-        label = map_label(value)
-        dark = " on-dark" if colour_of(value) == CLASSES[-1][1] else ""
-        # Each line starts half its own width left of the label point (no text-anchor: see _BOOK).
-        label_x = shape.label_x - text_width(label, LABEL_SIZE, bold=True) / 2
-        name_x = shape.label_x - text_width(name, NAME_SIZE) / 2
+        figure = map_label(value)
+        widths = (text_width(figure, LABEL_SIZE, bold=True), text_width(name, NAME_SIZE))
+        texts.append((shape, value, figure, name, widths))
+    places = labels.place(
+        [
+            labels.Area(shape.rings, (shape.label_x, shape.label_y), max(widths) + 2, LABEL_HEIGHT)
+            for shape, _, _, _, widths in texts
+        ],
+        width=width,
+        height=height,
+        others=tuple(shape.rings for shape in shapes if values.get(shape.code) is None),
+    )
+    for (_, value, figure, name, widths), place in zip(texts, places, strict=True):
+        box = place.box
+        centre = (box.x0 + box.x1) / 2
+        dark = ""
+        if not place.inside:
+            (x0, y0), (x1, y1) = place.leader
+            out.append(
+                f'<path class="leader" d="M{x0:.1f},{y0:.1f}L{x1:.1f},{y1:.1f}"/>'
+                f'<circle class="anchor" cx="{x0:.1f}" cy="{y0:.1f}" r="1"/>'
+                f'<rect class="ground" x="{box.x0:.1f}" y="{box.y0:.1f}" width="{box.x1 - box.x0:.1f}" '
+                f'height="{box.y1 - box.y0:.1f}"/>'
+            )
+        elif colour_of(value) == CLASSES[-1][1]:
+            dark = " on-dark"
+        # Each line starts half its own width left of the label's centre (no text-anchor: see _BOOK).
         out.append(
-            f'<text class="label{dark}" x="{label_x:.1f}" y="{shape.label_y:.1f}">{label}'
-            f'<tspan class="name" x="{name_x:.1f}" dy="8">{escape(name)}</tspan></text>'
+            f'<text class="label{dark}" x="{centre - widths[0] / 2:.1f}" y="{box.y0 + FIGURE_BASELINE:.1f}">'
+            f'{figure}<tspan class="name" x="{centre - widths[1] / 2:.1f}" '
+            f'dy="{NAME_BASELINE - FIGURE_BASELINE}">{escape(name)}</tspan></text>'
         )
     out.append("</svg>")
     return "".join(out)

@@ -20,7 +20,7 @@ from lindungdesa.accounts.scope import region_for_user, scope_q, scoped
 from lindungdesa.imports.selectors import batches_for
 from lindungdesa.lib.cells import csv_writer
 from lindungdesa.lib.months import Month
-from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection
+from lindungdesa.regions.boundaries import ATTRIBUTION, feature_collection_json
 from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.views import Crumb, breadcrumbs
 
@@ -77,10 +77,10 @@ def target_regions(user: User):
 @login_required
 @require_safe
 @cache_control(private=True, max_age=86400)
-def region_boundaries(request: HttpRequest, code: str) -> JsonResponse:
+def region_boundaries(request: HttpRequest, code: str) -> HttpResponse:
     """The shapes of a region's children: they change with the boundary files only, so browsers keep them."""
     region = region_for_user(request.user, code)
-    return JsonResponse(feature_collection(region.code))
+    return HttpResponse(feature_collection_json(region.code), content_type="application/json")
 
 
 @login_required

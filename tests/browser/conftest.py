@@ -55,6 +55,21 @@ def sign_in_on_phone(page, base: str) -> None:
     sign_in(page, base, "yanti", PENYELADI)
 
 
+def slow_link(page, latency: int = 400) -> None:
+    """A village's mobile link, through Chromium's own network emulation (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": latency,
+            "downloadThroughput": 50 * 1024,
+            "uploadThroughput": 50 * 1024,
+        },
+    )
+
+
 def budget_rules_ensure() -> None:
     """The contribution rules, which come with a data migration: an earlier live-server test in this process
     emptied every table when it ended (call from a fixture that needs `regions`)."""

@@ -4,13 +4,20 @@
 
 from io import BytesIO
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from lindungdesa.indicators import charts
+from lindungdesa.regions.boundaries import SvgShape
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core, which WeasyPrint uses here
+
+
+def square(code: str, name: str, left: float) -> SvgShape:
+    """A region 90 x 60 from `left`, its label point in its middle: room for its figure and name."""
+    corners = ((left, 0.0), (left + 90, 0.0), (left + 90, 60.0), (left, 60.0))
+    path = "M" + "L".join(f"{x},{y}" for x, y in corners) + "Z"
+    return SvgShape(code, name, path, left + 45, 30, (corners,))
 
 
 @pytest.mark.parametrize(
@@ -57,12 +64,8 @@ def test_labels_are_centred_on_their_point_in_the_pdf():
     from weasyprint import HTML
 
     shapes = [
-        SimpleNamespace(
-            code="a", name="Kabupaten Kapuas Hulu", path="M0,0L90,0L90,60Z", label_x=45, label_y=30
-        ),
-        SimpleNamespace(
-            code="b", name="Kabupaten Kubu Raya", path="M100,0L190,0L190,60Z", label_x=145, label_y=30
-        ),
+        square("a", "Kabupaten Kapuas Hulu", 0),
+        square("b", "Kabupaten Kubu Raya", 100),
     ]
     svg = charts.map_svg(shapes, {"a": 89.51, "b": 5.0}, width=200, height=80, title="Cakupan")
     assert "text-anchor" not in svg  # WeasyPrint ignores it; a browser would shift the label twice

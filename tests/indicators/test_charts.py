@@ -94,18 +94,15 @@ def test_the_month_labels_under_the_chart_never_run_into_each_other():
 def test_the_printed_map_shows_each_regions_percentage_and_name():
     """audit5: in the Kemendagri report's PDF the map had no percentages and white, unreadable names."""
     from io import BytesIO
-    from types import SimpleNamespace
 
     from pypdf import PdfReader
     from weasyprint import HTML
 
+    from tests.indicators.test_audit6_map_labels import square
+
     shapes = [
-        SimpleNamespace(
-            code="61.06", name="Kabupaten Kapuas Hulu", path="M0,0L90,0L90,60Z", label_x=45, label_y=30
-        ),
-        SimpleNamespace(
-            code="61.12", name="Kabupaten Kubu Raya", path="M100,0L190,0L190,60Z", label_x=145, label_y=30
-        ),
+        square("61.06", "Kabupaten Kapuas Hulu", 0),
+        square("61.12", "Kabupaten Kubu Raya", 100),
     ]
     svg = charts.map_svg(shapes, {"61.06": 89.51, "61.12": 92.2}, width=200, height=80, title="Cakupan")
     pdf = HTML(string=f"<html><body>{svg}</body></html>").write_pdf()

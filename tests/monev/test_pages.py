@@ -86,6 +86,23 @@ def test_bulk_moves_report_each_refusal(client, analyst, opened):
     }
 
 
+def test_the_queue_sends_back_the_cases_it_shows_whatever_their_number(client, analyst, opened):
+    """audit7: a case numbered 1,000 or more was shown as "2.302" (the thousands separator): checked, the
+    bulk action refused it ("2.302 bukan salah satu dari pilihan") and moved nothing."""
+    client.force_login(analyst)
+    html = client.get(f"/monev/{opened.pk}/?antrean=semua&kabupaten=61.12").content.decode()
+    shown = re.findall(r'name="cases" value="([^"]+)"', html)[:2]
+    assert len(shown) == 2 and all(v.isdigit() for v in shown), shown
+    assert max(int(v) for v in shown) >= 1000
+    response = client.post(
+        f"/monev/{opened.pk}/",
+        {"cases": shown, "action": "status", "to_state": rules.LETTER_SENT},
+        follow=True,
+    )
+    assert "2 kasus menjadi Surat terkirim." in response.content.decode()
+    assert opened.cases.filter(desa__regency_code="61.12", state=rules.LETTER_SENT).count() == 2
+
+
 def test_bulk_letters_come_as_one_pdf(client, analyst, opened):
     client.force_login(analyst)
     a, b = opened.cases.get(desa_id=PENYELADI), opened.cases.get(desa_id=MUKOK_DESA)
@@ -107,7 +124,7 @@ def test_the_letter_names_who_is_not_protected_and_the_premium_in_words(client, 
     assert case.letter_number == "400.10/1/DPMD/2026"
     assert "400.10/1/DPMD/2026" in text
     months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
-    assert re.search(rf"Pontianak, \d{{1,2}} ({months}) 20\d\d", text)
+    assert re.search(rf"Sanggau, \d{{1,2}} ({months}) 20\d\d", text)  # the DPMD's letter, from its regency
     flat = " ".join(text.split())
     for name in ("Siti Aminah", "Ahmad Fauzi", "Yohanes Apui", "Antonius Ading"):
         assert name in flat

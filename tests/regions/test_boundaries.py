@@ -1,5 +1,6 @@
 """Boundary files: the children of a region, their GeoJSON with figures, and SVG for print."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -8,6 +9,7 @@ from lindungdesa.regions.boundaries import (
     ATTRIBUTION,
     child_boundaries,
     feature_collection,
+    feature_collection_json,
     has_map,
     svg_shapes,
 )
@@ -34,6 +36,13 @@ def test_the_feature_collection_carries_figures_and_the_attribution():
     assert "BPS" in data["attribution"] and data["attribution"] == ATTRIBUTION
     # The cached file features are not changed by adding figures.
     assert "aparat" not in child_boundaries("61")[2]["properties"]
+
+
+def test_a_maps_shapes_are_encoded_once_a_process():
+    data = feature_collection_json("61.03")
+    assert json.loads(data) == feature_collection("61.03")
+    assert feature_collection_json("61.03") is data  # kept: the files change with a deployment only
+    assert json.loads(feature_collection_json("11"))["features"] == []  # a province without files
 
 
 def test_shapes_fit_the_box_and_make_a_well_formed_map():

@@ -73,23 +73,32 @@
     });
   });
 
-  // A download that takes a while to make (form[data-download-busy]: the Kemendagri report's PDF, about 20 s)
-  // says it is being prepared and cannot be asked for twice: the file is fetched here and saved when it
-  // arrives, then the buttons are ready again. Without JavaScript (or fetch) the form is a plain GET.
+  // A download that takes a while to make (form[data-download-busy]: the Kemendagri report's PDF, about 20 s;
+  // the monitoring round's letters, up to 200 in one PDF) says it is being prepared and cannot be asked for
+  // twice: the file is fetched here and saved when it arrives, then the buttons are ready again. A form with
+  // data-download-when="field=value" does so only when that field has that value (the round's other bulk
+  // actions show the page again). Without JavaScript (or fetch) the form is sent as it is, a GET or a POST.
   function fileName(response) {
     var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
     return match ? match[1] : "unduhan";
   }
   document.querySelectorAll("form[data-download-busy]").forEach(function (form) {
-    // Where it says so: the element after the form (a form's row of fields has no room for a sentence).
-    var status = form.nextElementSibling;
+    // Where it says so: an element of the form marked for it, else the element after the form (a form's row
+    // of fields has no room for a sentence).
+    var status = form.querySelector("[data-download-status]") || form.nextElementSibling;
     if (status && !status.hasAttribute("data-download-status")) {
       status = null;
     }
     var buttons = form.querySelectorAll('button[type="submit"]');
+    var post = (form.getAttribute("method") || "get").toLowerCase() === "post";
+    var when = (form.getAttribute("data-download-when") || "").split("=");
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
-      if (!button || !button.name || !window.fetch || !window.URLSearchParams) {
+      if (!button || !window.fetch || !window.URLSearchParams || !window.FormData) {
+        return;
+      }
+      var field = when[0] ? form.elements[when[0]] : null;
+      if (post ? when[0] && !(field && field.value === when[1]) : !button.name) {
         return;
       }
       event.preventDefault();
@@ -97,9 +106,21 @@
         return;
       }
       form.setAttribute("data-sending", "");
-      var params = new URLSearchParams(new FormData(form));
-      params.set(button.name, button.value);
-      var url = (form.getAttribute("action") || window.location.pathname) + "?" + params.toString();
+      var data = new FormData(form);
+      if (button.name) {
+        data.set(button.name, button.value);
+      }
+      var url, request;
+      if (post) {
+        // Not followed: a redirect is the page's answer to a refused request (its message waits in the session,
+        // shown when the page is loaded again) or to a session that ended (the login page).
+        // Not form.action: a field named "action" (the round's bulk form has one) hides that property.
+        url = form.getAttribute("action") || window.location.href;
+        request = {method: "POST", body: data, credentials: "same-origin", redirect: "manual"};
+      } else {
+        url = (form.getAttribute("action") || window.location.pathname) + "?" + new URLSearchParams(data).toString();
+        request = {credentials: "same-origin"};
+      }
       var label = button.textContent;
       buttons.forEach(function (item) { item.disabled = true; });
       button.textContent = form.getAttribute("data-download-busy");
@@ -118,7 +139,11 @@
           status.textContent = text;
         }
       }
-      fetch(url, {credentials: "same-origin"}).then(function (response) {
+      fetch(url, request).then(function (response) {
+        if (response.type === "opaqueredirect") {
+          window.location.assign(window.location.href);
+          return null;
+        }
         if (!response.ok) {
           ready(status ? status.getAttribute("data-download-failed").replace("%s", response.status) : "", true);
           return null;
