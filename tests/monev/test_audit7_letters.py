@@ -7,7 +7,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
-from lindungdesa.monev.letters import letter_data, letters_html, regency_place
+from lindungdesa.monev.letters import letter_data, letters_html, regency_place, seat_of
 from lindungdesa.monev.models import Agency, Case, Round
 from lindungdesa.monev.services import cases_assign, letters_number
 from tests.monev.rounds import (  # noqa: F401  (fixtures)
@@ -120,3 +120,19 @@ def test_a_dpmds_letter_is_dated_from_its_regency(opened, analyst, roster):
 )
 def test_a_regency_as_people_write_it(regency, place):
     assert regency_place(regency) == place
+
+
+def test_a_dpmd_whose_seat_is_not_its_regencys_name_dates_from_its_seat(opened):
+    """Kapuas Hulu's DPMD writes from Putussibau, Kubu Raya's from Sungai Raya (a kabupaten's name is not
+    where its offices are); Sanggau's from Sanggau."""
+    case = (
+        opened.cases.filter(desa__code__startswith="61.06.")
+        .select_related("round__province", "agency")
+        .first()
+    )
+    assert case.agency.kind == Agency.Kind.DPMD
+    letter = text(letters_html([case], today=TODAY))
+    assert '<p class="place">Putussibau, 16 Maret 2026</p>' in letter
+    assert seat_of("61.12", "Kabupaten Kubu Raya") == "Sungai Raya"
+    assert seat_of("61.03", "Kabupaten Sanggau") == "Sanggau"
+    assert seat_of("32.73", "Kota Bandung") == "Bandung"  # no seat known: the regency as people write it
