@@ -119,10 +119,10 @@ class BpjsRows:
             take("nik", v.parse_nik_cell, cached=False),
             take("nama", _name, cached=False),
             take("kpj", v.parse_kpj, optional=True, cached=False),
-            take("tanggal_lahir", v.parse_row_date, optional=True, soft=True),  # the NIK tells it
+            take("tanggal_lahir", v.parse_row_date, soft=True),  # the NIK tells it
             take("program", v.parse_programmes),
-            take("kategori", v.parse_category, optional=True, soft=True),
-            take("upah", v.parse_amount, optional=True, soft=True),
+            take("kategori", v.parse_category, soft=True),
+            take("upah", v.parse_amount, soft=True),
             take("tanggal_kepesertaan", v.parse_row_date),
             take("bulan_iuran_terakhir", v.parse_month, optional=True),
             take("status", v.parse_bpjs_status, optional=True),

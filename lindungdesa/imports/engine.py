@@ -18,7 +18,7 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -182,17 +182,20 @@ class Columns:
         parser: Callable[..., Any],
         arg: Sequence[Any] | None = None,
         *,
-        rows: Container[int] | None = None,
+        missing: Sequence[Any] | None = None,
         optional: bool = False,
         cached: bool = True,
         soft: bool | Sequence[bool] = False,
     ) -> list[Any]:
-        """The column's values parsed (None when blank or unreadable); of `rows` only, when given. `arg`: each
-        row's second argument to the parser. `cached`: a column of few values, each parsed once for the import
-        (not NIK, names, phones). `soft` (or each row's; only of an `optional` column): a value the record can
-        do without (docs/imports.md, "What is refused and what is warned"): unreadable, it is left out with a
-        warning instead of refusing the row."""
+        """The column's values parsed (None when blank or unreadable); with `missing` (another column's
+        values), a fallback read only where that is None. `arg`: each row's second argument to the parser.
+        `cached`: a column of few values, each parsed once for the import (not NIK, names, phones). `soft` (or
+        each row's): a value the record can do without (docs/imports.md, "What is refused and what is
+        warned"): blank, or unreadable and left out with a warning, it does not refuse the row."""
         cells = self.cells[name]
+        if missing is not None:
+            cells = [None if m is not None else c for c, m in zip(cells, missing, strict=True)]
+        optional = optional or missing is not None or soft is not False
         text = set(map(type, cells)) <= {str, type(None)}
         keys = cells if text else list(zip(map(type, cells), cells, strict=True))  # 1, 1.0, True apart
         keys = keys if arg is None else list(zip(keys, arg, strict=True))
@@ -208,14 +211,12 @@ class Columns:
                 done[key] = (value, None) if ok else (None, value)
         results = list(map(done.__getitem__, keys))
         values = [value for value, _message in results]
-        if rows is None and all(m is None and type(v) is not Noted for v, m in done.values()):
+        if all(m is None and type(v) is not Noted for v, m in done.values()):
             return values  # every cell read plainly, as nearly always
         softs = soft if not isinstance(soft, bool) else itertools.repeat(soft)
         skipped = _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.")
         for i, ((value, message), row_soft) in enumerate(zip(results, softs, strict=False)):
-            if rows is not None and i not in rows:
-                values[i] = None
-            elif type(value) is Noted:  # read, with a warning (a date read month first)
+            if type(value) is Noted:  # read, with a warning (a date read month first)
                 self.warnings[i].append((name, value.note))
                 values[i] = value.value
             elif message is not None and row_soft:

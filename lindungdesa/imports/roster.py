@@ -229,12 +229,10 @@ class RosterRows:
         names = take("nama", _name, cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
         soft = [f is not None for f in facts]
-        sexes = take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
-        births = take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
-        both = {i for i, c in enumerate(cells["tempat_tanggal_lahir"]) if births[i] is None and not blank(c)}
-        if both:
-            told = take("tempat_tanggal_lahir", v.parse_place_and_date, rows=both, cached=False, soft=soft)
-            births = [told[i] if i in both else born for i, born in enumerate(births)]
+        sexes = take("jenis_kelamin", v.parse_sex, soft=True)
+        births = take("tanggal_lahir", v.parse_row_date, soft=soft)
+        told = take("tempat_tanggal_lahir", v.parse_place_and_date, missing=births, cached=False, soft=soft)
+        births = [born if born is not None else day for born, day in zip(births, told, strict=True)]
         said = ("nik", "tanggal_lahir", "tempat_tanggal_lahir")
         for i, nik in enumerate(niks):
             # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
@@ -243,14 +241,14 @@ class RosterRows:
                 problems[i].append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.
-        groups = take("kelompok", v.parse_group, optional=True, soft=True)
+        groups = take("kelompok", v.parse_group, soft=True)
         offices = take("jabatan", v.parse_office, [g or self._default_group for g in groups])
-        units = take("nama_dusun", _dusun, optional=True, soft=True)
-        acting = take("status_jabatan", v.parse_acting, optional=True, soft=True)
-        sk_numbers = take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
-        sk_dates = take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
+        units = take("nama_dusun", _dusun, soft=True)
+        acting = take("status_jabatan", v.parse_acting, soft=True)
+        sk_numbers = take("nomor_sk", _sk_number, cached=False, soft=True)
+        sk_dates = take("tanggal_sk", v.parse_row_date, soft=True)
         if sk := {i for i, cell in enumerate(cells["nomor_tanggal_sk"]) if not blank(cell)}:
-            given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, rows=sk, cached=False, soft=True)
+            given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
             for i in sk:
                 number, day = given[i] or ("", None)
                 sk_numbers[i], sk_dates[i] = sk_numbers[i] or number or None, sk_dates[i] or day
@@ -259,22 +257,21 @@ class RosterRows:
         # No start of term in its own column: read from the term's text or the SK date (`position_at`).
         inferred = [start is None for start in starts]
         end_inferred: dict[int, bool] = {}
-        if terms := {i for i, c in enumerate(cells["masa_jabatan"]) if starts[i] is None and not blank(c)}:
-            for i, term in enumerate(take("masa_jabatan", v.parse_term_text, rows=terms)):
-                if term is not None:
-                    starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
-                    end_inferred[i] = ends[i] is None and end is not None
-                    ends[i] = ends[i] or end
+        for i, term in enumerate(take("masa_jabatan", v.parse_term_text, missing=starts)):
+            if term is not None:
+                starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
+                end_inferred[i] = ends[i] is None and end is not None
+                ends[i] = ends[i] or end
         if stops := {i for i, cell in enumerate(cells["nomor_tanggal_henti"]) if not blank(cell)}:
             # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
             # the end of their term, whatever the planned term said.
-            given = take("nomor_tanggal_henti", v.parse_sk_number_and_date, rows=stops, cached=False)
+            given = take("nomor_tanggal_henti", v.parse_sk_number_and_date, optional=True, cached=False)
             for i in stops:
                 _number, stopped = given[i] or ("", None)
                 if stopped is not None and blank(cells["akhir_menjabat"][i]):
                     ends[i], end_inferred[i] = stopped, False
-        incomes = take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
-        phones = take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
+        incomes = take("penghasilan_bulanan", v.parse_amount, soft=True)
+        phones = take("no_hp", v.parse_phone, cached=False, soft=True)
         active = take("status_aktif", v.parse_active, optional=True)
         for i, start in enumerate(starts):
             if active[i] is False and ends[i] is None:
