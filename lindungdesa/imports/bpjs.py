@@ -38,7 +38,6 @@ ENROLMENT_FIELDS = [
     if f.name not in ("id", "source", "created_at", "updated_at")
 ]
 _name = partial(v.parse_text, max_length=150)
-_UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
 
 
 class Participants:
@@ -99,7 +98,7 @@ class BpjsRows:
         self._held: Participants  # the chunk's (`prefetch`)
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, boundary.Reach] = {}
-        self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
+        self._check = FieldCheck(Enrolment, exclude=("person", "batch"))  # set by the import, not the row
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
             "as_of": self._first_day,

@@ -423,8 +423,7 @@ def _constraints_per_statement() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield
-    with connection.cursor() as cursor:
+        yield
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 

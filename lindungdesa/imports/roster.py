@@ -175,8 +175,7 @@ class RosterRows:
     def __init__(self, *, scope_code: str | None, default_desa: Region | None) -> None:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
-        self._regions: dict[str, Region] = {}
-        self._regencies: set[str] = set()
+        self._regencies: dict[str, dict[str, Region]] = {}  # desa and kelurahan by code, by regency
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings  # the chunk's (`prefetch`)
@@ -206,19 +205,16 @@ class RosterRows:
     def required(self) -> set[str]:
         # No NIK column is needed: a row may name its person by name and birth date (OpenSID's A.4 book).
         needed = {"nama", "jabatan"}
-        if self.default_desa is None:
-            needed.add("kode_desa")
-        return needed
+        return needed if self.default_desa is not None else needed | {"kode_desa"}
 
     def _desa(self, code: str) -> Region | None:
         # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, a national
         # one some 430 regencies, never 75,000 desa one by one (the level measured: docs/benchmarks.md).
         regency = code[:5]
         if regency not in self._regencies:
-            self._regencies.add(regency)
             regions = Region.objects.filter(regency_code=regency, kind__in=_DESA_KINDS)
-            self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
-        return self._regions.get(code)
+            self._regencies[regency] = {r.code: r for r in regions.only("code", "name", "kind")}
+        return self._regencies[regency].get(code)
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
         """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
@@ -262,14 +258,12 @@ class RosterRows:
                 starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
                 end_inferred[i] = ends[i] is None and end is not None
                 ends[i] = ends[i] or end
-        if stops := {i for i, cell in enumerate(cells["nomor_tanggal_henti"]) if not blank(cell)}:
-            # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
-            # the end of their term, whatever the planned term said.
-            given = take("nomor_tanggal_henti", v.parse_sk_number_and_date, optional=True, cached=False)
-            for i in stops:
-                _number, stopped = given[i] or ("", None)
-                if stopped is not None and blank(cells["akhir_menjabat"][i]):
-                    ends[i], end_inferred[i] = stopped, False
+        # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is the end
+        # of their term, whatever the planned term said.
+        stops = take("nomor_tanggal_henti", v.parse_sk_number_and_date, optional=True, cached=False)
+        for i, stop in enumerate(stops):
+            if stop is not None and stop[1] is not None and blank(cells["akhir_menjabat"][i]):
+                ends[i], end_inferred[i] = stop[1], False
         incomes = take("penghasilan_bulanan", v.parse_amount, soft=True)
         phones = take("no_hp", v.parse_phone, cached=False, soft=True)
         active = take("status_aktif", v.parse_active, optional=True)
