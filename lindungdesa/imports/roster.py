@@ -267,11 +267,14 @@ class RosterRows:
         incomes = take("penghasilan_bulanan", v.parse_amount, soft=True)
         phones = take("no_hp", v.parse_phone, cached=False, soft=True)
         active = take("status_aktif", v.parse_active, optional=True)
-        for i, start in enumerate(starts):
+        places = self._places(cells["kode_desa"], cells["nama_desa"])
+        readings = []
+        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
+        for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
             if active[i] is False and ends[i] is None:
                 inactive = "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat."
                 problems[i].append(("status_aktif", inactive))
-            if start is None and "mulai_menjabat" not in dict(problems.get(i, ())):
+            if starts[i] is None and "mulai_menjabat" not in dict(problems.get(i, ())):
                 if sk_dates[i] is not None:
                     starts[i] = sk_dates[i]  # OpenSID often has only the SK date
                 else:
@@ -280,15 +283,7 @@ class RosterRows:
             if office is not None and group and group_of(office.office) != group:
                 message = f"Kelompok {group} tidak cocok dengan jabatan {Office(office.office).label}."
                 problems[i].append(("kelompok", message))
-        codes = take("kode_desa", v.parse_desa_code, optional=True)
-        chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
-        places = self._places(cells["kode_desa"], cells["nama_desa"], codes, chosen)
-        readings = []
-        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
-        for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
             nik, code, desa, wrong = niks[i], *places[i]
-            if not code and "kode_desa" not in dict(problems.get(i, ())):
-                problems[i].append(("kode_desa", "Wajib diisi."))
             if wrong:
                 problems[i].extend(wrong)
             born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
@@ -303,7 +298,7 @@ class RosterRows:
             if i in problems:
                 readings.append(Reading(None, problems[i], key))
                 continue
-            out = dict(zip(_READ, row, strict=True), desa=desa, born=born, who=who)
+            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=desa, born=born, who=who)
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
             if unnamed is not None:
@@ -313,27 +308,31 @@ class RosterRows:
             readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
         return readings
 
-    def _places(self, cells: Sequence[Cell], names: Sequence[Cell], codes: list, chosen: str) -> list:
-        """Each row's (desa code, desa, problems) from its desa code and name cells and the code read,
-        once for each distinct three."""
-        keys = list(zip(cells, map(type, names), names, codes, strict=True))
+    def _places(self, cells: Sequence[Cell], names: Sequence[Cell]) -> list:
+        """Each row's (desa code, desa, problems) from its desa code and name cells (a row naming no desa
+        goes to the one chosen), once for each distinct two."""
+        chosen = self.default_desa.code if self.default_desa else ""
+        keys = list(zip(map(type, cells), cells, map(type, names), names, strict=True))
         done = {}
-        for cell, kind, name_cell, read in set(keys):
-            code = read or (chosen if blank(cell) else "")
+        for key in set(keys):
+            _kind, cell, _name_kind, name_cell = key
+            ok, read = (True, chosen) if blank(cell) else self._memo[v.parse_desa_code](cell)
+            code = read if ok else ""
             desa = self._desa(code) if code else None
             wrong: list[tuple[str, str]] = []
             say = wrong.append
-            if code and desa is None:
+            if not code:
+                say(("kode_desa", read or "Wajib diisi."))  # the code as unreadable, or not given
+            elif desa is None:
                 say(("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001)."))
-            elif desa is not None:
-                if not contains(self.scope_code, desa.code):
-                    say(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
-                elif not desa.is_village:
-                    say(("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD."))
-                named = None if blank(name_cell) else name_key(str(name_cell)).removeprefix("desa ")
-                if named is not None and named != name_key(desa.name):
+            elif not contains(self.scope_code, desa.code):
+                say(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
+            elif not desa.is_village:
+                say(("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD."))
+            if desa is not None and not blank(name_cell):
+                if name_key(str(name_cell)).removeprefix("desa ") != name_key(desa.name):
                     say(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
-            done[(cell, kind, name_cell, read)] = (code, desa, tuple(wrong))
+            done[key] = (code, desa, tuple(wrong))
         return list(map(done.__getitem__, keys))
 
     @staticmethod
