@@ -227,7 +227,6 @@ class Columns:
 
 
 def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
-    """(True, value) or (False, message) of `parser(cell, *args)`."""
     try:
         return True, parser(cell, *args)
     except CellError as exc:
@@ -341,14 +340,12 @@ def run_import(
     dry_run: bool,
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
-    chunk_rows: int | None = None,
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
 
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed.
     """
     prepared = prepare(data, file_name, handler, overrides)
-    size = chunk_rows or CHUNK_ROWS
     rows = prepared.table.rows
     total = len(rows)
     summary = ImportSummary(total_rows=total)
@@ -367,9 +364,9 @@ def run_import(
         with transaction.atomic(), _constraints_per_statement():
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            for start in range(0, total, size):
+            for start in range(0, total, CHUNK_ROWS):
                 # Each row's cells are made again from the table when needed, not kept for the chunk.
-                numbers = rows.numbers(start, start + size)
+                numbers = rows.numbers(start, start + CHUNK_ROWS)
                 chunk = [rows[i][1] for i in range(start, start + len(numbers))]
                 readings = handler.read_rows(chunk, prepared)
                 decided = handler.prefetch([r.row for r in readings if r.row is not None])
