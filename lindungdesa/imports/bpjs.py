@@ -110,8 +110,7 @@ class BpjsRows:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
-        """Each row's enrolment values as it gives them: what a newer extract may change (and `person`, while
-        the participant is unmatched)."""
+        """Each row's enrolment values as it gives them: what a newer extract may change."""
         cols = Columns(chunk, prepared, self._memo)
         problems, warnings, take = cols.problems, cols.warnings, cols.take
         read = (

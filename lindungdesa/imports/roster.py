@@ -217,7 +217,6 @@ class RosterRows:
         return self._regencies[regency].get(code)
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
-        """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
         facts = take("nik", _nik_facts, optional=True, cached=False)  # what each NIK says
