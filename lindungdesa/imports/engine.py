@@ -407,7 +407,7 @@ def run_import(
                 batch.rejected_rows.all().delete()
                 RejectedRow.objects.bulk_create(kept_rejects, batch_size=WRITE_BATCH)
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
-    summary.batch = batch.pk if batch is not None and not dry_run else None
+    summary.batch = batch.pk if record else None
     return summary
 
 
