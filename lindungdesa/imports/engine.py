@@ -142,13 +142,8 @@ SERVICE_FIELD_NAMES = {
 
 
 def problems_of(exc: ValidationError) -> list[Problem]:
-    if hasattr(exc, "error_dict"):
-        return [
-            (SERVICE_FIELD_NAMES.get(key, key), message)
-            for key, errors in exc.message_dict.items()
-            for message in errors
-        ]
-    return [("baris", message) for message in exc.messages]
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return [(SERVICE_FIELD_NAMES.get(key, key), m) for key, messages in errors.items() for m in messages]
 
 
 class Memo(dict):
