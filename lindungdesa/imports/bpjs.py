@@ -38,7 +38,6 @@ ENROLMENT_FIELDS = [
     if f.name not in ("id", "source", "created_at", "updated_at")
 ]
 _name = partial(v.parse_text, max_length=150)
-_UNCHECKED = ("person", "batch")  # set by the import itself, not by the row
 
 
 class Participants:
@@ -99,7 +98,7 @@ class BpjsRows:
         self._held: Participants  # the chunk's (`prefetch`)
         # Where the people the chunk's rows concern stand to the importer's region (`boundary`), by key.
         self._reach: dict[int, boundary.Reach] = {}
-        self._check = FieldCheck(Enrolment, exclude=_UNCHECKED)
+        self._check = FieldCheck(Enrolment, exclude=("person", "batch"))  # set by the import, not the row
         # The values of every enrolment this import makes that are not the row's.
         self._made_by_import = {
             "as_of": self._first_day,
@@ -111,18 +110,17 @@ class BpjsRows:
         return {"nik", "nama", "program", "tanggal_kepesertaan"}
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
-        """Each row's enrolment values as it gives them: what a newer extract may change (and `person`, while
-        the participant is unmatched)."""
+        """Each row's enrolment values as it gives them: what a newer extract may change."""
         cols = Columns(chunk, prepared, self._memo)
         problems, warnings, take = cols.problems, cols.warnings, cols.take
         read = (
             take("nik", v.parse_nik_cell, cached=False),
             take("nama", _name, cached=False),
             take("kpj", v.parse_kpj, optional=True, cached=False),
-            take("tanggal_lahir", v.parse_row_date, optional=True, soft=True),  # the NIK tells it
+            take("tanggal_lahir", v.parse_row_date, soft=True),  # the NIK tells it
             take("program", v.parse_programmes),
-            take("kategori", v.parse_category, optional=True, soft=True),
-            take("upah", v.parse_amount, optional=True, soft=True),
+            take("kategori", v.parse_category, soft=True),
+            take("upah", v.parse_amount, soft=True),
             take("tanggal_kepesertaan", v.parse_row_date),
             take("bulan_iuran_terakhir", v.parse_month, optional=True),
             take("status", v.parse_bpjs_status, optional=True),

@@ -1,16 +1,14 @@
 """What every import shares: read the file, match headers, take the rows chunk by chunk, keep the rejects.
 
 One roster row, from upload to database:
-1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, which calls `run_import`.
-2. `prepare`: `lib.tabular.read_table` reads the bytes into a Table; `lib.headers.match_headers` maps it.
+1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, then `run_import`.
+2. `prepare` reads the bytes into a Table (`lib.tabular.read_table`) and maps its headers (`match_headers`).
 3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
-4. `RosterRows.read_rows` parses the chunk's cells with `lib.values`, column by column (`Columns`: each
-   distinct cell once), then checks each row's cells together.
-5. `RosterRows.prefetch` looks up what the chunk's rows name (`fetch_in`: people, positions, seats) and
-   decides a new person in a free seat by columns (`FieldCheck.refused`); any other row is decided alone
-   by `RosterRows.apply` with `officials.rules`, its `Recorder` noting what it creates and changes.
-6. `write` inserts the chunk's new people, then positions (`lib.inserts.insert`), and updates the changed
-   ones; `record_changes` writes the undo log (BatchChange), then come the rejected rows.
+4. `RosterRows.read_rows` parses the chunk column by column (`Columns`, `lib.values`), then each row.
+5. `RosterRows.prefetch` fetches what the rows name (`fetch_in`) and decides a new person in a free seat
+   by columns (`FieldCheck.refused`); `RosterRows.apply` decides any other row with `officials.rules`.
+6. `write` inserts the new people and positions (`lib.inserts`) and updates the changed ones;
+   `record_changes` writes the undo log (BatchChange), then come the rejected rows.
 7. A dry run then rolls back (`_DryRun`); a real one commits: the whole file is in, or nothing of it.
 """
 
@@ -20,7 +18,7 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,10 +98,9 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 
 class Reading(NamedTuple):
-    """One row's cells read: its parsed values (None when it has problems), the key that makes two rows of
-    one file the same row (None when it cannot be told), and warnings that do not reject it. A tuple, a
-    good row's empty lists given as (): no object for the cyclic garbage collector to walk again and again.
-    The key is text (its parts joined by NUL, only the last free text), not a tuple, for the same reason."""
+    """One row's cells read: its values (None when it has problems), the key that makes two rows of one file
+    the same row (None when it cannot be told), warnings that do not reject it. A tuple, with () for no
+    warning and a text key: no object for the cyclic garbage collector to walk again and again."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
@@ -114,26 +111,18 @@ class Reading(NamedTuple):
 class RowHandler(Protocol):
     kind: str
     fields: tuple[Field, ...]
-    # The tables a chunk's look-ups read while the import grows them (see `analyze_at`), in the order a
-    # chunk writes them (a relation's table first).
-    looked_up: tuple[type[models.Model], ...]
+    looked_up: tuple[type[models.Model], ...]  # the tables a chunk reads and writes, a relation's first
 
     def required(self) -> set[str]: ...
 
     def read_rows(self, chunk: list[list[Cell]], prepared: "Prepared") -> list[Reading]:
-        """Parse a chunk's rows (no database, beyond cached look-ups of regions), column by column
-        (`Columns`); all problems of a row reported together."""
-        ...
+        """The chunk's rows parsed column by column (`Columns`), all problems of a row together."""
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """Fetch what the chunk's rows need (every earlier chunk is written) and start its indexes; the rows
-        it decides at once (by `id()`), each with what it creates and its warnings."""
-        ...
+        """Fetch what the rows need (earlier chunks are written); those decided at once, by `id()`."""
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
-        """Decide one row in memory: raise RowRejected or ValidationError before changing anything, or
-        change the chunk's objects and record each change."""
-        ...
+        """Decide one row: raise RowRejected or ValidationError before any change, or record its changes."""
 
 
 # ValidationError keys of the domain rules → the import column the user knows.
@@ -153,21 +142,9 @@ SERVICE_FIELD_NAMES = {
 }
 
 
-def skipped_message(problem: str) -> str:
-    """The warning of a cell the record can do without, left out because it cannot be read."""
-    return _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.") % {
-        "problem": problem
-    }
-
-
 def problems_of(exc: ValidationError) -> list[Problem]:
-    if hasattr(exc, "error_dict"):
-        return [
-            (SERVICE_FIELD_NAMES.get(key, key), message)
-            for key, errors in exc.message_dict.items()
-            for message in errors
-        ]
-    return [("baris", message) for message in exc.messages]
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return [(SERVICE_FIELD_NAMES.get(key, key), m) for key, messages in errors.items() for m in messages]
 
 
 class Memo(dict):
@@ -201,50 +178,51 @@ class Columns:
         parser: Callable[..., Any],
         arg: Sequence[Any] | None = None,
         *,
-        rows: Container[int] | None = None,
+        missing: Sequence[Any] | None = None,
         optional: bool = False,
         cached: bool = True,
         soft: bool | Sequence[bool] = False,
     ) -> list[Any]:
-        """The column's values parsed (None when blank or unreadable); of `rows` only, when given. `arg`: each
-        row's second argument to the parser. `cached`: a column of few values, each parsed once for the import
-        (not NIK, names, phones). `soft` (or each row's): a value the record can do without (docs/imports.md,
-        "What is refused and what is warned"): unreadable, it is left out with a warning instead of refusing
-        the row."""
+        """The column's values parsed (None when blank or unreadable); with `missing` (another column's
+        values), a fallback read only where that is None. `arg`: each row's second argument to the parser.
+        `cached`: a column of few values, each parsed once for the import (not NIK, names, phones). `soft` (or
+        each row's): a value the record can do without (docs/imports.md, "What is refused and what is
+        warned"): blank, or unreadable and left out with a warning, it does not refuse the row."""
         cells = self.cells[name]
+        if missing is not None:
+            cells = [None if m is not None else c for c, m in zip(cells, missing, strict=True)]
+        optional = optional or missing is not None or soft is not False
         text = set(map(type, cells)) <= {str, type(None)}
         keys = cells if text else list(zip(map(type, cells), cells, strict=True))  # 1, 1.0, True apart
         keys = keys if arg is None else list(zip(keys, arg, strict=True))
         parse = self.memo[parser] if cached else functools.partial(_parsed, parser)
-        done = {}  # key -> (value, message, whether the message refuses the row even when soft)
+        done = {}  # key -> (value, message)
         for key in set(keys):
             cell, *extra = (key,) if arg is None else key
             cell = cell if text else cell[1]
             if blank(cell):
-                done[key] = (None, None if optional else "Wajib diisi.", True)
+                done[key] = (None, None if optional else "Wajib diisi.")
             else:
                 ok, value = parse(cell, *extra)
-                done[key] = (value, None, False) if ok else (None, value, False)
+                done[key] = (value, None) if ok else (None, value)
         results = list(map(done.__getitem__, keys))
-        values = [value for value, _message, _hard in results]
-        if rows is None and all(m is None and type(v) is not Noted for v, m, _hard in done.values()):
+        values = [value for value, _message in results]
+        if all(m is None and type(v) is not Noted for v, m in done.values()):
             return values  # every cell read plainly, as nearly always
         softs = soft if not isinstance(soft, bool) else itertools.repeat(soft)
-        for i, ((value, message, hard), row_soft) in enumerate(zip(results, softs, strict=False)):
-            if rows is not None and i not in rows:
-                values[i] = None
-            elif type(value) is Noted:  # read, with a warning (a date read month first)
+        skipped = _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.")
+        for i, ((value, message), row_soft) in enumerate(zip(results, softs, strict=False)):
+            if type(value) is Noted:  # read, with a warning (a date read month first)
                 self.warnings[i].append((name, value.note))
                 values[i] = value.value
-            elif message is not None and row_soft and not hard:
-                self.warnings[i].append((name, skipped_message(message)))
+            elif message is not None and row_soft:
+                self.warnings[i].append((name, skipped % {"problem": message}))
             elif message is not None:
                 self.problems[i].append((name, message))
         return values
 
 
 def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
-    """(True, value) or (False, message) of `parser(cell, *args)`."""
     try:
         return True, parser(cell, *args)
     except CellError as exc:
@@ -348,14 +326,9 @@ def prepare(data: bytes, file_name: str, handler: RowHandler, overrides: dict[in
                 "Unduhan OpenSID tidak memuat kode desa: pilih desanya pada kolom Desa di halaman impor "
                 "(atau --desa KODE pada perintah lindungdesa import)."
             )
-        raise ImportFailed(
-            "Kolom wajib tidak ditemukan: "
-            + ", ".join(f"{labels.get(m, m)} ({m})" for m in missing)
-            + ". "
-            + hint,
-            headers=table.headers,
-            missing=missing,
-        )
+        columns = ", ".join(f"{labels.get(m, m)} ({m})" for m in missing)
+        message = f"Kolom wajib tidak ditemukan: {columns}. {hint}"
+        raise ImportFailed(message, headers=table.headers, missing=missing)
     return Prepared(table=table, mapping=match.mapping)
 
 
@@ -368,14 +341,12 @@ def run_import(
     dry_run: bool,
     overrides: dict[int, str] | None = None,
     progress: Progress | None = None,
-    chunk_rows: int | None = None,
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
 
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed.
     """
     prepared = prepare(data, file_name, handler, overrides)
-    size = chunk_rows or CHUNK_ROWS
     rows = prepared.table.rows
     total = len(rows)
     summary = ImportSummary(total_rows=total)
@@ -394,9 +365,9 @@ def run_import(
         with transaction.atomic(), _constraints_per_statement():
             if record:
                 batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            for start in range(0, total, size):
+            for start in range(0, total, CHUNK_ROWS):
                 # Each row's cells are made again from the table when needed, not kept for the chunk.
-                numbers = rows.numbers(start, start + size)
+                numbers = rows.numbers(start, start + CHUNK_ROWS)
                 chunk = [rows[i][1] for i in range(start, start + len(numbers))]
                 readings = handler.read_rows(chunk, prepared)
                 decided = handler.prefetch([r.row for r in readings if r.row is not None])
@@ -437,23 +408,20 @@ def run_import(
                 batch.rejected_rows.all().delete()
                 RejectedRow.objects.bulk_create(kept_rejects, batch_size=WRITE_BATCH)
                 _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
-    summary.batch = batch.pk if batch is not None and not dry_run else None
+    summary.batch = batch.pk if record else None
     return summary
 
 
 @contextmanager
 def _constraints_per_statement() -> Iterator[None]:
-    """On PostgreSQL, the import's foreign keys are checked at the end of each statement, in this
-    transaction only: a deferred key is checked row by row at COMMIT (millions of checks for a national
-    roster). Django makes its keys DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED afterwards gives the rest
-    of the transaction the checking it had. (SQLite counts a deferred key's violations as it goes.)"""
+    """On PostgreSQL, foreign keys checked at the end of each statement, not row by row at COMMIT (millions
+    of checks for a national roster); then DEFERRED again, as Django makes them (SQLite counts as it goes)."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield
-    with connection.cursor() as cursor:
+        yield
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 

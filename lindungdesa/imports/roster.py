@@ -174,8 +174,7 @@ class RosterRows:
     def __init__(self, *, scope_code: str | None, default_desa: Region | None) -> None:
         self.scope_code = scope_code or ""
         self.default_desa = default_desa
-        self._regions: dict[str, Region] = {}
-        self._regencies: set[str] = set()
+        self._regencies: dict[str, dict[str, Region]] = {}  # desa and kelurahan by code, by regency
         self._memo = Memo()
         self._default_group: str | None = None  # the kelompok of rows that give none (`begin`)
         self._held: Holdings  # the chunk's (`prefetch`)
@@ -205,22 +204,18 @@ class RosterRows:
     def required(self) -> set[str]:
         # No NIK column is needed: a row may name its person by name and birth date (OpenSID's A.4 book).
         needed = {"nama", "jabatan"}
-        if self.default_desa is None:
-            needed.add("kode_desa")
-        return needed
+        return needed if self.default_desa is not None else needed | {"kode_desa"}
 
     def _desa(self, code: str) -> Region | None:
         # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, a national
         # one some 430 regencies, never 75,000 desa one by one (the level measured: docs/benchmarks.md).
         regency = code[:5]
         if regency not in self._regencies:
-            self._regencies.add(regency)
             regions = Region.objects.filter(regency_code=regency, kind__in=_DESA_KINDS)
-            self._regions.update((r.code, r) for r in regions.only("code", "name", "kind"))
-        return self._regions.get(code)
+            self._regencies[regency] = {r.code: r for r in regions.only("code", "name", "kind")}
+        return self._regencies[regency].get(code)
 
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
-        """Every cell parsed, column by column (`Columns`); all problems of a row reported together."""
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
         facts = take("nik", _nik_facts, optional=True, cached=False)  # what each NIK says
@@ -228,12 +223,10 @@ class RosterRows:
         names = take("nama", _name, cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
         soft = [f is not None for f in facts]
-        sexes = take("jenis_kelamin", v.parse_sex, optional=True, soft=True)
-        births = take("tanggal_lahir", v.parse_row_date, optional=True, soft=soft)
-        both = {i for i, c in enumerate(cells["tempat_tanggal_lahir"]) if births[i] is None and not blank(c)}
-        if both:
-            told = take("tempat_tanggal_lahir", v.parse_place_and_date, rows=both, cached=False, soft=soft)
-            births = [told[i] if i in both else born for i, born in enumerate(births)]
+        sexes = take("jenis_kelamin", v.parse_sex, soft=True)
+        births = take("tanggal_lahir", v.parse_row_date, soft=soft)
+        told = take("tempat_tanggal_lahir", v.parse_place_and_date, missing=births, cached=False, soft=soft)
+        births = [born if born is not None else day for born, day in zip(births, told, strict=True)]
         said = ("nik", "tanggal_lahir", "tempat_tanggal_lahir")
         for i, nik in enumerate(niks):
             # Said once: a NIK or birth date refused as written has its own message ("NIK kosong" after
@@ -242,14 +235,14 @@ class RosterRows:
                 problems[i].append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
         # "NIK belum ada" is said by `apply`, once the person is known.
-        groups = take("kelompok", v.parse_group, optional=True, soft=True)
+        groups = take("kelompok", v.parse_group, soft=True)
         offices = take("jabatan", v.parse_office, [g or self._default_group for g in groups])
-        units = take("nama_dusun", _dusun, optional=True, soft=True)
-        acting = take("status_jabatan", v.parse_acting, optional=True, soft=True)
-        sk_numbers = take("nomor_sk", _sk_number, optional=True, cached=False, soft=True)
-        sk_dates = take("tanggal_sk", v.parse_row_date, optional=True, soft=True)
+        units = take("nama_dusun", _dusun, soft=True)
+        acting = take("status_jabatan", v.parse_acting, soft=True)
+        sk_numbers = take("nomor_sk", _sk_number, cached=False, soft=True)
+        sk_dates = take("tanggal_sk", v.parse_row_date, soft=True)
         if sk := {i for i, cell in enumerate(cells["nomor_tanggal_sk"]) if not blank(cell)}:
-            given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, rows=sk, cached=False, soft=True)
+            given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
             for i in sk:
                 number, day = given[i] or ("", None)
                 sk_numbers[i], sk_dates[i] = sk_numbers[i] or number or None, sk_dates[i] or day
@@ -258,28 +251,28 @@ class RosterRows:
         # No start of term in its own column: read from the term's text or the SK date (`position_at`).
         inferred = [start is None for start in starts]
         end_inferred: dict[int, bool] = {}
-        if terms := {i for i, c in enumerate(cells["masa_jabatan"]) if starts[i] is None and not blank(c)}:
-            for i, term in enumerate(take("masa_jabatan", v.parse_term_text, rows=terms)):
-                if term is not None:
-                    starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
-                    end_inferred[i] = ends[i] is None and end is not None
-                    ends[i] = ends[i] or end
-        if stops := {i for i, cell in enumerate(cells["nomor_tanggal_henti"]) if not blank(cell)}:
-            # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is
-            # the end of their term, whatever the planned term said.
-            given = take("nomor_tanggal_henti", v.parse_sk_number_and_date, rows=stops, cached=False)
-            for i in stops:
-                _number, stopped = given[i] or ("", None)
-                if stopped is not None and blank(cells["akhir_menjabat"][i]):
-                    ends[i], end_inferred[i] = stopped, False
-        incomes = take("penghasilan_bulanan", v.parse_amount, optional=True, soft=True)
-        phones = take("no_hp", v.parse_phone, optional=True, cached=False, soft=True)
+        for i, term in enumerate(take("masa_jabatan", v.parse_term_text, missing=starts)):
+            if term is not None:
+                starts[i], end = _refine_year_only_term(*term, sk_dates[i], offices[i])
+                end_inferred[i] = ends[i] is None and end is not None
+                ends[i] = ends[i] or end
+        # OpenSID lists every pamong, also those who stopped: the date of their SK pemberhentian is the end
+        # of their term, whatever the planned term said.
+        stops = take("nomor_tanggal_henti", v.parse_sk_number_and_date, optional=True, cached=False)
+        for i, stop in enumerate(stops):
+            if stop is not None and stop[1] is not None and blank(cells["akhir_menjabat"][i]):
+                ends[i], end_inferred[i] = stop[1], False
+        incomes = take("penghasilan_bulanan", v.parse_amount, soft=True)
+        phones = take("no_hp", v.parse_phone, cached=False, soft=True)
         active = take("status_aktif", v.parse_active, optional=True)
-        for i, start in enumerate(starts):
+        places = self._places(cells["kode_desa"], cells["nama_desa"])
+        readings = []
+        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
+        for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
             if active[i] is False and ends[i] is None:
                 inactive = "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat."
                 problems[i].append(("status_aktif", inactive))
-            if start is None and "mulai_menjabat" not in dict(problems.get(i, ())):
+            if starts[i] is None and "mulai_menjabat" not in dict(problems.get(i, ())):
                 if sk_dates[i] is not None:
                     starts[i] = sk_dates[i]  # OpenSID often has only the SK date
                 else:
@@ -288,15 +281,7 @@ class RosterRows:
             if office is not None and group and group_of(office.office) != group:
                 message = f"Kelompok {group} tidak cocok dengan jabatan {Office(office.office).label}."
                 problems[i].append(("kelompok", message))
-        codes = take("kode_desa", v.parse_desa_code, optional=True)
-        chosen = self.default_desa.code if self.default_desa else ""  # the desa of rows that name none
-        places = self._places(cells["kode_desa"], cells["nama_desa"], codes, chosen)
-        readings = []
-        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
-        for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
             nik, code, desa, wrong = niks[i], *places[i]
-            if not code and "kode_desa" not in dict(problems.get(i, ())):
-                problems[i].append(("kode_desa", "Wajib diisi."))
             if wrong:
                 problems[i].extend(wrong)
             born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
@@ -311,7 +296,7 @@ class RosterRows:
             if i in problems:
                 readings.append(Reading(None, problems[i], key))
                 continue
-            out = dict(zip(_READ, row, strict=True), desa=desa, born=born, who=who)
+            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=desa, born=born, who=who)
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
             if unnamed is not None:
@@ -321,27 +306,31 @@ class RosterRows:
             readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
         return readings
 
-    def _places(self, cells: Sequence[Cell], names: Sequence[Cell], codes: list, chosen: str) -> list:
-        """Each row's (desa code, desa, problems) from its desa code and name cells and the code read,
-        once for each distinct three."""
-        keys = list(zip(cells, map(type, names), names, codes, strict=True))
+    def _places(self, cells: Sequence[Cell], names: Sequence[Cell]) -> list:
+        """Each row's (desa code, desa, problems) from its desa code and name cells (a row naming no desa
+        goes to the one chosen), once for each distinct two."""
+        chosen = self.default_desa.code if self.default_desa else ""
+        keys = list(zip(map(type, cells), cells, map(type, names), names, strict=True))
         done = {}
-        for cell, kind, name_cell, read in set(keys):
-            code = read or (chosen if blank(cell) else "")
+        for key in set(keys):
+            _kind, cell, _name_kind, name_cell = key
+            ok, read = (True, chosen) if blank(cell) else self._memo[v.parse_desa_code](cell)
+            code = read if ok else ""
             desa = self._desa(code) if code else None
             wrong: list[tuple[str, str]] = []
             say = wrong.append
-            if code and desa is None:
+            if not code:
+                say(("kode_desa", read or "Wajib diisi."))  # the code as unreadable, or not given
+            elif desa is None:
                 say(("kode_desa", f"Kode desa {code} tidak dikenal (kode Kemendagri, mis. 61.03.01.2001)."))
-            elif desa is not None:
-                if not contains(self.scope_code, desa.code):
-                    say(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
-                elif not desa.is_village:
-                    say(("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD."))
-                named = None if blank(name_cell) else name_key(str(name_cell)).removeprefix("desa ")
-                if named is not None and named != name_key(desa.name):
+            elif not contains(self.scope_code, desa.code):
+                say(("kode_desa", f"Kode desa {desa.code} di luar wilayah Anda."))
+            elif not desa.is_village:
+                say(("kode_desa", f"{desa.name} adalah kelurahan: tidak punya aparat desa atau BPD."))
+            if desa is not None and not blank(name_cell):
+                if name_key(str(name_cell)).removeprefix("desa ") != name_key(desa.name):
                     say(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
-            done[(cell, kind, name_cell, read)] = (code, desa, tuple(wrong))
+            done[key] = (code, desa, tuple(wrong))
         return list(map(done.__getitem__, keys))
 
     @staticmethod
