@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from lindungdesa.regions.models import Region, desa_places
 from lindungdesa.web.roster import desa_roster
 
 from .models import Case
-from .services import cases_agencies_read, letters_number
+from .services import letters_number
 
 LEGAL_BASIS = [
     "Undang-Undang Nomor 3 Tahun 2024 tentang Perubahan Kedua atas Undang-Undang Nomor 6 Tahun 2014 tentang "
@@ -193,7 +194,7 @@ class LetterData:
 def letter_data(cases: list[Case], *, month: Month | None = None) -> list[LetterData]:
     month = month or Month.of(timezone.localdate())
     places = desa_places([c.desa_id for c in cases])
-    cases_agencies_read(cases)
+    prefetch_related_objects(cases, "agency")  # who sends each letter (Case.letter_from_regency)
     premiums = premiums_for(sorted({c.desa_id for c in cases}), month.year + 1)
     out = []
     for case in cases:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,18 +252,6 @@ def cases_assign(*, cases: Iterable[Case], agency: Agency | None, assignee=None,
     return count
 
 
-def cases_agencies_read(cases: list[Case]) -> list[Case]:
-    """Each case's agency, which says who sends its letter (Case.letter_from_regency), read in one query for
-    all the cases where the caller did not read them with the cases (a case page does)."""
-    agencies = Agency.objects.in_bulk(
-        {c.agency_id for c in cases if c.agency_id and not Case.agency.is_cached(c)}
-    )
-    for case in cases:
-        if case.agency_id in agencies:
-            case.agency = agencies[case.agency_id]
-    return cases
-
-
 @transaction.atomic
 def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case]:
     """Give each case without one a letter number (the round's format, numbered in order) and date.
@@ -282,7 +271,8 @@ def letters_number(*, cases: list[Case], today: date | None = None) -> list[Case
         .exclude(letter_number="")
         .values_list("pk", "letter_number")
     )
-    cases_agencies_read(wanted)
+    # Each case's agency says who sends its letter (Case.letter_office): read once, where not read already.
+    prefetch_related_objects(wanted, "agency")
     for case in wanted:
         if case.pk in given:
             case.refresh_from_db(fields=["letter_number", "letter_date"])
