@@ -160,8 +160,9 @@ class Position(models.Model):
         return office_label(self.office, self.acting, self.unit_name)
 
     def is_open_on(self, day: date) -> bool:
-        """A term that can still be ended or handed over on `day`: not ended already (with a reason) and not
-        past its end (`services.position_end` refuses the others)."""
+        """A term the pages offer to end or hand over on `day`: not ended already (with a reason), which
+        `services.position_end` refuses, and not past its end. (A term past the end a file gave, without a
+        reason, may still be ended on or before that end at its page's address: `web.registry._closed`.)"""
         return not self.end_reason and (self.term_end is None or self.term_end >= day)
 
     def is_serving_on(self, day: date) -> bool:
