@@ -93,14 +93,6 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         """The row numbers of rows[start:stop], without building their cells."""
         return self._numbers[start:stop].tolist()
 
-    def __eq__(self, other: object) -> bool:  # for the tests: `table.rows == [(2, [...]), ...]`
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=False))
-
-    def __repr__(self) -> str:
-        return f"Rows({list(self[:3])!r}{', ...' if len(self) > 3 else ''}, {len(self)} rows)"
-
 
 @dataclass
 class Table:
@@ -161,8 +153,7 @@ def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table
 
 # Shared by the readers: keeping a sheet's rows, choosing the header.
 def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Rows:
-    """The rows that hold anything, without the empty cells at their end. A cell with data beyond the column
-    limit refuses the file; empty ones there (formatting left far to the right) are dropped."""
+    """The rows with data, less their empty cells at the end; data past the column limit refuses the file."""
     rows = Rows()
     sep, numbers, kept = Rows._SEP, rows._numbers, rows._rows
     for number, cells in numbered:
@@ -194,8 +185,8 @@ def _is_blank(cell: Cell) -> bool:
 
 
 def _fill_merged(rows: Rows, merged: Iterable[tuple[int, int, int, int]], limits: ReadLimits) -> Rows:
-    """Each merged range (first row number, first column index, last row number, last column index) shows
-    its top-left value in every cell it covers, in the rows kept."""
+    """Each merged range (row number, column index, last row number, last column index) shows its top-left
+    value in every cell it covers, in the rows kept."""
     filled = 0
     for r1, c1, r2, c2 in merged:
         start = bisect.bisect_left(rows._numbers, r1)
@@ -255,8 +246,7 @@ def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
 
 
 def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
-    """The Table of a sheet's kept rows: its header chosen, the rows after it as wide as the header or as
-    their rightmost cell with data."""
+    """A sheet's kept rows as a Table: the header chosen, the rows after it as wide as it or their widest."""
     if not len(rows):
         raise UnreadableFile(f"Tidak ada data dalam {source}.")
     index, score = _best_header(rows, hint)
@@ -281,8 +271,7 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
 def _best_sheet(
     name: str, sheets: list[tuple[str, bool]], head: Callable[[str], Rows], hint: HeaderHint
 ) -> str:
-    """The sheet whose first rows look most like a header, among the visible sheets with data (the hidden
-    ones when no visible sheet has data)."""
+    """The sheet whose first rows look most like a header: a visible one, a hidden one if none has data."""
     for visible in (True, False):
         scored = [
             (_best_header(rows, hint)[1], -order, title)
@@ -470,7 +459,6 @@ def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits)
     """A workbook too large for python-calamine, streamed by openpyxl's read-only sheet parser (formulas as
     their cached values), which collects a sheet's merged ranges on its way: they come after the cells."""
     from openpyxl import load_workbook
-    from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -487,8 +475,8 @@ def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits)
                 timedelta_formats=workbook._timedelta_formats,
             )
             rows = _keep(itertools.islice(_openpyxl_rows(parser), most), limits)
-        found = getattr(parser, "merged_cells", None)  # only when the sheet was read to its end
-        ranges = [range_boundaries(m.ref) for m in (found.mergeCell if found else [])]
+        found = parser.merged_cells  # only when the sheet was read to its end
+        ranges = [merged.bounds for merged in (found.mergeCell if found else [])]
         return _fill_merged(rows, [(r1, c1 - 1, r2, c2 - 1) for c1, r1, c2, r2 in ranges], limits)
 
     visible = [(sheet.title, sheet.sheet_state == "visible") for sheet in workbook.worksheets]
