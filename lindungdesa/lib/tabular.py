@@ -1,14 +1,9 @@
-"""Files as they are found: CSV, XLSX, old XLS and OpenSID's HTML "xls", read into one plain Table.
+"""Files as they are found (CSV, XLSX, XLSB, ODS, old XLS, OpenSID's HTML "xls") read into one plain Table.
 
-The format is recognised by content, never by name. Whatever the bytes, read_table returns a Table or
-raises UnreadableFile with a message for the user; nothing else escapes. What reading may cost (unpacked
-size, rows, columns, cells, memory) is bounded by `lib/readlimits.py`, before and while reading.
-
-Every reader (the csv module, python-calamine, openpyxl's streaming parser for a large XLSX, html.parser)
-gives its rows as (row number, cells) to `_keep`, which drops blank rows, holds the row and column limits
-and stores the rest compactly in `Rows`; `_finish` then finds the header. Cells keep their type: an XLSX
-number stays a number, so that a NIK that went through a number cell can be recognised as damaged instead
-of silently accepted.
+The format is recognised by content, never by name; `read_table` returns a Table or raises UnreadableFile
+with a message for the user, and what reading may cost is bounded by `lib/readlimits.py`. Each reader gives
+its rows to `_keep`, which stores those with data compactly in `Rows`; `_finish` finds the header. Cells keep
+their type: a NIK that went through a number cell stays a number, to be recognised as damaged.
 """
 
 import bisect
@@ -59,12 +54,10 @@ _SAVE_AS = "Simpan data sebagai .xlsx atau .csv, lalu unggah ulang."
 
 
 class Rows(Sequence[tuple[int, list[Cell]]]):
-    """The data rows of a Table: reads like a list of (row number, cells), cells aligned to the headers.
+    """The data rows of a Table, read like a list of (row number, cells), cells aligned to the headers.
 
-    A row of text only (all of CSV and HTML) is stored as one string, its cells joined by `_SEP`: a
-    million-row extract then takes a few hundred megabytes, not gigabytes. Other rows are stored as tuples.
-    Each access builds a fresh list of cells; a slice is a Rows too.
-    """
+    A row of text only (all of CSV and HTML) is stored as one string, its cells joined by `_SEP`: a million
+    rows take a few hundred megabytes, not gigabytes. Other rows are stored as tuples."""
 
     _SEP = "\x1f"  # ASCII unit separator; a row whose text contains it is stored as a tuple instead
 
@@ -93,20 +86,12 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
         return zip(self._numbers, map(self._cells, self._rows), strict=True)
 
     def widest(self) -> int:
-        """The most cells a row holds (rows are kept without the empty cells at their end: `_keep`)."""
+        """The most cells a row holds (`_keep` drops the empty cells at a row's end)."""
         return max((len(s) if type(s) is tuple else s.count(self._SEP) + 1 for s in self._rows), default=0)
 
     def numbers(self, start: int, stop: int) -> list[int]:
         """The row numbers of rows[start:stop], without building their cells."""
         return self._numbers[start:stop].tolist()
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other, strict=False))
-
-    def __repr__(self) -> str:
-        return f"Rows({list(self[:3])!r}{', ...' if len(self) > 3 else ''}, {len(self)} rows)"
 
 
 @dataclass
@@ -121,9 +106,8 @@ class Table:
 def read_table(
     data: bytes, filename: str, *, header_hint: HeaderHint, limits: ReadLimits | None = None
 ) -> Table:
-    """Read the one table in `data`. `header_hint(cells)` scores how much a row looks like the header
-    (headers.header_score); it chooses the header row and, in a workbook, the sheet. `limits`: those of
-    the settings unless given."""
+    """The one table in `data`. `header_hint(cells)` scores how much a row looks like the header
+    (headers.header_score): it chooses the header row and, in a workbook, the sheet."""
     name = os.path.basename(filename or "") or "file"
     limits = limits or ReadLimits.from_settings()
     try:
@@ -167,14 +151,9 @@ def _read(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table
     return _read_csv(data, name, hint, encoding, limits)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Shared: keeping a sheet's rows, choosing the header
-
-
+# Shared by the readers: keeping a sheet's rows, choosing the header.
 def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Rows:
-    """The rows that hold anything, as Rows, without the empty cells at their end. A row is cut to the
-    column limit: a cell with data beyond it refuses the file, empty ones (formatting left far to the right)
-    are dropped."""
+    """The rows with data, less their empty cells at the end; data past the column limit refuses the file."""
     rows = Rows()
     sep, numbers, kept = Rows._SEP, rows._numbers, rows._rows
     for number, cells in numbered:
@@ -187,9 +166,7 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
             cells.pop()
         try:
             joined = sep.join(cells)  # type: ignore[arg-type]
-        except TypeError:  # not text only: kept as a tuple
-            if all(_is_blank(c) for c in cells):
-                continue
+        except TypeError:  # not text only (never blank: `_calamine_cell`), kept as a tuple
             joined = tuple(cells)
         else:
             if not joined.strip():  # the separator counts as white space too
@@ -208,16 +185,13 @@ def _is_blank(cell: Cell) -> bool:
 
 
 def _fill_merged(rows: Rows, merged: Iterable[tuple[int, int, int, int]], limits: ReadLimits) -> Rows:
-    """Each merged range (first row number, first column index, last row number, last column index) shows
-    its top-left value in every cell it covers, in the rows kept (rows blank before stay blank)."""
+    """Each merged range (row number, column index, last row number, last column index) shows its top-left
+    value in every cell it covers, in the rows kept."""
     filled = 0
     for r1, c1, r2, c2 in merged:
         start = bisect.bisect_left(rows._numbers, r1)
-        if c1 >= limits.columns or start == len(rows) or rows._numbers[start] != r1:
-            continue
-        top = rows[start][1]
-        value = top[c1] if c1 < len(top) else None
-        if value is None:
+        top = rows[start][1] if start < len(rows) and rows._numbers[start] == r1 else []
+        if c1 >= len(top) or top[c1] is None:  # `_keep` cut the rows to the column limit
             continue
         last, stop = min(c2, limits.columns - 1), bisect.bisect_right(rows._numbers, r2)
         filled += (stop - start) * (last + 1)  # counted before: the rows become this wide
@@ -226,7 +200,7 @@ def _fill_merged(rows: Rows, merged: Iterable[tuple[int, int, int, int]], limits
         for index in range(start, stop):
             cells = rows[index][1]
             cells.extend([None] * (last + 1 - len(cells)))
-            cells[c1 : last + 1] = [value] * (last + 1 - c1)
+            cells[c1 : last + 1] = [top[c1]] * (last + 1 - c1)
             rows._rows[index] = tuple(cells)
     return rows
 
@@ -258,14 +232,13 @@ def _best_header(rows: Iterable[tuple[int, list[Cell]]], hint: HeaderHint) -> tu
 
 def _is_numbering_row(cells: list[Cell]) -> bool:
     """The "1 2 3 ... n" row that government forms put under the header to number the columns."""
-    texts = [_header_text(c) for c in cells if _header_text(c)]
+    texts = [text for text in map(_header_text, cells) if text]
     return len(texts) >= 3 and texts == [str(i) for i in range(1, len(texts) + 1)]
 
 
 def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
-    """Each column's header of a two-row header: the lower row's text before the upper's where they differ
-    ("Nomor" under "SK": "Nomor SK"); None when the lower row holds anything a header does not (a number, a
-    date, a text with digits such as a NIK or a day)."""
+    """A two-row header's columns, the lower text before the upper ("Nomor" under "SK": "Nomor SK"); None
+    when the lower row holds what a header does not (a number, a date, a text with digits: a NIK, a day)."""
     if any(c is not None and (not isinstance(c, str) or sum(map(str.isdigit, c)) >= 4) for c in lower):
         return None
     texts = itertools.zip_longest(map(_header_text, upper), map(_header_text, lower), fillvalue="")
@@ -273,15 +246,13 @@ def _two_row_header(upper: list[Cell], lower: list[Cell]) -> list[str] | None:
 
 
 def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
-    """Turn the kept rows of a sheet into a Table: header chosen, rows aligned to it, as wide as the header
-    or as the rightmost cell with data (within the column limit)."""
+    """A sheet's kept rows as a Table: the header chosen, the rows after it as wide as it or their widest."""
     if not len(rows):
         raise UnreadableFile(f"Tidak ada data dalam {source}.")
     index, score = _best_header(rows, hint)
     headers = [_header_text(c) for c in rows[index][1]]
     start = index + 1
-    # A header of two rows ("Masa Jabatan" over "Mulai | Akhir", "SK" over "Nomor | Tanggal"): the pair read
-    # as one when that names more fields than the best row alone.
+    # A header of two rows ("Masa Jabatan" over "Mulai | Akhir") is read as one when that names more fields.
     for top in (index - 1, index):
         if 0 <= top and top + 1 < len(rows):
             both = _two_row_header(rows[top][1], rows[top + 1][1])
@@ -300,8 +271,7 @@ def _finish(source: str, kind: str, rows: Rows, hint: HeaderHint) -> Table:
 def _best_sheet(
     name: str, sheets: list[tuple[str, bool]], head: Callable[[str], Rows], hint: HeaderHint
 ) -> str:
-    """The sheet whose first rows look most like a header, among the visible sheets with data (hidden
-    sheets only count when no visible sheet has data)."""
+    """The sheet whose first rows look most like a header: a visible one, a hidden one if none has data."""
     for visible in (True, False):
         scored = [
             (_best_header(rows, hint)[1], -order, title)
@@ -313,10 +283,7 @@ def _best_sheet(
     raise UnreadableFile(f"Tidak ada data dalam {name}.")
 
 
-# ---------------------------------------------------------------------------------------------------------
 # CSV
-
-
 def _text_encoding(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -369,9 +336,8 @@ def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: R
 
 
 def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(number, cells) of each record. A record (one line, or several when a quoted cell holds line breaks)
-    longer than CSV_RECORD_MAX_CHARS is refused as it is fed to the csv module, which builds a record's
-    cells in memory before any could be counted."""
+    """(number, cells) of each record. A record longer than CSV_RECORD_MAX_CHARS is refused as it is fed to
+    the csv module, which builds a record's cells in memory before any could be counted."""
     fed = 0  # characters given to the csv module since its last record
 
     def lines() -> Iterator[str]:
@@ -388,27 +354,17 @@ def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterato
         for number, record in enumerate(csv.reader(lines(), delimiter=delimiter), 1):
             fed = 0
             yield number, record
-    except csv.Error as exc:
-        raise UnreadableFile(_csv_problem(str(exc), number + 1, name)) from None
-
-
-def _csv_problem(problem: str, row: int, name: str) -> str:
-    """The csv module's English complaint (or our record limit's), said in Indonesian."""
-    where, quote = (
-        f"Baris {grouped(row)} berkas {name}",
-        'Biasanya ada tanda kutip (") yang dibuka tetapi tidak',
-    )
-    if "record limit" in problem:
-        most = f"lebih panjang dari {grouped(CSV_RECORD_MAX_CHARS)} karakter, batas satu baris CSV"
-        return f"{where} {most}. {quote} ditutup; perbaiki, lalu unggah ulang."
-    if "field limit" in problem:
-        most = f"satu sel lebih panjang dari {grouped(csv.field_size_limit())} karakter, batas satu sel CSV"
-        return f"{where}: {most}. {quote} ditutup; perbaiki, lalu unggah ulang."
-    if "new-line" in problem:
-        where += " berisi tanda ganti baris di tempat yang tidak semestinya."
-    else:
-        where += " tidak dapat dibaca sebagai CSV."
-    return f"{where} Buka berkasnya di Excel, lalu simpan ulang sebagai .csv atau .xlsx."
+    except csv.Error as exc:  # fed whole lines (`newline=""`), the csv module only complains of a long cell
+        where = f"Baris {grouped(number + 1)} berkas {name}"
+        if "record limit" in str(exc):
+            where += f" lebih panjang dari {grouped(CSV_RECORD_MAX_CHARS)} karakter, batas satu baris CSV"
+        elif "field limit" in str(exc):
+            most = grouped(csv.field_size_limit())
+            where += f": satu sel lebih panjang dari {most} karakter, batas satu sel CSV"
+        else:
+            raise
+        fix = 'Biasanya ada tanda kutip (") yang dibuka tetapi tidak ditutup; perbaiki, lalu unggah ulang.'
+        raise UnreadableFile(f"{where}. {fix}") from None
 
 
 def _looks_binary(sample: str) -> bool:
@@ -416,10 +372,7 @@ def _looks_binary(sample: str) -> bool:
     return controls > max(8, len(sample[:8192]) // 50)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Workbooks: XLSX (and XLSB, ODS, old XLS through python-calamine)
-
-
+# Workbooks: XLSX (and XLSB, ODS, old XLS through python-calamine).
 def _read_zip(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
     check_member_count(data)  # before zipfile builds an object for every entry
     try:
@@ -458,8 +411,7 @@ def _calamine_cell(value: object) -> Cell:
 
 
 def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str, limits: ReadLimits) -> Table:
-    """Run by `run_with_memory_limit`: python-calamine builds each sheet's whole rectangle in native memory,
-    without a limit."""
+    """Run by `run_with_memory_limit`: python-calamine holds each sheet whole in native memory."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -504,18 +456,15 @@ def _read_calamine(data: bytes, name: str, hint: HeaderHint, kind: str, limits: 
 
 
 def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits) -> Table:
-    """A workbook too large for python-calamine's in-memory range, streamed by openpyxl's read-only mode
-    (formulas as their cached values). A sheet's merged ranges come after its cells: openpyxl's sheet
-    parser collects them on its way, and they are filled into the kept rows at the end."""
+    """A workbook too large for python-calamine, streamed by openpyxl's read-only sheet parser (formulas as
+    their cached values), which collects a sheet's merged ranges on its way: they come after the cells."""
     from openpyxl import load_workbook
-    from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet._reader import WorkSheetParser
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheets = {sheet.title: sheet for sheet in workbook.worksheets}
 
     def rows_of(title: str, most: int | None = None) -> Rows:
-        """The sheet's rows that hold anything: all of them, or its first `most`."""
         with sheets[title]._get_source() as source:
             parser = WorkSheetParser(
                 source,
@@ -526,8 +475,8 @@ def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits)
                 timedelta_formats=workbook._timedelta_formats,
             )
             rows = _keep(itertools.islice(_openpyxl_rows(parser), most), limits)
-        found = getattr(parser, "merged_cells", None)  # only when the sheet was read to its end
-        ranges = [range_boundaries(m.ref) for m in (found.mergeCell if found else [])]
+        found = parser.merged_cells  # only when the sheet was read to its end
+        ranges = [merged.bounds for merged in (found.mergeCell if found else [])]
         return _fill_merged(rows, [(r1, c1 - 1, r2, c2 - 1) for c1, r1, c2, r2 in ranges], limits)
 
     visible = [(sheet.title, sheet.sheet_state == "visible") for sheet in workbook.worksheets]
@@ -551,10 +500,7 @@ def _openpyxl_rows(parser) -> Iterator[tuple[int, list[Cell]]]:
             yield number, cells
 
 
-# ---------------------------------------------------------------------------------------------------------
-# HTML tables (OpenSID's "xls" downloads)
-
-
+# HTML tables (OpenSID's "xls" downloads).
 @dataclass
 class _OpenTable:
     rows: list[list[str]] = field(default_factory=list)
@@ -572,8 +518,8 @@ class _OpenTable:
 
 
 class _HtmlTables(HTMLParser):
-    """Every <table> with its rows, spanned cells filled in; the text of a nested table stays in that table.
-    Rows and cells are counted as they are kept: spans fill many cells from one."""
+    """Every <table>'s rows; the text of a nested table stays in that table. Rows and cells are counted as
+    they are kept: spans fill many cells from one."""
 
     def __init__(self, limits: ReadLimits) -> None:
         super().__init__(convert_charrefs=True)
@@ -615,11 +561,6 @@ class _HtmlTables(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open and self._open[-1].cell is not None:
             self._open[-1].cell[0].append(data)
-
-    def close(self) -> None:
-        super().close()
-        while self._open:
-            self.handle_endtag("table")
 
     def _end_cell(self, table: _OpenTable) -> None:
         if table.cell is None:
@@ -668,6 +609,8 @@ def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
     parser = _HtmlTables(limits)
     parser.feed(text)
     parser.close()
+    while parser._open:  # tables left open at the end of the page
+        parser.handle_endtag("table")
     return parser.tables
 
 

@@ -86,7 +86,7 @@ def test_utf8_csv_with_quotes_a_blank_line_and_a_short_row():
         1,
         TEMPLATE,
     )
-    assert table.rows == [
+    assert list(table.rows) == [
         (
             2,
             [*P, "6103011203750003", "Yohanes Antonius, S.Pd", "L", "1975-03-12", "APARAT", "Kepala Desa"]
@@ -115,7 +115,9 @@ def test_utf8_csv_with_quotes_a_blank_line_and_a_short_row():
 def test_utf8_csv_with_bom():
     table = read("roster_utf8_bom.csv")
     assert table.headers == TEMPLATE  # no "\ufeffkode_desa"
-    assert table.rows == text_rows("/", ["Rp 2.426.640", "Rp 2.224.420", "Rp 2.022.200", "Rp 1.000.000"])
+    assert list(table.rows) == text_rows(
+        "/", ["Rp 2.426.640", "Rp 2.224.420", "Rp 2.022.200", "Rp 1.000.000"]
+    )
 
 
 def test_windows_1252_csv_with_semicolons():
@@ -132,14 +134,14 @@ def test_windows_1252_csv_with_semicolons():
         "188.4/12/2021",
     ]
     andreas += ["10-05-2021", "10-05-2021", "10-05-2029", "750.000,00", None]
-    assert table.rows == [*text_rows("-", ["2426640", "2224420", "2022200", "1000000"]), (6, andreas)]
+    assert list(table.rows) == [*text_rows("-", ["2426640", "2224420", "2022200", "1000000"]), (6, andreas)]
 
 
 @pytest.mark.parametrize("name", ["roster_tab.tsv", "roster_unicode_text.txt"])
 def test_tab_separated_text_in_utf8_and_utf16(name):
     table = read(name)
     assert (table.kind, table.header_row, table.headers) == ("csv", 1, TEMPLATE)
-    assert table.rows == text_rows(".", ["2426640", "2224420", "2022200", "1000000"])
+    assert list(table.rows) == text_rows(".", ["2426640", "2224420", "2022200", "1000000"])
 
 
 def test_synonym_headers_are_kept_as_written():
@@ -195,7 +197,7 @@ def test_bpjs_extract_csv():
         "Kode Desa",
     ]
     code = "61.03.01.2007"
-    assert table.rows == [
+    assert list(table.rows) == [
         (
             2,
             [
@@ -288,7 +290,7 @@ def test_title_rows_above_the_header_and_a_blank_row_between(engine):
     table = read("roster_title_rows.xlsx")
     assert (table.source, table.kind, table.header_row) == ("roster_title_rows.xlsx [Aparat]", "xlsx", 4)
     assert table.headers == TEMPLATE
-    assert table.rows == numbered([5, 6, 8, 9], typed_rows())
+    assert list(table.rows) == numbered([5, 6, 8, 9], typed_rows())
 
 
 def test_merged_headers_and_a_merged_desa_column(engine):
@@ -311,13 +313,13 @@ def test_merged_headers_and_a_merged_desa_column(engine):
         "No HP",
     ]
     # The desa code and name are merged down the three data rows: each row has them.
-    assert table.rows == numbered([4, 5, 6], typed_rows()[:3])
+    assert list(table.rows) == numbered([4, 5, 6], typed_rows()[:3])
 
 
 def test_instructions_sheet_first_and_a_hidden_list_sheet(engine):
     table = read("roster_multi_sheet.xlsx")
     assert (table.source, table.header_row, table.headers) == ("roster_multi_sheet.xlsx [Data]", 1, TEMPLATE)
-    assert table.rows == numbered([2, 3], typed_rows()[:2])
+    assert list(table.rows) == numbered([2, 3], typed_rows()[:2])
 
 
 def test_a_nik_in_a_number_cell_stays_a_number(engine):
@@ -332,7 +334,7 @@ def test_bpjs_extract_workbook(engine):
     assert (table.source, table.header_row) == ("bpjs_extract.xlsx [Peserta]", 4)
     assert table.headers[:3] == ["NIK", "Nama Peserta", "No KPJ"]
     code = "61.03.01.2007"
-    assert table.rows == [
+    assert list(table.rows) == [
         (
             5,
             ["6103011203750003", "YOHANES ANTONIUS", 19012345678, D(1975, 3, 12), "JKK,JKM", "PU", 2426640]
@@ -357,7 +359,7 @@ def test_an_excel_97_2003_file():
     assert table.headers == ["kode_desa", "nik", "nama", "jabatan", "tanggal_lahir", "mulai_menjabat"] + [
         "penghasilan_bulanan"
     ]
-    assert table.rows == [
+    assert list(table.rows) == [
         (
             3,
             ["61.03.01.2007", "6103011203750003", "Yohanes Antonius, S.Pd", "Kepala Desa", D(1975, 3, 12)]
@@ -413,7 +415,7 @@ def test_an_opendocument_spreadsheet():
         "ods",
         ["nik", "nama", "tanggal_lahir"],
     )
-    assert table.rows == [(2, ["6103014507890001", "Maria Goreti", D(1989, 7, 5)])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Maria Goreti", D(1989, 7, 5)])]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -509,49 +511,51 @@ def test_a_header_without_rows_is_a_table_without_rows():
 def test_excel_sep_line_sets_the_delimiter_and_is_not_a_row():
     table = csv_table("sep=|\nnik|nama\n6103014507890001|Maria, Goreti\n")
     assert (table.header_row, table.headers) == (1, ["nik", "nama"])
-    assert table.rows == [(2, ["6103014507890001", "Maria, Goreti"])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Maria, Goreti"])]
 
 
 def test_names_with_commas_do_not_fool_the_delimiter_choice():
     table = csv_table("nik;nama;jabatan\n6103014507890001;Goreti, Maria, S.Pd;Sekdes\n")
-    assert table.rows == [(2, ["6103014507890001", "Goreti, Maria, S.Pd", "Sekdes"])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Goreti, Maria, S.Pd", "Sekdes"])]
 
 
 def test_trailing_delimiters_do_not_widen_the_table_but_data_beyond_the_header_does():
     table = csv_table("nik;nama;;;\n6103014507890001;Maria;;;\n")
     assert table.headers == ["nik", "nama"]
-    assert table.rows == [(2, ["6103014507890001", "Maria"])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Maria"])]
     table = csv_table("nik,nama\n6103014507890001,Maria,catatan\n")
     assert table.headers == ["nik", "nama", ""]
-    assert table.rows == [(2, ["6103014507890001", "Maria", "catatan"])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Maria", "catatan"])]
 
 
 def test_rows_of_only_spaces_are_blank():
     table = csv_table("nik,nama\n  ,\t\n6103014507890001,Maria\n")
-    assert table.rows == [(3, ["6103014507890001", "Maria"])]
+    assert list(table.rows) == [(3, ["6103014507890001", "Maria"])]
 
 
 def test_multi_line_quoted_cells_count_as_one_row():
     table = csv_table('nik,nama\n6103014507890001,"Maria\nGoreti"\n6103011203750003,Yohanes\n')
-    assert table.rows == [(2, ["6103014507890001", "Maria\nGoreti"]), (3, ["6103011203750003", "Yohanes"])]
+    assert list(table.rows) == [
+        (2, ["6103014507890001", "Maria\nGoreti"]),
+        (3, ["6103011203750003", "Yohanes"]),
+    ]
 
 
 def test_without_a_recognised_header_the_first_row_is_the_header():
     table = csv_table("a,b\n1,2\n")
-    assert (table.header_row, table.headers, table.rows) == (1, ["a", "b"], [(2, ["1", "2"])])
+    assert (table.header_row, table.headers, list(table.rows)) == (1, ["a", "b"], [(2, ["1", "2"])])
 
 
 def test_a_cell_holding_the_row_separator_survives():
     table = csv_table("nik,nama\n6103014507890001,Ma\x1fria\n")
-    assert table.rows == [(2, ["6103014507890001", "Ma\x1fria"])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Ma\x1fria"])]
 
 
 def test_rows_read_like_a_list():
     rows = csv_table("nik,nama\n1,a\n2,b\n3,c\n").rows
     assert len(rows) == 3 and rows[-1] == (4, ["3", "c"])
-    assert rows[1:] == [(3, ["2", "b"]), (4, ["3", "c"])]
-    assert list(rows) == rows[:]
-    assert "3 rows" in repr(rows)
+    assert list(rows[1:]) == [(3, ["2", "b"]), (4, ["3", "c"])]
+    assert list(rows) == list(rows[:]) == [(2, ["1", "a"]), (3, ["2", "b"]), (4, ["3", "c"])]
     number, cells = rows[0]
     cells.append("changed")
     assert rows[0] == (2, ["1", "a"])  # each access gives a fresh list
@@ -574,7 +578,7 @@ def test_formatting_left_far_to_the_right_is_ignored(engine):
 
     table = read_table(workbook_bytes(fill), "x.xlsx", header_hint=roster_hint)
     assert table.headers == ["nik", "nama"]
-    assert table.rows == [(2, ["6103014507890001", "Maria"])]
+    assert list(table.rows) == [(2, ["6103014507890001", "Maria"])]
 
 
 def test_a_stray_cell_beyond_the_column_limit_is_named_in_the_refusal(engine):
@@ -609,7 +613,7 @@ def test_typed_cells_formulas_and_booleans(engine):
 
     table = read_table(workbook_bytes(fill), "x.xlsx", header_hint=roster_hint)
     # A formula that was never calculated (openpyxl stores no result) reads as empty.
-    assert table.rows == [
+    assert list(table.rows) == [
         (2, ["Maria", datetime.datetime(2020, 1, 6, 8, 30), 2224420.5, True, None, "08:30:00"])
     ]
 
@@ -730,7 +734,7 @@ def test_what_csv_writer_wrote_is_read_back(rows, delimiter, encoding):
     ]
     if expected and tabular._is_numbering_row(expected[0][1]) and expected[0][0] == 2:
         expected = expected[1:]
-    assert table.rows == expected
+    assert list(table.rows) == expected
 
 
 @settings(max_examples=120, deadline=None)
@@ -801,7 +805,7 @@ def test_workbook_cells_keep_their_type_in_both_readers(rows):
         if not all(expected_cell(c) is None or (isinstance(c, str) and not c.strip()) for c in row)
     ]
     calamine, streamed = read_by_both(data)
-    assert streamed.rows == calamine.rows
+    assert list(streamed.rows) == list(calamine.rows)
     # openpyxl writes floats with 16 significant digits: numbers compare within that precision.
     assert [n for n, _ in calamine.rows] == [n for n, _ in expected]
     for (_, got), (_, wanted) in zip(calamine.rows, expected, strict=True):
@@ -847,15 +851,6 @@ def test_a_large_workbook_is_streamed_past_the_calamine_limit(monkeypatch):
     assert table.rows[-1] == (1201, ["6103014507801199", "Nama 1199", D(1989, 7, 5)])
 
 
-def test_rows_compare_with_lists_and_tuples():
-    rows = tabular._keep([(2, ["a", None])], ReadLimits())
-    rows.width = 2
-    assert rows == [(2, ["a", None])] == rows
-    assert rows == [[2, ["a", None]]]
-    assert rows != [(3, ["a", None])]
-    assert (rows == "abc") is False
-
-
 @pytest.mark.parametrize("preserve", [False, True])
 def test_a_cell_of_spaces_only_is_empty_in_both_readers(preserve):
     # openpyxl marks no white space to be kept when a text is only white space; python-calamine then drops
@@ -869,7 +864,7 @@ def test_a_cell_of_spaces_only_is_empty_in_both_readers(preserve):
     if preserve:
         data = _with_preserved_space(data)
     calamine, streamed = read_by_both(data)
-    assert streamed.rows == calamine.rows == [(2, ["6103014507890001", None, "Maria"])]
+    assert list(streamed.rows) == list(calamine.rows) == [(2, ["6103014507890001", None, "Maria"])]
 
 
 def _with_preserved_space(data: bytes) -> bytes:
