@@ -333,14 +333,11 @@ def _person_ctx(request: HttpRequest, person: Person) -> dict:
     positions = list(
         _positions(user).filter(person=person).order_by("-term_start", "-id")
     )  # only those inside the user's region: the others are not the user's to know
-    today = timezone.localdate()
-    for position in positions:
-        position.open = position.is_open_on(today)  # can still be ended or handed over
     desa = positions[0].desa if positions else None
     return {
         "person": person,
         "positions": positions,
-        "today": today,
+        "today": timezone.localdate(),
         "region": desa,
         "breadcrumbs": breadcrumbs(user, desa) if desa else [],
         "can_personal": can(user, PERSONAL_VIEW),
