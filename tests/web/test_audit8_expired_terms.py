@@ -8,10 +8,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lindungdesa.officials.models import Position
+from lindungdesa.lib.idformat import date_id
+from lindungdesa.officials.models import Office, Position
+from lindungdesa.officials.services import position_end
 from lindungdesa.web import kept
 from tests.web.conftest import PENYELADI
 from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
+from tests.web.test_registry_pages import new_official
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,32 @@ def test_the_offered_form_ends_it_with_its_reason(client, village_operator, rost
     # Ended with its reason now: no longer offered.
     html = client.get(f"/orang/{roster.siti.pk}/").content.decode()
     assert f"/jabatan/{position.pk}/akhiri/" not in html and f"/jabatan/{position.pk}/ganti/" not in html
+
+
+def test_a_term_ended_ahead_says_from_when_its_seat_can_be_filled(client, village_operator, roster):
+    """audit8: the Akhiri/Ganti page of a term ended already sent the operator to add a new official, and
+    adding one starting before that end was refused with "Akhiri jabatan itu dulu": each page sent to the
+    other. The page now says the first day a successor may start, and adding one from that day is taken."""
+    kept.clear()
+    last_day = timezone.localdate() + timedelta(days=10)
+    position = position_end(
+        region=None,
+        position=Position.objects.get(person=roster.ahmad),
+        last_day=last_day,
+        reason=Position.EndReason.RESIGNED,
+    )
+    client.force_login(village_operator)
+    html = client.get(f"/jabatan/{position.pk}/ganti/").content.decode()
+    first = last_day + timedelta(days=1)
+    assert f"mulai menjabat {date_id(first)} atau sesudahnya" in html
+    refused = client.post(
+        f"/wilayah/{PENYELADI}/aparat/tambah/",
+        new_official(office=Office.KAUR_KEUANGAN, term_start=f"{last_day:%Y-%m-%d}"),
+    )
+    assert refused.status_code == 200 and "masih dijabat Ahmad Fauzi" in refused.content.decode()
+    taken = client.post(
+        f"/wilayah/{PENYELADI}/aparat/tambah/",
+        new_official(office=Office.KAUR_KEUANGAN, term_start=f"{first:%Y-%m-%d}"),
+    )
+    assert taken.status_code == 302
+    assert Position.objects.filter(desa_id=PENYELADI, office=Office.KAUR_KEUANGAN, term_start=first).exists()
