@@ -1,6 +1,7 @@
 """audit8, the users' jobs in the browser at their device's size: the province analyst at 1280 px prints a
 round's letters and sees their numbers in the queue without loading the page again; the village operator on a
-360 x 740 phone over a slow link ends a term past the end date a file gave."""
+360 x 740 phone over a slow link ends a term past the end date a file gave, and learns from when the seat of
+one who resigned can be filled."""
 
 import re
 from datetime import date, timedelta
@@ -9,9 +10,11 @@ import pytest
 from django.utils import timezone
 
 from lindungdesa.accounts.models import User
+from lindungdesa.lib.idformat import date_id
 from lindungdesa.monev.models import Round
 from lindungdesa.monev.services import round_open
 from lindungdesa.officials.models import Office, Position
+from lindungdesa.officials.services import position_end
 from lindungdesa.regions.models import Region
 from tests.browser.conftest import (
     OPERATOR_PASSWORD,
@@ -120,3 +123,39 @@ def test_the_operator_ends_a_term_past_its_end_from_the_persons_page(expired, li
     row = page.get_by_role("row").filter(has_text="Sekretaris Desa")
     assert "Mengundurkan diri" in row.inner_text()
     assert row.get_by_role("link", name="Akhiri").count() == 0
+
+
+@pytest.fixture
+def resigning(regions) -> Position:
+    """Penyeladi's village operator "yanti"; its sekretaris desa resigned, effective ten days from now."""
+    village_operator_make()
+    desa = Region.objects.get(code=PENYELADI)
+    sekdes = make_position(desa, Office.SEKRETARIS_DESA, date(2021, 3, 1), name="Ganep Nababan")
+    return position_end(
+        region=None,
+        position=sekdes,
+        last_day=timezone.localdate() + timedelta(days=10),
+        reason=Position.EndReason.RESIGNED,
+    )
+
+
+def test_the_operator_learns_from_when_a_resigned_seat_can_be_filled(resigning, live_server, browser_page):
+    """audit8: the Ganti page of a term ended already sent the operator to add a new official, and the add
+    form refused one starting before that end with "Akhiri jabatan itu dulu". The page now says the day."""
+    page = browser_page
+    sign_in_on_phone(page, live_server.url)
+    slow_link(page)
+    page.goto(f"{live_server.url}/jabatan/{resigning.pk}/ganti/")
+    first = resigning.term_end + timedelta(days=1)
+    text = page.locator("main").inner_text()
+    assert f"mulai menjabat {date_id(first)} atau sesudahnya" in text
+    fits_the_phone(page)
+    page.goto(f"{live_server.url}/wilayah/{PENYELADI}/aparat/tambah/")
+    page.fill("input[name=name]", "Sari Dewi")
+    page.fill("input[name=birth_date]", "1992-05-15")
+    page.select_option("select[name=sex]", "P")
+    page.select_option("select[name=office]", Office.SEKRETARIS_DESA)
+    page.fill("input[name=term_start]", f"{first:%Y-%m-%d}")
+    page.get_by_role("button", name="Simpan").click()
+    page.get_by_text("Sari Dewi dicatat sebagai Sekretaris Desa.").wait_for(timeout=30_000)
+    fits_the_phone(page)
