@@ -159,3 +159,35 @@ def test_the_operator_learns_from_when_a_resigned_seat_can_be_filled(resigning, 
     page.get_by_role("button", name="Simpan").click()
     page.get_by_text("Sari Dewi dicatat sebagai Sekretaris Desa.").wait_for(timeout=30_000)
     fits_the_phone(page)
+
+
+@pytest.fixture
+def regency_admin(regions) -> User:
+    """Sanggau's regency administrator "adminkab"; Penyeladi's kepala desa, not enrolled."""
+    admin = User(username="adminkab", role=User.Role.REGENCY_ADMIN, region_id=SANGGAU, first_name="Admin")
+    admin.set_password(OPERATOR_PASSWORD)
+    admin.save()
+    make_position(
+        Region.objects.get(code=PENYELADI), Office.KEPALA_DESA, date(2020, 1, 1), name="Budi Santoso"
+    )
+    return admin
+
+
+def test_the_regency_administrator_reads_a_download_in_the_audit_in_indonesian(
+    regency_admin, live_server, browser_page
+):
+    """audit8: the audit page said a download's details as "what", "file_name", "rows" and "masked"."""
+    page = browser_page
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server.url, "adminkab", SANGGAU)
+    page.goto(f"{live_server.url}/rekonsiliasi/{PENYELADI}/")
+    with page.expect_download() as download:
+        page.locator("#belum-terdaftar").get_by_role("link", name="Unduh XLSX").click()
+    name = download.value.suggested_filename
+    page.get_by_role("link", name="Audit", exact=True).click()
+    entry = page.get_by_role("row").filter(has_text=name)
+    changes = entry.locator("ul.changes").inner_text()
+    assert f"Nama berkas: {name}" in changes and "Jumlah baris: 1" in changes
+    assert "Identitas disamarkan: tidak" in changes
+    for raw in ("what", "file_name", "rows", "masked"):
+        assert raw not in changes, raw
