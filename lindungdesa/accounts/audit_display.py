@@ -2,7 +2,9 @@
 
 "is_superuser: False" becomes "Status superuser: tidak", "role: village_operator" becomes "Peran: Operator
 desa", "enrolment.Enrolment" becomes "Kepesertaan". Labels and choices come from the models themselves, so
-a new field is shown by its own verbose name. The CSV export keeps the raw names and values for machines.
+a new field is shown by its own verbose name; one without (Django makes it from the field's name, in English)
+by `NAMES`, which tests/accounts/test_audit8_audit_words.py holds to every field the audit records. The CSV
+export keeps the raw names and values for machines.
 """
 
 from collections.abc import Callable
@@ -20,6 +22,43 @@ DASH = "–"
 # Model label -> its fields' values in words (key, stored value) -> text, or None to be shown as any other:
 # for what the models' own labels and choices cannot say (an adopted budget's totals, `budget.audit_text`).
 VALUE_TEXTS: dict[str, Callable[[str, Any], str | None]] = {}
+
+
+# Fields Django named itself (in English, from the field's name: "Total rows", "Opened by") as the audit page
+# says them, and the keys of a download's entry (`audit.record_export`), which belongs to no model.
+NAMES = {
+    "accepted": "Diterima",
+    "accepted_by": "Diterima oleh",
+    "agency": "Instansi",
+    "assignee": "Petugas",
+    "batch": "Impor",
+    "closed_at": "Ditutup",
+    "created": "Baru",
+    "desa": "Desa",
+    "figures_after": "Angka sesudahnya",
+    "file_name": "Nama berkas",
+    "key_hash": "Kunci",
+    "last_used_at": "Terakhir dipakai",
+    "letters_issued": "Surat diterbitkan",
+    "masked": "Identitas disamarkan",
+    "opened_at": "Dibuka",
+    "opened_by": "Dibuka oleh",
+    "person": "Orang",
+    "prefix": "Awalan kunci",
+    "province": "Provinsi",
+    "region": "Wilayah",
+    "rejected": "Ditolak",
+    "round": "Putaran",
+    "rows": "Jumlah baris",
+    "snapshot": "Potret",
+    "source": "Sumber data",
+    "total_rows": "Baris",
+    "unchanged": "Tidak berubah",
+    "updated": "Diperbarui",
+    "updated_by": "Diubah oleh",
+    "user": "Pengguna",
+    "what": "Isi berkas",
+}
 
 
 def register_values(label: str, text: Callable[[str, Any], str | None]) -> None:
@@ -54,9 +93,17 @@ def field_label(label: str, key: str) -> str:
     if key == "id":
         return "ID"
     field = _field(_model(label), key)
-    if field is None or not getattr(field, "verbose_name", None):
-        return key
+    if field is None:
+        return NAMES.get(key, key)
+    if field.verbose_name == field.name.replace("_", " "):  # Django's own, made from the name
+        return NAMES.get(field.name, capfirst(field.verbose_name))
     return capfirst(field.verbose_name)
+
+
+def is_person(label: str, key: str) -> bool:
+    """Whether the field holds a person of the roster (by id): the page names them instead."""
+    field = _field(_model(label), key)
+    return field is not None and field.is_relation and field.related_model._meta.label == "officials.Person"
 
 
 def value_text(label: str, key: str, value) -> str:

@@ -356,17 +356,25 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     for entry in page:
         before, after = _shown(entry, personal)
         keys = list(dict.fromkeys([*(before or {}), *(after or {})]))
+        person = names.get(entry.person_id, "")
+
+        def text(key: str, value, entry=entry, person=person) -> str:
+            # The entry's own person by name, as its Orang column, not by the number the database gave them.
+            if person and value == entry.person_id and audit_display.is_person(entry.model, key):
+                return person
+            return audit_display.value_text(entry.model, key, value)
+
         rows.append(
             {
                 "entry": entry,
-                "person": names.get(entry.person_id, ""),
+                "person": person,
                 "object": _shown_text(entry.object_repr, personal),
                 "note": _shown_text(entry.note, personal),
                 "model": audit_display.model_label(entry.model),
                 "changes": [
                     (
-                        audit_display.value_text(entry.model, k, (before or {}).get(k, "")),
-                        audit_display.value_text(entry.model, k, (after or {}).get(k, "")),
+                        text(k, (before or {}).get(k, "")),
+                        text(k, (after or {}).get(k, "")),
                         audit_display.field_label(entry.model, k),
                     )
                     for k in keys

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -54,6 +55,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 # Each letter takes time to lay out (docs/benchmarks.md); a page request should not run for minutes.
 MAX_LETTERS_PER_FILE = 200
+QUEUE_ID = "antrean-kasus"
 
 
 def _round_for(user: User, pk: int) -> Round:
@@ -127,6 +129,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     queue = filters.apply(queue_for(request.user, round_) if filters.mine() else scope, today=today)
     page = Paginator(queue.select_related("desa", "agency", "assignee").order_by("due_date", "desa_id"), 100)
     page_obj = page.get_page(request.GET.get("halaman"))
+    # The queue's address without the checked cases, for htmx to ask for its table again once the letters
+    # are downloaded, with the cases still checked (templates/monev/_queue.html).
+    shown = request.GET.copy()
+    checked = {int(case) for case in shown.pop("cases", []) if case.isdigit()}
+    table = {
+        "page": page_obj,
+        "may_edit": can(request.user, CASE_EDIT) and page.count > 0,
+        "today": today,
+        "checked": checked,
+        "queue_url": f"{request.path}?{shown.urlencode()}" if shown else request.path,
+        "queue_id": QUEUE_ID,
+    }
+    if request.htmx and request.htmx.target == QUEUE_ID and not request.htmx.history_restore_request:
+        return _vary(render(request, "monev/_queue.html", table))
     by_state = {state: 0 for state in rules.STATES}
     overdue = 0
     for state, due in scope.values_list("state", "due_date"):
@@ -144,7 +160,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for r in regencies_to_confirm(round_)
         if request.user.can_see_region(r.code)
     ]
-    return render(
+    response = render(
         request,
         "monev/round.html",
         {
@@ -153,7 +169,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "by_state": [(rules.STATES[s], s, n) for s, n in by_state.items()],
             "total": sum(by_state.values()),
             "overdue": overdue,
-            "page": page_obj,
+            **table,
             "filters": filters,
             "bulk": BulkForm(user=request.user, round_=round_),
             "report": report,
@@ -162,12 +178,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unconfirmed": sum(1 for _, c in to_confirm if c is None),
             "may_accept": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
             "may_refreeze": can(request.user, MONEV_MANAGE) and round_.state == Round.State.OPEN,
-            "may_edit": can(request.user, CASE_EDIT) and page.count > 0,
             "may_confirm": can(request.user, MONEV_CONFIRM) and round_.state == Round.State.OPEN,
             # Regencies to filter by: only for users who see more than one.
             "many_regencies": len(to_confirm) > 1,
             "may_assign": can(request.user, CASE_ASSIGN),
-            "today": today,
             "section": "monev",
             # Serving without a NIK in the user's part of the province: counted in the figures like anyone.
             "without_nik": serving_without_nik(
@@ -175,6 +189,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+    return _vary(response)
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    """The queue's address answers with the whole page or only its table: caches must keep them apart."""
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _bulk(request: HttpRequest, round_: Round) -> HttpResponse:

@@ -159,11 +159,12 @@ class Position(models.Model):
     def office_label(self) -> str:
         return office_label(self.office, self.acting, self.unit_name)
 
-    def is_open_on(self, day: date) -> bool:
-        """A term the pages offer to end or hand over on `day`: not ended already (with a reason), which
-        `services.position_end` refuses, and not past its end. (A term past the end a file gave, without a
-        reason, may still be ended on or before that end at its page's address: `web.registry._closed`.)"""
-        return not self.end_reason and (self.term_end is None or self.term_end >= day)
+    @property
+    def is_open(self) -> bool:
+        """A term the pages offer to end or hand over: one not ended already with a reason, the only kind
+        `services.position_end` refuses. A term past the end date a file gave (no reason) is open too: the
+        operator records why it ended (on or before that date) or hands the seat over."""
+        return not self.end_reason
 
     def is_serving_on(self, day: date) -> bool:
         return self.term_start <= day and (self.term_end is None or self.term_end >= day)

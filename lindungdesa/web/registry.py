@@ -6,6 +6,8 @@ place, and a saved one sends the browser on. Who may: `roster.edit` (and `person
 in the region of the desa (`accounts.permissions`); what: the services (`officials.services`), which apply
 the rules of imports and the region boundary, and whose saves the audit trail records."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -164,14 +166,18 @@ def _closed(request: HttpRequest, position: Position, title: str) -> HttpRespons
     A term only past the end date a file gave (no reason yet) may still be ended or handed over as before."""
     if not position.end_reason:
         return None
+    # The seat is free from the day after (officials.rules refuses a new holder starting earlier, asking to
+    # end this term first, which cannot be done again): the day is said, or the two pages send to each other.
     text = _(
         "Masa jabatan %(name)s sebagai %(office)s sudah diakhiri pada %(day)s (%(reason)s), jadi tidak dapat "
-        "diakhiri atau diganti lagi. Untuk mengisi jabatan ini, tambahkan pejabat baru dari halaman desa."
+        "diakhiri atau diganti lagi. Untuk mengisi jabatan ini, tambahkan pejabat baru dari halaman desa, "
+        "mulai menjabat %(next)s atau sesudahnya."
     ) % {
         "name": position.person.name,
         "office": position.office_label,
         "day": date_id(position.term_end),
         "reason": position.get_end_reason_display(),
+        "next": date_id(position.term_end + timedelta(days=1)),
     }
     if request.htmx and request.method == "POST":
         return HttpResponseClientRedirect(request.path)  # htmx swaps no 4xx: the page itself says it
@@ -333,14 +339,11 @@ def _person_ctx(request: HttpRequest, person: Person) -> dict:
     positions = list(
         _positions(user).filter(person=person).order_by("-term_start", "-id")
     )  # only those inside the user's region: the others are not the user's to know
-    today = timezone.localdate()
-    for position in positions:
-        position.open = position.is_open_on(today)  # can still be ended or handed over
     desa = positions[0].desa if positions else None
     return {
         "person": person,
         "positions": positions,
-        "today": today,
+        "today": timezone.localdate(),
         "region": desa,
         "breadcrumbs": breadcrumbs(user, desa) if desa else [],
         "can_personal": can(user, PERSONAL_VIEW),

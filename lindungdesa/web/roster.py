@@ -118,7 +118,7 @@ def desa_roster(desa: Region, period: Month) -> Roster:
     )
 
 
-def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool, today: date) -> list[dict]:
+def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool) -> list[dict]:
     """The entries as web/_roster_table.html shows them: plain values, the NIK masked, the links reversed.
     The template engine finds a dict's keys at once, where each attribute of an object costs it a failed item
     lookup first; with five links, a CSRF token and two includes per row, the roster's rows were a third of
@@ -143,9 +143,8 @@ def roster_rows(entries: list[RosterEntry], *, can_reveal: bool, can_edit: bool,
                 "status": entry.status,
                 "status_label": entry.status_label,
                 "paid": month_label_id(entry.paid_through) if entry.paid_through else "–",
-                # Only a term still running (or ending today or later), not ended already, can be ended or
-                # handed over (Position.is_open_on).
-                "actions": can_edit and position.is_open_on(today),
+                # A term not ended already with a reason can be ended or handed over (Position.is_open).
+                "actions": can_edit and position.is_open,
                 "correct": reverse("position-correct", args=[position.pk]) if can_edit else "",
                 "end": reverse("position-end", args=[position.pk]) if can_edit else "",
                 "replace": reverse("position-replace", args=[position.pk]) if can_edit else "",

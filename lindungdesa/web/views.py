@@ -157,7 +157,7 @@ def _desa(request: HttpRequest, desa: Region, period: Month, ctx: dict) -> HttpR
             # Keeping the roster (web/registry.py), and a whole NIK shown on demand, audited.
             ctx["can_edit"] = can(request.user, ROSTER_EDIT, desa.code)
             ctx["can_reveal"] = can(request.user, PERSONAL_VIEW, desa.code)
-            rights = {"can_reveal": ctx["can_reveal"], "can_edit": ctx["can_edit"], "today": ctx["today"]}
+            rights = {"can_reveal": ctx["can_reveal"], "can_edit": ctx["can_edit"]}
             ctx["aparat_rows"] = _once(lambda: roster_rows(roster().aparat, **rights))
             ctx["bpd_rows"] = _once(lambda: roster_rows(roster().bpd, **rights))
         ctx["budget_summary"] = desa_summary(desa, request.user)

@@ -14,13 +14,16 @@
     });
   });
 
-  // "Check all" boxes of a table: <input type="checkbox" data-check-all="name"> toggles the name's boxes.
-  document.querySelectorAll("input[data-check-all]").forEach(function (box) {
-    box.addEventListener("change", function () {
-      var form = box.form || document;
-      form.querySelectorAll('input[type="checkbox"][name="' + box.getAttribute("data-check-all") + '"]')
-        .forEach(function (item) { item.checked = box.checked; });
-    });
+  // "Check all" boxes of a table: <input type="checkbox" data-check-all="name"> toggles the name's boxes. Heard
+  // on the document, so that a table htmx swapped in (the round's queue) has its box working too.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[data-check-all]")) {
+      return;
+    }
+    var form = box.form || document;
+    form.querySelectorAll('input[type="checkbox"][name="' + box.getAttribute("data-check-all") + '"]')
+      .forEach(function (item) { item.checked = box.checked; });
   });
 
   // An upload (form[data-upload-busy]) says it is under way as it is sent, and its button cannot send the file
@@ -161,6 +164,9 @@
           link.remove();
           window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
           ready(status ? status.getAttribute("data-download-done") : "", false);
+          // What the page shows of it may have changed (the letters' numbers in the round's queue): an
+          // element listening for this (hx-trigger="download-done from:…") asks for itself again.
+          form.dispatchEvent(new CustomEvent("download-done"));
         });
       }).catch(function () {
         ready(texts.htmxOffline, true);
