@@ -209,7 +209,9 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "lindungdesa" / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Under test a folder nothing collects into: the browser tests' live server serves STATIC_ROOT before the
+# source folders, so the copy `make run` collected into var/static would stand in for the files under test.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / ("static-tests" if TESTING else "static"))))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request until it exists
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
