@@ -17,18 +17,7 @@ from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import (
-    Columns,
-    Decided,
-    FieldCheck,
-    Memo,
-    NewRow,
-    Prepared,
-    Reading,
-    Recorder,
-    blank,
-    fetch_in,
-)
+from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, blank, fetch_in
 from .summary import RowRejected
 
 # What an import writes of an enrolment (and undo restores).
@@ -113,7 +102,7 @@ class BpjsRows:
         """Each row's enrolment values as it gives them: what a newer extract may change."""
         cols = Columns(chunk, prepared, self._memo)
         problems, warnings, take = cols.problems, cols.warnings, cols.take
-        read = (
+        niks, names, kpjs, born, programmes, categories, wages, starts, paid, statuses, codes = (
             take("nik", v.parse_nik_cell, cached=False),
             take("nama", _name, cached=False),
             take("kpj", v.parse_kpj, optional=True, cached=False),
@@ -126,41 +115,50 @@ class BpjsRows:
             take("status", v.parse_bpjs_status, optional=True),
             take("kode_desa", v.parse_desa_code, optional=True),
         )
-        readings = []
-        for i, (nik, name, kpj, born, programmes, category, wage, started, paid, status, code) in enumerate(
-            zip(*read, strict=True)
-        ):
-            if paid is not None and paid > self.as_of:
-                extract = month_label_id(self.as_of)
-                late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
-                problems[i].append(("bulan_iuran_terakhir", late))
+        # What the extract's month and the importer's region refuse, said once for each distinct value.
+        extract = month_label_id(self.as_of)
+        late = {
+            month: f"Iuran lunas sampai {month_label_id(month)} melewati bulan ekstrak {extract}."
+            for month in set(paid)
+            if month is not None and month > self.as_of
+        }
+        early = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
+        outside = {code for code in set(codes) if code and not contains(self.scope_code, code)}
+        for i, (month, started, code) in enumerate(zip(paid, starts, codes, strict=True)):
+            if month in late:
+                problems[i].append(("bulan_iuran_terakhir", late[month]))
             if started is not None and started > self._last_day:
-                late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
-                problems[i].append(("tanggal_kepesertaan", late))
-            if code and not contains(self.scope_code, code):
+                problems[i].append(("tanggal_kepesertaan", early))
+            if code in outside:
                 problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
+        wanted = {
+            "kpj": [kpj or "" for kpj in kpjs],
+            "nik": niks,
+            "bpjs_name": names,
+            "bpjs_birth_date": born,
+            "programmes": [",".join(p) if p is not None else None for p in programmes],
+            "category": [category or Enrolment.Category.PU for category in categories],
+            "wage": [wage if wage is not None else Decimal(0) for wage in wages],
+            "start_date": starts,
+            "paid_through": [month.first_day if month else None for month in paid],
+            "reported_status": [status or "" for status in statuses],
+            "kode_desa": [code or "" for code in codes],
+        }
+        readings = []
+        for i, (row, nik, kpj, cell, started) in enumerate(
+            zip(zip(*wanted.values(), strict=True), niks, kpjs, cols.cells["kpj"], starts, strict=True)
+        ):
             # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-            if not blank(cols.cells["kpj"][i]):
+            if not blank(cell):
                 key = "kpj\0" + kpj if kpj else None
             else:
                 key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
             if i in problems:
-                readings.append(Reading(None, problems[i], key, warnings.get(i, [])))
-                continue
-            wanted = {
-                "kpj": kpj or "",
-                "nik": nik,
-                "bpjs_name": name,
-                "bpjs_birth_date": born,
-                "programmes": ",".join(programmes),
-                "category": category or Enrolment.Category.PU,
-                "wage": wage if wage is not None else Decimal(0),
-                "start_date": started,
-                "paid_through": paid.first_day if paid else None,
-                "reported_status": status or "",
-                "kode_desa": code or "",
-            }
-            readings.append(Reading(wanted, (), key, tuple(warnings.get(i, ()))))
+                readings.append(Reading(None, problems[i], key))
+            else:
+                readings.append(
+                    Reading(dict(zip(wanted, row, strict=True)), (), key, tuple(warnings.get(i, ())))
+                )
         return readings
 
     def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:
@@ -176,20 +174,19 @@ class BpjsRows:
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
-        date), inside the importer's region (`_check_boundary`). What `apply` would check of them comes to
-        the field checks, made here column by column (`FieldCheck.refused`). Every other row, and one these
-        checks refuse (for its messages), is decided row by row."""
+        date), inside the importer's region (`_check_boundary`). Its field checks are made column by column
+        (`FieldCheck.refused`); every other row, and one these refuse (for its messages), is decided by
+        `apply`."""
         held = self._held
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
-        chosen, values = [], []
+        chosen = []
         for wanted in rows:
-            kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
-            if (
-                starts[(nik, start)] > 1
-                or (kpj and kpjs[kpj] > 1)
-                or held.existing(kpj, nik, start) is not None
-            ):
+            kpj, start = wanted["kpj"], (wanted["nik"], wanted["start_date"])
+            if starts[start] > 1 or (kpj and kpjs[kpj] > 1):
+                continue
+            # Filed under neither key, no membership is held (`existing`).
+            if (kpj in held.by_kpj or start in held.by_start) and held.existing(kpj, *start) is not None:
                 continue
             if self.scope_code:
                 try:
@@ -197,7 +194,7 @@ class BpjsRows:
                 except (ValidationError, RowRejected):
                     continue
             chosen.append(wanted)
-            values.append(self._values(wanted))
+        values = list(map(self._values, chosen))
         refused = self._check.refused(values)
         return {id(w): ((), NewRow(Enrolment, values[i])) for i, w in enumerate(chosen) if i not in refused}
 
@@ -209,7 +206,9 @@ class BpjsRows:
             self._check_boundary(wanted, existing, held)
         as_of_day: date = self._first_day
         if existing is None:
-            enrolment = Enrolment(**self._values(wanted))
+            enrolment = Enrolment(
+                **self._made_by_import, person_id=held.person_ids.get(wanted["nik"]), **wanted
+            )
             self._check(enrolment)
             held.index(enrolment)
             recorder.created(enrolment)
