@@ -39,9 +39,9 @@ class Participants:
         found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
         for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
             found.setdefault(enrolment.id, enrolment)
-        self.person_ids: dict[str, int] = dict(
+        self.person_ids = dict(
             fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
-        )
+        )  # NIK -> id
         # The people the chunk's rows concern: those their NIKs name, and those of the memberships held.
         self.people = {*self.person_ids.values(), *(e.person_id for e in found.values() if e.person_id)}
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
@@ -124,13 +124,20 @@ class BpjsRows:
         }
         early = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
         outside = {code for code in set(codes) if code and not contains(self.scope_code, code)}
-        for i, (month, started, code) in enumerate(zip(paid, starts, codes, strict=True)):
+        keys = []  # one participant twice in the extract: by KPJ, or by NIK and membership date without one
+        for i, (nik, kpj, cell, started, month, code) in enumerate(
+            zip(niks, kpjs, cols.cells["kpj"], starts, paid, codes, strict=True)
+        ):
             if month in late:
                 problems[i].append(("bulan_iuran_terakhir", late[month]))
             if started is not None and started > self._last_day:
                 problems[i].append(("tanggal_kepesertaan", early))
             if code in outside:
                 problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
+            if not blank(cell):
+                keys.append("kpj\0" + kpj if kpj else None)
+            else:
+                keys.append(None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}")
         wanted = {
             "kpj": [kpj or "" for kpj in kpjs],
             "nik": niks,
@@ -144,25 +151,14 @@ class BpjsRows:
             "reported_status": [status or "" for status in statuses],
             "kode_desa": [code or "" for code in codes],
         }
-        readings = []
-        for i, (row, nik, kpj, cell, started) in enumerate(
-            zip(zip(*wanted.values(), strict=True), niks, kpjs, cols.cells["kpj"], starts, strict=True)
-        ):
-            # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-            if not blank(cell):
-                key = "kpj\0" + kpj if kpj else None
-            else:
-                key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
-            if i in problems:
-                readings.append(Reading(None, problems[i], key))
-            else:
-                readings.append(
-                    Reading(dict(zip(wanted, row, strict=True)), (), key, tuple(warnings.get(i, ())))
-                )
-        return readings
+        return [
+            Reading(None, problems[i], key)
+            if i in problems
+            else Reading(dict(zip(wanted, row, strict=True)), (), key, tuple(warnings.get(i, ())))
+            for i, (row, key) in enumerate(zip(zip(*wanted.values(), strict=True), keys, strict=True))
+        ]
 
-    def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:
-        """A new enrolment's values: the row's, its person's and the import's own."""
+    def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:  # a new enrolment's
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -174,9 +170,7 @@ class BpjsRows:
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
-        date), inside the importer's region (`_check_boundary`). Its field checks are made column by column
-        (`FieldCheck.refused`); every other row, and one these refuse (for its messages), is decided by
-        `apply`."""
+        date), inside the importer's region, whose fields pass (`FieldCheck.refused`). The others: `apply`."""
         held = self._held
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
@@ -185,7 +179,6 @@ class BpjsRows:
             kpj, start = wanted["kpj"], (wanted["nik"], wanted["start_date"])
             if starts[start] > 1 or (kpj and kpjs[kpj] > 1):
                 continue
-            # Filed under neither key, no membership is held (`existing`).
             if (kpj in held.by_kpj or start in held.by_start) and held.existing(kpj, *start) is not None:
                 continue
             if self.scope_code:
@@ -204,23 +197,20 @@ class BpjsRows:
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
             self._check_boundary(wanted, existing, held)
-        as_of_day: date = self._first_day
         if existing is None:
-            enrolment = Enrolment(
-                **self._made_by_import, person_id=held.person_ids.get(wanted["nik"]), **wanted
-            )
+            enrolment = Enrolment(**self._values(wanted))
             self._check(enrolment)
             held.index(enrolment)
             recorder.created(enrolment)
             return
-        if existing.as_of and existing.as_of > as_of_day:
+        if existing.as_of and existing.as_of > self._first_day:
             return  # a newer extract already wrote this participant: an older one never overwrites it
         if existing.person_id is None:
             wanted["person_id"] = held.person_ids.get(wanted["nik"])
         changed = {k: val for k, val in wanted.items() if getattr(existing, k) != val}
         if not changed:
             return
-        changed["as_of"] = as_of_day
+        changed["as_of"] = self._first_day
         changed["batch_id"] = self.batch_id
         held_values = {f.attname: getattr(existing, f.attname) for f in Enrolment._meta.concrete_fields}
         self._check(Enrolment(**{**held_values, **changed}))  # a rejected row leaves no trace

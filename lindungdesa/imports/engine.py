@@ -18,8 +18,7 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import methodcaller
@@ -43,8 +42,7 @@ from .summary import ImportFailed, ImportSummary, RowError, RowRejected
 
 Progress = Callable[[int, int], None]
 Problem = tuple[str, str]  # (import column, Indonesian message)
-# A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes (one tuple: few
-# objects for the cyclic garbage collector to walk).
+# A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes.
 Decided = tuple[Any, ...]
 
 # Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
@@ -187,7 +185,7 @@ class Columns:
         if missing is not None:
             cells = [None if m is not None else c for c, m in zip(cells, missing, strict=True)]
         optional = optional or missing is not None or soft is not False
-        text = set(map(type, cells)) <= _TEXT
+        text = set(map(type, cells)) <= {str, type(None)}  # each cell its own key
         keys = cells if text else list(zip(map(type, cells), cells, strict=True))  # 1, 1.0, True apart
         keys = keys if arg is None else list(zip(keys, arg, strict=True))
         parse = self.memo[parser] if cached else functools.partial(_parsed, parser)
@@ -217,9 +215,6 @@ class Columns:
             elif key in refused:
                 self.problems[i].append((name, refused[key]))
         return values
-
-
-_TEXT = {str, type(None)}  # the cells of a column that are their own key
 
 
 def _parsed(parser: Callable[..., Any], cell: Cell, *args: Any) -> tuple[bool, Any]:
@@ -336,9 +331,7 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
-
-    Raises ImportFailed when the file as a whole cannot be read; then nothing is changed.
-    """
+    Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
     prepared = prepare(data, file_name, handler, overrides)
     rows, record = prepared.table.rows, batch is not None and not dry_run
     summary = ImportSummary(total_rows=len(rows))
@@ -349,8 +342,11 @@ def run_import(
     # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
     # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
     # in the import's own transaction counts them, again each time the rows done double.
-    analyze_at = 2000 if connection.vendor == "postgresql" else len(rows) + 1
-    with transaction.atomic(), _constraints_per_statement():
+    postgres = connection.vendor == "postgresql"
+    analyze_at = 2000 if postgres else len(rows) + 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:  # foreign keys checked with each statement, not row by row at COMMIT (SQLite as it goes)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if record:
             batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
         for start in range(0, len(rows), CHUNK_ROWS):
@@ -376,12 +372,13 @@ def run_import(
             done = start + len(numbers)
             if done >= analyze_at:
                 analyze_at = done * 2
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in handler.looked_up))
+                cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in handler.looked_up))
             if progress:
                 progress(done, summary.total_rows)
         if record:
             _finish(batch, summary, ImportBatch.State.DONE, prepared.table.headers)
+        if postgres:  # as Django makes them, for what the caller does next
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         if dry_run:
             transaction.set_rollback(True)
     if dry_run and batch is not None:
@@ -391,19 +388,6 @@ def run_import(
             _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if record else None
     return summary
-
-
-@contextmanager
-def _constraints_per_statement() -> Iterator[None]:
-    """On PostgreSQL, foreign keys checked at the end of each statement, not row by row at COMMIT (millions
-    of checks for a national roster); then DEFERRED again, as Django makes them (SQLite counts as it goes)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        yield
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _take(
