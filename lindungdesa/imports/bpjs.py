@@ -74,7 +74,6 @@ class Participants:
 
 
 class BpjsRows:
-    kind = "bpjs"
     fields = BPJS_FIELDS
     looked_up = (Enrolment, Person)
 
@@ -102,7 +101,7 @@ class BpjsRows:
         """Each row's enrolment values as it gives them: what a newer extract may change."""
         cols = Columns(chunk, prepared, self._memo)
         problems, warnings, take = cols.problems, cols.warnings, cols.take
-        niks, names, kpjs, born, programmes, categories, wages, starts, paid, statuses, codes = (
+        read = (
             take("nik", v.parse_nik_cell, cached=False),
             take("nama", _name, cached=False),
             take("kpj", v.parse_kpj, optional=True, cached=False),
@@ -115,48 +114,50 @@ class BpjsRows:
             take("status", v.parse_bpjs_status, optional=True),
             take("kode_desa", v.parse_desa_code, optional=True),
         )
-        # What the extract's month and the importer's region refuse, said once for each distinct value.
+        # What the extract's month and the importer's region refuse (read[8]: months paid, read[10]: desa
+        # codes), said once for each distinct value.
         extract = month_label_id(self.as_of)
         late = {
             month: f"Iuran lunas sampai {month_label_id(month)} melewati bulan ekstrak {extract}."
-            for month in set(paid)
+            for month in set(read[8])
             if month is not None and month > self.as_of
         }
         early = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
-        outside = {code for code in set(codes) if code and not contains(self.scope_code, code)}
-        keys = []  # one participant twice in the extract: by KPJ, or by NIK and membership date without one
-        for i, (nik, kpj, cell, started, month, code) in enumerate(
-            zip(niks, kpjs, cols.cells["kpj"], starts, paid, codes, strict=True)
+        outside = {code for code in set(read[10]) if code and not contains(self.scope_code, code)}
+        kpj_cells = cols.cells["kpj"]
+        readings = []
+        for i, (nik, name, kpj, born, programmes, category, wage, started, paid, status, code) in enumerate(
+            zip(*read, strict=True)
         ):
-            if month in late:
-                problems[i].append(("bulan_iuran_terakhir", late[month]))
+            if paid in late:
+                problems[i].append(("bulan_iuran_terakhir", late[paid]))
             if started is not None and started > self._last_day:
                 problems[i].append(("tanggal_kepesertaan", early))
             if code in outside:
                 problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-            if not blank(cell):
-                keys.append("kpj\0" + kpj if kpj else None)
+            # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
+            if not blank(kpj_cells[i]):
+                key = "kpj\0" + kpj if kpj else None
             else:
-                keys.append(None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}")
-        wanted = {
-            "kpj": [kpj or "" for kpj in kpjs],
-            "nik": niks,
-            "bpjs_name": names,
-            "bpjs_birth_date": born,
-            "programmes": [",".join(p) if p is not None else None for p in programmes],
-            "category": [category or Enrolment.Category.PU for category in categories],
-            "wage": [wage if wage is not None else Decimal(0) for wage in wages],
-            "start_date": starts,
-            "paid_through": [month.first_day if month else None for month in paid],
-            "reported_status": [status or "" for status in statuses],
-            "kode_desa": [code or "" for code in codes],
-        }
-        return [
-            Reading(None, problems[i], key)
-            if i in problems
-            else Reading(dict(zip(wanted, row, strict=True)), (), key, tuple(warnings.get(i, ())))
-            for i, (row, key) in enumerate(zip(zip(*wanted.values(), strict=True), keys, strict=True))
-        ]
+                key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
+            if i in problems:
+                readings.append(Reading(None, problems[i], key))
+                continue
+            wanted = {
+                "kpj": kpj or "",
+                "nik": nik,
+                "bpjs_name": name,
+                "bpjs_birth_date": born,
+                "programmes": ",".join(programmes),
+                "category": category or Enrolment.Category.PU,
+                "wage": wage if wage is not None else Decimal(0),
+                "start_date": started,
+                "paid_through": paid.first_day if paid else None,
+                "reported_status": status or "",
+                "kode_desa": code or "",
+            }
+            readings.append(Reading(wanted, (), key, tuple(warnings.get(i, ()))))
+        return readings
 
     def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:  # a new enrolment's
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}

@@ -9,7 +9,7 @@ One roster row, from upload to database:
    by columns (`FieldCheck.refused`); `RosterRows.apply` decides any other row with `officials.rules`.
 6. `write` inserts the new people and positions (`lib.inserts`) and updates the changed ones;
    `record_changes` writes the undo log (BatchChange), then come the rejected rows.
-7. A dry run then rolls back (`_DryRun`); a real one commits: the whole file is in, or nothing of it.
+7. A dry run then rolls back (`set_rollback`); a real one commits: the whole file is in, or nothing of it.
 """
 
 import datetime
@@ -103,7 +103,6 @@ class Reading(NamedTuple):
 
 
 class RowHandler(Protocol):
-    kind: str
     fields: tuple[Field, ...]
     looked_up: tuple[type[models.Model], ...]  # the tables a chunk reads and writes, a relation's first
 
