@@ -17,6 +17,7 @@ from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from lindungdesa.imports.engine import IN_BATCH
 from lindungdesa.indicators.services import data_changed
 from lindungdesa.indicators.versioned import region_cached
 from lindungdesa.lib.months import Month, month_label_id
@@ -90,7 +91,6 @@ def _birth_date_of(nik: str, bpjs_birth_date: date | None) -> date | None:
 
 
 SIMILAR = 0.85
-IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 
 
 def _similar(a: str, matcher: SequenceMatcher, b_words: list[str]) -> str | None:

@@ -17,18 +17,7 @@ from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import (
-    Columns,
-    Decided,
-    FieldCheck,
-    Memo,
-    NewRow,
-    Prepared,
-    Reading,
-    Recorder,
-    blank,
-    fetch_in,
-)
+from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, blank, fetch_in
 from .summary import RowRejected
 
 # What an import writes of an enrolment (and undo restores).
@@ -50,9 +39,9 @@ class Participants:
         found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
         for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
             found.setdefault(enrolment.id, enrolment)
-        self.person_ids: dict[str, int] = dict(
+        self.person_ids = dict(
             fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
-        )
+        )  # NIK -> id
         # The people the chunk's rows concern: those their NIKs name, and those of the memberships held.
         self.people = {*self.person_ids.values(), *(e.person_id for e in found.values() if e.person_id)}
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
@@ -85,7 +74,6 @@ class Participants:
 
 
 class BpjsRows:
-    kind = "bpjs"
     fields = BPJS_FIELDS
     looked_up = (Enrolment, Person)
 
@@ -126,26 +114,34 @@ class BpjsRows:
             take("status", v.parse_bpjs_status, optional=True),
             take("kode_desa", v.parse_desa_code, optional=True),
         )
+        # What the extract's month and the importer's region refuse (read[8]: months paid, read[10]: desa
+        # codes), said once for each distinct value.
+        extract = month_label_id(self.as_of)
+        late = {
+            month: f"Iuran lunas sampai {month_label_id(month)} melewati bulan ekstrak {extract}."
+            for month in set(read[8])
+            if month is not None and month > self.as_of
+        }
+        early = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
+        outside = {code for code in set(read[10]) if code and not contains(self.scope_code, code)}
+        kpj_cells = cols.cells["kpj"]
         readings = []
         for i, (nik, name, kpj, born, programmes, category, wage, started, paid, status, code) in enumerate(
             zip(*read, strict=True)
         ):
-            if paid is not None and paid > self.as_of:
-                extract = month_label_id(self.as_of)
-                late = f"Iuran lunas sampai {month_label_id(paid)} melewati bulan ekstrak {extract}."
-                problems[i].append(("bulan_iuran_terakhir", late))
+            if paid in late:
+                problems[i].append(("bulan_iuran_terakhir", late[paid]))
             if started is not None and started > self._last_day:
-                late = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
-                problems[i].append(("tanggal_kepesertaan", late))
-            if code and not contains(self.scope_code, code):
+                problems[i].append(("tanggal_kepesertaan", early))
+            if code in outside:
                 problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
             # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-            if not blank(cols.cells["kpj"][i]):
+            if not blank(kpj_cells[i]):
                 key = "kpj\0" + kpj if kpj else None
             else:
                 key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
             if i in problems:
-                readings.append(Reading(None, problems[i], key, warnings.get(i, [])))
+                readings.append(Reading(None, problems[i], key))
                 continue
             wanted = {
                 "kpj": kpj or "",
@@ -163,8 +159,7 @@ class BpjsRows:
             readings.append(Reading(wanted, (), key, tuple(warnings.get(i, ()))))
         return readings
 
-    def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:
-        """A new enrolment's values: the row's, its person's and the import's own."""
+    def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:  # a new enrolment's
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -176,20 +171,16 @@ class BpjsRows:
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
         """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
         one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
-        date), inside the importer's region (`_check_boundary`). What `apply` would check of them comes to
-        the field checks, made here column by column (`FieldCheck.refused`). Every other row, and one these
-        checks refuse (for its messages), is decided row by row."""
+        date), inside the importer's region, whose fields pass (`FieldCheck.refused`). The others: `apply`."""
         held = self._held
         starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
         kpjs = Counter(wanted["kpj"] for wanted in rows)
-        chosen, values = [], []
+        chosen = []
         for wanted in rows:
-            kpj, nik, start = wanted["kpj"], wanted["nik"], wanted["start_date"]
-            if (
-                starts[(nik, start)] > 1
-                or (kpj and kpjs[kpj] > 1)
-                or held.existing(kpj, nik, start) is not None
-            ):
+            kpj, start = wanted["kpj"], (wanted["nik"], wanted["start_date"])
+            if starts[start] > 1 or (kpj and kpjs[kpj] > 1):
+                continue
+            if (kpj in held.by_kpj or start in held.by_start) and held.existing(kpj, *start) is not None:
                 continue
             if self.scope_code:
                 try:
@@ -197,7 +188,7 @@ class BpjsRows:
                 except (ValidationError, RowRejected):
                     continue
             chosen.append(wanted)
-            values.append(self._values(wanted))
+        values = list(map(self._values, chosen))
         refused = self._check.refused(values)
         return {id(w): ((), NewRow(Enrolment, values[i])) for i, w in enumerate(chosen) if i not in refused}
 
@@ -207,21 +198,20 @@ class BpjsRows:
         existing = held.existing(wanted["kpj"], wanted["nik"], wanted["start_date"])
         if self.scope_code:
             self._check_boundary(wanted, existing, held)
-        as_of_day: date = self._first_day
         if existing is None:
             enrolment = Enrolment(**self._values(wanted))
             self._check(enrolment)
             held.index(enrolment)
             recorder.created(enrolment)
             return
-        if existing.as_of and existing.as_of > as_of_day:
+        if existing.as_of and existing.as_of > self._first_day:
             return  # a newer extract already wrote this participant: an older one never overwrites it
         if existing.person_id is None:
             wanted["person_id"] = held.person_ids.get(wanted["nik"])
         changed = {k: val for k, val in wanted.items() if getattr(existing, k) != val}
         if not changed:
             return
-        changed["as_of"] = as_of_day
+        changed["as_of"] = self._first_day
         changed["batch_id"] = self.batch_id
         held_values = {f.attname: getattr(existing, f.attname) for f in Enrolment._meta.concrete_fields}
         self._check(Enrolment(**{**held_values, **changed}))  # a rejected row leaves no trace

@@ -9,7 +9,7 @@ One roster row, from upload to database:
    by columns (`FieldCheck.refused`); `RosterRows.apply` decides any other row with `officials.rules`.
 6. `write` inserts the new people and positions (`lib.inserts`) and updates the changed ones;
    `record_changes` writes the undo log (BatchChange), then come the rejected rows.
-7. A dry run then rolls back (`_DryRun`); a real one commits: the whole file is in, or nothing of it.
+7. A dry run then rolls back (`set_rollback`); a real one commits: the whole file is in, or nothing of it.
 """
 
 import datetime
@@ -18,9 +18,8 @@ import hashlib
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import methodcaller
 from typing import Any, NamedTuple, Protocol
@@ -43,8 +42,7 @@ from .summary import ImportFailed, ImportSummary, RowError, RowRejected
 
 Progress = Callable[[int, int], None]
 Problem = tuple[str, str]  # (import column, Indonesian message)
-# A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes (one tuple: a
-# chunk's objects are what the cyclic garbage collector walks, again with each full collection).
+# A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes.
 Decided = tuple[Any, ...]
 
 # Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
@@ -52,22 +50,20 @@ Decided = tuple[Any, ...]
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
+CREATE = BatchChange.Action.CREATE  # the change that made its object (undo deletes it)
 
 
+@dataclass(slots=True)
 class Recorder:
-    """What one row wrote, for undo and for the counts. Objects may get their primary key only when the
-    chunk is written, so the BatchChange rows are made then (`record_changes`)."""
+    """What one row wrote, for undo and for the counts (the undo log is written with the chunk, once its new
+    objects have their keys: `record_changes`)."""
 
-    __slots__ = ("changes", "outcome", "warnings")
-
-    def __init__(self) -> None:
-        self.changes: list[tuple[models.Model, str, dict[str, Any]]] = []
-        self.outcome = "unchanged"  # or "created", "updated": the summary's counter of the row
-        # What the row asked that was left undone without rejecting it, as (field, message).
-        self.warnings: list[Problem] = []
+    changes: list[tuple[models.Model, str, dict[str, Any]]] = field(default_factory=list)
+    outcome: str = "unchanged"  # or "created", "updated": the summary's counter of the row
+    warnings: list[Problem] = field(default_factory=list)  # what the row asked that was left undone
 
     def created(self, obj: models.Model) -> None:
-        self.changes.append((obj, BatchChange.Action.CREATE, {}))
+        self.changes.append((obj, CREATE, {}))
         self.outcome = "created"
 
     def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
@@ -80,9 +76,8 @@ class Recorder:
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The fields' values as undo restores them, as JSON (a relation by its key, dates and amounts as
-    text), in the model's field order, as the database gives them back (an amount made earlier in the
-    chunk has not been there yet)."""
+    """The fields' values as undo restores them, as JSON (a relation by its key, dates and amounts as text,
+    an amount with the field's places as the database gives it back), in the model's field order."""
     values = {}
     for f in _in_model_order(type(obj), tuple(fields)):
         value = getattr(obj, f.attname)
@@ -99,8 +94,7 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 class Reading(NamedTuple):
     """One row's cells read: its values (None when it has problems), the key that makes two rows of one file
-    the same row (None when it cannot be told), warnings that do not reject it. A tuple, with () for no
-    warning and a text key: no object for the cyclic garbage collector to walk again and again."""
+    the same row (None when it cannot be told), warnings that do not reject it."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
@@ -109,7 +103,6 @@ class Reading(NamedTuple):
 
 
 class RowHandler(Protocol):
-    kind: str
     fields: tuple[Field, ...]
     looked_up: tuple[type[models.Model], ...]  # the tables a chunk reads and writes, a relation's first
 
@@ -148,10 +141,9 @@ def problems_of(exc: ValidationError) -> list[Problem]:
 
 
 class Memo(dict):
-    """Pure cell parsers, remembered for one import: most columns repeat a few values (dates, offices,
-    amounts, desa codes) thousands of times. `memo[parser](cell, *args)` is (True, value) or (False, the
-    CellError's message); cells equal but of different types (1, 1.0, True) are parsed apart. Results are
-    shared between rows: never change one."""
+    """Pure cell parsers, remembered for one import (dates, offices, amounts and desa codes repeat):
+    `memo[parser](cell, *args)` is (True, value) or (False, the CellError's message), cells of different
+    types (1, 1.0, True) apart. Results are shared between rows: never change one."""
 
     LIMIT = 100_000  # values a parser remembers, the least recently used forgotten first
 
@@ -192,33 +184,35 @@ class Columns:
         if missing is not None:
             cells = [None if m is not None else c for c, m in zip(cells, missing, strict=True)]
         optional = optional or missing is not None or soft is not False
-        text = set(map(type, cells)) <= {str, type(None)}
+        text = set(map(type, cells)) <= {str, type(None)}  # each cell its own key
         keys = cells if text else list(zip(map(type, cells), cells, strict=True))  # 1, 1.0, True apart
         keys = keys if arg is None else list(zip(keys, arg, strict=True))
         parse = self.memo[parser] if cached else functools.partial(_parsed, parser)
-        done = {}  # key -> (value, message)
+        read, refused = {}, {}  # by key: the value (None when blank or refused); the message refusing it
         for key in set(keys):
-            cell, *extra = (key,) if arg is None else key
+            cell = key if arg is None else key[0]
             cell = cell if text else cell[1]
-            if blank(cell):
-                done[key] = (None, None if optional else "Wajib diisi.")
-            else:
-                ok, value = parse(cell, *extra)
-                done[key] = (value, None) if ok else (None, value)
-        results = list(map(done.__getitem__, keys))
-        values = [value for value, _message in results]
-        if all(m is None and type(v) is not Noted for v, m in done.values()):
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                read[key] = None
+                if not optional:
+                    refused[key] = "Wajib diisi."
+                continue
+            ok, read[key] = parse(cell) if arg is None else parse(cell, key[1])
+            if not ok:
+                refused[key], read[key] = read[key], None
+        values = list(map(read.__getitem__, keys))
+        if not refused and Noted not in set(map(type, read.values())):
             return values  # every cell read plainly, as nearly always
         softs = soft if not isinstance(soft, bool) else itertools.repeat(soft)
         skipped = _("%(problem)s Isian ini tidak disimpan; baris tetap diterima. Perbaiki lalu impor lagi.")
-        for i, ((value, message), row_soft) in enumerate(zip(results, softs, strict=False)):
+        for i, (key, value, row_soft) in enumerate(zip(keys, values, softs, strict=False)):
             if type(value) is Noted:  # read, with a warning (a date read month first)
                 self.warnings[i].append((name, value.note))
                 values[i] = value.value
-            elif message is not None and row_soft:
-                self.warnings[i].append((name, skipped % {"problem": message}))
-            elif message is not None:
-                self.problems[i].append((name, message))
+            elif key in refused and row_soft:
+                self.warnings[i].append((name, skipped % {"problem": refused[key]}))
+            elif key in refused:
+                self.problems[i].append((name, refused[key]))
         return values
 
 
@@ -234,17 +228,15 @@ def blank(cell: Cell) -> bool:
 
 
 class FieldCheck:
-    """`obj.clean_fields(exclude=…)`, Django's own field checks, with each field's verdict on a value
-    remembered for one import (a chunk's dates, offices and amounts repeat). A value not yet seen to pass
-    goes to Django; a failure gets Django's own messages. (Uniqueness and constraints are left to the
-    callers, who check them against what they hold.)"""
+    """`obj.clean_fields(exclude=…)`, Django's own field checks, with the values each field has passed
+    remembered for one import: a value not yet seen to pass goes to Django, a failure gets Django's own
+    messages. (Uniqueness and constraints are left to the callers, who check them against what they hold.)"""
 
     LIMIT = 100_000  # values a field remembers; beyond this it starts again
 
     def __init__(self, model: type[models.Model], exclude: Iterable[str] = ()) -> None:
         self.exclude = list(exclude)
-        # Each field with the values it has passed.
-        self.fields = [
+        self.fields = [  # each field with the values it has passed
             (f, set()) for f in model._meta.fields if f.name not in self.exclude and not f.generated
         ]
 
@@ -280,18 +272,13 @@ class FieldCheck:
 
 
 def _field_passes(f: models.Field, value: Any) -> bool:
-    """Whether Django's check of the field takes the value as it is (else `clean_fields` refuses or changes
-    it)."""
+    """Whether Django's check of the field takes the value as it is (not refused, nor changed)."""
     if f.blank and value in f.empty_values:
         return True
     try:
         return f.clean(value, None) == value
     except ValidationError:
         return False
-
-
-class _DryRun(Exception):
-    pass
 
 
 @dataclass
@@ -343,86 +330,63 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
-
-    Raises ImportFailed when the file as a whole cannot be read; then nothing is changed.
-    """
+    Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
     prepared = prepare(data, file_name, handler, overrides)
-    rows = prepared.table.rows
-    total = len(rows)
-    summary = ImportSummary(total_rows=total)
-    begin = getattr(handler, "begin", None)  # what the file as a whole tells its rows (RosterRows.begin)
-    if begin is not None:
+    rows, record = prepared.table.rows, batch is not None and not dry_run
+    summary = ImportSummary(total_rows=len(rows))
+    if (begin := getattr(handler, "begin", None)) is not None:  # what the file tells its rows (RosterRows)
         summary.warnings.extend(begin(data, prepared))
-    # Rejected rows of a dry run are kept after its rollback; a real run writes them with each chunk.
-    kept_rejects: list[RejectedRow] = []
-    record = batch is not None and not dry_run
+    rejects: list[RejectedRow] = []  # a real run writes them with each chunk, a dry run after its rollback
     seen: dict[str, int] = {}  # duplicate key -> the row number that was accepted with it
     # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
     # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
     # in the import's own transaction counts them, again each time the rows done double.
-    analyze_at = 2000 if connection.vendor == "postgresql" else total + 1
-    try:
-        with transaction.atomic(), _constraints_per_statement():
+    postgres = connection.vendor == "postgresql"
+    analyze_at = 2000 if postgres else len(rows) + 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:  # foreign keys checked with each statement, not row by row at COMMIT (SQLite as it goes)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if record:
+            batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
+        for start in range(0, len(rows), CHUNK_ROWS):
+            # Each row's cells are made again from the table when needed, not kept for the chunk.
+            numbers = rows.numbers(start, start + CHUNK_ROWS)
+            readings = handler.read_rows([rows[i][1] for i in range(start, start + len(numbers))], prepared)
+            decided = handler.prefetch([r.row for r in readings if r.row is not None])
+            changes: list[tuple[models.Model, str, dict[str, Any]]] = []
+            for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
+                if problems := _take(handler, decided, row_number, reading, seen, summary, changes):
+                    summary.rejected += 1
+                    summary.errors.extend(RowError(row_number, f, message) for f, message in problems)
+                    raw = prepared.raw(rows[i][1])
+                    rejects.extend(
+                        RejectedRow(batch=batch, row_number=row_number, field=f, message=message, data=raw)
+                        for f, message in problems
+                    )
+            write(handler.looked_up, changes)
             if record:
-                batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-            for start in range(0, total, CHUNK_ROWS):
-                # Each row's cells are made again from the table when needed, not kept for the chunk.
-                numbers = rows.numbers(start, start + CHUNK_ROWS)
-                chunk = [rows[i][1] for i in range(start, start + len(numbers))]
-                readings = handler.read_rows(chunk, prepared)
-                decided = handler.prefetch([r.row for r in readings if r.row is not None])
-                changes: list[tuple[models.Model, str, dict[str, Any]]] = []
-                rejects: list[RejectedRow] = []
-                for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
-                    problems = _take(handler, decided, row_number, reading, seen, summary, changes)
-                    if problems:
-                        summary.rejected += 1
-                        summary.errors.extend(RowError(row_number, f, message) for f, message in problems)
-                        raw = prepared.raw(rows[i][1])
-                        rejects.extend(
-                            RejectedRow(
-                                batch=batch, row_number=row_number, field=f, message=message, data=raw
-                            )
-                            for f, message in problems
-                        )
-                write(handler.looked_up, changes)
-                if record:
-                    record_changes(batch, changes)
-                    RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
-                else:
-                    kept_rejects.extend(rejects)
-                done = start + len(numbers)
-                if done >= analyze_at:
-                    analyze_at = done * 2
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in handler.looked_up))
-                if progress:
-                    progress(done, total)
-            if dry_run:
-                raise _DryRun
-            if batch is not None:
-                _finish(batch, summary, ImportBatch.State.DONE, prepared.table.headers)
-    except _DryRun:
-        if batch is not None:
-            with transaction.atomic():
-                batch.rejected_rows.all().delete()
-                RejectedRow.objects.bulk_create(kept_rejects, batch_size=WRITE_BATCH)
-                _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
+                record_changes(batch, changes)
+                RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
+                rejects = []
+            done = start + len(numbers)
+            if done >= analyze_at:
+                analyze_at = done * 2
+                cursor.execute("ANALYZE " + ", ".join(t._meta.db_table for t in handler.looked_up))
+            if progress:
+                progress(done, summary.total_rows)
+        if record:
+            _finish(batch, summary, ImportBatch.State.DONE, prepared.table.headers)
+        if postgres:  # as Django makes them, for what the caller does next
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if dry_run:
+            transaction.set_rollback(True)
+    if dry_run and batch is not None:
+        with transaction.atomic():
+            batch.rejected_rows.all().delete()
+            RejectedRow.objects.bulk_create(rejects, batch_size=WRITE_BATCH)
+            _finish(batch, summary, ImportBatch.State.PREVIEWED, prepared.table.headers)
     summary.batch = batch.pk if record else None
     return summary
-
-
-@contextmanager
-def _constraints_per_statement() -> Iterator[None]:
-    """On PostgreSQL, foreign keys checked at the end of each statement, not row by row at COMMIT (millions
-    of checks for a national roster); then DEFERRED again, as Django makes them (SQLite counts as it goes)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        yield
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _take(
@@ -435,19 +399,19 @@ def _take(
     changes: list,
 ) -> list[Problem]:
     """Take one row, or say why not (every problem found)."""
-    key = reading.key
-    if key is not None and key in seen:
+    row, problems, key, read_warnings = reading
+    if key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
-    if reading.problems or reading.row is None:
-        return list(reading.problems)
-    made = decided.get(id(reading.row))
+    if problems or row is None:
+        return list(problems)
+    made = decided.get(id(row))
     if made is not None:  # decided with its chunk (`prefetch`): its warnings, then what it creates
         warnings, outcome = made[0], "created"
-        done = [(obj, BatchChange.Action.CREATE, {}) for obj in made[1:]]
+        done = [(obj, CREATE, {}) for obj in made[1:]]
     else:
         recorder = Recorder()
         try:
-            handler.apply(reading.row, recorder)
+            handler.apply(row, recorder)
         except RowRejected as exc:
             return exc.problems
         except ValidationError as exc:
@@ -457,11 +421,13 @@ def _take(
         seen[key] = row_number
     summary.accepted += 1
     setattr(summary, outcome, getattr(summary, outcome) + 1)
-    # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
     if outcome != "unchanged" and len(summary.people) < PEOPLE_KEPT:
         summary.people.append(row_person(row_number, outcome, done))
-    for field_name, message in (*reading.warnings, *warnings):
-        summary.warnings.append(RowError(row_number, field_name, message))
+    # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
+    if read_warnings or warnings:
+        summary.warnings.extend(
+            RowError(row_number, f, message) for f, message in (*read_warnings, *warnings)
+        )
     changes.extend(done)
     return []
 
@@ -474,29 +440,23 @@ def row_person(row_number: int, outcome: str, changes: list[tuple[Any, str, dict
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
 
-    def rank(change: tuple) -> tuple[int, int]:
-        obj, action, _before = change
-        return ({Position: 0, Person: 1}.get(_model(obj), 2), 0 if action == BatchChange.Action.CREATE else 1)
-
-    obj = min(changes, key=rank)[0]
-    values = obj.values if type(obj) is NewRow else vars(obj)
+    rank = {Position: 0, Person: 1}
+    obj = min(changes, key=lambda change: (rank.get(_model(change[0]), 2), change[1] != CREATE))[0]
+    values = _values(obj)
     what = values.get("kpj", "")
     if _model(obj) is Position:  # as its person
         what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
-        person = values["person"] if type(obj) is NewRow else obj.person
-        values = person.values if type(person) is NewRow else vars(person)
+        values = _values(values["person"] if type(obj) is NewRow else obj.person)
     name = values.get("name", values.get("bpjs_name", ""))
-    return {
-        "row": row_number,
-        "action": outcome,
-        "name": name,
-        "nik": values.get("nik") or "",
-        "what": what,
-    }
+    return {"row": row_number, "action": outcome, "name": name, "nik": values.get("nik") or "", "what": what}
 
 
 def _model(obj: Any) -> type[models.Model]:
     return obj.model if type(obj) is NewRow else type(obj)
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return obj.values if type(obj) is NewRow else vars(obj)
 
 
 def write(tables: tuple[type[models.Model], ...], changes: list[tuple[models.Model, str, dict]]) -> None:
@@ -506,9 +466,8 @@ def write(tables: tuple[type[models.Model], ...], changes: list[tuple[models.Mod
     new: dict[type, list] = defaultdict(list)
     changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
     fields: dict[type, set[str]] = defaultdict(set)
-    create = BatchChange.Action.CREATE
     for obj, action, before in changes:
-        if action is create:
+        if action is CREATE:
             new[obj.model if type(obj) is NewRow else type(obj)].append(obj)
         elif obj.pk is not None:
             changed[type(obj)][id(obj)] = obj
@@ -526,8 +485,8 @@ def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, di
     runs: dict[str, BatchChange] = {}  # model label -> its row of the latest run of created objects
     rows = []
     for obj, action, before in changes:
-        label = obj._meta.label
-        if action == BatchChange.Action.CREATE:
+        label = _label(obj.model if type(obj) is NewRow else type(obj))
+        if action is CREATE:
             run = runs.get(label)
             if run is not None and (run.last_object_id or run.object_id) + 1 == obj.pk:
                 run.last_object_id = obj.pk
@@ -537,6 +496,11 @@ def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, di
         else:
             rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=action, before=before))
     BatchChange.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+
+
+@functools.cache
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label
 
 
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
@@ -559,10 +523,8 @@ def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> QuerySet
 
 class AnyOf(Lookup):
     """`field__in=values` with the values as one parameter: an array on PostgreSQL (`field = ANY(%s)`), a
-    JSON array on SQLite (`field IN (SELECT value FROM json_each(%s))`). Django's IN prepares, compiles and
-    binds each of a chunk's 2,000 values as a parameter of its own (a third of the CPU time of an
-    extract's look-ups), and SQLite takes at most 999 of them a statement (docs/benchmarks.md, "Issue
-    22")."""
+    JSON array on SQLite (`field IN (SELECT value FROM json_each(%s))`). Django's IN binds each value as a
+    parameter of its own, SQLite at most 999 of them a statement (docs/benchmarks.md, "Issue 22")."""
 
     prepare_rhs = False
 
