@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindungdesa.lib.nik import NikError, nik_agrees, nik_check, nik_mask
+from lindungdesa.lib.nik import NikError, nik_agrees, nik_check, nik_facts_known, nik_mask
 
 
 def test_it_reads_what_a_nik_encodes():
@@ -122,3 +122,38 @@ def test_known_parts_hold_for_their_reference_day_only():
     assert nik_check("6103010101300002", reference_date=date(2026, 12, 2)).birth_date == date(1930, 1, 1)
     assert nik_check("6103010101300003", reference_date=date(2031, 1, 1)).birth_date == date(2030, 1, 1)
     assert nik_check("6103010101300004", reference_date=date(2026, 12, 2)).birth_date == date(1930, 1, 1)
+
+
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.builds(
+                "".join,
+                st.lists(
+                    st.sampled_from(["610301", "450789", "010180", "0000", "0417"]), min_size=3, max_size=3
+                ),
+            ),
+            st.from_regex(r"\A[0-9]{16}\Z"),
+            st.text(max_size=20),
+            st.integers(),
+            st.none(),
+        ),
+        max_size=8,
+    )
+)
+def test_a_column_of_niks_gets_nik_checks_facts_or_none(cells):
+    nik_check("6103014507890001")  # today's known parts: a region and a birth date
+    nik_check("6103020101800001")
+    for cell, facts in zip(cells, nik_facts_known(cells), strict=True):
+        if facts is not None:
+            assert facts == nik_check(cell)
+
+
+def test_a_column_of_known_parts_needs_no_parse(monkeypatch):
+    import lindungdesa.lib.nik as nik_module
+
+    nik_check("6103014507890001")
+    nik_check("6103020101800001")
+    monkeypatch.setattr(nik_module, "parse_nik", None)  # any call would fail
+    cells = ["6103024507890417", "6103020101800000", "6103 0245 0789 0417", 6103024507890417, None]
+    assert nik_facts_known(cells) == [("6103024507890417", "61.03.02", date(1989, 7, 5), "P"), *[None] * 4]
