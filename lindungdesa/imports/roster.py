@@ -20,7 +20,7 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import nik_agrees, nik_facts_known
+from lindungdesa.lib.nik import nik_agrees, plain_nik_facts
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import rules
@@ -59,6 +59,7 @@ _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_m
 _READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
 _POSITION_CELLS = ("jabatan", "status_jabatan", "nama_dusun", "penghasilan_bulanan")
 _ZERO = Decimal(0)
+_KEPALA_DUSUN = Office.KEPALA_DUSUN.value
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
 # Cell parsers with their arguments bound once, so that Memo recognises them from chunk to chunk.
@@ -225,8 +226,8 @@ class RosterRows:
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
-        # What each NIK says: sixteen digits of parts already seen as a column, any other cell by itself.
-        known = nik_facts_known(cells["nik"])
+        # What each NIK says: sixteen plain digits as a column, any other cell by itself.
+        known = plain_nik_facts(cells["nik"])
         told = take("nik", _nik_facts, missing=known, cached=False)
         facts = [k if k is not None else f for k, f in zip(known, told, strict=True)]
         niks = [f.nik if f is not None else None for f in facts]
@@ -281,6 +282,22 @@ class RosterRows:
         jabatan = list(zip(map(type, cells["jabatan"]), cells["jabatan"], strict=True))
         office_of = {key: self._memo[v.parse_office](key[1], self._default_group) for key in set(jabatan)}
         office_keys = {key: f"{o.office}\0{o.unit_name.lower()}" for key, (ok, o) in office_of.items() if ok}
+        born = [b or (f.birth_date if f is not None else None) for b, f in zip(births, facts, strict=True)]
+        unnamed = [
+            _unnamed(place[0], name_keys[name], day) if day is not None and place[0] and name else None
+            for place, name, day in zip(places, names, born, strict=True)
+        ]
+        who = [nik or key for nik, key in zip(niks, unnamed, strict=True)]
+        # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
+        # names it) twice in one file; none when one of them cannot be read.
+        keys = [
+            f"{person}\0{place[0]}\0{named}"
+            if named is not None and person is not None and (place[0] or blank(code))
+            else None
+            for person, place, named, code in zip(
+                who, places, map(office_keys.get, jabatan), cells["kode_desa"], strict=True
+            )
+        ]
         readings = []
         read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
         for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
@@ -296,29 +313,20 @@ class RosterRows:
             if office is not None and group and group_of(office.office) != group:
                 message = f"Kelompok {group} tidak cocok dengan jabatan {Office(office.office).label}."
                 problems[i].append(("kelompok", message))
-            nik, code, desa, wrong = niks[i], *places[i]
-            if wrong:
-                problems[i].extend(wrong)
-            born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
-            known = born is not None and code and names[i]
-            unnamed = _unnamed(code, name_keys[names[i]], born) if known else None
-            # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office
-            # cell names it) twice in one file; none when one of them cannot be read.
-            who = nik or unnamed
-            named = office_keys.get(jabatan[i])
-            readable = named is not None and who is not None and (code or blank(cells["kode_desa"][i]))
-            key = f"{who}\0{code}\0{named}" if readable else None
+            if places[i][2]:
+                problems[i].extend(places[i][2])
             if i in problems:
-                readings.append(Reading(None, problems[i], key))
+                readings.append(Reading(None, problems[i], keys[i]))
                 continue
-            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=desa, born=born, who=who)
+            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=places[i][1])
+            out["born"], out["who"] = born[i], who[i]
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
-            if unnamed is not None:
-                out["unnamed"] = unnamed
-            if offices[i].office == Office.KEPALA_DUSUN and not (units[i] or offices[i].unit_name):
+            if unnamed[i] is not None:
+                out["unnamed"] = unnamed[i]
+            if office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
-            readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
+            readings.append(Reading(out, (), keys[i], tuple(warnings.get(i, ()))))
         return readings
 
     def _places(self, cells: Sequence[Cell], names: Sequence[Cell]) -> list:
@@ -396,8 +404,9 @@ class RosterRows:
         positions = self._position_fields(rows)
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seats)
-        named.update(row["who"] for row in rows)
-        named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
+        named.update(_column(rows, "who"))
+        unnamed = _column(rows, "unnamed")
+        named.update(u for u, nik in zip(unnamed, _column(rows, "nik"), strict=True) if nik is not None)
         # A person or seat named by two rows, a person held, a participant outside the region: row by row.
         taken = (
             {key for key, count in named.items() if count > 1} | held.persons.keys() | self._held_elsewhere
@@ -412,13 +421,12 @@ class RosterRows:
             phones=[phone or "" for phone in _column(rows, "no_hp")],
         )
         chosen, people, kept = [], [], []
-        for i, (row, position, seat, person) in enumerate(zip(rows, positions, seats, values, strict=True)):
-            if person is None or row["who"] in taken or row["unnamed"] in taken or seat in taken or i in own:
+        rows_of = zip(rows, positions, seats, values, unnamed, strict=True)
+        for i, (row, position, seat, person, key) in enumerate(rows_of):
+            if person is None or row["who"] in taken or key in taken or seat in taken or i in own:
                 continue
-            if seat is not None and any(
-                rules.is_same_seat(*seat[:2], position["unit_name"], p)
-                for p in held.by_seat.get(seat[:2], ())
-            ):
+            holders = held.by_seat.get(seat[:2]) if seat is not None else None
+            if holders and any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders):
                 continue
             people.append(person)
             chosen.append(row)

@@ -49,23 +49,11 @@ def nik_check(raw: str, *, reference_date: date | None = None) -> NikFacts:
     return _nik_check(raw, reference_date or _today())
 
 
-def nik_facts_known(cells: Sequence[object]) -> list[NikFacts | None]:
-    """`nik_check` of each cell that is sixteen plain digits made of parts already found valid today
-    (`_KnownParts`): a column of an import's NIKs at once. A part not seen yet is learnt first from one NIK
-    that has it (as `nik_check` of that NIK would). None for any other cell, to be checked alone."""
-    day = _today()
-    found = _KNOWN_PARTS.column(cells, day)
-    tried = set()
-    for cell, facts in zip(cells, found, strict=True):
-        if facts is None and type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit():
-            _day, regions, births = _KNOWN_PARTS.state
-            if (cell[:6] not in regions or cell[6:12] not in births) and cell[:12] not in tried:
-                tried.add(cell[:12])
-                try:
-                    _nik_check(cell, day)
-                except NikError:
-                    pass  # said when the cell is checked alone
-    return _KNOWN_PARTS.column(cells, day) if tried else found
+def plain_nik_facts(cells: Sequence[object]) -> list[NikFacts | None]:
+    """`nik_check` of each cell that is sixteen plain digits, as nearly every NIK cell is, for a column of an
+    import's NIKs at once (`_KnownParts.column`). None for any other cell and for a NIK refused: checked
+    alone, for its message."""
+    return _KNOWN_PARTS.column(cells, _today())
 
 
 _TODAY: list = [None, 0.0]  # today's date, and until when (time.time()) it holds
@@ -139,18 +127,22 @@ class _KnownParts:
         return NikFacts(nik, district, born[0], born[1])
 
     def column(self, cells: Sequence[object], reference_date: date) -> list[NikFacts | None]:
-        """`facts` of each cell that is sixteen plain digits (as `_nik_check` takes them), else None."""
+        """`plain_nik_facts`: two look-ups for a NIK of known parts, `_nik_check` (which learns them) else."""
         day, regions, births = self.state
-        if reference_date != day:
-            return [None] * len(cells)
         out: list[NikFacts | None] = []
         for cell in cells:
-            if type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit():
-                district, born = regions.get(cell[:6]), births.get(cell[6:12])
-                if district is not None and born is not None and cell[12:] != "0000":
-                    out.append(NikFacts(cell, district, *born))
-                    continue
-            out.append(None)
+            if type(cell) is not str or len(cell) != 16 or not cell.isascii() or not cell.isdigit():
+                out.append(None)
+                continue
+            district, born = regions.get(cell[:6]), births.get(cell[6:12])
+            if day == reference_date and district is not None and born is not None and cell[12:] != "0000":
+                out.append(NikFacts(cell, district, *born))
+                continue
+            try:
+                out.append(_nik_check(cell, reference_date))
+            except NikError:
+                out.append(None)
+            day, regions, births = self.state  # what `_nik_check` learnt (or began again)
         return out
 
     def learn(self, facts: NikFacts, reference_date: date) -> None:

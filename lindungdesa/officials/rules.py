@@ -180,11 +180,9 @@ def positions_own_problems(positions: Sequence[Mapping[str, Any]]) -> dict[int, 
     for fields, rule in _OWN_RULES:
         columns = [list(map(itemgetter(field), positions)) for field in fields]
         # A desa told apart by its object (one for each desa in a chunk): a model's hash is a call of its own.
-        keys = list(
-            zip(
-                *(map(id, c) if f == "desa" else c for f, c in zip(fields, columns, strict=True)), strict=True
-            )
-        )
+        # A rule of one field is keyed by its values (equal as their 1-tuples are), not a tuple for each row.
+        by = [list(map(id, c)) if f == "desa" else c for f, c in zip(fields, columns, strict=True)]
+        keys = by[0] if len(by) == 1 else list(zip(*by, strict=True))
         first = dict(zip(keys, range(len(keys)), strict=True))  # a row of each distinct key
         said = {key: problems for key, i in first.items() if (problems := rule(*(c[i] for c in columns)))}
         for i, key in zip(index, keys, strict=True) if said else ():
@@ -201,10 +199,12 @@ def _desa_rule(desa: Region) -> list[tuple[str, str]]:
     ]
 
 
+def _start_rule(start: date) -> list[tuple[str, str]]:
+    return [("term_start", problem)] if (problem := term_start_problem(start)) else []
+
+
 def _term_rule(office: str, start: date, end: date | None, planned_end: date | None) -> list[tuple[str, str]]:
     problems = []
-    if problem := term_start_problem(start):
-        problems.append(("term_start", problem))
     if end and end < start:
         problems.append(("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat."))
     limit = MAX_TERM_YEARS.get(office)
@@ -231,6 +231,7 @@ def _income_rule(income: Decimal | None) -> list[tuple[str, str]]:
 # Each rule with the fields it reads, in the order their messages are given.
 _OWN_RULES: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("desa",), _desa_rule),
+    (("term_start",), _start_rule),
     (("office", "term_start", "term_end", "planned_term_end"), _term_rule),
     (("office", "acting"), _acting_rule),
     (("monthly_income",), _income_rule),
@@ -445,7 +446,8 @@ def people_values(
     (a chunk's birth dates, sexes and names repeat). None where `person_values` would refuse the row."""
     agree: dict[tuple, bool] = {}  # (the NIK's birth date and sex, the row's sex and birth date) -> agreeing
     born = [b or (f and f.birth_date) for f, b in zip(facts, birth_dates, strict=True)]
-    fine = {day: day is not None and not birth_date_problem(day) for day in set(born)}
+    today = _today()
+    fine = {day: day is not None and not birth_date_problem(day, today) for day in set(born)}
     spaced = {name: " ".join(name.split()) for name in set(names)}
     out: list[dict[str, Any] | None] = []
     for f, name, sex, day, b, phone in zip(facts, names, sexes, born, birth_dates, phones, strict=True):
