@@ -131,11 +131,7 @@ def _write_new(
 
 
 def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
-    """`f.get_db_prep_save` of a column's values, once for each distinct value. Text (or None) for Django's
-    own text fields is taken as it is: that is what their `get_db_prep_save` gives back (tests/lib/
-    test_inserts.py compares the two), and a column of names or NIKs has hardly a value twice."""
-    if type(f) in _TEXT_FIELDS and set(map(type, values)) <= _TEXT_VALUES:
-        return values
+    """`f.get_db_prep_save` of a column's values, once for each distinct value."""
     try:
         keys = value_keys(values)
         distinct = dict(zip(keys, values, strict=True))
@@ -161,5 +157,3 @@ def value_keys(values: list[Any]) -> list[Any]:
 
 
 _OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
-_TEXT_FIELDS = {models.CharField, models.TextField}
-_TEXT_VALUES = {str, type(None)}

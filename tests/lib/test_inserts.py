@@ -80,27 +80,3 @@ def test_the_rows_are_those_of_bulk_create():
 def test_nothing_to_write_writes_nothing():
     insert(Case, [])
     assert not Case.objects.exists()
-
-
-def test_text_is_written_as_djangos_text_fields_prepare_it():
-    # `_prepared` takes text (and None) for a CharField or TextField as it is: for every such field of every
-    # model, Django's own `get_db_prep_save` gives the same, and any other value still goes to Django.
-    from django.apps import apps
-    from django.db import connection, models
-    from django.utils.functional import lazy
-
-    from lindungdesa.lib.inserts import _prepared
-
-    lazy_text = lazy(str, str)("Kepala Desa")
-    plain = ["", "Budi Santoso", "6103014507890001", " Siti  ", "Ñoño ąę", "a\x00b"[:1], None]
-    fields = [
-        f
-        for model in apps.get_models()
-        for f in model._meta.concrete_fields
-        if type(f) in (models.CharField, models.TextField)
-    ]
-    assert len(fields) > 20
-    for f in fields:
-        assert _prepared(f, plain) == [f.get_db_prep_save(value, connection) for value in plain], f
-        mixed = [*plain, lazy_text, 7]
-        assert _prepared(f, mixed) == [f.get_db_prep_save(value, connection) for value in mixed], f
