@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import nik_agrees
+from lindungdesa.lib.nik import nik_agrees, plain_nik_facts
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import rules
@@ -56,6 +57,9 @@ POSITION_FIELDS = [
 _READ = ("nik", "nik_facts", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
 _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
 _READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
+_POSITION_CELLS = ("jabatan", "status_jabatan", "nama_dusun", "penghasilan_bulanan")
+_ZERO = Decimal(0)
+_KEPALA_DUSUN = Office.KEPALA_DUSUN.value
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
 # Cell parsers with their arguments bound once, so that Memo recognises them from chunk to chunk.
@@ -77,7 +81,11 @@ def _nik_facts(cell: Cell) -> Any:
 def who_without_nik(desa: str, name: str, birth_date) -> str:
     """The key of a person without a NIK: within its desa, the normalised name and the birth date
     (`name_key`: case, spacing, titles and degrees aside). A NIK is 16 digits: the two never meet."""
-    return f"~{desa}|{name_key(name)}|{birth_date.isoformat()}"
+    return _unnamed(desa, name_key(name), birth_date)
+
+
+def _unnamed(desa: str, key: str, birth_date) -> str:
+    return f"~{desa}|{key}|{birth_date.isoformat()}"
 
 
 class Holdings:
@@ -218,7 +226,10 @@ class RosterRows:
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
-        facts = take("nik", _nik_facts, optional=True, cached=False)  # what each NIK says
+        # What each NIK says: sixteen plain digits as a column, any other cell by itself.
+        known = plain_nik_facts(cells["nik"])
+        told = take("nik", _nik_facts, missing=known, cached=False)
+        facts = [k if k is not None else f for k, f in zip(known, told, strict=True)]
         niks = [f.nik if f is not None else None for f in facts]
         names = take("nama", _name, cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
@@ -266,6 +277,27 @@ class RosterRows:
         phones = take("no_hp", v.parse_phone, cached=False, soft=True)
         active = take("status_aktif", v.parse_active, optional=True)
         places = self._places(cells["kode_desa"], cells["nama_desa"])
+        name_keys = {name: name_key(name) for name in set(names) if name}
+        # The office and dusun the office cell names, as a row's key has them (each distinct cell once).
+        jabatan = list(zip(map(type, cells["jabatan"]), cells["jabatan"], strict=True))
+        office_of = {key: self._memo[v.parse_office](key[1], self._default_group) for key in set(jabatan)}
+        office_keys = {key: f"{o.office}\0{o.unit_name.lower()}" for key, (ok, o) in office_of.items() if ok}
+        born = [b or (f.birth_date if f is not None else None) for b, f in zip(births, facts, strict=True)]
+        unnamed = [
+            _unnamed(place[0], name_keys[name], day) if day is not None and place[0] and name else None
+            for place, name, day in zip(places, names, born, strict=True)
+        ]
+        who = [nik or key for nik, key in zip(niks, unnamed, strict=True)]
+        # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office cell
+        # names it) twice in one file; none when one of them cannot be read.
+        keys = [
+            f"{person}\0{place[0]}\0{named}"
+            if named is not None and person is not None and (place[0] or blank(code))
+            else None
+            for person, place, named, code in zip(
+                who, places, map(office_keys.get, jabatan), cells["kode_desa"], strict=True
+            )
+        ]
         readings = []
         read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
         for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
@@ -281,29 +313,20 @@ class RosterRows:
             if office is not None and group and group_of(office.office) != group:
                 message = f"Kelompok {group} tidak cocok dengan jabatan {Office(office.office).label}."
                 problems[i].append(("kelompok", message))
-            nik, code, desa, wrong = niks[i], *places[i]
-            if wrong:
-                problems[i].extend(wrong)
-            born = births[i] or (facts[i].birth_date if facts[i] is not None else None)
-            known = born is not None and code and names[i]
-            unnamed = who_without_nik(code, names[i], born) if known else None
-            # The same person (NIK, or without one `who_without_nik`), desa, office and dusun (as the office
-            # cell names it) twice in one file; none when one of them cannot be read.
-            who = nik or unnamed
-            ok, named = self._memo[v.parse_office](cells["jabatan"][i], self._default_group)
-            readable = ok and who is not None and (code or blank(cells["kode_desa"][i]))
-            key = "\0".join((who, code, named.office, named.unit_name.lower())) if readable else None
+            if places[i][2]:
+                problems[i].extend(places[i][2])
             if i in problems:
-                readings.append(Reading(None, problems[i], key))
+                readings.append(Reading(None, problems[i], keys[i]))
                 continue
-            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=desa, born=born, who=who)
+            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=places[i][1])
+            out["born"], out["who"] = born[i], who[i]
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
-            if unnamed is not None:
-                out["unnamed"] = unnamed
-            if offices[i].office == Office.KEPALA_DUSUN and not (units[i] or offices[i].unit_name):
+            if unnamed[i] is not None:
+                out["unnamed"] = unnamed[i]
+            if office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
-            readings.append(Reading(out, (), key, tuple(warnings.get(i, ()))))
+            readings.append(Reading(out, (), keys[i], tuple(warnings.get(i, ()))))
         return readings
 
     def _places(self, cells: Sequence[Cell], names: Sequence[Cell]) -> list:
@@ -345,23 +368,20 @@ class RosterRows:
         )
 
     @staticmethod
-    def _position_fields(row: dict[str, Any]) -> dict[str, Any]:
-        """A new position's values as the row gives them (the office cell's defaults where it is silent),
-        its person not yet set (`rules.position_values`)."""
-        office = row["jabatan"]
-        return rules.position_values(
-            person=None,
-            desa=row["desa"],
-            office=office.office,
-            acting=row["status_jabatan"] if row["status_jabatan"] is not None else office.acting,
-            unit_name=row["nama_dusun"] or office.unit_name,
-            term_start=row["mulai_menjabat"],
-            term_end=row["akhir_menjabat"],
-            sk_number=row["nomor_sk"] or "",
-            sk_date=row["tanggal_sk"],
-            monthly_income=(
-                row["penghasilan_bulanan"] if row["penghasilan_bulanan"] is not None else Decimal(0)
-            ),
+    def _position_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """New positions' values as the rows give them (the office cell's defaults where they are silent),
+        their person not yet set (`rules.positions_values`)."""
+        offices, acting, units, incomes = (_column(rows, name) for name in _POSITION_CELLS)
+        return rules.positions_values(
+            desa=_column(rows, "desa"),
+            office=[office.office for office in offices],
+            term_start=_column(rows, "mulai_menjabat"),
+            term_end=_column(rows, "akhir_menjabat"),
+            acting=[a if a is not None else o.acting for a, o in zip(acting, offices, strict=True)],
+            unit_name=[unit or o.unit_name for unit, o in zip(units, offices, strict=True)],
+            sk_number=[number or "" for number in _column(rows, "nomor_sk")],
+            sk_date=_column(rows, "tanggal_sk"),
+            monthly_income=[income if income is not None else _ZERO for income in incomes],
         )
 
     def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
@@ -375,36 +395,40 @@ class RosterRows:
         """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
         it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
         region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
-        checked here without objects: the person's values (`rules.person_values`), each field's distinct
+        checked here without objects: the person's values (`rules.people_values`), each field's distinct
         values (`FieldCheck.refused`) and the position's own office rules. Every other row, and one these
         checks refuse (for its messages), is decided row by row."""
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
-        positions = list(map(self._position_fields, rows))
+        positions = self._position_fields(rows)
         seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seats)
-        named.update(row["who"] for row in rows)
-        named.update(row["unnamed"] for row in rows if row["nik"] is not None)  # else the same as "who"
+        named.update(_column(rows, "who"))
+        unnamed = _column(rows, "unnamed")
+        named.update(u for u, nik in zip(unnamed, _column(rows, "nik"), strict=True) if nik is not None)
         # A person or seat named by two rows, a person held, a participant outside the region: row by row.
         taken = (
             {key for key, count in named.items() if count > 1} | held.persons.keys() | self._held_elsewhere
         )
         taken.discard(None)  # no seat of its own (an office of many holders)
         own = rules.positions_own_problems(positions)
+        values = rules.people_values(
+            facts=_column(rows, "nik_facts"),
+            names=_column(rows, "nama"),
+            sexes=_column(rows, "jenis_kelamin"),
+            birth_dates=_column(rows, "tanggal_lahir"),
+            phones=[phone or "" for phone in _column(rows, "no_hp")],
+        )
         chosen, people, kept = [], [], []
-        for i, (row, position, seat) in enumerate(zip(rows, positions, seats, strict=True)):
-            if row["who"] in taken or row["unnamed"] in taken or seat in taken or i in own:
+        rows_of = zip(rows, positions, seats, values, unnamed, strict=True)
+        for i, (row, position, seat, person, key) in enumerate(rows_of):
+            if person is None or row["who"] in taken or key in taken or seat in taken or i in own:
                 continue
-            if seat is not None and any(
-                rules.is_same_seat(*seat[:2], position["unit_name"], p)
-                for p in held.by_seat.get(seat[:2], ())
-            ):
+            holders = held.by_seat.get(seat[:2]) if seat is not None else None
+            if holders and any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders):
                 continue
-            try:
-                people.append(self._person_values(row))
-            except ValidationError:
-                continue
+            people.append(person)
             chosen.append(row)
             kept.append(position)
         refused = self._person_check.refused(people) | self._position_check.refused(kept)
@@ -480,7 +504,7 @@ class RosterRows:
 
         office = row["jabatan"]
         desa: Region = row["desa"]
-        fields = self._position_fields(row)
+        [fields] = self._position_fields([row])
         unit_name, start, end = fields["unit_name"], row["mulai_menjabat"], row["akhir_menjabat"]
         existing = None
         if not new_person:
@@ -559,6 +583,10 @@ class RosterRows:
                 setattr(position, key, value)
         if errors:
             raise ValidationError(errors)
+
+
+def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
+    return list(map(itemgetter(name), rows))
 
 
 def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:

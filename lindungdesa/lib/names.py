@@ -37,6 +37,12 @@ _NON_LETTERS = re.compile(r"[^a-z ]+")
 
 def name_key(name: str) -> str:
     """ "Hj. SITI  Aminah, S.Pd." and "siti aminah" give the same key."""
+    if name.isascii() and name.replace(" ", "").isalpha():
+        return " ".join(name.lower().split())  # letters and spaces only: no title, nothing to strip
+    return _key(name)
+
+
+def _key(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     head, *tail = text.split(",")
     words = []

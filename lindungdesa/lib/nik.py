@@ -3,6 +3,7 @@
 import functools
 import re
 import time
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -46,6 +47,13 @@ def _district_known(code: str) -> bool:
 def nik_check(raw: str, *, reference_date: date | None = None) -> NikFacts:
     """Validate structure, birth date and kecamatan; return what the NIK encodes."""
     return _nik_check(raw, reference_date or _today())
+
+
+def plain_nik_facts(cells: Sequence[object]) -> list[NikFacts | None]:
+    """`nik_check` of each cell that is sixteen plain digits, as nearly every NIK cell is, for a column of an
+    import's NIKs at once (`_KnownParts.column`). None for any other cell and for a NIK refused: checked
+    alone, for its message."""
+    return _KNOWN_PARTS.column(cells, _today())
 
 
 _TODAY: list = [None, 0.0]  # today's date, and until when (time.time()) it holds
@@ -117,6 +125,25 @@ class _KnownParts:
         if district is None or born is None or nik[12:] == "0000":
             return None
         return NikFacts(nik, district, born[0], born[1])
+
+    def column(self, cells: Sequence[object], reference_date: date) -> list[NikFacts | None]:
+        """`plain_nik_facts`: two look-ups for a NIK of known parts, `_nik_check` (which learns them) else."""
+        day, regions, births = self.state
+        out: list[NikFacts | None] = []
+        for cell in cells:
+            if type(cell) is not str or len(cell) != 16 or not cell.isascii() or not cell.isdigit():
+                out.append(None)
+                continue
+            district, born = regions.get(cell[:6]), births.get(cell[6:12])
+            if day == reference_date and district is not None and born is not None and cell[12:] != "0000":
+                out.append(NikFacts(cell, district, *born))
+                continue
+            try:
+                out.append(_nik_check(cell, reference_date))
+            except NikError:
+                out.append(None)
+            day, regions, births = self.state  # what `_nik_check` learnt (or began again)
+        return out
 
     def learn(self, facts: NikFacts, reference_date: date) -> None:
         day, regions, births = self.state

@@ -180,11 +180,9 @@ def positions_own_problems(positions: Sequence[Mapping[str, Any]]) -> dict[int, 
     for fields, rule in _OWN_RULES:
         columns = [list(map(itemgetter(field), positions)) for field in fields]
         # A desa told apart by its object (one for each desa in a chunk): a model's hash is a call of its own.
-        keys = list(
-            zip(
-                *(map(id, c) if f == "desa" else c for f, c in zip(fields, columns, strict=True)), strict=True
-            )
-        )
+        # A rule of one field is keyed by its values (equal as their 1-tuples are), not a tuple for each row.
+        by = [list(map(id, c)) if f == "desa" else c for f, c in zip(fields, columns, strict=True)]
+        keys = by[0] if len(by) == 1 else list(zip(*by, strict=True))
         first = dict(zip(keys, range(len(keys)), strict=True))  # a row of each distinct key
         said = {key: problems for key, i in first.items() if (problems := rule(*(c[i] for c in columns)))}
         for i, key in zip(index, keys, strict=True) if said else ():
@@ -201,10 +199,12 @@ def _desa_rule(desa: Region) -> list[tuple[str, str]]:
     ]
 
 
+def _start_rule(start: date) -> list[tuple[str, str]]:
+    return [("term_start", problem)] if (problem := term_start_problem(start)) else []
+
+
 def _term_rule(office: str, start: date, end: date | None, planned_end: date | None) -> list[tuple[str, str]]:
     problems = []
-    if problem := term_start_problem(start):
-        problems.append(("term_start", problem))
     if end and end < start:
         problems.append(("term_end", "Akhir menjabat tidak boleh sebelum mulai menjabat."))
     limit = MAX_TERM_YEARS.get(office)
@@ -231,6 +231,7 @@ def _income_rule(income: Decimal | None) -> list[tuple[str, str]]:
 # Each rule with the fields it reads, in the order their messages are given.
 _OWN_RULES: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("desa",), _desa_rule),
+    (("term_start",), _start_rule),
     (("office", "term_start", "term_end", "planned_term_end"), _term_rule),
     (("office", "acting"), _acting_rule),
     (("monthly_income",), _income_rule),
@@ -318,21 +319,46 @@ def position_values(
     monthly_income: Decimal = Decimal(0),
 ) -> dict[str, Any]:
     """A new position's field values as every way in gives them: the SK's end of term is also the planned
-    end. `position_new` builds the position of them; an import writes a chunk's from their columns."""
-    return {
-        "person": person,
-        "desa": desa,
-        "office": office,
-        "group": group_of(office),
-        "acting": acting,
-        "unit_name": unit_name.strip(),
-        "term_start": term_start,
-        "term_end": term_end,
-        "planned_term_end": term_end,
-        "sk_number": sk_number.strip(),
-        "sk_date": sk_date,
-        "monthly_income": monthly_income,
-    }
+    end. `position_new` builds the position of them; an import writes a chunk's from their columns
+    (`positions_values`)."""
+    given = (desa, office, term_start, term_end, acting, unit_name, sk_number, sk_date, monthly_income)
+    [values] = positions_values(*([value] for value in given))
+    values["person"] = person
+    return values
+
+
+def positions_values(
+    desa: Sequence[Region],
+    office: Sequence[str],
+    term_start: Sequence[date],
+    term_end: Sequence[date | None],
+    acting: Sequence[str],
+    unit_name: Sequence[str],
+    sk_number: Sequence[str],
+    sk_date: Sequence[date | None],
+    monthly_income: Sequence[Decimal],
+) -> list[dict[str, Any]]:
+    """`position_values` of many new positions by column, each without its person (None)."""
+    groups = {o: group_of(o) for o in set(office)}
+    stripped = {text: text.strip() for text in {*unit_name, *sk_number}}
+    columns = (desa, office, acting, unit_name, term_start, term_end, sk_number, sk_date, monthly_income)
+    return [
+        {
+            "person": None,
+            "desa": d,
+            "office": o,
+            "group": groups[o],
+            "acting": a,
+            "unit_name": stripped[unit],
+            "term_start": start,
+            "term_end": end,
+            "planned_term_end": end,
+            "sk_number": stripped[sk],
+            "sk_date": sk_day,
+            "monthly_income": income,
+        }
+        for d, o, a, unit, start, end, sk, sk_day, income in zip(*columns, strict=True)
+    ]
 
 
 def position_new(*, person: Person, **arguments: Any) -> Position:
@@ -405,6 +431,36 @@ def person_values(
         "birth_date": birth_date or facts.birth_date,
         "phone": phone,
     }
+
+
+def people_values(
+    *,
+    facts: Sequence[NikFacts | None],
+    names: Sequence[str],
+    sexes: Sequence[str | None],
+    birth_dates: Sequence[date | None],
+    phones: Sequence[str],
+) -> list[dict[str, Any] | None]:
+    """`person_values` of many new people at once, by column, for an import's rows whose NIK is read
+    already (`facts`, None for a row without a NIK): each check asked once for each distinct value it reads
+    (a chunk's birth dates, sexes and names repeat). None where `person_values` would refuse the row."""
+    agree: dict[tuple, bool] = {}  # (the NIK's birth date and sex, the row's sex and birth date) -> agreeing
+    born = [b or (f and f.birth_date) for f, b in zip(facts, birth_dates, strict=True)]
+    today = _today()
+    fine = {day: day is not None and not birth_date_problem(day, today) for day in set(born)}
+    spaced = {name: " ".join(name.split()) for name in set(names)}
+    out: list[dict[str, Any] | None] = []
+    for f, name, sex, day, b, phone in zip(facts, names, sexes, born, birth_dates, phones, strict=True):
+        name = spaced[name]
+        if f is not None and (key := (f.birth_date, f.sex, sex, b)) not in agree:
+            agree[key] = not nik_agrees(f, birth_date=b, sex=sex)
+        if not fine[day] or not name or (f is not None and not agree[key]):
+            out.append(None)
+        elif f is None:
+            out.append({"nik": None, "name": name, "sex": sex or "", "birth_date": day, "phone": phone})
+        else:
+            out.append({"nik": f.nik, "name": name, "sex": sex or f.sex, "birth_date": day, "phone": phone})
+    return out
 
 
 def no_identity_message() -> str:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindungdesa.lib.nik import NikError, nik_agrees, nik_check, nik_mask
+from lindungdesa.lib.nik import NikError, nik_agrees, nik_check, nik_mask, plain_nik_facts
 
 
 def test_it_reads_what_a_nik_encodes():
@@ -122,3 +122,44 @@ def test_known_parts_hold_for_their_reference_day_only():
     assert nik_check("6103010101300002", reference_date=date(2026, 12, 2)).birth_date == date(1930, 1, 1)
     assert nik_check("6103010101300003", reference_date=date(2031, 1, 1)).birth_date == date(2030, 1, 1)
     assert nik_check("6103010101300004", reference_date=date(2026, 12, 2)).birth_date == date(1930, 1, 1)
+
+
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.builds(
+                "".join,
+                st.lists(
+                    st.sampled_from(["610301", "450789", "010180", "0000", "0417"]), min_size=3, max_size=3
+                ),
+            ),
+            st.from_regex(r"\A[0-9]{16}\Z"),
+            st.text(max_size=20),
+            st.integers(),
+            st.none(),
+        ),
+        max_size=8,
+    )
+)
+def test_a_column_of_niks_gets_nik_checks_facts_or_none(cells):
+    nik_check("6103014507890001")  # today's known parts: a region and a birth date
+    nik_check("6103020101800001")
+    for cell, facts in zip(cells, plain_nik_facts(cells), strict=True):
+        plain = type(cell) is str and len(cell) == 16 and cell.isascii() and cell.isdigit()
+        try:
+            expected = nik_check(cell) if plain else None
+        except NikError:
+            expected = None  # checked alone, for its message
+        assert facts == expected
+
+
+def test_a_column_of_known_parts_needs_no_parse(monkeypatch):
+    import lindungdesa.lib.nik as nik_module
+
+    nik_check("6103014507890001")
+    nik_check("6103020101800001")
+    monkeypatch.setattr(nik_module, "parse_nik", None)  # any call would fail
+    cells = ["6103024507890417", "6103 0245 0789 0417", 6103024507890417, None]
+    assert plain_nik_facts(cells) == [("6103024507890417", "61.03.02", date(1989, 7, 5), "P"), *[None] * 3]
+    monkeypatch.undo()
+    assert plain_nik_facts(["6103020101800000", "6199990507890001"]) == [None, None]  # refused: said alone

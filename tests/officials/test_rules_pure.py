@@ -5,12 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
+from lindungdesa.lib.nik import nik_check
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import (
     overlaps,
+    people_values,
     person_disagreements,
     person_new,
+    person_values,
     position_new,
     position_own_problems,
     position_problems,
@@ -233,3 +238,35 @@ def test_holders_of_a_seat_are_named_in_the_order_their_terms_began():
     mine = position(Office.KEPALA_DESA, date(2024, 1, 1))
     problems = position_problems(mine, region=None, same_person=[], same_seat=[later, earlier])["office"]
     assert ["Pertama" in problems[0], "Kedua" in problems[1]] == [True, True]
+
+
+_BORN = st.sampled_from([date(1980, 5, 17), date(1980, 5, 18), date(1899, 12, 31), date(2020, 1, 1), None])
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(
+                st.none(),
+                st.tuples(st.sampled_from([date(1980, 5, 17), date(2015, 2, 3)]), st.sampled_from("LP")),
+            ),
+            st.sampled_from(["Budi Santoso", "  Siti   Aminah ", "", " ", "Hj. Ani, S.Pd."]),
+            st.sampled_from([None, "L", "P"]),
+            _BORN,
+            st.sampled_from(["", "081234567890"]),
+        ),
+        max_size=12,
+    )
+)
+def test_people_values_by_column_are_person_values_row_by_row(rows):
+    facts = [nik_check(make_nik("61.03.01", *nik, serial=1)) if nik else None for nik, *_rest in rows]
+    expected = []
+    for f, (_nik, name, sex, born, phone) in zip(facts, rows, strict=True):
+        try:
+            values = person_values(nik=f and f.nik, facts=f, name=name, sex=sex, birth_date=born, phone=phone)
+        except ValidationError:
+            values = None
+        expected.append(values)
+    names, sexes, births, phones = ([row[i] for row in rows] for i in range(1, 5))
+    got = people_values(facts=facts, names=names, sexes=sexes, birth_dates=births, phones=phones)
+    assert got == expected
