@@ -546,6 +546,8 @@ class RosterRows:
                 and (person.id is None or holder.person.id != person.id)
                 and rules.is_same_seat(desa.code, office.office, unit_name, holder)
                 and (holder.term_end is None or holder.term_end >= start)
+                # A term ended with a reason keeps its end and reason: the rules refuse an overlap.
+                and holder.is_open
             ]
         # What `officials.services.position_start` does, against the positions the chunk holds. The
         # predecessors' terms end the day before this one starts: they no longer overlap it.

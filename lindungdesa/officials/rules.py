@@ -7,7 +7,7 @@ except that a message may name the desa or person of a position whose relation w
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -296,12 +296,14 @@ def position_problems(
         seat = (candidate.desa_id, office, candidate.unit_name)
         holders = others(p for p in same_seat if is_same_seat(*seat, p))
         for other in sorted(holders, key=_by_term):
-            fail(
-                "office",
-                f"{other.office_label} di {desa.name} masih dijabat {other.person.name} "
-                f"({fmt_day(other.term_start)} s.d. {fmt_day(other.term_end)}). Akhiri jabatan itu dulu atau "
-                "gunakan penggantian.",
-            )
+            held = f"{other.office_label} di {desa.name} masih dijabat {other.person.name}"
+            period = f"{fmt_day(other.term_start)} s.d. {fmt_day(other.term_end)}"
+            if other.is_open or other.term_end is None:
+                fail("office", f"{held} ({period}). Akhiri jabatan itu dulu atau gunakan penggantian.")
+            else:  # ended already with a reason: nothing to end, only a later start
+                free = fmt_day(other.term_end + timedelta(days=1))
+                reason = other.get_end_reason_display().lower()
+                fail("office", f"{held} ({period}, {reason}). Pejabat baru dapat mulai paling cepat {free}.")
     return errors
 
 

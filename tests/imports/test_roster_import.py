@@ -9,6 +9,7 @@ from lindungdesa.imports.models import BatchChange, ImportBatch, RejectedRow
 from lindungdesa.imports.services import UndoRefused, batch_undo, change_count, roster_import_file
 from lindungdesa.imports.summary import ImportFailed
 from lindungdesa.officials.models import Office, Person, Position
+from lindungdesa.officials.services import position_end
 from tests.imports.conftest import ROSTER_HEADER, to_csv
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,28 @@ def test_a_new_kepala_desa_ends_the_term_of_the_previous_one(good_rows, people):
     old, new = Position.objects.filter(office=Office.KEPALA_DESA).order_by("term_start")
     assert old.term_end == date(2026, 5, 31) and old.end_reason == Position.EndReason.REPLACED
     assert new.person.name == "Kades Baru" and new.term_end is None
+
+
+def test_a_new_holder_leaves_a_term_ended_with_a_reason_as_it_was(good_rows, people):
+    """A kepala desa who resigned from 31-12-2026 is not "Diganti" earlier by a roster: a successor from
+    before that day is refused with the first day the seat is free (as the add page refuses it), one
+    from that day on is taken and the resignation stays as it was recorded."""
+    roster_import_file(data=to_csv(ROSTER_HEADER, good_rows[:1]), file_name="a.csv")
+    held = Position.objects.get(office=Office.KEPALA_DESA)
+    position_end(region=None, position=held, last_day=date(2026, 12, 31), reason=Position.EndReason.RESIGNED)
+    early = people.row("Kades Baru", "Kepala Desa", serial=11, mulai_menjabat="01/12/2026", tanggal_sk="")
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [early]), file_name="b.csv")
+    assert (summary.accepted, summary.rejected) == (0, 1)
+    assert summary.errors[0].field == "jabatan"
+    assert "mengundurkan diri" in summary.errors[0].message
+    assert "Pejabat baru dapat mulai paling cepat 01-01-2027" in summary.errors[0].message
+    held.refresh_from_db()
+    assert (held.term_end, held.end_reason) == (date(2026, 12, 31), Position.EndReason.RESIGNED)
+    on_time = dict(early, mulai_menjabat="01/01/2027")
+    summary = roster_import_file(data=to_csv(ROSTER_HEADER, [on_time]), file_name="c.csv")
+    assert (summary.accepted, summary.created, summary.warnings) == (1, 1, [])
+    held.refresh_from_db()
+    assert (held.term_end, held.end_reason) == (date(2026, 12, 31), Position.EndReason.RESIGNED)
 
 
 def test_a_changed_income_updates_the_position(good_rows):
