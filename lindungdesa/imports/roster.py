@@ -148,15 +148,9 @@ class Holdings:
         self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None, end=None
     ) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
-        Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
-        position (a person holds one perangkat office at a time): a row naming the dusun completes the one
-        held without it (as the warning `rules.unit_name_missing_message` asks), a row naming none changes
-        no dusun.
-
-        `sk`: (number, date) of a row whose start was not given but read from its SK date or its term's text
-        (OpenSID's Buku Aparat), `end` its end: then the same SK also names the position held, whose start
-        (often the inauguration, after the SK) stays as it is; where one of the two names no SK, a term
-        meeting the row's (`_same_appointment`)."""
+        A kepala dusun whose dusun one of the two does not name is the same position (one perangkat office at
+        a time): the dusun is completed, never removed. `sk`, `end`: of a row whose start was read from its SK
+        date or term's text; then the same appointment (`_same_appointment`) with another start is it too."""
         unit = rules.unit_key(unit_name)
         unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
@@ -175,7 +169,6 @@ class Holdings:
 
 
 class RosterRows:
-    kind = "roster"
     fields = ROSTER_FIELDS
     looked_up = (Person, Position)
 
@@ -392,17 +385,15 @@ class RosterRows:
         return self._decide_by_columns(rows)
 
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
-        it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
-        region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
-        checked here without objects: the person's values (`rules.people_values`), each field's distinct
-        values (`FieldCheck.refused`) and the position's own office rules. Every other row, and one these
-        checks refuse (for its messages), is decided row by row."""
+        """The chunk's rows decided without objects, by `id()`, with the person and position each makes: a
+        new person (named by no other row, held nowhere, no participant outside) in a free seat, checked as
+        `apply` checks (`rules.people_values`, `FieldCheck.refused`, the position's own rules). Any other row,
+        or one these checks refuse (for its messages), is decided row by row (`apply`)."""
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = self._position_fields(rows)
-        seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
+        seats = [rules.seat_of(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seats)
         named.update(_column(rows, "who"))
         unnamed = _column(rows, "unnamed")
@@ -426,7 +417,7 @@ class RosterRows:
             if person is None or row["who"] in taken or key in taken or seat in taken or i in own:
                 continue
             holders = held.by_seat.get(seat[:2]) if seat is not None else None
-            if holders and any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders):
+            if holders and any(rules.seat_of(p.desa_id, p.office, p.unit_name) == seat for p in holders):
                 continue
             people.append(person)
             chosen.append(row)
@@ -448,11 +439,9 @@ class RosterRows:
         person = held.persons.get(row["who"])
         completed = None  # a person without a NIK whom this row's NIK completes
         if person is None and nik is not None:
-            completed = held.persons.get(row["unnamed"])
-            if completed is not None and completed.nik is None:
-                person = completed
-            else:
-                completed = None
+            found = held.persons.get(row["unnamed"])
+            if found is not None and found.nik is None:
+                person = completed = found
         new_person = person is None
         owned = True  # the importer's region holds every position of the person (`boundary`)
         if person is None:
@@ -535,20 +524,18 @@ class RosterRows:
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
-        predecessors = []
         seat = held.by_seat.get((desa.code, office.office), ())
-        if seat:
-            predecessors = [
-                holder
-                for holder in seat
-                if holder.term_start < start
-                and holder.person is not person
-                and (person.id is None or holder.person.id != person.id)
-                and rules.is_same_seat(desa.code, office.office, unit_name, holder)
-                and (holder.term_end is None or holder.term_end >= start)
-                # A term ended with a reason keeps its end and reason: the rules refuse an overlap.
-                and holder.is_open
-            ]
+        predecessors = [
+            holder
+            for holder in seat
+            if holder.term_start < start
+            and holder.person is not person
+            and (person.id is None or holder.person.id != person.id)
+            and rules.is_same_seat(desa.code, office.office, unit_name, holder)
+            and (holder.term_end is None or holder.term_end >= start)
+            # A term ended with a reason keeps its end and reason: the rules refuse an overlap.
+            and holder.is_open
+        ]
         # What `officials.services.position_start` does, against the positions the chunk holds. The
         # predecessors' terms end the day before this one starts: they no longer overlap it.
         fields["person"] = person
@@ -591,22 +578,9 @@ def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
     return list(map(itemgetter(name), rows))
 
 
-def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:
-    """The one-holder seat a new position takes (`rules.is_same_seat`), None for an office of many holders
-    and for a kepala dusun whose dusun is not named (a seat of their own)."""
-    if office not in rules.ONE_HOLDER_OFFICES:
-        return None
-    if office != Office.KEPALA_DUSUN:
-        return (desa, office, "")
-    unit = rules.unit_key(unit_name)
-    return (desa, office, unit) if unit else None
-
-
 def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
-    """Whether a row's SK (number, date) is the position's: the numbers when both have one (case and spaces
-    aside), else the dates when both have one. Where one side names no SK (a position added on the desa page
-    without one), nothing tells two appointments apart: the same person in the same seat over terms that meet
-    is the one position (a person holds one perangkat office at a time)."""
+    """Whether a row's SK (number, date) is the position's; where one side names no SK (a position added on
+    the desa page without one), terms that meet (one perangkat office at a time)."""
     number, day = sk
     if number and position.sk_number:
         return "".join(number.split()).casefold() == "".join(position.sk_number.split()).casefold()
@@ -616,11 +590,8 @@ def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):
-    """OpenSID's free-text term often gives only years ("2019 s/d 2027"): take the day from the SK date.
-
-    The start becomes the SK date when it falls in the start year; the end becomes the last day of the
-    legal term (8 years for kepala desa and BPD) when that falls in the end year.
-    """
+    """OpenSID's free-text term often gives only years ("2019 s/d 2027"): the start is the SK date of that
+    year, the end the last day of the legal term (8 years for kepala desa and BPD) of that year."""
     if start and sk_date and (start.month, start.day) == (1, 1) and sk_date.year == start.year:
         start = sk_date
     limit = MAX_TERM_YEARS.get(office_value.office) if office_value else None
