@@ -43,16 +43,8 @@ from .engine import (
 )
 from .summary import RowError
 
-POSITION_FIELDS = [
-    "term_end",
-    "planned_term_end",
-    "sk_number",
-    "sk_date",
-    "monthly_income",
-    "acting",
-    "end_reason",
-    "unit_name",
-]
+POSITION_FIELDS = ["term_end", "planned_term_end", "sk_number", "sk_date", "monthly_income", "acting"]
+POSITION_FIELDS += ["end_reason", "unit_name"]  # what a row may change of a position, kept for undo
 # A row's values as `RosterRows.read_rows` gives them (and its desa, birth date, `who_without_nik`, who).
 _READ = ("nik", "nik_facts", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
 _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
@@ -66,8 +58,6 @@ _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 _name = partial(v.parse_text, max_length=150)
 _dusun = partial(v.parse_text, max_length=80)
 _sk_number = partial(v.parse_text, max_length=100)
-
-
 _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
 
 
@@ -140,10 +130,6 @@ class Holdings:
         if position.office in rules.ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
 
-    def of(self, person: Person) -> list[Position]:
-        """The positions held of this person (the one object held for them)."""
-        return self.by_person.get(id(person), [])
-
     def position_at(
         self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None, end=None
     ) -> Position | None:
@@ -184,11 +170,9 @@ class RosterRows:
         self._position_check = FieldCheck(Position, exclude=("group", "person", "desa"))  # no cell gives them
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
-        """What the file as a whole says, before its rows are read; the warnings it gives.
-
-        A lembaga's members list from OpenSID is the BPD's: its plain "KETUA" or "ANGGOTA" are BPD offices.
-        An OpenSID page names its desa in a title row, never by code: when the desa the rows go to (the
-        operator's own, or the one chosen) has another name, say so; the rows are still taken."""
+        """What the file as a whole says, before its rows are read: an OpenSID lembaga's list is the BPD's
+        (`default_group`); a page's title row naming another desa than the one the rows go to (the
+        operator's own, or the one chosen) is said, and the rows are still taken."""
         self._default_group = default_group(prepared.table)
         desa = self.default_desa
         if desa is None or "kode_desa" in prepared.mapping.values() or prepared.table.kind != OPENSID_KIND:
@@ -312,11 +296,9 @@ class RosterRows:
                 readings.append(Reading(None, problems[i], keys[i]))
                 continue
             out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=places[i][1])
-            out["born"], out["who"] = born[i], who[i]
+            out["born"], out["who"], out["unnamed"] = born[i], who[i], unnamed[i]  # no problem: all known
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
-            if unnamed[i] is not None:
-                out["unnamed"] = unnamed[i]
             if office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
             readings.append(Reading(out, (), keys[i], tuple(warnings.get(i, ()))))
@@ -348,17 +330,6 @@ class RosterRows:
                     say(("nama_desa", f"Nama desa tidak cocok dengan kode {desa.code}: {desa.name}."))
             done[key] = (code, desa, tuple(wrong))
         return list(map(done.__getitem__, keys))
-
-    @staticmethod
-    def _person_values(row: dict[str, Any]) -> dict[str, Any]:
-        return rules.person_values(
-            facts=row["nik_facts"],
-            nik=row["nik"],
-            name=row["nama"],
-            sex=row["jenis_kelamin"],
-            birth_date=row["tanggal_lahir"],
-            phone=row["no_hp"] or "",
-        )
 
     @staticmethod
     def _position_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -399,9 +370,7 @@ class RosterRows:
         unnamed = _column(rows, "unnamed")
         named.update(u for u, nik in zip(unnamed, _column(rows, "nik"), strict=True) if nik is not None)
         # A person or seat named by two rows, a person held, a participant outside the region: row by row.
-        taken = (
-            {key for key, count in named.items() if count > 1} | held.persons.keys() | self._held_elsewhere
-        )
+        taken = {key for key, n in named.items() if n > 1} | held.persons.keys() | self._held_elsewhere
         taken.discard(None)  # no seat of its own (an office of many holders)
         own = rules.positions_own_problems(positions)
         values = rules.people_values(
@@ -447,14 +416,21 @@ class RosterRows:
         if person is None:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
-            person = Person(**self._person_values(row))
+            person = rules.person_new(
+                facts=row["nik_facts"],
+                nik=nik,
+                name=row["nama"],
+                sex=row["jenis_kelamin"],
+                birth_date=row["tanggal_lahir"],
+                phone=row["no_hp"] or "",
+            )
             self._person_check(person)
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
                 # row's desa is under the region: `read`). A NIK held only elsewhere is refused before
                 # anything is compared, so that the answer says nothing of the person.
-                reach = person_reach(self.scope_code, [p.desa_id for p in held.of(person)])
+                reach = person_reach(self.scope_code, [p.desa_id for p in held.by_person.get(id(person), [])])
                 person_write_check(self.scope_code, reach)
                 owned = reach is not Reach.SHARED
                 if completed is not None and nik in self._held_elsewhere:
@@ -482,8 +458,7 @@ class RosterRows:
             recorder.warnings.append(("no_hp", kept))
             new_phone = False
         if completed is not None:
-            completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
-            recorder.change(person, completed_nik, ["nik", "sex"])
+            recorder.change(person, {"nik": nik, "sex": person.sex or row["nik_facts"].sex}, ["nik", "sex"])
             held.persons[nik] = person
         # The person's own values the row changes: the phone, and a sex where none is held (a person without
         # a NIK added with none) in a region holding all their offices.
@@ -495,6 +470,7 @@ class RosterRows:
         desa: Region = row["desa"]
         [fields] = self._position_fields([row])
         unit_name, start, end = fields["unit_name"], row["mulai_menjabat"], row["akhir_menjabat"]
+        seat = held.by_seat.get((desa.code, office.office), ())
         existing = None
         if not new_person:
             sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
@@ -514,9 +490,7 @@ class RosterRows:
                 wanted["term_end"] = wanted["planned_term_end"] = end
             changed = {k: value for k, value in wanted.items() if getattr(existing, k) != value}
             if changed:
-                self._check_rules(
-                    existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
-                )
+                self._check_rules(existing, changed, held.by_person.get(id(person), []), seat)
             if person_changes:
                 recorder.change(person, person_changes, list(person_changes))
             if changed:
@@ -524,7 +498,6 @@ class RosterRows:
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
-        seat = held.by_seat.get((desa.code, office.office), ())
         predecessors = [
             holder
             for holder in seat
@@ -541,7 +514,7 @@ class RosterRows:
         fields["person"] = person
         position = Position(**fields)
         same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
-        self._check_rules(position, {}, held.of(person), same_seat)
+        self._check_rules(position, {}, held.by_person.get(id(person), []), same_seat)
         self._position_check(position)
         if new_person:
             held.persons[row["who"]] = held.persons[row["unnamed"]] = person
