@@ -43,16 +43,8 @@ from .engine import (
 )
 from .summary import RowError
 
-POSITION_FIELDS = [
-    "term_end",
-    "planned_term_end",
-    "sk_number",
-    "sk_date",
-    "monthly_income",
-    "acting",
-    "end_reason",
-    "unit_name",
-]
+POSITION_FIELDS = ["term_end", "planned_term_end", "sk_number", "sk_date", "monthly_income", "acting"]
+POSITION_FIELDS += ["end_reason", "unit_name"]  # what a row may change of a position, kept for undo
 # A row's values as `RosterRows.read_rows` gives them (and its desa, birth date, `who_without_nik`, who).
 _READ = ("nik", "nik_facts", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
 _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
@@ -66,8 +58,6 @@ _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 _name = partial(v.parse_text, max_length=150)
 _dusun = partial(v.parse_text, max_length=80)
 _sk_number = partial(v.parse_text, max_length=100)
-
-
 _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
 
 
@@ -140,23 +130,13 @@ class Holdings:
         if position.office in rules.ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
 
-    def of(self, person: Person) -> list[Position]:
-        """The positions held of this person (the one object held for them)."""
-        return self.by_person.get(id(person), [])
-
     def position_at(
         self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None, end=None
     ) -> Position | None:
         """The position a row describes, when it is held already: same person, desa, office, dusun, start.
-        Where one of the two names no dusun, a kepala dusun of the same person, desa and start is the same
-        position (a person holds one perangkat office at a time): a row naming the dusun completes the one
-        held without it (as the warning `rules.unit_name_missing_message` asks), a row naming none changes
-        no dusun.
-
-        `sk`: (number, date) of a row whose start was not given but read from its SK date or its term's text
-        (OpenSID's Buku Aparat), `end` its end: then the same SK also names the position held, whose start
-        (often the inauguration, after the SK) stays as it is; where one of the two names no SK, a term
-        meeting the row's (`_same_appointment`)."""
+        A kepala dusun whose dusun one of the two does not name is the same position (one perangkat office at
+        a time): the dusun is completed, never removed. `sk`, `end`: of a row whose start was read from its SK
+        date or term's text; then the same appointment (`_same_appointment`) with another start is it too."""
         unit = rules.unit_key(unit_name)
         unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
@@ -175,7 +155,6 @@ class Holdings:
 
 
 class RosterRows:
-    kind = "roster"
     fields = ROSTER_FIELDS
     looked_up = (Person, Position)
 
@@ -191,11 +170,9 @@ class RosterRows:
         self._position_check = FieldCheck(Position, exclude=("group", "person", "desa"))  # no cell gives them
 
     def begin(self, data: bytes, prepared: Prepared) -> list[RowError]:
-        """What the file as a whole says, before its rows are read; the warnings it gives.
-
-        A lembaga's members list from OpenSID is the BPD's: its plain "KETUA" or "ANGGOTA" are BPD offices.
-        An OpenSID page names its desa in a title row, never by code: when the desa the rows go to (the
-        operator's own, or the one chosen) has another name, say so; the rows are still taken."""
+        """What the file as a whole says, before its rows are read: an OpenSID lembaga's list is the BPD's
+        (`default_group`); a page's title row naming another desa than the one the rows go to (the
+        operator's own, or the one chosen) is said, and the rows are still taken."""
         self._default_group = default_group(prepared.table)
         desa = self.default_desa
         if desa is None or "kode_desa" in prepared.mapping.values() or prepared.table.kind != OPENSID_KIND:
@@ -319,11 +296,9 @@ class RosterRows:
                 readings.append(Reading(None, problems[i], keys[i]))
                 continue
             out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=places[i][1])
-            out["born"], out["who"] = born[i], who[i]
+            out["born"], out["who"], out["unnamed"] = born[i], who[i], unnamed[i]  # no problem: all known
             if i in end_inferred:
                 out["end_inferred"] = end_inferred[i]
-            if unnamed[i] is not None:
-                out["unnamed"] = unnamed[i]
             if office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
             readings.append(Reading(out, (), keys[i], tuple(warnings.get(i, ()))))
@@ -357,17 +332,6 @@ class RosterRows:
         return list(map(done.__getitem__, keys))
 
     @staticmethod
-    def _person_values(row: dict[str, Any]) -> dict[str, Any]:
-        return rules.person_values(
-            facts=row["nik_facts"],
-            nik=row["nik"],
-            name=row["nama"],
-            sex=row["jenis_kelamin"],
-            birth_date=row["tanggal_lahir"],
-            phone=row["no_hp"] or "",
-        )
-
-    @staticmethod
     def _position_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """New positions' values as the rows give them (the office cell's defaults where they are silent),
         their person not yet set (`rules.positions_values`)."""
@@ -392,25 +356,21 @@ class RosterRows:
         return self._decide_by_columns(rows)
 
     def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """The chunk's rows that need no object to be decided, by `id()`, each with the person and position
-        it makes: a new person (named by no other row of the chunk, held nowhere, no participant outside the
-        region) in a free seat (no holder, no other row of the chunk). What `apply` would check of them is
-        checked here without objects: the person's values (`rules.people_values`), each field's distinct
-        values (`FieldCheck.refused`) and the position's own office rules. Every other row, and one these
-        checks refuse (for its messages), is decided row by row."""
+        """The chunk's rows decided without objects, by `id()`, with the person and position each makes: a
+        new person (named by no other row, held nowhere, no participant outside) in a free seat, checked as
+        `apply` checks (`rules.people_values`, `FieldCheck.refused`, the position's own rules). Any other row,
+        or one these checks refuse (for its messages), is decided row by row (`apply`)."""
         held = self._held
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = self._position_fields(rows)
-        seats = [_seat(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
+        seats = [rules.seat_of(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seats)
         named.update(_column(rows, "who"))
         unnamed = _column(rows, "unnamed")
         named.update(u for u, nik in zip(unnamed, _column(rows, "nik"), strict=True) if nik is not None)
         # A person or seat named by two rows, a person held, a participant outside the region: row by row.
-        taken = (
-            {key for key, count in named.items() if count > 1} | held.persons.keys() | self._held_elsewhere
-        )
+        taken = {key for key, n in named.items() if n > 1} | held.persons.keys() | self._held_elsewhere
         taken.discard(None)  # no seat of its own (an office of many holders)
         own = rules.positions_own_problems(positions)
         values = rules.people_values(
@@ -426,7 +386,7 @@ class RosterRows:
             if person is None or row["who"] in taken or key in taken or seat in taken or i in own:
                 continue
             holders = held.by_seat.get(seat[:2]) if seat is not None else None
-            if holders and any(rules.is_same_seat(*seat[:2], position["unit_name"], p) for p in holders):
+            if holders and any(rules.seat_of(p.desa_id, p.office, p.unit_name) == seat for p in holders):
                 continue
             people.append(person)
             chosen.append(row)
@@ -448,24 +408,29 @@ class RosterRows:
         person = held.persons.get(row["who"])
         completed = None  # a person without a NIK whom this row's NIK completes
         if person is None and nik is not None:
-            completed = held.persons.get(row["unnamed"])
-            if completed is not None and completed.nik is None:
-                person = completed
-            else:
-                completed = None
+            found = held.persons.get(row["unnamed"])
+            if found is not None and found.nik is None:
+                person = completed = found
         new_person = person is None
         owned = True  # the importer's region holds every position of the person (`boundary`)
         if person is None:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
-            person = Person(**self._person_values(row))
+            person = rules.person_new(
+                facts=row["nik_facts"],
+                nik=nik,
+                name=row["nama"],
+                sex=row["jenis_kelamin"],
+                birth_date=row["tanggal_lahir"],
+                phone=row["no_hp"] or "",
+            )
             self._person_check(person)
         else:
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
                 # row's desa is under the region: `read`). A NIK held only elsewhere is refused before
                 # anything is compared, so that the answer says nothing of the person.
-                reach = person_reach(self.scope_code, [p.desa_id for p in held.of(person)])
+                reach = person_reach(self.scope_code, [p.desa_id for p in held.by_person.get(id(person), [])])
                 person_write_check(self.scope_code, reach)
                 owned = reach is not Reach.SHARED
                 if completed is not None and nik in self._held_elsewhere:
@@ -493,8 +458,7 @@ class RosterRows:
             recorder.warnings.append(("no_hp", kept))
             new_phone = False
         if completed is not None:
-            completed_nik = {"nik": nik, "sex": person.sex or row["nik_facts"].sex}
-            recorder.change(person, completed_nik, ["nik", "sex"])
+            recorder.change(person, {"nik": nik, "sex": person.sex or row["nik_facts"].sex}, ["nik", "sex"])
             held.persons[nik] = person
         # The person's own values the row changes: the phone, and a sex where none is held (a person without
         # a NIK added with none) in a region holding all their offices.
@@ -506,6 +470,7 @@ class RosterRows:
         desa: Region = row["desa"]
         [fields] = self._position_fields([row])
         unit_name, start, end = fields["unit_name"], row["mulai_menjabat"], row["akhir_menjabat"]
+        seat = held.by_seat.get((desa.code, office.office), ())
         existing = None
         if not new_person:
             sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
@@ -525,9 +490,7 @@ class RosterRows:
                 wanted["term_end"] = wanted["planned_term_end"] = end
             changed = {k: value for k, value in wanted.items() if getattr(existing, k) != value}
             if changed:
-                self._check_rules(
-                    existing, changed, held.of(person), held.by_seat[(desa.code, office.office)]
-                )
+                self._check_rules(existing, changed, held.by_person.get(id(person), []), seat)
             if person_changes:
                 recorder.change(person, person_changes, list(person_changes))
             if changed:
@@ -535,26 +498,23 @@ class RosterRows:
             return
 
         # A new holder of a one-person seat ends the term of the holder who started before.
-        predecessors = []
-        seat = held.by_seat.get((desa.code, office.office), ())
-        if seat:
-            predecessors = [
-                holder
-                for holder in seat
-                if holder.term_start < start
-                and holder.person is not person
-                and (person.id is None or holder.person.id != person.id)
-                and rules.is_same_seat(desa.code, office.office, unit_name, holder)
-                and (holder.term_end is None or holder.term_end >= start)
-                # A term ended with a reason keeps its end and reason: the rules refuse an overlap.
-                and holder.is_open
-            ]
+        predecessors = [
+            holder
+            for holder in seat
+            if holder.term_start < start
+            and holder.person is not person
+            and (person.id is None or holder.person.id != person.id)
+            and rules.is_same_seat(desa.code, office.office, unit_name, holder)
+            and (holder.term_end is None or holder.term_end >= start)
+            # A term ended with a reason keeps its end and reason: the rules refuse an overlap.
+            and holder.is_open
+        ]
         # What `officials.services.position_start` does, against the positions the chunk holds. The
         # predecessors' terms end the day before this one starts: they no longer overlap it.
         fields["person"] = person
         position = Position(**fields)
         same_seat = [p for p in seat if all(p is not q for q in predecessors)] if predecessors else seat
-        self._check_rules(position, {}, held.of(person), same_seat)
+        self._check_rules(position, {}, held.by_person.get(id(person), []), same_seat)
         self._position_check(position)
         if new_person:
             held.persons[row["who"]] = held.persons[row["unnamed"]] = person
@@ -591,22 +551,9 @@ def _column(rows: list[dict[str, Any]], name: str) -> list[Any]:
     return list(map(itemgetter(name), rows))
 
 
-def _seat(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:
-    """The one-holder seat a new position takes (`rules.is_same_seat`), None for an office of many holders
-    and for a kepala dusun whose dusun is not named (a seat of their own)."""
-    if office not in rules.ONE_HOLDER_OFFICES:
-        return None
-    if office != Office.KEPALA_DUSUN:
-        return (desa, office, "")
-    unit = rules.unit_key(unit_name)
-    return (desa, office, unit) if unit else None
-
-
 def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
-    """Whether a row's SK (number, date) is the position's: the numbers when both have one (case and spaces
-    aside), else the dates when both have one. Where one side names no SK (a position added on the desa page
-    without one), nothing tells two appointments apart: the same person in the same seat over terms that meet
-    is the one position (a person holds one perangkat office at a time)."""
+    """Whether a row's SK (number, date) is the position's; where one side names no SK (a position added on
+    the desa page without one), terms that meet (one perangkat office at a time)."""
     number, day = sk
     if number and position.sk_number:
         return "".join(number.split()).casefold() == "".join(position.sk_number.split()).casefold()
@@ -616,11 +563,8 @@ def _same_appointment(sk: tuple, position: Position, start, end) -> bool:
 
 
 def _refine_year_only_term(start, end, sk_date, office_value):
-    """OpenSID's free-text term often gives only years ("2019 s/d 2027"): take the day from the SK date.
-
-    The start becomes the SK date when it falls in the start year; the end becomes the last day of the
-    legal term (8 years for kepala desa and BPD) when that falls in the end year.
-    """
+    """OpenSID's free-text term often gives only years ("2019 s/d 2027"): the start is the SK date of that
+    year, the end the last day of the legal term (8 years for kepala desa and BPD) of that year."""
     if start and sk_date and (start.month, start.day) == (1, 1) and sk_date.year == start.year:
         start = sk_date
     limit = MAX_TERM_YEARS.get(office_value.office) if office_value else None

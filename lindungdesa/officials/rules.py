@@ -121,16 +121,22 @@ def unit_key(unit_name: str) -> str:
 ONE_HOLDER_OFFICES = frozenset(o.value for o in Office) - {Office.BPD_ANGGOTA.value}
 
 
-def is_same_seat(desa: str, office: str, unit_name: str, other: Position) -> bool:
-    """Whether `other` sits in the one-holder seat of `office` in desa `desa` (code): for kepala dusun, of
-    the same dusun. A kepala dusun whose dusun is not named is a seat of their own: two unnamed kepala
-    dusun of one desa are two people, not a conflict (the dusun is completed later)."""
-    if office not in ONE_HOLDER_OFFICES or other.office != office or other.desa_id != desa:
-        return False
+def seat_of(desa: str, office: str, unit_name: str) -> tuple[str, str, str] | None:
+    """The one-holder seat of `office` in desa `desa` (code): for kepala dusun, of the dusun. None for an
+    office of many holders, and for a kepala dusun whose dusun is not named: a seat of their own (two
+    unnamed kepala dusun of one desa are two people, not a conflict; the dusun is completed later)."""
+    if office not in ONE_HOLDER_OFFICES:
+        return None
     if office != Office.KEPALA_DUSUN:
-        return True
+        return (desa, office, "")
     unit = unit_key(unit_name)
-    return bool(unit) and unit_key(other.unit_name) == unit
+    return (desa, office, unit) if unit else None
+
+
+def is_same_seat(desa: str, office: str, unit_name: str, other: Position) -> bool:
+    """Whether `other` sits in the one-holder seat (`seat_of`) of `office` in desa `desa`."""
+    seat = seat_of(desa, office, unit_name)
+    return seat is not None and seat == seat_of(other.desa_id, other.office, other.unit_name)
 
 
 def replaced_message(holder: Position, last_day: date) -> str:

@@ -21,6 +21,7 @@ from lindungdesa.officials.rules import (
     position_problems,
     position_values,
     positions_own_problems,
+    seat_of,
 )
 from lindungdesa.regions.models import Region
 from tests.factories import make_nik
@@ -183,6 +184,19 @@ def test_seats_are_told_apart_by_desa_office_and_dusun():
     )
     kadus_ii = position(Office.KEPALA_DUSUN, unit_name="Dusun II")
     assert position_problems(kadus_ii, region=None, same_person=[], same_seat=[dusun_i]) == {}
+
+
+def test_a_seat_is_the_desa_and_office_and_for_kepala_dusun_the_dusun():
+    assert seat_of(DESA.code, Office.KEPALA_DESA, "ignored") == (DESA.code, Office.KEPALA_DESA, "")
+    assert seat_of(DESA.code, Office.KEPALA_DUSUN, " Dusun I ") == (DESA.code, Office.KEPALA_DUSUN, "dusun i")
+    # A kepala dusun whose dusun is not named sits in a seat of their own; anggota BPD are many.
+    assert seat_of(DESA.code, Office.KEPALA_DUSUN, "  ") is None
+    assert seat_of(DESA.code, Office.BPD_ANGGOTA, "") is None
+    unnamed = position(Office.KEPALA_DUSUN, pk=4)
+    assert (
+        position_problems(position(Office.KEPALA_DUSUN), region=None, same_person=[], same_seat=[unnamed])
+        == {}
+    )
 
 
 def test_bpd_anggota_are_many():
