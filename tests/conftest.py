@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from lindungdesa.regions.services import regions_load
 from lindungdesa.web import kept
-from tests.shared import migrated_copy, shared
+from tests.shared import MIGRATED, migrated_copy, shared
 from tests.web.conftest import roster_make
 from tests.world import World, build_world
 
@@ -56,13 +56,32 @@ def pytest_collection_modifyitems(config, items):
     """`make test` runs `--dist loadgroup`: the tests of one `xdist_group` share data made once
     (tests/shared.py) only if pytest-xdist really sends them to one process. It marks them by adding
     `@group` to their ids, which some pytest versions silently undo (pytest 9.2, pytest-xdist issue #1386):
-    then every process would build the shared data, and the suite would take minutes longer."""
+    then every process would build the shared data, and the suite would take minutes longer.
+
+    Also notes the modules whose tests share the kept world (`shared_world`), and puts first the tests
+    that start servers and worker processes and wait for them (tests/ops, tests/workers): pytest-xdist
+    hands out the groups first, largest first, then the other tests in this order, and the production
+    server's test (some 9 s of waiting) came among the last: one process waited on it while the other
+    had finished (docs/benchmarks.md). Not the transactional ones: they end by emptying the database, which
+    on PostgreSQL takes the rows of the data migrations (the budget's rules) from the tests after them."""
+    _world_modules.update(item.path for item in items if "shared_world" in item.fixturenames)
+    processes = [config.rootpath / "tests" / name for name in ("ops", "workers")]
+    items.sort(
+        key=lambda item: transactional(item) or not any(item.path.is_relative_to(f) for f in processes)
+    )
     if not getattr(config.option, "loadgroup", False):
         return
     grouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group")]
     lost = [nodeid for nodeid in grouped if "@" not in nodeid]
     if lost:
         raise pytest.UsageError(f"--dist loadgroup does not group {lost[0]} (pytest-xdist issue #1386)")
+
+
+def transactional(item) -> bool:
+    """Whether a test runs outside a transaction (`transaction=True`, `transactional_db`): pytest-django
+    empties every table after it."""
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in item.fixturenames or bool(marker and marker.kwargs.get("transaction"))
 
 
 def pytest_make_parametrize_id(config, val, argname):
@@ -76,11 +95,12 @@ def pytest_make_parametrize_id(config, val, argname):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, request):
     """Kalimantan Barat's regions, loaded once for the whole session (2,334 rows, about a second). On
     SQLite, the database as it then is (migrated, with the regions) is also copied to a file
     (`migrated_copy`): the worker tests' side database starts from it instead of migrating anew in a
-    process of its own (tests/workers/procs.py)."""
+    process of its own (tests/workers/procs.py), and a transactional test's emptied database is restored
+    from it (tests/ops/conftest.py)."""
     with django_db_blocker.unblock():
         regions_load(province_codes=["61"])
         if connection.vendor == "sqlite":
@@ -90,6 +110,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
                 connection.connection.backup(copy)
             finally:
                 copy.close()
+            request.config.stash[MIGRATED] = migrated_copy(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -121,22 +142,46 @@ def _empty_cache():
     kept.clear()
 
 
+# The world of `shared_world` while the tests of modules that ask for it follow one another in this process
+# (see there), and those modules (`pytest_collection_modifyitems`).
+_kept_world: list[tuple[Iterator[World], World]] = []
+_world_modules: set[Path] = set()
+
+
 @pytest.fixture(scope="module")
-def shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
-    """The world of the hand-made roster, with every lazy object made, once for a module
-    (`tests/shared.py`: each test's writes are undone; mark the module with an `xdist_group`)."""
-    media = tmp_path_factory.mktemp("world-media")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
+    """The world of the hand-made roster, with every lazy object made (`tests/shared.py`: each test's writes
+    are undone). Made once for as long as the tests asking for it run one after another in this process,
+    not once a module: the scope, personal-data and downloads matrices (one `xdist_group`, so one process
+    runs them in a row) share one world, which took 1.5-2 s of CPU to make. It is rolled back after the
+    last test of such modules in a row (`pytest_runtest_teardown` below), so that no test of another module
+    sees it, as a module's own shared rows; a module after others in between gets a world made anew."""
+    if not _kept_world:
+        media = tmp_path_factory.mktemp("world-media")
 
-    def build() -> World:
-        with override_settings(MEDIA_ROOT=media):
-            world = build_world(roster_make())
-            for place in world.places.values():
-                for attr in list(place.lazy):
-                    place.object(attr)
-        world.media = media
-        return world
+        def build() -> World:
+            with override_settings(MEDIA_ROOT=media):
+                world = build_world(roster_make())
+                for place in world.places.values():
+                    for attr in list(place.lazy):
+                        place.object(attr)
+            world.media = media
+            return world
 
-    yield from shared(django_db_blocker, build)
+        rows = shared(django_db_blocker, build)
+        _kept_world.append((rows, next(rows)))
+    return _kept_world[0][1]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The kept world (`shared_world`) is rolled back once the next test is not of a module that asks for
+    it: after this test's own fixtures are torn down (its savepoint), before the next test's are set up."""
+    result = yield
+    if _kept_world and (nextitem is None or nextitem.path not in _world_modules):
+        rows, _world = _kept_world.pop()
+        next(rows, None)  # past the generator's yield: its transaction is rolled back
+    return result
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from django.db import transaction
 
 T = TypeVar("T")
@@ -35,6 +36,10 @@ def shared(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+# Where `django_db_setup` copied the test database (on SQLite, in `config.stash`).
+MIGRATED = pytest.StashKey[Path]()
 
 
 def migrated_copy(tmp_path_factory) -> Path:

@@ -19,8 +19,9 @@ from tests.accounts.test_scope_matrix import (
 from tests.web.conftest import PENYELADI
 from tests.world import ROLE_USERS
 
-# The world is made once for the module (`world`, tests/conftest.py), in one test process.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("downloads")]
+# The world is made once for this module and the two other matrices of the group (`shared_world`,
+# tests/conftest.py), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("world")]
 
 
 @pytest.mark.parametrize("route", [route for route in ROUTES if route not in SCOPED_ROUTES], ids=str)

@@ -14,8 +14,9 @@ from lindungdesa.accounts.permissions import PEOPLE_VIEW, PERSONAL_EXPORT, PERSO
 from tests.accounts.test_scope_matrix import ROUTES, body_text, request, url_for
 from tests.world import PLACES, ROLE_USERS
 
-# The world is made once for the module (`world`, tests/conftest.py), in one test process.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("personal-matrix")]
+# The world is made once for this module and the two other matrices of the group (`shared_world`,
+# tests/conftest.py), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("world")]
 
 # "association officer, viewer: aggregated figures and the follow-up's progress, no personal data".
 AGGREGATE_ROLES = ["viewer", "association_officer"]

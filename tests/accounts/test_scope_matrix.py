@@ -23,8 +23,9 @@ from lindungdesa.api.auth import token_create
 from lindungdesa.regions.converters import RegionCodeConverter
 from tests.world import ROLE_USERS, SNAPSHOT_PERIOD
 
-# The world is made once for the module (`world`, tests/conftest.py), in one test process.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("scope-matrix")]
+# The world is made once for this module and the two other matrices of the group (`shared_world`,
+# tests/conftest.py), in one test process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("world")]
 
 # URL-name prefix -> the attribute of a Place holding the object an `<int:pk>` names (longest match wins).
 PK_MODELS = {
