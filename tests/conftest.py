@@ -78,10 +78,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def transactional(item) -> bool:
-    """Whether a test runs outside a transaction (`transaction=True`, `transactional_db`): pytest-django
-    empties every table after it."""
+    """Whether a test runs outside a transaction (`transaction=True` or `reset_sequences=True`,
+    `transactional_db`, `live_server`), as pytest-django tells them apart: it empties every table after it."""
     marker = item.get_closest_marker("django_db")
-    return "transactional_db" in item.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    kwargs = marker.kwargs if marker else {}
+    fixtures = set(item.fixturenames)
+    return bool(
+        {"transactional_db", "live_server"} & fixtures
+        or kwargs.get("transaction")
+        or kwargs.get("reset_sequences")
+    )
 
 
 def pytest_make_parametrize_id(config, val, argname):
