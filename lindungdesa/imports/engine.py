@@ -545,7 +545,7 @@ class AnyOf(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         lhs, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [v if type(v) in (str, int) else field.get_db_prep_value(v, connection) for v in self.rhs]
+        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, values)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
