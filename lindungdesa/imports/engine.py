@@ -50,7 +50,19 @@ Decided = tuple[Any, ...]
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
-CREATE = BatchChange.Action.CREATE  # the change that made its object (undo deletes it)
+CREATE, UPDATE = BatchChange.Action.CREATE, BatchChange.Action.UPDATE
+
+
+class Updated(NamedTuple):
+    """A change to an object the database holds: its fields as they were, for undo (and the ones written)."""
+
+    obj: models.Model
+    before: dict[str, Any]
+
+
+# What a row did, in order: an object it created (a model object or a NewRow: undo deletes it), or an
+# Updated. A created object is its own entry, without a tuple of its own: most rows of a file only create.
+Change = Any
 
 
 @dataclass(slots=True)
@@ -58,17 +70,17 @@ class Recorder:
     """What one row wrote, for undo and for the counts (the undo log is written with the chunk, once its new
     objects have their keys: `record_changes`)."""
 
-    changes: list[tuple[models.Model, str, dict[str, Any]]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     outcome: str = "unchanged"  # or "created", "updated": the summary's counter of the row
     warnings: list[Problem] = field(default_factory=list)  # what the row asked that was left undone
 
     def created(self, obj: models.Model) -> None:
-        self.changes.append((obj, CREATE, {}))
+        self.changes.append(obj)
         self.outcome = "created"
 
     def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
         """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written)."""
-        self.changes.append((obj, BatchChange.Action.UPDATE, snapshot(obj, fields)))
+        self.changes.append(Updated(obj, snapshot(obj, fields)))
         for key, value in values.items():
             setattr(obj, key, value)
         if self.outcome != "created":
@@ -353,7 +365,7 @@ def run_import(
             numbers = rows.numbers(start, start + CHUNK_ROWS)
             readings = handler.read_rows([rows[i][1] for i in range(start, start + len(numbers))], prepared)
             decided = handler.prefetch([r.row for r in readings if r.row is not None])
-            changes: list[tuple[models.Model, str, dict[str, Any]]] = []
+            changes: list[Change] = []
             for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
                 if problems := _take(handler, decided, row_number, reading, seen, summary, changes):
                     summary.rejected += 1
@@ -396,7 +408,7 @@ def _take(
     reading: Reading,
     seen: dict[str, int],
     summary: ImportSummary,
-    changes: list,
+    changes: list[Change],
 ) -> list[Problem]:
     """Take one row, or say why not (every problem found)."""
     row, problems, key, read_warnings = reading
@@ -406,8 +418,7 @@ def _take(
         return list(problems)
     made = decided.get(id(row))
     if made is not None:  # decided with its chunk (`prefetch`): its warnings, then what it creates
-        warnings, outcome = made[0], "created"
-        done = [(obj, CREATE, {}) for obj in made[1:]]
+        warnings, outcome, done = made[0], "created", made[1:]
     else:
         recorder = Recorder()
         try:
@@ -435,13 +446,14 @@ def _take(
 PEOPLE_KEPT = 500  # rows named on a batch's page; the counts tell the rest
 
 
-def row_person(row_number: int, outcome: str, changes: list[tuple[Any, str, dict]]) -> dict[str, Any]:
+def row_person(row_number: int, outcome: str, changes: Sequence[Change]) -> dict[str, Any]:
     """Whom one accepted row creates or changes, as the preview names them: the person of the position it
     made (else of the one it changed), the person, or the BPJS participant."""
     from lindungdesa.officials.models import Person, Position  # the engine knows no model of its own
 
     rank = {Position: 0, Person: 1}
-    obj = min(changes, key=lambda change: (rank.get(_model(change[0]), 2), change[1] != CREATE))[0]
+    objs = [(change.obj, True) if type(change) is Updated else (change, False) for change in changes]
+    obj = min(objs, key=lambda pair: (rank.get(_model(pair[0]), 2), pair[1]))[0]
     values = _values(obj)
     what = values.get("kpj", "")
     if _model(obj) is Position:  # as its person
@@ -459,42 +471,44 @@ def _values(obj: Any) -> dict[str, Any]:
     return obj.values if type(obj) is NewRow else vars(obj)
 
 
-def write(tables: tuple[type[models.Model], ...], changes: list[tuple[models.Model, str, dict]]) -> None:
+def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None:
     """Write what a chunk's rows did, table by table: its new rows in file order (getting their keys), then
     its changed rows' fields that the undo log keeps. What was made and then changed by the same chunk is
     inserted as it is now, not updated."""
     new: dict[type, list] = defaultdict(list)
     changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
     fields: dict[type, set[str]] = defaultdict(set)
-    for obj, action, before in changes:
-        if action is CREATE:
-            new[obj.model if type(obj) is NewRow else type(obj)].append(obj)
-        elif obj.pk is not None:
+    for change in changes:
+        if type(change) is not Updated:
+            new[_model(change)].append(change)
+        elif (obj := change.obj).pk is not None:
             changed[type(obj)][id(obj)] = obj
-            fields[type(obj)].update(before)
+            fields[type(obj)].update(change.before)
     for model in tables:
         insert(model, new[model])
         update(model, list(changed[model].values()), sorted(fields[model]))
 
 
-def record_changes(batch: ImportBatch, changes: list[tuple[models.Model, str, dict]]) -> None:
+def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
     """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards). The
     objects of a model created with consecutive keys become one row, in the place of the first of them:
     undo deletes what a batch created model by model, and restores what it changed after that, so only
     the order of the changes among themselves matters."""
     runs: dict[str, BatchChange] = {}  # model label -> its row of the latest run of created objects
     rows = []
-    for obj, action, before in changes:
-        label = _label(obj.model if type(obj) is NewRow else type(obj))
-        if action is CREATE:
-            run = runs.get(label)
-            if run is not None and (run.last_object_id or run.object_id) + 1 == obj.pk:
-                run.last_object_id = obj.pk
-                continue
-            run = runs[label] = BatchChange(batch=batch, model=label, object_id=obj.pk, action=action)
-            rows.append(run)
-        else:
-            rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=action, before=before))
+    for change in changes:
+        if type(change) is Updated:
+            obj, before = change
+            label = _label(type(obj))
+            rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=UPDATE, before=before))
+            continue
+        label, key = _label(_model(change)), change.pk
+        run = runs.get(label)
+        if run is not None and (run.last_object_id or run.object_id) + 1 == key:
+            run.last_object_id = key
+            continue
+        run = runs[label] = BatchChange(batch=batch, model=label, object_id=key, action=CREATE)
+        rows.append(run)
     BatchChange.objects.bulk_create(rows, batch_size=WRITE_BATCH)
 
 

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.imports.engine import FieldCheck
+from lindungdesa.imports.services import bpjs_import_file
+from lindungdesa.lib.months import Month
+from lindungdesa.lib.values import parse_text
 from lindungdesa.officials.models import Office, Person, Position
+from tests.factories import make_nik
+from tests.imports.conftest import BPJS_HEADER, to_csv
+from tests.imports.test_bpjs_import import extract_row
 
 TEXTS = st.sampled_from(
     [
@@ -97,3 +103,23 @@ def test_a_value_is_remembered_by_its_type_and_its_digits():
         office=Office.KEPALA_DESA, term_start=date(2020, 1, 1), monthly_income=Decimal("2.001")
     )
     assert not check.passes(too_precise)  # equal to 2.00 is not enough: the field has two places
+
+
+def test_a_name_the_reader_takes_may_still_be_refused_by_its_field():
+    """Why a new person's name still goes through Django's field checks: the cell reader keeps a NUL
+    character (from a spreadsheet's cell; a CSV holding one is not read at all), which every CharField
+    refuses."""
+    name = parse_text("Orang\x00Luar", max_length=150)
+    assert FieldCheck(Person).refused([{"name": name}]) == {0}
+    assert FieldCheck(Enrolment).refused([{"bpjs_name": name}]) == {0}
+
+
+@pytest.mark.django_db
+def test_a_kpj_the_reader_takes_may_still_be_refused_by_its_field(desa):
+    """The KPJ reader takes any number of digits (its official length is unconfirmed), the field holds
+    twenty: such a row is refused with Django's message, and nothing of it is written."""
+    rows = [extract_row(make_nik(desa.district_code, date(1970, 1, 1), "L", 77), "Orang Luar", kpj="1" * 21)]
+    summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=Month(2026, 10))
+    assert (summary.accepted, summary.rejected) == (0, 1)
+    assert [(e.row, e.field) for e in summary.errors] == [(2, "kpj")]
+    assert not Enrolment.objects.exists()
