@@ -157,6 +157,15 @@ def test_a_dry_run_shows_the_preview_and_writes_nothing(client, sanggau_operator
     assert "Batalkan impor ini" not in html
 
 
+def test_a_preview_whose_every_row_is_rejected_offers_nothing_to_save(client, sanggau_operator, three_rows):
+    spoiled = [dict(row, jabatan="Juru Parkir") for row in three_rows]
+    batch = uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, spoiled)))
+    assert (batch.state, batch.accepted, batch.rejected) == ("previewed", 0, 3)
+    html = page(client, f"/impor/{batch.pk}/")
+    assert "Simpan hasil ini" not in html
+    assert "Tidak ada baris yang dapat disimpan: perbaiki baris yang ditolak, lalu unggah kembali." in html
+
+
 def test_saving_the_preview_writes_the_rows(client, sanggau_operator, three_rows):
     batch = uploaded_batch(upload(client, sanggau_operator, to_csv(ROSTER_HEADER, three_rows)))
     response = client.post(f"/impor/{batch.pk}/simpan/")
