@@ -164,6 +164,7 @@ def test_a_preview_whose_every_row_is_rejected_offers_nothing_to_save(client, sa
     html = page(client, f"/impor/{batch.pk}/")
     assert "Simpan hasil ini" not in html
     assert "Tidak ada baris yang dapat disimpan: perbaiki baris yang ditolak, lalu unggah kembali." in html
+    assert "Uji coba ini dapat disimpan sampai" not in html
 
 
 def test_saving_the_preview_writes_the_rows(client, sanggau_operator, three_rows):
