@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -165,6 +165,11 @@ class Position(models.Model):
         `services.position_end` refuses. A term past the end date a file gave (no reason) is open too: the
         operator records why it ended (on or before that date) or hands the seat over."""
         return not self.end_reason
+
+    @property
+    def free_from(self) -> date | None:
+        """The first day a successor may start in this seat: the day after the term's end (None: no end)."""
+        return self.term_end + timedelta(days=1) if self.term_end else None
 
     def is_serving_on(self, day: date) -> bool:
         return self.term_start <= day and (self.term_end is None or self.term_end >= day)

@@ -7,7 +7,7 @@ except that a message may name the desa or person of a position whose relation w
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -307,7 +307,7 @@ def position_problems(
             if other.is_open or other.term_end is None:
                 fail("office", f"{held} ({period}). Akhiri jabatan itu dulu atau gunakan penggantian.")
             else:  # ended already with a reason: nothing to end, only a later start
-                free = fmt_day(other.term_end + timedelta(days=1))
+                free = fmt_day(other.free_from)
                 reason = other.get_end_reason_display().lower()
                 fail("office", f"{held} ({period}, {reason}). Pejabat baru dapat mulai paling cepat {free}.")
     return errors

@@ -6,8 +6,6 @@ place, and a saved one sends the browser on. Who may: `roster.edit` (and `person
 in the region of the desa (`accounts.permissions`); what: the services (`officials.services`), which apply
 the rules of imports and the region boundary, and whose saves the audit trail records."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -177,7 +175,7 @@ def _closed(request: HttpRequest, position: Position, title: str) -> HttpRespons
         "office": position.office_label,
         "day": date_id(position.term_end),
         "reason": position.get_end_reason_display(),
-        "next": date_id(position.term_end + timedelta(days=1)),
+        "next": date_id(position.free_from),
     }
     if request.htmx and request.method == "POST":
         return HttpResponseClientRedirect(request.path)  # htmx swaps no 4xx: the page itself says it
