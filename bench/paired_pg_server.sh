@@ -28,7 +28,8 @@ while [ $i -lt "$rounds" ]; do
         result=$(cd "$work/$side" && TREE="$work/$side" DATABASE_URL="$pg/${prefix}_run" \
             "$python" "$root/bench/pg_statements.py" "$kind" "$file")
         echo "$side $started load $load-$(cut -d" " -f1 /proc/loadavg) $(echo "$result" | sed -n 2p)"
-        echo "$result" | awk 'NR > 3 && $(NF) >= 0.1 { print "    " $0 }'
+        echo "$result" | sed -n 3p | sed "s/^/    /"
+        echo "$result" | awk 'NR > 4 && $(NF) >= 0.1 { print "    " $0 }'
     done
     i=$((i + 1))
 done

@@ -65,6 +65,11 @@ def timed(label: str, call):  # noqa: ANN001, ANN201
 
 
 _execute, _executemany, _copy = psycopg.Cursor.execute, psycopg.Cursor.executemany, psycopg.Cursor.copy
+_commit = psycopg.Connection.commit
+
+
+def commit(self):  # noqa: ANN001, ANN201
+    return timed("COMMIT", lambda: _commit(self))
 
 
 def execute(self, query, params=None, **kwargs):  # noqa: ANN001, ANN201
@@ -99,6 +104,7 @@ def main() -> None:
         cursor.execute("SELECT pg_backend_pid(), pg_current_wal_lsn()")
         backend["pid"], lsn = cursor.fetchone()
     psycopg.Cursor.execute, psycopg.Cursor.executemany, psycopg.Cursor.copy = execute, executemany, copy
+    psycopg.Connection.commit = commit
     cpu0, times0, wall0 = backend_cpu(), os.times(), time.perf_counter()
     name = Path(args.file).name
     if args.kind == "roster":
@@ -107,12 +113,15 @@ def main() -> None:
         summary = services.bpjs_import_file(data=data, file_name=name, as_of=Month.parse(args.as_of))
     wall, times, cpu = time.perf_counter() - wall0, os.times(), backend_cpu() - cpu0
     psycopg.Cursor.execute, psycopg.Cursor.executemany, psycopg.Cursor.copy = _execute, _executemany, _copy
+    psycopg.Connection.commit = _commit
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [lsn])
         (wal,) = cursor.fetchone()
     ours = times.user + times.system - times0.user - times0.system
     print(f"{summary.total_rows:,} rows ({summary.created:,} new, {summary.rejected:,} rejected)")
     print(f"wall {wall:.1f} s, our CPU {ours:.1f} s, backend CPU {cpu:.1f} s, WAL {wal / 2**20:.0f} MB")
+    spent, server = sum(e[1] for e in stats.values()), sum(e[2] for e in stats.values())
+    print(f"in statements: wall {spent:.1f} s, backend CPU {server:.1f} s")
     print(f"{'statement':<40} {'count':>7} {'wall s':>8} {'backend s':>9}")
     for label, (count, spent, server) in sorted(stats.items(), key=lambda item: -item[1][1]):
         print(f"{label[:40]:<40} {count:>7} {spent:8.2f} {server:9.2f}")
