@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindungdesa.lib.cells import formula_like
 from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
@@ -53,14 +54,32 @@ class RupiahField(forms.DecimalField):
             raise ValidationError(str(exc), code="invalid") from exc
 
 
+def name_not_formula(name: str) -> None:
+    """A name as on a KTP begins with a letter: one beginning with "=", "+", "-" or "@" was pasted from a
+    spreadsheet's formula, which the exports would show as text, not as the person's name."""
+    if formula_like(name):
+        raise ValidationError(
+            _("Nama tidak boleh diawali “%(char)s”: tulis nama seperti di KTP, diawali huruf.")
+            % {"char": name[0]},
+            code="formula",
+        )
+
+
 def _text(
-    label, *, required: bool = True, max_length: int = 150, help_text: str = "", **attrs
+    label,
+    *,
+    required: bool = True,
+    max_length: int = 150,
+    help_text: str = "",
+    validators: list | None = None,
+    **attrs,
 ) -> forms.CharField:
     field = forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         help_text=help_text,
+        validators=validators or [],
         widget=forms.TextInput(attrs=attrs),
     )
     field.error_messages["required"] = gettext_lazy("Wajib diisi.")
@@ -91,7 +110,7 @@ class PersonFields(forms.Form):
             "16 angka, seperti di KTP. Bila belum ada, kosongkan: nama dan tanggal lahir mengenali orangnya."
         ),
     )
-    name = _text(gettext_lazy("Nama lengkap"), autocomplete="off")
+    name = _text(gettext_lazy("Nama lengkap"), autocomplete="off", validators=[name_not_formula])
     birth_date = DayField(
         label=gettext_lazy("Tanggal lahir"),
         required=False,

@@ -3,8 +3,8 @@
 import pytest
 
 from lindungdesa.accounts.models import User
-from lindungdesa.officials.models import Position
-from tests.web.conftest import make_user
+from lindungdesa.officials.models import Person, Position
+from tests.web.conftest import PENYELADI, make_user
 
 
 @pytest.mark.django_db
@@ -23,3 +23,32 @@ def test_the_audit_page_shows_an_sk_number_shaped_like_an_impossible_date(client
     page = client.get("/audit/")
     assert page.status_code == 200
     assert "<ins>2026-02-30</ins>" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://contoh.id","Budi")', "+62 Budi", "@Budi", "-Budi"])
+def test_a_name_typed_as_a_formula_is_refused_beside_the_name(client, roster, village_operator, name):
+    """A name pasted from a spreadsheet's formula was saved as the person's name (the exports show it as text,
+    the pages and letters as it is); it is now refused beside the field, on the add and the edit forms."""
+    client.force_login(village_operator)
+    added = client.post(
+        f"/wilayah/{PENYELADI}/aparat/tambah/",
+        {
+            "name": name,
+            "birth_date": "17/08/1980",
+            "sex": "L",
+            "office": "kasi_pelayanan",
+            "term_start": "01/12/2026",
+        },
+    )
+    edited = client.post(
+        f"/orang/{roster.siti.pk}/ubah/",
+        {"nik": roster.siti.nik, "name": name, "birth_date": "05/07/1983", "sex": "P"},
+    )
+    for response in (added, edited):
+        assert response.status_code == 200  # the form again, not saved
+        assert response.context["form"].errors["name"] == [
+            f"Nama tidak boleh diawali “{name[0]}”: tulis nama seperti di KTP, diawali huruf."
+        ]
+    assert not Person.objects.filter(name=name).exists()
+    assert Person.objects.get(pk=roster.siti.pk).name == "Siti Aminah"
