@@ -36,6 +36,6 @@ def test_a_refused_move_or_assignment_says_why_beside_its_field(client, case, sa
         "orang lain. Pilih lagi status barunya."
     ) in stale.content.decode()
     assert "Pastikan nilai ini mengandung paling banyak 2000 karakter" in long_note.content.decode()
-    assert '<p class="field-error" role="alert">Pilih instansi.</p>' in no_agency.content.decode()
+    assert '<span class="field-error">Pilih instansi.</span>' in no_agency.content.decode()
     case.refresh_from_db()
     assert case.state == rules.NEW
