@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindungdesa.lib.cells import formula_like
-from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone
+from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
 
@@ -54,32 +54,31 @@ class RupiahField(forms.DecimalField):
             raise ValidationError(str(exc), code="invalid") from exc
 
 
-def name_not_formula(name: str) -> None:
-    """A name as on a KTP begins with a letter: one beginning with "=", "+", "-" or "@" was pasted from a
-    spreadsheet's formula, which the exports would show as text, not as the person's name."""
+def name_clean(typed: str) -> str:
+    """A name as the imports read it (`parse_text`: no zero-width characters pasted from a chat, single
+    spaces), so that the page and a file keep the same person under the same name. A name as on a KTP
+    begins with a letter: one beginning with "=", "+", "-" or "@" was pasted from a spreadsheet's formula."""
+    try:
+        name = parse_text(typed, max_length=150, required=True)
+    except CellError as exc:
+        raise ValidationError(str(exc)) from None
     if formula_like(name):
         raise ValidationError(
             _("Nama tidak boleh diawali “%(char)s”: tulis nama seperti di KTP, diawali huruf.")
             % {"char": name[0]},
             code="formula",
         )
+    return name
 
 
 def _text(
-    label,
-    *,
-    required: bool = True,
-    max_length: int = 150,
-    help_text: str = "",
-    validators: list | None = None,
-    **attrs,
+    label, *, required: bool = True, max_length: int = 150, help_text: str = "", **attrs
 ) -> forms.CharField:
     field = forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         help_text=help_text,
-        validators=validators or [],
         widget=forms.TextInput(attrs=attrs),
     )
     field.error_messages["required"] = gettext_lazy("Wajib diisi.")
@@ -110,7 +109,7 @@ class PersonFields(forms.Form):
             "16 angka, seperti di KTP. Bila belum ada, kosongkan: nama dan tanggal lahir mengenali orangnya."
         ),
     )
-    name = _text(gettext_lazy("Nama lengkap"), autocomplete="off", validators=[name_not_formula])
+    name = _text(gettext_lazy("Nama lengkap"), autocomplete="off")
     birth_date = DayField(
         label=gettext_lazy("Tanggal lahir"),
         required=False,
@@ -127,6 +126,9 @@ class PersonFields(forms.Form):
 
     def clean_nik(self) -> str:
         return "".join(self.cleaned_data["nik"].split())
+
+    def clean_name(self) -> str:
+        return name_clean(self.cleaned_data["name"])
 
     def clean_phone(self) -> str:
         # The imports' parser: national form, digits only ("081234567890"), or empty.
@@ -248,6 +250,7 @@ class PersonEditForm(forms.Form):
     phone = PersonFields.base_fields["phone"]
 
     clean_nik = PersonFields.clean_nik
+    clean_name = PersonFields.clean_name
     clean_phone = PersonFields.clean_phone
 
     def __init__(self, *args, nik_known: bool = True, **kwargs) -> None:

@@ -52,3 +52,31 @@ def test_a_name_typed_as_a_formula_is_refused_beside_the_name(client, roster, vi
         ]
     assert not Person.objects.filter(name=name).exists()
     assert Person.objects.get(pk=roster.siti.pk).name == "Siti Aminah"
+
+
+@pytest.mark.django_db
+def test_a_name_pasted_with_invisible_characters_is_kept_as_an_import_keeps_it(
+    client, roster, village_operator
+):
+    """A name copied from a chat carries zero-width spaces: the add and edit forms kept them, so the page
+    showed the name as typed while a roster file of the same person gave "Dewi Lestari" (the imports' reading,
+    `lib.values.parse_text`); a search or an export found two spellings of one name."""
+    client.force_login(village_operator)
+    added = client.post(
+        f"/wilayah/{PENYELADI}/aparat/tambah/",
+        {
+            "name": "\u200bDewi\u200b  Lestari\ufeff",
+            "birth_date": "17/08/1980",
+            "sex": "P",
+            "office": "kasi_pelayanan",
+            "term_start": "01/12/2026",
+        },
+    )
+    assert added.status_code == 302
+    assert Person.objects.filter(name="Dewi Lestari").count() == 1
+    edited = client.post(
+        f"/orang/{roster.siti.pk}/ubah/",
+        {"nik": roster.siti.nik, "name": "Siti\u200c Aminah\u2060", "birth_date": "05/07/1983", "sex": "P"},
+    )
+    assert edited.status_code == 302
+    assert Person.objects.get(pk=roster.siti.pk).name == "Siti Aminah"
