@@ -221,6 +221,10 @@ class OfficialAddForm(PersonFields, TermFields):
         super().__init__(*args, **kwargs)
         self.fields["office"].error_messages["required"] = _("Pilih jabatan.")
 
+    def clean_unit_name(self) -> str:
+        # Read as an import reads it: "Dusun  Hulu" typed with two spaces is the seat of "Dusun Hulu".
+        return parse_text(self.cleaned_data["unit_name"], max_length=80)
+
     def values(self) -> dict:
         data = self.cleaned_data
         return {
@@ -277,6 +281,7 @@ class PositionCorrectForm(forms.Form):
     sk_date = TermFields.base_fields["sk_date"]
     monthly_income = TermFields.base_fields["monthly_income"]
     unit_name = OfficialAddForm.base_fields["unit_name"]
+    clean_unit_name = OfficialAddForm.clean_unit_name
 
     def __init__(self, *args, dusun: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

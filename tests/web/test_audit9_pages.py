@@ -80,3 +80,22 @@ def test_a_name_pasted_with_invisible_characters_is_kept_as_an_import_keeps_it(
     )
     assert edited.status_code == 302
     assert Person.objects.get(pk=roster.siti.pk).name == "Siti Aminah"
+
+
+@pytest.mark.django_db
+def test_a_dusun_typed_with_two_spaces_is_the_dusun_a_file_names(client, roster, village_operator):
+    """A dusun typed on a phone as "Hulu  Hilir" (two spaces) was another seat than the roster file's
+    "Hulu Hilir": the dusun got two kepala dusun at once. The form reads it as an import does."""
+    client.force_login(village_operator)
+    data = {"birth_date": "17/08/1980", "sex": "L", "office": "kepala_dusun", "term_start": "01/12/2026"}
+    first = client.post(
+        f"/wilayah/{PENYELADI}/aparat/tambah/", {**data, "name": "Dedi Susanto", "unit_name": "Hulu Hilir"}
+    )
+    assert first.status_code == 302
+    second = client.post(
+        f"/wilayah/{PENYELADI}/aparat/tambah/",
+        {**data, "name": "Agus Salim", "unit_name": " Hulu\u200b  Hilir "},
+    )
+    assert second.status_code == 200  # the seat is held: refused, not a second kepala dusun of Hulu Hilir
+    assert second.context["form"].errors
+    assert Position.objects.filter(desa_id=PENYELADI, unit_name__icontains="hilir").count() == 1
