@@ -123,12 +123,15 @@ def value_text(label: str, key: str, value) -> str:
         return ", ".join(value_text(label, key, v) or DASH for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items())
-    if isinstance(value, str) and len(value) >= 20 and "T" in value:
-        moment = parse_datetime(value)
-        if moment is not None:
-            return (localtime(moment) if is_aware(moment) else moment).strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, str) and len(value) == 10:
-        day = parse_date(value) if value[4:5] == "-" else None
-        if day is not None:
+    if isinstance(field, models.CharField | models.TextField) or not isinstance(value, str):
+        return str(value)  # a user's text as typed: an SK number "2026-02-30" is no date
+    try:
+        if len(value) >= 20 and "T" in value:
+            moment = parse_datetime(value)
+            if moment is not None:
+                return (localtime(moment) if is_aware(moment) else moment).strftime("%d-%m-%Y %H:%M")
+        if len(value) == 10 and value[4:5] == "-" and (day := parse_date(value)) is not None:
             return day.strftime("%d-%m-%Y")
+    except ValueError:  # shaped like a date, yet none ("2026-02-30"): shown as it is
+        pass
     return str(value)

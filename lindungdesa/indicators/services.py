@@ -17,7 +17,7 @@ from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.inserts import insert
 from lindungdesa.lib.months import Month
 from lindungdesa.lib.tabular import UnreadableFile, read_table
-from lindungdesa.lib.values import CellError, parse_amount
+from lindungdesa.lib.values import CellError, is_blank, parse_amount
 from lindungdesa.regions.models import Region, under
 
 from .compute import aggregate, parent_of, rollup
@@ -335,15 +335,25 @@ class UcjImportResult:
     total_rows: int = 0
     saved: int = 0
     unchanged: int = 0
+    skipped: int = 0  # rows whose figures were left blank (the template lists every region)
     errors: list[tuple[int, str, str]] = dataclass_field(default_factory=list)  # (row, field, message)
     failed: str | None = None  # why the file as a whole could not be read
 
 
-def _whole_number(cell, label: str) -> int:
+def _whole_number(cell, label: str, example: str) -> int:
+    """A count or a year: said as one, not with the rupiah amounts' examples of `parse_amount`."""
+    if is_blank(cell):
+        raise CellError(
+            _("%(label)s kosong: isi bilangan bulat, mis. %(example)s.")
+            % {"label": label, "example": example}
+        )
     try:
         amount = parse_amount(cell)
-    except CellError as exc:
-        raise CellError(_("%(label)s: %(problem)s") % {"label": label, "problem": exc}) from None
+    except CellError:
+        raise CellError(
+            _("%(label)s “%(value)s” tidak dikenali: tulis bilangan bulat, mis. %(example)s.")
+            % {"label": label, "value": str(cell)[:40], "example": example}
+        ) from None
     if amount != amount.to_integral_value():
         raise CellError(
             _("%(label)s harus bilangan bulat, bukan %(amount)s.") % {"label": label, "amount": amount}
@@ -376,6 +386,9 @@ def ucj_import_file(
     for row_number, cells in table.rows:
         result.total_rows += 1
         values = {name: cells[i] if i < len(cells) else None for i, name in match.mapping.items()}
+        if is_blank(values.get("penduduk_bekerja")) and is_blank(values.get("peserta")):
+            result.skipped += 1  # a region of the template not filled in: nothing to save, nothing wrong
+            continue
         problems: list[tuple[str, str]] = []
         code = str(values.get("kode_wilayah") or "").strip()
         if code not in known:
@@ -391,14 +404,17 @@ def ucj_import_file(
             )
         year = population = participants = None
         try:
-            year = _whole_number(values.get("tahun"), _("Tahun"))
+            year = _whole_number(values.get("tahun"), _("Tahun"), "2026")
             if not 2000 <= year <= 2100:
                 raise CellError(_("Tahun %(year)s di luar 2000–2100.") % {"year": year})
         except CellError as exc:
             problems.append(("tahun", str(exc)))
-        for name, label in (("penduduk_bekerja", _("Penduduk bekerja")), ("peserta", _("Peserta"))):
+        for name, label, example in (
+            ("penduduk_bekerja", _("Penduduk bekerja"), "215.000"),
+            ("peserta", _("Peserta"), "48.500"),
+        ):
             try:
-                number = _whole_number(values.get(name), label)
+                number = _whole_number(values.get(name), label, example)
                 if number < 0 or (name == "penduduk_bekerja" and number == 0):
                     raise CellError(_("%(label)s harus lebih dari 0.") % {"label": label})
             except CellError as exc:

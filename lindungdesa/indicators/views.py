@@ -282,11 +282,15 @@ def ucj(request: HttpRequest) -> HttpResponse:
                     allowed=lambda code: may_enter_ucj(request.user, code),
                 )
                 if result.failed is None and not result.errors:
-                    messages.success(
-                        request,
-                        _("%(saved)s angka UCJ disimpan, %(unchanged)s tidak berubah.")
-                        % {"saved": result.saved, "unchanged": result.unchanged},
-                    )
+                    done = _("%(saved)s angka UCJ disimpan, %(unchanged)s tidak berubah.") % {
+                        "saved": result.saved,
+                        "unchanged": result.unchanged,
+                    }
+                    if result.skipped:
+                        done += " " + _(
+                            "%(skipped)s baris dilewati karena penduduk bekerja dan pesertanya kosong."
+                        ) % {"skipped": result.skipped}
+                    messages.success(request, done)
                     return redirect("ucj")
         else:
             form = UcjForm(request.POST, regions=enterable)

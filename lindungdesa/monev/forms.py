@@ -53,6 +53,11 @@ class MoveForm(forms.Form):
         moves = rules.MOVES.get(state, ())
         moves = tuple(m for m in moves if rules.role_may_move(user.role, m))
         self.fields["to_state"].choices = [(m, rules.STATES[m]) for m in moves]
+        # A status chosen on a page opened before another move of the case: said, not "pilihan tidak valid".
+        self.fields["to_state"].error_messages["invalid_choice"] = _(
+            "Status itu tidak dapat dipilih dari status kasus sekarang (%(state)s); mungkin kasus baru saja "
+            "diubah orang lain. Pilih lagi status barunya."
+        ) % {"state": rules.STATES.get(state, state)}
 
 
 class AssignForm(forms.Form):
@@ -68,6 +73,7 @@ class AssignForm(forms.Form):
         province = case.round.province_id
         agencies = Agency.objects.filter(Q(region_id=province) | Q(region_id=case.desa.regency_code))
         self.fields["agency"].queryset = agencies
+        self.fields["agency"].error_messages["required"] = _("Pilih instansi.")
         self.fields["agency"].initial = case.agency_id
         members = AgencyMember.objects.filter(agency__in=agencies).select_related("user")
         from lindungdesa.accounts.models import User

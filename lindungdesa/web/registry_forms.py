@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone
+from lindungdesa.lib.cells import formula_like
+from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
 
@@ -51,6 +52,23 @@ class RupiahField(forms.DecimalField):
             return parse_optional_amount(str(value).strip())
         except CellError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
+
+
+def name_clean(typed: str) -> str:
+    """A name as the imports read it (`parse_text`: no zero-width characters pasted from a chat, single
+    spaces), so that the page and a file keep the same person under the same name. A name as on a KTP
+    begins with a letter: one beginning with "=", "+", "-" or "@" was pasted from a spreadsheet's formula."""
+    try:
+        name = parse_text(typed, max_length=150, required=True)
+    except CellError as exc:
+        raise ValidationError(str(exc)) from None
+    if formula_like(name):
+        raise ValidationError(
+            _("Nama tidak boleh diawali “%(char)s”: tulis nama seperti di KTP, diawali huruf.")
+            % {"char": name[0]},
+            code="formula",
+        )
+    return name
 
 
 def _text(
@@ -108,6 +126,9 @@ class PersonFields(forms.Form):
 
     def clean_nik(self) -> str:
         return "".join(self.cleaned_data["nik"].split())
+
+    def clean_name(self) -> str:
+        return name_clean(self.cleaned_data["name"])
 
     def clean_phone(self) -> str:
         # The imports' parser: national form, digits only ("081234567890"), or empty.
@@ -200,6 +221,10 @@ class OfficialAddForm(PersonFields, TermFields):
         super().__init__(*args, **kwargs)
         self.fields["office"].error_messages["required"] = _("Pilih jabatan.")
 
+    def clean_unit_name(self) -> str:
+        # Read as an import reads it: "Dusun  Hulu" typed with two spaces is the seat of "Dusun Hulu".
+        return parse_text(self.cleaned_data["unit_name"], max_length=80)
+
     def values(self) -> dict:
         data = self.cleaned_data
         return {
@@ -229,6 +254,7 @@ class PersonEditForm(forms.Form):
     phone = PersonFields.base_fields["phone"]
 
     clean_nik = PersonFields.clean_nik
+    clean_name = PersonFields.clean_name
     clean_phone = PersonFields.clean_phone
 
     def __init__(self, *args, nik_known: bool = True, **kwargs) -> None:
@@ -255,6 +281,7 @@ class PositionCorrectForm(forms.Form):
     sk_date = TermFields.base_fields["sk_date"]
     monthly_income = TermFields.base_fields["monthly_income"]
     unit_name = OfficialAddForm.base_fields["unit_name"]
+    clean_unit_name = OfficialAddForm.clean_unit_name
 
     def __init__(self, *args, dusun: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
