@@ -879,9 +879,8 @@ def _with_preserved_space(data: bytes) -> bytes:
 
 
 def spanned_grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """The rows an HTML table of these (text, colspan, rowspan) cells shows: each cell in the first column
-    its row leaves free, a rowspan's text in the rows below; a row as wide as its cells or the spans reaching
-    it (the reading of main before the spans were kept by their last row)."""
+    """What an HTML table of these (text, colspan, rowspan) cells shows: each cell in the first column its row
+    leaves free, a rowspan's text below it, a row as wide as its cells or the spans that reach it."""
     taken: dict[tuple[int, int], str] = {}
     shown = []
     for number, cells in enumerate(rows):
