@@ -8,6 +8,7 @@ their type: a NIK that went through a number cell stays a number, to be recognis
 
 import bisect
 import codecs
+import contextlib
 import csv
 import datetime
 import functools
@@ -288,11 +289,9 @@ def _text_encoding(data: bytes) -> str:
     if len(head) >= 8 and head[1::2].count(0) > len(head) * 0.45 and head[0::2].count(0) < len(head) * 0.05:
         return "utf-16-le"
     for encoding in ("utf-8", "cp1252"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             data.decode(encoding)
             return encoding
-        except UnicodeDecodeError:
-            pass
     return "latin-1"  # cp1252 leaves five bytes undefined; latin-1 reads every byte
 
 
@@ -580,10 +579,9 @@ class _HtmlTables(HTMLParser):
 
 
 def _span(value: str | None, most: int) -> int:
-    try:
+    with contextlib.suppress(ValueError):
         return max(1, min(int(str(value).strip()), most))
-    except ValueError:
-        return 1
+    return 1
 
 
 def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
@@ -599,10 +597,8 @@ def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
 def _read_html(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: ReadLimits) -> Table:
     found = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
     if found and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
+        with contextlib.suppress(LookupError):
             encoding = codecs.lookup(found[1].decode("ascii")).name
-        except LookupError:
-            pass
     tables = html_tables(data.decode(encoding, errors="replace"), limits)
     kept = {str(order): _keep(enumerate(rows, 1), limits) for order, rows in enumerate(tables)}
     if not any(kept.values()):
