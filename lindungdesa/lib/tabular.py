@@ -579,9 +579,10 @@ class _HtmlTables(HTMLParser):
 
 
 def _span(value: str | None, most: int) -> int:
-    with contextlib.suppress(ValueError):
+    try:  # not contextlib.suppress: this runs twice a cell, and most cells have no span to read
         return max(1, min(int(str(value).strip()), most))
-    return 1
+    except ValueError:
+        return 1
 
 
 def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
