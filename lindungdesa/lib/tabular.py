@@ -8,6 +8,7 @@ their type: a NIK that went through a number cell stays a number, to be recognis
 
 import bisect
 import codecs
+import contextlib
 import csv
 import datetime
 import functools
@@ -61,15 +62,14 @@ class Rows(Sequence[tuple[int, list[Cell]]]):
 
     _SEP = "\x1f"  # ASCII unit separator; a row whose text contains it is stored as a tuple instead
 
-    def __init__(self, width: int | None = None) -> None:
+    def __init__(self, width: int = 0) -> None:
         self._numbers = array("q")
         self._rows: list[str | tuple[Cell, ...]] = []
-        self.width = width  # None while a sheet is being read: cells as stored
+        self.width = width  # 0 while a sheet is being read: cells as stored
 
     def _cells(self, stored: str | tuple[Cell, ...]) -> list[Cell]:
         cells = [c or None for c in stored.split(self._SEP)] if type(stored) is str else list(stored)
-        if self.width is not None:
-            cells.extend([None] * (self.width - len(cells)))
+        cells.extend([None] * (self.width - len(cells)))
         return cells
 
     def __len__(self) -> int:
@@ -158,7 +158,7 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
     sep, numbers, kept = Rows._SEP, rows._numbers, rows._rows
     for number, cells in numbered:
         if len(cells) > limits.columns:
-            beyond = next((i for i in range(limits.columns, len(cells)) if not _is_blank(cells[i])), None)
+            beyond = next((i for i in range(limits.columns, len(cells)) if _header_text(cells[i])), None)
             if beyond is not None:
                 raise beyond_columns(number, beyond + 1, limits.columns)
             del cells[limits.columns :]
@@ -178,10 +178,6 @@ def _keep(numbered: Iterable[tuple[int, list[Cell]]], limits: ReadLimits) -> Row
         if len(kept) > limits.rows:
             raise too_many_rows(limits.rows)
     return rows
-
-
-def _is_blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _fill_merged(rows: Rows, merged: Iterable[tuple[int, int, int, int]], limits: ReadLimits) -> Rows:
@@ -293,11 +289,9 @@ def _text_encoding(data: bytes) -> str:
     if len(head) >= 8 and head[1::2].count(0) > len(head) * 0.45 and head[0::2].count(0) < len(head) * 0.05:
         return "utf-16-le"
     for encoding in ("utf-8", "cp1252"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             data.decode(encoding)
             return encoding
-        except UnicodeDecodeError:
-            pass
     return "latin-1"  # cp1252 leaves five bytes undefined; latin-1 reads every byte
 
 
@@ -323,7 +317,8 @@ def _choose_delimiter(sample: str, hint: HeaderHint) -> str:
 
 def _read_csv(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: ReadLimits) -> Table:
     sample = data[:262144].decode(encoding, errors="ignore")
-    if "\x00" in sample or _looks_binary(sample):
+    controls = sum(1 for ch in sample[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    if "\x00" in sample or controls > max(8, len(sample[:8192]) // 50):
         raise UnreadableFile(f"File {name} bukan tabel yang dikenal (CSV, XLSX atau XLS). {_SAVE_AS}")
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
     first = sample.lstrip("\ufeff")
@@ -365,11 +360,6 @@ def _csv_records(stream: io.TextIOWrapper, delimiter: str, name: str) -> Iterato
             raise
         fix = 'Biasanya ada tanda kutip (") yang dibuka tetapi tidak ditutup; perbaiki, lalu unggah ulang.'
         raise UnreadableFile(f"{where}. {fix}") from None
-
-
-def _looks_binary(sample: str) -> bool:
-    controls = sum(1 for ch in sample[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f\v")
-    return controls > max(8, len(sample[:8192]) // 50)
 
 
 # Workbooks: XLSX (and XLSB, ODS, old XLS through python-calamine).
@@ -462,13 +452,12 @@ def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits)
     from openpyxl.worksheet._reader import WorkSheetParser
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheets = {sheet.title: sheet for sheet in workbook.worksheets}
 
     def rows_of(title: str, most: int | None = None) -> Rows:
-        with sheets[title]._get_source() as source:
+        with workbook[title]._get_source() as source:
             parser = WorkSheetParser(
                 source,
-                sheets[title]._shared_strings,
+                workbook[title]._shared_strings,
                 data_only=True,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
@@ -506,15 +495,7 @@ class _OpenTable:
     rows: list[list[str]] = field(default_factory=list)
     row: list[str] | None = None  # the row being read
     cell: tuple[list[str], int, int] | None = None  # the cell being read: its text, colspan, rowspan
-    spans: dict[int, list] = field(default_factory=dict)  # column: [rows it still takes, text] (rowspan)
-
-    def take_span(self, column: int) -> str:
-        """The text a rowspan from above puts in this row's column."""
-        span = self.spans[column]
-        span[0] -= 1
-        if not span[0]:
-            del self.spans[column]
-        return span[1]
+    spans: dict[int, tuple[int, str]] = field(default_factory=dict)  # column: (last row it takes, text)
 
 
 class _HtmlTables(HTMLParser):
@@ -540,8 +521,7 @@ class _HtmlTables(HTMLParser):
         elif tag in ("td", "th"):
             table = self._open[-1]
             self._end_cell(table)
-            if table.row is None:  # a cell outside any <tr>
-                table.row = []
+            table.row = table.row or []  # a cell outside any <tr> begins a row
             spans = dict(attrs)
             colspan = _span(spans.get("colspan"), self._limits.columns)
             table.cell = ([], colspan, _span(spans.get("rowspan"), self._limits.rows))
@@ -571,13 +551,13 @@ class _HtmlTables(HTMLParser):
         text = " ".join("".join(parts).replace("\xa0", " ").split())
         for _ in range(colspan):
             while len(row) in table.spans:  # columns taken by a rowspan from above
-                row.append(table.take_span(len(row)))
+                row.append(table.spans[len(row)][1])
             if len(row) >= self._limits.columns:
                 if text:
                     raise beyond_columns(len(table.rows) + 1, len(row) + 1, self._limits.columns)
                 break
             if rowspan > 1:
-                table.spans[len(row)] = [rowspan - 1, text]
+                table.spans[len(row)] = (len(table.rows) + rowspan - 1, text)
             row.append(text)
 
     def _end_row(self, table: _OpenTable) -> None:
@@ -587,7 +567,8 @@ class _HtmlTables(HTMLParser):
         row, table.row = table.row, None
         # Columns still taken by rowspans from above, to the last of them (once a row, not once a cell).
         for column in range(len(row), max(table.spans, default=-1) + 1):
-            row.append(table.take_span(column) if column in table.spans else "")
+            row.append(table.spans[column][1] if column in table.spans else "")
+        table.spans = {column: span for column, span in table.spans.items() if span[0] > len(table.rows)}
         self._rows += 1
         self._cells += len(row)
         if self._rows > self._limits.rows:
@@ -598,7 +579,7 @@ class _HtmlTables(HTMLParser):
 
 
 def _span(value: str | None, most: int) -> int:
-    try:
+    try:  # not contextlib.suppress: this runs twice a cell, and most cells have no span to read
         return max(1, min(int(str(value).strip()), most))
     except ValueError:
         return 1
@@ -617,10 +598,8 @@ def html_tables(text: str, limits: ReadLimits) -> list[list[list[str]]]:
 def _read_html(data: bytes, name: str, hint: HeaderHint, encoding: str, limits: ReadLimits) -> Table:
     found = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
     if found and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
+        with contextlib.suppress(LookupError):
             encoding = codecs.lookup(found[1].decode("ascii")).name
-        except LookupError:
-            pass
     tables = html_tables(data.decode(encoding, errors="replace"), limits)
     kept = {str(order): _keep(enumerate(rows, 1), limits) for order, rows in enumerate(tables)}
     if not any(kept.values()):
