@@ -17,16 +17,20 @@ import functools
 import hashlib
 import itertools
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import multiprocessing
+import pickle
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from operator import methodcaller
 from typing import Any, NamedTuple, Protocol
 
+import django
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import F, Lookup, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +38,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.inserts import NewRow, insert, value_keys
 from lindungdesa.lib.opensid import without_signature_block
-from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
+from lindungdesa.lib.tabular import Cell, Rows, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
 
 from .models import BatchChange, ImportBatch, RejectedRow
@@ -50,6 +54,9 @@ Decided = tuple[Any, ...]
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
+# A file of more chunks than this has them read by a second process (`_readings`); a shorter one would be
+# done before that process has started.
+WORKER_CHUNKS = 10
 CREATE, UPDATE = BatchChange.Action.CREATE, BatchChange.Action.UPDATE
 
 
@@ -106,12 +113,14 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 class Reading(NamedTuple):
     """One row's cells read: its values (None when it has problems), the key that makes two rows of one file
-    the same row (None when it cannot be told), warnings that do not reject it."""
+    the same row (None when it cannot be told), warnings that do not reject it, and what it makes when the
+    database holds nothing in its way (None: decided by `apply`)."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
     key: str | None = None
     warnings: Sequence[Problem] = ()
+    made: Any = None
 
 
 class RowHandler(Protocol):
@@ -121,10 +130,11 @@ class RowHandler(Protocol):
     def required(self) -> set[str]: ...
 
     def read_rows(self, chunk: list[list[Cell]], prepared: "Prepared") -> list[Reading]:
-        """The chunk's rows parsed column by column (`Columns`), all problems of a row together."""
+        """The chunk's rows parsed column by column (`Columns`), all problems of a row together, and what
+        each would make as far as that is known without the database. Runs no query in a second process."""
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """Fetch what the rows need (earlier chunks are written); those decided at once, by `id()`."""
+    def prefetch(self, readings: list[Reading]) -> dict[int, Decided]:
+        """Fetch what the rows need (earlier chunks are written); those decided at once, by `id()` of row."""
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         """Decide one row: raise RowRejected or ValidationError before any change, or record its changes."""
@@ -162,6 +172,9 @@ class Memo(dict):
     def __missing__(self, parser: Callable[..., Any]) -> Callable[..., tuple[bool, Any]]:
         self[parser] = functools.lru_cache(self.LIMIT, typed=True)(functools.partial(_parsed, parser))
         return self[parser]
+
+    def __reduce__(self) -> tuple:  # to a worker process (`_readings`): a memo of its own
+        return Memo, ()
 
 
 class Columns:
@@ -360,11 +373,9 @@ def run_import(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if record:
             batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-        for start in range(0, len(rows), CHUNK_ROWS):
-            # Each row's cells are made again from the table when needed, not kept for the chunk.
+        for start, readings in _readings(handler, prepared):
             numbers = rows.numbers(start, start + CHUNK_ROWS)
-            readings = handler.read_rows([rows[i][1] for i in range(start, start + len(numbers))], prepared)
-            decided = handler.prefetch([r.row for r in readings if r.row is not None])
+            decided = handler.prefetch([r for r in readings if r.row is not None])
             changes: list[Change] = []
             for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
                 if problems := _take(handler, decided, row_number, reading, seen, summary, changes):
@@ -401,6 +412,52 @@ def run_import(
     return summary
 
 
+def _readings(handler: RowHandler, prepared: Prepared) -> Iterator[tuple[int, list[Reading]]]:
+    """Each chunk's first row and readings, in file order. A long file's chunks are read by a second process
+    (`_worker`), two ahead of the one this process decides and writes; here until that process has started,
+    and every chunk of a short file. Each row's cells are made again from the table, not kept."""
+    rows = prepared.table.rows
+    starts = range(0, len(rows), CHUNK_ROWS)
+
+    if len(starts) <= WORKER_CHUNKS:
+        yield from ((start, _read(rows[start : start + CHUNK_ROWS], handler, prepared)) for start in starts)
+        return
+    # The handler as it began, for the worker (`__getstate__`), and the table without its rows.
+    state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
+    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), _worker, (state,))
+    try:
+        started, ahead = worker.submit(int), deque()
+        for start in starts:
+            if started.done():
+                stop = min(start + 3 * CHUNK_ROWS, len(rows))
+                for later in range(start + len(ahead) * CHUNK_ROWS, stop, CHUNK_ROWS):
+                    ahead.append(worker.submit(_read, rows[later : later + CHUNK_ROWS]))
+            part = rows[start : start + CHUNK_ROWS]
+            yield start, ahead.popleft().result() if ahead else _read(part, handler, prepared)
+    finally:
+        worker.shutdown(cancel_futures=True)
+
+
+_worker_state: tuple[RowHandler, Prepared]
+
+
+def _worker(state: bytes) -> None:
+    """A second process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
+    fork of this process and its connection), Django set up with no database: any query there raises."""
+    global _worker_state
+    django.setup()
+    for wrapper in connections.all(initialized_only=True):
+        del connections[wrapper.alias]
+    connections.settings = connections.configure_settings({})
+    _worker_state = pickle.loads(state)
+
+
+def _read(part: Rows, *here: Any) -> list[Reading]:
+    """A chunk's readings, in the worker with its handler, else `here` (handler, prepared)."""
+    handler, prepared = here or _worker_state
+    return handler.read_rows([cells for _number, cells in part], prepared)
+
+
 def _take(
     handler: RowHandler,
     decided: dict[int, Decided],
@@ -411,7 +468,7 @@ def _take(
     changes: list[Change],
 ) -> list[Problem]:
     """Take one row, or say why not (every problem found)."""
-    row, problems, key, read_warnings = reading
+    row, problems, key, read_warnings, _made = reading
     if key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if problems or row is None:

@@ -200,6 +200,17 @@ class RosterRows:
             self._regencies[regency] = {r.code: r for r in regions.only("code", "name", "kind")}
         return self._regencies[regency].get(code)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The handler as it began, for a worker process (`engine._readings`), where no query runs: with every
+        desa and kelurahan as (code, name, kind)."""
+        regions = Region.objects.filter(kind__in=_DESA_KINDS).values_list("code", "name", "kind")
+        return {**vars(self), "_regencies": list(regions)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state, _regencies=defaultdict(dict))
+        for code, name, kind in state["_regencies"]:
+            self._regencies[code[:5]][code] = Region(code=code, name=name, kind=kind)
+
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
@@ -302,6 +313,9 @@ class RosterRows:
             if office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
             readings.append(Reading(out, (), keys[i], tuple(warnings.get(i, ()))))
+        accepted = [i for i, reading in enumerate(readings) if reading.row is not None]
+        for i, made in zip(accepted, self._made([readings[i].row for i in accepted]), strict=True):
+            readings[i] = readings[i]._replace(made=made)
         return readings
 
     def _places(self, cells: Sequence[Cell], names: Sequence[Cell]) -> list:
@@ -348,19 +362,11 @@ class RosterRows:
             monthly_income=[income if income is not None else _ZERO for income in incomes],
         )
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        self._held = Holdings(rows)
-        if self.scope_code:
-            new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
-            self._held_elsewhere = participants_outside(self.scope_code, new)
-        return self._decide_by_columns(rows)
-
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """The chunk's rows decided without objects, by `id()`, with the person and position each makes: a
-        new person (named by no other row, held nowhere, no participant outside) in a free seat, checked as
-        `apply` checks (`rules.people_values`, `FieldCheck.refused`, the position's own rules). Any other row,
-        or one these checks refuse (for its messages), is decided row by row (`apply`)."""
-        held = self._held
+    def _made(self, rows: list[dict[str, Any]]) -> list[tuple | None]:
+        """What each accepted row of the chunk makes, as far as the rows tell it: a new person (named by no
+        other row) in a seat no other row names, checked as `apply` checks (`rules.people_values`,
+        `FieldCheck.refused`, the position's own rules); None for any other row, or one these checks refuse
+        (decided row by row for its messages, `apply`). `prefetch` decides the rest with what is held."""
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = self._position_fields(rows)
@@ -369,9 +375,7 @@ class RosterRows:
         named.update(_column(rows, "who"))
         unnamed = _column(rows, "unnamed")
         named.update(u for u, nik in zip(unnamed, _column(rows, "nik"), strict=True) if nik is not None)
-        # A person or seat named by two rows, a person held, a participant outside the region: row by row.
-        taken = {key for key, n in named.items() if n > 1} | held.persons.keys() | self._held_elsewhere
-        taken.discard(None)  # no seat of its own (an office of many holders)
+        twice = {key for key, n in named.items() if n > 1} - {None}  # None: no seat (an office of many)
         own = rules.positions_own_problems(positions)
         values = rules.people_values(
             facts=_column(rows, "nik_facts"),
@@ -380,25 +384,45 @@ class RosterRows:
             birth_dates=_column(rows, "tanggal_lahir"),
             phones=[phone or "" for phone in _column(rows, "no_hp")],
         )
-        chosen, people, kept = [], [], []
-        rows_of = zip(rows, positions, seats, values, unnamed, strict=True)
-        for i, (row, position, seat, person, key) in enumerate(rows_of):
-            if person is None or row["who"] in taken or key in taken or seat in taken or i in own:
+        rows_of = zip(rows, seats, values, unnamed, strict=True)
+        chosen = [
+            i
+            for i, (row, seat, person, key) in enumerate(rows_of)
+            if person is not None and not {row["who"], key, seat} & twice and i not in own
+        ]
+        refused = self._person_check.refused([values[i] for i in chosen])
+        refused |= self._position_check.refused([positions[i] for i in chosen])
+        made: list[tuple | None] = [None] * len(rows)
+        for n, i in enumerate(chosen):
+            if n not in refused:
+                made[i] = (values[i], positions[i], seats[i])
+        return made
+
+    def prefetch(self, readings: list[Reading]) -> dict[int, Decided]:
+        """The rows' desa as this process holds them (the worker's are its own), what they touch as the
+        database holds it (`Holdings`), and those that make a new person in a free seat decided at once."""
+        rows = [reading.row for reading in readings]
+        desa = {code: self._desa(code) for code in {row["desa"].code for row in rows}}
+        for row in rows:
+            row["desa"] = desa[row["desa"].code]
+        held = self._held = Holdings(rows)
+        if self.scope_code:
+            new = {row["nik"] for row in rows if row["nik"]} - held.persons.keys()
+            self._held_elsewhere = participants_outside(self.scope_code, new)
+        # A person held, a participant outside the region, a seat held: row by row (`apply`).
+        taken = held.persons.keys() | self._held_elsewhere
+        decided = {}
+        without_nik = (("nik", rules.nik_missing_message()),)
+        for row, made in ((reading.row, reading.made) for reading in readings if reading.made is not None):
+            person, position, seat = made
+            if row["who"] in taken or row["unnamed"] in taken or seat in taken:
                 continue
             holders = held.by_seat.get(seat[:2]) if seat is not None else None
             if holders and any(rules.seat_of(p.desa_id, p.office, p.unit_name) == seat for p in holders):
                 continue
-            people.append(person)
-            chosen.append(row)
-            kept.append(position)
-        refused = self._person_check.refused(people) | self._position_check.refused(kept)
-        decided = {}
-        without_nik = (("nik", rules.nik_missing_message()),)
-        for i, row in enumerate(chosen):
-            if i not in refused:
-                made = kept[i]["person"] = NewRow(Person, people[i])
-                warned = without_nik if row["nik"] is None else ()
-                decided[id(row)] = (warned, made, NewRow(Position, kept[i]))
+            position["desa"] = row["desa"]
+            position["person"] = new = NewRow(Person, person)
+            decided[id(row)] = (without_nik if row["nik"] is None else (), new, NewRow(Position, position))
         return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
