@@ -420,20 +420,23 @@ def _readings(handler: RowHandler, prepared: Prepared) -> Iterator[tuple[int, li
     starts = range(0, len(rows), CHUNK_ROWS)
 
     if len(starts) <= WORKER_CHUNKS:
-        yield from ((start, _read(rows[start : start + CHUNK_ROWS], handler, prepared)) for start in starts)
+        yield from (
+            (start, _received(*_read(rows[start : start + CHUNK_ROWS], handler, prepared)))
+            for start in starts
+        )
         return
     # The handler as it began, for the worker (`__getstate__`), and the table without its rows.
     state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
-    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), _worker, (state,))
+    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
     try:
-        started, ahead = worker.submit(int), deque()
+        started, ahead = worker.submit(_worker, state), deque()
         for start in starts:
             if started.done():
                 stop = min(start + 3 * CHUNK_ROWS, len(rows))
                 for later in range(start + len(ahead) * CHUNK_ROWS, stop, CHUNK_ROWS):
                     ahead.append(worker.submit(_read, rows[later : later + CHUNK_ROWS]))
             part = rows[start : start + CHUNK_ROWS]
-            yield start, ahead.popleft().result() if ahead else _read(part, handler, prepared)
+            yield start, _received(*(ahead.popleft().result() if ahead else _read(part, handler, prepared)))
     finally:
         worker.shutdown(cancel_futures=True)
 
@@ -445,17 +448,34 @@ def _worker(state: bytes) -> None:
     """A second process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
     fork of this process and its connection), Django set up with no database: any query there raises."""
     global _worker_state
-    django.setup()
     for wrapper in connections.all(initialized_only=True):
         del connections[wrapper.alias]
     connections.settings = connections.configure_settings({})
     _worker_state = pickle.loads(state)
 
 
-def _read(part: Rows, *here: Any) -> list[Reading]:
-    """A chunk's readings, in the worker with its handler, else `here` (handler, prepared)."""
+def _read(part: Rows, *here: Any) -> tuple:
+    """A chunk's readings, in the worker with its handler, else `here` (handler, prepared), as a worker sends
+    them back cheaply: by column, few objects (each one the receiver makes is work for its garbage collector),
+    the rows' values without their names (`_received` makes the readings again)."""
     handler, prepared = here or _worker_state
-    return handler.read_rows([cells for _number, cells in part], prepared)
+    readings = handler.read_rows([cells for _number, cells in part], prepared)
+    rows = [r.row for r in readings if r.row is not None]
+    names = tuple(rows[0]) if rows else ()
+    columns = [[row[name] for row in rows] for name in names]
+    problems = {i: r.problems for i, r in enumerate(readings) if r.row is None}
+    warnings = {i: r.warnings for i, r in enumerate(readings) if r.warnings}
+    return names, columns, [r.key for r in readings], problems, warnings, [r.made for r in readings]
+
+
+def _received(names: tuple, columns: list, keys: list, problems: dict, warnings: dict, made: list) -> list:
+    values = zip(*columns, strict=True)
+    return [
+        Reading(None, problems[i], key)
+        if i in problems
+        else Reading(dict(zip(names, next(values), strict=True)), (), key, warnings.get(i, ()), made[i])
+        for i, key in enumerate(keys)
+    ]
 
 
 def _take(
