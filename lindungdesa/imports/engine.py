@@ -54,9 +54,9 @@ Decided = tuple[Any, ...]
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
-# A file of more chunks than this has them read by a second process (`_readings`); a shorter one would be
-# done before that process has started.
-WORKER_CHUNKS = 10
+# A file longer than this has its chunks read by a second process (`_readings`), some 10 chunks of CSV: a
+# shorter one would be done before that process has started.
+WORKER_BYTES = 3_000_000
 CREATE, UPDATE = BatchChange.Action.CREATE, BatchChange.Action.UPDATE
 
 
@@ -356,6 +356,7 @@ def run_import(
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
+    worker = _worker_started() if len(data) > WORKER_BYTES else None  # starting while the file is read
     prepared = prepare(data, file_name, handler, overrides)
     rows, record = prepared.table.rows, batch is not None and not dry_run
     summary = ImportSummary(total_rows=len(rows))
@@ -373,7 +374,7 @@ def run_import(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if record:
             batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-        for start, readings in _readings(handler, prepared):
+        for start, readings in _readings(handler, prepared, worker):
             numbers = rows.numbers(start, start + CHUNK_ROWS)
             decided = handler.prefetch([r for r in readings if r.row is not None])
             changes: list[Change] = []
@@ -412,22 +413,22 @@ def run_import(
     return summary
 
 
-def _readings(handler: RowHandler, prepared: Prepared) -> Iterator[tuple[int, list[Reading]]]:
-    """Each chunk's first row and readings, in file order. A long file's chunks are read by a second process
-    (`_worker`), two ahead of the one this process decides and writes; here until that process has started,
-    and every chunk of a short file. Each row's cells are made again from the table, not kept."""
+def _readings(
+    handler: RowHandler, prepared: Prepared, worker: ProcessPoolExecutor | None
+) -> Iterator[tuple[int, list[Reading]]]:
+    """Each chunk's first row and readings, in file order: read by the worker when there is one, two chunks
+    ahead of the one this process decides and writes, else here (also until the worker has started). Each
+    row's cells are made again from the table, not kept."""
     rows = prepared.table.rows
     starts = range(0, len(rows), CHUNK_ROWS)
-
-    if len(starts) <= WORKER_CHUNKS:
+    if worker is None:
         yield from (
             (start, _received(*_read(rows[start : start + CHUNK_ROWS], handler, prepared)))
             for start in starts
         )
         return
-    # The handler as it began, for the worker (`__getstate__`), and the table without its rows.
+    # The handler as it began (`__getstate__`) and the table without its rows.
     state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
-    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
     try:
         started, ahead = worker.submit(_worker, state), deque()
         for start in starts:
@@ -441,12 +442,20 @@ def _readings(handler: RowHandler, prepared: Prepared) -> Iterator[tuple[int, li
         worker.shutdown(cancel_futures=True)
 
 
+def _worker_started() -> ProcessPoolExecutor:
+    """A worker process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
+    fork of this process and its connection) with Django set up, without a database (`_worker`). (One left
+    behind, the import failing before its chunks, stops when the executor is collected.)"""
+    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
+    worker.submit(int)  # its process starts with its first task
+    return worker
+
+
 _worker_state: tuple[RowHandler, Prepared]
 
 
 def _worker(state: bytes) -> None:
-    """A second process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
-    fork of this process and its connection), Django set up with no database: any query there raises."""
+    """In the worker, its handler and columns: any query there raises (Django's dummy backend)."""
     global _worker_state
     for wrapper in connections.all(initialized_only=True):
         del connections[wrapper.alias]
@@ -622,10 +631,19 @@ class AnyOf(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         lhs, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
+        values = self.rhs  # as the database takes them when each is of its field's own type (nearly always)
+        if set(map(type, values)) != {_own_type(getattr(field, "target_field", field))}:
+            values = [field.get_db_prep_value(v, connection) for v in values]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, values)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
+
+
+def _own_type(field: models.Field) -> type | None:
+    """The type of the values a field gives the database as they are (text, whole numbers, days)."""
+    if isinstance(field, models.CharField | models.IntegerField):
+        return str if isinstance(field, models.CharField) else int
+    return datetime.date if type(field) is models.DateField else None
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:

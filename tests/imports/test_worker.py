@@ -39,7 +39,7 @@ def chunks_of_two(monkeypatch):
 
 @pytest.fixture
 def in_worker(chunks_of_two, monkeypatch):
-    monkeypatch.setattr(engine, "WORKER_CHUNKS", 0)
+    monkeypatch.setattr(engine, "WORKER_BYTES", 0)
     monkeypatch.setattr(engine, "ProcessPoolExecutor", Started)
     read = []  # the chunks read in this process (the worker's classes are its own, unchanged)
     for handler in (RosterRows, BpjsRows):
@@ -62,10 +62,11 @@ def outcome(kind: str, data: bytes, dry_run: bool, **options) -> tuple:
 
 
 @pytest.mark.parametrize("dry_run", [True, False])
-def test_a_roster_read_by_the_worker_is_imported_as_one_read_here(messy_roster, people, request, dry_run):
+def test_a_roster_read_by_the_worker_is_imported_as_one_read_here(people, request, dry_run):
     unknown = dict(people.row("Tak Dikenal", "Kaur Umum", serial=20), kode_desa="61.03.99.2999")
     misnamed = dict(people.row("Salah Nama", "Kaur Umum", serial=21), nama_desa="Desa Lain")
-    data = to_csv(MESSY_HEADER, [*messy_roster, unknown, misnamed, {"nama": "Tanpa NIK"}])
+    messy = request.getfixturevalue("messy_roster")
+    data = to_csv(MESSY_HEADER, [*messy, unknown, misnamed, {"nama": "Tanpa NIK"}])
     scope = {"scope_code": people.desa.regency_code}
     request.getfixturevalue("chunks_of_two")
     here = outcome(ImportBatch.Kind.ROSTER, data, dry_run, **scope)
