@@ -65,17 +65,16 @@ def outcome(kind: str, data: bytes, dry_run: bool, **options) -> tuple:
     return {**summary, "batch": None}, kept, (people, positions, enrolments)
 
 
-@pytest.mark.parametrize("dry_run", [True, False])
-def test_a_roster_read_by_the_worker_is_imported_as_one_read_here(people, request, dry_run):
+def test_a_roster_read_by_the_worker_is_imported_as_one_read_here(people, request):
     unknown = dict(people.row("Tak Dikenal", "Kaur Umum", serial=20), kode_desa="61.03.99.2999")
     misnamed = dict(people.row("Salah Nama", "Kaur Umum", serial=21), nama_desa="Desa Lain")
     messy = request.getfixturevalue("messy_roster")
     data = to_csv(MESSY_HEADER, [*messy, unknown, misnamed, {"nama": "Tanpa NIK"}])
     scope = {"scope_code": people.desa.regency_code}
     request.getfixturevalue("chunks_of_two")
-    here = outcome(ImportBatch.Kind.ROSTER, data, dry_run, **scope)
+    here = outcome(ImportBatch.Kind.ROSTER, data, False, **scope)
     read_here = request.getfixturevalue("in_worker")
-    assert outcome(ImportBatch.Kind.ROSTER, data, dry_run, **scope) == here
+    assert outcome(ImportBatch.Kind.ROSTER, data, False, **scope) == here
     assert read_here == []
     assert here[0]["created"] and here[0]["rejected"] and here[1]
 
