@@ -50,7 +50,7 @@ _READ = ("nik", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan",
 _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
 _READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
 _POSITION_CELLS = ("jabatan", "status_jabatan", "nama_dusun", "penghasilan_bulanan")
-# The values of a new person and position (`rules.people_values`, `positions_values` without person, desa).
+# The values of a new person and position (`rules.people_values`, `positions_values` but person and desa).
 _PERSON = ("nik", "name", "sex", "birth_date", "phone")
 _POSITION = ("office", "group", "acting", "unit_name", "term_start", "term_end", "planned_term_end")
 _POSITION += ("sk_number", "sk_date", "monthly_income")
@@ -400,7 +400,11 @@ class RosterRows:
         made: list[tuple | None] = [None] * len(rows)
         for n, i in enumerate(chosen):
             if n not in refused:  # as plain values, which a worker sends back cheaply: `prefetch`
-                made[i] = (tuple(values[i].values()), tuple(positions[i].values())[2:], seats[i])
+                made[i] = (
+                    tuple(map(values[i].get, _PERSON)),
+                    tuple(map(positions[i].get, _POSITION)),
+                    seats[i],
+                )
         return made
 
     def prefetch(self, readings: list[Reading]) -> dict[int, Decided]:
