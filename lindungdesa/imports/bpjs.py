@@ -157,29 +157,24 @@ class BpjsRows:
                 "kode_desa": code or "",
             }
             readings.append(Reading(wanted, (), key, tuple(warnings.get(i, ()))))
+        accepted = [i for i, reading in enumerate(readings) if reading.row is not None]
+        for i, made in zip(accepted, self._made([readings[i].row for i in accepted]), strict=True):
+            readings[i] = readings[i]._replace(made=made)
         return readings
 
     def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:  # a new enrolment's
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
+    def prefetch(self, readings: list[Reading]) -> dict[int, Decided]:
+        """What the rows touch as the database holds it (`Participants`), and the rows that make a membership
+        no one holds, inside the importer's region, decided at once (the others: `apply`)."""
+        rows = [reading.row for reading in readings]
+        held = self._held = Participants({w["kpj"] for w in rows if w["kpj"]}, {w["nik"] for w in rows})
         if self.scope_code:
-            self._reach = boundary.people_reach(self.scope_code, self._held.people)
-        return self._decide_by_columns(rows)
-
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """The chunk's rows that need no object to be decided, by `id()`, with the membership each makes:
-        one that no membership held and no other row of the chunk has (by KPJ, or by NIK and membership
-        date), inside the importer's region, whose fields pass (`FieldCheck.refused`). The others: `apply`."""
-        held = self._held
-        starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
-        kpjs = Counter(wanted["kpj"] for wanted in rows)
-        chosen = []
-        for wanted in rows:
+            self._reach = boundary.people_reach(self.scope_code, held.people)
+        decided = {}
+        for wanted in (reading.row for reading in readings if reading.made):
             kpj, start = wanted["kpj"], (wanted["nik"], wanted["start_date"])
-            if starts[start] > 1 or (kpj and kpjs[kpj] > 1):
-                continue
             if (kpj in held.by_kpj or start in held.by_start) and held.existing(kpj, *start) is not None:
                 continue
             if self.scope_code:
@@ -187,10 +182,25 @@ class BpjsRows:
                     self._check_boundary(wanted, None, held)
                 except (ValidationError, RowRejected):
                     continue
-            chosen.append(wanted)
-        values = list(map(self._values, chosen))
-        refused = self._check.refused(values)
-        return {id(w): ((), NewRow(Enrolment, values[i])) for i, w in enumerate(chosen) if i not in refused}
+            decided[id(wanted)] = ((), NewRow(Enrolment, self._values(wanted)))
+        return decided
+
+    def _made(self, rows: list[dict[str, Any]]) -> list[bool]:
+        """Which of the chunk's accepted rows may make a membership without an object, as far as the rows tell
+        it: one that no other row of the chunk has (by KPJ, or by NIK and membership date), whose fields pass
+        (`FieldCheck.refused`; the person is set by the import, not checked)."""
+        starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
+        kpjs = Counter(wanted["kpj"] for wanted in rows)
+        chosen = [
+            i
+            for i, w in enumerate(rows)
+            if starts[(w["nik"], w["start_date"])] == 1 and not (w["kpj"] and kpjs[w["kpj"]] > 1)
+        ]
+        refused = self._check.refused([{**self._made_by_import, **rows[i]} for i in chosen])
+        made = [False] * len(rows)
+        for n, i in enumerate(chosen):
+            made[i] = n not in refused
+        return made
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

@@ -17,16 +17,20 @@ import functools
 import hashlib
 import itertools
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import multiprocessing
+import pickle
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from operator import methodcaller
 from typing import Any, NamedTuple, Protocol
 
+import django
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import F, Lookup, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +38,7 @@ from django.utils.translation import gettext as _
 from lindungdesa.lib.headers import Field, header_score, match_headers
 from lindungdesa.lib.inserts import NewRow, insert, value_keys
 from lindungdesa.lib.opensid import without_signature_block
-from lindungdesa.lib.tabular import Cell, Table, UnreadableFile, cell_text, read_table
+from lindungdesa.lib.tabular import Cell, Rows, Table, UnreadableFile, cell_text, read_table
 from lindungdesa.lib.values import CellError, Noted
 
 from .models import BatchChange, ImportBatch, RejectedRow
@@ -50,6 +54,9 @@ Decided = tuple[Any, ...]
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
+# A file longer than this has its chunks read by a second process (`_readings`), some 10 chunks of CSV: a
+# shorter one would be done before that process has started.
+WORKER_BYTES = 3_000_000
 CREATE, UPDATE = BatchChange.Action.CREATE, BatchChange.Action.UPDATE
 
 
@@ -106,12 +113,14 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 class Reading(NamedTuple):
     """One row's cells read: its values (None when it has problems), the key that makes two rows of one file
-    the same row (None when it cannot be told), warnings that do not reject it."""
+    the same row (None when it cannot be told), warnings that do not reject it, and what it makes when the
+    database holds nothing in its way (None: decided by `apply`)."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
     key: str | None = None
     warnings: Sequence[Problem] = ()
+    made: Any = None
 
 
 class RowHandler(Protocol):
@@ -121,10 +130,11 @@ class RowHandler(Protocol):
     def required(self) -> set[str]: ...
 
     def read_rows(self, chunk: list[list[Cell]], prepared: "Prepared") -> list[Reading]:
-        """The chunk's rows parsed column by column (`Columns`), all problems of a row together."""
+        """The chunk's rows parsed column by column (`Columns`), all problems of a row together, and what
+        each would make as far as that is known without the database. Runs no query in a second process."""
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """Fetch what the rows need (earlier chunks are written); those decided at once, by `id()`."""
+    def prefetch(self, readings: list[Reading]) -> dict[int, Decided]:
+        """Fetch what the rows need (earlier chunks are written); those decided at once, by `id()` of row."""
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         """Decide one row: raise RowRejected or ValidationError before any change, or record its changes."""
@@ -162,6 +172,9 @@ class Memo(dict):
     def __missing__(self, parser: Callable[..., Any]) -> Callable[..., tuple[bool, Any]]:
         self[parser] = functools.lru_cache(self.LIMIT, typed=True)(functools.partial(_parsed, parser))
         return self[parser]
+
+    def __reduce__(self) -> tuple:  # to a worker process (`_readings`): a memo of its own
+        return Memo, ()
 
 
 class Columns:
@@ -343,6 +356,7 @@ def run_import(
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
+    worker = _worker_started() if len(data) > WORKER_BYTES else None  # starting while the file is read
     prepared = prepare(data, file_name, handler, overrides)
     rows, record = prepared.table.rows, batch is not None and not dry_run
     summary = ImportSummary(total_rows=len(rows))
@@ -360,11 +374,9 @@ def run_import(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if record:
             batch.rejected_rows.all().delete()  # a preview run again replaces its earlier rejects
-        for start in range(0, len(rows), CHUNK_ROWS):
-            # Each row's cells are made again from the table when needed, not kept for the chunk.
+        for start, readings in _readings(handler, prepared, worker):
             numbers = rows.numbers(start, start + CHUNK_ROWS)
-            readings = handler.read_rows([rows[i][1] for i in range(start, start + len(numbers))], prepared)
-            decided = handler.prefetch([r.row for r in readings if r.row is not None])
+            decided = handler.prefetch([r for r in readings if r.row is not None])
             changes: list[Change] = []
             for i, (row_number, reading) in enumerate(zip(numbers, readings, strict=True), start):
                 if problems := _take(handler, decided, row_number, reading, seen, summary, changes):
@@ -401,6 +413,80 @@ def run_import(
     return summary
 
 
+def _readings(
+    handler: RowHandler, prepared: Prepared, worker: ProcessPoolExecutor | None
+) -> Iterator[tuple[int, list[Reading]]]:
+    """Each chunk's first row and readings, in file order: read by the worker when there is one, two chunks
+    ahead of the one this process decides and writes, else here (also until the worker has started). Each
+    row's cells are made again from the table, not kept."""
+    rows = prepared.table.rows
+    starts = range(0, len(rows), CHUNK_ROWS)
+    if worker is None:
+        yield from (
+            (start, _received(*_read(rows[start : start + CHUNK_ROWS], handler, prepared)))
+            for start in starts
+        )
+        return
+    # The handler as it began (`__getstate__`) and the table without its rows.
+    state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
+    try:
+        started, ahead = worker.submit(_worker, state), deque()
+        for start in starts:
+            if started.done():
+                stop = min(start + 3 * CHUNK_ROWS, len(rows))
+                for later in range(start + len(ahead) * CHUNK_ROWS, stop, CHUNK_ROWS):
+                    ahead.append(worker.submit(_read, rows[later : later + CHUNK_ROWS]))
+            part = rows[start : start + CHUNK_ROWS]
+            yield start, _received(*(ahead.popleft().result() if ahead else _read(part, handler, prepared)))
+    finally:
+        worker.shutdown(cancel_futures=True)
+
+
+def _worker_started() -> ProcessPoolExecutor:
+    """A worker process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
+    fork of this process and its connection) with Django set up, without a database (`_worker`). (One left
+    behind, the import failing before its chunks, stops when the executor is collected.)"""
+    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
+    worker.submit(int)  # its process starts with its first task
+    return worker
+
+
+_worker_state: tuple[RowHandler, Prepared]
+
+
+def _worker(state: bytes) -> None:
+    """In the worker, its handler and columns: any query there raises (Django's dummy backend)."""
+    global _worker_state
+    for wrapper in connections.all(initialized_only=True):
+        del connections[wrapper.alias]
+    connections.settings = connections.configure_settings({})
+    _worker_state = pickle.loads(state)
+
+
+def _read(part: Rows, *here: Any) -> tuple:
+    """A chunk's readings, in the worker with its handler, else `here` (handler, prepared), as a worker sends
+    them back cheaply: by column, few objects (each one the receiver makes is work for its garbage collector),
+    the rows' values without their names (`_received` makes the readings again)."""
+    handler, prepared = here or _worker_state
+    readings = handler.read_rows([cells for _number, cells in part], prepared)
+    rows = [r.row for r in readings if r.row is not None]
+    names = tuple(rows[0]) if rows else ()
+    columns = [[row[name] for row in rows] for name in names]
+    problems = {i: r.problems for i, r in enumerate(readings) if r.row is None}
+    warnings = {i: r.warnings for i, r in enumerate(readings) if r.warnings}
+    return names, columns, [r.key for r in readings], problems, warnings, [r.made for r in readings]
+
+
+def _received(names: tuple, columns: list, keys: list, problems: dict, warnings: dict, made: list) -> list:
+    values = zip(*columns, strict=True)
+    return [
+        Reading(None, problems[i], key)
+        if i in problems
+        else Reading(dict(zip(names, next(values), strict=True)), (), key, warnings.get(i, ()), made[i])
+        for i, key in enumerate(keys)
+    ]
+
+
 def _take(
     handler: RowHandler,
     decided: dict[int, Decided],
@@ -411,7 +497,7 @@ def _take(
     changes: list[Change],
 ) -> list[Problem]:
     """Take one row, or say why not (every problem found)."""
-    row, problems, key, read_warnings = reading
+    row, problems, key, read_warnings, _made = reading
     if key in seen:
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if problems or row is None:
@@ -545,10 +631,19 @@ class AnyOf(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         lhs, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
+        values = self.rhs  # as the database takes them when each is of its field's own type (nearly always)
+        if set(map(type, values)) != {_own_type(getattr(field, "target_field", field))}:
+            values = [field.get_db_prep_value(v, connection) for v in values]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, values)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
+
+
+def _own_type(field: models.Field) -> type | None:
+    """The type of the values a field gives the database as they are (text, whole numbers, days)."""
+    if isinstance(field, models.CharField | models.IntegerField):
+        return str if isinstance(field, models.CharField) else int
+    return datetime.date if type(field) is models.DateField else None
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:

@@ -20,7 +20,7 @@ from lindungdesa.accounts.scope import contains
 from lindungdesa.lib import values as v
 from lindungdesa.lib.headers import ROSTER_FIELDS
 from lindungdesa.lib.names import name_key
-from lindungdesa.lib.nik import nik_agrees, plain_nik_facts
+from lindungdesa.lib.nik import NikFacts, nik_agrees, nik_check, plain_nik_facts
 from lindungdesa.lib.opensid import OPENSID_KIND, default_group, same_place, title_places
 from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import rules
@@ -46,10 +46,14 @@ from .summary import RowError
 POSITION_FIELDS = ["term_end", "planned_term_end", "sk_number", "sk_date", "monthly_income", "acting"]
 POSITION_FIELDS += ["end_reason", "unit_name"]  # what a row may change of a position, kept for undo
 # A row's values as `RosterRows.read_rows` gives them (and its desa, birth date, `who_without_nik`, who).
-_READ = ("nik", "nik_facts", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
+_READ = ("nik", "nama", "jenis_kelamin", "tanggal_lahir", "kelompok", "jabatan", "nama_dusun")
 _READ += ("status_jabatan", "nomor_sk", "tanggal_sk", "mulai_menjabat", "akhir_menjabat", "start_inferred")
 _READ += ("penghasilan_bulanan", "no_hp", "status_aktif")
 _POSITION_CELLS = ("jabatan", "status_jabatan", "nama_dusun", "penghasilan_bulanan")
+# The values of a new person and position (`rules.people_values`, `positions_values` but person and desa).
+_PERSON = ("nik", "name", "sex", "birth_date", "phone")
+_POSITION = ("office", "group", "acting", "unit_name", "term_start", "term_end", "planned_term_end")
+_POSITION += ("sk_number", "sk_date", "monthly_income")
 _ZERO = Decimal(0)
 _KEPALA_DUSUN = Office.KEPALA_DUSUN.value
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
@@ -200,6 +204,17 @@ class RosterRows:
             self._regencies[regency] = {r.code: r for r in regions.only("code", "name", "kind")}
         return self._regencies[regency].get(code)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The handler as it began, for a worker process (`engine._readings`), where no query runs: with every
+        desa and kelurahan as (code, name, kind)."""
+        regions = Region.objects.filter(kind__in=_DESA_KINDS).values_list("code", "name", "kind")
+        return {**vars(self), "_regencies": list(regions)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state, _regencies=defaultdict(dict))
+        for code, name, kind in state["_regencies"]:
+            self._regencies[code[:5]][code] = Region(code=code, name=name, kind=kind)
+
     def read_rows(self, chunk: list[list[Cell]], prepared: Prepared) -> list[Reading]:
         cols = Columns(chunk, prepared, self._memo)
         cells, problems, warnings, take = cols.cells, cols.problems, cols.warnings, cols.take
@@ -276,7 +291,7 @@ class RosterRows:
             )
         ]
         readings = []
-        read = (niks, facts, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
+        read = (niks, names, sexes, births, groups, offices, units, acting, sk_numbers, sk_dates)
         for i, row in enumerate(zip(*read, starts, ends, inferred, incomes, phones, active, strict=True)):
             if active[i] is False and ends[i] is None:
                 inactive = "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat."
@@ -295,13 +310,17 @@ class RosterRows:
             if i in problems:
                 readings.append(Reading(None, problems[i], keys[i]))
                 continue
-            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=places[i][1])
+            # The desa by its code (`prefetch` gives the row its Region: a worker's are its own).
+            out = dict(zip(_READ, row, strict=True), mulai_menjabat=starts[i], desa=places[i][0])
             out["born"], out["who"], out["unnamed"] = born[i], who[i], unnamed[i]  # no problem: all known
-            if i in end_inferred:
-                out["end_inferred"] = end_inferred[i]
+            out["end_inferred"] = end_inferred.get(i, False)
             if office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
             readings.append(Reading(out, (), keys[i], tuple(warnings.get(i, ()))))
+        accepted = [i for i, reading in enumerate(readings) if reading.row is not None]
+        decided = self._made([readings[i].row for i in accepted], [facts[i] for i in accepted])
+        for i, made in zip(accepted, decided, strict=True):
+            readings[i] = readings[i]._replace(made=made)
         return readings
 
     def _places(self, cells: Sequence[Cell], names: Sequence[Cell]) -> list:
@@ -332,12 +351,12 @@ class RosterRows:
         return list(map(done.__getitem__, keys))
 
     @staticmethod
-    def _position_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _position_fields(rows: list[dict[str, Any]], desa: list[Region]) -> list[dict[str, Any]]:
         """New positions' values as the rows give them (the office cell's defaults where they are silent),
         their person not yet set (`rules.positions_values`)."""
         offices, acting, units, incomes = (_column(rows, name) for name in _POSITION_CELLS)
         return rules.positions_values(
-            desa=_column(rows, "desa"),
+            desa=desa,
             office=[office.office for office in offices],
             term_start=_column(rows, "mulai_menjabat"),
             term_end=_column(rows, "akhir_menjabat"),
@@ -348,62 +367,77 @@ class RosterRows:
             monthly_income=[income if income is not None else _ZERO for income in incomes],
         )
 
-    def prefetch(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        self._held = Holdings(rows)
-        if self.scope_code:
-            new = {row["nik"] for row in rows if row["nik"]} - self._held.persons.keys()
-            self._held_elsewhere = participants_outside(self.scope_code, new)
-        return self._decide_by_columns(rows)
-
-    def _decide_by_columns(self, rows: list[dict[str, Any]]) -> dict[int, Decided]:
-        """The chunk's rows decided without objects, by `id()`, with the person and position each makes: a
-        new person (named by no other row, held nowhere, no participant outside) in a free seat, checked as
-        `apply` checks (`rules.people_values`, `FieldCheck.refused`, the position's own rules). Any other row,
-        or one these checks refuse (for its messages), is decided row by row (`apply`)."""
-        held = self._held
+    def _made(self, rows: list[dict[str, Any]], facts: list[NikFacts | None]) -> list[tuple | None]:
+        """What each accepted row of the chunk makes, as far as the rows tell it: a new person (named by no
+        other row) in a seat no other row names, checked as `apply` checks (`rules.people_values`,
+        `FieldCheck.refused`, the position's own rules); None for any other row, or one these checks refuse
+        (decided row by row for its messages, `apply`). `prefetch` decides the rest with what is held."""
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
-        positions = self._position_fields(rows)
+        positions = self._position_fields(rows, [self._desa(row["desa"]) for row in rows])
         seats = [rules.seat_of(f["desa"].code, f["office"], f["unit_name"]) for f in positions]
         named: Counter = Counter(seats)
         named.update(_column(rows, "who"))
         unnamed = _column(rows, "unnamed")
         named.update(u for u, nik in zip(unnamed, _column(rows, "nik"), strict=True) if nik is not None)
-        # A person or seat named by two rows, a person held, a participant outside the region: row by row.
-        taken = {key for key, n in named.items() if n > 1} | held.persons.keys() | self._held_elsewhere
-        taken.discard(None)  # no seat of its own (an office of many holders)
+        twice = {key for key, n in named.items() if n > 1} - {None}  # None: no seat (an office of many)
         own = rules.positions_own_problems(positions)
         values = rules.people_values(
-            facts=_column(rows, "nik_facts"),
+            facts=facts,
             names=_column(rows, "nama"),
             sexes=_column(rows, "jenis_kelamin"),
             birth_dates=_column(rows, "tanggal_lahir"),
             phones=[phone or "" for phone in _column(rows, "no_hp")],
         )
-        chosen, people, kept = [], [], []
-        rows_of = zip(rows, positions, seats, values, unnamed, strict=True)
-        for i, (row, position, seat, person, key) in enumerate(rows_of):
-            if person is None or row["who"] in taken or key in taken or seat in taken or i in own:
+        rows_of = zip(rows, seats, values, unnamed, strict=True)
+        chosen = [
+            i
+            for i, (row, seat, person, key) in enumerate(rows_of)
+            if person is not None and not {row["who"], key, seat} & twice and i not in own
+        ]
+        refused = self._person_check.refused([values[i] for i in chosen])
+        refused |= self._position_check.refused([positions[i] for i in chosen])
+        made: list[tuple | None] = [None] * len(rows)
+        for n, i in enumerate(chosen):
+            if n not in refused:  # as plain values, which a worker sends back cheaply: `prefetch`
+                made[i] = (
+                    tuple(map(values[i].get, _PERSON)),
+                    tuple(map(positions[i].get, _POSITION)),
+                    seats[i],
+                )
+        return made
+
+    def prefetch(self, readings: list[Reading]) -> dict[int, Decided]:
+        """The rows' desa as this process holds them (the worker's are its own), what they touch as the
+        database holds it (`Holdings`), and those that make a new person in a free seat decided at once."""
+        rows = [reading.row for reading in readings]
+        desa = {code: self._desa(code) for code in {row["desa"] for row in rows}}
+        for row in rows:
+            row["desa"] = desa[row["desa"]]
+        held = self._held = Holdings(rows)
+        if self.scope_code:
+            new = {row["nik"] for row in rows if row["nik"]} - held.persons.keys()
+            self._held_elsewhere = participants_outside(self.scope_code, new)
+        # A person held, a participant outside the region, a seat held: row by row (`apply`).
+        taken = held.persons.keys() | self._held_elsewhere
+        decided = {}
+        without_nik = (("nik", rules.nik_missing_message()),)
+        for row, made in ((reading.row, reading.made) for reading in readings if reading.made is not None):
+            person, position, seat = made
+            if row["who"] in taken or row["unnamed"] in taken or seat in taken:
                 continue
             holders = held.by_seat.get(seat[:2]) if seat is not None else None
             if holders and any(rules.seat_of(p.desa_id, p.office, p.unit_name) == seat for p in holders):
                 continue
-            people.append(person)
-            chosen.append(row)
-            kept.append(position)
-        refused = self._person_check.refused(people) | self._position_check.refused(kept)
-        decided = {}
-        without_nik = (("nik", rules.nik_missing_message()),)
-        for i, row in enumerate(chosen):
-            if i not in refused:
-                made = kept[i]["person"] = NewRow(Person, people[i])
-                warned = without_nik if row["nik"] is None else ()
-                decided[id(row)] = (warned, made, NewRow(Position, kept[i]))
+            new = NewRow(Person, dict(zip(_PERSON, person, strict=True)))
+            position = dict(zip(_POSITION, position, strict=True), person=new, desa=row["desa"])
+            decided[id(row)] = (without_nik if row["nik"] is None else (), new, NewRow(Position, position))
         return decided
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held
         nik = row["nik"]  # None: not known yet (`who_without_nik` tells the person apart in its desa)
+        facts = nik_check(nik) if nik is not None else None  # what the NIK says (read: it is valid)
         # Everything is checked before anything changes: a rejected row leaves no trace.
         person = held.persons.get(row["who"])
         completed = None  # a person without a NIK whom this row's NIK completes
@@ -417,7 +451,7 @@ class RosterRows:
             if nik is not None and nik in self._held_elsewhere:  # a BPJS participant placed outside
                 person_write_check(self.scope_code, Reach.OUTSIDE)
             person = rules.person_new(
-                facts=row["nik_facts"],
+                facts=facts,
                 nik=nik,
                 name=row["nama"],
                 sex=row["jenis_kelamin"],
@@ -440,9 +474,7 @@ class RosterRows:
             )
             if completed is not None:
                 # The NIK must agree with what is held of the person, as a new person's would.
-                if problems := nik_agrees(
-                    row["nik_facts"], birth_date=person.birth_date, sex=person.sex or None
-                ):
+                if problems := nik_agrees(facts, birth_date=person.birth_date, sex=person.sex or None):
                     errors["nik"] = problems
             if errors:
                 raise ValidationError(errors)
@@ -458,7 +490,7 @@ class RosterRows:
             recorder.warnings.append(("no_hp", kept))
             new_phone = False
         if completed is not None:
-            recorder.change(person, {"nik": nik, "sex": person.sex or row["nik_facts"].sex}, ["nik", "sex"])
+            recorder.change(person, {"nik": nik, "sex": person.sex or facts.sex}, ["nik", "sex"])
             held.persons[nik] = person
         # The person's own values the row changes: the phone, and a sex where none is held (a person without
         # a NIK added with none) in a region holding all their offices.
@@ -468,7 +500,7 @@ class RosterRows:
 
         office = row["jabatan"]
         desa: Region = row["desa"]
-        [fields] = self._position_fields([row])
+        [fields] = self._position_fields([row], [desa])
         unit_name, start, end = fields["unit_name"], row["mulai_menjabat"], row["akhir_menjabat"]
         seat = held.by_seat.get((desa.code, office.office), ())
         existing = None
@@ -485,7 +517,7 @@ class RosterRows:
                 "unit_name": existing.unit_name or unit_name,  # a dusun named where none was
             }
             # Found by its SK: an end read from the term's text ("2020 s/d 2028") is less than the one held.
-            keep_end = existing.term_start != start and row.get("end_inferred", False)
+            keep_end = existing.term_start != start and row["end_inferred"]
             if not keep_end and end is not None and end != existing.term_end:
                 wanted["term_end"] = wanted["planned_term_end"] = end
             changed = {k: value for k, value in wanted.items() if getattr(existing, k) != value}

@@ -1,5 +1,5 @@
-"""Rows decided by columns (`_decide_by_columns`) come out as the same rows decided one by one would: the
-same database, counts, messages, warnings, preview and undo log, with keys in the file's order."""
+"""Rows decided by columns (`Reading.made`, then `prefetch`) come out as the same rows decided one by one
+would: the same database, counts, messages, warnings, preview and undo log, with keys in the file's order."""
 
 from datetime import date
 
@@ -16,20 +16,20 @@ from tests.factories import make_nik
 from tests.imports.conftest import BPJS_HEADER, ROSTER_HEADER, to_csv
 
 pytestmark = pytest.mark.django_db
-DECIDE = {handler: handler._decide_by_columns for handler in (roster.RosterRows, bpjs.BpjsRows)}
+PREFETCH = {handler: handler.prefetch for handler in (roster.RosterRows, bpjs.BpjsRows)}
 
 
 def outcome(monkeypatch, handler, by_columns: bool, run) -> tuple:
     """What an import leaves (rolled back afterwards), and how many rows it decided by columns."""
-    real = DECIDE[handler]
+    real = PREFETCH[handler]
     decided = []
 
-    def spy(self, rows):
-        made = real(self, rows) if by_columns else {}
+    def spy(self, readings):
+        made = real(self, readings if by_columns else [r._replace(made=None) for r in readings])
         decided.append(len(made))
         return made
 
-    monkeypatch.setattr(handler, "_decide_by_columns", spy)
+    monkeypatch.setattr(handler, "prefetch", spy)
     with transaction.atomic():
         summary = run()
         people = Person.objects.order_by("id").values_list("nik", "name", "sex", "birth_date", "phone")
