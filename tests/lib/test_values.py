@@ -846,6 +846,14 @@ def test_it_splits_opensids_sk_number_and_date(cell, expected):
     assert v.parse_sk_number_and_date(cell) == expected
 
 
+def test_text_direction_controls_are_dropped():
+    """A name typed or pasted with a right-to-left override would be shown reversed ("\u202eosotnaS iduB"
+    reads "Budi Santoso" backwards as another name): the controls go, as zero-width spaces do."""
+    assert v.parse_text("\u202eosotnaS iduB", max_length=100) == "osotnaS iduB"
+    assert v.parse_text("Budi\u2066 Santoso\u2069\u200f", max_length=100) == "Budi Santoso"
+    assert v.is_blank("\u202a\u202c \u200e")
+
+
 def test_is_blank_knows_invisible_characters():
     assert v.is_blank(None) and v.is_blank(" \u200b ") and v.is_blank("")
     assert not v.is_blank(0) and not v.is_blank("0") and not v.is_blank(False)
