@@ -165,7 +165,10 @@ def _made_from() -> str:
                 files += sorted(Path(folder).glob("*.py"))
     for file in files:
         digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
-    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    # A set: a package found twice on `sys.path` (the project's own, from its folder and its egg-info) is
+    # listed once, so the key does not depend on how the path was made (a test process of xdist's has the
+    # project's folder on it twice).
+    packages = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()})
     digest.update("\n".join([*packages, sys.version, sqlite3.sqlite_version]).encode())
     return digest.hexdigest()[:32]
 
