@@ -28,6 +28,10 @@ from tests.imports.conftest import ROSTER_HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = str(Path(sys.executable).parent / "lindungdesa")
+# The system checks, which the processes these tests start skip: they import every view of the URL
+# configuration (~0.5 s of CPU a process, half of its start), which a worker or an import never uses.
+# `lindungdesa check` is run by tests of its own (tests/web/test_hardening.py).
+SKIP_CHECKS = ("--skip-checks",)
 
 
 @dataclass
@@ -132,9 +136,12 @@ class SideDatabase:
             [CLI, *args], env=self.env(), cwd=ROOT, capture_output=True, text=True, timeout=timeout
         )
 
-    def start(self, *args: str, log: Path, **env: str) -> subprocess.Popen:
+    def start(self, command: str, *args: str, log: Path, **env: str) -> subprocess.Popen:
+        """A management command in the background (`SKIP_CHECKS`)."""
         with log.open("ab") as out:
-            return subprocess.Popen([CLI, *args], env=self.env(**env), cwd=ROOT, stdout=out, stderr=out)
+            return subprocess.Popen(
+                [CLI, command, *SKIP_CHECKS, *args], env=self.env(**env), cwd=ROOT, stdout=out, stderr=out
+            )
 
     def django_process(self, code: str, **env: str) -> subprocess.Popen:
         """As django(), in the background: read its output with communicate()."""

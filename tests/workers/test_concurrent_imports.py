@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.workers.procs import CLI, ROOT, province_roster
+from tests.workers.procs import CLI, ROOT, SKIP_CHECKS, province_roster
 
 # One test process runs the tests of the side database (tests/workers/conftest.py), so it is migrated once.
 pytestmark = pytest.mark.xdist_group("side-database")
@@ -20,7 +20,7 @@ def test_the_same_file_imported_twice_at_once_is_created_once_and_then_unchanged
     roster.write_bytes(province_roster(ROWS, desa_from=1000, serial_from=5000))
     processes = [
         subprocess.Popen(
-            [CLI, "import", "roster", str(roster), "--json"],
+            [CLI, "import", *SKIP_CHECKS, "roster", str(roster), "--json"],
             env=side_db.env(),
             cwd=ROOT,
             stdout=subprocess.PIPE,
