@@ -3,10 +3,11 @@
 One roster row, from upload to database:
 1. A page, the API or `lindungdesa import` calls `services.roster_import_file`, then `run_import`.
 2. `prepare` reads the bytes into a Table (`lib.tabular.read_table`) and maps its headers (`match_headers`).
-3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time.
-4. `RosterRows.read_rows` parses the chunk column by column (`Columns`, `lib.values`), then each row.
-5. `RosterRows.prefetch` fetches what the rows name (`fetch_in`) and decides a new person in a free seat
-   by columns (`FieldCheck.refused`); `RosterRows.apply` decides any other row with `officials.rules`.
+3. `run_import` opens one `transaction.atomic()` and takes the rows CHUNK_ROWS at a time (`_readings`).
+4. `RosterRows.read_rows` parses the chunk by column (`Columns`, `lib.values`, `lib.nik`) and checks what
+   needs no database (`FieldCheck.refused`, `officials.rules`): in a worker process for a long file.
+5. `RosterRows.prefetch` fetches what the rows name (`fetch_in`) and decides against it a new person in a
+   free seat; `RosterRows.apply` decides any other row with `officials.rules`.
 6. `write` inserts the new people and positions (`lib.inserts`) and updates the changed ones;
    `record_changes` writes the undo log (BatchChange), then come the rejected rows.
 7. A dry run then rolls back (`set_rollback`); a real one commits: the whole file is in, or nothing of it.
