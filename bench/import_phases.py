@@ -54,10 +54,11 @@ def _timed(owner: object, name: str, label: str) -> None:
 def main() -> None:
     kind, path = sys.argv[1], Path(sys.argv[2])
     for handler in (roster.RosterRows, bpjs.BpjsRows):
-        for name in ("read", "prefetch", "apply", "write"):
-            _timed(handler, name, name)
+        for name in ("read", "read_rows", "prefetch", "apply", "write"):
+            _timed(handler, name, name)  # read_rows: in this process only for chunks no worker read
     _timed(engine, "write", "write")
     _timed(engine, "prepare", "prepare")
+    _timed(engine, "_received", "received")  # a chunk's readings made again from the columns
     _timed(engine, "record_changes", "record_changes")
     _timed(services, "reconcile_after_import", "reconcile")
     gc.callbacks.append(_collected)

@@ -5,6 +5,9 @@ desa; the readings (values, problems, duplicate key, warnings) compared row by r
 the regions are read from one migrated database with every region loaded.
 
     LINDUNGDESA_VAR_DIR=VAR bench/read_same.py main HEAD [--roster FILE --bpjs FILE --rows 6000]
+
+VAR must hold that database first: `lindungdesa migrate` and `lindungdesa load-regions --all` with the same
+LINDUNGDESA_VAR_DIR (a fresh one fails with "no such table: regions_region").
 """
 
 import argparse
