@@ -4,6 +4,7 @@
 # load-regions. Databases are named ${PREFIX:-bench}_*, on the server of $PG (postgres@127.0.0.1:5432).
 #
 #   bench/paired_pg.sh A_COMMIT B_COMMIT [roster|bpjs] FILE [ROUNDS]
+#   SERVER=1 bench/paired_pg.sh ...   # with the server's part (bench/paired_pg_server.sh)
 set -eu
 a=$1 b=$2 kind=$3 file=$(realpath "$4") rounds=${5:-2}
 pg=${PG:-postgres://postgres@127.0.0.1:5432} prefix=${PREFIX:-bench}
@@ -25,8 +26,16 @@ while [ $i -lt "$rounds" ]; do
     for side in A B; do
         sql "DROP DATABASE IF EXISTS ${prefix}_run" && sql "CREATE DATABASE ${prefix}_run TEMPLATE ${prefix}_side$(echo $side | tr AB ab)"
         started=$(date +%H:%M:%S) load=$(cut -d" " -f1 /proc/loadavg)
-        result=$(cd "$work/$side" && DATABASE_URL="$pg/${prefix}_run" "$python" bench/import_rate.py "$kind" "$file" | tail -2 | tr '\n' ' ')
-        echo "$side $started load $load-$(cut -d" " -f1 /proc/loadavg) $result"
+        if [ -z "${SERVER:-}" ]; then
+            result=$(cd "$work/$side" && DATABASE_URL="$pg/${prefix}_run" "$python" bench/import_rate.py "$kind" "$file" | tail -2 | tr '\n' ' ')
+            echo "$side $started load $load-$(cut -d" " -f1 /proc/loadavg) $result"
+        else  # this tree's bench/pg_statements.py on the side's code
+            result=$(cd "$work/$side" && TREE="$work/$side" DATABASE_URL="$pg/${prefix}_run" \
+                "$python" "$root/bench/pg_statements.py" "$kind" "$file")
+            echo "$side $started load $load-$(cut -d" " -f1 /proc/loadavg) $(echo "$result" | sed -n 2p)"
+            echo "$result" | sed -n 3p | sed "s/^/    /"
+            echo "$result" | awk 'NR > 4 && $(NF) >= 0.1 { print "    " $0 }'
+        fi
     done
     i=$((i + 1))
 done
