@@ -632,19 +632,10 @@ class AnyOf(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         lhs, params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = self.rhs  # as the database takes them when each is of its field's own type (nearly always)
-        if set(map(type, values)) != {_own_type(getattr(field, "target_field", field))}:
-            values = [field.get_db_prep_value(v, connection) for v in values]
+        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", (*params, values)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(values, default=str))
-
-
-def _own_type(field: models.Field) -> type | None:
-    """The type of the values a field gives the database as they are (text, whole numbers, days)."""
-    if isinstance(field, models.CharField | models.IntegerField):
-        return str if isinstance(field, models.CharField) else int
-    return datetime.date if type(field) is models.DateField else None
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
