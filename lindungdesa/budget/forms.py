@@ -2,13 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.officials.models import Group
 
 from . import compute
 from .models import PayerRule, RiskGroup, Source
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(ChoiceAgain, forms.Form):
     """The query string of a budget page: which fiscal year, and which scenario."""
 
     tahun = forms.CharField(required=False)
@@ -64,7 +65,7 @@ PAYER_CHOICES = list(Source.choices)
 WORKER_SHARE_PROGRAMMES = ("JHT", "JP")
 
 
-class RegencySettingsForm(forms.Form):
+class RegencySettingsForm(ChoiceAgain, forms.Form):
     """Who pays each programme for each group in one regency, and how it budgets those not yet enrolled."""
 
     tahun = forms.IntegerField(label=_("berlaku mulai tahun anggaran"))

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.lib.months import Month
 
 from .tables import COLUMNS
@@ -35,7 +36,7 @@ class PeriodField(forms.CharField):
             ) from None
 
 
-class RegionPageForm(forms.Form):
+class RegionPageForm(ChoiceAgain, forms.Form):
     """The query string of a region page: which month, and how to sort the table of child regions."""
 
     periode = PeriodField(required=False)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindungdesa.lib.cells import formula_like
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
@@ -99,7 +100,7 @@ def _nik(*, required: bool, help_text) -> forms.CharField:
     )
 
 
-class PersonFields(forms.Form):
+class PersonFields(ChoiceAgain, forms.Form):
     """Who: a NIK and what the KTP says. A NIK on record is the same person (its name must agree). Without a
     NIK (not known yet), name and birth date tell the person apart within the desa, as imports do."""
 
@@ -156,7 +157,7 @@ class PersonFields(forms.Form):
         }
 
 
-class TermFields(forms.Form):
+class TermFields(ChoiceAgain, forms.Form):
     """The term in the SK: acting status, start, planned end, SK number and date, income."""
 
     acting = forms.ChoiceField(
@@ -244,7 +245,7 @@ class HandOverForm(PersonFields, TermFields):
         return {**self.person_values(), **self.term_values()}
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(ChoiceAgain, forms.Form):
     """A person's own fields, corrected: `officials.services.person_update`."""
 
     nik = _nik(required=True, help_text=gettext_lazy("16 angka, seperti di KTP."))
@@ -272,7 +273,7 @@ class PersonEditForm(forms.Form):
         return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or None}
 
 
-class PositionCorrectForm(forms.Form):
+class PositionCorrectForm(ChoiceAgain, forms.Form):
     """A term's mistyped start, SK and income, corrected: `officials.services.position_correct`. The fields
     (and so their reading and messages) are the add form's."""
 
@@ -301,7 +302,7 @@ class PositionCorrectForm(forms.Form):
         return values
 
 
-class PositionEndForm(forms.Form):
+class PositionEndForm(ChoiceAgain, forms.Form):
     """The last day in office and why: `officials.services.position_end`."""
 
     term_end = DayField(label=gettext_lazy("Hari terakhir menjabat"))

@@ -1,0 +1,23 @@
+"""What every form of the project shares: a value outside a choice field's choices is never shown back."""
+
+from django.utils.translation import gettext as _
+
+# Django's messages for a value outside the choices quote the value sent ("%(value)s", "%(pk)s"): a forged
+# desa code or NIK posted in place of a choice would come back whole in the page.
+ECHOING = ("invalid_choice", "invalid_pk_value")
+
+
+class ChoiceAgain:
+    """Mixin for forms: a choice field answers a value outside its choices by naming the field to choose
+    again. A form's own message that quotes nothing (a status that cannot be chosen now) is kept."""
+
+    def full_clean(self) -> None:
+        # Here rather than in __init__: forms add choice fields after their own super().__init__().
+        for name, field in self.fields.items():
+            for code in ECHOING:
+                message = field.error_messages.get(code)
+                if message is not None and "%(" in str(message):
+                    field.error_messages[code] = _("Pilih lagi “%(label)s” dari daftar.") % {
+                        "label": field.label or name
+                    }
+        super().full_clean()
