@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from lindungdesa.lib.cells import formula_like
 from lindungdesa.lib.forms import ChoiceAgain
+from lindungdesa.lib.nik import nik_mask
 from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
 from lindungdesa.officials.models import Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
@@ -248,7 +249,7 @@ class HandOverForm(PersonFields, TermFields):
 class PersonEditForm(ChoiceAgain, forms.Form):
     """A person's own fields, corrected: `officials.services.person_update`."""
 
-    nik = _nik(required=True, help_text=gettext_lazy("16 angka, seperti di KTP."))
+    nik = _nik(required=False, help_text=gettext_lazy("16 angka, seperti di KTP."))
     name = PersonFields.base_fields["name"]
     birth_date = DayField(label=gettext_lazy("Tanggal lahir"))
     sex = forms.ChoiceField(label=gettext_lazy("Jenis kelamin"), choices=Person.Sex.choices)
@@ -258,19 +259,26 @@ class PersonEditForm(ChoiceAgain, forms.Form):
     clean_name = PersonFields.clean_name
     clean_phone = PersonFields.clean_phone
 
-    def __init__(self, *args, nik_known: bool = True, **kwargs) -> None:
+    def __init__(self, *args, current_nik: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.current_nik = current_nik
         self.fields["sex"].error_messages["required"] = _("Pilih jenis kelamin.")
-        if not nik_known:
+        if current_nik:
+            # The NIK on record is not sent to the page: a whole NIK is shown only on request, with an
+            # audit entry (Lihat NIK). Left empty it stays; typed, it replaces a mistyped one.
+            self.fields["nik"].help_text = _(
+                "Kosongkan bila NIK tetap %(nik)s. Isi hanya untuk membetulkan salah ketik: 16 angka, "
+                "seperti di KTP."
+            ) % {"nik": nik_mask(current_nik)}
+        else:
             # A person without a NIK yet: the NIK may stay empty (name and birth date tell them apart, as
             # imports do) and the sex may stay blank, as a roster row without one leaves it.
-            self.fields["nik"].required = False
             self.fields["nik"].help_text = PersonFields.base_fields["nik"].help_text
             self.fields["sex"].required = False
             self.fields["sex"].choices = [("", _("(belum diketahui)")), *Person.Sex.choices]
 
     def values(self) -> dict:
-        return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or None}
+        return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or self.current_nik}
 
 
 class PositionCorrectForm(ChoiceAgain, forms.Form):
