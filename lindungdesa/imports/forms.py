@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
 from lindungdesa.accounts.scope import scoped
-from lindungdesa.lib.forms import ChoiceAgain
+from lindungdesa.lib.forms import ChoiceAgain, shown_back
 from lindungdesa.lib.headers import Field
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
@@ -43,7 +43,7 @@ class MonthField(forms.CharField):
         except ValueError:
             raise ValidationError(
                 _("Bulan “%(value)s” tidak dikenal. Tulis TTTT-BB, mis. 2026-10."),
-                params={"value": text[:20]},
+                params={"value": shown_back(text, limit=len("2026-10"))},
                 code="invalid",
             ) from None
 

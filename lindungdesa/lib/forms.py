@@ -21,3 +21,9 @@ class ChoiceAgain:
                         "label": field.label or name
                     }
         super().full_clean()
+
+
+def shown_back(text: str, *, limit: int) -> str:
+    """`text` as a message may quote it: cut to `limit` characters, the length of a valid value (a month
+    "2026-10"), so that a typo is shown and a forged NIK or desa code never is whole."""
+    return text if len(text) <= limit else text[:limit] + "…"

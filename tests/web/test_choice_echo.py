@@ -98,3 +98,23 @@ def test_a_forms_own_message_that_echoes_nothing_is_kept():
 
     form = Form({"reason": FORGED_NIK})
     assert form.errors == {"reason": ["Pilih alasan dari daftar."]}
+
+
+def test_a_forged_period_is_cut_to_the_length_of_a_month_when_shown_back(client, village_operator, roster):
+    client.force_login(village_operator)
+    for url in (f"/wilayah/{PENYELADI}/", f"/rekonsiliasi/{PENYELADI}/"):
+        html = client.get(url, {"periode": FORGED_NIK}).content.decode()
+        assert FORGED_NIK not in html
+        assert "Periode “6103014…” tidak dikenal." in html
+
+
+def test_a_forged_extract_month_is_cut_to_the_length_of_a_month_when_shown_back(client, sanggau_operator):
+    client.force_login(sanggau_operator)
+    response = client.post(
+        "/impor/",
+        {"jenis": "bpjs", "berkas": SimpleUploadedFile("b.csv", b"nik;nama\n"), "bulan": FORGED_NIK},
+    )
+    html = response.content.decode()
+    # The month is a text input: what was typed stays in it, but the message does not repeat it whole.
+    assert f"“{FORGED_NIK}”" not in html
+    assert "Bulan “6103014…” tidak dikenal." in html
