@@ -194,7 +194,7 @@ def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
     if closed := _closed(request, position, _("Akhiri masa jabatan")):
         return closed
-    form = PositionEndForm(request.POST if request.method == "POST" else None)
+    form = PositionEndForm(request.POST if request.method == "POST" else None, office=position.office)
     if request.method == "POST" and form.is_valid():
         try:
             position_end(

@@ -13,7 +13,7 @@ from lindungdesa.lib.cells import formula_like
 from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
-from lindungdesa.officials.models import Acting, Office, Person, Position
+from lindungdesa.officials.models import BPD_OFFICES, Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -318,8 +318,15 @@ class PositionEndForm(ChoiceAgain, forms.Form):
         label=gettext_lazy("Alasan berakhir"), choices=[("", gettext_lazy("— pilih alasan —")), *END_REASONS]
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, office: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if office == Office.KEPALA_DESA or office in BPD_OFFICES:
+            # Only perangkat desa retire at 60 (docs/domain.md); a kepala desa or a BPD member serves a term.
+            self.fields["end_reason"].choices = [
+                (value, label)
+                for value, label in self.fields["end_reason"].choices
+                if value != Position.EndReason.RETIRED
+            ]
         self.fields["end_reason"].error_messages["required"] = _("Alasan berakhir wajib dipilih.")
         self.fields["end_reason"].error_messages["invalid_choice"] = _("Pilih alasan dari daftar.")
 
