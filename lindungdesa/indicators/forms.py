@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.lib.months import Month
@@ -127,13 +128,26 @@ class WorklistChoice:
 
 
 class WorklistForm(ChoiceAgain, forms.Form):
-    periode = PeriodField(required=False)
-    daftar = forms.ChoiceField(choices=list(worklists.KINDS.items()), required=False)
-    kelompok = forms.ChoiceField(choices=list(worklists.MEASURES.items()), required=False)
-    ambang = forms.DecimalField(
-        required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=2
+    # The labels are the page's (templates/indicators/worklist.html): messages name the field by them.
+    periode = PeriodField(required=False, label=gettext_lazy("Keadaan akhir bulan"))
+    daftar = forms.ChoiceField(
+        choices=list(worklists.KINDS.items()), required=False, label=gettext_lazy("Daftar")
     )
-    format = forms.ChoiceField(choices=[("", "halaman"), ("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+    kelompok = forms.ChoiceField(
+        choices=list(worklists.MEASURES.items()), required=False, label=gettext_lazy("Kelompok")
+    )
+    ambang = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        label=gettext_lazy("Ambang cakupan (%)"),
+    )
+    format = forms.ChoiceField(
+        choices=[("", "halaman"), ("xlsx", "XLSX"), ("csv", "CSV")],
+        required=False,
+        label=gettext_lazy("Format unduhan"),
+    )
 
     LIMIT = 500  # rows on the page; downloads hold them all
 

@@ -118,3 +118,10 @@ def test_a_forged_extract_month_is_cut_to_the_length_of_a_month_when_shown_back(
     # The month is a text input: what was typed stays in it, but the message does not repeat it whole.
     assert f"“{FORGED_NIK}”" not in html
     assert "Bulan “6103014…” tidak dikenal." in html
+
+
+def test_a_forged_choice_in_the_worklist_names_the_field_by_its_label(client, sanggau_operator):
+    client.force_login(sanggau_operator)
+    html = client.get("/wilayah/61.03/tindak-lanjut/", {"daftar": FORGED_NIK}).content.decode()
+    assert FORGED_NIK not in html
+    assert "Pilih lagi “Daftar” dari daftar." in html
