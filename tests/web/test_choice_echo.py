@@ -125,3 +125,10 @@ def test_a_forged_choice_in_the_worklist_names_the_field_by_its_label(client, sa
     html = client.get("/wilayah/61.03/tindak-lanjut/", {"daftar": FORGED_NIK}).content.decode()
     assert FORGED_NIK not in html
     assert "Pilih lagi “Daftar” dari daftar." in html
+
+
+def test_a_forged_budget_year_is_cut_to_the_length_of_a_year_when_shown_back(client, sanggau_operator):
+    client.force_login(sanggau_operator)
+    html = client.get("/anggaran/61.03/", {"tahun": FORGED_NIK}).content.decode()
+    assert FORGED_NIK not in html
+    assert "bukan &#x27;6103…&#x27;" in html
