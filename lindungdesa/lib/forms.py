@@ -13,13 +13,16 @@ class ChoiceAgain:
 
     def full_clean(self) -> None:
         # Here rather than in __init__: forms add choice fields after their own super().__init__().
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             for code in ECHOING:
                 message = field.error_messages.get(code)
                 if message is not None and "%(" in str(message):
-                    field.error_messages[code] = _("Pilih lagi “%(label)s” dari daftar.") % {
-                        "label": field.label or name
-                    }
+                    # A field without a label (a query parameter of a filter) is not named by its code name.
+                    field.error_messages[code] = (
+                        _("Pilih lagi “%(label)s” dari daftar.") % {"label": field.label}
+                        if field.label
+                        else _("Pilih lagi dari daftar.")
+                    )
         super().full_clean()
 
 

@@ -107,7 +107,7 @@ class BulkForm(ChoiceAgain, forms.Form):
     # so it is for the offices that send them; the file names people, so it also needs personal.export.
     RIGHTS = {"status": CASE_EDIT, "tugaskan": CASE_ASSIGN, "surat": CASE_LETTER}
 
-    cases = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    cases = forms.TypedMultipleChoiceField(label="Kasus", coerce=int, required=False)
     action = forms.ChoiceField(label="Tindakan", choices=ACTIONS)
     # No status chosen by default: "Ubah status" without one is "Pilih status baru.", not a move to "Baru".
     to_state = forms.ChoiceField(

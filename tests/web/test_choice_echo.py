@@ -132,3 +132,10 @@ def test_a_forged_budget_year_is_cut_to_the_length_of_a_year_when_shown_back(cli
     html = client.get("/anggaran/61.03/", {"tahun": FORGED_NIK}).content.decode()
     assert FORGED_NIK not in html
     assert "bukan &#x27;6103…&#x27;" in html
+
+
+def test_a_field_without_a_label_is_not_named_by_its_code_name():
+    class Form(ChoiceAgain, forms.Form):
+        urut = forms.ChoiceField(choices=[("nama", "Nama")])
+
+    assert Form({"urut": FORGED_NIK}).errors == {"urut": ["Pilih lagi dari daftar."]}
