@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.regions.models import Region
 
 from .models import User
 from .permissions import grantable_roles
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ChoiceAgain, AuthenticationForm):
     # Django's Indonesian catalogue writes "nama pengguna %(username)s", and the field's name is "nama
     # pengguna" too: the page said "Masukkan nama pengguna nama pengguna dan sandi yang benar".
     error_messages = {
@@ -44,7 +45,7 @@ class RegionCodeField(forms.CharField):
         return region
 
 
-class UserForm(forms.Form):
+class UserForm(ChoiceAgain, forms.Form):
     """Create or change a user; the roles offered are only those the administrator may grant."""
 
     username = forms.CharField(label=gettext_lazy("Nama pengguna"), max_length=150)
@@ -84,7 +85,7 @@ class UserForm(forms.Form):
         return username
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(ChoiceAgain, forms.Form):
     password1 = forms.CharField(label=gettext_lazy("Kata sandi baru"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=gettext_lazy("Ulangi kata sandi baru"), widget=forms.PasswordInput)
 
@@ -95,7 +96,7 @@ class PasswordResetForm(forms.Form):
         return data
 
 
-class CodeForm(forms.Form):
+class CodeForm(ChoiceAgain, forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Kode 6 angka dari aplikasi autentikator"),
         max_length=12,
@@ -103,7 +104,7 @@ class CodeForm(forms.Form):
     )
 
 
-class TokenForm(forms.Form):
+class TokenForm(ChoiceAgain, forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Nama token"),
         max_length=80,
@@ -111,7 +112,7 @@ class TokenForm(forms.Form):
     )
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(ChoiceAgain, forms.Form):
     orang = forms.CharField(label=gettext_lazy("Orang (nama atau NIK)"), required=False, max_length=100)
     desa = forms.CharField(label=gettext_lazy("Kode wilayah/desa"), required=False, max_length=20)
     pengguna = forms.CharField(label=gettext_lazy("Pengguna"), required=False, max_length=150)

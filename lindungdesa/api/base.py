@@ -135,6 +135,25 @@ def _messages() -> dict[type, str]:
     }
 
 
+# DRF's messages for a value outside the choices quote it ('"{input}" is not a valid choice.'): a forged NIK
+# sent as an office or a filter would come back whole.
+ECHOING = ("invalid_choice", "does_not_exist")
+
+
+def _without_echo(errors):
+    """`errors` (DRF's nested dicts and lists of ErrorDetail) with every message that quotes the value sent
+    replaced by one that does not."""
+    if isinstance(errors, dict):
+        return {key: _without_echo(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_without_echo(value) for value in errors]
+    if getattr(errors, "code", None) in ECHOING:
+        return exceptions.ErrorDetail(
+            _("Nilai ini tidak ada dalam daftar pilihan; pilih salah satu yang tersedia."), code=errors.code
+        )
+    return errors
+
+
 def exception_handler(exc, context):
     """DRF's handler, with every message in Indonesian and field errors under `errors`."""
     if isinstance(exc, DjangoValidationError):
@@ -150,6 +169,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        errors = _without_echo(errors)
         response.data = {"detail": _("Permintaan tidak valid; lihat errors."), "errors": errors}
         return response
     detail = response.data.get("detail") if isinstance(response.data, dict) else None

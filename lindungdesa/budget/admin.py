@@ -8,11 +8,13 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from lindungdesa.lib.forms import ChoiceAgain
+
 from . import services
 from .models import Budget, BudgetSetting, ContributionRule, PayerRule, RuleChange, SiltapMinimum
 
 
-class _RuleForm(forms.ModelForm):
+class _RuleForm(ChoiceAgain, forms.ModelForm):
     alasan = forms.CharField(
         label="Alasan perubahan",
         required=False,

@@ -2,13 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lindungdesa.lib.forms import ChoiceAgain, shown_back
 from lindungdesa.officials.models import Group
 
 from . import compute
 from .models import PayerRule, RiskGroup, Source
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(ChoiceAgain, forms.Form):
     """The query string of a budget page: which fiscal year, and which scenario."""
 
     tahun = forms.CharField(required=False)
@@ -35,7 +36,8 @@ class BudgetForm(forms.Form):
         if not text:
             return None
         try:
-            return compute.parse_year(text, this_year=self.this_year)
+            # Cut to a year's length: the message quotes what it refuses (a NIK sent came back whole).
+            return compute.parse_year(shown_back(text, limit=len("2027")), this_year=self.this_year)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
 
@@ -64,7 +66,7 @@ PAYER_CHOICES = list(Source.choices)
 WORKER_SHARE_PROGRAMMES = ("JHT", "JP")
 
 
-class RegencySettingsForm(forms.Form):
+class RegencySettingsForm(ChoiceAgain, forms.Form):
     """Who pays each programme for each group in one regency, and how it budgets those not yet enrolled."""
 
     tahun = forms.IntegerField(label=_("berlaku mulai tahun anggaran"))
@@ -112,7 +114,8 @@ class RegencySettingsForm(forms.Form):
 
     def clean_tahun(self) -> int:
         try:
-            return compute.parse_year(str(self.cleaned_data["tahun"]), this_year=self.this_year)
+            text = shown_back(str(self.cleaned_data["tahun"]), limit=len("2027"))  # quoted by the message
+            return compute.parse_year(text, this_year=self.this_year)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from lindungdesa.accounts.models import User
 from lindungdesa.accounts.permissions import BPJS_IMPORT, ROSTER_IMPORT, can
 from lindungdesa.accounts.scope import scoped
+from lindungdesa.lib.forms import ChoiceAgain, shown_back
 from lindungdesa.lib.headers import Field
 from lindungdesa.lib.months import Month
 from lindungdesa.regions.models import Region
@@ -42,12 +43,12 @@ class MonthField(forms.CharField):
         except ValueError:
             raise ValidationError(
                 _("Bulan “%(value)s” tidak dikenal. Tulis TTTT-BB, mis. 2026-10."),
-                params={"value": text[:20]},
+                params={"value": shown_back(text, limit=len("2026-10"))},
                 code="invalid",
             ) from None
 
 
-class UploadForm(forms.Form):
+class UploadForm(ChoiceAgain, forms.Form):
     """A file to import, and what the file itself cannot say: its kind, its month, its desa."""
 
     jenis = forms.ChoiceField(
@@ -183,7 +184,7 @@ class UploadForm(forms.Form):
         return data
 
 
-class MappingForm(forms.Form):
+class MappingForm(ChoiceAgain, forms.Form):
     """For each column of the file, the import field it holds (or nothing)."""
 
     def __init__(self, *args, headers: list[str], fields: tuple[Field, ...], initial_mapping=None, **kwargs):

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.lib.months import Month
 from lindungdesa.web.forms import PeriodField, period_choices
 
@@ -49,7 +51,7 @@ def _region_choices(regions) -> list[tuple[str, str]]:
     return [(r.code, f"{r.code} {r.name}") for r in regions]
 
 
-class TargetForm(forms.Form):
+class TargetForm(ChoiceAgain, forms.Form):
     region = forms.ChoiceField(label="Wilayah", widget=RegionSelect)
     indicator = forms.ChoiceField(label="Indikator", choices=Target.Indicator.choices)
     year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, str(y)) for y in YEARS])
@@ -71,7 +73,7 @@ class TargetForm(forms.Form):
         self.fields["region"].choices = _region_choices(regions)
 
 
-class UcjForm(forms.Form):
+class UcjForm(ChoiceAgain, forms.Form):
     region = forms.ChoiceField(label="Wilayah", widget=RegionSelect)
     year = forms.TypedChoiceField(label="Tahun", coerce=int, choices=[(y, str(y)) for y in YEARS])
     working_population = forms.IntegerField(label="Penduduk bekerja", min_value=1)
@@ -95,11 +97,11 @@ class UcjForm(forms.Form):
         return data
 
 
-class UcjUploadForm(forms.Form):
+class UcjUploadForm(ChoiceAgain, forms.Form):
     berkas = forms.FileField(label="Berkas CSV atau XLSX")
 
 
-class SnapshotForm(forms.Form):
+class SnapshotForm(ChoiceAgain, forms.Form):
     period = PeriodField(label="Bulan")
 
     def __init__(self, *args, current: Month, **kwargs) -> None:
@@ -125,14 +127,27 @@ class WorklistChoice:
     limit: int
 
 
-class WorklistForm(forms.Form):
-    periode = PeriodField(required=False)
-    daftar = forms.ChoiceField(choices=list(worklists.KINDS.items()), required=False)
-    kelompok = forms.ChoiceField(choices=list(worklists.MEASURES.items()), required=False)
-    ambang = forms.DecimalField(
-        required=False, min_value=Decimal(0), max_value=Decimal(100), decimal_places=2
+class WorklistForm(ChoiceAgain, forms.Form):
+    # The labels are the page's (templates/indicators/worklist.html): messages name the field by them.
+    periode = PeriodField(required=False, label=gettext_lazy("Keadaan akhir bulan"))
+    daftar = forms.ChoiceField(
+        choices=list(worklists.KINDS.items()), required=False, label=gettext_lazy("Daftar")
     )
-    format = forms.ChoiceField(choices=[("", "halaman"), ("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+    kelompok = forms.ChoiceField(
+        choices=list(worklists.MEASURES.items()), required=False, label=gettext_lazy("Kelompok")
+    )
+    ambang = forms.DecimalField(
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        label=gettext_lazy("Ambang cakupan (%)"),
+    )
+    format = forms.ChoiceField(
+        choices=[("", "halaman"), ("xlsx", "XLSX"), ("csv", "CSV")],
+        required=False,
+        label=gettext_lazy("Format unduhan"),
+    )
 
     LIMIT = 500  # rows on the page; downloads hold them all
 

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy
 
 from lindungdesa.accounts.permissions import CASE_ASSIGN, CASE_EDIT, CASE_LETTER, PERSONAL_EXPORT, can
 from lindungdesa.indicators.forms import PercentField
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.regions.models import Region
 
 from . import rules
 from .models import Agency, AgencyMember, Case, Round
 
 
-class RoundOpenForm(forms.Form):
+class RoundOpenForm(ChoiceAgain, forms.Form):
     period = forms.CharField(
         label="Periode",
         max_length=7,
@@ -42,7 +43,7 @@ class RoundOpenForm(forms.Form):
             raise ValidationError(str(exc)) from None
 
 
-class MoveForm(forms.Form):
+class MoveForm(ChoiceAgain, forms.Form):
     to_state = forms.ChoiceField(label="Status baru")
     note = forms.CharField(
         label="Catatan", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -60,7 +61,7 @@ class MoveForm(forms.Form):
         ) % {"state": rules.STATES.get(state, state)}
 
 
-class AssignForm(forms.Form):
+class AssignForm(ChoiceAgain, forms.Form):
     agency = forms.ModelChoiceField(
         label="Instansi", queryset=Agency.objects.none(), empty_label=gettext_lazy("— pilih instansi —")
     )
@@ -96,7 +97,7 @@ def agency_serves(agency: Agency, desa_code: str) -> bool:
     return desa_code.startswith(agency.region_id + ".")
 
 
-class BulkForm(forms.Form):
+class BulkForm(ChoiceAgain, forms.Form):
     ACTIONS = [
         ("status", "Ubah status"),
         ("tugaskan", "Tugaskan ke instansi"),
@@ -106,7 +107,7 @@ class BulkForm(forms.Form):
     # so it is for the offices that send them; the file names people, so it also needs personal.export.
     RIGHTS = {"status": CASE_EDIT, "tugaskan": CASE_ASSIGN, "surat": CASE_LETTER}
 
-    cases = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    cases = forms.TypedMultipleChoiceField(label="Kasus", coerce=int, required=False)
     action = forms.ChoiceField(label="Tindakan", choices=ACTIONS)
     # No status chosen by default: "Ubah status" without one is "Pilih status baru.", not a move to "Baru".
     to_state = forms.ChoiceField(
@@ -148,7 +149,7 @@ class BulkForm(forms.Form):
         return data
 
 
-class QueueFilter(forms.Form):
+class QueueFilter(ChoiceAgain, forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "semua yang terbuka"), *rules.STATES.items(), ("semua", "semua")]
     )

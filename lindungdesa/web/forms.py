@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindungdesa.lib.forms import ChoiceAgain, shown_back
 from lindungdesa.lib.months import Month
 
 from .tables import COLUMNS
@@ -30,12 +31,12 @@ class PeriodField(forms.CharField):
         except ValueError:
             raise ValidationError(
                 _("Periode “%(value)s” tidak dikenal. Pilih bulan dari daftar, atau tulis TTTT-BB."),
-                params={"value": text[:20]},
+                params={"value": shown_back(text, limit=len("2026-10"))},
                 code="invalid",
             ) from None
 
 
-class RegionPageForm(forms.Form):
+class RegionPageForm(ChoiceAgain, forms.Form):
     """The query string of a region page: which month, and how to sort the table of child regions."""
 
     periode = PeriodField(required=False)

@@ -194,7 +194,7 @@ def position_end_page(request: HttpRequest, pk: int) -> HttpResponse:
     position = _position_for(request, pk)
     if closed := _closed(request, position, _("Akhiri masa jabatan")):
         return closed
-    form = PositionEndForm(request.POST if request.method == "POST" else None)
+    form = PositionEndForm(request.POST if request.method == "POST" else None, office=position.office)
     if request.method == "POST" and form.is_valid():
         try:
             position_end(
@@ -364,9 +364,9 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk, ROSTER_EDIT)
-    initial = {f: getattr(person, f) for f in ("nik", "name", "birth_date", "sex", "phone")}
+    initial = {f: getattr(person, f) for f in ("name", "birth_date", "sex", "phone")}
     form = PersonEditForm(
-        request.POST if request.method == "POST" else None, initial=initial, nik_known=person.nik is not None
+        request.POST if request.method == "POST" else None, initial=initial, current_nik=person.nik
     )
     # Someone who also serves outside the region keeps their details (`boundary`): no form, the reason why.
     locked = person_reach_of(request.user.region_id, person) is not Reach.OWNED

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindungdesa.lib.cells import formula_like
+from lindungdesa.lib.forms import ChoiceAgain
+from lindungdesa.lib.nik import nik_mask
 from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
-from lindungdesa.officials.models import Acting, Office, Person, Position
+from lindungdesa.officials.models import BPD_OFFICES, Acting, Office, Person, Position
 from lindungdesa.officials.rules import no_identity_message
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -99,7 +101,7 @@ def _nik(*, required: bool, help_text) -> forms.CharField:
     )
 
 
-class PersonFields(forms.Form):
+class PersonFields(ChoiceAgain, forms.Form):
     """Who: a NIK and what the KTP says. A NIK on record is the same person (its name must agree). Without a
     NIK (not known yet), name and birth date tell the person apart within the desa, as imports do."""
 
@@ -156,7 +158,7 @@ class PersonFields(forms.Form):
         }
 
 
-class TermFields(forms.Form):
+class TermFields(ChoiceAgain, forms.Form):
     """The term in the SK: acting status, start, planned end, SK number and date, income."""
 
     acting = forms.ChoiceField(
@@ -244,10 +246,10 @@ class HandOverForm(PersonFields, TermFields):
         return {**self.person_values(), **self.term_values()}
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(ChoiceAgain, forms.Form):
     """A person's own fields, corrected: `officials.services.person_update`."""
 
-    nik = _nik(required=True, help_text=gettext_lazy("16 angka, seperti di KTP."))
+    nik = _nik(required=False, help_text=gettext_lazy("16 angka, seperti di KTP."))
     name = PersonFields.base_fields["name"]
     birth_date = DayField(label=gettext_lazy("Tanggal lahir"))
     sex = forms.ChoiceField(label=gettext_lazy("Jenis kelamin"), choices=Person.Sex.choices)
@@ -257,22 +259,29 @@ class PersonEditForm(forms.Form):
     clean_name = PersonFields.clean_name
     clean_phone = PersonFields.clean_phone
 
-    def __init__(self, *args, nik_known: bool = True, **kwargs) -> None:
+    def __init__(self, *args, current_nik: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.current_nik = current_nik
         self.fields["sex"].error_messages["required"] = _("Pilih jenis kelamin.")
-        if not nik_known:
+        if current_nik:
+            # The NIK on record is not sent to the page: a whole NIK is shown only on request, with an
+            # audit entry (Lihat NIK). Left empty it stays; typed, it replaces a mistyped one.
+            self.fields["nik"].help_text = _(
+                "Kosongkan bila NIK tetap %(nik)s. Isi hanya untuk membetulkan salah ketik: 16 angka, "
+                "seperti di KTP."
+            ) % {"nik": nik_mask(current_nik)}
+        else:
             # A person without a NIK yet: the NIK may stay empty (name and birth date tell them apart, as
             # imports do) and the sex may stay blank, as a roster row without one leaves it.
-            self.fields["nik"].required = False
             self.fields["nik"].help_text = PersonFields.base_fields["nik"].help_text
             self.fields["sex"].required = False
             self.fields["sex"].choices = [("", _("(belum diketahui)")), *Person.Sex.choices]
 
     def values(self) -> dict:
-        return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or None}
+        return {**self.cleaned_data, "nik": self.cleaned_data["nik"] or self.current_nik}
 
 
-class PositionCorrectForm(forms.Form):
+class PositionCorrectForm(ChoiceAgain, forms.Form):
     """A term's mistyped start, SK and income, corrected: `officials.services.position_correct`. The fields
     (and so their reading and messages) are the add form's."""
 
@@ -301,7 +310,7 @@ class PositionCorrectForm(forms.Form):
         return values
 
 
-class PositionEndForm(forms.Form):
+class PositionEndForm(ChoiceAgain, forms.Form):
     """The last day in office and why: `officials.services.position_end`."""
 
     term_end = DayField(label=gettext_lazy("Hari terakhir menjabat"))
@@ -309,8 +318,15 @@ class PositionEndForm(forms.Form):
         label=gettext_lazy("Alasan berakhir"), choices=[("", gettext_lazy("— pilih alasan —")), *END_REASONS]
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, office: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if office == Office.KEPALA_DESA or office in BPD_OFFICES:
+            # Only perangkat desa retire at 60 (docs/domain.md); a kepala desa or a BPD member serves a term.
+            self.fields["end_reason"].choices = [
+                (value, label)
+                for value, label in self.fields["end_reason"].choices
+                if value != Position.EndReason.RETIRED
+            ]
         self.fields["end_reason"].error_messages["required"] = _("Alasan berakhir wajib dipilih.")
         self.fields["end_reason"].error_messages["invalid_choice"] = _("Pilih alasan dari daftar.")
 

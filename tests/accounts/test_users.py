@@ -42,10 +42,7 @@ def test_it_refuses_a_region_outside_the_regency(client, sanggau_admin):
 
 def test_it_refuses_a_role_the_administrator_does_not_hold(client, sanggau_admin):
     response = new_user(client, sanggau_admin, role="province_analyst", region="61.03")
-    assert (
-        "Pilih pilihan yang valid" in response.content.decode()
-        or "bukan salah satu" in response.content.decode()
-    )
+    assert "Pilih lagi “Peran” dari daftar." in response.content.decode()
     assert not User.objects.filter(username="baru").exists()
 
 
