@@ -56,3 +56,12 @@ def test_retirement_at_sixty_is_offered_only_for_perangkat(client, village_opera
         assert "Pilih alasan dari daftar." in html
         position.refresh_from_db()
         assert position.term_end != date(2026, 3, 1)
+
+
+def test_the_person_page_shows_the_phone_masked(client, village_operator, roster):
+    """Pages mask every phone number (docs/security.md); the edit form shows the one it changes."""
+    Person.objects.filter(pk=roster.siti.pk).update(phone="081311112222")
+    client.force_login(village_operator)
+    html = client.get(f"/orang/{roster.siti.pk}/").content.decode()
+    assert "0813****2222" in html
+    assert "081311112222" not in html

@@ -8,6 +8,7 @@ from django.utils import formats
 
 from lindungdesa.lib.months import Month, month_label_id
 from lindungdesa.lib.nik import nik_mask
+from lindungdesa.lib.pii import mask
 
 register = template.Library()
 
@@ -51,6 +52,12 @@ def bulan(value: Month | date | str | None) -> str:
 def nik_samar(nik: str | None) -> str:
     """The NIK masked; "NIK belum ada" for a person whose NIK is not known yet (the village completes it)."""
     return nik_mask(nik)
+
+
+@register.filter
+def hp_samar(phone: str | None) -> str:
+    """The phone number masked as pages show it (docs/security.md): "0812****7890"; none → "–"."""
+    return mask("phone", phone) or DASH
 
 
 @register.filter
