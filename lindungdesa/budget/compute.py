@@ -18,6 +18,7 @@ from lokal import format_rupiah
 
 from lindungdesa.enrolment.status import PlainRule, Status, best_membership
 from lindungdesa.indicators.compute import child_code
+from lindungdesa.lib.forms import shown_back
 from lindungdesa.lib.months import Month, month_label_id
 
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
@@ -82,7 +83,7 @@ def parse_year(text: str | int, *, this_year: int) -> int:
     if not (len(value) == 4 and value.isdigit()):
         raise ValueError(
             _("Tahun anggaran harus empat angka, mis. %(example)s, bukan %(value)r.")
-            % {"example": this_year + 1, "value": value[:20]}
+            % {"example": this_year + 1, "value": shown_back(value, limit=len("2027"))}
         )
     year = int(value)
     last = this_year + YEARS_AHEAD

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lindungdesa.lib.forms import ChoiceAgain, shown_back
+from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.officials.models import Group
 
 from . import compute
@@ -36,8 +36,7 @@ class BudgetForm(ChoiceAgain, forms.Form):
         if not text:
             return None
         try:
-            # Cut to a year's length: the message quotes what it refuses (a NIK sent came back whole).
-            return compute.parse_year(shown_back(text, limit=len("2027")), this_year=self.this_year)
+            return compute.parse_year(text, this_year=self.this_year)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
 
@@ -114,8 +113,7 @@ class RegencySettingsForm(ChoiceAgain, forms.Form):
 
     def clean_tahun(self) -> int:
         try:
-            text = shown_back(str(self.cleaned_data["tahun"]), limit=len("2027"))  # quoted by the message
-            return compute.parse_year(text, this_year=self.this_year)
+            return compute.parse_year(str(self.cleaned_data["tahun"]), this_year=self.this_year)
         except ValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
 

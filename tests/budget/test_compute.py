@@ -421,3 +421,10 @@ def test_the_totals_of_a_region_s_children_alone_are_the_sums_of_their_desa_from
         assert by_regency.payers == with_lines.payers and by_regency.settings == with_lines.settings
     everyone = budget_compute(plan=plan(), lines=False, per_desa=False, **kwargs)
     assert everyone.children["61.03"].persons == 13  # person 30 counts in Penyeladi and in Nanga Biang
+
+
+def test_a_refused_year_is_quoted_cut_to_a_year_s_length():
+    """A NIK sent as a year (the API, the command line, a form) is never shown back whole (audit10)."""
+    with pytest.raises(ValueError) as exc:
+        compute.parse_year("6103014708920077", this_year=2026)
+    assert "6103…" in str(exc.value) and "6103014708920077" not in str(exc.value)
