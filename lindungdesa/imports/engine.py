@@ -479,11 +479,11 @@ def _read(part: Rows, *here: Any) -> tuple:
 
 
 def _received(names: tuple, columns: list, keys: list, problems: dict, warnings: dict, made: list) -> list:
-    values = zip(*columns, strict=True)
+    rows = map(dict, map(zip, itertools.repeat(names), zip(*columns, strict=True)))  # no bytecode a row
     return [
         Reading(None, problems[i], key)
         if i in problems
-        else Reading(dict(zip(names, next(values), strict=True)), (), key, warnings.get(i, ()), made[i])
+        else Reading(next(rows), (), key, warnings.get(i, ()), made[i])
         for i, key in enumerate(keys)
     ]
 

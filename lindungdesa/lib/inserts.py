@@ -13,7 +13,6 @@ time for the whole call.
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import chain
 from operator import methodcaller
 from typing import Any
 
@@ -118,17 +117,19 @@ def _write_new(
         # SQLite: through the driver's connection, with its own placeholder (?): Django's cursor rewrites
         # every %s of a statement into ? by a regular expression, most of the time of a statement of 999
         # values (docs/benchmarks.md, "decide").
-        rows = list(zip(*map(column, fields), strict=True))
+        columns = list(map(column, fields))
         keys = []
-        size = connection.features.max_query_params // len(fields)
-        one = f"({', '.join('?' * len(fields))})"
-        for start in range(0, len(rows), size):
-            part = rows[start : start + size]
-            sql = (
-                f"INSERT INTO {into} VALUES {', '.join([one] * len(part))} RETURNING {quote(meta.pk.column)}"
-            )
+        width = len(fields)
+        size = connection.features.max_query_params // width
+        one = f"({', '.join('?' * width)})"
+        for start in range(0, count, size):
+            part = min(size, count - start)
+            values = [None] * (part * width)  # row after row, laid out column by column (no tuple a row)
+            for i, values_of in enumerate(columns):
+                values[i::width] = values_of[start : start + part]
+            sql = f"INSERT INTO {into} VALUES {', '.join([one] * part)} RETURNING {quote(meta.pk.column)}"
             with connection.wrap_database_errors:
-                found = connection.connection.execute(sql, list(chain.from_iterable(part))).fetchall()
+                found = connection.connection.execute(sql, values).fetchall()
             keys.extend(key for (key,) in found)
         return keys
 
@@ -155,8 +156,12 @@ def value_key(value: Any) -> Any:
 
 
 def value_keys(values: list[Any]) -> list[Any]:
-    """Each value's `value_key`: the values themselves when each is its own key."""
-    return values if set(map(type, values)) <= _OWN_KEYS else list(map(value_key, values))
+    """Each value's `value_key`, or a key as good without a tuple for each: the values themselves when they
+    are of one kind (beside None) whose equal values are the same to a field, a Decimal's text."""
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= _OWN_KEYS or (len(kinds) == 1 and not kinds & {Decimal, float}):
+        return values
+    return list(map(str, values)) if kinds == {Decimal} else list(map(value_key, values))
 
 
 _OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
