@@ -87,24 +87,20 @@ class Recorder:
         self.outcome = "created"
 
     def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
-        """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written)."""
-        self.changes.append(Updated(obj, snapshot(obj, fields)))
+        """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written), as
+        JSON: a relation by its key, dates and amounts as text (an amount with the field's places, as the
+        database gives it back), in the model's field order."""
+        before = {}
+        for f in _in_model_order(type(obj), tuple(fields)):
+            value = getattr(obj, f.attname)
+            if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
+                value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
+            before[f.name] = str(value) if isinstance(value, datetime.date | Decimal) else value
+        self.changes.append(Updated(obj, before))
         for key, value in values.items():
             setattr(obj, key, value)
         if self.outcome != "created":
             self.outcome = "updated"
-
-
-def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The fields' values as undo restores them, as JSON (a relation by its key, dates and amounts as text,
-    an amount with the field's places as the database gives it back), in the model's field order."""
-    values = {}
-    for f in _in_model_order(type(obj), tuple(fields)):
-        value = getattr(obj, f.attname)
-        if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
-            value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
-        values[f.name] = str(value) if isinstance(value, datetime.date | Decimal) else value
-    return values
 
 
 @functools.cache
@@ -141,21 +137,13 @@ class RowHandler(Protocol):
         """Decide one row: raise RowRejected or ValidationError before any change, or record its changes."""
 
 
-# ValidationError keys of the domain rules → the import column the user knows.
-SERVICE_FIELD_NAMES = {
-    "name": "nama",
-    "sex": "jenis_kelamin",
-    "birth_date": "tanggal_lahir",
-    "office": "jabatan",
-    "acting": "status_jabatan",
-    "unit_name": "nama_dusun",
-    "term_start": "mulai_menjabat",
-    "term_end": "akhir_menjabat",
-    "desa": "kode_desa",
-    "monthly_income": "penghasilan_bulanan",
-    "phone": "no_hp",
-    "__all__": "baris",
-}
+# ValidationError keys of the domain rules → the import column the user knows (key:column).
+SERVICE_FIELD_NAMES = dict(
+    pair.split(":")
+    for pair in "name:nama sex:jenis_kelamin birth_date:tanggal_lahir office:jabatan acting:status_jabatan "
+    "unit_name:nama_dusun term_start:mulai_menjabat term_end:akhir_menjabat desa:kode_desa "
+    "monthly_income:penghasilan_bulanan phone:no_hp __all__:baris".split()
+)
 
 
 def problems_of(exc: ValidationError) -> list[Problem]:
@@ -357,7 +345,13 @@ def run_import(
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
-    worker = _worker_started() if len(data) > WORKER_BYTES else None  # starting while the file is read
+    # A long file's chunks are read by a worker (`_readings`), started while the file is read: a standard
+    # executor's, afresh ("spawn": never a fork of this process and its connection), without a database
+    # (`_worker`). One left behind, by a file that cannot be read, stops when the executor is collected.
+    worker = None
+    if len(data) > WORKER_BYTES:
+        worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
+        worker.submit(int)  # its process starts with its first task
     prepared = prepare(data, file_name, handler, overrides)
     rows, record = prepared.table.rows, batch is not None and not dry_run
     summary = ImportSummary(total_rows=len(rows))
@@ -365,9 +359,8 @@ def run_import(
         summary.warnings.extend(begin(data, prepared))
     rejects: list[RejectedRow] = []  # a real run writes them with each chunk, a dry run after its rollback
     seen: dict[str, int] = {}  # duplicate key -> the row number that was accepted with it
-    # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
-    # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
-    # in the import's own transaction counts them, again each time the rows done double.
+    # PostgreSQL plans the chunks' look-ups from statistics autovacuum cannot gather on rows not committed (a
+    # table grown from nothing would be scanned whole): ANALYZE counts them, again as the rows done double.
     postgres = connection.vendor == "postgresql"
     analyze_at = 2000 if postgres else len(rows) + 1
     with transaction.atomic(), connection.cursor() as cursor:
@@ -418,41 +411,24 @@ def _readings(
     handler: RowHandler, prepared: Prepared, worker: ProcessPoolExecutor | None
 ) -> Iterator[tuple[int, list[Reading]]]:
     """Each chunk's first row and readings, in file order: read by the worker when there is one, two chunks
-    ahead of the one this process decides and writes, else here (also until the worker has started). Each
-    row's cells are made again from the table, not kept."""
-    rows = prepared.table.rows
-    starts = range(0, len(rows), CHUNK_ROWS)
-    if worker is None:
-        yield from (
-            (start, _received(*_read(rows[start : start + CHUNK_ROWS], handler, prepared)))
-            for start in starts
-        )
-        return
-    # The handler as it began (`__getstate__`) and the table without its rows.
-    state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
+    ahead of the one decided here, else here (also until the worker has started)."""
+    rows, ahead = prepared.table.rows, deque()
+    if worker is not None:  # the handler as it began (`__getstate__`), the table without its rows
+        state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
+        started = worker.submit(_worker, state)
     try:
-        started, ahead = worker.submit(_worker, state), deque()
-        for start in starts:
-            if started.done():
+        for start in range(0, len(rows), CHUNK_ROWS):
+            if worker is not None and started.done():
                 stop = min(start + 3 * CHUNK_ROWS, len(rows))
                 for later in range(start + len(ahead) * CHUNK_ROWS, stop, CHUNK_ROWS):
                     ahead.append(worker.submit(_read, rows[later : later + CHUNK_ROWS]))
-            part = rows[start : start + CHUNK_ROWS]
-            yield start, _received(*(ahead.popleft().result() if ahead else _read(part, handler, prepared)))
+            if ahead:
+                yield start, _received(*ahead.popleft().result())
+            else:  # each row's cells made again from the table, not kept
+                yield start, handler.read_rows([c for _n, c in rows[start : start + CHUNK_ROWS]], prepared)
     finally:
-        worker.shutdown(cancel_futures=True)
-
-
-def _worker_started() -> ProcessPoolExecutor:
-    """A worker process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
-    fork of this process and its connection) with Django set up, without a database (`_worker`). (One left
-    behind, the import failing before its chunks, stops when the executor is collected.)"""
-    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
-    worker.submit(int)  # its process starts with its first task
-    return worker
-
-
-_worker_state: tuple[RowHandler, Prepared]
+        if worker is not None:
+            worker.shutdown(cancel_futures=True)
 
 
 def _worker(state: bytes) -> None:
@@ -464,11 +440,10 @@ def _worker(state: bytes) -> None:
     _worker_state = pickle.loads(state)
 
 
-def _read(part: Rows, *here: Any) -> tuple:
-    """A chunk's readings, in the worker with its handler, else `here` (handler, prepared), as a worker sends
-    them back cheaply: by column, few objects (each one the receiver makes is work for its garbage collector),
-    the rows' values without their names (`_received` makes the readings again)."""
-    handler, prepared = here or _worker_state
+def _read(part: Rows) -> tuple:
+    """A chunk's readings in the worker, sent back by column, the values without their names (`_received`):
+    few objects, each one the receiver makes being work for its garbage collector."""
+    handler, prepared = _worker_state
     readings = handler.read_rows([cells for _number, cells in part], prepared)
     rows = [r.row for r in readings if r.row is not None]
     names = tuple(rows[0]) if rows else ()
@@ -540,22 +515,15 @@ def row_person(row_number: int, outcome: str, changes: Sequence[Change]) -> dict
 
     rank = {Position: 0, Person: 1}
     objs = [(change.obj, True) if type(change) is Updated else (change, False) for change in changes]
-    obj = min(objs, key=lambda pair: (rank.get(_model(pair[0]), 2), pair[1]))[0]
-    values = _values(obj)
+    obj = min(objs, key=lambda pair: (rank.get(pair[0]._meta.model, 2), pair[1]))[0]
+    values = obj.values if type(obj) is NewRow else vars(obj)
     what = values.get("kpj", "")
-    if _model(obj) is Position:  # as its person
+    if obj._meta.model is Position:  # as its person
         what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
-        values = _values(values["person"] if type(obj) is NewRow else obj.person)
+        person = values["person"] if type(obj) is NewRow else obj.person
+        values = person.values if type(person) is NewRow else vars(person)
     name = values.get("name", values.get("bpjs_name", ""))
     return {"row": row_number, "action": outcome, "name": name, "nik": values.get("nik") or "", "what": what}
-
-
-def _model(obj: Any) -> type[models.Model]:
-    return obj.model if type(obj) is NewRow else type(obj)
-
-
-def _values(obj: Any) -> dict[str, Any]:
-    return obj.values if type(obj) is NewRow else vars(obj)
 
 
 def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None:
@@ -567,7 +535,7 @@ def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None
     fields: dict[type, set[str]] = defaultdict(set)
     for change in changes:
         if type(change) is not Updated:
-            new[_model(change)].append(change)
+            new[change._meta.model].append(change)
         elif (obj := change.obj).pk is not None:
             changed[type(obj)][id(obj)] = obj
             fields[type(obj)].update(change.before)
@@ -577,19 +545,18 @@ def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None
 
 
 def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
-    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards). The
-    objects of a model created with consecutive keys become one row, in the place of the first of them:
-    undo deletes what a batch created model by model, and restores what it changed after that, so only
-    the order of the changes among themselves matters."""
+    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards). Objects of a
+    model created with consecutive keys become one row, in the place of the first: undo deletes what a batch
+    created model by model, then restores what it changed, so only the changes' own order matters."""
     runs: dict[str, BatchChange] = {}  # model label -> its row of the latest run of created objects
     rows = []
     for change in changes:
         if type(change) is Updated:
             obj, before = change
-            label = _label(type(obj))
+            label = obj._meta.label
             rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=UPDATE, before=before))
             continue
-        label, key = _label(_model(change)), change.pk
+        label, key = change._meta.label, change.pk
         run = runs.get(label)
         if run is not None and (run.last_object_id or run.object_id) + 1 == key:
             run.last_object_id = key
@@ -599,20 +566,13 @@ def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
     BatchChange.objects.bulk_create(rows, batch_size=WRITE_BATCH)
 
 
-@functools.cache
-def _label(model: type[models.Model]) -> str:
-    return model._meta.label
-
-
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
     batch.headers = headers
     batch.warnings = [warning.as_dict() for warning in summary.warnings]
     batch.people = summary.people
     for name in ("total_rows", "accepted", "rejected", "created", "updated", "unchanged"):
         setattr(batch, name, getattr(summary, name))
-    batch.state = state
-    batch.progress = 100
-    batch.finished_at = timezone.now()
+    batch.state, batch.progress, batch.finished_at = state, 100, timezone.now()
     batch.save()
 
 
@@ -640,8 +600,6 @@ class AnyOf(Lookup):
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
     """`bulk_update` of the named fields, and of `updated_at` as `save()` would set it."""
-    if not objs:
-        return
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         now = timezone.now()
         for obj in objs:
@@ -675,7 +633,6 @@ def batch_create(
         as_of=as_of,
         column_overrides={str(k): v for k, v in (overrides or {}).items()},
         dry_run=dry_run,
-        state=ImportBatch.State.PENDING,
     )
     if save:
         batch.file.save(f"{batch.file_sha256[:16]}-{file_name[-80:]}", ContentFile(data), save=False)
@@ -684,7 +641,5 @@ def batch_create(
 
 
 def batch_fail(batch: ImportBatch, message: str) -> None:
-    batch.state = ImportBatch.State.FAILED
-    batch.message = message
-    batch.finished_at = timezone.now()
+    batch.state, batch.message, batch.finished_at = ImportBatch.State.FAILED, message, timezone.now()
     batch.save(update_fields=["state", "message", "finished_at"])

@@ -135,9 +135,15 @@ def _write_new(
 
 
 def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
-    """`f.get_db_prep_save` of a column's values, once for each distinct value."""
+    """`f.get_db_prep_save` of a column's values, once for each distinct value: keyed, among these values
+    only, by themselves when they are of one kind (beside None) whose equal values are the same to a field,
+    an amount by its text (which keeps its places), without a tuple for each (`value_keys`)."""
+    kinds = set(map(type, values)) - {type(None)}
     try:
-        keys = value_keys(values)
+        if len(kinds) == 1 and not kinds & {Decimal, float}:
+            keys = values
+        else:
+            keys = list(map(str, values)) if kinds == {Decimal} else value_keys(values)
         distinct = dict(zip(keys, values, strict=True))
         done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
     except TypeError:  # unhashable (a JSON value)
@@ -156,12 +162,8 @@ def value_key(value: Any) -> Any:
 
 
 def value_keys(values: list[Any]) -> list[Any]:
-    """Each value's `value_key`, or a key as good without a tuple for each: the values themselves when they
-    are of one kind (beside None) whose equal values are the same to a field, a Decimal's text."""
-    kinds = set(map(type, values)) - {type(None)}
-    if kinds <= _OWN_KEYS or (len(kinds) == 1 and not kinds & {Decimal, float}):
-        return values
-    return list(map(str, values)) if kinds == {Decimal} else list(map(value_key, values))
+    """Each value's `value_key`: the values themselves when each is its own key."""
+    return values if set(map(type, values)) <= _OWN_KEYS else list(map(value_key, values))
 
 
 _OWN_KEYS = {str, type(None), datetime.date, datetime.datetime, int}
