@@ -87,9 +87,8 @@ class Recorder:
         self.outcome = "created"
 
     def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
-        """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written), as
-        JSON: a relation by its key, dates and amounts as text (an amount with the field's places, as the
-        database gives it back), in the model's field order."""
+        """Set `values` on `obj`, noting `fields` as they were (for undo, and written) as JSON in the model's
+        field order: a relation by its key, dates and amounts as text (an amount with the field's places)."""
         before = {}
         for f in _in_model_order(type(obj), tuple(fields)):
             value = getattr(obj, f.attname)
@@ -109,9 +108,8 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 
 class Reading(NamedTuple):
-    """One row's cells read: its values (None when it has problems), the key that makes two rows of one file
-    the same row (None when it cannot be told), warnings that do not reject it, and what it makes when the
-    database holds nothing in its way (None: decided by `apply`)."""
+    """One row read: its values (None with problems), the key making two rows of a file the same (None: not
+    known), warnings that do not reject it, what it makes if nothing held is in its way (None: `apply`)."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
@@ -146,15 +144,9 @@ SERVICE_FIELD_NAMES = dict(
 )
 
 
-def problems_of(exc: ValidationError) -> list[Problem]:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return [(SERVICE_FIELD_NAMES.get(key, key), m) for key, messages in errors.items() for m in messages]
-
-
 class Memo(dict):
-    """Pure cell parsers, remembered for one import (dates, offices, amounts and desa codes repeat):
-    `memo[parser](cell, *args)` is (True, value) or (False, the CellError's message), cells of different
-    types (1, 1.0, True) apart. Results are shared between rows: never change one."""
+    """Pure cell parsers remembered for one import: `memo[parser](cell, *args)` is (True, value) or (False,
+    the CellError's message), cells of other types (1, 1.0, True) apart. Values are shared: change none."""
 
     LIMIT = 100_000  # values a parser remembers, the least recently used forgotten first
 
@@ -190,10 +182,9 @@ class Columns:
         soft: bool | Sequence[bool] = False,
     ) -> list[Any]:
         """The column's values parsed (None when blank or unreadable); with `missing` (another column's
-        values), a fallback read only where that is None. `arg`: each row's second argument to the parser.
-        `cached`: a column of few values, each parsed once for the import (not NIK, names, phones). `soft` (or
-        each row's): a value the record can do without (docs/imports.md, "What is refused and what is
-        warned"): blank, or unreadable and left out with a warning, it does not refuse the row."""
+        values), read only where that is None. `arg`: each row's second argument to the parser. `cached`: few
+        distinct values, each parsed once for the import. `soft` (or each row's): a value the record can do
+        without (docs/imports.md): blank, or unreadable and left out with a warning, it refuses no row."""
         cells = self.cells[name]
         if missing is not None:
             cells = [None if m is not None else c for c, m in zip(cells, missing, strict=True)]
@@ -262,9 +253,8 @@ class FieldCheck:
             obj.clean_fields(exclude=self.exclude)
 
     def refused(self, rows: list[dict[str, Any]]) -> set[int]:
-        """Which of these new rows' values (by field name, a field's default where a row has none) Django
-        would refuse or change: each field's distinct values checked once, without an object (no field
-        checked here reads its model instance: relations are set by the import and excluded)."""
+        """Which new rows' values (by field name, else the field's default) Django would refuse or change:
+        each field's distinct values checked once, without an object (no field checked here reads one)."""
         out: set[int] = set()
         given = set().union(*rows)  # the fields any row gives: the others are their default in every row
         for f, passed in self.fields:
@@ -345,9 +335,9 @@ def run_import(
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
-    # A long file's chunks are read by a worker (`_readings`), started while the file is read: a standard
-    # executor's, afresh ("spawn": never a fork of this process and its connection), without a database
-    # (`_worker`). One left behind, by a file that cannot be read, stops when the executor is collected.
+    # A long file's chunks are read by a worker (`_readings`), started while the file is read: afresh
+    # ("spawn": no fork of this process and its connection), with no database (`_worker`). One that a file
+    # failing leaves behind stops when collected.
     worker = None
     if len(data) > WORKER_BYTES:
         worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
@@ -478,8 +468,7 @@ def _take(
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if problems or row is None:
         return list(problems)
-    made = decided.get(id(row))
-    if made is not None:  # decided with its chunk (`prefetch`): its warnings, then what it creates
+    if (made := decided.get(id(row))) is not None:  # decided with its chunk: warnings, then what it makes
         warnings, outcome, done = made[0], "created", made[1:]
     else:
         recorder = Recorder()
@@ -488,7 +477,8 @@ def _take(
         except RowRejected as exc:
             return exc.problems
         except ValidationError as exc:
-            return problems_of(exc)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return [(SERVICE_FIELD_NAMES.get(k, k), m) for k, messages in errors.items() for m in messages]
         warnings, outcome, done = recorder.warnings, recorder.outcome, recorder.changes
     if key is not None:
         seen[key] = row_number
@@ -498,9 +488,7 @@ def _take(
         summary.people.append(row_person(row_number, outcome, done))
     # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
     if read_warnings or warnings:
-        summary.warnings.extend(
-            RowError(row_number, f, message) for f, message in (*read_warnings, *warnings)
-        )
+        summary.warnings.extend(RowError(row_number, f, m) for f, m in (*read_warnings, *warnings))
     changes.extend(done)
     return []
 
@@ -527,9 +515,8 @@ def row_person(row_number: int, outcome: str, changes: Sequence[Change]) -> dict
 
 
 def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None:
-    """Write what a chunk's rows did, table by table: its new rows in file order (getting their keys), then
-    its changed rows' fields that the undo log keeps. What was made and then changed by the same chunk is
-    inserted as it is now, not updated."""
+    """Write what a chunk's rows did, table by table: new rows in file order (getting their keys), then the
+    changed rows' fields the undo log keeps (what the chunk made, then changed, is inserted as it is now)."""
     new: dict[type, list] = defaultdict(list)
     changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
     fields: dict[type, set[str]] = defaultdict(set)
@@ -557,8 +544,7 @@ def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
             rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=UPDATE, before=before))
             continue
         label, key = change._meta.label, change.pk
-        run = runs.get(label)
-        if run is not None and (run.last_object_id or run.object_id) + 1 == key:
+        if (run := runs.get(label)) is not None and (run.last_object_id or run.object_id) + 1 == key:
             run.last_object_id = key
             continue
         run = runs[label] = BatchChange(batch=batch, model=label, object_id=key, action=CREATE)
@@ -583,9 +569,8 @@ def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> QuerySet
 
 
 class AnyOf(Lookup):
-    """`field__in=values` with the values as one parameter: an array on PostgreSQL (`field = ANY(%s)`), a
-    JSON array on SQLite (`field IN (SELECT value FROM json_each(%s))`). Django's IN binds each value as a
-    parameter of its own, SQLite at most 999 of them a statement (docs/benchmarks.md, "Issue 22")."""
+    """`field__in=values` with the values as one parameter (Django's IN binds each, SQLite 999 at most): an
+    array on PostgreSQL (`field = ANY(%s)`), JSON on SQLite (`field IN (SELECT value FROM json_each(%s))`)."""
 
     prepare_rhs = False
 
