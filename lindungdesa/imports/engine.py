@@ -50,8 +50,7 @@ Problem = tuple[str, str]  # (import column, Indonesian message)
 # A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes.
 Decided = tuple[Any, ...]
 
-# Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
-# enough that a chunk's objects stay a few megabytes.
+# Rows decided between two bulk writes: queries and statements few, a chunk's objects a few megabytes.
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
@@ -553,9 +552,8 @@ def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
 
 
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
-    batch.headers = headers
+    batch.headers, batch.people = headers, summary.people
     batch.warnings = [warning.as_dict() for warning in summary.warnings]
-    batch.people = summary.people
     for name in ("total_rows", "accepted", "rejected", "created", "updated", "unchanged"):
         setattr(batch, name, getattr(summary, name))
     batch.state, batch.progress, batch.finished_at = state, 100, timezone.now()
@@ -585,6 +583,8 @@ class AnyOf(Lookup):
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
     """`bulk_update` of the named fields, and of `updated_at` as `save()` would set it."""
+    if not objs:
+        return
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         now = timezone.now()
         for obj in objs:
