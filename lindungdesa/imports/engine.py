@@ -50,8 +50,7 @@ Problem = tuple[str, str]  # (import column, Indonesian message)
 # A row decided with its chunk (`RowHandler.prefetch`): its warnings, then the rows it makes.
 Decided = tuple[Any, ...]
 
-# Rows decided in memory between two bulk writes: large enough that queries and statements are few, small
-# enough that a chunk's objects stay a few megabytes.
+# Rows decided between two bulk writes: queries and statements few, a chunk's objects a few megabytes.
 CHUNK_ROWS = 2000
 IN_BATCH = 500  # values per `__in` look-up: SQLite builds before 3.32 allow 999 variables a statement
 WRITE_BATCH = 500  # objects per bulk statement
@@ -87,24 +86,19 @@ class Recorder:
         self.outcome = "created"
 
     def change(self, obj: models.Model, values: dict[str, Any], fields: list[str]) -> None:
-        """Set `values` on `obj` and note it changed, with `fields` as they were for undo (and written)."""
-        self.changes.append(Updated(obj, snapshot(obj, fields)))
+        """Set `values` on `obj`, noting `fields` as they were (for undo, and written) as JSON in the model's
+        field order: a relation by its key, dates and amounts as text (an amount with the field's places)."""
+        before = {}
+        for f in _in_model_order(type(obj), tuple(fields)):
+            value = getattr(obj, f.attname)
+            if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
+                value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
+            before[f.name] = str(value) if isinstance(value, datetime.date | Decimal) else value
+        self.changes.append(Updated(obj, before))
         for key, value in values.items():
             setattr(obj, key, value)
         if self.outcome != "created":
             self.outcome = "updated"
-
-
-def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The fields' values as undo restores them, as JSON (a relation by its key, dates and amounts as text,
-    an amount with the field's places as the database gives it back), in the model's field order."""
-    values = {}
-    for f in _in_model_order(type(obj), tuple(fields)):
-        value = getattr(obj, f.attname)
-        if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
-            value = value.quantize(Decimal(1).scaleb(-f.decimal_places))
-        values[f.name] = str(value) if isinstance(value, datetime.date | Decimal) else value
-    return values
 
 
 @functools.cache
@@ -113,9 +107,8 @@ def _in_model_order(model: type[models.Model], names: tuple[str, ...]) -> list[m
 
 
 class Reading(NamedTuple):
-    """One row's cells read: its values (None when it has problems), the key that makes two rows of one file
-    the same row (None when it cannot be told), warnings that do not reject it, and what it makes when the
-    database holds nothing in its way (None: decided by `apply`)."""
+    """One row read: its values (None with problems), the key making two rows of a file the same (None: not
+    known), warnings that do not reject it, what it makes if nothing held is in its way (None: `apply`)."""
 
     row: dict[str, Any] | None
     problems: Sequence[Problem]
@@ -141,32 +134,18 @@ class RowHandler(Protocol):
         """Decide one row: raise RowRejected or ValidationError before any change, or record its changes."""
 
 
-# ValidationError keys of the domain rules → the import column the user knows.
-SERVICE_FIELD_NAMES = {
-    "name": "nama",
-    "sex": "jenis_kelamin",
-    "birth_date": "tanggal_lahir",
-    "office": "jabatan",
-    "acting": "status_jabatan",
-    "unit_name": "nama_dusun",
-    "term_start": "mulai_menjabat",
-    "term_end": "akhir_menjabat",
-    "desa": "kode_desa",
-    "monthly_income": "penghasilan_bulanan",
-    "phone": "no_hp",
-    "__all__": "baris",
-}
-
-
-def problems_of(exc: ValidationError) -> list[Problem]:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return [(SERVICE_FIELD_NAMES.get(key, key), m) for key, messages in errors.items() for m in messages]
+# ValidationError keys of the domain rules → the import column the user knows (key:column).
+SERVICE_FIELD_NAMES = dict(
+    pair.split(":")
+    for pair in "name:nama sex:jenis_kelamin birth_date:tanggal_lahir office:jabatan acting:status_jabatan "
+    "unit_name:nama_dusun term_start:mulai_menjabat term_end:akhir_menjabat desa:kode_desa "
+    "monthly_income:penghasilan_bulanan phone:no_hp __all__:baris".split()
+)
 
 
 class Memo(dict):
-    """Pure cell parsers, remembered for one import (dates, offices, amounts and desa codes repeat):
-    `memo[parser](cell, *args)` is (True, value) or (False, the CellError's message), cells of different
-    types (1, 1.0, True) apart. Results are shared between rows: never change one."""
+    """Pure cell parsers remembered for one import: `memo[parser](cell, *args)` is (True, value) or (False,
+    the CellError's message), cells of other types (1, 1.0, True) apart. Values are shared: change none."""
 
     LIMIT = 100_000  # values a parser remembers, the least recently used forgotten first
 
@@ -202,10 +181,9 @@ class Columns:
         soft: bool | Sequence[bool] = False,
     ) -> list[Any]:
         """The column's values parsed (None when blank or unreadable); with `missing` (another column's
-        values), a fallback read only where that is None. `arg`: each row's second argument to the parser.
-        `cached`: a column of few values, each parsed once for the import (not NIK, names, phones). `soft` (or
-        each row's): a value the record can do without (docs/imports.md, "What is refused and what is
-        warned"): blank, or unreadable and left out with a warning, it does not refuse the row."""
+        values), read only where that is None. `arg`: each row's second argument to the parser. `cached`: few
+        distinct values, each parsed once for the import. `soft` (or each row's): a value the record can do
+        without (docs/imports.md): blank, or unreadable and left out with a warning, it refuses no row."""
         cells = self.cells[name]
         if missing is not None:
             cells = [None if m is not None else c for c, m in zip(cells, missing, strict=True)]
@@ -274,9 +252,8 @@ class FieldCheck:
             obj.clean_fields(exclude=self.exclude)
 
     def refused(self, rows: list[dict[str, Any]]) -> set[int]:
-        """Which of these new rows' values (by field name, a field's default where a row has none) Django
-        would refuse or change: each field's distinct values checked once, without an object (no field
-        checked here reads its model instance: relations are set by the import and excluded)."""
+        """Which new rows' values (by field name, else the field's default) Django would refuse or change:
+        each field's distinct values checked once, without an object (no field checked here reads one)."""
         out: set[int] = set()
         given = set().union(*rows)  # the fields any row gives: the others are their default in every row
         for f, passed in self.fields:
@@ -357,7 +334,13 @@ def run_import(
 ) -> ImportSummary:
     """Import one file. With a batch, its record is kept (counts, rejects, changes); without, nothing is kept.
     Raises ImportFailed when the file as a whole cannot be read; then nothing is changed."""
-    worker = _worker_started() if len(data) > WORKER_BYTES else None  # starting while the file is read
+    # A long file's chunks are read by a worker (`_readings`), started while the file is read: afresh
+    # ("spawn": no fork of this process and its connection), with no database (`_worker`). One that a file
+    # failing leaves behind stops when collected.
+    worker = None
+    if len(data) > WORKER_BYTES:
+        worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
+        worker.submit(int)  # its process starts with its first task
     prepared = prepare(data, file_name, handler, overrides)
     rows, record = prepared.table.rows, batch is not None and not dry_run
     summary = ImportSummary(total_rows=len(rows))
@@ -365,9 +348,8 @@ def run_import(
         summary.warnings.extend(begin(data, prepared))
     rejects: list[RejectedRow] = []  # a real run writes them with each chunk, a dry run after its rollback
     seen: dict[str, int] = {}  # duplicate key -> the row number that was accepted with it
-    # PostgreSQL plans the chunks' look-ups from table statistics, which autovacuum cannot gather on rows the
-    # import has not committed (a table grown from nothing would be scanned whole for every chunk): ANALYZE
-    # in the import's own transaction counts them, again each time the rows done double.
+    # PostgreSQL plans the chunks' look-ups from statistics autovacuum cannot gather on rows not committed (a
+    # table grown from nothing would be scanned whole): ANALYZE counts them, again as the rows done double.
     postgres = connection.vendor == "postgresql"
     analyze_at = 2000 if postgres else len(rows) + 1
     with transaction.atomic(), connection.cursor() as cursor:
@@ -418,41 +400,24 @@ def _readings(
     handler: RowHandler, prepared: Prepared, worker: ProcessPoolExecutor | None
 ) -> Iterator[tuple[int, list[Reading]]]:
     """Each chunk's first row and readings, in file order: read by the worker when there is one, two chunks
-    ahead of the one this process decides and writes, else here (also until the worker has started). Each
-    row's cells are made again from the table, not kept."""
-    rows = prepared.table.rows
-    starts = range(0, len(rows), CHUNK_ROWS)
-    if worker is None:
-        yield from (
-            (start, _received(*_read(rows[start : start + CHUNK_ROWS], handler, prepared)))
-            for start in starts
-        )
-        return
-    # The handler as it began (`__getstate__`) and the table without its rows.
-    state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
+    ahead of the one decided here, else here (also until the worker has started)."""
+    rows, ahead = prepared.table.rows, deque()
+    if worker is not None:  # the handler as it began (`__getstate__`), the table without its rows
+        state = pickle.dumps((handler, replace(prepared, table=replace(prepared.table, rows=rows[:0]))))
+        started = worker.submit(_worker, state)
     try:
-        started, ahead = worker.submit(_worker, state), deque()
-        for start in starts:
-            if started.done():
+        for start in range(0, len(rows), CHUNK_ROWS):
+            if worker is not None and started.done():
                 stop = min(start + 3 * CHUNK_ROWS, len(rows))
                 for later in range(start + len(ahead) * CHUNK_ROWS, stop, CHUNK_ROWS):
                     ahead.append(worker.submit(_read, rows[later : later + CHUNK_ROWS]))
-            part = rows[start : start + CHUNK_ROWS]
-            yield start, _received(*(ahead.popleft().result() if ahead else _read(part, handler, prepared)))
+            if ahead:
+                yield start, _received(*ahead.popleft().result())
+            else:  # each row's cells made again from the table, not kept
+                yield start, handler.read_rows([c for _n, c in rows[start : start + CHUNK_ROWS]], prepared)
     finally:
-        worker.shutdown(cancel_futures=True)
-
-
-def _worker_started() -> ProcessPoolExecutor:
-    """A worker process reading chunks (`_readings`): a standard executor's, started afresh ("spawn": never a
-    fork of this process and its connection) with Django set up, without a database (`_worker`). (One left
-    behind, the import failing before its chunks, stops when the executor is collected.)"""
-    worker = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"), django.setup)
-    worker.submit(int)  # its process starts with its first task
-    return worker
-
-
-_worker_state: tuple[RowHandler, Prepared]
+        if worker is not None:
+            worker.shutdown(cancel_futures=True)
 
 
 def _worker(state: bytes) -> None:
@@ -464,11 +429,10 @@ def _worker(state: bytes) -> None:
     _worker_state = pickle.loads(state)
 
 
-def _read(part: Rows, *here: Any) -> tuple:
-    """A chunk's readings, in the worker with its handler, else `here` (handler, prepared), as a worker sends
-    them back cheaply: by column, few objects (each one the receiver makes is work for its garbage collector),
-    the rows' values without their names (`_received` makes the readings again)."""
-    handler, prepared = here or _worker_state
+def _read(part: Rows) -> tuple:
+    """A chunk's readings in the worker, sent back by column, the values without their names (`_received`):
+    few objects, each one the receiver makes being work for its garbage collector."""
+    handler, prepared = _worker_state
     readings = handler.read_rows([cells for _number, cells in part], prepared)
     rows = [r.row for r in readings if r.row is not None]
     names = tuple(rows[0]) if rows else ()
@@ -479,11 +443,11 @@ def _read(part: Rows, *here: Any) -> tuple:
 
 
 def _received(names: tuple, columns: list, keys: list, problems: dict, warnings: dict, made: list) -> list:
-    values = zip(*columns, strict=True)
+    rows = map(dict, map(zip, itertools.repeat(names), zip(*columns, strict=True)))  # no bytecode a row
     return [
         Reading(None, problems[i], key)
         if i in problems
-        else Reading(dict(zip(names, next(values), strict=True)), (), key, warnings.get(i, ()), made[i])
+        else Reading(next(rows), (), key, warnings.get(i, ()), made[i])
         for i, key in enumerate(keys)
     ]
 
@@ -503,8 +467,7 @@ def _take(
         return [("baris", f"Baris ini sama dengan baris {seen[key]} di berkas ini.")]
     if problems or row is None:
         return list(problems)
-    made = decided.get(id(row))
-    if made is not None:  # decided with its chunk (`prefetch`): its warnings, then what it creates
+    if (made := decided.get(id(row))) is not None:  # decided with its chunk: warnings, then what it makes
         warnings, outcome, done = made[0], "created", made[1:]
     else:
         recorder = Recorder()
@@ -513,7 +476,8 @@ def _take(
         except RowRejected as exc:
             return exc.problems
         except ValidationError as exc:
-            return problems_of(exc)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return [(SERVICE_FIELD_NAMES.get(k, k), m) for k, messages in errors.items() for m in messages]
         warnings, outcome, done = recorder.warnings, recorder.outcome, recorder.changes
     if key is not None:
         seen[key] = row_number
@@ -523,9 +487,7 @@ def _take(
         summary.people.append(row_person(row_number, outcome, done))
     # A warning belongs to a row that is kept: a rejected row's problems are all it needs.
     if read_warnings or warnings:
-        summary.warnings.extend(
-            RowError(row_number, f, message) for f, message in (*read_warnings, *warnings)
-        )
+        summary.warnings.extend(RowError(row_number, f, m) for f, m in (*read_warnings, *warnings))
     changes.extend(done)
     return []
 
@@ -540,34 +502,26 @@ def row_person(row_number: int, outcome: str, changes: Sequence[Change]) -> dict
 
     rank = {Position: 0, Person: 1}
     objs = [(change.obj, True) if type(change) is Updated else (change, False) for change in changes]
-    obj = min(objs, key=lambda pair: (rank.get(_model(pair[0]), 2), pair[1]))[0]
-    values = _values(obj)
+    obj = min(objs, key=lambda pair: (rank.get(pair[0]._meta.model, 2), pair[1]))[0]
+    values = obj.values if type(obj) is NewRow else vars(obj)
     what = values.get("kpj", "")
-    if _model(obj) is Position:  # as its person
+    if obj._meta.model is Position:  # as its person
         what = Position(**{k: values[k] for k in ("office", "acting", "unit_name")}).office_label
-        values = _values(values["person"] if type(obj) is NewRow else obj.person)
+        person = values["person"] if type(obj) is NewRow else obj.person
+        values = person.values if type(person) is NewRow else vars(person)
     name = values.get("name", values.get("bpjs_name", ""))
     return {"row": row_number, "action": outcome, "name": name, "nik": values.get("nik") or "", "what": what}
 
 
-def _model(obj: Any) -> type[models.Model]:
-    return obj.model if type(obj) is NewRow else type(obj)
-
-
-def _values(obj: Any) -> dict[str, Any]:
-    return obj.values if type(obj) is NewRow else vars(obj)
-
-
 def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None:
-    """Write what a chunk's rows did, table by table: its new rows in file order (getting their keys), then
-    its changed rows' fields that the undo log keeps. What was made and then changed by the same chunk is
-    inserted as it is now, not updated."""
+    """Write what a chunk's rows did, table by table: new rows in file order (getting their keys), then the
+    changed rows' fields the undo log keeps (what the chunk made, then changed, is inserted as it is now)."""
     new: dict[type, list] = defaultdict(list)
     changed: dict[type, dict[int, models.Model]] = defaultdict(dict)
     fields: dict[type, set[str]] = defaultdict(set)
     for change in changes:
         if type(change) is not Updated:
-            new[_model(change)].append(change)
+            new[change._meta.model].append(change)
         elif (obj := change.obj).pk is not None:
             changed[type(obj)][id(obj)] = obj
             fields[type(obj)].update(change.before)
@@ -577,21 +531,19 @@ def write(tables: tuple[type[models.Model], ...], changes: list[Change]) -> None
 
 
 def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
-    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards). The
-    objects of a model created with consecutive keys become one row, in the place of the first of them:
-    undo deletes what a batch created model by model, and restores what it changed after that, so only
-    the order of the changes among themselves matters."""
+    """Write the chunk's BatchChange rows, in the order the rows made them (undo goes backwards). Objects of a
+    model created with consecutive keys become one row, in the place of the first: undo deletes what a batch
+    created model by model, then restores what it changed, so only the changes' own order matters."""
     runs: dict[str, BatchChange] = {}  # model label -> its row of the latest run of created objects
     rows = []
     for change in changes:
         if type(change) is Updated:
             obj, before = change
-            label = _label(type(obj))
+            label = obj._meta.label
             rows.append(BatchChange(batch=batch, model=label, object_id=obj.pk, action=UPDATE, before=before))
             continue
-        label, key = _label(_model(change)), change.pk
-        run = runs.get(label)
-        if run is not None and (run.last_object_id or run.object_id) + 1 == key:
+        label, key = change._meta.label, change.pk
+        if (run := runs.get(label)) is not None and (run.last_object_id or run.object_id) + 1 == key:
             run.last_object_id = key
             continue
         run = runs[label] = BatchChange(batch=batch, model=label, object_id=key, action=CREATE)
@@ -599,20 +551,12 @@ def record_changes(batch: ImportBatch, changes: list[Change]) -> None:
     BatchChange.objects.bulk_create(rows, batch_size=WRITE_BATCH)
 
 
-@functools.cache
-def _label(model: type[models.Model]) -> str:
-    return model._meta.label
-
-
 def _finish(batch: ImportBatch, summary: ImportSummary, state: str, headers: list[str]) -> None:
-    batch.headers = headers
+    batch.headers, batch.people = headers, summary.people
     batch.warnings = [warning.as_dict() for warning in summary.warnings]
-    batch.people = summary.people
     for name in ("total_rows", "accepted", "rejected", "created", "updated", "unchanged"):
         setattr(batch, name, getattr(summary, name))
-    batch.state = state
-    batch.progress = 100
-    batch.finished_at = timezone.now()
+    batch.state, batch.progress, batch.finished_at = state, 100, timezone.now()
     batch.save()
 
 
@@ -623,9 +567,8 @@ def fetch_in(queryset: QuerySet, lookup: str, values: Iterable[Any]) -> QuerySet
 
 
 class AnyOf(Lookup):
-    """`field__in=values` with the values as one parameter: an array on PostgreSQL (`field = ANY(%s)`), a
-    JSON array on SQLite (`field IN (SELECT value FROM json_each(%s))`). Django's IN binds each value as a
-    parameter of its own, SQLite at most 999 of them a statement (docs/benchmarks.md, "Issue 22")."""
+    """`field__in=values` with the values as one parameter (Django's IN binds each, SQLite 999 at most): an
+    array on PostgreSQL (`field = ANY(%s)`), JSON on SQLite (`field IN (SELECT value FROM json_each(%s))`)."""
 
     prepare_rhs = False
 
@@ -675,7 +618,6 @@ def batch_create(
         as_of=as_of,
         column_overrides={str(k): v for k, v in (overrides or {}).items()},
         dry_run=dry_run,
-        state=ImportBatch.State.PENDING,
     )
     if save:
         batch.file.save(f"{batch.file_sha256[:16]}-{file_name[-80:]}", ContentFile(data), save=False)
@@ -684,7 +626,5 @@ def batch_create(
 
 
 def batch_fail(batch: ImportBatch, message: str) -> None:
-    batch.state = ImportBatch.State.FAILED
-    batch.message = message
-    batch.finished_at = timezone.now()
+    batch.state, batch.message, batch.finished_at = ImportBatch.State.FAILED, message, timezone.now()
     batch.save(update_fields=["state", "message", "finished_at"])

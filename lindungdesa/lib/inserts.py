@@ -13,11 +13,11 @@ time for the whole call.
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import chain
 from operator import methodcaller
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 
@@ -43,6 +43,8 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
     if not objs:
         return
     now = timezone.now()
+    # `connection` is a proxy, a look-up for each use: its wrapper is given to Django's conversions.
+    db = connections[connection.alias]
     objects = [obj for obj in objs if type(obj) is not NewRow]
     if any(f.is_relation for f in model._meta.concrete_fields):
         for obj in objects:
@@ -54,10 +56,10 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
             for obj in objects:
                 setattr(obj, f.attname, now)
-            return [f.get_db_prep_save(now, connection)] * len(rows)
+            return [f.get_db_prep_save(now, db)] * len(rows)
         default = f.get_default()
         if not f.is_relation:
-            return _prepared(f, list(map(methodcaller("get", f.name, default), rows)))
+            return _prepared(f, list(map(methodcaller("get", f.name, default), rows)), db)
         related = list(map(methodcaller("get", f.name), rows))
         if set(map(type, related)) == {NewRow}:
             return [obj.pk for obj in related]  # the keys the database gave back (`_write_new`), as they came
@@ -74,9 +76,10 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
                 else getattr(obj, to)
                 for values in rows
             ],
+            db,
         )
 
-    alias = connection.alias  # `connection` is a proxy: one look-up, not one for each object
+    alias = db.alias
     for obj, key in zip(objs, _write_new(model, len(rows), column), strict=True):
         obj.pk = key
         if type(obj) is not NewRow:
@@ -118,29 +121,37 @@ def _write_new(
         # SQLite: through the driver's connection, with its own placeholder (?): Django's cursor rewrites
         # every %s of a statement into ? by a regular expression, most of the time of a statement of 999
         # values (docs/benchmarks.md, "decide").
-        rows = list(zip(*map(column, fields), strict=True))
+        columns = list(map(column, fields))
         keys = []
-        size = connection.features.max_query_params // len(fields)
-        one = f"({', '.join('?' * len(fields))})"
-        for start in range(0, len(rows), size):
-            part = rows[start : start + size]
-            sql = (
-                f"INSERT INTO {into} VALUES {', '.join([one] * len(part))} RETURNING {quote(meta.pk.column)}"
-            )
+        width = len(fields)
+        size = connection.features.max_query_params // width
+        one = f"({', '.join('?' * width)})"
+        for start in range(0, count, size):
+            part = min(size, count - start)
+            values = [None] * (part * width)  # row after row, laid out column by column (no tuple a row)
+            for i, values_of in enumerate(columns):
+                values[i::width] = values_of[start : start + part]
+            sql = f"INSERT INTO {into} VALUES {', '.join([one] * part)} RETURNING {quote(meta.pk.column)}"
             with connection.wrap_database_errors:
-                found = connection.connection.execute(sql, list(chain.from_iterable(part))).fetchall()
+                found = connection.connection.execute(sql, values).fetchall()
             keys.extend(key for (key,) in found)
         return keys
 
 
-def _prepared(f: models.Field, values: list[Any]) -> list[Any]:
-    """`f.get_db_prep_save` of a column's values, once for each distinct value."""
+def _prepared(f: models.Field, values: list[Any], db: BaseDatabaseWrapper) -> list[Any]:
+    """`f.get_db_prep_save` of a column's values, once for each distinct value: keyed, among these values
+    only, by themselves when they are of one kind (beside None) whose equal values are the same to a field,
+    an amount by its text (which keeps its places), without a tuple for each (`value_keys`)."""
+    kinds = set(map(type, values)) - {type(None)}
     try:
-        keys = value_keys(values)
+        if len(kinds) == 1 and not kinds & {Decimal, float}:
+            keys = values
+        else:
+            keys = list(map(str, values)) if kinds == {Decimal} else value_keys(values)
         distinct = dict(zip(keys, values, strict=True))
-        done = {key: f.get_db_prep_save(value, connection) for key, value in distinct.items()}
+        done = {key: f.get_db_prep_save(value, db) for key, value in distinct.items()}
     except TypeError:  # unhashable (a JSON value)
-        return [f.get_db_prep_save(value, connection) for value in values]
+        return [f.get_db_prep_save(value, db) for value in values]
     return list(map(done.__getitem__, keys))
 
 

@@ -80,3 +80,34 @@ def test_the_rows_are_those_of_bulk_create():
 def test_nothing_to_write_writes_nothing():
     insert(Case, [])
     assert not Case.objects.exists()
+
+
+def test_many_rows_are_written_as_bulk_create_writes_them_in_statements_of_many_rows():
+    """More rows than one SQLite statement takes (999 values), the last statement part full; in a column,
+    amounts equal but written with other places, None beside values of one kind, a kind with its default."""
+    desa = Region.objects.get(code=DESA[0])
+    one, other = make_person(desa, name="Satu"), make_person(desa, name="Dua")
+
+    def many(person) -> list[Enrolment]:
+        wages = [Decimal("2"), Decimal("2.000"), Decimal("2.5"), Decimal("2.50"), Decimal(0)]
+        return [
+            Enrolment(
+                person=person,
+                kpj=f"{i:011d}",
+                programmes="JKK,JKM",
+                wage=wages[i % len(wages)],
+                start_date=date(2025, 1 + i % 12, 1),
+                paid_through=None if i % 3 else date(2026, 3, 1),
+                bpjs_birth_date=None if i % 2 else date(1980, 5, 17),
+            )
+            for i in range(250)
+        ]
+
+    Enrolment.objects.bulk_create(many(one))
+    written = many(other)
+    insert(Enrolment, written)
+    ignore = {"id", "person_id", "created_at", "updated_at"}
+    assert read(Enrolment, {"person": other}, ignore) == read(Enrolment, {"person": one}, ignore)
+    stored = Enrolment.objects.filter(person=other).order_by("id")
+    assert [e.pk for e in written] == list(stored.values_list("id", flat=True))  # keys in the rows' order
+    assert [e.kpj for e in stored] == [f"{i:011d}" for i in range(250)]
