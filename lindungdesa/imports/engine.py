@@ -134,13 +134,21 @@ class RowHandler(Protocol):
         """Decide one row: raise RowRejected or ValidationError before any change, or record its changes."""
 
 
-# ValidationError keys of the domain rules → the import column the user knows (key:column).
-SERVICE_FIELD_NAMES = dict(
-    pair.split(":")
-    for pair in "name:nama sex:jenis_kelamin birth_date:tanggal_lahir office:jabatan acting:status_jabatan "
-    "unit_name:nama_dusun term_start:mulai_menjabat term_end:akhir_menjabat desa:kode_desa "
-    "monthly_income:penghasilan_bulanan phone:no_hp __all__:baris".split()
-)
+# ValidationError keys of the domain rules → the import column the user knows.
+SERVICE_FIELD_NAMES = {
+    "name": "nama",
+    "sex": "jenis_kelamin",
+    "birth_date": "tanggal_lahir",
+    "office": "jabatan",
+    "acting": "status_jabatan",
+    "unit_name": "nama_dusun",
+    "term_start": "mulai_menjabat",
+    "term_end": "akhir_menjabat",
+    "desa": "kode_desa",
+    "monthly_income": "penghasilan_bulanan",
+    "phone": "no_hp",
+    "__all__": "baris",
+}
 
 
 class Memo(dict):
