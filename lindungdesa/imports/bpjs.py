@@ -40,9 +40,8 @@ class Participants:
         found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
         for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
             found.setdefault(enrolment.id, enrolment)
-        self.person_ids = dict(
-            fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
-        )  # NIK -> id
+        # NIK -> id
+        self.person_ids = dict(fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks))
         # The people the chunk's rows concern: those their NIKs name, and those of the memberships held.
         self.people = {*self.person_ids.values(), *(e.person_id for e in found.values() if e.person_id)}
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
