@@ -112,9 +112,7 @@ def dump(specs: list[str], out: str) -> None:
                 list(r.problems),
                 r.key,
                 list(r.warnings),
-                getattr(
-                    r, "made", None
-                ),  # whether the row makes its object without one (the engine's shortcut)
+                repr(getattr(r, "made", None)),  # what it makes when the database holds nothing in its way
             )
             for r in readings
         ]
