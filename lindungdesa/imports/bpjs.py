@@ -19,7 +19,6 @@ from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
 from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, fetch_in
-from .summary import RowRejected
 
 # What an import writes of an enrolment (and undo restores).
 ENROLMENT_FIELDS = [
@@ -170,7 +169,7 @@ class BpjsRows:
             if self.scope_code:
                 try:
                     self._check_boundary(wanted, None, held)
-                except (ValidationError, RowRejected):
+                except ValidationError:  # `apply` refuses it, with the message
                     continue
             decided[id(wanted)] = ((), NewRow(Enrolment, self._values(wanted)))
         return decided

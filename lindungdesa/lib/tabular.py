@@ -535,9 +535,7 @@ class _HtmlTables(HTMLParser):
     def _end_cell(self, table: _OpenTable) -> None:
         if table.cell is None:
             return
-        parts, colspan, rowspan = table.cell
-        table.cell = None
-        row = table.row
+        (parts, colspan, rowspan), table.cell, row = table.cell, None, table.row
         text = " ".join("".join(parts).replace("\xa0", " ").split())
         for _ in range(colspan):
             while len(row) in table.spans:  # columns taken by a rowspan from above
