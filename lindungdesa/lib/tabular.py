@@ -524,9 +524,10 @@ class _HtmlTables(HTMLParser):
             self._open[-1].cell[0].append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if self._open and tag in ("td", "th", "tr", "table"):
-            table = self._open.pop() if tag == "table" else self._open[-1]
-            (self._end_cell if tag in ("td", "th") else self._end_row)(table)
+        if self._open and tag in ("td", "th"):
+            self._end_cell(self._open[-1])
+        elif self._open and tag in ("tr", "table"):
+            self._end_row(self._open.pop() if tag == "table" else self._open[-1])
 
     def handle_data(self, data: str) -> None:
         if self._open and self._open[-1].cell is not None:
