@@ -18,7 +18,7 @@ from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, blank, fetch_in
+from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, fetch_in
 
 # What an import writes of an enrolment (and undo restores).
 ENROLMENT_FIELDS = [
@@ -115,7 +115,9 @@ class BpjsRows:
         }
         early = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
         outside = {code for code in set(read[10]) if code and not contains(self.scope_code, code)}
-        kpj_cells = cols.cells["kpj"]
+        # The same participant twice in one extract: by KPJ, or by NIK and membership date without one (a
+        # KPJ left out is none; a KPJ refused tells nothing).
+        kpj_refused = {i for i, found in problems.items() if any(f == "kpj" for f, _message in found)}
         readings = []
         for i, (nik, name, kpj, born, programmes, category, wage, started, paid, status, code) in enumerate(
             zip(*read, strict=True)
@@ -126,11 +128,10 @@ class BpjsRows:
                 problems[i].append(("tanggal_kepesertaan", early))
             if code in outside:
                 problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-            # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-            if not blank(kpj_cells[i]):
+            if kpj or i in kpj_refused or nik is None or started is None:
                 key = "kpj\0" + kpj if kpj else None
             else:
-                key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
+                key = f"nik\0{nik}\0{started.isoformat()}"
             if i in problems:
                 readings.append(Reading(None, problems[i], key))
                 continue
