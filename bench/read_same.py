@@ -1,8 +1,8 @@
 """Whether two commits read the same rows the same way: every roster and extract fixture, and a few thousand
 rows of the national files with cells spoiled at random (blank, "-", dates month first, unknown codes,
 OpenSID's combined cells, duplicates), each read by both commits' handlers under several scopes and default
-desa; the readings (values, problems, duplicate key, warnings) compared row by row. No database is written:
-the regions are read from one migrated database with every region loaded.
+desa; the readings (values, problems, duplicate key, warnings, what a row makes without an object) compared
+row by row. No database is written: the regions are read from one migrated database with every region loaded.
 
     LINDUNGDESA_VAR_DIR=VAR bench/read_same.py main HEAD [--roster FILE --bpjs FILE --rows 6000]
 
@@ -112,6 +112,7 @@ def dump(specs: list[str], out: str) -> None:
                 list(r.problems),
                 r.key,
                 list(r.warnings),
+                repr(getattr(r, "made", None)),  # what it makes when the database holds nothing in its way
             )
             for r in readings
         ]

@@ -1,5 +1,6 @@
 """BPJS TK participant extract rows (docs/domain.md §7) into enrolments, matched to the roster by NIK."""
 
+import bisect
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -17,8 +18,7 @@ from lindungdesa.lib.tabular import Cell
 from lindungdesa.officials import boundary
 from lindungdesa.officials.models import Person
 
-from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, blank, fetch_in
-from .summary import RowRejected
+from .engine import Columns, Decided, FieldCheck, Memo, NewRow, Prepared, Reading, Recorder, fetch_in
 
 # What an import writes of an enrolment (and undo restores).
 ENROLMENT_FIELDS = [
@@ -39,9 +39,8 @@ class Participants:
         found = {e.id: e for e in fetch_in(Enrolment.objects.all(), "kpj__in", kpjs)}
         for enrolment in fetch_in(Enrolment.objects.all(), "nik__in", niks):
             found.setdefault(enrolment.id, enrolment)
-        self.person_ids = dict(
-            fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks)
-        )  # NIK -> id
+        # NIK -> id
+        self.person_ids = dict(fetch_in(Person.objects.values_list("nik", "id"), "nik__in", niks))
         # The people the chunk's rows concern: those their NIKs name, and those of the memberships held.
         self.people = {*self.person_ids.values(), *(e.person_id for e in found.values() if e.person_id)}
         # Each key lists the enrolments that had it, oldest first; a look-up checks that one still has it.
@@ -55,22 +54,15 @@ class Participants:
         """File the enrolment under its KPJ and its NIK + membership date, after every one held or made
         before it (again after a change: its keys may be new)."""
         self._order.setdefault(id(enrolment), len(self._order))
-        filed_under = [self.by_start[(enrolment.nik, enrolment.start_date)]]
-        if enrolment.kpj:
-            filed_under.append(self.by_kpj[enrolment.kpj])
-        for filed in filed_under:
+        by_kpj = [self.by_kpj[enrolment.kpj]] if enrolment.kpj else []
+        for filed in (self.by_start[(enrolment.nik, enrolment.start_date)], *by_kpj):
             if all(e is not enrolment for e in filed):
-                filed.append(enrolment)
-                filed.sort(key=lambda e: self._order[id(e)])
+                bisect.insort(filed, enrolment, key=lambda e: self._order[id(e)])
 
     def existing(self, kpj: str, nik: str, start: date) -> Enrolment | None:
-        for enrolment in self.by_kpj.get(kpj, ()) if kpj else ():
-            if enrolment.kpj == kpj:
-                return enrolment
-        for enrolment in self.by_start.get((nik, start), ()):
-            if enrolment.nik == nik and enrolment.start_date == start:
-                return enrolment
-        return None
+        found = [e for e in self.by_kpj.get(kpj, ()) if e.kpj == kpj]  # no enrolment is filed under ""
+        found += [e for e in self.by_start.get((nik, start), ()) if e.nik == nik and e.start_date == start]
+        return found[0] if found else None
 
 
 class BpjsRows:
@@ -116,15 +108,16 @@ class BpjsRows:
         )
         # What the extract's month and the importer's region refuse (read[8]: months paid, read[10]: desa
         # codes), said once for each distinct value.
-        extract = month_label_id(self.as_of)
         late = {
-            month: f"Iuran lunas sampai {month_label_id(month)} melewati bulan ekstrak {extract}."
-            for month in set(read[8])
-            if month is not None and month > self.as_of
+            m: f"Iuran lunas sampai {month_label_id(m)} melewati bulan ekstrak {month_label_id(self.as_of)}."
+            for m in set(read[8])
+            if m is not None and m > self.as_of
         }
         early = f"Tanggal kepesertaan sesudah bulan ekstrak {self.as_of}: periksa tanggalnya."
         outside = {code for code in set(read[10]) if code and not contains(self.scope_code, code)}
-        kpj_cells = cols.cells["kpj"]
+        # The same participant twice in one extract: by KPJ, or by NIK and membership date without one (a
+        # KPJ left out is none; a KPJ refused tells nothing).
+        kpj_refused = {i for i, found in problems.items() if any(f == "kpj" for f, _message in found)}
         readings = []
         for i, (nik, name, kpj, born, programmes, category, wage, started, paid, status, code) in enumerate(
             zip(*read, strict=True)
@@ -135,11 +128,10 @@ class BpjsRows:
                 problems[i].append(("tanggal_kepesertaan", early))
             if code in outside:
                 problems[i].append(("kode_desa", f"Desa {code} di luar wilayah Anda."))
-            # The same participant twice in one extract: by KPJ, or by NIK and membership date without one.
-            if not blank(kpj_cells[i]):
+            if kpj or i in kpj_refused or nik is None or started is None:
                 key = "kpj\0" + kpj if kpj else None
             else:
-                key = None if nik is None or started is None else f"nik\0{nik}\0{started.isoformat()}"
+                key = f"nik\0{nik}\0{started.isoformat()}"
             if i in problems:
                 readings.append(Reading(None, problems[i], key))
                 continue
@@ -157,10 +149,7 @@ class BpjsRows:
                 "kode_desa": code or "",
             }
             readings.append(Reading(wanted, (), key, tuple(warnings.get(i, ()))))
-        accepted = [i for i, reading in enumerate(readings) if reading.row is not None]
-        for i, made in zip(accepted, self._made([readings[i].row for i in accepted]), strict=True):
-            readings[i] = readings[i]._replace(made=made)
-        return readings
+        return self._made(readings)
 
     def _values(self, wanted: dict[str, Any]) -> dict[str, Any]:  # a new enrolment's
         return {**self._made_by_import, "person_id": self._held.person_ids.get(wanted["nik"]), **wanted}
@@ -180,27 +169,22 @@ class BpjsRows:
             if self.scope_code:
                 try:
                     self._check_boundary(wanted, None, held)
-                except (ValidationError, RowRejected):
+                except ValidationError:  # `apply` refuses it, with the message
                     continue
             decided[id(wanted)] = ((), NewRow(Enrolment, self._values(wanted)))
         return decided
 
-    def _made(self, rows: list[dict[str, Any]]) -> list[bool]:
-        """Which of the chunk's accepted rows may make a membership without an object, as far as the rows tell
-        it: one that no other row of the chunk has (by KPJ, or by NIK and membership date), whose fields pass
-        (`FieldCheck.refused`; the person is set by the import, not checked)."""
-        starts = Counter((wanted["nik"], wanted["start_date"]) for wanted in rows)
-        kpjs = Counter(wanted["kpj"] for wanted in rows)
-        chosen = [
-            i
-            for i, w in enumerate(rows)
-            if starts[(w["nik"], w["start_date"])] == 1 and not (w["kpj"] and kpjs[w["kpj"]] > 1)
-        ]
-        refused = self._check.refused([{**self._made_by_import, **rows[i]} for i in chosen])
-        made = [False] * len(rows)
-        for n, i in enumerate(chosen):
-            made[i] = n not in refused
-        return made
+    def _made(self, readings: list[Reading]) -> list[Reading]:
+        """The readings, each accepted row's `made` saying whether it may make a membership without an object,
+        as far as the rows tell it: one that no other row of the chunk has (by KPJ, or by NIK and membership
+        date), whose fields pass (`FieldCheck.refused`; the person is set by the import, not checked)."""
+        rows = [reading.row for reading in readings if reading.row is not None]
+        starts = Counter((w["nik"], w["start_date"]) for w in rows)
+        kpjs = Counter(w["kpj"] for w in rows if w["kpj"])
+        chosen = [w for w in rows if starts[w["nik"], w["start_date"]] == 1 and kpjs[w["kpj"]] < 2]
+        refused = self._check.refused([{**self._made_by_import, **w} for w in chosen])
+        made = {id(w) for n, w in enumerate(chosen) if n not in refused}
+        return [r if r.row is None else r._replace(made=id(r.row) in made) for r in readings]
 
     def apply(self, row: dict[str, Any], recorder: Recorder) -> None:
         held = self._held

@@ -451,24 +451,19 @@ def _read_openpyxl(data: bytes, name: str, hint: HeaderHint, limits: ReadLimits)
     from openpyxl import load_workbook
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
 
     def rows_of(title: str, most: int | None = None) -> Rows:
-        with workbook[title]._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                workbook[title]._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
+        with (sheet := book[title])._get_source() as source:  # as ReadOnlyWorksheet's `_cells_by_row`
+            parser = WorkSheetParser(  # data_only, then the workbook's epoch and date and time formats
+                source, sheet._shared_strings, True, book.epoch, book._date_formats, book._timedelta_formats
             )
             rows = _keep(itertools.islice(_openpyxl_rows(parser), most), limits)
         found = parser.merged_cells  # only when the sheet was read to its end
         ranges = [merged.bounds for merged in (found.mergeCell if found else [])]
         return _fill_merged(rows, [(r1, c1 - 1, r2, c2 - 1) for c1, r1, c2, r2 in ranges], limits)
 
-    visible = [(sheet.title, sheet.sheet_state == "visible") for sheet in workbook.worksheets]
+    visible = [(sheet.title, sheet.sheet_state == "visible") for sheet in book.worksheets]
     title = _best_sheet(name, visible, lambda title: rows_of(title, HEADER_SCAN_ROWS), hint)
     return _finish(f"{name} [{title}]", "xlsx", rows_of(title), hint)
 
@@ -529,14 +524,10 @@ class _HtmlTables(HTMLParser):
             self._open[-1].cell[0].append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if not self._open:
-            return
-        if tag in ("td", "th"):
+        if self._open and tag in ("td", "th"):
             self._end_cell(self._open[-1])
-        elif tag == "tr":
-            self._end_row(self._open[-1])
-        elif tag == "table":
-            self._end_row(self._open.pop())
+        elif self._open and tag in ("tr", "table"):
+            self._end_row(self._open.pop() if tag == "table" else self._open[-1])
 
     def handle_data(self, data: str) -> None:
         if self._open and self._open[-1].cell is not None:
@@ -545,9 +536,7 @@ class _HtmlTables(HTMLParser):
     def _end_cell(self, table: _OpenTable) -> None:
         if table.cell is None:
             return
-        parts, colspan, rowspan = table.cell
-        table.cell = None
-        row = table.row
+        (parts, colspan, rowspan), table.cell, row = table.cell, None, table.row
         text = " ".join("".join(parts).replace("\xa0", " ").split())
         for _ in range(colspan):
             while len(row) in table.spans:  # columns taken by a rowspan from above

@@ -521,9 +521,13 @@ def _nik_digits(cell: Cell) -> str:
     return compact
 
 
+KPJ_MAX_DIGITS = 20  # what Enrolment.kpj holds: a longer number is no KPJ, whatever the official length
+
+
 def parse_kpj(cell: Cell) -> "str | Noted":
     """A KPJ (BPJS TK card number): digits only. Its official length is unconfirmed, so a length other
-    than 11 is noted with a warning, not a rejection."""
+    than 11 is noted with a warning, not a rejection; a number longer than any KPJ is left out with a
+    warning (Noted None): the KPJ is optional in an extract, whose row is kept without it."""
     if type(cell) is str and len(cell) == 11 and cell.isascii() and cell.isdigit():
         return cell  # eleven plain digits, as nearly every cell is: nothing below would change them
     if is_blank(cell):
@@ -547,6 +551,13 @@ def parse_kpj(cell: Cell) -> "str | Noted":
             )
         if not kpj.isascii() or not kpj.isdigit():
             raise CellError(f"Nomor KPJ harus berupa angka: {_shown(cell)}.")
+    if len(kpj) > KPJ_MAX_DIGITS:
+        note = (
+            f"Nomor KPJ terdiri dari {len(kpj)} digit, terlalu panjang untuk nomor KPJ (paling banyak "
+            f"{KPJ_MAX_DIGITS} digit, biasanya 11). Isian ini tidak disimpan; baris tetap diterima dan "
+            "peserta dikenali dari NIK dan tanggal kepesertaan. Perbaiki lalu impor lagi."
+        )
+        return Noted(None, note)
     if len(kpj) != 11:
         note = f"Nomor KPJ {kpj} terdiri dari {len(kpj)} digit, biasanya 11 digit. Periksa kembali."
         return Noted(kpj, note)

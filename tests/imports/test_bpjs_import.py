@@ -5,6 +5,7 @@ import pytest
 from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.imports.services import bpjs_import_file
 from lindungdesa.indicators.selectors import region_indicators
+from lindungdesa.lib import values as v
 from lindungdesa.lib.months import Month
 from lindungdesa.officials.models import Office
 from tests.factories import make_nik, make_position
@@ -156,15 +157,26 @@ def test_the_same_participant_twice_in_one_extract_is_rejected_the_second_time(k
     assert (summary.accepted, summary.rejected) == (1, 1)
 
 
-def test_a_value_too_long_for_its_field_gets_the_field_check_message(kades):
-    # The cell parser takes a KPJ of any length (with a warning); the field holds 20 digits: Django's own
-    # field checks refuse the row, with their message naming the field.
-    rows = [extract_row(kades.person.nik, "YOHANES ALE", kpj="1" * 25)]
+def test_a_kpj_too_long_for_any_is_left_out_and_the_row_kept(kades, desa):
+    # The KPJ is optional in an extract: a number longer than the record holds (20 digits) is no KPJ, and
+    # the participant is known by NIK and membership date, as with a blank KPJ (docs/imports.md).
+    assert v.KPJ_MAX_DIGITS == Enrolment._meta.get_field("kpj").max_length
+    other = make_nik(desa.district_code, date(1970, 1, 1), "L", 84)
+    rows = [
+        extract_row(kades.person.nik, "YOHANES ALE", kpj="1" * 25),
+        extract_row(other, "Dua", kpj="2" * 21),
+        extract_row(other, "Dua", kpj=""),  # the same participant as the row above
+        extract_row(other, "Dua", kpj="KPJ-2", tanggal_kepesertaan="01/03/2021"),  # not digits: refused
+    ]
     summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=OCT)
-    assert (summary.accepted, summary.rejected) == (0, 1)
-    [error] = summary.errors
-    assert (error.row, error.field) == (2, "kpj") and "20" in error.message
-    assert not Enrolment.objects.exists()
+    assert (summary.accepted, summary.rejected, summary.created) == (2, 2, 2)
+    assert [(e.row, e.field) for e in summary.warnings] == [(2, "kpj"), (3, "kpj")]
+    assert "25 digit" in summary.warnings[0].message and "tidak disimpan" in summary.warnings[0].message
+    assert [(e.row, e.field) for e in summary.errors] == [(4, "baris"), (5, "kpj")]
+    assert sorted(Enrolment.objects.values_list("nik", "kpj")) == sorted(
+        [(kades.person.nik, ""), (other, "")]
+    )
+    assert Enrolment.objects.get(nik=kades.person.nik).person == kades.person
 
 
 def with_signature_block(rows: list[list]) -> list[list]:

@@ -14,7 +14,7 @@ from lindungdesa.enrolment.models import Enrolment
 from lindungdesa.imports.engine import FieldCheck
 from lindungdesa.imports.services import bpjs_import_file
 from lindungdesa.lib.months import Month
-from lindungdesa.lib.values import parse_text
+from lindungdesa.lib.values import KPJ_MAX_DIGITS, parse_text
 from lindungdesa.officials.models import Office, Person, Position
 from tests.factories import make_nik
 from tests.imports.conftest import BPJS_HEADER, to_csv
@@ -115,11 +115,12 @@ def test_a_name_the_reader_takes_may_still_be_refused_by_its_field():
 
 
 @pytest.mark.django_db
-def test_a_kpj_the_reader_takes_may_still_be_refused_by_its_field(desa):
-    """The KPJ reader takes any number of digits (its official length is unconfirmed), the field holds
-    twenty: such a row is refused with Django's message, and nothing of it is written."""
+def test_a_kpj_the_field_cannot_hold_is_left_out_by_the_reader(desa):
+    """The KPJ reader takes any length the field holds (the official one is unconfirmed); a longer number
+    is no KPJ: the row is written without it, with a warning, and the field's check never meets it."""
+    assert KPJ_MAX_DIGITS == Enrolment._meta.get_field("kpj").max_length
     rows = [extract_row(make_nik(desa.district_code, date(1970, 1, 1), "L", 77), "Orang Luar", kpj="1" * 21)]
     summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="b.csv", as_of=Month(2026, 10))
-    assert (summary.accepted, summary.rejected) == (0, 1)
-    assert [(e.row, e.field) for e in summary.errors] == [(2, "kpj")]
-    assert not Enrolment.objects.exists()
+    assert (summary.accepted, summary.rejected) == (1, 0)
+    assert [(e.row, e.field) for e in summary.warnings] == [(2, "kpj")]
+    assert Enrolment.objects.get().kpj == ""

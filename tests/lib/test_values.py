@@ -467,13 +467,23 @@ def test_it_rejects_kpj_numbers_that_are_not_digits(cell):
         v.parse_kpj(cell)
 
 
-@given(st.text(alphabet="0123456789", min_size=1, max_size=15))
+@pytest.mark.parametrize("cell", ["1" * 21, "1901 2345 6789 0123 4567 8901", "9" * 300])
+def test_a_kpj_longer_than_the_record_holds_is_left_out_with_a_warning(cell):
+    kpj, warning = v.parse_kpj(cell)  # a Noted without a value: the extract's row is kept without it
+    assert kpj is None
+    assert warning.startswith("Nomor KPJ terdiri dari ") and "paling banyak 20 digit" in warning
+    assert "tidak disimpan; baris tetap diterima" in warning and cell.replace(" ", "") not in warning
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=30))
 def test_kpj_digits_round_trip(digits):
     kpj = v.parse_kpj(digits)
     if len(digits) == 11:
         assert type(kpj) is str and kpj == digits
-    else:
+    elif len(digits) <= v.KPJ_MAX_DIGITS:
         assert kpj.value == digits and "biasanya 11 digit" in kpj.note
+    else:
+        assert kpj.value is None and f"terdiri dari {len(digits)} digit" in kpj.note
 
 
 @pytest.mark.parametrize("cell", ["6103012007", "61.03.01.2007", "61 03 01 2007", 6103012007])
