@@ -115,14 +115,13 @@ class Holdings:
         if position.office in rules.ONE_HOLDER_OFFICES:
             self.by_seat[(position.desa_id, position.office)].append(position)
 
-    def position_at(
-        self, person: Person, desa: str, office: str, unit_name: str, start, sk: tuple | None = None, end=None
-    ) -> Position | None:
-        """The position a row describes, when it is held already: same person, desa, office, dusun, start.
-        A kepala dusun whose dusun one of the two does not name is the same position (one perangkat office at
-        a time): the dusun is completed, never removed. `sk`, `end`: of a row whose start was read from its SK
-        date or term's text; then the same appointment (`_same_appointment`) with another start is it too."""
-        unit = rules.unit_key(unit_name)
+    def position_at(self, person: Person, new: dict[str, Any], sk: tuple | None) -> Position | None:
+        """The position a row's values (`new`) describe, when it is held already: same person, desa, office,
+        dusun, start. A kepala dusun whose dusun one of the two does not name is the same position (one
+        perangkat office at a time): the dusun is completed, never removed. `sk`: of a row whose start was
+        read from its SK date or term's text; then the same appointment (`_same_appointment`) is it too."""
+        desa, office, start, end = new["desa"].code, new["office"], new["term_start"], new["term_end"]
+        unit = rules.unit_key(new["unit_name"])
         unnamed = by_sk = None
         for position in self.by_person.get(id(person), ()):
             if position.desa_id != desa or position.office != office:
@@ -251,7 +250,24 @@ class RosterRows:
         phones = take("no_hp", v.parse_phone, cached=False, soft=True)
         active = take("status_aktif", v.parse_active, optional=True)
         codes, wrong_places = self._places(cells["kode_desa"], cells["nama_desa"])
+        # Who each row names: the NIK, or without one `who_without_nik` (name and birth date in the desa).
+        name_keys = {name: name_key(name) for name in set(names) if name}
+        born = [b or (f.birth_date if f is not None else None) for b, f in zip(births, facts, strict=True)]
+        unnamed = [
+            _unnamed(code, name_keys[name], day) if day is not None and code and name else None
+            for code, name, day in zip(codes, names, born, strict=True)
+        ]
+        who = [nik or key for nik, key in zip(niks, unnamed, strict=True)]
+        # A row's key: its person, desa, office and dusun (as the office cell names it, each distinct cell
+        # once), which a file names once; none when one of them cannot be read.
+        jabatan = list(zip(map(type, cells["jabatan"]), cells["jabatan"], strict=True))
+        office_of = {key: self._memo[v.parse_office](key[1], self._default_group) for key in set(jabatan)}
+        office_keys = {key: f"{o.office}\0{o.unit_name.lower()}" for key, (ok, o) in office_of.items() if ok}
+        keys = []
         for i, (office, group) in enumerate(zip(offices, groups, strict=True)):
+            named, code = office_keys.get(jabatan[i]), codes[i]
+            readable = named and who[i] and (code or blank(cells["kode_desa"][i]))
+            keys.append(f"{who[i]}\0{code}\0{named}" if readable else None)
             if active[i] is False and ends[i] is None:
                 inactive = "Berstatus tidak aktif tetapi tanpa tanggal berhenti: isi akhir_menjabat."
                 problems[i].append(("status_aktif", inactive))
@@ -267,27 +283,6 @@ class RosterRows:
                 problems[i].extend(wrong_places[i])
             if office is not None and office.office == _KEPALA_DUSUN and not (units[i] or office.unit_name):
                 warnings[i].append(("nama_dusun", rules.unit_name_missing_message()))
-        # Who each row names: the NIK, or without one `who_without_nik` (name and birth date in the desa).
-        name_keys = {name: name_key(name) for name in set(names) if name}
-        born = [b or (f.birth_date if f is not None else None) for b, f in zip(births, facts, strict=True)]
-        unnamed = [
-            _unnamed(code, name_keys[name], day) if day is not None and code and name else None
-            for code, name, day in zip(codes, names, born, strict=True)
-        ]
-        who = [nik or key for nik, key in zip(niks, unnamed, strict=True)]
-        # The same person, desa, office and dusun (as the office cell names it, each distinct cell once) twice
-        # in one file; none when one of them cannot be read.
-        jabatan = list(zip(map(type, cells["jabatan"]), cells["jabatan"], strict=True))
-        office_of = {key: self._memo[v.parse_office](key[1], self._default_group) for key in set(jabatan)}
-        office_keys = {key: f"{o.office}\0{o.unit_name.lower()}" for key, (ok, o) in office_of.items() if ok}
-        keys = [
-            f"{person}\0{code}\0{named}"
-            if named is not None and person is not None and (code or blank(cell))
-            else None
-            for person, code, named, cell in zip(
-                who, codes, map(office_keys.get, jabatan), cells["kode_desa"], strict=True
-            )
-        ]
         read = (niks, names, sexes, births, offices, units, acting, sk_numbers, sk_dates, starts, ends)
         read += (inferred, end_inferred, incomes, phones, codes, born, who, unnamed)
         values = zip(*read, strict=True)
@@ -365,22 +360,18 @@ class RosterRows:
             birth_dates=_column(rows, "tanggal_lahir"),
             phones=[phone or "" for phone in _column(rows, "no_hp")],
         )
-        rows_of = zip(rows, seats, values, unnamed, strict=True)
         chosen = [
             i
-            for i, (row, seat, person, key) in enumerate(rows_of)
-            if person is not None and not {row["who"], key, seat} & twice and i not in own
+            for i, (row, seat, person) in enumerate(zip(rows, seats, values, strict=True))
+            if person is not None and not {row["who"], row["unnamed"], seat} & twice and i not in own
         ]
         refused = self._person_check.refused([values[i] for i in chosen])
         refused |= self._position_check.refused([positions[i] for i in chosen])
         made: list[tuple | None] = [None] * len(rows)
         for n, i in enumerate(chosen):
             if n not in refused:  # as plain values, which a worker sends back cheaply: `prefetch`
-                made[i] = (
-                    tuple(map(values[i].get, _PERSON)),
-                    tuple(map(positions[i].get, _POSITION)),
-                    seats[i],
-                )
+                person, position = values[i], positions[i]
+                made[i] = (tuple(map(person.get, _PERSON)), tuple(map(position.get, _POSITION)), seats[i])
         return made
 
     def prefetch(self, readings: list[Reading]) -> dict[int, tuple]:
@@ -421,12 +412,14 @@ class RosterRows:
         if (person is None or completed is not None) and nik in self._held_elsewhere:
             person_write_check(self.scope_code, Reach.OUTSIDE)  # a BPJS participant placed outside the region
         name, sex, born, phone = row["nama"], row["jenis_kelamin"], row["tanggal_lahir"], row["no_hp"]
-        new_person = person is None
-        owned = True  # the importer's region holds every position of the person (`boundary`)
+        new_person, changes = person is None, {}  # changes: the person's own values the row changes
+        if nik is None and (new_person or person.nik is None):
+            recorder.warnings.append(("nik", rules.nik_missing_message()))
         if new_person:
             person = rules.person_new(nik=nik, name=name, sex=sex, birth_date=born, phone=phone or "")
             self._person_check(person)
         else:
+            owned = True  # the importer's region holds every position of the person (`boundary`)
             if self.scope_code:
                 # Where the person stands before the row, from every position the chunk holds of them (the
                 # row's desa is under the region: `read`). A NIK held only elsewhere is refused before
@@ -441,31 +434,25 @@ class RosterRows:
                     errors["nik"] = problems
             if errors:
                 raise ValidationError(errors)
-        if nik is None and person.nik is None:
-            recorder.warnings.append(("nik", rules.nik_missing_message()))
-        # The person's own values the row changes: the phone, and a sex where none is held (a person without
-        # a NIK added with none), in a region holding all their offices.
-        changes = {}
-        if not new_person and phone and phone != person.phone:
-            if owned:
+            # The phone, and a sex where none is held (a person without a NIK added with none), in a region
+            # holding all their offices.
+            if phone and phone != person.phone and owned:
                 changes["phone"] = phone
-            else:  # the person also serves (or served) elsewhere: their phone is not this region's to change
+            elif phone and phone != person.phone:  # the person also serves (or served) elsewhere
                 kept = _(
                     "Nomor HP tidak diubah: orang ini juga tercatat di wilayah lain, jadi nomornya diubah "
                     "oleh operator kabupaten/provinsi."
                 )
                 recorder.warnings.append(("no_hp", kept))
-        if not new_person and completed is None and not person.sex and sex and owned:
-            changes["sex"] = sex
+            if completed is None and not person.sex and sex and owned:
+                changes["sex"] = sex
 
         office, desa = row["jabatan"].office, row["desa"]
         [fields] = self._position_fields([row], [desa])
         unit_name, start, end = fields["unit_name"], fields["term_start"], fields["term_end"]
         seat = held.by_seat.get((desa.code, office), ())
         sk = (row["nomor_sk"], row["tanggal_sk"]) if row["start_inferred"] else None
-        existing = (
-            None if new_person else held.position_at(person, desa.code, office, unit_name, start, sk, end)
-        )
+        existing = None if new_person else held.position_at(person, fields, sk)
         if existing is not None:
             given_income = row["penghasilan_bulanan"] is not None
             wanted = {
