@@ -49,10 +49,7 @@ _ZERO = Decimal(0)
 _KEPALA_DUSUN = Office.KEPALA_DUSUN.value
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
-# Cell parsers with their arguments bound once, so that Memo recognises them from chunk to chunk.
-_name = partial(v.parse_text, max_length=150)
-_dusun = partial(v.parse_text, max_length=80)
-_sk_number = partial(v.parse_text, max_length=100)
+_dusun = partial(v.parse_text, max_length=80)  # bound once, so that Memo recognises it from chunk to chunk
 _NO_NIK = frozenset({"-", "--", "–", "—", "0", "belum ada", "tidak ada", "tdk ada", "blm ada", "belum"})
 
 
@@ -88,11 +85,10 @@ class Holdings:
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
         wanted = {key: place for key, place in unnamed.items() if key in keys or place[2] not in self.persons}
         if wanted:
-            days = sorted({born for _desa, born, _nik in wanted.values()})
+            desas, days, _niks = map(set, zip(*wanted.values(), strict=True))
             found = Position.objects.select_related("person").order_by("person_id")
-            found = found.filter(AnyOf(F("person__birth_date"), days))
-            desas = sorted({desa for desa, _born, _nik in wanted.values()})
-            for position in fetch_in(found, "desa_id__in", desas):
+            found = found.filter(AnyOf(F("person__birth_date"), sorted(days)))
+            for position in fetch_in(found, "desa_id__in", sorted(desas)):
                 person = position.person
                 key = who_without_nik(position.desa_id, person.name, person.birth_date)
                 # A NIK completes only a person without one.
@@ -204,7 +200,7 @@ class RosterRows:
         told = take("nik", _nik_facts, missing=known, cached=False)
         facts = [k if k is not None else f for k, f in zip(known, told, strict=True)]
         niks = [f.nik if f is not None else None for f in facts]
-        names = take("nama", _name, cached=False)
+        names = take("nama", partial(v.parse_text, max_length=150), cached=False)
         # Birth date and sex are the person's identity only without a NIK (which tells both).
         soft = [f is not None for f in facts]
         sexes = take("jenis_kelamin", v.parse_sex, soft=True)
@@ -223,7 +219,7 @@ class RosterRows:
         offices = take("jabatan", v.parse_office, [g or self._default_group for g in groups])
         units = take("nama_dusun", _dusun, soft=True)
         acting = take("status_jabatan", v.parse_acting, soft=True)
-        sk_numbers = take("nomor_sk", _sk_number, cached=False, soft=True)
+        sk_numbers = take("nomor_sk", partial(v.parse_text, max_length=100), cached=False, soft=True)
         sk_dates = take("tanggal_sk", v.parse_row_date, soft=True)
         if sk := {i for i, cell in enumerate(cells["nomor_tanggal_sk"]) if not blank(cell)}:
             given = take("nomor_tanggal_sk", v.parse_sk_number_and_date, cached=False, soft=True)
@@ -476,11 +472,8 @@ class RosterRows:
             replaced = [
                 p
                 for p in seat
-                if p.person is not person
-                and p.is_open
-                and p.term_start < start
-                and rules.overlaps(p, start, None)
-                and rules.is_same_seat(desa.code, office, unit_name, p)
+                if p.person is not person and p.is_open and p.term_start < start and p.is_serving_on(start)
+                if rules.is_same_seat(desa.code, office, unit_name, p)
             ]
             fields["person"] = person
             position = Position(**fields)
@@ -508,17 +501,13 @@ class RosterRows:
         held.index(position)
         recorder.created(position)
 
-    def _check_rules(
-        self, position: Position, same_seat: Sequence[Position], changed: dict | None = None
-    ) -> None:
+    def _check_rules(self, position: Position, seat: Sequence[Position], changed: dict | None = None) -> None:
         """The office rules against the positions the chunk holds, on the position as it would be with
         `changed` (it is left as it was)."""
         before = {key: getattr(position, key) for key in changed or ()}
         vars(position).update(changed or ())
-        same_person = self._held.by_person.get(id(position.person), [])
-        errors = rules.position_problems(
-            position, same_person=same_person, same_seat=same_seat, region=self.scope_code
-        )
+        mine = self._held.by_person.get(id(position.person), [])
+        errors = rules.position_problems(position, same_person=mine, same_seat=seat, region=self.scope_code)
         vars(position).update(before)
         if errors:
             raise ValidationError(errors)
