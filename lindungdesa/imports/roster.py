@@ -45,7 +45,6 @@ _POSITION_CELLS = ("jabatan", "status_jabatan", "nama_dusun", "penghasilan_bulan
 _PERSON = ("nik", "name", "sex", "birth_date", "phone")
 _POSITION = ("office", "group", "acting", "unit_name", "term_start", "term_end", "planned_term_end")
 _POSITION += ("sk_number", "sk_date", "monthly_income")
-_ZERO = Decimal(0)
 _KEPALA_DUSUN = Office.KEPALA_DUSUN.value
 _DESA_KINDS = (*Region.VILLAGE_KINDS, Region.Kind.KELURAHAN)
 
@@ -169,8 +168,7 @@ class RosterRows:
 
     def required(self) -> set[str]:
         # No NIK column is needed: a row may name its person by name and birth date (OpenSID's A.4 book).
-        needed = {"nama", "jabatan"}
-        return needed if self.default_desa is not None else needed | {"kode_desa"}
+        return {"nama", "jabatan"} if self.default_desa is not None else {"nama", "jabatan", "kode_desa"}
 
     def _desa(self, code: str) -> Region | None:
         # Every desa and kelurahan of the kabupaten at once: a village's file loads its regency, a national
@@ -214,7 +212,7 @@ class RosterRows:
             if nik is None and births[i] is None and all(f not in said for f, _m in problems.get(i, ())):
                 problems[i].append(("nik", rules.no_identity_message()))
         # Without a NIK the row may still name a person held with one (by name and birth date in the desa):
-        # "NIK belum ada" is said by `apply`, once the person is known.
+        # "NIK belum ada" is said once the person is known (`prefetch`, `apply`).
         groups = take("kelompok", v.parse_group, soft=True)
         offices = take("jabatan", v.parse_office, [g or self._default_group for g in groups])
         units = take("nama_dusun", _dusun, soft=True)
@@ -332,14 +330,14 @@ class RosterRows:
             unit_name=[unit or o.unit_name for unit, o in zip(units, offices, strict=True)],
             sk_number=[number or "" for number in _column(rows, "nomor_sk")],
             sk_date=_column(rows, "tanggal_sk"),
-            monthly_income=[income if income is not None else _ZERO for income in incomes],
+            monthly_income=[income if income is not None else Decimal(0) for income in incomes],
         )
 
     def _made(self, rows: list[dict[str, Any]], facts: list[NikFacts | None]) -> list[tuple | None]:
-        """What each accepted row of the chunk makes, as far as the rows tell it: a new person (named by no
-        other row) in a seat no other row names, checked as `apply` checks (`rules.people_values`,
-        `FieldCheck.refused`, the position's own rules); None for any other row, or one these checks refuse
-        (decided row by row for its messages, `apply`). `prefetch` decides the rest with what is held."""
+        """What each accepted row makes, as far as the chunk's rows tell it: a new person named by no other
+        row, in a seat no other row names, checked as `apply` checks (`rules.people_values`,
+        `FieldCheck.refused`, the position's own rules); None for any other row, or one refused (`apply`
+        says why)."""
         # Parallel lists, no object for each row beyond its values: those living as long as a chunk are what
         # the cyclic garbage collector walks (docs/benchmarks.md, "perf8").
         positions = self._position_fields(rows, [self._desa(row["desa"]) for row in rows])
