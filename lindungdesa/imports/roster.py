@@ -82,6 +82,7 @@ class Holdings:
         # Every row's `who_without_nik` (desa, birth date, NIK), to find a person without a NIK (or, for a row
         # whose NIK is new, the person the NIK completes).
         unnamed = {row["unnamed"]: (row["desa"].code, row["born"], row["nik"]) for row in rows}
+        # People by desa, name and birth date: only where a row has no NIK or a NIK new to the database.
         wanted = {key: place for key, place in unnamed.items() if key in keys or place[2] not in self.persons}
         if wanted:
             desas, days, _niks = map(set, zip(*wanted.values(), strict=True))
@@ -386,7 +387,8 @@ class RosterRows:
             person, position, seat = made
             if row["who"] in taken or row["unnamed"] in taken:
                 continue
-            if seat is not None and any(rules.is_same_seat(*seat, p) for p in held.by_seat.get(seat[:2], ())):
+            holders = held.by_seat.get(seat[:2]) if seat is not None else None
+            if holders and any(rules.is_same_seat(*seat, p) for p in holders):
                 continue
             new = NewRow(Person, dict(zip(_PERSON, person, strict=True)))
             position = dict(zip(_POSITION, position, strict=True), person=new, desa=row["desa"])
@@ -475,7 +477,7 @@ class RosterRows:
             ]
             fields["person"] = person
             position = Position(**fields)
-            self._check_rules(position, [p for p in seat if p not in replaced])
+            self._check_rules(position, [p for p in seat if p not in replaced] if replaced else seat)
             self._position_check(position)
 
         # Checked: the changes, the person's first.
