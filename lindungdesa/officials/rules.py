@@ -251,19 +251,17 @@ def position_problems(
     same_person: Iterable[Position],
     same_seat: Iterable[Position],
     region: str | None,
-    own_checked: bool = False,
 ) -> Problems:
     """Who may hold which office at once (docs/domain.md §5): every reason `candidate` cannot be as it is.
 
     `same_person`: the other positions of the candidate's person; `same_seat`: the other positions in the
     candidate's seat. Either may hold more than that (other terms, other offices, the candidate itself):
     only the positions whose term overlaps the candidate's are held against it, each list in its order.
-    The position's own problems (`position_own_problems`) come first, and alone when there are any;
-    `own_checked`: the caller has found none already. `region`: the writer's (None: the whole country); a
-    position of the person outside it is held against the candidate without being described.
+    The position's own problems (`position_own_problems`) come first, and alone when there are any.
+    `region`: the writer's (None: the whole country); a position of the person outside it is held against
+    the candidate without being described.
     """
-    errors = {} if own_checked else position_own_problems(candidate)
-    if errors:
+    if errors := position_own_problems(candidate):
         return errors
 
     def fail(field: str, message: str) -> None:
@@ -391,41 +389,28 @@ def person_new(**arguments: Any) -> Person:
 
 
 def person_values(
-    *,
-    nik: str | None,
-    name: str,
-    sex: str | None,
-    birth_date: date | None,
-    phone: str = "",
-    facts: NikFacts | None = None,
-    checked: bool = False,
+    *, nik: str | None, name: str, sex: str | None, birth_date: date | None, phone: str = ""
 ) -> dict[str, Any]:
     """A new person's field values after the checks every way in must pass (NIK valid, birth date and sex
-    agreeing with it, a name). Sex and birth date come from the NIK when not given. `facts`: what
-    `nik_check` said of this NIK already (an import checks it when it reads the cell); `checked`: the same
-    values, with these facts, have passed these checks already. `person_new` builds the person of them; an
-    import's reader checks them without one.
+    agreeing with it, a name). Sex and birth date come from the NIK when not given. `person_new` builds the
+    person of them; an import's reader checks many at once (`people_values`).
 
     `nik` None: the NIK is not known yet (`nik_missing_message`); the person is then told apart by name and
     birth date, so both are required, and the sex stays blank when not given.
 
     Raises ValidationError; field checks (`full_clean`) are for the caller.
     """
-    if nik is None:
-        if birth_date is None:
-            raise ValidationError({"nik": no_identity_message()})
-        facts = None
-    elif facts is None or facts.nik != nik:
-        checked = False
+    facts = None
+    if nik is None and birth_date is None:
+        raise ValidationError({"nik": no_identity_message()})
+    if nik is not None:
         try:
             facts = nik_check(nik)
         except NikError as exc:
             raise ValidationError({"nik": str(exc)}) from exc
-    if not checked and facts is not None:
-        problems = nik_agrees(facts, birth_date=birth_date, sex=sex)
-        if problems:
+        if problems := nik_agrees(facts, birth_date=birth_date, sex=sex):
             raise ValidationError({"nik": problems})
-    if not checked and (problem := birth_date_problem(birth_date or (facts and facts.birth_date))):
+    if problem := birth_date_problem(birth_date or (facts and facts.birth_date)):
         raise ValidationError({"birth_date" if birth_date else "nik": problem})
     name = " ".join(name.split())
     if not name:

@@ -277,7 +277,7 @@ def test_people_values_by_column_are_person_values_row_by_row(rows):
     expected = []
     for f, (_nik, name, sex, born, phone) in zip(facts, rows, strict=True):
         try:
-            values = person_values(nik=f and f.nik, facts=f, name=name, sex=sex, birth_date=born, phone=phone)
+            values = person_values(nik=f and f.nik, name=name, sex=sex, birth_date=born, phone=phone)
         except ValidationError:
             values = None
         expected.append(values)
