@@ -72,6 +72,11 @@ def term_start_problem(term_start: date | None, today: date | None = None) -> st
     return None
 
 
+def retires_at_sixty(office: str) -> bool:
+    """Perangkat desa retire at 60; a kepala desa or a BPD member serves a term (docs/domain.md)."""
+    return office != Office.KEPALA_DESA and office not in BPD_OFFICES
+
+
 def end_problem(last_day: date, reason: str, today: date | None = None) -> str | None:
     """Why a term cannot be ended on `last_day` for `reason` (None when it can): a death is recorded after
     it happened; any other end may be set ahead (a resignation effective next month), but not by more than a

@@ -20,6 +20,7 @@ from .rules import (
     person_values,
     position_new,
     position_problems,
+    retires_at_sixty,
 )
 
 
@@ -182,6 +183,8 @@ def position_end(*, region: str | None, position: Position, last_day: date, reas
         raise ValidationError({"term_end": f"Jabatan ini sudah berakhir pada {fmt_day(position.term_end)}."})
     if reason not in Position.EndReason.values or not reason:
         raise ValidationError({"end_reason": "Alasan berakhir wajib dipilih."})
+    if reason == Position.EndReason.RETIRED and not retires_at_sixty(position.office):
+        raise ValidationError({"end_reason": _("Hanya perangkat desa yang pensiun pada usia 60 tahun.")})
     if problem := end_problem(last_day, reason):
         raise ValidationError({"term_end": problem})
     position.term_end = last_day

@@ -13,8 +13,8 @@ from lindungdesa.lib.cells import formula_like
 from lindungdesa.lib.forms import ChoiceAgain
 from lindungdesa.lib.nik import nik_mask
 from lindungdesa.lib.values import CellError, parse_optional_amount, parse_phone, parse_text
-from lindungdesa.officials.models import BPD_OFFICES, Acting, Office, Person, Position
-from lindungdesa.officials.rules import no_identity_message
+from lindungdesa.officials.models import Acting, Office, Person, Position
+from lindungdesa.officials.rules import no_identity_message, retires_at_sixty
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 # Why a term ends, as the end form offers it: a replacement is the hand-over form's work.
@@ -320,8 +320,7 @@ class PositionEndForm(ChoiceAgain, forms.Form):
 
     def __init__(self, *args, office: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if office == Office.KEPALA_DESA or office in BPD_OFFICES:
-            # Only perangkat desa retire at 60 (docs/domain.md); a kepala desa or a BPD member serves a term.
+        if not retires_at_sixty(office):
             self.fields["end_reason"].choices = [
                 (value, label)
                 for value, label in self.fields["end_reason"].choices

@@ -4,9 +4,11 @@ shown only on request and with an audit entry (Lihat NIK)."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from lindungdesa.accounts.models import AuditEntry
 from lindungdesa.officials.models import Person
+from lindungdesa.officials.services import position_end
 from tests.web.roster_once import fresh_roster, module_roster  # noqa: F401  (fixtures: made once)
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,13 @@ def test_the_person_page_shows_the_phone_masked(client, village_operator, roster
     html = client.get(f"/orang/{roster.siti.pk}/").content.decode()
     assert "0813****2222" in html
     assert "081311112222" not in html
+
+
+def test_retirement_at_sixty_is_refused_by_the_service_for_a_kepala_desa(roster):
+    """The API and every other caller of `position_end` meet the rule the page offers (audit10)."""
+    position = roster.budi.positions.get()  # kepala desa
+    with pytest.raises(ValidationError) as exc:
+        position_end(region=None, position=position, last_day=date(2026, 3, 1), reason="retired")
+    assert exc.value.message_dict == {"end_reason": ["Hanya perangkat desa yang pensiun pada usia 60 tahun."]}
+    position.refresh_from_db()
+    assert position.end_reason == ""
