@@ -202,6 +202,8 @@ class BpjsRows:
             return  # a newer extract already wrote this participant: an older one never overwrites it
         if existing.person_id is None:
             wanted["person_id"] = held.person_ids.get(wanted["nik"])
+        if not wanted["kpj"]:  # a KPJ blank or left out is not known here, not taken away
+            wanted["kpj"] = existing.kpj
         changed = {k: val for k, val in wanted.items() if getattr(existing, k) != val}
         if not changed:
             return

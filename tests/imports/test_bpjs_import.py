@@ -179,6 +179,22 @@ def test_a_kpj_too_long_for_any_is_left_out_and_the_row_kept(kades, desa):
     assert Enrolment.objects.get(nik=kades.person.nik).person == kades.person
 
 
+def test_a_newer_extract_without_the_kpj_keeps_the_kpj_known(kades):
+    """A blank KPJ, or one left out as unreadable, is not known in that file: it never takes away the KPJ an
+    earlier extract gave (nothing lost to a worse file)."""
+    nik = kades.person.nik
+    bpjs_import_file(data=to_csv(BPJS_HEADER, [extract_row(nik, "Yohanes")]), file_name="okt.csv", as_of=OCT)
+    for kpj in ("", "9" * 25):
+        newer = bpjs_import_file(
+            data=to_csv(BPJS_HEADER, [extract_row(nik, "Yohanes", kpj=kpj, paid="2026-11")]),
+            file_name="nov.csv",
+            as_of=NOV,
+        )
+        assert newer.accepted == 1
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.kpj, enrolment.paid_through) == ("12345678901", date(2026, 11, 1))
+
+
 def with_signature_block(rows: list[list]) -> list[list]:
     """Rows as an operator types a signature under the table in Excel: a blank row, the place and day on
     the right, "Mengetahui," on the left, offices, room for the signatures, names, NIP."""

@@ -347,7 +347,8 @@ def test_a_row_finds_a_participant_by_what_an_earlier_row_of_its_chunk_changed(d
     summary = bpjs_import_file(data=to_csv(BPJS_HEADER, rows), file_name="okt.csv", as_of=OCT)
     assert (summary.accepted, summary.created, summary.updated) == (2, 0, 2)
     enrolment = Enrolment.objects.get()
-    assert (enrolment.nik, enrolment.kpj, enrolment.reported_status) == (new_nik, "", "NONAKTIF")
+    # The row without a KPJ keeps the KPJ known (a blank is not known, not taken away).
+    assert (enrolment.nik, enrolment.kpj, enrolment.reported_status) == (new_nik, "11111111111", "NONAKTIF")
 
 
 def test_foreign_keys_are_deferred_again_after_an_import_in_the_same_transaction(people):
@@ -456,7 +457,7 @@ def test_a_participant_changed_by_the_chunk_before_is_not_found_by_the_nik_it_ha
     assert after_chunked == after_whole
     assert (whole.created, whole.updated, whole.rejected) == (1, 2, 0)
     assert sorted(Enrolment.objects.values_list("nik", "kpj", "reported_status")) == sorted(
-        [(new_nik, "", "NONAKTIF"), (old_nik, "", "AKTIF")]
+        [(new_nik, "11111111111", "NONAKTIF"), (old_nik, "", "AKTIF")]  # row 4's blank KPJ takes none away
     )
 
 
